@@ -1,0 +1,66 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+/**
+ * The aws-cdk-lib floor users may pair this library with. 2.257.0 is the first release that
+ * cdk-nag 3 (the rule packs the security suite runs) accepts, and it carries every API the
+ * construct uses (TLS 1.3 post-quantum listener policies, ECS deployment alarms, Container
+ * Insights v2). The unit tests install exactly this version, so the floor is what is tested.
+ */
+const CDK_FLOOR = '2.257.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'arculus-fido-cdk',
+  description:
+    'AWS CDK construct library that deploys the Arculus FIDO2 server (PyFIDO and the Tomcat portal) on ECS Fargate behind an HTTPS load balancer, secure by default.',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'fido2', 'webauthn', 'ecs', 'fargate', 'arculus'],
+  author: 'Arculus FIDO CDK maintainers',
+  authorAddress: 'maintainers@arculus.example',
+  repositoryUrl: 'https://github.com/arculus/arculus-fido-cdk.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_FLOOR,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // CI is `.ci/run` on a clean clone; no hosted workflows, no release pipeline from this repo yet.
+  github: false,
+  release: false,
+
+  publishToPypi: {
+    distName: 'arculus-fido-cdk',
+    module: 'arculus_fido_cdk',
+  },
+  publishToMaven: {
+    javaPackage: 'com.arculus.fido.cdk',
+    mavenGroupId: 'com.arculus',
+    mavenArtifactId: 'fido-cdk',
+  },
+  publishToGo: {
+    moduleName: 'github.com/arculus/arculus-fido-cdk-go',
+    packageName: 'arculusfidocdk',
+  },
+
+  gitignore: ['cdk.out/', '*.tsbuildinfo'],
+
+  // Snapshots guard logical IDs (construct IDs are API): a changed snapshot must fail the build,
+  // not be rewritten by it. `npx projen test:update` rewrites them on purpose.
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+});
+
+// The example deployment a newcomer synthesizes on a fresh clone, with no AWS account.
+project.addTask('synth:example', {
+  description: 'Synthesize the bundled example deployment (examples/app.ts) to cdk.out and list its templates',
+  exec: 'ts-node --project examples/tsconfig.json examples/app.ts',
+});
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+});
+project.eslint?.addLintPattern('examples');
+project.npmignore?.exclude('/examples/');
+
+project.synth();

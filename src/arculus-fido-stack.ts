@@ -1,0 +1,42 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ArculusFidoDeployment, ArculusFidoDeploymentProps } from './arculus-fido-deployment';
+
+/**
+ * Props of `ArculusFidoStack`: the stack's own props and the deployment's.
+ */
+export interface ArculusFidoStackProps extends StackProps, ArculusFidoDeploymentProps {}
+
+/**
+ * A stack holding one `ArculusFidoDeployment` (construct ID `Fido`) and the deployment guide's
+ * outputs: `LoadBalancerDNS`, `PyFidoEndpoint`, `TomcatEndpoint`, `ClusterName` and
+ * `MongoDBSecretArn`, plus `PyFidoServiceName`, `TomcatServiceName`, `PyFidoLogGroupName` and
+ * `TomcatLogGroupName` for the operational commands.
+ *
+ * With `nestedStacks: true` the network, the data layer and the services land in nested stacks,
+ * as the guide's CloudFormation does; the outputs stay on this stack.
+ */
+export class ArculusFidoStack extends Stack {
+  /** The deployment. */
+  public readonly deployment: ArculusFidoDeployment;
+
+  constructor(scope: Construct, id: string, props: ArculusFidoStackProps) {
+    super(scope, id, props);
+
+    this.deployment = new ArculusFidoDeployment(this, 'Fido', props);
+    const d = this.deployment;
+
+    new CfnOutput(this, 'LoadBalancerDNS', {
+      description: 'DNS name of the load balancer: point the domain at it (alias A record, or CNAME)',
+      value: d.loadBalancer.loadBalancerDnsName,
+    });
+    new CfnOutput(this, 'PyFidoEndpoint', { description: 'PyFIDO API endpoint URL', value: d.pyFidoEndpoint });
+    new CfnOutput(this, 'TomcatEndpoint', { description: 'Tomcat portal URL', value: d.tomcatEndpoint });
+    new CfnOutput(this, 'ClusterName', { description: 'ECS cluster name', value: d.cluster.clusterName });
+    new CfnOutput(this, 'MongoDBSecretArn', { description: 'ARN of the MongoDB connection secret', value: d.mongoDbSecret.secretArn });
+    new CfnOutput(this, 'PyFidoServiceName', { description: 'ECS service name of PyFIDO', value: d.pyFidoService.serviceName });
+    new CfnOutput(this, 'TomcatServiceName', { description: 'ECS service name of Tomcat', value: d.tomcatService.serviceName });
+    new CfnOutput(this, 'PyFidoLogGroupName', { description: 'CloudWatch log group of PyFIDO', value: d.pyFidoLogGroup.logGroupName });
+    new CfnOutput(this, 'TomcatLogGroupName', { description: 'CloudWatch log group of Tomcat', value: d.tomcatLogGroup.logGroupName });
+  }
+}

@@ -1,0 +1,108 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { DeploymentEnvironment } from './deployment-environment';
+import { MongoDbConnection } from './mongodb-connection';
+
+/**
+ * Props of `FidoDataLayer`.
+ */
+export interface FidoDataLayerProps {
+  /**
+   * Where the services' MongoDB lives.
+   */
+  readonly mongoDb: MongoDbConnection;
+
+  /**
+   * The deployment's environment; picks the defaults of a created DocumentDB cluster.
+   */
+  readonly environment: DeploymentEnvironment;
+
+  /**
+   * VPC of the tasks.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Private subnets, where a created DocumentDB cluster goes.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The FIDO tasks. Where the database's security group is known, its MongoDB port is admitted
+   * from these only.
+   */
+  readonly clients: ec2.IConnectable;
+
+  /**
+   * An existing application secret (API keys, JWT secret). It must hold the JSON key `jwtSecret`.
+   *
+   * @default - a secret with a generated 64-character `jwtSecret` is created
+   */
+  readonly applicationSecret?: secretsmanager.ISecret;
+
+  /**
+   * Key that encrypts the secrets this construct creates.
+   *
+   * @default - the AWS managed key of Secrets Manager
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the secrets this construct creates when they leave the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The data layer of an Arculus FIDO deployment: the MongoDB secret (and database, for DocumentDB)
+ * and the application secret.
+ */
+export class FidoDataLayer extends Construct {
+  /** Secret with the JSON keys `username`, `password`, `host` and `port`. */
+  public readonly mongoDbSecret: secretsmanager.ISecret;
+
+  /** Secret with the JSON key `jwtSecret` (and any API keys the operator adds). */
+  public readonly applicationSecret: secretsmanager.ISecret;
+
+  /**
+   * The DocumentDB cluster, when `MongoDbConnection.documentDb()` was chosen.
+   *
+   * @default - no cluster was created
+   */
+  public readonly databaseCluster?: docdb.DatabaseCluster;
+
+  constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
+    super(scope, id);
+
+    const mongo = props.mongoDb.bind(this, {
+      environment: props.environment,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
+    });
+    this.mongoDbSecret = mongo.secret;
+    this.databaseCluster = mongo.databaseCluster;
+    mongo.connections?.allowDefaultPortFrom(props.clients, 'MongoDB from the Arculus FIDO tasks');
+
+    this.applicationSecret = props.applicationSecret ?? new secretsmanager.Secret(this, 'ApplicationSecret', {
+      description: 'Arculus FIDO application secret (JWT secret, API keys)',
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'jwtSecret',
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+    });
+  }
+}

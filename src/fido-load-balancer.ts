@@ -1,0 +1,113 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+
+/**
+ * Props of `FidoLoadBalancer`.
+ */
+export interface FidoLoadBalancerProps {
+  /**
+   * VPC of the load balancer.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Public subnets the internet-facing load balancer goes in.
+   *
+   * @default - the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security group of the load balancer.
+   *
+   * @default - a new security group with no outbound rule but those to the targets
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Certificate of every HTTPS listener.
+   */
+  readonly certificate: acm.ICertificate;
+
+  /**
+   * Clients admitted to the listener ports.
+   *
+   * @default [ec2.Peer.anyIpv4()] (0.0.0.0/0, as the deployment guide's security group table)
+   */
+  readonly allowedIngress?: ec2.IPeer[];
+
+  /**
+   * Target group of the PyFIDO service (listener 5001).
+   */
+  readonly pyFidoTargetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * Target group of the Tomcat service (listeners 443 and 8080).
+   */
+  readonly tomcatTargetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * TLS policy of every HTTPS listener.
+   *
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.3 and 1.2 with forward secrecy and hybrid
+   * post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+}
+
+/**
+ * The deployment's internet-facing Application Load Balancer and its three HTTPS listeners, as
+ * the deployment guide's table: 443 and 8080 forward to Tomcat, 5001 to PyFIDO.
+ */
+export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** HTTPS listener on 443, forwarding to Tomcat. */
+  public readonly httpsListener: elbv2.ApplicationListener;
+
+  /** HTTPS listener on 5001, forwarding to PyFIDO. */
+  public readonly pyFidoListener: elbv2.ApplicationListener;
+
+  /** HTTPS listener on 8080, forwarding to Tomcat. */
+  public readonly tomcatListener: elbv2.ApplicationListener;
+
+  /** The load balancer's network side. */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: FidoLoadBalancerProps) {
+    super(scope, id);
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: true,
+      securityGroup: props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: 'Arculus FIDO load balancer',
+        allowAllOutbound: false,
+      }),
+    });
+    this.connections = this.loadBalancer.connections;
+
+    const listener = (listenerId: string, port: number, targetGroup: elbv2.IApplicationTargetGroup) => {
+      const created = this.loadBalancer.addListener(listenerId, {
+        port,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [props.certificate],
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
+        defaultTargetGroups: [targetGroup],
+        open: false,
+      });
+      for (const peer of props.allowedIngress ?? [ec2.Peer.anyIpv4()]) {
+        created.connections.allowDefaultPortFrom(peer, `HTTPS ${port} from allowed clients`);
+      }
+      return created;
+    };
+    this.httpsListener = listener('HttpsListener', 443, props.tomcatTargetGroup);
+    this.pyFidoListener = listener('PyFidoListener', 5001, props.pyFidoTargetGroup);
+    this.tomcatListener = listener('TomcatListener', 8080, props.tomcatTargetGroup);
+  }
+}

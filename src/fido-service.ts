@@ -1,0 +1,294 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * Size and task count of one Fargate service. In a deployment, every value left out comes from
+ * the environment's preset.
+ *
+ * Fargate accepts these CPU / memory pairs: 256 CPU with 512, 1024 or 2048 MiB; 512 with 1024 to
+ * 4096 MiB; 1024 with 2048 to 8192 MiB; 2048 with 4096 to 16384 MiB; 4096 with 8192 to 30720 MiB
+ * (all in 1024 MiB steps); 8192 with 16384 to 61440 MiB in 4096 MiB steps; 16384 with 32768 to
+ * 122880 MiB in 8192 MiB steps.
+ */
+export interface ServiceSizing {
+  /**
+   * CPU units of each task (1024 = 1 vCPU).
+   *
+   * @default - PyFIDO: 256 (dev), 512 (staging), 1024 (prod); Tomcat: 256, 512, 1024; 256 outside a deployment
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of each task, in MiB. Must suit `cpu` (see the table above).
+   *
+   * @default - PyFIDO: 512 (dev), 1024 (staging), 2048 (prod); Tomcat: 1024, 1024, 2048; 512 outside a deployment
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Number of tasks to run. With autoscaling (`maxCapacity` above `minCapacity`) this is only
+   * the count a new service starts with: it is left out of the template so that a deploy never
+   * resets the count the scaler chose, and the scaler raises it to `minCapacity` at once.
+   *
+   * @default - 1 (dev), 2 (staging), 3 (prod); 1 outside a deployment
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Fewest tasks the scaler keeps.
+   *
+   * @default - `desiredCount`
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * Most tasks the scaler may run. Autoscaling on CPU is on when this exceeds `minCapacity`.
+   *
+   * @default - 1 (dev), 4 (staging), 6 (prod); `desiredCount` (no autoscaling) outside a
+   * deployment; never below `desiredCount`
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * Average CPU utilization, in percent, that target tracking keeps the service at.
+   *
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/**
+ * What a user may change about one of the deployment's services.
+ */
+export interface FidoServiceOptions {
+  /**
+   * Plain environment variables for the container, added to (and overriding) the ones the
+   * deployment sets. Never put a secret here: use `secrets`.
+   *
+   * @default - only the deployment's own variables
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * Secrets for the container, injected by ECS from Secrets Manager or SSM Parameter Store at task
+   * start; the task execution role is granted read access.
+   *
+   * @default - only the deployment's own secrets (MongoDB and application secret)
+   */
+  readonly secrets?: { [key: string]: ecs.Secret };
+
+  /**
+   * Health check of the service's target group, merged over the defaults.
+   *
+   * @default - PyFIDO: path `/health`, healthy HTTP code 200; Tomcat: path `/`, healthy HTTP codes
+   * 200-399 (a Tomcat root usually answers with a 302 redirect); both: interval 30 s, healthy
+   * threshold 2
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * Protocol between the load balancer and the container. TLS from clients ends at the load
+   * balancer; choose HTTPS only when the image itself serves TLS on its port.
+   *
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * How long the load balancer lets in-flight requests finish before a stopping task is removed.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * How long ECS ignores failing load balancer health checks after a task starts.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/**
+ * Props of `FidoService`.
+ */
+export interface FidoServiceProps extends FidoServiceOptions {
+  /**
+   * Cluster the service runs in. Its VPC is the target group's VPC.
+   */
+  readonly cluster: ecs.ICluster;
+
+  /**
+   * Name of the container (and of its log stream prefix), e.g. `pyfido`.
+   */
+  readonly containerName: string;
+
+  /**
+   * Image of the container.
+   */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * Port the container listens on.
+   */
+  readonly containerPort: number;
+
+  /**
+   * CPU, memory and task counts.
+   *
+   * @default - 256 CPU, 512 MiB, 1 task, no autoscaling
+   */
+  readonly sizing?: ServiceSizing;
+
+  /**
+   * Subnets of the tasks. Tasks never get a public IP.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the tasks.
+   *
+   * @default - a new security group
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Name of the service's log group.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly logGroupName?: string;
+
+  /**
+   * How long the container's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key that encrypts the log group. Its key policy must let CloudWatch Logs use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the log group when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One of the deployment's Fargate services (PyFIDO or Tomcat): its task definition, container,
+ * log group, service, target group and autoscaling.
+ *
+ * Deployments are rolling and zero-downtime: ECS keeps 100% of the tasks healthy, starts up to
+ * 200%, and the circuit breaker rolls a deployment that cannot get healthy back.
+ */
+export class FidoService extends Construct implements ec2.IConnectable {
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+
+  /** The container. */
+  public readonly container: ecs.ContainerDefinition;
+
+  /** The container's log group. */
+  public readonly logGroup: logs.LogGroup;
+
+  /** Target group the load balancer forwards to; the service registers its tasks in it. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /**
+   * The service's scalable task count, when autoscaling is on.
+   *
+   * @default - no autoscaling
+   */
+  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
+
+  /** The tasks' network side. */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: FidoServiceProps) {
+    super(scope, id);
+
+    const sizing = props.sizing ?? {};
+    const desiredCount = sizing.desiredCount ?? 1;
+    const minCapacity = sizing.minCapacity ?? desiredCount;
+    const maxCapacity = sizing.maxCapacity ?? Math.max(desiredCount, minCapacity);
+    const autoscaling = maxCapacity > minCapacity;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: props.logGroupName,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: sizing.cpu ?? 256,
+      memoryLimitMiB: sizing.memoryLimitMiB ?? 512,
+    });
+
+    this.container = this.taskDefinition.addContainer('Container', {
+      containerName: props.containerName,
+      image: props.image,
+      essential: true,
+      privileged: false,
+      environment: props.environment,
+      secrets: props.secrets,
+      portMappings: [{ containerPort: props.containerPort, name: props.containerName }],
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: props.containerName }),
+    });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: autoscaling ? undefined : desiredCount,
+      assignPublicIp: false,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: props.securityGroups,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
+    });
+    this.connections = this.service.connections;
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.cluster.vpc,
+      port: props.containerPort,
+      protocol: props.targetProtocol ?? elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(300),
+      healthCheck: {
+        path: '/',
+        interval: Duration.seconds(30),
+        healthyThresholdCount: 2,
+        ...props.healthCheck,
+      },
+      targets: [this.service.loadBalancerTarget({ containerName: props.containerName, containerPort: props.containerPort })],
+    });
+
+    if (autoscaling) {
+      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
+      this.scalableTaskCount.scaleOnCpuUtilization('CpuScaling', {
+        targetUtilizationPercent: sizing.targetCpuUtilizationPercent ?? 70,
+        scaleInCooldown: Duration.seconds(300),
+        scaleOutCooldown: Duration.seconds(60),
+      });
+    }
+  }
+}

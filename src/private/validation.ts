@@ -1,0 +1,65 @@
+import { Duration, Token } from 'aws-cdk-lib';
+
+/**
+ * Gathers every problem found in a construct's props so that the user sees them all in one error.
+ * Each problem names the prop, the value received and the fix. Values that are CloudFormation
+ * tokens are never judged: they are only known at deploy time.
+ */
+export class ProblemList {
+  private readonly problems: string[] = [];
+
+  /** Records a problem with `prop`. */
+  public add(prop: string, message: string): void {
+    this.problems.push(`${prop}: ${message}`);
+  }
+
+  /** Records the problems another check found, each already naming its prop. */
+  public addAll(problems: readonly string[]): void {
+    this.problems.push(...problems);
+  }
+
+  /** Every problem recorded so far. */
+  public get all(): readonly string[] {
+    return this.problems;
+  }
+
+  /** Checks that a number is a whole number within [min, max]. */
+  public integerInRange(prop: string, value: number | undefined, min: number, max: number): void {
+    if (value === undefined || Token.isUnresolved(value)) {
+      return;
+    }
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.add(prop, `must be a whole number from ${min} to ${max}, got ${value}`);
+    }
+  }
+
+  /** Checks that a duration, in whole seconds, lies within [min, max] seconds. */
+  public secondsInRange(prop: string, value: Duration | undefined, min: number, max: number): void {
+    if (value === undefined || value.isUnresolved()) {
+      return;
+    }
+    const seconds = value.toMilliseconds() / 1000;
+    if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+      this.add(prop, `must be a whole number of seconds from ${min} to ${max}, got ${value.toHumanString()}`);
+    }
+  }
+
+  /**
+   * Throws one error that lists every problem, if there is any.
+   *
+   * @param subject what was checked, e.g. `ArculusFidoDeployment Default/Fido`
+   */
+  public throwIfAny(subject: string): void {
+    if (this.problems.length === 0) {
+      return;
+    }
+    const lines = this.problems.map((p) => `  - ${p}`).join('\n');
+    const count = this.problems.length === 1 ? '1 problem' : `${this.problems.length} problems`;
+    throw new Error(`${subject} has ${count} in its props:\n${lines}`);
+  }
+}
+
+/** Quotes a value for an error message, whatever its type. */
+export function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}

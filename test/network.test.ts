@@ -1,0 +1,132 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ArculusFidoStack } from '../src';
+import { baseProps, logicalId, synth, Synthesized } from './util';
+
+const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
+
+/** Every ingress rule of a security group, inline or separate, as `source:port`. */
+function ingressOf(template: Template, sgId: string): string[] {
+  const source = (r: any) => r.CidrIp ?? r.SourcePrefixListId ?? r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0];
+  const inline = template.toJSON().Resources[sgId].Properties.SecurityGroupIngress ?? [];
+  const separate = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: ref(sgId) } }))
+    .map((r: any) => r.Properties);
+  return [...inline, ...separate].map((r: any) => `${source(r)}:${r.FromPort}-${r.ToPort}`).sort();
+}
+
+/** Every egress rule of a security group, inline or separate, as `destination:port`. */
+function egressOf(template: Template, sgId: string): string[] {
+  const destination = (r: any) => r.CidrIp ?? r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0];
+  const inline = template.toJSON().Resources[sgId].Properties.SecurityGroupEgress ?? [];
+  const separate = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: ref(sgId) } }))
+    .map((r: any) => r.Properties);
+  return [...inline, ...separate].map((r: any) => `${destination(r)}:${r.FromPort}-${r.ToPort}`).sort();
+}
+
+const ALB_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO load balancer') };
+const TASK_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') };
+
+describe('a created network', () => {
+  let synthesized: Synthesized;
+  let albSg: string;
+  let taskSg: string;
+  beforeAll(() => {
+    synthesized = synth();
+    albSg = logicalId(synthesized.template, 'AWS::EC2::SecurityGroup', ALB_SG);
+    taskSg = logicalId(synthesized.template, 'AWS::EC2::SecurityGroup', TASK_SG);
+  });
+
+  test('is a VPC over 2 AZs with public and private subnets, an internet gateway and NAT', () => {
+    const { template } = synthesized;
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet')) as any[];
+    const az = (s: any) => JSON.stringify(s.Properties.AvailabilityZone);
+    const publicSubnets = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === true);
+    const privateSubnets = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === false);
+    expect(publicSubnets).toHaveLength(2);
+    expect(privateSubnets).toHaveLength(2);
+    expect(new Set(publicSubnets.map(az)).size).toBe(2);
+    expect(new Set(privateSubnets.map(az)).size).toBe(2);
+  });
+
+  test('admits 443, 5001 and 8080 into the load balancer from 0.0.0.0/0, and nothing else', () => {
+    expect(ingressOf(synthesized.template, albSg)).toEqual(['0.0.0.0/0:443-443', '0.0.0.0/0:5001-5001', '0.0.0.0/0:8080-8080']);
+  });
+
+  test('admits 5001 and 8080 into the tasks from the load balancer security group only', () => {
+    expect(ingressOf(synthesized.template, taskSg)).toEqual([`${albSg}:5001-5001`, `${albSg}:8080-8080`]);
+  });
+
+  test('lets the load balancer send only to the tasks\' container ports', () => {
+    expect(egressOf(synthesized.template, albSg)).toEqual([`${taskSg}:5001-5001`, `${taskSg}:8080-8080`]);
+  });
+
+  test('puts the load balancer in the public subnets and the tasks in the private subnets without public IPs', () => {
+    const { template } = synthesized;
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    const isPublic = (r: any) => subnets[r.Ref].Properties.MapPublicIpOnLaunch;
+    const alb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0] as any;
+    expect(alb.Properties.Scheme).toBe('internet-facing');
+    expect(alb.Properties.Subnets.map(isPublic)).toEqual([true, true]);
+    for (const service of Object.values(template.findResources('AWS::ECS::Service')) as any[]) {
+      const config = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
+      expect(config.AssignPublicIp).toBe('DISABLED');
+      expect(config.Subnets.map(isPublic)).toEqual([false, false]);
+      expect(config.SecurityGroups).toEqual([ref(taskSg)]);
+    }
+  });
+
+  test('exposes the tasks\' security group as the deployment\'s connections', () => {
+    const deployment = synthesized.stack.deployment;
+    expect(deployment.connections.securityGroups).toEqual([deployment.network.serviceSecurityGroup]);
+  });
+});
+
+describe('allowedIngress', () => {
+  test('replaces 0.0.0.0/0 on every listener port', () => {
+    const { template } = synth({ network: { allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList('pl-12345678')] } });
+    expect(ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', ALB_SG))).toEqual([
+      '203.0.113.0/24:443-443', '203.0.113.0/24:5001-5001', '203.0.113.0/24:8080-8080',
+      'pl-12345678:443-443', 'pl-12345678:5001-5001', 'pl-12345678:8080-8080',
+    ]);
+  });
+});
+
+describe('an imported VPC', () => {
+  let template: Template;
+  beforeAll(() => {
+    const app = new App();
+    const vpcStack = new Stack(app, 'Vpc');
+    const vpc = ec2.Vpc.fromVpcAttributes(vpcStack, 'Existing', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      publicSubnetIds: ['subnet-public-a', 'subnet-public-b'],
+      privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
+      isolatedSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b'],
+    });
+    const stack = new ArculusFidoStack(app, 'Fido', baseProps(vpcStack, {
+      network: {
+        vpc,
+        privateSubnets: { subnets: [ec2.Subnet.fromSubnetId(vpcStack, 'Chosen', 'subnet-private-b')] },
+      },
+    }));
+    template = Template.fromStack(stack);
+  });
+
+  test('creates no VPC, subnets or NAT', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::Subnet', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  test('puts the load balancer in its public subnets and the tasks in the chosen private subnets', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-public-a', 'subnet-public-b'] });
+    template.allResourcesProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ Subnets: ['subnet-private-b'] }) },
+    });
+    template.allResourcesProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
+  });
+});

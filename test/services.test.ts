@@ -1,0 +1,124 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { DeploymentEnvironment } from '../src';
+import { containerDefinition, synth, Synthesized, warnings } from './util';
+
+describe('the services', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth();
+  });
+
+  test('are two Fargate services in a cluster with Container Insights', () => {
+    synthesized.template.resourceCountIs('AWS::ECS::Service', 2);
+    synthesized.template.allResourcesProperties('AWS::ECS::Service', { LaunchType: 'FARGATE' });
+    synthesized.template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterName: 'arculus-auth-dev',
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  test('roll out with zero downtime and roll back a failing deployment', () => {
+    synthesized.template.allResourcesProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+  });
+
+  test.each([
+    ['pyfido', 5001],
+    ['tomcat', 8080],
+  ])('run %s on port %d from the default ECR repository at latest', (name, port) => {
+    const container = containerDefinition(synthesized.template, name);
+    expect(container.PortMappings).toEqual([expect.objectContaining({ ContainerPort: port, Protocol: 'tcp' })]);
+    expect(JSON.stringify(container.Image)).toContain(`arculus-auth/${name}:latest`);
+    expect(container.Essential).toBe(true);
+    expect(container.Privileged).toBe(false);
+    expect(container.LogConfiguration).toEqual({
+      LogDriver: 'awslogs',
+      Options: expect.objectContaining({ 'awslogs-stream-prefix': name }),
+    });
+  });
+
+  test('give the containers their environment and domain', () => {
+    const env = (name: string) => Object.fromEntries(containerDefinition(synthesized.template, name).Environment.map((e: any) => [e.Name, e.Value]));
+    expect(env('pyfido')).toEqual({ ENVIRONMENT: 'dev', DOMAIN_NAME: 'auth.example.com' });
+    expect(env('tomcat')).toEqual({ ENVIRONMENT: 'dev', DOMAIN_NAME: 'auth.example.com', PYFIDO_URL: 'https://auth.example.com:5001' });
+  });
+
+  test('let the execution role pull the default images', () => {
+    synthesized.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: Match.arrayWith(['ecr:BatchGetImage']),
+          Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':repository/arculus-auth/pyfido'])]) }),
+        })]),
+      },
+    });
+  });
+});
+
+describe('images and extra settings', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth((scope) => ({
+      applicationName: 'acme-fido',
+      images: { pyFido: ecs.ContainerImage.fromRegistry('public.ecr.aws/acme/pyfido:2.0.0'), tag: 'v1.4.2' },
+      services: {
+        pyFido: {
+          environment: { LOG_LEVEL: 'debug', ENVIRONMENT: 'dev-blue' },
+          secrets: {
+            SMTP_PASSWORD: ecs.Secret.fromSecretsManager(
+              secretsmanager.Secret.fromSecretCompleteArn(scope, 'Smtp', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:smtp-AbCdEf')),
+          },
+        },
+      },
+    }));
+  });
+
+  test('any container image replaces the default, and the tag applies to the other', () => {
+    expect(containerDefinition(synthesized.template, 'pyfido').Image).toBe('public.ecr.aws/acme/pyfido:2.0.0');
+    expect(JSON.stringify(containerDefinition(synthesized.template, 'tomcat').Image)).toContain('acme-fido/tomcat:v1.4.2');
+  });
+
+  test('extra environment variables are added, and override the deployment\'s', () => {
+    const env = containerDefinition(synthesized.template, 'pyfido').Environment;
+    expect(env).toEqual(expect.arrayContaining([{ Name: 'LOG_LEVEL', Value: 'debug' }, { Name: 'ENVIRONMENT', Value: 'dev-blue' }]));
+    expect(env.filter((e: any) => e.Name === 'ENVIRONMENT')).toHaveLength(1);
+  });
+
+  test('extra secrets are added to the deployment\'s', () => {
+    const names = containerDefinition(synthesized.template, 'pyfido').Secrets.map((s: any) => s.Name).sort();
+    expect(names).toEqual(['JWT_SECRET', 'MONGODB_HOST', 'MONGODB_PASSWORD', 'MONGODB_PORT', 'MONGODB_USERNAME', 'SMTP_PASSWORD']);
+  });
+
+  test('the application name prefixes the cluster and log groups', () => {
+    synthesized.template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'acme-fido-dev' });
+    synthesized.template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/ecs/acme-fido/dev/pyfido' });
+  });
+});
+
+describe('warnings', () => {
+  test('a prod deployment of the latest tag is warned about', () => {
+    const { stack } = synth({ environment: DeploymentEnvironment.PROD });
+    const found = warnings(stack, 'arculus-fido:mutable-image-tag');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/images\.tag is 'latest' in prod/);
+  });
+
+  test('a pinned tag in prod, or latest in dev, is not', () => {
+    expect(warnings(synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
+    expect(warnings(synth().stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
+  });
+
+  test('a plain environment variable that looks like a secret is warned about', () => {
+    const { stack } = synth({ services: { tomcat: { environment: { SMTP_PASSWORD: 'hunter2', LOG_LEVEL: 'info' } } } });
+    const found = warnings(stack, 'arculus-fido:secret-in-environment');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/services\.tomcat\.environment\.SMTP_PASSWORD looks like a secret/);
+  });
+});

@@ -220,7 +220,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       environment,
       vpc: this.vpc,
       vpcSubnets: privateSubnets,
-      clients: this.network.serviceSecurityGroup,
+      clientSecurityGroup: this.network.serviceSecurityGroup,
       applicationSecret: props.secrets?.applicationSecret,
       encryptionKey: props.secrets?.encryptionKey,
       removalPolicy: preset.removalPolicy,

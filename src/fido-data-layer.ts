@@ -34,10 +34,10 @@ export interface FidoDataLayerProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The FIDO tasks. Where the database's security group is known, its MongoDB port is admitted
-   * from these only.
+   * Security group of the FIDO tasks. Where the database's security group is known, its MongoDB
+   * port is admitted from this group only.
    */
-  readonly clients: ec2.IConnectable;
+  readonly clientSecurityGroup: ec2.ISecurityGroup;
 
   /**
    * An existing application secret (API keys, JWT secret). It must hold the JSON key `jwtSecret`.
@@ -91,7 +91,18 @@ export class FidoDataLayer extends Construct {
     });
     this.mongoDbSecret = mongo.secret;
     this.databaseCluster = mongo.databaseCluster;
-    mongo.connections?.allowDefaultPortFrom(props.clients, 'MongoDB from the Arculus FIDO tasks');
+    if (mongo.securityGroup) {
+      // The rule lives here, beside the deployment, even when the database's group belongs to
+      // another stack or account: it goes when the deployment goes.
+      new ec2.CfnSecurityGroupIngress(this, 'MongoDbIngress', {
+        groupId: mongo.securityGroup.securityGroupId,
+        sourceSecurityGroupId: props.clientSecurityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: mongo.port,
+        toPort: mongo.port,
+        description: 'MongoDB from the Arculus FIDO tasks',
+      });
+    }
 
     this.applicationSecret = props.applicationSecret ?? new secretsmanager.Secret(this, 'ApplicationSecret', {
       description: 'Arculus FIDO application secret (JWT secret, API keys)',

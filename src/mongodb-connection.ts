@@ -171,12 +171,17 @@ export interface MongoDbConnectionConfig {
   readonly secret: secretsmanager.ISecret;
 
   /**
-   * The database's network side, with its MongoDB port as default port. The deployment admits
-   * that port from the FIDO tasks only.
+   * Security group of the database. The deployment admits `port` into it from the FIDO tasks'
+   * security group only.
    *
    * @default - the database's network is not managed here (MongoDB Atlas)
    */
-  readonly connections?: ec2.Connections;
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Port the database listens on.
+   */
+  readonly port: number;
 
   /**
    * The DocumentDB cluster, when the connection created one.
@@ -294,13 +299,7 @@ class EndpointConnection extends MongoDbConnection {
           },
         }),
     });
-    const securityGroup = this.options.securityGroup;
-    return {
-      secret,
-      connections: securityGroup
-        ? new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(port) })
-        : undefined,
-    };
+    return { secret, securityGroup: this.options.securityGroup, port };
   }
 }
 
@@ -314,13 +313,7 @@ class SecretConnection extends MongoDbConnection {
   }
 
   public bind(_scope: Construct, _options: MongoDbBindOptions): MongoDbConnectionConfig {
-    const securityGroup = this.options.securityGroup;
-    return {
-      secret: this.secret,
-      connections: securityGroup
-        ? new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(this.options.port ?? MONGODB_PORT) })
-        : undefined,
-    };
+    return { secret: this.secret, securityGroup: this.options.securityGroup, port: this.options.port ?? MONGODB_PORT };
   }
 }
 
@@ -352,14 +345,21 @@ class DocumentDbConnection extends MongoDbConnection {
 
   public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
     const prod = options.environment === DeploymentEnvironment.PROD;
+    const securityGroup = new ec2.SecurityGroup(scope, 'DocumentDbSecurityGroup', {
+      vpc: options.vpc,
+      description: 'Arculus FIDO DocumentDB: MongoDB port from the FIDO tasks only',
+      allowAllOutbound: false,
+    });
     const cluster = new docdb.DatabaseCluster(scope, 'DocumentDb', {
       masterUser: { username: this.options.masterUsername ?? 'fidoadmin', excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS },
       engineVersion: this.options.engineVersion ?? '5.0.0',
       instanceType: this.options.instanceType
         ?? (prod ? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE) : ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM)),
       instances: this.options.instances ?? (prod ? 3 : 1),
+      port: MONGODB_PORT,
       vpc: options.vpc,
       vpcSubnets: options.vpcSubnets,
+      securityGroup,
       storageEncrypted: true,
       kmsKey: options.encryptionKey,
       backup: { retention: this.options.backupRetention ?? Duration.days(DOCUMENTDB_BACKUP_DAYS[options.environment]) },
@@ -369,7 +369,8 @@ class DocumentDbConnection extends MongoDbConnection {
     return {
       // A DatabaseCluster given a masterUser without a password always creates its secret.
       secret: cluster.secret!,
-      connections: cluster.connections,
+      securityGroup,
+      port: MONGODB_PORT,
       databaseCluster: cluster,
     };
   }

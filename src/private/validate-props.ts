@@ -30,7 +30,6 @@ export function resolveSizing(preset: ResolvedSizing, given: ServiceSizing = {})
 
 function checkApplicationName(problems: ProblemList, applicationName: string, environment: unknown): void {
   if (Token.isUnresolved(applicationName)) {
-    problems.add('applicationName', 'must be a literal string: it names the cluster, log groups and ECR repositories at synth time');
     return;
   }
   if (typeof applicationName !== 'string' || !APPLICATION_NAME.test(applicationName)) {
@@ -42,8 +41,8 @@ function checkApplicationName(problems: ProblemList, applicationName: string, en
   }
   for (const derived of derivedNames(applicationName, environment)) {
     if (derived.name.length > derived.maxLength) {
-      const excess = derived.name.length - derived.maxLength;
-      problems.add('applicationName', `makes the ${derived.what} ${derived.name.length} characters long, over the limit of ${derived.maxLength}; shorten it by at least ${excess} characters`);
+      const longest = applicationName.length - (derived.name.length - derived.maxLength);
+      problems.add('applicationName', `makes the ${derived.what} '${derived.name}' ${derived.name.length} characters long, over the limit of ${derived.maxLength}; use at most ${longest} characters`);
       return;
     }
   }

@@ -1,0 +1,182 @@
+import { SecretValue } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { DeploymentEnvironment, MongoDbConnection } from '../src';
+import { containerDefinition, logicalId, synth, Synthesized } from './util';
+
+const SECRET_NAMES = ['JWT_SECRET', 'MONGODB_HOST', 'MONGODB_PASSWORD', 'MONGODB_PORT', 'MONGODB_USERNAME'];
+const MONGO_KEYS: Record<string, string> = { MONGODB_HOST: 'host', MONGODB_PORT: 'port', MONGODB_USERNAME: 'username', MONGODB_PASSWORD: 'password' };
+
+/** The `valueFrom` of each of a container's secrets, by variable name. */
+function secretsOf(template: Template, container: string): Record<string, any> {
+  return Object.fromEntries(containerDefinition(template, container).Secrets.map((s: any) => [s.Name, s.ValueFrom]));
+}
+
+/** How CloudFormation renders `<arn><suffix>`, for a literal ARN or a reference. */
+function arnWith(arn: unknown, suffix: string): unknown {
+  return typeof arn === 'string' ? `${arn}${suffix}` : { 'Fn::Join': ['', [arn, suffix]] };
+}
+
+/** Asserts that every container reads the MongoDB keys from `secretArn` and JWT_SECRET from the application secret. */
+function expectSecretsWiredTo(template: Template, mongoSecretArn: unknown, applicationSecretArn: unknown): void {
+  for (const container of ['pyfido', 'tomcat']) {
+    const secrets = secretsOf(template, container);
+    expect(Object.keys(secrets).sort()).toEqual(SECRET_NAMES);
+    for (const [name, key] of Object.entries(MONGO_KEYS)) {
+      expect(secrets[name]).toEqual(arnWith(mongoSecretArn, `:${key}::`));
+    }
+    expect(secrets.JWT_SECRET).toEqual(arnWith(applicationSecretArn, ':jwtSecret::'));
+    const plain = (containerDefinition(template, container).Environment ?? []).map((e: any) => e.Name);
+    expect(plain.filter((n: string) => SECRET_NAMES.includes(n))).toEqual([]);
+  }
+}
+
+describe('MongoDB Atlas by endpoint, without a password', () => {
+  let synthesized: Synthesized;
+  let mongoSecret: string;
+  let appSecret: string;
+  beforeAll(() => {
+    synthesized = synth();
+    mongoSecret = logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('MongoDB') });
+    appSecret = logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('application secret') });
+  });
+
+  test('creates the MongoDB secret with username, host and port, and a generated password', () => {
+    const secret = synthesized.template.toJSON().Resources[mongoSecret].Properties;
+    expect(JSON.parse(secret.GenerateSecretString.SecretStringTemplate)).toEqual({ username: 'fido', host: 'cluster0.abcde.mongodb.net', port: '27017' });
+    expect(secret.GenerateSecretString.GenerateStringKey).toBe('password');
+    expect(secret.GenerateSecretString.ExcludeCharacters).toContain('@');
+    expect(secret.SecretString).toBeUndefined();
+  });
+
+  test('generates the application secret\'s jwtSecret', () => {
+    synthesized.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'jwtSecret', ExcludePunctuation: true, PasswordLength: 64 },
+    });
+  });
+
+  test('injects every secret as an ECS secret, never as a plain variable', () => {
+    expectSecretsWiredTo(synthesized.template, { Ref: mongoSecret }, { Ref: appSecret });
+  });
+
+  test('lets only the execution roles read the secrets', () => {
+    const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy')) as any[];
+    const readers = policies.filter((p) => JSON.stringify(p).includes('secretsmanager:GetSecretValue'));
+    expect(readers).toHaveLength(2);
+    for (const policy of readers) {
+      expect(policy.Properties.Roles[0].Ref).toMatch(/ExecutionRole/);
+      const resources = policy.Properties.PolicyDocument.Statement
+        .filter((s: any) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'))
+        .flatMap((s: any) => [].concat(s.Resource));
+      expect(resources).toEqual(expect.arrayContaining([{ Ref: mongoSecret }, { Ref: appSecret }]));
+    }
+  });
+
+  test('changes no database security group', () => {
+    synthesized.template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 27017 }, 0);
+  });
+
+  test('exposes the MongoDB secret ARN as the MongoDBSecretArn output', () => {
+    synthesized.template.hasOutput('MongoDBSecretArn', { Value: { Ref: mongoSecret } });
+  });
+});
+
+describe('self-managed MongoDB with a password reference and a security group', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth((scope) => ({
+      mongoDb: MongoDbConnection.fromEndpoint({
+        host: 'mongo.internal.example.com',
+        port: 27018,
+        username: 'fido',
+        password: SecretValue.secretsManager('mongo/fido', { jsonField: 'password' }),
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, 'MongoSg', 'sg-0123456789abcdef0'),
+      }),
+    }));
+  });
+
+  test('stores the password as a dynamic reference, never its value', () => {
+    const secret = Object.values(synthesized.template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { Description: Match.stringLikeRegexp('MongoDB') },
+    }))[0] as any;
+    const json = JSON.stringify(secret.Properties.SecretString);
+    expect(json).toContain('{{resolve:secretsmanager:mongo/fido:SecretString:password::}}');
+    expect(json).toContain('27018');
+  });
+
+  test('admits the MongoDB port into the database\'s security group from the tasks only', () => {
+    const taskSg = logicalId(synthesized.template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') });
+    const rules = Object.values(synthesized.template.findResources('AWS::EC2::SecurityGroupIngress', {
+      Properties: { GroupId: 'sg-0123456789abcdef0' },
+    })) as any[];
+    expect(rules.map((r) => r.Properties)).toEqual([expect.objectContaining({
+      FromPort: 27018, ToPort: 27018, IpProtocol: 'tcp', SourceSecurityGroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] },
+    })]);
+  });
+});
+
+describe('an existing MongoDB secret and application secret', () => {
+  const MONGO_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/mongo-AbCdEf';
+  const APP_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/app-GhIjKl';
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth((scope) => ({
+      mongoDb: MongoDbConnection.fromSecret(secretsmanager.Secret.fromSecretCompleteArn(scope, 'Mongo', MONGO_ARN)),
+      secrets: { applicationSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'App', APP_ARN) },
+    }));
+  });
+
+  test('creates no secret', () => {
+    synthesized.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  test('wires the given secrets into the containers', () => {
+    expectSecretsWiredTo(synthesized.template, MONGO_ARN, APP_ARN);
+  });
+});
+
+describe('Amazon DocumentDB', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb() });
+  });
+
+  test('is an encrypted cluster of 3 instances in the private subnets, protected and snapshotted in prod', () => {
+    synthesized.template.hasResource('AWS::DocDB::DBCluster', {
+      Properties: Match.objectLike({ StorageEncrypted: true, DeletionProtection: true, BackupRetentionPeriod: 35, Port: 27017 }),
+      DeletionPolicy: 'Snapshot',
+    });
+    synthesized.template.resourceCountIs('AWS::DocDB::DBInstance', 3);
+    synthesized.template.allResourcesProperties('AWS::DocDB::DBInstance', { DBInstanceClass: 'db.r6g.large' });
+    const subnetGroup = Object.values(synthesized.template.findResources('AWS::DocDB::DBSubnetGroup'))[0] as any;
+    const subnets = synthesized.template.findResources('AWS::EC2::Subnet');
+    expect(subnetGroup.Properties.SubnetIds.map((r: any) => subnets[r.Ref].Properties.MapPublicIpOnLaunch)).toEqual([false, false]);
+  });
+
+  test('admits 27017 into the cluster from the tasks only', () => {
+    const taskSg = logicalId(synthesized.template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') });
+    const rules = Object.values(synthesized.template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { FromPort: 27017 } })) as any[];
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [taskSg, 'GroupId'] });
+    const dbSg = logicalId(synthesized.template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('DocumentDB') });
+    expect(rules[0].Properties.GroupId).toEqual({ 'Fn::GetAtt': [dbSg, 'GroupId'] });
+  });
+
+  test('wires the cluster\'s generated secret, which the attachment fills with host and port', () => {
+    const secret = logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) });
+    const attachment = logicalId(synthesized.template, 'AWS::SecretsManager::SecretTargetAttachment', { TargetType: 'AWS::DocDB::DBCluster' });
+    const appSecret = logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('application secret') });
+    expectSecretsWiredTo(synthesized.template, { Ref: attachment }, { Ref: appSecret });
+    expect(synthesized.template.toJSON().Resources[attachment].Properties.SecretId).toEqual({ Ref: secret });
+  });
+});
+
+describe('Amazon DocumentDB in dev', () => {
+  test('is one t4g.medium instance, destroyed with the stack', () => {
+    const { template } = synth({ mongoDb: MongoDbConnection.documentDb() });
+    template.resourceCountIs('AWS::DocDB::DBInstance', 1);
+    template.hasResourceProperties('AWS::DocDB::DBInstance', { DBInstanceClass: 'db.t4g.medium' });
+    template.hasResource('AWS::DocDB::DBCluster', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtection: false, BackupRetentionPeriod: 1 }) });
+  });
+});

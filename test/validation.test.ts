@@ -1,0 +1,165 @@
+import { Duration, Lazy, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { CERTIFICATE_ARN, synth, synthError } from './util';
+
+type Overrides = Partial<ArculusFidoStackProps>;
+
+/** Asserts that `overrides` fail synthesis with a message containing each of `expected`. */
+function expectRejected(overrides: Overrides | ((scope: Construct) => Overrides), ...expected: Array<string | RegExp>): string {
+  const message = synthError(overrides);
+  expect(message).toBeDefined();
+  for (const e of expected) {
+    expect(message).toEqual(expect.stringMatching(typeof e === 'string' ? escape(e) : e));
+  }
+  return message!;
+}
+
+function escape(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+describe('errors when', () => {
+  test('the environment is outside the enum', () => {
+    expectRejected({ environment: 'production' as DeploymentEnvironment },
+      "environment: must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got 'production'");
+  });
+
+  test.each([
+    ['Arculus-Auth'], ['arculus_auth'], ['-auth'], ['auth-'], ['auth--fido'], ['1auth'], [''],
+  ])('applicationName is %j', (name) => {
+    expectRejected({ applicationName: name },
+      `applicationName: must be lowercase letters, digits and single hyphens, starting with a letter (e.g. 'arculus-auth'), got '${name}'`);
+  });
+
+  test('applicationName makes a name longer than AWS allows', () => {
+    expectRejected({ applicationName: 'a'.repeat(250) },
+      /^  - applicationName: makes the ECR repository name 'a{250}\/pyfido' 257 characters long, over the limit of 256; use at most 249 characters$/m);
+    expect(synthError({ applicationName: 'a'.repeat(249) })).toBeUndefined();
+  });
+
+  test.each([
+    ['https://auth.example.com'], ['auth'], ['auth..example.com'], ['-auth.example.com'], ['auth.example.com/login'], ['10.0.0.1'],
+  ])('domain.domainName is %j', (domainName) => {
+    expectRejected({ domain: { domainName, certificate: undefined, hostedZone: undefined } },
+      `domain.domainName: must be a fully qualified domain name such as 'auth.example.com'`, `got '${domainName}'`);
+  });
+
+  test('the domain has neither certificate nor hosted zone', () => {
+    expectRejected({ domain: { domainName: 'auth.example.com' } },
+      'domain.certificate: is required when no hostedZone is given: import the ACM certificate of the domain, or give hostedZone');
+  });
+
+  test('the hosted zone cannot hold the domain', () => {
+    expectRejected((scope) => ({
+      domain: { domainName: 'auth.example.com', hostedZone: route53.HostedZone.fromHostedZoneAttributes(scope, 'Z', { hostedZoneId: 'Z1', zoneName: 'example.org' }) },
+    }), "domain.hostedZone: is the zone 'example.org', which cannot hold records for 'auth.example.com'; give the zone of the domain or leave hostedZone out");
+  });
+
+  test.each([
+    [{ host: '' }, "mongoDb.host: must be a host name such as 'cluster0.abcde.mongodb.net' (no scheme, port or path), got ''"],
+    [{ host: 'mongodb+srv://cluster0.mongodb.net' }, "mongoDb.host: must be a host name such as 'cluster0.abcde.mongodb.net' (no scheme, port or path), got 'mongodb+srv://cluster0.mongodb.net'"],
+    [{ port: 0 }, 'mongoDb.port: must be a TCP port from 1 to 65535, got 0'],
+    [{ port: 70000 }, 'mongoDb.port: must be a TCP port from 1 to 65535, got 70000'],
+    [{ username: ' ' }, "mongoDb.username: must name the database user the services log in as, got ' '"],
+  ])('the MongoDB endpoint is %j', (bad, expected) => {
+    expectRejected({ mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', ...bad }) }, expected);
+  });
+
+  test('DocumentDB options are out of range', () => {
+    expectRejected({ mongoDb: MongoDbConnection.documentDb({ instances: 0, backupRetention: Duration.days(40) }) },
+      'mongoDb.instances: DocumentDB takes 1 to 16 instances, got 0',
+      'mongoDb.backupRetention: DocumentDB keeps backups 1 to 35 whole days, got 40 days');
+  });
+
+  test('the MongoDB connection is missing', () => {
+    expectRejected({ mongoDb: undefined }, 'mongoDb: is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
+  });
+
+  test.each([
+    [{ cpu: 256, memoryLimitMiB: 4096 }, 'sizing.pyFido.memoryLimitMiB: Fargate CPU 256 takes 512, 1024, 2048 MiB of memory, got 4096'],
+    [{ cpu: 512, memoryLimitMiB: 512 }, 'sizing.pyFido.memoryLimitMiB: Fargate CPU 512 takes 1024 to 4096 in steps of 1024 MiB of memory, got 512'],
+    [{ cpu: 1024, memoryLimitMiB: 2500 }, 'sizing.pyFido.memoryLimitMiB: Fargate CPU 1024 takes 2048 to 8192 in steps of 1024 MiB of memory, got 2500'],
+    [{ cpu: 8192, memoryLimitMiB: 18432 }, 'sizing.pyFido.memoryLimitMiB: Fargate CPU 8192 takes 16384 to 61440 in steps of 4096 MiB of memory, got 18432'],
+    [{ cpu: 300 }, 'sizing.pyFido.cpu: Fargate takes 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units, got 300'],
+    [{ desiredCount: 0 }, 'sizing.pyFido.desiredCount: must be a whole number of tasks, at least 1, got 0'],
+    [{ desiredCount: 1.5 }, 'sizing.pyFido.desiredCount: must be a whole number of tasks, at least 1, got 1.5'],
+    [{ desiredCount: 2, minCapacity: 3, maxCapacity: 4 }, 'sizing.pyFido.minCapacity: must not exceed desiredCount (2), got 3; raise desiredCount or lower minCapacity'],
+    [{ desiredCount: 5, maxCapacity: 4 }, 'sizing.pyFido.maxCapacity: must be at least desiredCount (5), got 4; raise maxCapacity or lower desiredCount'],
+    [{ targetCpuUtilizationPercent: 95 }, 'sizing.pyFido.targetCpuUtilizationPercent: must be a whole number from 10 to 90, got 95'],
+  ])('PyFIDO sizing is %j', (pyFido, expected) => {
+    expectRejected({ sizing: { pyFido } }, expected);
+  });
+
+  test('Tomcat sizing is checked too, against the preset', () => {
+    expectRejected({ environment: DeploymentEnvironment.PROD, images: { tag: '1' }, sizing: { tomcat: { memoryLimitMiB: 512 } } },
+      'sizing.tomcat.memoryLimitMiB: Fargate CPU 1024 takes 2048 to 8192 in steps of 1024 MiB of memory, got 512');
+  });
+
+  test.each([
+    [{ path: 'health' }, "services.pyFido.healthCheck.path: must be a URL path starting with '/', such as '/health', got 'health'"],
+    [{ interval: Duration.seconds(3) }, 'services.pyFido.healthCheck.interval: must be a whole number of seconds from 5 to 300, got 3 seconds'],
+    [{ interval: Duration.minutes(6) }, 'services.pyFido.healthCheck.interval: must be a whole number of seconds from 5 to 300, got 6 minutes'],
+    [{ timeout: Duration.seconds(1) }, 'services.pyFido.healthCheck.timeout: must be a whole number of seconds from 2 to 120, got 1 second'],
+    [{ timeout: Duration.seconds(30) }, 'services.pyFido.healthCheck.timeout: must be shorter than the health check interval (30 seconds), got 30 seconds'],
+    [{ healthyThresholdCount: 1 }, 'services.pyFido.healthCheck.healthyThresholdCount: must be a whole number from 2 to 10, got 1'],
+    [{ unhealthyThresholdCount: 11 }, 'services.pyFido.healthCheck.unhealthyThresholdCount: must be a whole number from 2 to 10, got 11'],
+    [{ healthyHttpCodes: '200-600' }, "services.pyFido.healthCheck.healthyHttpCodes: must be HTTP codes from 200 to 499, as '200', '200,302' or '200-399', got '200-600'"],
+    [{ protocol: elbv2.Protocol.TCP }, "services.pyFido.healthCheck.protocol: must be HTTP or HTTPS for an Application Load Balancer, got 'TCP'"],
+  ])('the PyFIDO health check is %j', (healthCheck, expected) => {
+    expectRejected({ services: { pyFido: { healthCheck } } }, expected);
+  });
+
+  test('the deregistration delay is over an hour', () => {
+    expectRejected({ services: { tomcat: { deregistrationDelay: Duration.hours(2) } } },
+      'services.tomcat.deregistrationDelay: must be a whole number of seconds from 0 to 3600, got 2 hours');
+  });
+
+  test('a plain variable has the name of a secret', () => {
+    expectRejected({ services: { tomcat: { environment: { MONGODB_PASSWORD: 'x' } } } },
+      'services.tomcat.environment.MONGODB_PASSWORD: is also set as a secret; a container variable is either plain or secret: remove it from environment');
+  });
+
+  test('the image tag is not a Docker tag', () => {
+    expectRejected({ images: { tag: 'v1 beta' } }, "images.tag: must be a Docker tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-'), got 'v1 beta'");
+  });
+
+  test('allowedIngress is empty', () => {
+    expectRejected({ network: { allowedIngress: [] } }, 'network.allowedIngress: is empty, so no client could reach the load balancer');
+  });
+
+  test('a created VPC has no NAT gateway', () => {
+    expectRejected({ network: { natGateways: 0 } }, 'network.natGateways: must be a whole number from 1 to 2, got 0');
+  });
+});
+
+describe('one error', () => {
+  test('lists every problem, so the user fixes them in one pass', () => {
+    const message = expectRejected({
+      applicationName: 'Bad_Name',
+      domain: { domainName: 'not a domain' },
+      sizing: { pyFido: { cpu: 256, memoryLimitMiB: 4096 }, tomcat: { desiredCount: 0 } },
+    });
+    expect(message).toMatch(/^ArculusFidoDeployment 'Fido\/Fido' has 5 problems in its props:\n/);
+    expect(message.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4).split(':')[0])).toEqual([
+      'applicationName', 'domain.domainName', 'domain.certificate', 'sizing.pyFido.memoryLimitMiB', 'sizing.tomcat.desiredCount',
+    ]);
+  });
+});
+
+describe('tokens', () => {
+  test('are never rejected', () => {
+    const token = (value: string) => Token.asString(Lazy.string({ produce: () => value }));
+    const { template } = synth((scope) => ({
+      applicationName: token('Not_Checked'),
+      domain: { domainName: token('not a domain'), certificate: acm.Certificate.fromCertificateArn(scope, 'Cert', CERTIFICATE_ARN) },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: token(''), port: Token.asNumber(Lazy.number({ produce: () => 0 })), username: token('') }),
+      images: { tag: token('not a tag') },
+      services: { pyFido: { healthCheck: { path: token('health'), interval: Duration.seconds(Lazy.number({ produce: () => 1 })) } } },
+    }));
+    template.resourceCountIs('AWS::ECS::Service', 2);
+  });
+});

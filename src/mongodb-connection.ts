@@ -353,8 +353,9 @@ class DocumentDbConnection extends MongoDbConnection {
     const cluster = new docdb.DatabaseCluster(scope, 'DocumentDb', {
       masterUser: { username: this.options.masterUsername ?? 'fidoadmin', excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS },
       engineVersion: this.options.engineVersion ?? '5.0.0',
-      instanceType: this.options.instanceType
-        ?? (prod ? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE) : ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM)),
+      instanceType: this.options.instanceType ?? (prod
+        ? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE)
+        : ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM)),
       instances: this.options.instances ?? (prod ? 3 : 1),
       port: MONGODB_PORT,
       vpc: options.vpc,

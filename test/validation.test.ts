@@ -45,7 +45,7 @@ describe('errors when', () => {
     ['https://auth.example.com'], ['auth'], ['auth..example.com'], ['-auth.example.com'], ['auth.example.com/login'], ['10.0.0.1'],
   ])('domain.domainName is %j', (domainName) => {
     expectRejected({ domain: { domainName, certificate: undefined, hostedZone: undefined } },
-      `domain.domainName: must be a fully qualified domain name such as 'auth.example.com'`, `got '${domainName}'`);
+      'domain.domainName: must be a fully qualified domain name such as \'auth.example.com\'', `got '${domainName}'`);
   });
 
   test('the domain has neither certificate nor hosted zone', () => {

@@ -1,12 +1,14 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
 /**
- * The aws-cdk-lib floor users may pair this library with. 2.257.0 is the first release that
- * cdk-nag 3 (the rule packs the security suite runs) accepts, and it carries every API the
- * construct uses (TLS 1.3 post-quantum listener policies, ECS deployment alarms, Container
- * Insights v2). The unit tests install exactly this version, so the floor is what is tested.
+ * The aws-cdk-lib floor users may pair this library with, and the version the tests install.
+ * 2.258.0 is the first release whose validation context carries the construct tree, which the
+ * cdk-nag 3 rule packs need to run as validation plugins; and the first whose Go module's
+ * dependencies the Go module proxy serves (2.257.0 needs a cloud-assembly-schema it refuses).
+ * It carries every API the construct uses (TLS 1.3 post-quantum listener policies, ECS deployment
+ * alarms, Container Insights v2).
  */
-const CDK_FLOOR = '2.257.0';
+const CDK_FLOOR = '2.258.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'arculus-fido-cdk',
@@ -42,6 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/arculus/arculus-fido-cdk-go',
     packageName: 'arculusfidocdk',
   },
+
+  // cdk-nag 3 runs its rule packs as CDK validation plugins in the security tests.
+  devDeps: ['cdk-nag@^3.0.2'],
 
   gitignore: ['cdk.out/', '*.tsbuildinfo'],
 

@@ -15,7 +15,7 @@ import { FidoLoadBalancer } from './fido-load-balancer';
 import { FidoNetwork } from './fido-network';
 import { FidoService, FidoServiceOptions, ServiceSizing } from './fido-service';
 import { MongoDbConnection } from './mongodb-connection';
-import { DomainOptions, ImageOptions, LoggingOptions, NetworkOptions, SecretsOptions, ServicesOptions, SizingOptions } from './options';
+import { DomainOptions, ImageOptions, LoadBalancerOptions, LoggingOptions, NetworkOptions, SecretsOptions, ServicesOptions, SizingOptions } from './options';
 import { clusterName, logGroupName, PYFIDO, repositoryName, TOMCAT } from './private/names';
 import { PRESETS } from './private/presets';
 import { deploymentProblems, resolveSizing } from './private/validate-props';
@@ -76,6 +76,13 @@ export interface ArculusFidoDeploymentProps {
    * @default - a new VPC and 0.0.0.0/0 admitted to the load balancer
    */
   readonly network?: NetworkOptions;
+
+  /**
+   * TLS policy, HTTP redirect, deletion protection and desync mitigation of the load balancer.
+   *
+   * @default - TLS 1.3 policy, no HTTP listener, deletion protection in prod, defensive desync mitigation
+   */
+  readonly loadBalancer?: LoadBalancerOptions;
 
   /**
    * Container images.
@@ -210,6 +217,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
       vpc: network.vpc,
       natGateways: network.natGateways ?? preset.natGateways,
+      flowLogRetention: props.logging?.retention ?? preset.logRetention,
+      flowLogRemovalPolicy: props.logging?.removalPolicy ?? preset.removalPolicy,
     });
     this.vpc = this.network.vpc;
     const privateSubnets = network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -323,6 +332,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       allowedIngress: network.allowedIngress,
       pyFidoTargetGroup: this.pyFido.targetGroup,
       tomcatTargetGroup: this.tomcat.targetGroup,
+      sslPolicy: props.loadBalancer?.sslPolicy,
+      redirectHttp: props.loadBalancer?.redirectHttp,
+      deletionProtection: props.loadBalancer?.deletionProtection ?? environment === DeploymentEnvironment.PROD,
+      desyncMitigationMode: props.loadBalancer?.desyncMitigationMode,
     });
     this.loadBalancer = this.loadBalancing.loadBalancer;
 

@@ -55,6 +55,29 @@ export interface FidoLoadBalancerProps {
    * post-quantum key exchange)
    */
   readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Add a listener on port 80 (for the same allowed clients) that only redirects to HTTPS 443.
+   *
+   * @default false
+   */
+  readonly redirectHttp?: boolean;
+
+  /**
+   * Protect the load balancer from deletion. A protected load balancer blocks stack deletion until
+   * the protection is turned off.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * How the load balancer treats requests that may be HTTP desync (request smuggling) attacks.
+   * `MONITOR` lets them through and is rejected at synth.
+   *
+   * @default elbv2.DesyncMitigationMode.DEFENSIVE
+   */
+  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
 }
 
 /**
@@ -74,16 +97,32 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
   /** HTTPS listener on 8080, forwarding to Tomcat. */
   public readonly tomcatListener: elbv2.ApplicationListener;
 
+  /**
+   * HTTP listener on 80 that redirects to HTTPS, when `redirectHttp` is on.
+   *
+   * @default - no HTTP listener
+   */
+  public readonly httpRedirectListener?: elbv2.ApplicationListener;
+
   /** The load balancer's network side. */
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: FidoLoadBalancerProps) {
     super(scope, id);
 
+    if (props.desyncMitigationMode === elbv2.DesyncMitigationMode.MONITOR) {
+      throw new Error(`FidoLoadBalancer '${this.node.path}': desyncMitigationMode MONITOR lets request-smuggling attempts through to the targets; use DEFENSIVE (the default) or STRICTEST`);
+    }
+    const allowedIngress = props.allowedIngress ?? [ec2.Peer.anyIpv4()];
+
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
       internetFacing: true,
+      // Headers with invalid names are dropped, not passed to PyFIDO and Tomcat.
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: props.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE,
+      deletionProtection: props.deletionProtection ?? false,
       securityGroup: props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc,
         description: 'Arculus FIDO load balancer',
@@ -101,13 +140,27 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
         defaultTargetGroups: [targetGroup],
         open: false,
       });
-      for (const peer of props.allowedIngress ?? [ec2.Peer.anyIpv4()]) {
-        created.connections.allowDefaultPortFrom(peer, `HTTPS ${port} from allowed clients`);
-      }
+      this.admit(created, allowedIngress, `HTTPS ${port}`);
       return created;
     };
     this.httpsListener = listener('HttpsListener', 443, props.tomcatTargetGroup);
     this.pyFidoListener = listener('PyFidoListener', 5001, props.pyFidoTargetGroup);
     this.tomcatListener = listener('TomcatListener', 8080, props.tomcatTargetGroup);
+
+    if (props.redirectHttp) {
+      this.httpRedirectListener = this.loadBalancer.addListener('HttpRedirectListener', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+      this.admit(this.httpRedirectListener, allowedIngress, 'HTTP 80 (redirect)');
+    }
+  }
+
+  private admit(listener: elbv2.ApplicationListener, peers: ec2.IPeer[], what: string): void {
+    for (const peer of peers) {
+      listener.connections.allowDefaultPortFrom(peer, `${what} from allowed clients`);
+    }
   }
 }

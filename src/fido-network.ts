@@ -1,4 +1,6 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /**
@@ -20,6 +22,20 @@ export interface FidoNetworkProps {
    * @default 1
    */
   readonly natGateways?: number;
+
+  /**
+   * How long the flow logs of a created VPC are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the flow log group when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly flowLogRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -34,6 +50,13 @@ export class FidoNetwork extends Construct {
   /** The VPC, created or given. */
   public readonly vpc: ec2.IVpc;
 
+  /**
+   * Log group of the flow logs (all traffic) of a created VPC.
+   *
+   * @default - none: the VPC was given, and its flow logs are its owner's
+   */
+  public readonly flowLogGroup?: logs.LogGroup;
+
   /** Security group of the load balancer. Its egress is limited to the targets it forwards to. */
   public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
 
@@ -43,14 +66,27 @@ export class FidoNetwork extends Construct {
   constructor(scope: Construct, id: string, props: FidoNetworkProps = {}) {
     super(scope, id);
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: props.natGateways ?? 1,
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
-      ],
-    });
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      const vpc = new ec2.Vpc(this, 'Vpc', {
+        maxAzs: 2,
+        natGateways: props.natGateways ?? 1,
+        subnetConfiguration: [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+        ],
+      });
+      this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
+        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: props.flowLogRemovalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      vpc.addFlowLog('FlowLog', {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+        trafficType: ec2.FlowLogTrafficType.ALL,
+      });
+      this.vpc = vpc;
+    }
 
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: this.vpc,

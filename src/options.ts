@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -126,7 +127,7 @@ export interface SizingOptions {
 
 /**
  * The services' CloudWatch log groups, `/ecs/<applicationName>/<environment>/pyfido` and
- * `/ecs/<applicationName>/<environment>/tomcat`.
+ * `/ecs/<applicationName>/<environment>/tomcat`, and the flow log group of a created VPC.
  */
 export interface LoggingOptions {
   /**
@@ -189,4 +190,38 @@ export interface ServicesOptions {
    * @default - the deployment's defaults
    */
   readonly tomcat?: FidoServiceOptions;
+}
+
+/**
+ * Hardening of the internet-facing load balancer.
+ */
+export interface LoadBalancerOptions {
+  /**
+   * TLS policy of the HTTPS listeners.
+   *
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.3 and 1.2 with forward secrecy and hybrid
+   * post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Add a port 80 listener that only redirects to HTTPS 443, for browsers that type the bare domain.
+   *
+   * @default false
+   */
+  readonly redirectHttp?: boolean;
+
+  /**
+   * Protect the load balancer from deletion.
+   *
+   * @default - true in prod, false elsewhere
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Treatment of possible HTTP desync (request smuggling) requests; `MONITOR` is rejected.
+   *
+   * @default elbv2.DesyncMitigationMode.DEFENSIVE
+   */
+  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
 }

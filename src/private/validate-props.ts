@@ -155,6 +155,10 @@ export function deploymentProblems(props: ArculusFidoDeploymentProps, applicatio
     problems.add('images.tag', `must be a Docker tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-'), got ${show(tag)}`);
   }
 
+  if (props.loadBalancer?.desyncMitigationMode === elbv2.DesyncMitigationMode.MONITOR) {
+    problems.add('loadBalancer.desyncMitigationMode', 'MONITOR lets request-smuggling attempts through to the targets; use DEFENSIVE (the default) or STRICTEST');
+  }
+
   const network = props.network ?? {};
   if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
     problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');

@@ -45,8 +45,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     packageName: 'arculusfidocdk',
   },
 
-  // cdk-nag 3 runs its rule packs as CDK validation plugins in the security tests.
-  devDeps: ['cdk-nag@^3.0.2'],
+  devDeps: [
+    // cdk-nag 3 runs its rule packs as CDK validation plugins in the security tests.
+    'cdk-nag@^3.0.2',
+    // jsii-pacmak pins the Go binding's indirect dependencies to the npm versions installed here.
+    // The Go module proxy refuses cloud-assembly-schema-go v54.26.0 (what ^54 resolves to today)
+    // but serves v54.1.0, the version aws-cdk-go 2.258.0 itself requires, so pin the npm side to it.
+    '@aws-cdk/cloud-assembly-schema@54.1.0',
+  ],
 
   gitignore: ['cdk.out/', '*.tsbuildinfo'],
 

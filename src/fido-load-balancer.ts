@@ -2,6 +2,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { desyncModeProblem } from './private/load-balancer-rules';
 
 /**
  * Props of `FidoLoadBalancer`.
@@ -110,8 +111,9 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: FidoLoadBalancerProps) {
     super(scope, id);
 
-    if (props.desyncMitigationMode === elbv2.DesyncMitigationMode.MONITOR) {
-      throw new Error(`FidoLoadBalancer '${this.node.path}': desyncMitigationMode MONITOR lets request-smuggling attempts through to the targets; use DEFENSIVE (the default) or STRICTEST`);
+    const desyncProblem = desyncModeProblem(props.desyncMitigationMode);
+    if (desyncProblem) {
+      throw new Error(`FidoLoadBalancer '${this.node.path}': desyncMitigationMode: ${desyncProblem}`);
     }
     const allowedIngress = props.allowedIngress ?? [ec2.Peer.anyIpv4()];
 

@@ -6,23 +6,18 @@ import { baseProps, logicalId, synth, Synthesized } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
-/** Every ingress rule of a security group, inline or separate, as `source:port`. */
-function ingressOf(template: Template, sgId: string): string[] {
-  const source = (r: any) => r.CidrIp ?? r.SourcePrefixListId ?? r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0];
-  const inline = template.toJSON().Resources[sgId].Properties.SecurityGroupIngress ?? [];
-  const separate = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: ref(sgId) } }))
+/** Every ingress or egress rule of a security group, inline or separate, as `peer:from-to`. */
+function rulesOf(template: Template, sgId: string, direction: 'Ingress' | 'Egress'): string[] {
+  const peer = (r: any) => r.CidrIp ?? r.SourcePrefixListId
+    ?? (r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId)?.['Fn::GetAtt']?.[0];
+  const inline = template.toJSON().Resources[sgId].Properties[`SecurityGroup${direction}`] ?? [];
+  const separate = Object.values(template.findResources(`AWS::EC2::SecurityGroup${direction}`, { Properties: { GroupId: ref(sgId) } }))
     .map((r: any) => r.Properties);
-  return [...inline, ...separate].map((r: any) => `${source(r)}:${r.FromPort}-${r.ToPort}`).sort();
+  return [...inline, ...separate].map((r: any) => `${peer(r)}:${r.FromPort}-${r.ToPort}`).sort();
 }
 
-/** Every egress rule of a security group, inline or separate, as `destination:port`. */
-function egressOf(template: Template, sgId: string): string[] {
-  const destination = (r: any) => r.CidrIp ?? r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0];
-  const inline = template.toJSON().Resources[sgId].Properties.SecurityGroupEgress ?? [];
-  const separate = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: ref(sgId) } }))
-    .map((r: any) => r.Properties);
-  return [...inline, ...separate].map((r: any) => `${destination(r)}:${r.FromPort}-${r.ToPort}`).sort();
-}
+const ingressOf = (template: Template, sgId: string) => rulesOf(template, sgId, 'Ingress');
+const egressOf = (template: Template, sgId: string) => rulesOf(template, sgId, 'Egress');
 
 const ALB_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO load balancer') };
 const TASK_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') };

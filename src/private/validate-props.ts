@@ -3,6 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { ArculusFidoDeploymentProps } from '../arculus-fido-deployment';
 import type { FidoServiceOptions, ServiceSizing } from '../fido-service';
 import { checkFargateSize } from './fargate';
+import { desyncModeProblem } from './load-balancer-rules';
 import { derivedNames } from './names';
 import { isDeploymentEnvironment, PRESETS, ResolvedSizing } from './presets';
 import { ProblemList, show } from './validation';
@@ -155,8 +156,9 @@ export function deploymentProblems(props: ArculusFidoDeploymentProps, applicatio
     problems.add('images.tag', `must be a Docker tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-'), got ${show(tag)}`);
   }
 
-  if (props.loadBalancer?.desyncMitigationMode === elbv2.DesyncMitigationMode.MONITOR) {
-    problems.add('loadBalancer.desyncMitigationMode', 'MONITOR lets request-smuggling attempts through to the targets; use DEFENSIVE (the default) or STRICTEST');
+  const desyncProblem = desyncModeProblem(props.loadBalancer?.desyncMitigationMode);
+  if (desyncProblem) {
+    problems.add('loadBalancer.desyncMitigationMode', desyncProblem);
   }
 
   const network = props.network ?? {};

@@ -14,6 +14,8 @@ const app = new App({ outdir: 'cdk.out' });
 
 // Dev: MongoDB Atlas, an imported certificate, everything in one stack.
 new ArculusFidoStack(app, 'ArculusFidoDev', {
+  // A concrete region: the load balancer's access logs need one.
+  env: { account: '111111111111', region: 'us-east-1' },
   environment: DeploymentEnvironment.DEV,
   domain: {
     domainName: 'auth-dev.example.com',

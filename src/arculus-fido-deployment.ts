@@ -1,9 +1,11 @@
-import { Annotations, NestedStack, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
@@ -15,7 +17,8 @@ import { FidoLoadBalancer } from './fido-load-balancer';
 import { FidoNetwork } from './fido-network';
 import { FidoService, FidoServiceOptions, ServiceSizing } from './fido-service';
 import { MongoDbConnection } from './mongodb-connection';
-import { DomainOptions, ImageOptions, LoadBalancerOptions, LoggingOptions, NetworkOptions, SecretsOptions, ServicesOptions, SizingOptions } from './options';
+import { DomainOptions, EncryptionOptions, ImageOptions, LoadBalancerOptions, LoggingOptions, NetworkOptions, SecretsOptions, ServicesOptions, SizingOptions, WafOptions } from './options';
+import { acknowledge } from './private/nag';
 import { clusterName, logGroupName, PYFIDO, repositoryName, TOMCAT } from './private/names';
 import { PRESETS } from './private/presets';
 import { deploymentProblems, resolveSizing } from './private/validate-props';
@@ -78,11 +81,28 @@ export interface ArculusFidoDeploymentProps {
   readonly network?: NetworkOptions;
 
   /**
-   * TLS policy, HTTP redirect, deletion protection and desync mitigation of the load balancer.
+   * TLS policy, HTTP redirect, deletion protection, desync mitigation and access logs of the load
+   * balancer.
    *
-   * @default - TLS 1.3 policy, no HTTP listener, deletion protection in prod, defensive desync mitigation
+   * @default - TLS 1.3 policy, no HTTP listener, deletion protection in prod, defensive desync
+   * mitigation, access logs to a new bucket
    */
   readonly loadBalancer?: LoadBalancerOptions;
+
+  /**
+   * AWS WAF in front of the load balancer.
+   *
+   * @default - a web ACL with the AWS managed rule groups and a rate limit of 1000 requests per
+   * client IP in 5 minutes in prod; none in dev and staging
+   */
+  readonly waf?: WafOptions;
+
+  /**
+   * Customer-managed encryption of logs, secrets and database.
+   *
+   * @default - AWS owned and managed keys
+   */
+  readonly encryption?: EncryptionOptions;
 
   /**
    * Container images.
@@ -198,11 +218,18 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /** The tasks' network side (their security group). */
   public readonly connections: ec2.Connections;
 
+  /**
+   * The customer-managed key of logs, secrets and database.
+   *
+   * @default - none: `encryption.customerManagedKey` is off
+   */
+  public readonly encryptionKey?: kms.IKey;
+
   constructor(scope: Construct, id: string, props: ArculusFidoDeploymentProps) {
     super(scope, id);
 
     const applicationName = props.applicationName ?? 'arculus-auth';
-    deploymentProblems(props, applicationName).throwIfAny(`ArculusFidoDeployment '${this.node.path}'`);
+    deploymentProblems(props, applicationName, Token.isUnresolved(Stack.of(this).region)).throwIfAny(`ArculusFidoDeployment '${this.node.path}'`);
 
     const environment = props.environment;
     const preset = PRESETS[environment];
@@ -212,13 +239,22 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.applicationName = applicationName;
 
     const layer = (stackId: string): Construct => props.nestedStacks ? new NestedStack(this, stackId) : this;
+    const logging: LoggingOptions = props.logging ?? {};
+    const logRetention = logging.retention ?? preset.logRetention;
+
+    // One key for every layer, so it lives beside them rather than in any of them.
+    this.encryptionKey = props.encryption?.customerManagedKey ? this.createEncryptionKey(preset.removalPolicy) : undefined;
+    const logEncryptionKey = logging.encryptionKey ?? this.encryptionKey;
+    const secretEncryptionKey = props.secrets?.encryptionKey ?? this.encryptionKey;
 
     // Network: VPC and security groups.
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
       vpc: network.vpc,
       natGateways: network.natGateways ?? preset.natGateways,
-      flowLogRetention: props.logging?.retention ?? preset.logRetention,
-      flowLogRemovalPolicy: props.logging?.removalPolicy ?? preset.removalPolicy,
+      flowLogRetention: logRetention,
+      flowLogRemovalPolicy: logging.removalPolicy ?? preset.removalPolicy,
+      flowLogEncryptionKey: logEncryptionKey,
+      allowAllOutbound: network.allowAllOutbound,
     });
     this.vpc = this.network.vpc;
     const privateSubnets = network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -231,8 +267,9 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       vpcSubnets: privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
       applicationSecret: props.secrets?.applicationSecret,
-      encryptionKey: props.secrets?.encryptionKey,
+      encryptionKey: secretEncryptionKey,
       removalPolicy: preset.removalPolicy,
+      logRetention,
     });
     this.mongoDbSecret = this.dataLayer.mongoDbSecret;
     this.applicationSecret = this.dataLayer.applicationSecret;
@@ -274,7 +311,6 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       ENVIRONMENT: environment,
       DOMAIN_NAME: domain.domainName,
     };
-    const logging: LoggingOptions = props.logging ?? {};
     const addService = (serviceId: string, spec: ServiceSpec): FidoService => {
       const options = spec.options ?? {};
       this.warnOnSecretLikeVariables(`services.${spec.prop}.environment`, options.environment);
@@ -291,8 +327,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         secrets: { ...secrets, ...options.secrets },
         healthCheck: { ...spec.healthCheck, ...options.healthCheck },
         logGroupName: logGroupName(applicationName, environment, spec.name),
-        logRetention: logging.retention ?? preset.logRetention,
-        logEncryptionKey: logging.encryptionKey,
+        logRetention,
+        logEncryptionKey,
         logRemovalPolicy: logging.removalPolicy ?? preset.removalPolicy,
       });
     };
@@ -336,8 +372,39 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       redirectHttp: props.loadBalancer?.redirectHttp,
       deletionProtection: props.loadBalancer?.deletionProtection ?? environment === DeploymentEnvironment.PROD,
       desyncMitigationMode: props.loadBalancer?.desyncMitigationMode,
+      accessLogs: props.loadBalancer?.accessLogs,
+      accessLogsBucket: props.loadBalancer?.accessLogsBucket,
+      accessLogsPrefix: props.loadBalancer?.accessLogsPrefix,
+      accessLogsExpiration: Duration.days(logRetention),
+      webAcl: props.waf?.enabled ?? environment === DeploymentEnvironment.PROD,
+      rateLimit: props.waf?.rateLimit,
+      webAclLogGroupName: `aws-waf-logs-${applicationName}-${environment}`,
+      webAclLogRetention: logRetention,
+      webAclLogEncryptionKey: logEncryptionKey,
+      webAclLogRemovalPolicy: logging.removalPolicy ?? preset.removalPolicy,
     });
     this.loadBalancer = this.loadBalancing.loadBalancer;
+    // The environment's own choices; a user who turns these off in prod sees the findings.
+    if (environment !== DeploymentEnvironment.PROD) {
+      acknowledge(this.loadBalancer, {
+        ...(props.waf?.enabled === undefined ? {
+          'NIST.800.53.R5-ALBWAFEnabled': `AWS WAF is on by default in prod only, to keep ${environment} cheap (5 USD per month plus rules); turn it on with waf.enabled.`,
+        } : {}),
+        ...(props.loadBalancer?.deletionProtection === undefined ? {
+          'NIST.800.53.R5-ELBDeletionProtectionEnabled': `Deletion protection is on by default in prod only: ${environment} stacks are torn down routinely. Turn it on with loadBalancer.deletionProtection.`,
+        } : {}),
+      });
+    }
+
+    // Tomcat calls PyFIDO at its public endpoint, through the NAT gateways and the load balancer.
+    this.network.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO endpoint (Tomcat calls it through the load balancer)');
+
+    // Alarms that roll a bad deployment back; their metrics need the target groups attached.
+    for (const [service, spec] of [[this.pyFido, props.services?.pyFido], [this.tomcat, props.services?.tomcat]] as const) {
+      if (spec?.deploymentAlarms ?? true) {
+        service.addDeploymentAlarms(`${clusterName(applicationName, environment)}-${service.node.id.toLowerCase()}`);
+      }
+    }
 
     if (domain.hostedZone) {
       new route53.ARecord(services, 'AliasRecord', {
@@ -350,6 +417,29 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     if (props.nestedStacks && Stack.of(this).nested) {
       Annotations.of(this).addWarningV2('arculus-fido:nested-in-nested', 'nestedStacks is on inside a nested stack: the layers become nested stacks of a nested stack.');
     }
+  }
+
+  /**
+   * The customer-managed key: rotated yearly, administered by the account, usable by CloudWatch
+   * Logs for this account's log groups in this region. Secrets Manager and DocumentDB use it
+   * through the grants CDK adds for the roles that read the secrets.
+   */
+  private createEncryptionKey(removalPolicy: RemovalPolicy): kms.Key {
+    const key = new kms.Key(this, 'EncryptionKey', {
+      description: `Arculus FIDO ${this.environment}: log groups, secrets and database`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+      },
+    }));
+    return key;
   }
 
   private warnOnSecretLikeVariables(prop: string, environment: { [key: string]: string } | undefined): void {

@@ -2,10 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
+import { acknowledge, SECRET_KEY_REASON } from './private/nag';
+
+const APPLICATION_SECRET_ROTATION = 'jwtSecret signs the tokens that running tasks issue and verify; a new value needs every task restarted at once, so the operator rotates it (put a new value, then roll both services) rather than a schedule.';
 
 /**
  * Props of `FidoDataLayer`.
@@ -59,6 +63,13 @@ export interface FidoDataLayerProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long a created DocumentDB cluster's audit logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -88,9 +99,25 @@ export class FidoDataLayer extends Construct {
       vpcSubnets: props.vpcSubnets,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
+      logRetention: props.logRetention,
     });
     this.mongoDbSecret = mongo.secret;
     this.databaseCluster = mongo.databaseCluster;
+    // Outbound to MongoDB: to its security group when known (the rule lives here, beside the
+    // ingress rule, so nested stacks do not reference each other both ways), else to any address
+    // (MongoDB Atlas publishes no fixed ranges; its IP access list admits the NAT gateways).
+    if (!mongo.securityGroup) {
+      props.clientSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(mongo.port), 'MongoDB from the Arculus FIDO tasks');
+    } else if (!props.clientSecurityGroup.allowAllOutbound) {
+      new ec2.CfnSecurityGroupEgress(this, 'MongoDbEgress', {
+        groupId: props.clientSecurityGroup.securityGroupId,
+        destinationSecurityGroupId: mongo.securityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: mongo.port,
+        toPort: mongo.port,
+        description: 'MongoDB from the Arculus FIDO tasks',
+      });
+    }
     if (mongo.securityGroup) {
       // The rule lives here, beside the deployment, even when the database's group belongs to
       // another stack or account: it goes when the deployment goes.
@@ -115,5 +142,12 @@ export class FidoDataLayer extends Construct {
         passwordLength: 64,
       },
     });
+    if (!props.applicationSecret) {
+      acknowledge(this.applicationSecret, {
+        'AwsSolutions-SMG4': APPLICATION_SECRET_ROTATION,
+        'NIST.800.53.R5-SecretsManagerRotationEnabled': APPLICATION_SECRET_ROTATION,
+        ...(props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` }),
+      });
+    }
   }
 }

@@ -1,8 +1,14 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { desyncModeProblem } from './private/load-balancer-rules';
+import { acknowledge, LOG_KEY_REASON } from './private/nag';
 
 /**
  * Props of `FidoLoadBalancer`.
@@ -79,7 +85,86 @@ export interface FidoLoadBalancerProps {
    * @default elbv2.DesyncMitigationMode.DEFENSIVE
    */
   readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
+
+  /**
+   * Write access logs to S3. Needs a stack with a concrete region.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * Bucket of the access logs; it must use SSE-S3 encryption.
+   *
+   * @default - a bucket that blocks public access, enforces TLS, encrypts with SSE-S3, expires
+   * logs after `accessLogsExpiration` and is retained when it leaves the stack
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs.
+   *
+   * @default 'alb'
+   */
+  readonly accessLogsPrefix?: string;
+
+  /**
+   * How long a created access log bucket keeps the logs.
+   *
+   * @default Duration.days(30)
+   */
+  readonly accessLogsExpiration?: Duration;
+
+  /**
+   * Put an AWS WAF web ACL in front of the load balancer: the AWS managed rule groups for IP
+   * reputation, known bad inputs and common attacks, after a per-client rate limit.
+   *
+   * @default false
+   */
+  readonly webAcl?: boolean;
+
+  /**
+   * Most requests one client IP may send in any 5 minutes before the web ACL blocks it.
+   *
+   * @default 1000
+   */
+  readonly rateLimit?: number;
+
+  /**
+   * Name of the web ACL's log group; AWS WAF requires the prefix `aws-waf-logs-`.
+   *
+   * @default 'aws-waf-logs-arculus-fido'
+   */
+  readonly webAclLogGroupName?: string;
+
+  /**
+   * How long the web ACL's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly webAclLogRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key of the web ACL's log group.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly webAclLogEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the web ACL's log group when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly webAclLogRemovalPolicy?: RemovalPolicy;
 }
+
+/** The AWS managed rule groups of the web ACL, in evaluation order after the rate limit. */
+const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesCommonRuleSet',
+];
 
 /**
  * The deployment's internet-facing Application Load Balancer and its three HTTPS listeners, as
@@ -104,6 +189,27 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
    * @default - no HTTP listener
    */
   public readonly httpRedirectListener?: elbv2.ApplicationListener;
+
+  /**
+   * Bucket of the access logs.
+   *
+   * @default - access logs are off
+   */
+  public readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * The AWS WAF web ACL associated with the load balancer.
+   *
+   * @default - no web ACL
+   */
+  public readonly webAcl?: wafv2.CfnWebACL;
+
+  /**
+   * Log group of the web ACL's request logs (`authorization` and `cookie` headers redacted).
+   *
+   * @default - no web ACL
+   */
+  public readonly webAclLogGroup?: logs.LogGroup;
 
   /** The load balancer's network side. */
   public readonly connections: ec2.Connections;
@@ -158,6 +264,98 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
       });
       this.admit(this.httpRedirectListener, allowedIngress, 'HTTP 80 (redirect)');
     }
+
+    if (props.accessLogs ?? true) {
+      this.accessLogsBucket = props.accessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        // ALB access logs can only be written with SSE-S3.
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycleRules: [{ expiration: props.accessLogsExpiration ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+        // A bucket with logs in it cannot be deleted by CloudFormation; the lifecycle rule empties it.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix ?? 'alb');
+      if (!props.accessLogsBucket) {
+        acknowledge(this.accessLogsBucket, {
+          'AwsSolutions-S1': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
+          'NIST.800.53.R5-S3BucketLoggingEnabled': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
+          'NIST.800.53.R5-S3DefaultEncryptionKMS': 'Application Load Balancers can only write access logs to buckets encrypted with SSE-S3, not with KMS.',
+          'NIST.800.53.R5-S3BucketVersioningEnabled': 'Log objects are written once and expire with the log retention; versions would only keep expired logs.',
+          'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs are operational records kept for the log retention; replicate them from your own log archive if policy requires a second region.',
+        });
+      }
+    }
+
+    if (props.webAcl) {
+      this.webAclLogGroup = new logs.LogGroup(this, 'WebAclLogGroup', {
+        logGroupName: props.webAclLogGroupName ?? 'aws-waf-logs-arculus-fido',
+        retention: props.webAclLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        encryptionKey: props.webAclLogEncryptionKey,
+        removalPolicy: props.webAclLogRemovalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      if (!props.webAclLogEncryptionKey) {
+        acknowledge(this.webAclLogGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+      }
+      this.webAcl = this.createWebAcl(props.rateLimit ?? 1000, this.webAclLogGroup);
+    }
+
+    if (allowedIngress.some((peer) => peer.uniqueId === '0.0.0.0/0')) {
+      for (const securityGroup of this.loadBalancer.connections.securityGroups) {
+        acknowledge(securityGroup, {
+          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client, on its HTTPS listeners (443, 5001, 8080) and the optional redirect-only port 80; network.allowedIngress narrows it.',
+        });
+      }
+    }
+  }
+
+  private createWebAcl(rateLimit: number, logGroup: logs.LogGroup): wafv2.CfnWebACL {
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      metricName,
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+    });
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      description: 'Arculus FIDO load balancer: rate limit and AWS managed rule groups',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('ArculusFidoWebAcl'),
+      rules: [
+        {
+          // First and cheapest: a client that floods the login endpoints is blocked for 5 minutes.
+          name: 'RateLimitPerClientIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('RateLimitPerClientIp'),
+        },
+        ...MANAGED_RULE_GROUPS.map((name, index) => ({
+          name,
+          priority: index + 1,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          visibilityConfig: visibility(name),
+        })),
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.loadBalancer.loadBalancerArn,
+      webAclArn: webAcl.attrArn,
+    });
+    // Credentials and session cookies never reach the logs.
+    new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
+      resourceArn: webAcl.attrArn,
+      // WAF wants the log group's ARN without the ':*' that logGroupArn ends with.
+      logDestinationConfigs: [Stack.of(this).formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: logGroup.logGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+    });
+    return webAcl;
   }
 
   private admit(listener: elbv2.ApplicationListener, peers: ec2.IPeer[], what: string): void {

@@ -1,7 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
 
 /**
  * Props of `FidoNetwork`.
@@ -36,6 +38,21 @@ export interface FidoNetworkProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly flowLogRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * KMS key that encrypts the flow log group. Its key policy must let CloudWatch Logs use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly flowLogEncryptionKey?: kms.IKey;
+
+  /**
+   * Let the tasks connect anywhere. Otherwise their security group allows outbound HTTPS 443
+   * only, and the deployment adds the other ports its services need.
+   *
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
 }
 
 /**
@@ -60,7 +77,10 @@ export class FidoNetwork extends Construct {
   /** Security group of the load balancer. Its egress is limited to the targets it forwards to. */
   public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
 
-  /** Security group of the PyFIDO and Tomcat tasks. */
+  /**
+   * Security group of the PyFIDO and Tomcat tasks. Unless `allowAllOutbound` is on, its egress is
+   * HTTPS 443 plus the ports the deployment adds.
+   */
   public readonly serviceSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: FidoNetworkProps = {}) {
@@ -72,20 +92,39 @@ export class FidoNetwork extends Construct {
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
         natGateways: props.natGateways ?? 1,
+        // The default security group admits all traffic between its members; nothing here uses
+        // it, so its rules are removed (by a CDK custom resource).
+        restrictDefaultSecurityGroup: true,
         subnetConfiguration: [
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+          // The load balancer and NAT gateways get their own addresses: nothing launched in a
+          // public subnet gets a public IP by accident.
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
           { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
         ],
       });
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
         removalPolicy: props.flowLogRemovalPolicy ?? RemovalPolicy.RETAIN,
+        encryptionKey: props.flowLogEncryptionKey,
       });
-      vpc.addFlowLog('FlowLog', {
+      const flowLog = vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       this.vpc = vpc;
+      for (const subnet of vpc.publicSubnets) {
+        acknowledge(subnet, {
+          'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW': 'A public subnet: it holds only the internet-facing load balancer and the NAT gateways, which need the route to the internet gateway. The tasks run in private subnets without it.',
+        });
+      }
+      acknowledge(flowLog.node.findChild('IAMRole'), {
+        'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the flow log delivery role, scoped to its log group).`,
+      });
+      if (!props.flowLogEncryptionKey) {
+        acknowledge(this.flowLogGroup, {
+          'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.`,
+        });
+      }
     }
 
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
@@ -97,7 +136,9 @@ export class FidoNetwork extends Construct {
     this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc: this.vpc,
       description: 'Arculus FIDO tasks: container ports from the load balancer only',
-      allowAllOutbound: true,
+      allowAllOutbound: props.allowAllOutbound ?? false,
     });
+    // Image pulls from ECR, secrets from Secrets Manager, logs to CloudWatch: all HTTPS.
+    this.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs)');
   }
 }

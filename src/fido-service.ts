@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
 
 /**
  * Size and task count of one Fargate service. In a deployment, every value left out comes from
@@ -112,6 +114,33 @@ export interface FidoServiceOptions {
    * @default Duration.seconds(60)
    */
   readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * Mount the container's root file system read-only, so an attacker who gets code execution
+   * cannot change the application or drop tools on disk. The image must then write only to
+   * `writablePaths`. Off by default because a stock Tomcat writes to its `work` and `temp`
+   * directories.
+   *
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * Directories that stay writable (as empty task-local volumes) when `readonlyRootFilesystem` is
+   * on, e.g. `['/tmp', '/usr/local/tomcat/work', '/usr/local/tomcat/temp']` for Tomcat.
+   *
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * Roll a deployment back when its target group reports 5xx responses from the targets (10 or
+   * more in each of 2 consecutive minutes) or unhealthy targets (in 2 consecutive minutes), next
+   * to the circuit breaker, which only sees tasks that fail to start or to pass health checks.
+   *
+   * @default true
+   */
+  readonly deploymentAlarms?: boolean;
 }
 
 /**
@@ -221,6 +250,8 @@ export class FidoService extends Construct implements ec2.IConnectable {
   /** The tasks' network side. */
   public readonly connections: ec2.Connections;
 
+  private readonly containerName: string;
+
   constructor(scope: Construct, id: string, props: FidoServiceProps) {
     super(scope, id);
 
@@ -242,16 +273,26 @@ export class FidoService extends Construct implements ec2.IConnectable {
       memoryLimitMiB: sizing.memoryLimitMiB ?? 512,
     });
 
+    this.containerName = props.containerName;
     this.container = this.taskDefinition.addContainer('Container', {
       containerName: props.containerName,
       image: props.image,
       essential: true,
       privileged: false,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
       environment: props.environment,
       secrets: props.secrets,
       portMappings: [{ containerPort: props.containerPort, name: props.containerName }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: props.containerName }),
     });
+
+    if (props.readonlyRootFilesystem) {
+      (props.writablePaths ?? ['/tmp']).forEach((containerPath, index) => {
+        const sourceVolume = `writable-${index}`;
+        this.taskDefinition.addVolume({ name: sourceVolume });
+        this.container.addMountPoints({ sourceVolume, containerPath, readOnly: false });
+      });
+    }
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
@@ -266,6 +307,18 @@ export class FidoService extends Construct implements ec2.IConnectable {
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
     });
     this.connections = this.service.connections;
+
+    acknowledge(this.taskDefinition, {
+      'AwsSolutions-ECS2': 'The plain variables carry settings only (ENVIRONMENT, DOMAIN_NAME, PYFIDO_URL and the user\'s own); credentials reach the container as ECS secrets from Secrets Manager, and synth warns about secret-like variable names.',
+    });
+    // The execution role exists once the container has an image and a log driver.
+    acknowledge(this.taskDefinition.obtainExecutionRole(), {
+      'AwsSolutions-IAM5[Resource::*]': 'ecr:GetAuthorizationToken, which pulls the image, has no resource-level permissions and needs "*"; the pull and the secret reads are scoped to their repository and secrets.',
+      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the task execution role: image pull, log writes, secret reads).`,
+    });
+    if (!props.logEncryptionKey) {
+      acknowledge(this.logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.cluster.vpc,
@@ -290,5 +343,48 @@ export class FidoService extends Construct implements ec2.IConnectable {
         scaleOutCooldown: Duration.seconds(60),
       });
     }
+  }
+
+  /**
+   * Creates the two deployment alarms, on the target group's 5xx responses and unhealthy targets,
+   * and has ECS roll a deployment back when either goes off. Call it once the target group is
+   * attached to a load balancer (the alarms' metrics name it).
+   *
+   * @param alarmNamePrefix prefix of the alarm names, e.g. `arculus-auth-prod-pyfido`; ECS finds
+   * the alarms by name, so the names are fixed, not generated
+   */
+  public addDeploymentAlarms(alarmNamePrefix: string): cloudwatch.Alarm[] {
+    const metrics = this.targetGroup.metrics;
+    const names = [`${alarmNamePrefix}-target-5xx`, `${alarmNamePrefix}-unhealthy-hosts`];
+    const alarms = [
+      new cloudwatch.Alarm(this, 'Target5xxAlarm', {
+        alarmName: names[0],
+        alarmDescription: `5xx responses from the ${this.containerName} targets; rolls an ECS deployment back`,
+        metric: metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' }),
+        threshold: 10,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
+        alarmName: names[1],
+        alarmDescription: `Unhealthy ${this.containerName} targets; rolls an ECS deployment back`,
+        metric: metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    // The literal names, which ECS needs (and which avoid CDK's warning about name tokens), with
+    // an explicit dependency so the alarms exist before the service's next deployment.
+    this.service.enableDeploymentAlarms(names, { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+    this.service.node.addDependency(...alarms);
+    for (const alarm of alarms) {
+      acknowledge(alarm, {
+        'NIST.800.53.R5-CloudWatchAlarmAction': 'The alarm acts through the ECS deployment configuration, which rolls a deployment back while it is in alarm; CloudWatch alarm actions cannot express that. Add a notification with alarm.addAlarmAction() to also page someone.',
+      });
+    }
+    return alarms;
   }
 }

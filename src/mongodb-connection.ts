@@ -1,10 +1,12 @@
-import { Duration, RemovalPolicy, SecretValue, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
+import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from './private/nag';
 import { show } from './private/validation';
 
 /** The MongoDB port the deployment guide uses. */
@@ -123,6 +125,25 @@ export interface DocumentDbOptions {
    * @default - `SNAPSHOT` in prod, `DESTROY` elsewhere
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Rotate the master password on a schedule with the AWS single-user MongoDB rotation function
+   * (deployed from the Serverless Application Repository into the private subnets). ECS injects
+   * secrets when a task starts, so after a rotation running tasks keep the old password: their
+   * open connections keep working, new ones fail. Roll the services after each rotation
+   * (`aws ecs update-service --force-new-deployment`), or turn rotation off and rotate during a
+   * deployment.
+   *
+   * @default true
+   */
+  readonly rotatePassword?: boolean;
+
+  /**
+   * How often the master password is rotated, when `rotatePassword` is on.
+   *
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
 }
 
 /**
@@ -159,6 +180,13 @@ export interface MongoDbBindOptions {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long a created database's audit logs are kept in CloudWatch Logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -277,6 +305,10 @@ class EndpointConnection extends MongoDbConnection {
       host: this.options.host,
       port: Tokenization.stringifyNumber(port),
     };
+    if (this.options.password && isPlainText(scope, this.options.password)) {
+      Annotations.of(scope).addWarningV2('arculus-fido:plaintext-password',
+        'mongoDb.password is a plain-text SecretValue: the password is written into the CloudFormation template, where anyone who can read the stack, its template bucket or its change sets can read it. Pass SecretValue.secretsManager(...) or SecretValue.ssmSecure(...), or leave password out to have one generated.');
+    }
     const secret = new secretsmanager.Secret(scope, 'MongoDbSecret', {
       description: `MongoDB connection of the Arculus FIDO services (${fields.host})`,
       encryptionKey: options.encryptionKey,
@@ -299,8 +331,23 @@ class EndpointConnection extends MongoDbConnection {
           },
         }),
     });
+    const external = 'The password belongs to an external MongoDB (Atlas or self-managed), which a Secrets Manager rotation function cannot change; rotate it at the provider, put the new value in this secret, then roll both services.';
+    acknowledge(secret, {
+      'AwsSolutions-SMG4': external,
+      'NIST.800.53.R5-SecretsManagerRotationEnabled': external,
+      ...(options.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` }),
+    });
     return { secret, securityGroup: this.options.securityGroup, port };
   }
+}
+
+/**
+ * Whether a secret value resolves to a literal, i.e. would be written into the template, rather
+ * than to a dynamic reference or another resolvable value.
+ */
+function isPlainText(scope: Construct, value: SecretValue): boolean {
+  const resolved = Stack.of(scope).resolve(value);
+  return typeof resolved === 'string' && !resolved.startsWith('{{resolve:');
 }
 
 class SecretConnection extends MongoDbConnection {
@@ -334,6 +381,17 @@ class DocumentDbConnection extends MongoDbConnection {
     if (instances !== undefined && !Token.isUnresolved(instances) && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
       problems.push(`mongoDb.instances: DocumentDB takes 1 to 16 instances, got ${show(instances)}`);
     }
+    const engineVersion = this.options.engineVersion;
+    if (engineVersion !== undefined && !Token.isUnresolved(engineVersion) && !/^\d+\.\d+\.\d+$/.test(engineVersion)) {
+      problems.push(`mongoDb.engineVersion: must be a DocumentDB engine version such as '5.0.0', got ${show(engineVersion)}`);
+    }
+    const interval = this.options.rotationInterval;
+    if (interval && !interval.isUnresolved()) {
+      const days = interval.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 1 || days > 1000) {
+        problems.push(`mongoDb.rotationInterval: Secrets Manager rotates every 1 to 1000 whole days, got ${interval.toHumanString()}`);
+      }
+    }
     if (backupRetention && !backupRetention.isUnresolved()) {
       const days = backupRetention.toDays({ integral: false });
       if (!Number.isInteger(days) || days < 1 || days > 35) {
@@ -350,9 +408,21 @@ class DocumentDbConnection extends MongoDbConnection {
       description: 'Arculus FIDO DocumentDB: MongoDB port from the FIDO tasks only',
       allowAllOutbound: false,
     });
+    const engineVersion = this.options.engineVersion ?? '5.0.0';
+    // Audit logging is off in DocumentDB's default parameter group; the audit log export only
+    // carries events once the parameter turns it on.
+    const parameterGroup = new docdb.ClusterParameterGroup(scope, 'DocumentDbParameters', {
+      family: `docdb${engineVersion.split('.').slice(0, 2).join('.')}`,
+      description: 'Arculus FIDO DocumentDB: TLS required, audit logs on',
+      parameters: { tls: 'enabled', audit_logs: 'enabled' },
+    });
     const cluster = new docdb.DatabaseCluster(scope, 'DocumentDb', {
-      masterUser: { username: this.options.masterUsername ?? 'fidoadmin', excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS },
-      engineVersion: this.options.engineVersion ?? '5.0.0',
+      masterUser: {
+        username: this.options.masterUsername ?? 'fidoadmin',
+        excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+        kmsKey: options.encryptionKey,
+      },
+      engineVersion,
       instanceType: this.options.instanceType ?? (prod
         ? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE)
         : ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM)),
@@ -361,12 +431,26 @@ class DocumentDbConnection extends MongoDbConnection {
       vpc: options.vpc,
       vpcSubnets: options.vpcSubnets,
       securityGroup,
+      parameterGroup,
       storageEncrypted: true,
       kmsKey: options.encryptionKey,
       backup: { retention: this.options.backupRetention ?? Duration.days(DOCUMENTDB_BACKUP_DAYS[options.environment]) },
+      exportAuditLogsToCloudWatch: true,
+      cloudWatchLogsRetention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
       deletionProtection: prod,
       removalPolicy: this.options.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY),
     });
+    if (this.options.rotatePassword ?? true) {
+      cluster.addRotationSingleUser(this.options.rotationInterval ?? Duration.days(30));
+      // The rotation function's way in: the cluster's port, known only at deploy time.
+      for (const rule of securityGroup.node.children.filter((c) => c instanceof ec2.CfnSecurityGroupIngress)) {
+        acknowledge(rule, {
+          'NIST.800.53.R5-EC2RestrictedCommonPorts': `Admits the cluster's port (${MONGODB_PORT}, a reference the rule cannot read) from the password rotation function's security group only.`,
+          'NIST.800.53.R5-EC2RestrictedSSH': `Admits the cluster's port (${MONGODB_PORT}, a reference the rule cannot read) from the password rotation function's security group only; not SSH.`,
+        });
+      }
+    }
+    this.acknowledgeFindings(cluster, options);
     return {
       // A DatabaseCluster given a masterUser without a password always creates its secret.
       secret: cluster.secret!,
@@ -374,5 +458,32 @@ class DocumentDbConnection extends MongoDbConnection {
       port: MONGODB_PORT,
       databaseCluster: cluster,
     };
+  }
+
+  private acknowledgeFindings(cluster: docdb.DatabaseCluster, options: MongoDbBindOptions): void {
+    const auditEvents = 'DocumentDB exports only the audit and profiler log types; authenticate, createIndex and dropCollection are audit events, exported through the audit log (audit_logs is enabled in the cluster parameter group).';
+    acknowledge(cluster, {
+      'AwsSolutions-DOC2': `The MongoDB default port ${MONGODB_PORT} is what the drivers and the deployment guide expect; a different port hides nothing from a scanner, and the security group admits it from the FIDO tasks only.`,
+      'AwsSolutions-DOC3': "The master credentials are dynamic references into the cluster's generated Secrets Manager secret ({{resolve:secretsmanager:...}}); the rule cannot read them because the secret's ARN is a reference.",
+      'AwsSolutions-DOC5[LogExport::authenticate]': auditEvents,
+      'AwsSolutions-DOC5[LogExport::createIndex]': auditEvents,
+      'AwsSolutions-DOC5[LogExport::dropCollection]': auditEvents,
+      ...(this.options.backupRetention === undefined && options.environment === DeploymentEnvironment.DEV ? {
+        'AwsSolutions-DOC4': 'dev keeps 1 day of backups by design (staging 7, prod 35); set mongoDb backupRetention to keep more.',
+      } : {}),
+    });
+    if (!options.encryptionKey) {
+      // `cluster.secret` is the secret's attachment to the cluster; the secret itself is this child.
+      acknowledge(cluster.node.findChild('Secret'), { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
+    }
+    // CDK's log retention function, one per stack, sets the audit log group's retention.
+    const logRetention = Stack.of(cluster).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');
+    if (logRetention) {
+      acknowledge(logRetention, {
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': "CDK's log retention function writes its own logs with the AWS managed basic execution policy.",
+        'AwsSolutions-IAM5[Resource::*]': "CDK's log retention function sets the retention of log groups that services create (here DocumentDB's audit log group), whose ARNs it only learns at deploy time.",
+        'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (CDK's log retention function).`,
+      });
+    }
   }
 }

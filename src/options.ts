@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { FidoServiceOptions, ServiceSizing } from './fido-service';
 
@@ -75,6 +76,17 @@ export interface NetworkOptions {
    * @default - 2 in prod, 1 in dev and staging
    */
   readonly natGateways?: number;
+
+  /**
+   * Let the tasks open connections to any address on any port. By default their security group
+   * only allows what the services need: HTTPS 443 (ECR, Secrets Manager, CloudWatch Logs and other
+   * AWS APIs), the PyFIDO port 5001 (Tomcat calls PyFIDO at its public endpoint) and the MongoDB
+   * port. To reach something else, prefer a narrow rule such as
+   * `deployment.connections.allowTo(peer, port)` over this escape hatch.
+   *
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
 }
 
 /**
@@ -141,7 +153,8 @@ export interface LoggingOptions {
    * KMS key that encrypts the log groups. Its key policy must let the CloudWatch Logs service
    * principal of the stack's region use it.
    *
-   * @default - CloudWatch Logs' own encryption
+   * @default - the deployment's key when `encryption.customerManagedKey` is on, otherwise
+   * CloudWatch Logs' own encryption
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -168,7 +181,8 @@ export interface SecretsOptions {
   /**
    * KMS key that encrypts the secrets the deployment creates (and a created DocumentDB cluster).
    *
-   * @default - the AWS managed keys
+   * @default - the deployment's key when `encryption.customerManagedKey` is on, otherwise the
+   * AWS managed keys
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -224,4 +238,67 @@ export interface LoadBalancerOptions {
    * @default elbv2.DesyncMitigationMode.DEFENSIVE
    */
   readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
+
+  /**
+   * Write the load balancer's access logs to S3, for incident response and audits. ALB access
+   * logging needs a concrete region: on a region-agnostic stack set `env: { region }` or turn
+   * this off.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * Bucket of the access logs. It must use SSE-S3 encryption (ALB cannot write with a KMS key).
+   *
+   * @default - a bucket that blocks public access, enforces TLS, encrypts with SSE-S3 and expires
+   * logs after the environment's log retention; it is retained when it leaves the stack
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs in the bucket.
+   *
+   * @default 'alb'
+   */
+  readonly accessLogsPrefix?: string;
+}
+
+/**
+ * The AWS WAF web ACL in front of the load balancer.
+ */
+export interface WafOptions {
+  /**
+   * Associate a web ACL with the load balancer: the AWS managed rule groups for common attacks
+   * (core rule set), known bad inputs and Amazon IP reputation, and a per-client rate limit,
+   * because login endpoints are what credential-stuffing bots hit. It costs 5 USD per month plus
+   * 1 USD per rule and 0.60 USD per million requests.
+   *
+   * @default - true in prod, false in dev and staging
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Most requests one client IP may send in any 5 minutes before it is blocked (10 to 2,000,000,000).
+   *
+   * @default 1000
+   */
+  readonly rateLimit?: number;
+}
+
+/**
+ * Encryption at rest of the deployment's logs, secrets and database.
+ */
+export interface EncryptionOptions {
+  /**
+   * Create one customer-managed KMS key, rotated every year, that encrypts the log groups, the
+   * secrets the deployment creates and a created DocumentDB cluster. Its key policy lets the
+   * account administer it, lets CloudWatch Logs use it for this account's log groups in the
+   * stack's region, and the grants CDK adds let the task execution roles decrypt the secrets
+   * through Secrets Manager only. A key given in `logging.encryptionKey` or
+   * `secrets.encryptionKey` is used for its purpose instead. A key costs 1 USD per month.
+   *
+   * @default false (AWS owned and managed keys)
+   */
+  readonly customerManagedKey?: boolean;
 }

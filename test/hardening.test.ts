@@ -1,8 +1,9 @@
+import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { DeploymentEnvironment } from '../src';
-import { synth, synthError } from './util';
+import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { baseProps, containerDefinition, logicalId, synth, synthError, warnings } from './util';
 
 /** The load balancer's attributes as a key -> value map. */
 function albAttributes(template: Template): Record<string, string> {
@@ -102,5 +103,290 @@ describe('VPC flow logs', () => {
       },
     }));
     template.resourceCountIs('AWS::EC2::FlowLog', 0);
+  });
+});
+
+describe('ALB access logs, by default', () => {
+  let dev: Template;
+  let prod: Template;
+  beforeAll(() => {
+    dev = synth().template;
+    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+  });
+
+  test('go to a bucket under the prefix alb', () => {
+    const bucket = logicalId(dev, 'AWS::S3::Bucket');
+    expect(albAttributes(dev)).toEqual(expect.objectContaining({
+      'access_logs.s3.enabled': 'true',
+      'access_logs.s3.bucket': { Ref: bucket },
+      'access_logs.s3.prefix': 'alb',
+    }));
+  });
+
+  test('land in a bucket that blocks public access, encrypts with SSE-S3 and is retained', () => {
+    dev.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('refuse requests without TLS', () => {
+    dev.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  test('expire with the environment\'s log retention', () => {
+    const expiry = (template: Template) => (Object.values(template.findResources('AWS::S3::Bucket'))[0] as any)
+      .Properties.LifecycleConfiguration.Rules[0].ExpirationInDays;
+    expect(expiry(dev)).toBe(7);
+    expect(expiry(prod)).toBe(90);
+  });
+});
+
+describe('ALB access logs, by choice', () => {
+  test('turn off with loadBalancer.accessLogs: false', () => {
+    const { template } = synth({ loadBalancer: { accessLogs: false } });
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(albAttributes(template)['access_logs.s3.enabled']).toBeUndefined();
+  });
+
+  test('need a concrete region, and say so on a region-agnostic stack', () => {
+    const app = new App();
+    expect(() => new ArculusFidoStack(app, 'Fido', baseProps(new Stack(app, 'Imports1')))).toThrow(
+      "loadBalancer.accessLogs: is on, but the stack is region-agnostic and ALB access logging needs a concrete region (the bucket policy names the region's log delivery); set env: { account, region } on the stack, or loadBalancer.accessLogs: false");
+    expect(() => new ArculusFidoStack(app, 'NoLogs', baseProps(new Stack(app, 'Imports2'), { loadBalancer: { accessLogs: false } }))).not.toThrow();
+  });
+});
+
+describe('AWS WAF', () => {
+  let prod: Template;
+  beforeAll(() => {
+    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+  });
+
+  test('guards the prod load balancer with the managed rule groups after a per-IP rate limit', () => {
+    const webAcl = logicalId(prod, 'AWS::WAFv2::WebACL', { Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    const rules = prod.toJSON().Resources[webAcl].Properties.Rules;
+    expect(rules.map((r: any) => [r.Priority, r.Name])).toEqual([
+      [0, 'RateLimitPerClientIp'],
+      [1, 'AWSManagedRulesAmazonIpReputationList'],
+      [2, 'AWSManagedRulesKnownBadInputsRuleSet'],
+      [3, 'AWSManagedRulesCommonRuleSet'],
+    ]);
+    expect(rules[0]).toEqual(expect.objectContaining({
+      Action: { Block: {} },
+      Statement: { RateBasedStatement: { Limit: 1000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+    }));
+    for (const rule of rules.slice(1)) {
+      expect(rule.Statement.ManagedRuleGroupStatement.VendorName).toBe('AWS');
+      expect(rule.OverrideAction).toEqual({ None: {} });
+    }
+    prod.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [webAcl, 'Arn'] },
+      ResourceArn: { Ref: logicalId(prod, 'AWS::ElasticLoadBalancingV2::LoadBalancer') },
+    });
+  });
+
+  test('logs requests with credentials and cookies redacted, to an aws-waf-logs- group', () => {
+    prod.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-arculus-auth-prod', RetentionInDays: 90 });
+    prod.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+      // The group's ARN without the ':*' suffix, which WAF refuses.
+      LogDestinationConfigs: [{
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:', { Ref: logicalId(prod, 'AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-arculus-auth-prod' }) }]],
+      }],
+    });
+  });
+
+  test('is opt-in outside prod, with a configurable rate limit, and opt-out in prod', () => {
+    synth().template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const dev = synth({ waf: { enabled: true, rateLimit: 300 } }).template;
+    dev.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 300 }) } })]),
+    });
+    synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, waf: { enabled: false } }).template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+});
+
+describe('the tasks, by default', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth().template;
+  });
+
+  test('are not privileged and keep a writable root file system (stock Tomcat writes to it)', () => {
+    for (const name of ['pyfido', 'tomcat']) {
+      const container = containerDefinition(template, name);
+      expect(container.Privileged).toBe(false);
+      expect(container.ReadonlyRootFilesystem).toBe(false);
+    }
+  });
+
+  test('roll a deployment back when its target 5xx or unhealthy-host alarm goes off', () => {
+    for (const [name, service] of [['pyfido', 'PyFido'], ['tomcat', 'Tomcat']]) {
+      const alarms = [`arculus-auth-dev-${name}-target-5xx`, `arculus-auth-dev-${name}-unhealthy-hosts`];
+      const serviceId = logicalId(template, 'AWS::ECS::Service', { ServiceName: Match.absent(), TaskDefinition: { Ref: Match.stringLikeRegexp(`^Fido${service}TaskDefinition`) } });
+      const resource = template.toJSON().Resources[serviceId];
+      expect(resource.Properties.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: alarms, Enable: true, Rollback: true });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: alarms[0],
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 10,
+        EvaluationPeriods: 2,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: alarms[1], MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Threshold: 1, EvaluationPeriods: 2,
+      });
+      // The alarms exist before ECS is asked to watch them.
+      expect(resource.DependsOn).toEqual(expect.arrayContaining([
+        logicalId(template, 'AWS::CloudWatch::Alarm', { AlarmName: alarms[0] }),
+        logicalId(template, 'AWS::CloudWatch::Alarm', { AlarmName: alarms[1] }),
+      ]));
+    }
+  });
+});
+
+describe('task options', () => {
+  test('readonlyRootFilesystem mounts the root read-only with task-local writable paths', () => {
+    const { template } = synth({
+      services: { tomcat: { readonlyRootFilesystem: true, writablePaths: ['/tmp', '/usr/local/tomcat/work'] } },
+    });
+    const tomcat = containerDefinition(template, 'tomcat');
+    expect(tomcat.ReadonlyRootFilesystem).toBe(true);
+    expect(tomcat.MountPoints).toEqual([
+      { ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'writable-0' },
+      { ContainerPath: '/usr/local/tomcat/work', ReadOnly: false, SourceVolume: 'writable-1' },
+    ]);
+    expect(tomcat.taskDefinition.Volumes).toEqual([{ Name: 'writable-0' }, { Name: 'writable-1' }]);
+    expect(containerDefinition(template, 'pyfido').ReadonlyRootFilesystem).toBe(false);
+  });
+
+  test('deploymentAlarms: false leaves the circuit breaker alone', () => {
+    const { template } = synth({ services: { pyFido: { deploymentAlarms: false } } });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort())
+      .toEqual(['arculus-auth-dev-tomcat-target-5xx', 'arculus-auth-dev-tomcat-unhealthy-hosts']);
+  });
+});
+
+describe('a customer-managed key', () => {
+  let template: Template;
+  let key: string;
+  beforeAll(() => {
+    template = synth({ encryption: { customerManagedKey: true }, mongoDb: MongoDbConnection.documentDb(), waf: { enabled: true } }).template;
+    key = logicalId(template, 'AWS::KMS::Key');
+  });
+
+  test('is rotated and lets CloudWatch Logs use it for this account\'s log groups only', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'CloudWatchLogsOfThisAccount',
+          Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+        })]),
+      },
+    });
+  });
+
+  test('encrypts every log group, secret and the DocumentDB cluster', () => {
+    const keyArn = { 'Fn::GetAtt': [key, 'Arn'] };
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as any[];
+    expect(logGroups.length).toBe(4);
+    expect(logGroups.map((g) => g.Properties.KmsKeyId)).toEqual(logGroups.map(() => keyArn));
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret')) as any[];
+    expect(secrets.length).toBe(2);
+    expect(secrets.map((s) => s.Properties.KmsKeyId)).toEqual(secrets.map(() => keyArn));
+    template.hasResourceProperties('AWS::DocDB::DBCluster', { StorageEncrypted: true, KmsKeyId: keyArn });
+  });
+
+  test('is read by the task execution roles through Secrets Manager only', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'kms:Decrypt',
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+        })]),
+      },
+    });
+  });
+
+  test('is absent by default', () => {
+    synth().template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+});
+
+describe('a created DocumentDB cluster', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth({ mongoDb: MongoDbConnection.documentDb() }).template;
+  });
+
+  test('exports audit logs, turned on in its parameter group, and requires TLS', () => {
+    template.hasResourceProperties('AWS::DocDB::DBClusterParameterGroup', {
+      Family: 'docdb5.0', Parameters: { tls: 'enabled', audit_logs: 'enabled' },
+    });
+    template.hasResourceProperties('AWS::DocDB::DBCluster', {
+      EnableCloudwatchLogsExports: ['audit'],
+      DBClusterParameterGroupName: { Ref: logicalId(template, 'AWS::DocDB::DBClusterParameterGroup') },
+    });
+  });
+
+  test('rotates its password every 30 days', () => {
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  test('is the only place the tasks reach on the MongoDB port', () => {
+    const taskSg = logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') });
+    const docDbSg = logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO DocumentDB') });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [docDbSg, 'GroupId'] },
+      FromPort: 27017,
+      ToPort: 27017,
+    });
+    const inline = template.toJSON().Resources[taskSg].Properties.SecurityGroupEgress;
+    expect(inline.map((r: any) => r.ToPort).sort()).toEqual([443, 5001]);
+  });
+
+  test('can leave rotation to the operator', () => {
+    synth({ mongoDb: MongoDbConnection.documentDb({ rotatePassword: false }) }).template
+      .resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+});
+
+describe('a plain-text MongoDB password', () => {
+  test('warns that it lands in the template', () => {
+    const { stack } = synth({ mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', password: SecretValue.unsafePlainText('hunter2') }) });
+    expect(warnings(stack, 'arculus-fido:plaintext-password')).toEqual([expect.stringContaining(
+      'mongoDb.password is a plain-text SecretValue: the password is written into the CloudFormation template')]);
+  });
+
+  test('does not warn for a dynamic reference', () => {
+    const { stack } = synth({ mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', password: SecretValue.secretsManager('mongo-password') }) });
+    expect(warnings(stack, 'arculus-fido:plaintext-password')).toEqual([]);
+  });
+});
+
+describe('rotation interval', () => {
+  test('is configurable', () => {
+    synth({ mongoDb: MongoDbConnection.documentDb({ rotationInterval: Duration.days(7) }) }).template
+      .hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
   });
 });

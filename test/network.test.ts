@@ -2,22 +2,25 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ArculusFidoStack } from '../src';
-import { baseProps, logicalId, synth, Synthesized } from './util';
+import { baseProps, ENV, logicalId, synth, Synthesized } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
-/** Every ingress or egress rule of a security group, inline or separate, as `peer:from-to`. */
+/** Every ingress or egress rule of a security group, inline or separate, as `peer:from-to` (or `peer:all`). */
 function rulesOf(template: Template, sgId: string, direction: 'Ingress' | 'Egress'): string[] {
   const peer = (r: any) => r.CidrIp ?? r.SourcePrefixListId
     ?? (r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId)?.['Fn::GetAtt']?.[0];
   const inline = template.toJSON().Resources[sgId].Properties[`SecurityGroup${direction}`] ?? [];
   const separate = Object.values(template.findResources(`AWS::EC2::SecurityGroup${direction}`, { Properties: { GroupId: ref(sgId) } }))
     .map((r: any) => r.Properties);
-  return [...inline, ...separate].map((r: any) => `${peer(r)}:${r.FromPort}-${r.ToPort}`).sort();
+  return [...inline, ...separate].map((r: any) => `${peer(r)}:${r.IpProtocol === '-1' ? 'all' : `${r.FromPort}-${r.ToPort}`}`).sort();
 }
 
 const ingressOf = (template: Template, sgId: string) => rulesOf(template, sgId, 'Ingress');
 const egressOf = (template: Template, sgId: string) => rulesOf(template, sgId, 'Egress');
+
+/** Whether a subnet is one of the VPC's public subnets, by the tag CDK gives it. */
+const isPublicSubnet = (subnet: any) => subnet.Properties.Tags.some((t: any) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Public');
 
 const ALB_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO load balancer') };
 const TASK_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') };
@@ -39,8 +42,8 @@ describe('a created network', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
     const subnets = Object.values(template.findResources('AWS::EC2::Subnet')) as any[];
     const az = (s: any) => JSON.stringify(s.Properties.AvailabilityZone);
-    const publicSubnets = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === true);
-    const privateSubnets = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === false);
+    const publicSubnets = subnets.filter(isPublicSubnet);
+    const privateSubnets = subnets.filter((s) => !isPublicSubnet(s));
     expect(publicSubnets).toHaveLength(2);
     expect(privateSubnets).toHaveLength(2);
     expect(new Set(publicSubnets.map(az)).size).toBe(2);
@@ -62,7 +65,7 @@ describe('a created network', () => {
   test('puts the load balancer in the public subnets and the tasks in the private subnets without public IPs', () => {
     const { template } = synthesized;
     const subnets = template.findResources('AWS::EC2::Subnet');
-    const isPublic = (r: any) => subnets[r.Ref].Properties.MapPublicIpOnLaunch;
+    const isPublic = (r: any) => isPublicSubnet(subnets[r.Ref]);
     const alb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0] as any;
     expect(alb.Properties.Scheme).toBe('internet-facing');
     expect(alb.Properties.Subnets.map(isPublic)).toEqual([true, true]);
@@ -74,9 +77,28 @@ describe('a created network', () => {
     }
   });
 
+  test('launches nothing with a public IP, not even in the public subnets', () => {
+    synthesized.template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+  });
+
+  test('lets the tasks send only HTTPS, the PyFIDO endpoint port and MongoDB', () => {
+    expect(egressOf(synthesized.template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443', '0.0.0.0/0:5001-5001']);
+  });
+
+  test('restricts the VPC\'s default security group', () => {
+    synthesized.template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
   test('exposes the tasks\' security group as the deployment\'s connections', () => {
     const deployment = synthesized.stack.deployment;
     expect(deployment.connections.securityGroups).toEqual([deployment.network.serviceSecurityGroup]);
+  });
+});
+
+describe('allowAllOutbound', () => {
+  test('opens the tasks\' egress to everything, the escape hatch', () => {
+    const { template } = synth({ network: { allowAllOutbound: true } });
+    expect(egressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', TASK_SG))).toEqual(['0.0.0.0/0:all']);
   });
 });
 
@@ -94,7 +116,7 @@ describe('an imported VPC', () => {
   let template: Template;
   beforeAll(() => {
     const app = new App();
-    const vpcStack = new Stack(app, 'Vpc');
+    const vpcStack = new Stack(app, 'Vpc', { env: ENV });
     const vpc = ec2.Vpc.fromVpcAttributes(vpcStack, 'Existing', {
       vpcId: 'vpc-0123456789abcdef0',
       availabilityZones: ['us-east-1a', 'us-east-1b'],
@@ -103,6 +125,7 @@ describe('an imported VPC', () => {
       isolatedSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b'],
     });
     const stack = new ArculusFidoStack(app, 'Fido', baseProps(vpcStack, {
+      env: ENV,
       network: {
         vpc,
         privateSubnets: { subnets: [ec2.Subnet.fromSubnetId(vpcStack, 'Chosen', 'subnet-private-b')] },

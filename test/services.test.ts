@@ -55,7 +55,7 @@ describe('the services', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: Match.arrayWith(['ecr:BatchGetImage']),
-          Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':repository/arculus-auth/pyfido'])]) }),
+          Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':ecr:us-east-1:111111111111:repository/arculus-auth/pyfido'])]) }),
         })]),
       },
     });

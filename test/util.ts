@@ -4,6 +4,9 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 
+/** The account and region of the test stacks: ALB access logs need a concrete region. */
+export const ENV = { account: '111111111111', region: 'us-east-1' };
+
 export const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
 
 /** The props every test starts from: a dev deployment with an imported certificate and MongoDB Atlas. */
@@ -29,9 +32,9 @@ export interface Synthesized {
 export function synth(overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>) = {}): Synthesized {
   const app = new App();
   // Imported resources (certificate, secrets, zones) live in a stack of their own, as in a real app.
-  const imports = new Stack(app, 'Imports');
+  const imports = new Stack(app, 'Imports', { env: ENV });
   const given = typeof overrides === 'function' ? overrides(imports) : overrides;
-  const stack = new ArculusFidoStack(app, 'Fido', baseProps(imports, given));
+  const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, given) });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

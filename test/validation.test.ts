@@ -1,6 +1,8 @@
 import { Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
@@ -129,6 +131,46 @@ describe('errors when', () => {
 
   test('allowedIngress is empty', () => {
     expectRejected({ network: { allowedIngress: [] } }, 'network.allowedIngress: is empty, so no client could reach the load balancer');
+  });
+
+  test('allowedIngress names an IPv6 range the IPv4-only load balancer never sees', () => {
+    expectRejected({ network: { allowedIngress: [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()] } },
+      "network.allowedIngress[1]: is the IPv6 range ::/0, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges");
+  });
+
+  test('allowedIngress holds something that is not a peer (as a Python or Java user may pass)', () => {
+    expectRejected({ network: { allowedIngress: ['203.0.113.0/24' as unknown as ec2.IPeer] } },
+      "network.allowedIngress[0]: must be an ec2.IPeer such as ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList(...) or a security group, got '203.0.113.0/24'");
+  });
+
+  test.each([[0], [42], [10000]])('log retention is %d days, which CloudWatch Logs refuses', (days) => {
+    expectRejected({ logging: { retention: days as logs.RetentionDays } },
+      'logging.retention: must be a period CloudWatch Logs accepts (a logs.RetentionDays value such as RetentionDays.ONE_MONTH, i.e. 1, 3, 5, 7, 14, 30, 60', `got ${days}`);
+  });
+
+  test.each([[5], [1.5], [2000000001]])('the WAF rate limit is %d', (limit) => {
+    expectRejected({ waf: { rateLimit: limit } }, `waf.rateLimit: must be a whole number from 10 to 2000000000, got ${limit}`);
+  });
+
+  test.each([['/alb'], ['alb/'], ['AWSLogs'], ['my logs']])('the access log prefix is %j', (prefix) => {
+    expectRejected({ loadBalancer: { accessLogsPrefix: prefix } },
+      `loadBalancer.accessLogsPrefix: must be an S3 key prefix without leading or trailing '/', spaces or 'AWSLogs' (ALB adds that itself), such as 'alb', got '${prefix}'`);
+  });
+
+  test.each([['tmp'], ['/'], ['/usr/../etc']])('a writable path is %j', (path) => {
+    expectRejected({ services: { tomcat: { readonlyRootFilesystem: true, writablePaths: [path] } } },
+      `services.tomcat.writablePaths[0]: must be an absolute directory in the container such as '/tmp' (not '/' itself), got '${path}'`);
+  });
+
+  test('writable paths are given without a read-only root file system', () => {
+    expectRejected({ services: { pyFido: { writablePaths: ['/tmp'] } } },
+      'services.pyFido.writablePaths: only applies with readonlyRootFilesystem: true');
+  });
+
+  test('the DocumentDB rotation interval or engine version is out of range', () => {
+    expectRejected({ mongoDb: MongoDbConnection.documentDb({ rotationInterval: Duration.hours(36), engineVersion: 'latest' }) },
+      'mongoDb.rotationInterval: Secrets Manager rotates every 1 to 1000 whole days, got 1 day 12 hours',
+      "mongoDb.engineVersion: must be a DocumentDB engine version such as '5.0.0', got 'latest'");
   });
 
   test('a created VPC has no NAT gateway', () => {

@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ArculusFidoDeploymentProps } from '../arculus-fido-deployment';
 import type { FidoServiceOptions, ServiceSizing } from '../fido-service';
 import { checkFargateSize } from './fargate';
@@ -124,6 +126,14 @@ function checkServiceOptions(problems: ProblemList, prop: string, options: FidoS
     problems.add(`${prop}.healthCheck.protocol`, `must be HTTP or HTTPS for an Application Load Balancer, got ${show(healthCheck.protocol)}`);
   }
   problems.secondsInRange(`${prop}.deregistrationDelay`, options.deregistrationDelay, 0, 3600);
+  (options.writablePaths ?? []).forEach((writablePath, index) => {
+    if (!Token.isUnresolved(writablePath) && (typeof writablePath !== 'string' || !/^\/[^\s]+$/.test(writablePath) || writablePath.split('/').includes('..'))) {
+      problems.add(`${prop}.writablePaths[${index}]`, `must be an absolute directory in the container such as '/tmp' (not '/' itself), got ${show(writablePath)}`);
+    }
+  });
+  if (options.writablePaths && !options.readonlyRootFilesystem) {
+    problems.add(`${prop}.writablePaths`, 'only applies with readonlyRootFilesystem: true (without it every path is writable); turn readonlyRootFilesystem on or leave writablePaths out');
+  }
   problems.secondsInRange(`${prop}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 2147483647);
 
   const environmentNames = Object.keys(options.environment ?? {});
@@ -133,10 +143,46 @@ function checkServiceOptions(problems: ProblemList, prop: string, options: FidoS
   }
 }
 
+function checkNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps): void {
+  const network = props.network ?? {};
+  if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
+    problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');
+  }
+  (network.allowedIngress ?? []).forEach((peer, index) => {
+    const prop = `network.allowedIngress[${index}]`;
+    if (!peer || typeof (peer as ec2.IPeer).toIngressRuleConfig !== 'function') {
+      problems.add(prop, `must be an ec2.IPeer such as ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList(...) or a security group, got ${show(peer)}`);
+    } else if (peer.canInlineRule && (peer.toIngressRuleConfig() as { cidrIpv6?: string }).cidrIpv6 !== undefined) {
+      problems.add(prop, `is the IPv6 range ${peer.uniqueId}, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges`);
+    }
+  });
+  if (!network.vpc) {
+    problems.integerInRange('network.natGateways', network.natGateways, 1, 2);
+  }
+}
+
+function checkLoggingAndEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, regionAgnostic: boolean): void {
+  const retention = props.logging?.retention;
+  if (retention !== undefined && !Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
+    problems.add('logging.retention', `must be a period CloudWatch Logs accepts (a logs.RetentionDays value such as RetentionDays.ONE_MONTH, i.e. 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days), got ${show(retention)}`);
+  }
+  const loadBalancer = props.loadBalancer ?? {};
+  if ((loadBalancer.accessLogs ?? true) && !loadBalancer.accessLogsBucket && regionAgnostic) {
+    problems.add('loadBalancer.accessLogs', "is on, but the stack is region-agnostic and ALB access logging needs a concrete region (the bucket policy names the region's log delivery); set env: { account, region } on the stack, or loadBalancer.accessLogs: false");
+  }
+  const prefix = loadBalancer.accessLogsPrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix) && (typeof prefix !== 'string' || prefix.startsWith('/') || prefix.endsWith('/') || /AWSLogs/i.test(prefix) || /\s/.test(prefix))) {
+    problems.add('loadBalancer.accessLogsPrefix', `must be an S3 key prefix without leading or trailing '/', spaces or 'AWSLogs' (ALB adds that itself), such as 'alb', got ${show(prefix)}`);
+  }
+  problems.integerInRange('waf.rateLimit', props.waf?.rateLimit, 10, 2000000000);
+}
+
 /**
  * Every problem with a deployment's props, each naming the prop, the value and the fix.
+ *
+ * @param regionAgnostic whether the deployment's stack has no concrete region
  */
-export function deploymentProblems(props: ArculusFidoDeploymentProps, applicationName: string): ProblemList {
+export function deploymentProblems(props: ArculusFidoDeploymentProps, applicationName: string, regionAgnostic: boolean): ProblemList {
   const problems = new ProblemList();
   const environment: unknown = props.environment;
   if (!isDeploymentEnvironment(environment)) {
@@ -161,13 +207,8 @@ export function deploymentProblems(props: ArculusFidoDeploymentProps, applicatio
     problems.add('loadBalancer.desyncMitigationMode', desyncProblem);
   }
 
-  const network = props.network ?? {};
-  if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
-    problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');
-  }
-  if (!network.vpc) {
-    problems.integerInRange('network.natGateways', network.natGateways, 1, 2);
-  }
+  checkNetwork(problems, props);
+  checkLoggingAndEdge(problems, props, regionAgnostic);
 
   if (isDeploymentEnvironment(environment)) {
     const preset = PRESETS[environment];

@@ -1,0 +1,31 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Records that a rule-pack finding (cdk-nag's AwsSolutions or NIST 800-53 R5) on `construct` and
+ * its children is accepted, and why. The reason is what a security reviewer reads, so it says what
+ * the finding means here and what protects the resource instead. Nothing is acknowledged app- or
+ * stack-wide: always on the construct the finding concerns.
+ */
+export function acknowledge(construct: IConstruct, reasons: { [ruleId: string]: string }): void {
+  for (const [id, reason] of Object.entries(reasons)) {
+    if (id.split('::').length <= 2) {
+      Validations.of(construct).acknowledge({ id, reason });
+    } else {
+      // `acknowledge()` refuses IDs with more than one '::' (its prefix delimiter), but some
+      // findings name one, e.g. 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:...]'.
+      // Record them as `acknowledge()` records every acknowledgement, under the metadata key
+      // that rule packs read.
+      construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+    }
+  }
+}
+
+/** Why a log group without a customer-managed key is accepted. */
+export const LOG_KEY_REASON = "Encrypted at rest with CloudWatch Logs' own keys; turn on encryption.customerManagedKey (or give logging.encryptionKey) for a key you control and can revoke";
+
+/** Why a secret without a customer-managed key is accepted. */
+export const SECRET_KEY_REASON = 'Encrypted at rest with the AWS managed key aws/secretsmanager; turn on encryption.customerManagedKey (or give secrets.encryptionKey) for a key you control and can revoke';
+
+/** Why the inline policy CDK generates for one role is accepted. */
+export const INLINE_POLICY_REASON = 'CDK generates this policy from grants for this one role, scoped to the resources it uses; a managed policy would be shared and no narrower';

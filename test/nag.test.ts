@@ -1,0 +1,125 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+interface Finding {
+  readonly rule: string;
+  readonly path: string;
+}
+
+interface Checked {
+  readonly findings: Finding[];
+  readonly stack: ArculusFidoStack;
+}
+
+/**
+ * Synthesizes a deployment with cdk-nag's AwsSolutions and NIST 800-53 R5 packs as validation
+ * plugins, as a security reviewer runs them, and returns every finding nobody acknowledged.
+ */
+function check(props: Partial<ArculusFidoStackProps>): Checked {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-nag-'));
+  try {
+    const app = new App({ outdir });
+    const imports = new Stack(app, 'Imports', { env: ENV });
+    const stack = new ArculusFidoStack(app, 'Fido', {
+      env: ENV,
+      environment: DeploymentEnvironment.DEV,
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
+      },
+      mongoDb: MongoDbConnection.documentDb(),
+      images: { tag: '1.0.0' },
+      ...props,
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+    // aws-cdk-lib prints its validation progress and report; the test reads the report file.
+    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
+    try {
+      app.synth();
+    } finally {
+      quiet.forEach((spy) => spy.mockRestore());
+    }
+    const reportFile = path.join(outdir, 'validation-report.json');
+    const findings: Finding[] = [];
+    if (fs.existsSync(reportFile)) {
+      const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
+      for (const plugin of report.pluginReports) {
+        for (const violation of plugin.violations) {
+          for (const construct of violation.violatingConstructs) {
+            findings.push({ rule: violation.ruleName, path: construct.constructPath });
+          }
+        }
+      }
+    }
+    return { findings, stack };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Every acknowledgement recorded in the tree: the construct, the rule and the reason. */
+function acknowledgements(root: IConstruct): Array<{ construct: IConstruct; rule: string; reason: string }> {
+  return root.node.findAll().flatMap((construct) => construct.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>)
+      // aws-cdk-lib files acknowledgements without a source prefix under 'annotation::'.
+      .map(([rule, reason]) => ({ construct, rule: rule.replace(/^annotation::/i, ''), reason }))));
+}
+
+const ENVIRONMENTS = [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, DeploymentEnvironment.PROD];
+
+describe.each(ENVIRONMENTS)('cdk-nag on the %s preset', (environment) => {
+  test.each([false, true])('with DocumentDB, nestedStacks %s: no unacknowledged finding', (nestedStacks) => {
+    const { findings, stack } = check({ environment, nestedStacks });
+    expect(findings).toEqual([]);
+
+    const acks = acknowledgements(stack);
+    expect(acks.length).toBeGreaterThan(10);
+    for (const ack of acks) {
+      // On the construct the finding concerns, never on an app, stage or stack.
+      expect(Stage.isStage(ack.construct) || Stack.isStack(ack.construct)).toBe(false);
+      expect(ack.construct.node.path.startsWith('Fido/')).toBe(true);
+      expect(ack.rule).toMatch(/^(AwsSolutions|NIST\.800\.53\.R5)-/);
+      // A reason a reviewer can act on, not a placeholder.
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  });
+});
+
+describe('cdk-nag on other shapes of deployment', () => {
+  test('MongoDB Atlas with a customer-managed key: no unacknowledged finding, and no key finding acknowledged', () => {
+    const { findings, stack } = check({
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
+      encryption: { customerManagedKey: true },
+      waf: { enabled: true },
+    });
+    expect(findings).toEqual([]);
+    const rules = acknowledgements(stack).map((a) => a.rule);
+    expect(rules).not.toContain('NIST.800.53.R5-CloudWatchLogGroupEncrypted');
+    expect(rules).not.toContain('NIST.800.53.R5-SecretsManagerUsingKMSKey');
+    expect(rules).not.toContain('NIST.800.53.R5-ALBWAFEnabled');
+  });
+
+  test('what a user turns off in prod is reported, not acknowledged for them', () => {
+    const { findings } = check({
+      environment: DeploymentEnvironment.PROD,
+      waf: { enabled: false },
+      loadBalancer: { accessLogs: false, deletionProtection: false },
+    });
+    expect(findings.map((f) => f.rule).sort()).toEqual([
+      'AwsSolutions-ELB2',
+      'NIST.800.53.R5-ALBWAFEnabled',
+      'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+      'NIST.800.53.R5-ELBLoggingEnabled',
+    ]);
+    expect(new Set(findings.map((f) => f.path))).toEqual(new Set(['Fido/Fido/LoadBalancer/LoadBalancer/Resource']));
+  });
+});

@@ -54,7 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/cloud-assembly-schema@54.1.0',
   ],
 
-  gitignore: ['cdk.out/', '*.tsbuildinfo'],
+  gitignore: ['cdk.out/', '*.tsbuildinfo', '.cache/'],
 
   // Snapshots guard logical IDs (construct IDs are API): a changed snapshot must fail the build,
   // not be rewritten by it. `npx projen test:update` rewrites them on purpose.
@@ -73,5 +73,21 @@ new JsonFile(project, 'examples/tsconfig.json', {
 });
 project.eslint?.addLintPattern('examples');
 project.npmignore?.exclude('/examples/');
+
+// The templates security reviewers judge, and the tools they judge them with (installed from
+// PyPI, pinned, by security/scan itself).
+project.addTask('synth:security', {
+  description: 'Synthesize every preset, flat and nested, to cdk.out/security for the security scan',
+  exec: 'ts-node --project security/tsconfig.json security/synth-templates.ts',
+});
+project.addTask('security', {
+  description: 'Judge the synthesized templates with cfn-lint and checkov (see SECURITY.md)',
+  steps: [{ spawn: 'synth:security' }, { exec: 'security/scan' }],
+});
+new JsonFile(project, 'security/tsconfig.json', {
+  obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+});
+project.eslint?.addLintPattern('security');
+project.npmignore?.exclude('/security/', '/SECURITY.md');
 
 project.synth();

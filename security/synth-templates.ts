@@ -1,0 +1,56 @@
+/**
+ * Synthesizes every preset (dev, staging, prod), flat and in nested stacks, with a created
+ * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, into
+ * `cdk.out/security/`, for cfn-lint and checkov (`security/scan`).
+ *
+ *   npx projen synth:security
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+
+const OUT = path.join('cdk.out', 'security');
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+const shapes: Record<string, Partial<ArculusFidoStackProps>> = {};
+for (const environment of Object.values(DeploymentEnvironment)) {
+  for (const nestedStacks of [false, true]) {
+    shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = { environment, nestedStacks, mongoDb: MongoDbConnection.documentDb() };
+  }
+}
+shapes['dev-atlas-cmk-waf'] = {
+  environment: DeploymentEnvironment.DEV,
+  mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
+  encryption: { customerManagedKey: true },
+  waf: { enabled: true },
+  loadBalancer: { redirectHttp: true },
+};
+
+fs.rmSync(OUT, { recursive: true, force: true });
+for (const [name, props] of Object.entries(shapes)) {
+  const app = new App({
+    outdir: path.join(OUT, name),
+    // What `cdk synth` with credentials caches in cdk.context.json; without it the VPC's subnets
+    // name the placeholder zones 'dummy1a' and 'dummy1b'.
+    context: { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'] },
+  });
+  const imports = new Stack(app, 'Imports', { env: ENV });
+  new ArculusFidoStack(app, 'ArculusFido', {
+    env: ENV,
+    environment: DeploymentEnvironment.DEV,
+    domain: {
+      domainName: 'auth.example.com',
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
+    },
+    mongoDb: MongoDbConnection.documentDb(),
+    images: { tag: '1.0.0' },
+    ...props,
+  });
+  const assembly = app.synth();
+  // Only the deployment's templates: the imports stack is empty.
+  fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
+  const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json'));
+  console.log(`${name}: ${templates.length} templates`);
+}

@@ -40,11 +40,14 @@ function check(props: Partial<ArculusFidoStackProps>): Checked {
       ...props,
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-    // aws-cdk-lib prints its validation progress and report; the test reads the report file.
+    // aws-cdk-lib prints its validation progress and report, and marks the process as failed
+    // when a plugin reports a violation; the test reads the report file instead.
     const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
+    const exitCode = process.exitCode;
     try {
       app.synth();
     } finally {
+      process.exitCode = exitCode;
       quiet.forEach((spy) => spy.mockRestore());
     }
     const reportFile = path.join(outdir, 'validation-report.json');

@@ -84,6 +84,15 @@ project.addTask('security', {
   description: 'Judge the synthesized templates with cfn-lint and checkov (see SECURITY.md)',
   steps: [{ spawn: 'synth:security' }, { exec: 'security/scan' }],
 });
+project.addTask('bench', {
+  description: 'Model rollout time and monthly cost, time synth and the developer loop; writes docs/benchmarks.md',
+  exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
+});
+new JsonFile(project, 'bench/tsconfig.json', {
+  obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+});
+project.eslint?.addLintPattern('bench');
+project.npmignore?.exclude('/bench/', '/docs/');
 new JsonFile(project, 'security/tsconfig.json', {
   obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
 });

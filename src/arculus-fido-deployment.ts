@@ -313,6 +313,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     };
     const addService = (serviceId: string, spec: ServiceSpec): FidoService => {
       const options = spec.options ?? {};
+      if (spec.sizing.spot) {
+        // Idempotent: the cluster gets the FARGATE and FARGATE_SPOT capacity providers once.
+        this.cluster.enableFargateCapacityProviders();
+      }
       this.warnOnSecretLikeVariables(`services.${spec.prop}.environment`, options.environment);
       return new FidoService(services, serviceId, {
         ...options,

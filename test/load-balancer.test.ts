@@ -77,7 +77,7 @@ describe('health check and target overrides', () => {
       services: {
         pyFido: {
           healthCheck: { path: '/status', interval: Duration.seconds(10), timeout: Duration.seconds(5), unhealthyThresholdCount: 3 },
-          deregistrationDelay: Duration.seconds(30),
+          deregistrationDelay: Duration.seconds(120),
           targetProtocol: elbv2.ApplicationProtocol.HTTPS,
         },
         tomcat: { healthCheck: { healthyHttpCodes: '200', healthyThresholdCount: 3 }, healthCheckGracePeriod: Duration.seconds(120) },
@@ -95,7 +95,7 @@ describe('health check and target overrides', () => {
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 3,
       Matcher: { HttpCode: '200' },
-      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '120' }]),
     });
     synthesized.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 8080,

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,7 +13,11 @@ describe('the services', () => {
 
   test('are two Fargate services in a cluster with Container Insights', () => {
     synthesized.template.resourceCountIs('AWS::ECS::Service', 2);
-    synthesized.template.allResourcesProperties('AWS::ECS::Service', { LaunchType: 'FARGATE' });
+    // Dev runs on Fargate Spot (see 'running cost levers').
+    synthesized.template.allResourcesProperties('AWS::ECS::Service', {
+      LaunchType: Match.absent(),
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }],
+    });
     synthesized.template.hasResourceProperties('AWS::ECS::Cluster', {
       ClusterName: 'arculus-auth-dev',
       ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
@@ -120,5 +125,47 @@ describe('warnings', () => {
     const found = warnings(stack, 'arculus-fido:secret-in-environment');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/services\.tomcat\.environment\.SMTP_PASSWORD looks like a secret/);
+  });
+});
+
+describe('running cost and rollout levers', () => {
+  let dev: Synthesized;
+  let prod: Synthesized;
+  beforeAll(() => {
+    dev = synth();
+    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
+  });
+
+  test('dev runs on Fargate Spot through the cluster\'s capacity providers; prod on on-demand Fargate', () => {
+    dev.template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
+      CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+    });
+    prod.template.allResourcesProperties('AWS::ECS::Service', { LaunchType: 'FARGATE', CapacityProviderStrategy: Match.absent() });
+    prod.template.resourceCountIs('AWS::ECS::ClusterCapacityProviderAssociations', 0);
+  });
+
+  test('tasks run on x86_64 Linux, drain for 30 s and get 30 s to stop', () => {
+    for (const template of [dev.template, prod.template]) {
+      template.allResourcesProperties('AWS::ECS::TaskDefinition', {
+        RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
+      });
+      template.allResourcesProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+      });
+      for (const name of ['pyfido', 'tomcat']) {
+        expect(containerDefinition(template, name).StopTimeout).toBe(30);
+      }
+    }
+  });
+
+  test('Spot and ARM64 are overridable per service', () => {
+    const { template } = synth({
+      sizing: { pyFido: { spot: false, cpuArchitecture: ecs.CpuArchitecture.ARM64 } },
+      services: { tomcat: { stopTimeout: Duration.seconds(60) } },
+    });
+    expect(containerDefinition(template, 'pyfido').taskDefinition.RuntimePlatform.CpuArchitecture).toBe('ARM64');
+    expect(containerDefinition(template, 'tomcat').StopTimeout).toBe(60);
+    template.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'FARGATE' }, 1);
+    template.resourcePropertiesCountIs('AWS::ECS::Service', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }, 1);
   });
 });

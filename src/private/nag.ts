@@ -8,17 +8,11 @@ import { IConstruct } from 'constructs';
  * stack-wide: always on the construct the finding concerns.
  */
 export function acknowledge(construct: IConstruct, reasons: { [ruleId: string]: string }): void {
-  for (const [id, reason] of Object.entries(reasons)) {
-    if (id.split('::').length <= 2) {
-      Validations.of(construct).acknowledge({ id, reason });
-    } else {
-      // `acknowledge()` refuses IDs with more than one '::' (its prefix delimiter), but some
-      // findings name one, e.g. 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:...]'.
-      // Record them as `acknowledge()` records every acknowledgement, under the metadata key
-      // that rule packs read.
-      construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-    }
-  }
+  // Recorded as `Validations.of(construct).acknowledge()` records it, under the metadata key rule
+  // packs read, in one way for every ID: `acknowledge()` refuses IDs with more than one '::',
+  // such as 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:...]', and captures a stack
+  // trace per entry that nobody reads.
+  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, reasons);
 }
 
 /** Why a log group without a customer-managed key is accepted. */

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentEnvironment } from '../deployment-environment';
 
@@ -10,6 +11,8 @@ export interface ResolvedSizing {
   readonly minCapacity: number;
   readonly maxCapacity: number;
   readonly targetCpuUtilizationPercent: number;
+  readonly spot: boolean;
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
 }
 
 /** What an environment decides when the props leave a value open. */
@@ -25,28 +28,33 @@ export interface EnvironmentPreset {
 
 const CPU_TARGET = 70;
 
+/** A preset's sizing: `minCapacity` is `desiredCount`, the CPU target 70%. */
+function sizing(cpu: number, memoryLimitMiB: number, desiredCount: number, maxCapacity: number, spot: boolean): ResolvedSizing {
+  return { cpu, memoryLimitMiB, desiredCount, minCapacity: desiredCount, maxCapacity, targetCpuUtilizationPercent: CPU_TARGET, spot };
+}
+
 /**
  * The deployment guide's environment mappings. PyFIDO's figures are the guide's own; Tomcat's
  * give the portal's JVM more memory in dev (256 CPU takes 1024 MiB) and follow PyFIDO elsewhere.
  */
 export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
   [DeploymentEnvironment.DEV]: {
-    pyFido: { cpu: 256, memoryLimitMiB: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, targetCpuUtilizationPercent: CPU_TARGET },
-    tomcat: { cpu: 256, memoryLimitMiB: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 1, targetCpuUtilizationPercent: CPU_TARGET },
+    pyFido: sizing(256, 512, 1, 1, true),
+    tomcat: sizing(256, 1024, 1, 1, true),
     logRetention: logs.RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     natGateways: 1,
   },
   [DeploymentEnvironment.STAGING]: {
-    pyFido: { cpu: 512, memoryLimitMiB: 1024, desiredCount: 2, minCapacity: 2, maxCapacity: 4, targetCpuUtilizationPercent: CPU_TARGET },
-    tomcat: { cpu: 512, memoryLimitMiB: 1024, desiredCount: 2, minCapacity: 2, maxCapacity: 4, targetCpuUtilizationPercent: CPU_TARGET },
+    pyFido: sizing(512, 1024, 2, 4, false),
+    tomcat: sizing(512, 1024, 2, 4, false),
     logRetention: logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
     natGateways: 1,
   },
   [DeploymentEnvironment.PROD]: {
-    pyFido: { cpu: 1024, memoryLimitMiB: 2048, desiredCount: 3, minCapacity: 3, maxCapacity: 6, targetCpuUtilizationPercent: CPU_TARGET },
-    tomcat: { cpu: 1024, memoryLimitMiB: 2048, desiredCount: 3, minCapacity: 3, maxCapacity: 6, targetCpuUtilizationPercent: CPU_TARGET },
+    pyFido: sizing(1024, 2048, 3, 6, false),
+    tomcat: sizing(1024, 2048, 3, 6, false),
     logRetention: logs.RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.RETAIN,
     natGateways: 2,

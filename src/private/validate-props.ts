@@ -28,6 +28,8 @@ export function resolveSizing(preset: ResolvedSizing, given: ServiceSizing = {})
     minCapacity: given.minCapacity ?? desiredCount,
     maxCapacity: given.maxCapacity ?? Math.max(preset.maxCapacity, desiredCount),
     targetCpuUtilizationPercent: given.targetCpuUtilizationPercent ?? preset.targetCpuUtilizationPercent,
+    spot: given.spot ?? preset.spot,
+    cpuArchitecture: given.cpuArchitecture,
   };
 }
 
@@ -77,7 +79,7 @@ function checkDomain(problems: ProblemList, props: ArculusFidoDeploymentProps): 
 
 function checkSizing(problems: ProblemList, prop: string, sizing: ResolvedSizing): void {
   checkFargateSize(problems, prop, sizing.cpu, sizing.memoryLimitMiB);
-  const counts: Array<keyof ResolvedSizing> = ['desiredCount', 'minCapacity', 'maxCapacity'];
+  const counts = ['desiredCount', 'minCapacity', 'maxCapacity'] as const;
   const countsAreWhole = counts.every((key) => {
     const value = sizing[key];
     if (Token.isUnresolved(value)) {
@@ -135,6 +137,7 @@ function checkServiceOptions(problems: ProblemList, prop: string, options: FidoS
     problems.add(`${prop}.writablePaths`, 'only applies with readonlyRootFilesystem: true (without it every path is writable); turn readonlyRootFilesystem on or leave writablePaths out');
   }
   problems.secondsInRange(`${prop}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 2147483647);
+  problems.secondsInRange(`${prop}.stopTimeout`, options.stopTimeout, 2, 120);
 
   const environmentNames = Object.keys(options.environment ?? {});
   const secretNames = new Set([...DEPLOYMENT_SECRET_NAMES, ...Object.keys(options.secrets ?? {})]);

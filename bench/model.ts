@@ -1,0 +1,181 @@
+/**
+ * The benchmark's models: how long a zero-downtime rollout takes and what a deployment costs
+ * each month, both read from a synthesized CloudFormation template. Prices are us-east-1 list
+ * prices (USD) over 730 hours a month.
+ */
+
+/** Hours in the month the cost model bills. */
+export const HOURS_PER_MONTH = 730;
+
+/** us-east-1 list prices, in USD. */
+export const PRICES = {
+  /** Fargate, Linux x86_64, per vCPU-hour and GB-hour. */
+  fargate: { vcpuHour: 0.04048, gbHour: 0.004445 },
+  /** Fargate, Linux ARM64 (Graviton). */
+  fargateArm: { vcpuHour: 0.03238, gbHour: 0.00356 },
+  /** Fargate Spot, Linux x86_64. */
+  fargateSpot: { vcpuHour: 0.01246008, gbHour: 0.0013684 },
+  /** Fargate Spot, Linux ARM64. */
+  fargateSpotArm: { vcpuHour: 0.00996872, gbHour: 0.00109472 },
+  /** Application Load Balancer per hour, plus one LCU per hour. */
+  albHour: 0.0225,
+  lcuHour: 0.008,
+  natGatewayHour: 0.045,
+  publicIpv4Hour: 0.005,
+  secretMonth: 0.4,
+  kmsKeyMonth: 1,
+  /** Interface VPC endpoint, per AZ (ENI) and hour. */
+  interfaceEndpointAzHour: 0.01,
+  /** DocumentDB instance-hours by class (standard storage configuration). */
+  documentDbInstanceHour: { 'db.t4g.medium': 0.078, 'db.r6g.large': 0.277 } as Record<string, number>,
+  /** AWS WAF: per web ACL and per rule (a managed rule group counts as one) a month. */
+  wafWebAclMonth: 5,
+  wafRuleMonth: 1,
+};
+
+/** Seconds the rollout model allows for a Fargate task to be pulled and started. */
+export const TASK_START_SECONDS = 60;
+
+type Resources = Record<string, { Type: string; Properties?: any }>;
+
+function resourcesOf(template: any, type: string): Array<[string, any]> {
+  return Object.entries(template.Resources as Resources).filter(([, r]) => r.Type === type);
+}
+
+function refId(value: any): string | undefined {
+  return value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+}
+
+/** A service's task count: `DesiredCount`, or the scaler's minimum when autoscaling left it out. */
+function desiredCountOf(template: any, serviceId: string, service: any): number {
+  if (service.Properties.DesiredCount !== undefined) {
+    return service.Properties.DesiredCount;
+  }
+  const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
+    .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+  return target ? target[1].Properties.MinCapacity : 1;
+}
+
+export interface Rollout {
+  readonly service: string;
+  readonly desiredCount: number;
+  readonly minHealthyPercent: number;
+  readonly maxHealthyPercent: number;
+  /** Rounds of new tasks ECS starts: how many tasks it may run above the healthy floor at once. */
+  readonly batches: number;
+  /** Health check interval x healthy threshold: how long a new target takes to turn healthy. */
+  readonly healthySeconds: number;
+  readonly deregistrationDelaySeconds: number;
+  /** batches x (task start + healthySeconds) + deregistration delay. */
+  readonly seconds: number;
+}
+
+/**
+ * Models the rolling deployment of every ECS service in `template`: batches x (60 s task start +
+ * health check interval x healthy threshold) + deregistration delay. CloudFormation's defaults
+ * apply where the template leaves a value out (100% / 200%, interval 30 s, threshold 5, delay 300 s).
+ */
+export function rolloutsOf(template: any): Rollout[] {
+  return resourcesOf(template, 'AWS::ECS::Service').map(([id, service]) => {
+    const props = service.Properties;
+    const desiredCount = desiredCountOf(template, id, service);
+    const minHealthyPercent = props.DeploymentConfiguration?.MinimumHealthyPercent ?? 100;
+    const maxHealthyPercent = props.DeploymentConfiguration?.MaximumPercent ?? 200;
+    const floor = Math.ceil(desiredCount * minHealthyPercent / 100);
+    const ceiling = Math.floor(desiredCount * maxHealthyPercent / 100);
+    const batches = Math.ceil(desiredCount / Math.max(1, ceiling - floor));
+    const targetGroup = template.Resources[refId(props.LoadBalancers?.[0]?.TargetGroupArn) ?? '']?.Properties ?? {};
+    const interval = targetGroup.HealthCheckIntervalSeconds ?? 30;
+    const threshold = targetGroup.HealthyThresholdCount ?? 5;
+    const delayAttribute = (targetGroup.TargetGroupAttributes ?? []).find((a: any) => a.Key === 'deregistration_delay.timeout_seconds');
+    const deregistrationDelaySeconds = delayAttribute ? Number(delayAttribute.Value) : 300;
+    const healthySeconds = interval * threshold;
+    return {
+      service: id,
+      desiredCount,
+      minHealthyPercent,
+      maxHealthyPercent,
+      batches,
+      healthySeconds,
+      deregistrationDelaySeconds,
+      seconds: batches * (TASK_START_SECONDS + healthySeconds) + deregistrationDelaySeconds,
+    };
+  });
+}
+
+/** The slowest service's rollout: services roll out in parallel. */
+export function rolloutSeconds(template: any): number {
+  return Math.max(...rolloutsOf(template).map((r) => r.seconds));
+}
+
+export interface CostLine {
+  readonly item: string;
+  readonly usdPerMonth: number;
+}
+
+function fargateCost(template: any): CostLine[] {
+  return resourcesOf(template, 'AWS::ECS::Service').map(([id, service]) => {
+    const props = service.Properties;
+    const taskDefinition = template.Resources[refId(props.TaskDefinition)!].Properties;
+    const tasks = desiredCountOf(template, id, service);
+    const spot = (props.CapacityProviderStrategy ?? []).some((s: any) => s.CapacityProvider === 'FARGATE_SPOT');
+    const arm = taskDefinition.RuntimePlatform?.CpuArchitecture === 'ARM64';
+    const rate = spot ? (arm ? PRICES.fargateSpotArm : PRICES.fargateSpot) : (arm ? PRICES.fargateArm : PRICES.fargate);
+    const vcpu = Number(taskDefinition.Cpu) / 1024;
+    const gb = Number(taskDefinition.Memory) / 1024;
+    const usd = tasks * (vcpu * rate.vcpuHour + gb * rate.gbHour) * HOURS_PER_MONTH;
+    return { item: `Fargate ${id} (${tasks} x ${vcpu} vCPU / ${gb} GB${spot ? ', Spot' : ''}${arm ? ', ARM64' : ''})`, usdPerMonth: usd };
+  });
+}
+
+/**
+ * Models the monthly cost of what `template` runs around the clock: Fargate tasks at their
+ * desired (or minimum) count, load balancers with one LCU, NAT gateways, public IPv4 addresses
+ * (NAT gateways' and one per load balancer subnet), secrets, KMS keys, interface endpoints,
+ * DocumentDB instances and WAF web ACLs. Traffic-dependent charges are left out.
+ */
+export function monthlyCostOf(template: any): CostLine[] {
+  const count = (type: string) => resourcesOf(template, type).length;
+  const lines: CostLine[] = [...fargateCost(template)];
+  const loadBalancers = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+  lines.push({ item: `Application Load Balancer x${loadBalancers.length} (1 LCU)`, usdPerMonth: loadBalancers.length * (PRICES.albHour + PRICES.lcuHour) * HOURS_PER_MONTH });
+  lines.push({ item: `NAT gateway x${count('AWS::EC2::NatGateway')}`, usdPerMonth: count('AWS::EC2::NatGateway') * PRICES.natGatewayHour * HOURS_PER_MONTH });
+  const albAddresses = loadBalancers.reduce((n, [, lb]) => n + (lb.Properties.Subnets?.length ?? 2), 0);
+  const addresses = count('AWS::EC2::EIP') + albAddresses;
+  lines.push({ item: `Public IPv4 address x${addresses}`, usdPerMonth: addresses * PRICES.publicIpv4Hour * HOURS_PER_MONTH });
+  lines.push({ item: `Secrets Manager secret x${count('AWS::SecretsManager::Secret')}`, usdPerMonth: count('AWS::SecretsManager::Secret') * PRICES.secretMonth });
+  if (count('AWS::KMS::Key') > 0) {
+    lines.push({ item: `KMS key x${count('AWS::KMS::Key')}`, usdPerMonth: count('AWS::KMS::Key') * PRICES.kmsKeyMonth });
+  }
+  const endpointAzs = resourcesOf(template, 'AWS::EC2::VPCEndpoint')
+    .filter(([, e]) => e.Properties.VpcEndpointType === 'Interface')
+    .reduce((n, [, e]) => n + (e.Properties.SubnetIds?.length ?? 2), 0);
+  if (endpointAzs > 0) {
+    lines.push({ item: `Interface endpoint ENIs x${endpointAzs}`, usdPerMonth: endpointAzs * PRICES.interfaceEndpointAzHour * HOURS_PER_MONTH });
+  }
+  for (const [id, instance] of resourcesOf(template, 'AWS::DocDB::DBInstance')) {
+    const instanceClass = instance.Properties.DBInstanceClass;
+    const hourly = PRICES.documentDbInstanceHour[instanceClass];
+    if (hourly === undefined) {
+      throw new Error(`no DocumentDB price for ${instanceClass} (${id}); add it to PRICES`);
+    }
+    lines.push({ item: `DocumentDB ${instanceClass}`, usdPerMonth: hourly * HOURS_PER_MONTH });
+  }
+  for (const [, webAcl] of resourcesOf(template, 'AWS::WAFv2::WebACL')) {
+    const rules = webAcl.Properties.Rules?.length ?? 0;
+    lines.push({ item: `WAF web ACL (${rules} rules)`, usdPerMonth: PRICES.wafWebAclMonth + rules * PRICES.wafRuleMonth });
+  }
+  return lines;
+}
+
+/** The total of `monthlyCostOf`. */
+export function monthlyCost(template: any): number {
+  return monthlyCostOf(template).reduce((sum, line) => sum + line.usdPerMonth, 0);
+}
+
+/** The median of `values`. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

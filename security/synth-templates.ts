@@ -7,12 +7,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { App } from 'aws-cdk-lib';
+import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { addReviewedStack, ENV } from '../test/util';
 
 const OUT = path.join('cdk.out', 'security');
-const ENV = { account: '111111111111', region: 'us-east-1' };
 
 const shapes: Record<string, Partial<ArculusFidoStackProps>> = {};
 for (const environment of Object.values(DeploymentEnvironment)) {
@@ -36,18 +35,7 @@ for (const [name, props] of Object.entries(shapes)) {
     // name the placeholder zones 'dummy1a' and 'dummy1b'.
     context: { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'] },
   });
-  const imports = new Stack(app, 'Imports', { env: ENV });
-  new ArculusFidoStack(app, 'ArculusFido', {
-    env: ENV,
-    environment: DeploymentEnvironment.DEV,
-    domain: {
-      domainName: 'auth.example.com',
-      hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
-    },
-    mongoDb: MongoDbConnection.documentDb(),
-    images: { tag: '1.0.0' },
-    ...props,
-  });
+  addReviewedStack(app, 'ArculusFido', props);
   const assembly = app.synth();
   // Only the deployment's templates: the imports stack is empty.
   fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });

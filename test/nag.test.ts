@@ -2,12 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
-
-const ENV = { account: '111111111111', region: 'us-east-1' };
+import { addReviewedStack } from './util';
 
 interface Finding {
   readonly rule: string;
@@ -27,18 +25,7 @@ function check(props: Partial<ArculusFidoStackProps>): Checked {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-nag-'));
   try {
     const app = new App({ outdir });
-    const imports = new Stack(app, 'Imports', { env: ENV });
-    const stack = new ArculusFidoStack(app, 'Fido', {
-      env: ENV,
-      environment: DeploymentEnvironment.DEV,
-      domain: {
-        domainName: 'auth.example.com',
-        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
-      },
-      mongoDb: MongoDbConnection.documentDb(),
-      images: { tag: '1.0.0' },
-      ...props,
-    });
+    const stack = addReviewedStack(app, 'Fido', props);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
     // aws-cdk-lib prints its validation progress and report, and marks the process as failed
     // when a plugin reports a violation; the test reads the report file instead.

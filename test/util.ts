@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 
@@ -20,6 +21,25 @@ export function baseProps(scope: Construct, overrides: Partial<ArculusFidoStackP
     mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
     ...overrides,
   };
+}
+
+/**
+ * A deployment as a security reviewer synthesizes it, in `app`: a concrete account and region, a
+ * DNS-validated certificate, a created DocumentDB cluster and a pinned image tag, then `props`.
+ */
+export function addReviewedStack(app: App, id: string, props: Partial<ArculusFidoStackProps> = {}): ArculusFidoStack {
+  const imports = new Stack(app, 'Imports', { env: ENV });
+  return new ArculusFidoStack(app, id, {
+    env: ENV,
+    environment: DeploymentEnvironment.DEV,
+    domain: {
+      domainName: 'auth.example.com',
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
+    },
+    mongoDb: MongoDbConnection.documentDb(),
+    images: { tag: '1.0.0' },
+    ...props,
+  });
 }
 
 export interface Synthesized {

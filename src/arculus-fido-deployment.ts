@@ -241,6 +241,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const layer = (stackId: string): Construct => props.nestedStacks ? new NestedStack(this, stackId) : this;
     const logging: LoggingOptions = props.logging ?? {};
     const logRetention = logging.retention ?? preset.logRetention;
+    const logRemovalPolicy = logging.removalPolicy ?? preset.removalPolicy;
 
     // One key for every layer, so it lives beside them rather than in any of them.
     this.encryptionKey = props.encryption?.customerManagedKey ? this.createEncryptionKey(preset.removalPolicy) : undefined;
@@ -252,7 +253,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       vpc: network.vpc,
       natGateways: network.natGateways ?? preset.natGateways,
       flowLogRetention: logRetention,
-      flowLogRemovalPolicy: logging.removalPolicy ?? preset.removalPolicy,
+      flowLogRemovalPolicy: logRemovalPolicy,
       flowLogEncryptionKey: logEncryptionKey,
       allowAllOutbound: network.allowAllOutbound,
     });
@@ -333,7 +334,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         logGroupName: logGroupName(applicationName, environment, spec.name),
         logRetention,
         logEncryptionKey,
-        logRemovalPolicy: logging.removalPolicy ?? preset.removalPolicy,
+        logRemovalPolicy,
       });
     };
 
@@ -372,20 +373,15 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       allowedIngress: network.allowedIngress,
       pyFidoTargetGroup: this.pyFido.targetGroup,
       tomcatTargetGroup: this.tomcat.targetGroup,
-      sslPolicy: props.loadBalancer?.sslPolicy,
-      redirectHttp: props.loadBalancer?.redirectHttp,
+      ...props.loadBalancer,
       deletionProtection: props.loadBalancer?.deletionProtection ?? environment === DeploymentEnvironment.PROD,
-      desyncMitigationMode: props.loadBalancer?.desyncMitigationMode,
-      accessLogs: props.loadBalancer?.accessLogs,
-      accessLogsBucket: props.loadBalancer?.accessLogsBucket,
-      accessLogsPrefix: props.loadBalancer?.accessLogsPrefix,
       accessLogsExpiration: Duration.days(logRetention),
       webAcl: props.waf?.enabled ?? environment === DeploymentEnvironment.PROD,
       rateLimit: props.waf?.rateLimit,
       webAclLogGroupName: `aws-waf-logs-${applicationName}-${environment}`,
       webAclLogRetention: logRetention,
       webAclLogEncryptionKey: logEncryptionKey,
-      webAclLogRemovalPolicy: logging.removalPolicy ?? preset.removalPolicy,
+      webAclLogRemovalPolicy: logRemovalPolicy,
     });
     this.loadBalancer = this.loadBalancing.loadBalancer;
     // The environment's own choices; a user who turns these off in prod sees the findings.

@@ -7,13 +7,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { LoadBalancerOptions } from './options';
 import { desyncModeProblem } from './private/load-balancer-rules';
 import { acknowledge, LOG_KEY_REASON } from './private/nag';
 
 /**
- * Props of `FidoLoadBalancer`.
+ * Props of `FidoLoadBalancer`: the hardening options a deployment exposes, and what the
+ * deployment wires in.
  */
-export interface FidoLoadBalancerProps {
+export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   /**
    * VPC of the load balancer.
    */
@@ -54,59 +56,6 @@ export interface FidoLoadBalancerProps {
    * Target group of the Tomcat service (listeners 443 and 8080).
    */
   readonly tomcatTargetGroup: elbv2.IApplicationTargetGroup;
-
-  /**
-   * TLS policy of every HTTPS listener.
-   *
-   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.3 and 1.2 with forward secrecy and hybrid
-   * post-quantum key exchange)
-   */
-  readonly sslPolicy?: elbv2.SslPolicy;
-
-  /**
-   * Add a listener on port 80 (for the same allowed clients) that only redirects to HTTPS 443.
-   *
-   * @default false
-   */
-  readonly redirectHttp?: boolean;
-
-  /**
-   * Protect the load balancer from deletion. A protected load balancer blocks stack deletion until
-   * the protection is turned off.
-   *
-   * @default false
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * How the load balancer treats requests that may be HTTP desync (request smuggling) attacks.
-   * `MONITOR` lets them through and is rejected at synth.
-   *
-   * @default elbv2.DesyncMitigationMode.DEFENSIVE
-   */
-  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
-
-  /**
-   * Write access logs to S3. Needs a stack with a concrete region.
-   *
-   * @default true
-   */
-  readonly accessLogs?: boolean;
-
-  /**
-   * Bucket of the access logs; it must use SSE-S3 encryption.
-   *
-   * @default - a bucket that blocks public access, enforces TLS, encrypts with SSE-S3, expires
-   * logs after `accessLogsExpiration` and is retained when it leaves the stack
-   */
-  readonly accessLogsBucket?: s3.IBucket;
-
-  /**
-   * Key prefix of the access logs.
-   *
-   * @default 'alb'
-   */
-  readonly accessLogsPrefix?: string;
 
   /**
    * How long a created access log bucket keeps the logs.

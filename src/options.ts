@@ -226,9 +226,10 @@ export interface LoadBalancerOptions {
   readonly redirectHttp?: boolean;
 
   /**
-   * Protect the load balancer from deletion.
+   * Protect the load balancer from deletion. A protected load balancer blocks stack deletion until
+   * the protection is turned off.
    *
-   * @default - true in prod, false elsewhere
+   * @default - true in prod, false elsewhere; false for a `FidoLoadBalancer` on its own
    */
   readonly deletionProtection?: boolean;
 
@@ -252,7 +253,8 @@ export interface LoadBalancerOptions {
    * Bucket of the access logs. It must use SSE-S3 encryption (ALB cannot write with a KMS key).
    *
    * @default - a bucket that blocks public access, enforces TLS, encrypts with SSE-S3 and expires
-   * logs after the environment's log retention; it is retained when it leaves the stack
+   * logs after the environment's log retention (`accessLogsExpiration` for a `FidoLoadBalancer` on
+   * its own); it is retained when it leaves the stack
    */
   readonly accessLogsBucket?: s3.IBucket;
 

@@ -63,19 +63,28 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+/**
+ * A folder of TypeScript scripts run with ts-node: type-checked like the tests, linted, and left
+ * out of the npm package (with `alsoExclude`).
+ */
+function scriptFolder(folder: string, ...alsoExclude: string[]): void {
+  new JsonFile(project, `${folder}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
+  project.eslint?.addLintPattern(folder);
+  project.npmignore?.exclude(`/${folder}/`, ...alsoExclude);
+}
+
 // The example deployment a newcomer synthesizes on a fresh clone, with no AWS account.
+scriptFolder('examples');
 project.addTask('synth:example', {
   description: 'Synthesize the bundled example deployment (examples/app.ts) to cdk.out and list its templates',
   exec: 'ts-node --project examples/tsconfig.json examples/app.ts',
 });
-new JsonFile(project, 'examples/tsconfig.json', {
-  obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
-});
-project.eslint?.addLintPattern('examples');
-project.npmignore?.exclude('/examples/');
 
 // The templates security reviewers judge, and the tools they judge them with (installed from
 // PyPI, pinned, by security/scan itself).
+scriptFolder('security', '/SECURITY.md');
 project.addTask('synth:security', {
   description: 'Synthesize every preset, flat and nested, to cdk.out/security for the security scan',
   exec: 'ts-node --project security/tsconfig.json security/synth-templates.ts',
@@ -84,19 +93,12 @@ project.addTask('security', {
   description: 'Judge the synthesized templates with cfn-lint and checkov (see SECURITY.md)',
   steps: [{ spawn: 'synth:security' }, { exec: 'security/scan' }],
 });
+
+// Rollout time and cost modeled from the templates, synth speed and the developer loop.
+scriptFolder('bench', '/docs/');
 project.addTask('bench', {
   description: 'Model rollout time and monthly cost, time synth and the developer loop; writes docs/benchmarks.md',
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
-new JsonFile(project, 'bench/tsconfig.json', {
-  obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
-});
-project.eslint?.addLintPattern('bench');
-project.npmignore?.exclude('/bench/', '/docs/');
-new JsonFile(project, 'security/tsconfig.json', {
-  obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
-});
-project.eslint?.addLintPattern('security');
-project.npmignore?.exclude('/security/', '/SECURITY.md');
 
 project.synth();

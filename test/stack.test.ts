@@ -1,8 +1,9 @@
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ArculusFidoDeployment, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { ENV, synth, Synthesized } from './util';
+import { baseProps, ENV, synth, Synthesized } from './util';
 
 const SEED_OUTPUTS = ['LoadBalancerDNS', 'PyFidoEndpoint', 'TomcatEndpoint', 'ClusterName', 'MongoDBSecretArn'];
 
@@ -150,5 +151,22 @@ describe('the deployment construct alone', () => {
       expect.stringMatching(/^AuthLoadBalancer[0-9A-F]{8}$/),
       expect.stringMatching(/^AuthDataMongoDbSecret[0-9A-F]{8}$/),
     ]));
+  });
+});
+
+describe('a project created with `cdk init`', () => {
+  // Its cdk.json turns on every currently recommended feature flag; an older app has none.
+  const resources = (context: Record<string, unknown>) => {
+    const app = new App({ context });
+    const imports = new Stack(app, 'Imports', { env: ENV });
+    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, { environment: DeploymentEnvironment.PROD }) });
+    const template = Template.fromStack(stack).toJSON();
+    return Object.fromEntries(Object.entries(template.Resources).map(([id, r]: [string, any]) => [id, r.Type]));
+  };
+
+  test('gets the same resources under the same logical IDs as an app without feature flags', () => {
+    const withFlags = resources(cxapi.CURRENTLY_RECOMMENDED_FLAGS);
+    expect(Object.keys(withFlags).length).toBeGreaterThan(50);
+    expect(withFlags).toEqual(resources({}));
   });
 });

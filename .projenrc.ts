@@ -64,14 +64,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 /**
- * A folder of TypeScript scripts run with ts-node: type-checked like the tests, linted, and left
- * out of the npm package (with `alsoExclude`).
+ * A folder of TypeScript scripts run with ts-node: type-checked like the tests, linted (free to
+ * import dev dependencies, as the tests are), and left out of the npm package (with `alsoExclude`).
  */
 function scriptFolder(folder: string, ...alsoExclude: string[]): void {
   new JsonFile(project, `${folder}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
   });
   project.eslint?.addLintPattern(folder);
+  project.eslint?.allowDevDeps(`${folder}/**`);
   project.npmignore?.exclude(`/${folder}/`, ...alsoExclude);
 }
 
@@ -100,5 +101,25 @@ project.addTask('bench', {
   description: 'Model rollout time and monthly cost, time synth and the developer loop; writes docs/benchmarks.md',
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
+
+// Python, Java and Go users get the same deployment: the README's TypeScript example compiles
+// (jsii-rosetta, strict), and consumer apps in each language run against the packages
+// jsii-pacmak builds (consumers/run), their templates compared with the TypeScript synth.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README\'s TypeScript example and translate it for the other languages (strict: a snippet that fails to compile fails)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+// jsii-pacmak builds the Java artifact against a Maven repository of its own, thrown away after
+// each run unless given one to keep: the consumer suites' repository, so a rerun downloads nothing.
+project.tasks.tryFind('package:java')?.reset('jsii-pacmak -v --target java --maven-local-repository .cache/consumers/m2');
+scriptFolder('consumers');
+project.addTask('test:bindings', {
+  description: 'Build the npm, Python, Java and Go packages and run the consumer apps of each language against them (consumers/run)',
+  steps: [{ spawn: 'compile' }, { spawn: 'rosetta:extract' }, { exec: 'consumers/run' }],
+});
+project.gitignore.exclude('.jsii.tabl.json', '/consumers/java/target/', '/consumers/go/_readme*/');
+// The caches (Go modules, Maven, pip: gigabytes) stay out of `npm pack`, which jsii-pacmak runs.
+project.npmignore?.exclude('/.cache/');
 
 project.synth();

@@ -1,0 +1,96 @@
+/**
+ * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
+ * consumer apps also build, and writes its template to `<dir>/<scenario>.json`. Each consumer
+ * suite compares its own template with these, resource by resource, so a binding that drops or
+ * misreads an option fails.
+ *
+ *   ts-node --project consumers/tsconfig.json consumers/reference.ts <dir>
+ *
+ * Keep each scenario in step with its copies: consumers/python/test_consumer.py,
+ * consumers/java/src/test/java/com/arculus/fido/consumer/ConsumerTest.java and
+ * consumers/go/consumer_test.go.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { ArculusFidoDeployment, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+
+/** The README's example: a prod stack with a hosted zone and MongoDB Atlas. */
+function readme(): Stack {
+  const app = new App();
+  return new ArculusFidoStack(app, 'ArculusFidoProd', {
+    env: { account: '111111111111', region: 'us-east-1' },
+    environment: DeploymentEnvironment.PROD,
+    domain: {
+      domainName: 'auth.example.com',
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', {
+        hostedZoneId: 'Z0000000000000000000',
+        zoneName: 'example.com',
+      }),
+    },
+    mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
+    images: { tag: '1.0.0' },
+  });
+}
+
+/**
+ * The construct in a platform team's own stack, with an option of every kind a binding has to
+ * carry: nested structs, enums of this library and of aws-cdk-lib, an abstract class's factory
+ * with its own options, durations, lists of interfaces, maps and a method call afterwards.
+ */
+function custom(): Stack {
+  const app = new App();
+  const stack = new Stack(app, 'Platform', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const deployment = new ArculusFidoDeployment(stack, 'Fido', {
+    environment: DeploymentEnvironment.STAGING,
+    applicationName: 'passkeys',
+    domain: {
+      domainName: 'passkeys.example.com',
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate',
+        'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111'),
+    },
+    mongoDb: MongoDbConnection.documentDb({
+      instances: 2,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      backupRetention: Duration.days(14),
+      rotationInterval: Duration.days(60),
+    }),
+    network: { natGateways: 2, allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24')] },
+    waf: { enabled: true, rateLimit: 2000 },
+    encryption: { customerManagedKey: true },
+    images: { tag: '2.1.0' },
+    sizing: {
+      pyFido: { cpu: 1024, memoryLimitMiB: 2048, desiredCount: 2, maxCapacity: 8, cpuArchitecture: ecs.CpuArchitecture.ARM64 },
+    },
+    logging: { retention: logs.RetentionDays.ONE_YEAR },
+    services: {
+      tomcat: {
+        readonlyRootFilesystem: true,
+        writablePaths: ['/tmp', '/usr/local/tomcat/work'],
+        environment: { JAVA_OPTS: '-Xmx1536m' },
+      },
+    },
+  });
+  deployment.connections.allowTo(ec2.Peer.ipv4('10.1.0.0/16'), ec2.Port.tcp(5432), 'Reporting database');
+  return stack;
+}
+
+export const SCENARIOS: Record<string, () => Stack> = { readme, custom };
+
+if (require.main === module) {
+  const dir = process.argv[2];
+  if (!dir) {
+    throw new Error('usage: reference.ts <dir>');
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, build] of Object.entries(SCENARIOS)) {
+    const stack = build();
+    const template = (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template;
+    fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(template, undefined, 2));
+  }
+}

@@ -99,18 +99,14 @@ func customStack() awscdk.Stack {
 	return stack
 }
 
-// asJSON reads a template (or its TypeScript reference) as plain JSON values, so both compare alike.
+// asJSON turns a synthesized template into plain JSON values, as its TypeScript reference is read.
 func asJSON(t *testing.T, value interface{}) map[string]interface{} {
 	t.Helper()
 	text, err := json.Marshal(value)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var parsed map[string]interface{}
-	if err := json.Unmarshal(text, &parsed); err != nil {
-		t.Fatal(err)
-	}
-	return parsed
+	return parseJSON(t, text)
 }
 
 func reference(t *testing.T, name string) map[string]interface{} {
@@ -123,6 +119,11 @@ func readJSON(t *testing.T, file string) map[string]interface{} {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return parseJSON(t, text)
+}
+
+func parseJSON(t *testing.T, text []byte) map[string]interface{} {
+	t.Helper()
 	var parsed map[string]interface{}
 	if err := json.Unmarshal(text, &parsed); err != nil {
 		t.Fatal(err)

@@ -119,7 +119,8 @@ project.addTask('test:bindings', {
   steps: [{ spawn: 'compile' }, { spawn: 'rosetta:extract' }, { exec: 'consumers/run' }],
 });
 project.gitignore.exclude('.jsii.tabl.json', '/consumers/java/target/', '/consumers/go/_readme*/');
-// The caches (Go modules, Maven, pip: gigabytes) stay out of `npm pack`, which jsii-pacmak runs.
-project.npmignore?.exclude('/.cache/');
+// Local output stays out of `npm pack`, which jsii-pacmak runs and every binding embeds: the
+// caches (Go modules, Maven, pip: gigabytes), synthesized templates and the CI script.
+project.npmignore?.exclude('/.cache/', '/cdk.out/', '/.ci/');
 
 project.synth();

@@ -35,7 +35,7 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
   const app = new App({ context });
   const stack = new ArculusFidoStack(app, 'Fido', {
     env: ENV,
-    environment,
+    deploymentEnvironment: environment,
     domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(app, 'Certificate', CERTIFICATE_ARN) },
     mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
     images: { tag: '1.0.0' },

@@ -25,7 +25,7 @@ function readme(): Stack {
   const app = new App();
   return new ArculusFidoStack(app, 'ArculusFidoProd', {
     env: { account: '111111111111', region: 'us-east-1' },
-    environment: DeploymentEnvironment.PROD,
+    deploymentEnvironment: DeploymentEnvironment.PROD,
     domain: {
       domainName: 'auth.example.com',
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', {
@@ -47,7 +47,7 @@ function custom(): Stack {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: { account: '111111111111', region: 'eu-west-1' } });
   const deployment = new ArculusFidoDeployment(stack, 'Fido', {
-    environment: DeploymentEnvironment.STAGING,
+    deploymentEnvironment: DeploymentEnvironment.STAGING,
     applicationName: 'passkeys',
     domain: {
       domainName: 'passkeys.example.com',

@@ -16,7 +16,7 @@ const app = new App({ outdir: 'cdk.out' });
 new ArculusFidoStack(app, 'ArculusFidoDev', {
   // A concrete region: the load balancer's access logs need one.
   env: { account: '111111111111', region: 'us-east-1' },
-  environment: DeploymentEnvironment.DEV,
+  deploymentEnvironment: DeploymentEnvironment.DEV,
   domain: {
     domainName: 'auth-dev.example.com',
     certificate: acm.Certificate.fromCertificateArn(app, 'DevCertificate',
@@ -28,7 +28,7 @@ new ArculusFidoStack(app, 'ArculusFidoDev', {
 // Prod: Amazon DocumentDB, a DNS-validated certificate and alias record in a hosted zone, nested stacks.
 new ArculusFidoStack(app, 'ArculusFidoProd', {
   env: { account: '111111111111', region: 'us-east-1' },
-  environment: DeploymentEnvironment.PROD,
+  deploymentEnvironment: DeploymentEnvironment.PROD,
   domain: {
     domainName: 'auth.example.com',
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),

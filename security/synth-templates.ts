@@ -16,11 +16,11 @@ const OUT = path.join('cdk.out', 'security');
 const shapes: Record<string, Partial<ArculusFidoStackProps>> = {};
 for (const environment of Object.values(DeploymentEnvironment)) {
   for (const nestedStacks of [false, true]) {
-    shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = { environment, nestedStacks, mongoDb: MongoDbConnection.documentDb() };
+    shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = { deploymentEnvironment: environment, nestedStacks, mongoDb: MongoDbConnection.documentDb() };
   }
 }
 shapes['dev-atlas-cmk-waf'] = {
-  environment: DeploymentEnvironment.DEV,
+  deploymentEnvironment: DeploymentEnvironment.DEV,
   mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
   encryption: { customerManagedKey: true },
   waf: { enabled: true },

@@ -48,9 +48,11 @@ const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CRE
  */
 export interface ArculusFidoDeploymentProps {
   /**
-   * The environment, which picks sizing, log retention, NAT gateways and removal policies.
+   * The environment the deployment serves (dev, staging or prod), which picks sizing, log
+   * retention, NAT gateways and removal policies. Named apart from a stack's `env` (its account
+   * and region), which it sits beside in `ArculusFidoStackProps`.
    */
-  readonly environment: DeploymentEnvironment;
+  readonly deploymentEnvironment: DeploymentEnvironment;
 
   /**
    * Prefix of the names the deployment builds: the cluster `<applicationName>-<environment>`, the
@@ -158,8 +160,8 @@ export interface ArculusFidoDeploymentProps {
  * `deployment.connections.allowTo(...)`.
  */
 export class ArculusFidoDeployment extends Construct implements ec2.IConnectable {
-  /** The environment of the deployment. */
-  public readonly environment: DeploymentEnvironment;
+  /** The environment the deployment serves: dev, staging or prod. */
+  public readonly deploymentEnvironment: DeploymentEnvironment;
 
   /** The prefix of the deployment's names. */
   public readonly applicationName: string;
@@ -231,11 +233,11 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const applicationName = props.applicationName ?? 'arculus-auth';
     deploymentProblems(props, applicationName, Token.isUnresolved(Stack.of(this).region)).throwIfAny(`ArculusFidoDeployment '${this.node.path}'`);
 
-    const environment = props.environment;
+    const environment = props.deploymentEnvironment;
     const preset = PRESETS[environment];
     const domain = props.domain;
     const network = props.network ?? {};
-    this.environment = environment;
+    this.deploymentEnvironment = environment;
     this.applicationName = applicationName;
 
     const layer = (stackId: string): Construct => props.nestedStacks ? new NestedStack(this, stackId) : this;
@@ -263,7 +265,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     // Data: MongoDB connection and application secret.
     this.dataLayer = new FidoDataLayer(layer('DataStack'), 'Data', {
       mongoDb: props.mongoDb,
-      environment,
+      deploymentEnvironment: environment,
       vpc: this.vpc,
       vpcSubnets: privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
@@ -426,7 +428,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
    */
   private createEncryptionKey(removalPolicy: RemovalPolicy): kms.Key {
     const key = new kms.Key(this, 'EncryptionKey', {
-      description: `Arculus FIDO ${this.environment}: log groups, secrets and database`,
+      description: `Arculus FIDO ${this.deploymentEnvironment}: log groups, secrets and database`,
       enableKeyRotation: true,
       removalPolicy,
     });

@@ -23,7 +23,7 @@ export interface FidoDataLayerProps {
   /**
    * The deployment's environment; picks the defaults of a created DocumentDB cluster.
    */
-  readonly environment: DeploymentEnvironment;
+  readonly deploymentEnvironment: DeploymentEnvironment;
 
   /**
    * VPC of the tasks.
@@ -94,7 +94,7 @@ export class FidoDataLayer extends Construct {
     super(scope, id);
 
     const mongo = props.mongoDb.bind(this, {
-      environment: props.environment,
+      deploymentEnvironment: props.deploymentEnvironment,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       encryptionKey: props.encryptionKey,

@@ -153,7 +153,7 @@ export interface MongoDbBindOptions {
   /**
    * The deployment's environment, which picks the defaults of a created database.
    */
-  readonly environment: DeploymentEnvironment;
+  readonly deploymentEnvironment: DeploymentEnvironment;
 
   /**
    * VPC the FIDO tasks run in.
@@ -402,7 +402,7 @@ class DocumentDbConnection extends MongoDbConnection {
   }
 
   public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
-    const prod = options.environment === DeploymentEnvironment.PROD;
+    const prod = options.deploymentEnvironment === DeploymentEnvironment.PROD;
     const securityGroup = new ec2.SecurityGroup(scope, 'DocumentDbSecurityGroup', {
       vpc: options.vpc,
       description: 'Arculus FIDO DocumentDB: MongoDB port from the FIDO tasks only',
@@ -434,7 +434,7 @@ class DocumentDbConnection extends MongoDbConnection {
       parameterGroup,
       storageEncrypted: true,
       kmsKey: options.encryptionKey,
-      backup: { retention: this.options.backupRetention ?? Duration.days(DOCUMENTDB_BACKUP_DAYS[options.environment]) },
+      backup: { retention: this.options.backupRetention ?? Duration.days(DOCUMENTDB_BACKUP_DAYS[options.deploymentEnvironment]) },
       exportAuditLogsToCloudWatch: true,
       cloudWatchLogsRetention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
       deletionProtection: prod,
@@ -468,7 +468,7 @@ class DocumentDbConnection extends MongoDbConnection {
       'AwsSolutions-DOC5[LogExport::authenticate]': auditEvents,
       'AwsSolutions-DOC5[LogExport::createIndex]': auditEvents,
       'AwsSolutions-DOC5[LogExport::dropCollection]': auditEvents,
-      ...(this.options.backupRetention === undefined && options.environment === DeploymentEnvironment.DEV ? {
+      ...(this.options.backupRetention === undefined && options.deploymentEnvironment === DeploymentEnvironment.DEV ? {
         'AwsSolutions-DOC4': 'dev keeps 1 day of backups by design (staging 7, prod 35); set mongoDb backupRetention to keep more.',
       } : {}),
     });

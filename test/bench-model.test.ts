@@ -46,7 +46,7 @@ describe('the rollout model', () => {
   });
 
   test('models prod at 150 s at most', () => {
-    const { template } = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
+    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
     expect(rolloutSeconds(template.toJSON())).toBeLessThanOrEqual(150);
   });
 });

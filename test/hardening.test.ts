@@ -16,7 +16,7 @@ describe('the load balancer, by default', () => {
   let prod: Template;
   beforeAll(() => {
     dev = synth().template;
-    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
   });
 
   test('drops header fields with invalid names and mitigates desync defensively', () => {
@@ -42,7 +42,7 @@ describe('load balancer options', () => {
   let template: Template;
   beforeAll(() => {
     template = synth({
-      environment: DeploymentEnvironment.PROD,
+      deploymentEnvironment: DeploymentEnvironment.PROD,
       images: { tag: '1.0.0' },
       network: { allowedIngress: [ec2.Peer.ipv4('198.51.100.0/24')] },
       loadBalancer: {
@@ -87,7 +87,7 @@ describe('errors when', () => {
 
 describe('VPC flow logs', () => {
   test('record all traffic of a created VPC into a log group with the environment\'s retention', () => {
-    const { template } = synth({ environment: DeploymentEnvironment.STAGING });
+    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING });
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     const flowLogGroup = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([, r]: [string, any]) => !r.Properties.LogGroupName);
     expect(flowLogGroup).toHaveLength(1);
@@ -111,7 +111,7 @@ describe('ALB access logs, by default', () => {
   let prod: Template;
   beforeAll(() => {
     dev = synth().template;
-    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
   });
 
   test('go to a bucket under the prefix alb', () => {
@@ -170,7 +170,7 @@ describe('ALB access logs, by choice', () => {
 describe('AWS WAF', () => {
   let prod: Template;
   beforeAll(() => {
-    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
   });
 
   test('guards the prod load balancer with the managed rule groups after a per-IP rate limit', () => {
@@ -213,7 +213,7 @@ describe('AWS WAF', () => {
     dev.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 300 }) } })]),
     });
-    synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, waf: { enabled: false } }).template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, waf: { enabled: false } }).template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 });
 

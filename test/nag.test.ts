@@ -68,7 +68,7 @@ const ENVIRONMENTS = [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, 
 
 describe.each(ENVIRONMENTS)('cdk-nag on the %s preset', (environment) => {
   test.each([false, true])('with DocumentDB, nestedStacks %s: no unacknowledged finding', (nestedStacks) => {
-    const { findings, stack } = check({ environment, nestedStacks });
+    const { findings, stack } = check({ deploymentEnvironment: environment, nestedStacks });
     expect(findings).toEqual([]);
 
     const acks = acknowledgements(stack);
@@ -100,7 +100,7 @@ describe('cdk-nag on other shapes of deployment', () => {
 
   test('what a user turns off in prod is reported, not acknowledged for them', () => {
     const { findings } = check({
-      environment: DeploymentEnvironment.PROD,
+      deploymentEnvironment: DeploymentEnvironment.PROD,
       waf: { enabled: false },
       loadBalancer: { accessLogs: false, deletionProtection: false },
     });

@@ -6,7 +6,7 @@ import { containerDefinition, synth, Synthesized } from './util';
 // library adds for Tomcat, autoscaling, NAT gateways and removal policies.
 const TABLE = [
   {
-    environment: DeploymentEnvironment.DEV,
+    deploymentEnvironment: DeploymentEnvironment.DEV,
     pyFido: { cpu: '256', memory: '512', desired: 1, max: 1 },
     tomcat: { cpu: '256', memory: '1024', desired: 1, max: 1 },
     retentionDays: 7,
@@ -14,7 +14,7 @@ const TABLE = [
     deletionPolicy: 'Delete',
   },
   {
-    environment: DeploymentEnvironment.STAGING,
+    deploymentEnvironment: DeploymentEnvironment.STAGING,
     pyFido: { cpu: '512', memory: '1024', desired: 2, max: 4 },
     tomcat: { cpu: '512', memory: '1024', desired: 2, max: 4 },
     retentionDays: 30,
@@ -22,7 +22,7 @@ const TABLE = [
     deletionPolicy: 'Delete',
   },
   {
-    environment: DeploymentEnvironment.PROD,
+    deploymentEnvironment: DeploymentEnvironment.PROD,
     pyFido: { cpu: '1024', memory: '2048', desired: 3, max: 6 },
     tomcat: { cpu: '1024', memory: '2048', desired: 3, max: 6 },
     retentionDays: 90,
@@ -31,10 +31,10 @@ const TABLE = [
   },
 ];
 
-describe.each(TABLE)('the $environment preset', (row) => {
+describe.each(TABLE)('the $deploymentEnvironment preset', (row) => {
   let synthesized: Synthesized;
   beforeAll(() => {
-    synthesized = synth({ environment: row.environment, images: { tag: '1.2.3' } });
+    synthesized = synth({ deploymentEnvironment: row.deploymentEnvironment, images: { tag: '1.2.3' } });
   });
 
   test.each([
@@ -77,7 +77,7 @@ describe.each(TABLE)('the $environment preset', (row) => {
     for (const service of ['pyfido', 'tomcat']) {
       synthesized.template.hasResource('AWS::Logs::LogGroup', {
         Properties: {
-          LogGroupName: `/ecs/arculus-auth/${row.environment}/${service}`,
+          LogGroupName: `/ecs/arculus-auth/${row.deploymentEnvironment}/${service}`,
           RetentionInDays: row.retentionDays,
         },
         DeletionPolicy: row.deletionPolicy,
@@ -95,7 +95,7 @@ describe.each(TABLE)('the $environment preset', (row) => {
   });
 
   test('names the cluster <applicationName>-<environment>', () => {
-    synthesized.template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: `arculus-auth-${row.environment}` });
+    synthesized.template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: `arculus-auth-${row.deploymentEnvironment}` });
   });
 
   test('keeps its logical IDs (snapshot)', () => {
@@ -107,7 +107,7 @@ describe('sizing overrides', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synth({
-      environment: DeploymentEnvironment.PROD,
+      deploymentEnvironment: DeploymentEnvironment.PROD,
       images: { tag: '1.2.3' },
       sizing: {
         pyFido: { cpu: 2048, memoryLimitMiB: 8192, desiredCount: 4, maxCapacity: 12, targetCpuUtilizationPercent: 50 },

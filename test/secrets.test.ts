@@ -139,7 +139,7 @@ describe('an existing MongoDB secret and application secret', () => {
 describe('Amazon DocumentDB', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
-    synthesized = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb() });
+    synthesized = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb() });
   });
 
   test('is an encrypted cluster of 3 instances in the private subnets, protected and snapshotted in prod', () => {

@@ -109,14 +109,14 @@ describe('images and extra settings', () => {
 
 describe('warnings', () => {
   test('a prod deployment of the latest tag is warned about', () => {
-    const { stack } = synth({ environment: DeploymentEnvironment.PROD });
+    const { stack } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD });
     const found = warnings(stack, 'arculus-fido:mutable-image-tag');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/images\.tag is 'latest' in prod/);
   });
 
   test('a pinned tag in prod, or latest in dev, is not', () => {
-    expect(warnings(synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
+    expect(warnings(synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
     expect(warnings(synth().stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
   });
 
@@ -133,7 +133,7 @@ describe('running cost and rollout levers', () => {
   let prod: Synthesized;
   beforeAll(() => {
     dev = synth();
-    prod = synth({ environment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
+    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
   });
 
   test('dev runs on Fargate Spot through the cluster\'s capacity providers; prod on on-demand Fargate', () => {

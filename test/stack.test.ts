@@ -82,7 +82,7 @@ describe('nested stacks', () => {
     const app = new App();
     stack = new ArculusFidoStack(app, 'Fido', {
       env: ENV,
-      environment: DeploymentEnvironment.STAGING,
+      deploymentEnvironment: DeploymentEnvironment.STAGING,
       domain: {
         domainName: 'auth.example.com',
         hostedZone: route53.HostedZone.fromHostedZoneAttributes(new Stack(app, 'Imports', { env: ENV }), 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' }),
@@ -131,7 +131,7 @@ describe('the deployment construct alone', () => {
     const app = new App();
     const stack = new Stack(app, 'Existing', { env: ENV });
     new ArculusFidoDeployment(stack, 'Auth', {
-      environment: DeploymentEnvironment.DEV,
+      deploymentEnvironment: DeploymentEnvironment.DEV,
       domain: { domainName: 'auth.example.com', hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' }),
     });
@@ -159,7 +159,7 @@ describe('a project created with `cdk init`', () => {
   const resources = (context: Record<string, unknown>) => {
     const app = new App({ context });
     const imports = new Stack(app, 'Imports', { env: ENV });
-    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, { environment: DeploymentEnvironment.PROD }) });
+    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, { deploymentEnvironment: DeploymentEnvironment.PROD }) });
     const template = Template.fromStack(stack).toJSON();
     return Object.fromEntries(Object.entries(template.Resources).map(([id, r]: [string, any]) => [id, r.Type]));
   };

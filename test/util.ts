@@ -13,7 +13,7 @@ export const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/0
 /** The props every test starts from: a dev deployment with an imported certificate and MongoDB Atlas. */
 export function baseProps(scope: Construct, overrides: Partial<ArculusFidoStackProps> = {}): ArculusFidoStackProps {
   return {
-    environment: DeploymentEnvironment.DEV,
+    deploymentEnvironment: DeploymentEnvironment.DEV,
     domain: {
       domainName: 'auth.example.com',
       certificate: acm.Certificate.fromCertificateArn(scope, 'ImportedCertificate', CERTIFICATE_ARN),
@@ -31,7 +31,7 @@ export function addReviewedStack(app: App, id: string, props: Partial<ArculusFid
   const imports = new Stack(app, 'Imports', { env: ENV });
   return new ArculusFidoStack(app, id, {
     env: ENV,
-    environment: DeploymentEnvironment.DEV,
+    deploymentEnvironment: DeploymentEnvironment.DEV,
     domain: {
       domainName: 'auth.example.com',
       hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),

@@ -25,9 +25,9 @@ function escape(text: string): RegExp {
 }
 
 describe('errors when', () => {
-  test('the environment is outside the enum', () => {
-    expectRejected({ environment: 'production' as DeploymentEnvironment },
-      "environment: must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got 'production'");
+  test('the deployment environment is outside the enum', () => {
+    expectRejected({ deploymentEnvironment: 'production' as DeploymentEnvironment },
+      "deploymentEnvironment: must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got 'production'");
   });
 
   test.each([
@@ -97,7 +97,7 @@ describe('errors when', () => {
   });
 
   test('Tomcat sizing is checked too, against the preset', () => {
-    expectRejected({ environment: DeploymentEnvironment.PROD, images: { tag: '1' }, sizing: { tomcat: { memoryLimitMiB: 512 } } },
+    expectRejected({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1' }, sizing: { tomcat: { memoryLimitMiB: 512 } } },
       'sizing.tomcat.memoryLimitMiB: Fargate CPU 1024 takes 2048 to 8192 in steps of 1024 MiB of memory, got 512');
   });
 

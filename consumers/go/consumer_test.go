@@ -60,8 +60,8 @@ func customStack() awscdk.Stack {
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
 	})
 	deployment := fido.NewArculusFidoDeployment(stack, jsii.String("Fido"), &fido.ArculusFidoDeploymentProps{
-		Environment:     fido.DeploymentEnvironment_STAGING,
-		ApplicationName: jsii.String("passkeys"),
+		DeploymentEnvironment: fido.DeploymentEnvironment_STAGING,
+		ApplicationName:       jsii.String("passkeys"),
 		Domain: &fido.DomainOptions{
 			DomainName: jsii.String("passkeys.example.com"),
 			Certificate: awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"),

@@ -53,7 +53,7 @@ def custom_stack() -> Stack:
     app = App()
     stack = Stack(app, "Platform", env=Environment(account="111111111111", region="eu-west-1"))
     deployment = ArculusFidoDeployment(stack, "Fido",
-        environment=DeploymentEnvironment.STAGING,
+        deployment_environment=DeploymentEnvironment.STAGING,
         application_name="passkeys",
         domain=DomainOptions(
             domain_name="passkeys.example.com",

@@ -187,9 +187,9 @@ function checkLoggingAndEdge(problems: ProblemList, props: ArculusFidoDeployment
  */
 export function deploymentProblems(props: ArculusFidoDeploymentProps, applicationName: string, regionAgnostic: boolean): ProblemList {
   const problems = new ProblemList();
-  const environment: unknown = props.environment;
+  const environment: unknown = props.deploymentEnvironment;
   if (!isDeploymentEnvironment(environment)) {
-    problems.add('environment', `must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got ${show(environment)}`);
+    problems.add('deploymentEnvironment', `must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got ${show(environment)}`);
   }
   checkApplicationName(problems, applicationName, environment);
   checkDomain(problems, props);

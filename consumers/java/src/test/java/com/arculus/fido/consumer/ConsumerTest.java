@@ -102,7 +102,7 @@ class ConsumerTest {
             .env(Environment.builder().account("111111111111").region("eu-west-1").build())
             .build());
         ArculusFidoDeployment deployment = ArculusFidoDeployment.Builder.create(stack, "Fido")
-            .environment(DeploymentEnvironment.STAGING)
+            .deploymentEnvironment(DeploymentEnvironment.STAGING)
             .applicationName("passkeys")
             .domain(DomainOptions.builder()
                 .domainName("passkeys.example.com")

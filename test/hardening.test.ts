@@ -11,12 +11,22 @@ function albAttributes(template: Template): Record<string, string> {
   return Object.fromEntries(alb.Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
 }
 
+let defaults: { dev: Template; prod: Template } | undefined;
+
+/** The default dev and prod templates, synthesized once for every block that reads them. */
+function defaultTemplates(): { dev: Template; prod: Template } {
+  defaults ??= {
+    dev: synth().template,
+    prod: synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template,
+  };
+  return defaults;
+}
+
 describe('the load balancer, by default', () => {
   let dev: Template;
   let prod: Template;
   beforeAll(() => {
-    dev = synth().template;
-    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+    ({ dev, prod } = defaultTemplates());
   });
 
   test('drops header fields with invalid names and mitigates desync defensively', () => {
@@ -110,8 +120,7 @@ describe('ALB access logs, by default', () => {
   let dev: Template;
   let prod: Template;
   beforeAll(() => {
-    dev = synth().template;
-    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+    ({ dev, prod } = defaultTemplates());
   });
 
   test('go to a bucket under the prefix alb', () => {
@@ -170,7 +179,7 @@ describe('ALB access logs, by choice', () => {
 describe('AWS WAF', () => {
   let prod: Template;
   beforeAll(() => {
-    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template;
+    prod = defaultTemplates().prod;
   });
 
   test('guards the prod load balancer with the managed rule groups after a per-IP rate limit', () => {
@@ -220,7 +229,7 @@ describe('AWS WAF', () => {
 describe('the tasks, by default', () => {
   let template: Template;
   beforeAll(() => {
-    template = synth().template;
+    template = defaultTemplates().dev;
   });
 
   test('are not privileged and keep a writable root file system (stock Tomcat writes to it)', () => {

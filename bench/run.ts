@@ -68,9 +68,10 @@ function main(): void {
   const baseline = synthBaseline().template;
   const referenceRollout = rolloutSeconds(baseline);
 
-  // 1. Rollout and 2. cost, modeled from each preset's template.
-  for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, DeploymentEnvironment.PROD]) {
-    const { template } = synthDeployment(environment);
+  // 1. Rollout and 2. cost, modeled from each preset's template (synthesized once, read by both).
+  const presets = [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, DeploymentEnvironment.PROD]
+    .map((environment) => ({ environment, template: synthDeployment(environment).template }));
+  for (const { environment, template } of presets) {
     const rollout = rolloutSeconds(template);
     rows.push({
       figure: `Rollout, ${environment} (modeled)`,
@@ -80,8 +81,7 @@ function main(): void {
       met: environment === DeploymentEnvironment.PROD ? rollout <= 150 : undefined,
     });
   }
-  for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, DeploymentEnvironment.PROD]) {
-    const { template } = synthDeployment(environment);
+  for (const { environment, template } of presets) {
     const cost = monthlyCost(template);
     rows.push({
       figure: `Monthly cost, ${environment} (modeled, us-east-1)`,

@@ -1,14 +1,15 @@
 /**
  * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
- * consumer apps also build, and writes its template to `<dir>/<scenario>.json`. Each consumer
- * suite compares its own template with these, resource by resource, so a binding that drops or
- * misreads an option fails.
+ * consumer apps also build, and writes its template to `<dir>/<scenario>.json`: `readme`, the
+ * README's TypeScript example, and `custom`, below. Each consumer suite compares its own template
+ * with these, resource by resource, so a binding that drops or misreads an option fails.
  *
  *   ts-node --project consumers/tsconfig.json consumers/reference.ts <dir>
  *
- * Keep each scenario in step with its copies: consumers/python/test_consumer.py,
+ * Keep `custom` in step with its copies: consumers/python/test_consumer.py,
  * consumers/java/src/test/java/com/arculus/fido/consumer/ConsumerTest.java and
- * consumers/go/consumer_test.go.
+ * consumers/go/consumer_test.go. The README examples of the four languages must agree with each
+ * other: each consumer suite runs its own.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,26 +18,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ArculusFidoDeployment, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-
-/** The README's example: a prod stack with a hosted zone and MongoDB Atlas. */
-function readme(): Stack {
-  const app = new App();
-  return new ArculusFidoStack(app, 'ArculusFidoProd', {
-    env: { account: '111111111111', region: 'us-east-1' },
-    deploymentEnvironment: DeploymentEnvironment.PROD,
-    domain: {
-      domainName: 'auth.example.com',
-      hostedZone: route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', {
-        hostedZoneId: 'Z0000000000000000000',
-        zoneName: 'example.com',
-      }),
-    },
-    mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
-    images: { tag: '1.0.0' },
-  });
-}
+import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { runApp, withReadmeApps } from './readme-apps';
 
 /**
  * The construct in a platform team's own stack, with an option of every kind a binding has to
@@ -80,17 +63,15 @@ function custom(): Stack {
   return stack;
 }
 
-export const SCENARIOS: Record<string, () => Stack> = { readme, custom };
-
 if (require.main === module) {
   const dir = process.argv[2];
   if (!dir) {
     throw new Error('usage: reference.ts <dir>');
   }
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, build] of Object.entries(SCENARIOS)) {
-    const stack = build();
-    const template = (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template;
-    fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(template, undefined, 2));
-  }
+  const write = (name: string, template: unknown) => fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(template, undefined, 2));
+  // The README's TypeScript example itself, compiled and run as a user's app (needs lib/ compiled).
+  write('readme', withReadmeApps((app) => runApp(process.execPath, ['app.js'], app).template));
+  const stack = custom();
+  write('custom', (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template);
 }

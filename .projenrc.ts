@@ -52,6 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The Go module proxy refuses cloud-assembly-schema-go v54.26.0 (what ^54 resolves to today)
     // but serves v54.1.0, the version aws-cdk-go 2.258.0 itself requires, so pin the npm side to it.
     '@aws-cdk/cloud-assembly-schema@54.1.0',
+    // Generated props for the property-based tests (test/*.props.test.ts and `npx projen fuzz`):
+    // shrinking and seeded replay, which a hand-rolled generator would not give.
+    'fast-check@^4',
   ],
 
   gitignore: ['cdk.out/', '*.tsbuildinfo', '.cache/'],

@@ -346,7 +346,9 @@ class EndpointConnection extends MongoDbConnection {
  * than to a dynamic reference or another resolvable value.
  */
 function isPlainText(scope: Construct, value: SecretValue): boolean {
-  const resolved = Stack.of(scope).resolve(value);
+  // Resolve the wrapped value, not the SecretValue: under `@aws-cdk/core:checkSecretUsage` (on in
+  // every `cdk init` app) resolving a SecretValue outside a secret-accepting prop throws.
+  const resolved = Stack.of(scope).resolve(value.unsafeUnwrap());
   return typeof resolved === 'string' && !resolved.startsWith('{{resolve:');
 }
 

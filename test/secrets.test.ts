@@ -2,6 +2,7 @@ import { SecretValue } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { DeploymentEnvironment, MongoDbConnection } from '../src';
 import { containerDefinition, logicalId, synth, Synthesized } from './util';
 
@@ -85,6 +86,8 @@ describe('MongoDB Atlas by endpoint, without a password', () => {
 describe('self-managed MongoDB with a password reference and a security group', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
+    // The flags of a `cdk init` app, among them @aws-cdk/core:checkSecretUsage, which throws
+    // wherever a SecretValue is resolved outside a prop that accepts one.
     synthesized = synth((scope) => ({
       mongoDb: MongoDbConnection.fromEndpoint({
         host: 'mongo.internal.example.com',
@@ -93,7 +96,7 @@ describe('self-managed MongoDB with a password reference and a security group', 
         password: SecretValue.secretsManager('mongo/fido', { jsonField: 'password' }),
         securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, 'MongoSg', 'sg-0123456789abcdef0'),
       }),
-    }));
+    }), { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS });
   });
 
   test('stores the password as a dynamic reference, never its value', () => {

@@ -48,9 +48,12 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-/** Synthesizes one `ArculusFidoStack` from the base props with `overrides`. */
-export function synth(overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>) = {}): Synthesized {
-  const app = new App();
+/** Synthesizes one `ArculusFidoStack` from the base props with `overrides`, in an app with `context` (feature flags). */
+export function synth(
+  overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>) = {},
+  context: Record<string, unknown> = {},
+): Synthesized {
+  const app = new App({ context });
   // Imported resources (certificate, secrets, zones) live in a stack of their own, as in a real app.
   const imports = new Stack(app, 'Imports', { env: ENV });
   const given = typeof overrides === 'function' ? overrides(imports) : overrides;

@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -10,35 +10,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { FidoDataLayer } from './fido-data-layer';
 import { FidoLoadBalancer } from './fido-load-balancer';
 import { FidoNetwork } from './fido-network';
-import { FidoService, FidoServiceOptions, ServiceSizing } from './fido-service';
+import { FidoService } from './fido-service';
 import { MongoDbConnection } from './mongodb-connection';
 import { DomainOptions, EncryptionOptions, ImageOptions, LoadBalancerOptions, LoggingOptions, NetworkOptions, SecretsOptions, ServicesOptions, SizingOptions, WafOptions } from './options';
+import { DEPLOYMENT_NAMES } from './private/cross-checks';
 import { acknowledge } from './private/nag';
-import { clusterName, logGroupName, PYFIDO, repositoryName, TOMCAT } from './private/names';
-import { PRESETS } from './private/presets';
-import { deploymentProblems, resolveSizing } from './private/validate-props';
-
-/** Ports of the deployment guide's listeners and containers. */
-const PYFIDO_PORT = 5001;
-const TOMCAT_PORT = 8080;
-
-/** How the deployment builds one of its two services. */
-interface ServiceSpec {
-  /** The service's key in `sizing`, `images` and `services`. */
-  readonly prop: 'pyFido' | 'tomcat';
-  readonly name: string;
-  readonly port: number;
-  readonly image: ecs.ContainerImage;
-  readonly sizing: ServiceSizing;
-  readonly options?: FidoServiceOptions;
-  readonly environment: { [key: string]: string };
-  readonly healthCheck: elbv2.HealthCheck;
-}
+import { PYFIDO_PORT, resolveDeployment, ResolvedDeployment, ResolvedService } from './private/resolve';
 
 /** Plain variable names that suggest a secret value. */
 const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
@@ -229,194 +212,174 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
   constructor(scope: Construct, id: string, props: ArculusFidoDeploymentProps) {
     super(scope, id);
-
-    const applicationName = props.applicationName ?? 'arculus-auth';
-    deploymentProblems(props, applicationName, Token.isUnresolved(Stack.of(this).region)).throwIfAny(`ArculusFidoDeployment '${this.node.path}'`);
-
-    const environment = props.deploymentEnvironment;
-    const preset = PRESETS[environment];
-    const domain = props.domain;
-    const network = props.network ?? {};
-    this.deploymentEnvironment = environment;
-    this.applicationName = applicationName;
-
-    const layer = (stackId: string): Construct => props.nestedStacks ? new NestedStack(this, stackId) : this;
-    const logging: LoggingOptions = props.logging ?? {};
-    const logRetention = logging.retention ?? preset.logRetention;
-    const logRemovalPolicy = logging.removalPolicy ?? preset.removalPolicy;
+    const resolved = resolveDeployment(this, props);
+    (this as any)[DEPLOYMENT_NAMES] = resolved.names;
+    this.deploymentEnvironment = resolved.environment;
+    this.applicationName = resolved.applicationName;
+    this.tomcatEndpoint = `https://${resolved.domainName}`;
+    this.pyFidoEndpoint = `https://${resolved.domainName}:${PYFIDO_PORT}`;
 
     // One key for every layer, so it lives beside them rather than in any of them.
-    this.encryptionKey = props.encryption?.customerManagedKey ? this.createEncryptionKey(preset.removalPolicy) : undefined;
-    const logEncryptionKey = logging.encryptionKey ?? this.encryptionKey;
-    const secretEncryptionKey = props.secrets?.encryptionKey ?? this.encryptionKey;
+    this.encryptionKey = resolved.createEncryptionKey ? this.createEncryptionKey(resolved.removalPolicy) : undefined;
+    const logEncryptionKey = resolved.logEncryptionKey ?? this.encryptionKey;
+    const layer = (stackId: string): Construct => resolved.nestedStacks ? new NestedStack(this, stackId) : this;
 
-    // Network: VPC and security groups.
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
-      vpc: network.vpc,
-      natGateways: network.natGateways ?? preset.natGateways,
-      flowLogRetention: logRetention,
-      flowLogRemovalPolicy: logRemovalPolicy,
+      vpc: resolved.vpc,
+      natGateways: resolved.natGateways,
+      flowLogRetention: resolved.logRetention,
+      flowLogRemovalPolicy: resolved.logRemovalPolicy,
       flowLogEncryptionKey: logEncryptionKey,
-      allowAllOutbound: network.allowAllOutbound,
+      allowAllOutbound: resolved.allowAllOutbound,
     });
     this.vpc = this.network.vpc;
-    const privateSubnets = network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.connections = this.network.serviceSecurityGroup.connections;
 
-    // Data: MongoDB connection and application secret.
     this.dataLayer = new FidoDataLayer(layer('DataStack'), 'Data', {
-      mongoDb: props.mongoDb,
-      deploymentEnvironment: environment,
+      mongoDb: resolved.mongoDb,
+      deploymentEnvironment: resolved.environment,
       vpc: this.vpc,
-      vpcSubnets: privateSubnets,
+      vpcSubnets: resolved.privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
-      applicationSecret: props.secrets?.applicationSecret,
-      encryptionKey: secretEncryptionKey,
-      removalPolicy: preset.removalPolicy,
-      logRetention,
+      applicationSecret: resolved.applicationSecret,
+      encryptionKey: resolved.secretEncryptionKey ?? this.encryptionKey,
+      removalPolicy: resolved.removalPolicy,
+      logRetention: resolved.logRetention,
     });
     this.mongoDbSecret = this.dataLayer.mongoDbSecret;
     this.applicationSecret = this.dataLayer.applicationSecret;
 
-    // Services: cluster, certificate, the two services, load balancer and DNS.
     const services = layer('ServicesStack');
     this.cluster = new ecs.Cluster(services, 'Cluster', {
       vpc: this.vpc,
-      clusterName: clusterName(applicationName, environment),
+      clusterName: resolved.names.cluster,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      // Tomcat calls PyFIDO through Service Connect, inside the VPC.
+      defaultCloudMapNamespace: { name: resolved.names.namespace, type: servicediscovery.NamespaceType.HTTP, useForServiceConnect: true },
     });
-
-    this.certificate = domain.certificate ?? new acm.Certificate(services, 'Certificate', {
-      domainName: domain.domainName,
-      validation: acm.CertificateValidation.fromDns(domain.hostedZone),
+    this.certificate = resolved.certificate ?? new acm.Certificate(services, 'Certificate', {
+      domainName: resolved.domainName,
+      validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
-    this.tomcatEndpoint = `https://${domain.domainName}`;
-    this.pyFidoEndpoint = `https://${domain.domainName}:${PYFIDO_PORT}`;
+    this.pyFido = this.addService(services, 'PyFido', resolved.pyFido, resolved, logEncryptionKey);
+    this.tomcat = this.addService(services, 'Tomcat', resolved.tomcat, resolved, logEncryptionKey);
+    this.pyFidoService = this.pyFido.service;
+    this.tomcatService = this.tomcat.service;
+    this.pyFidoLogGroup = this.pyFido.logGroup;
+    this.tomcatLogGroup = this.tomcat.logGroup;
+    // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
+    this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
-    const tag = props.images?.tag ?? 'latest';
-    const defaultImage = (repositoryId: string, service: string): ecs.ContainerImage => {
-      const repository = ecr.Repository.fromRepositoryName(services, repositoryId, repositoryName(applicationName, service));
-      return ecs.ContainerImage.fromEcrRepository(repository, tag);
-    };
-    const usesDefaultImages = !props.images?.pyFido || !props.images?.tomcat;
-    if (usesDefaultImages && tag === 'latest' && environment === DeploymentEnvironment.PROD) {
-      Annotations.of(this).addWarningV2('arculus-fido:mutable-image-tag',
-        "images.tag is 'latest' in prod: a moved tag changes what runs without a change to the stack, and a rollback cannot return to the old image. Deploy an immutable tag (a version or a commit).");
+    this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
+    this.loadBalancer = this.loadBalancing.loadBalancer;
+    for (const service of [this.pyFido, this.tomcat]) {
+      const settings = service === this.pyFido ? resolved.pyFido : resolved.tomcat;
+      if (settings.deploymentAlarms) {
+        // Their metrics name the target group, which needs the load balancer first.
+        service.addDeploymentAlarms(settings.names.alarmPrefix);
+      }
     }
+    if (resolved.hostedZone) {
+      new route53.ARecord(services, 'AliasRecord', {
+        zone: resolved.hostedZone,
+        recordName: resolved.recordName,
+        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+    }
+    this.warn(resolved);
+  }
 
-    const secrets = {
+  /** One of the two services, wired to the deployment's secrets, network and logs. */
+  private addService(
+    scope: Construct, id: string, settings: ResolvedService, resolved: ResolvedDeployment, logEncryptionKey?: kms.IKey,
+  ): FidoService {
+    if (settings.sizing.spot) {
+      // Idempotent: the cluster gets the FARGATE and FARGATE_SPOT capacity providers once.
+      this.cluster.enableFargateCapacityProviders();
+    }
+    const image = settings.image ?? ecs.ContainerImage.fromEcrRepository(
+      ecr.Repository.fromRepositoryName(scope, `${id}Repository`, settings.names.repository), resolved.imageTag);
+    return new FidoService(scope, id, {
+      ...settings.options,
+      cluster: this.cluster,
+      containerName: settings.name,
+      image,
+      containerPort: settings.port,
+      sizing: settings.sizing,
+      vpcSubnets: resolved.privateSubnets,
+      securityGroups: [this.network.serviceSecurityGroup],
+      secrets: { ...this.deploymentSecrets(), ...settings.options.secrets },
+      logGroupName: settings.names.logGroup,
+      logRetention: resolved.logRetention,
+      logEncryptionKey,
+      logRemovalPolicy: resolved.logRemovalPolicy,
+      serviceConnect: settings.prop === 'pyFido'
+        ? { services: [{ portMappingName: settings.name, discoveryName: settings.name, dnsName: settings.name, port: settings.port }] }
+        : {},
+    });
+  }
+
+  /** The MongoDB and application secrets, as every container reads them. */
+  private deploymentSecrets(): { [name: string]: ecs.Secret } {
+    return {
       MONGODB_HOST: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'host'),
       MONGODB_PORT: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'port'),
       MONGODB_USERNAME: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'username'),
       MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'password'),
       JWT_SECRET: ecs.Secret.fromSecretsManager(this.applicationSecret, 'jwtSecret'),
     };
-    const baseEnvironment = {
-      ENVIRONMENT: environment,
-      DOMAIN_NAME: domain.domainName,
-    };
-    const addService = (serviceId: string, spec: ServiceSpec): FidoService => {
-      const options = spec.options ?? {};
-      if (spec.sizing.spot) {
-        // Idempotent: the cluster gets the FARGATE and FARGATE_SPOT capacity providers once.
-        this.cluster.enableFargateCapacityProviders();
-      }
-      this.warnOnSecretLikeVariables(`services.${spec.prop}.environment`, options.environment);
-      return new FidoService(services, serviceId, {
-        ...options,
-        cluster: this.cluster,
-        containerName: spec.name,
-        image: spec.image,
-        containerPort: spec.port,
-        sizing: spec.sizing,
-        vpcSubnets: privateSubnets,
-        securityGroups: [this.network.serviceSecurityGroup],
-        environment: { ...spec.environment, ...options.environment },
-        secrets: { ...secrets, ...options.secrets },
-        healthCheck: { ...spec.healthCheck, ...options.healthCheck },
-        logGroupName: logGroupName(applicationName, environment, spec.name),
-        logRetention,
-        logEncryptionKey,
-        logRemovalPolicy,
-      });
-    };
+  }
 
-    this.pyFido = addService('PyFido', {
-      prop: 'pyFido',
-      name: PYFIDO,
-      port: PYFIDO_PORT,
-      image: props.images?.pyFido ?? defaultImage('PyFidoRepository', PYFIDO),
-      sizing: resolveSizing(preset.pyFido, props.sizing?.pyFido),
-      options: props.services?.pyFido,
-      environment: baseEnvironment,
-      healthCheck: { path: '/health', healthyHttpCodes: '200' },
-    });
-    this.tomcat = addService('Tomcat', {
-      prop: 'tomcat',
-      name: TOMCAT,
-      port: TOMCAT_PORT,
-      image: props.images?.tomcat ?? defaultImage('TomcatRepository', TOMCAT),
-      sizing: resolveSizing(preset.tomcat, props.sizing?.tomcat),
-      options: props.services?.tomcat,
-      environment: { ...baseEnvironment, PYFIDO_URL: this.pyFidoEndpoint },
-      // A Tomcat root usually answers with a 302 redirect to the portal's start page.
-      healthCheck: { path: '/', healthyHttpCodes: '200-399' },
-    });
-    this.pyFidoService = this.pyFido.service;
-    this.tomcatService = this.tomcat.service;
-    this.pyFidoLogGroup = this.pyFido.logGroup;
-    this.tomcatLogGroup = this.tomcat.logGroup;
-    this.connections = this.network.serviceSecurityGroup.connections;
-
-    this.loadBalancing = new FidoLoadBalancer(services, 'LoadBalancer', {
+  private addLoadBalancer(scope: Construct, resolved: ResolvedDeployment, logEncryptionKey?: kms.IKey): FidoLoadBalancer {
+    const loadBalancing = new FidoLoadBalancer(scope, 'LoadBalancer', {
       vpc: this.vpc,
-      vpcSubnets: network.publicSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: resolved.publicSubnets,
       securityGroup: this.network.loadBalancerSecurityGroup,
       certificate: this.certificate,
-      allowedIngress: network.allowedIngress,
+      allowedIngress: resolved.allowedIngress,
       pyFidoTargetGroup: this.pyFido.targetGroup,
       tomcatTargetGroup: this.tomcat.targetGroup,
-      ...props.loadBalancer,
-      deletionProtection: props.loadBalancer?.deletionProtection ?? environment === DeploymentEnvironment.PROD,
-      accessLogsExpiration: Duration.days(logRetention),
-      webAcl: props.waf?.enabled ?? environment === DeploymentEnvironment.PROD,
-      rateLimit: props.waf?.rateLimit,
-      webAclLogGroupName: `aws-waf-logs-${applicationName}-${environment}`,
-      webAclLogRetention: logRetention,
+      sslPolicy: resolved.sslPolicy,
+      redirectHttp: resolved.redirectHttp,
+      deletionProtection: resolved.deletionProtection,
+      desyncMitigationMode: resolved.desyncMitigationMode,
+      accessLogs: resolved.accessLogs,
+      accessLogsBucket: resolved.accessLogsBucket,
+      accessLogsPrefix: resolved.accessLogsPrefix,
+      accessLogsExpiration: resolved.accessLogsExpiration,
+      webAcl: resolved.waf,
+      rateLimit: resolved.wafRateLimit,
+      webAclLogGroupName: resolved.names.webAclLogGroup,
+      webAclLogRetention: resolved.logRetention,
       webAclLogEncryptionKey: logEncryptionKey,
-      webAclLogRemovalPolicy: logRemovalPolicy,
+      webAclLogRemovalPolicy: resolved.logRemovalPolicy,
     });
-    this.loadBalancer = this.loadBalancing.loadBalancer;
     // The environment's own choices; a user who turns these off in prod sees the findings.
-    if (environment !== DeploymentEnvironment.PROD) {
-      acknowledge(this.loadBalancer, {
-        ...(props.waf?.enabled === undefined ? {
-          'NIST.800.53.R5-ALBWAFEnabled': `AWS WAF is on by default in prod only, to keep ${environment} cheap (5 USD per month plus rules); turn it on with waf.enabled.`,
-        } : {}),
-        ...(props.loadBalancer?.deletionProtection === undefined ? {
-          'NIST.800.53.R5-ELBDeletionProtectionEnabled': `Deletion protection is on by default in prod only: ${environment} stacks are torn down routinely. Turn it on with loadBalancer.deletionProtection.`,
-        } : {}),
-      });
+    acknowledge(loadBalancing.loadBalancer, {
+      ...(resolved.wafFromPreset && !resolved.waf ? {
+        'NIST.800.53.R5-ALBWAFEnabled': `AWS WAF is on by default in prod only, to keep ${resolved.environment} cheap (5 USD per month plus rules); turn it on with waf.enabled.`,
+      } : {}),
+      ...(resolved.deletionProtectionFromPreset && !resolved.deletionProtection ? {
+        'NIST.800.53.R5-ELBDeletionProtectionEnabled': `Deletion protection is on by default in prod only: ${resolved.environment} stacks are torn down routinely. Turn it on with loadBalancer.deletionProtection.`,
+      } : {}),
+    });
+    return loadBalancing;
+  }
+
+  /** What works, but is probably not what the user meant. */
+  private warn(resolved: ResolvedDeployment): void {
+    const usesDefaultImages = !resolved.pyFido.image || !resolved.tomcat.image;
+    if (usesDefaultImages && resolved.imageTag === 'latest' && resolved.preset.warnOnMutableImageTag) {
+      Annotations.of(this).addWarningV2('arculus-fido:mutable-image-tag',
+        `images.tag is 'latest' in ${resolved.environment}: a moved tag changes what runs without a change to the stack, and a rollback cannot return to the old image. Deploy an immutable tag (a version or a commit).`);
     }
-
-    // Tomcat calls PyFIDO at its public endpoint, through the NAT gateways and the load balancer.
-    this.network.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO endpoint (Tomcat calls it through the load balancer)');
-
-    // Alarms that roll a bad deployment back; their metrics need the target groups attached.
-    for (const [service, spec] of [[this.pyFido, props.services?.pyFido], [this.tomcat, props.services?.tomcat]] as const) {
-      if (spec?.deploymentAlarms ?? true) {
-        service.addDeploymentAlarms(`${clusterName(applicationName, environment)}-${service.node.id.toLowerCase()}`);
+    for (const settings of [resolved.pyFido, resolved.tomcat]) {
+      for (const name of Object.keys(settings.options.environment ?? {}).filter((n) => SECRET_LIKE_NAME.test(n))) {
+        Annotations.of(this).addWarningV2('arculus-fido:secret-in-environment',
+          `services.${settings.prop}.environment.${name} looks like a secret but is a plain environment variable, visible in the template and the task definition; pass it in secrets as an ecs.Secret instead.`);
       }
     }
-
-    if (domain.hostedZone) {
-      new route53.ARecord(services, 'AliasRecord', {
-        zone: domain.hostedZone,
-        recordName: domain.domainName,
-        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
-      });
-    }
-
-    if (props.nestedStacks && Stack.of(this).nested) {
+    if (resolved.nestedStacks && Stack.of(this).nested) {
       Annotations.of(this).addWarningV2('arculus-fido:nested-in-nested', 'nestedStacks is on inside a nested stack: the layers become nested stacks of a nested stack.');
     }
   }
@@ -442,12 +405,5 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       },
     }));
     return key;
-  }
-
-  private warnOnSecretLikeVariables(prop: string, environment: { [key: string]: string } | undefined): void {
-    for (const name of Object.keys(environment ?? {}).filter((n) => SECRET_LIKE_NAME.test(n))) {
-      Annotations.of(this).addWarningV2('arculus-fido:secret-in-environment',
-        `${prop}.${name} looks like a secret but is a plain environment variable, visible in the template and the task definition; pass it in secrets as an ecs.Secret instead.`);
-    }
   }
 }

@@ -6,7 +6,19 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { checkServiceOptions, checkSizing } from './private/check-props';
+import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
+import { deploymentAlarmNames } from './private/names';
+import { ResolvedSizing } from './private/presets';
+import { cdkStruct, sanitize } from './private/schema';
+import { autoscales, resolveSizing } from './private/sizing';
+import { ProblemList } from './private/validation';
+
+/** A lone service's sizing: the smallest Fargate task, one of it, no autoscaling, on-demand. */
+const STANDALONE_SIZING: ResolvedSizing = {
+  cpu: 256, memoryLimitMiB: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, targetCpuUtilizationPercent: 70, spot: false,
+};
 
 /**
  * Size and task count of one Fargate service. In a deployment, every value left out comes from
@@ -172,6 +184,21 @@ export interface FidoServiceOptions {
   readonly deploymentAlarms?: boolean;
 }
 
+/** Problems with a lone service's props, each naming its prop (a deployment checks its own before it builds). */
+function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): string[] {
+  const problems = new ProblemList();
+  const given = sanitize(problems, 'sizing', props.sizing, SERVICE_SIZING);
+  // What the deployment wires in is typed by it; what a user chooses is checked here.
+  const { cluster, image, sizing: _sizing, vpcSubnets, securityGroups, containerName, containerPort, ...rest } = props;
+  const { logGroupName, logRetention, logEncryptionKey, logRemovalPolicy, serviceConnect, ...options } = rest;
+  const typed = sanitize(problems, '', options, cdkStruct('FidoServiceProps', SERVICE_OPTION_FIELDS));
+  if (problems.all.length === 0) {
+    checkSizing(problems, 'sizing', sizing, given ?? {});
+    checkServiceOptions(problems, '', typed, []);
+  }
+  return problems.all.map((p) => p.replace(/^\./, ''));
+}
+
 /**
  * Props of `FidoService`.
  */
@@ -244,6 +271,15 @@ export interface FidoServiceProps extends FidoServiceOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * ECS Service Connect: how other services of the cluster's namespace reach this one inside the
+   * VPC (give `services`), or only that this one reaches them (`{}`). The cluster needs a
+   * default Cloud Map namespace unless `namespace` is given.
+   *
+   * @default - no Service Connect
+   */
+  readonly serviceConnect?: ecs.ServiceConnectProps;
 }
 
 /**
@@ -284,11 +320,10 @@ export class FidoService extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: FidoServiceProps) {
     super(scope, id);
 
-    const sizing = props.sizing ?? {};
-    const desiredCount = sizing.desiredCount ?? 1;
-    const minCapacity = sizing.minCapacity ?? desiredCount;
-    const maxCapacity = sizing.maxCapacity ?? Math.max(desiredCount, minCapacity);
-    const autoscaling = maxCapacity > minCapacity;
+    const sizing = resolveSizing(STANDALONE_SIZING, props.sizing);
+    const autoscaling = autoscales(sizing);
+    // A deployment checks these before it builds; a service on its own checks them at synth.
+    this.node.addValidation({ validate: () => loneServiceProblems(props, sizing) });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
@@ -298,8 +333,8 @@ export class FidoService extends Construct implements ec2.IConnectable {
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu: sizing.cpu ?? 256,
-      memoryLimitMiB: sizing.memoryLimitMiB ?? 512,
+      cpu: sizing.cpu,
+      memoryLimitMiB: sizing.memoryLimitMiB,
       runtimePlatform: {
         cpuArchitecture: sizing.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -331,7 +366,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: autoscaling ? undefined : desiredCount,
+      desiredCount: autoscaling ? undefined : sizing.desiredCount,
       assignPublicIp: false,
       // Spot needs the cluster's Fargate capacity providers (`Cluster.enableFargateCapacityProviders()`).
       capacityProviderStrategies: sizing.spot ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] : undefined,
@@ -341,6 +376,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
+      serviceConnectConfiguration: props.serviceConnect,
     });
     this.connections = this.service.connections;
 
@@ -372,9 +408,9 @@ export class FidoService extends Construct implements ec2.IConnectable {
     });
 
     if (autoscaling) {
-      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
+      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: sizing.minCapacity, maxCapacity: sizing.maxCapacity });
       this.scalableTaskCount.scaleOnCpuUtilization('CpuScaling', {
-        targetUtilizationPercent: sizing.targetCpuUtilizationPercent ?? 70,
+        targetUtilizationPercent: sizing.targetCpuUtilizationPercent,
         scaleInCooldown: Duration.seconds(300),
         scaleOutCooldown: Duration.seconds(60),
       });
@@ -391,7 +427,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
    */
   public addDeploymentAlarms(alarmNamePrefix: string): cloudwatch.Alarm[] {
     const metrics = this.targetGroup.metrics;
-    const names = [`${alarmNamePrefix}-target-5xx`, `${alarmNamePrefix}-unhealthy-hosts`];
+    const names = deploymentAlarmNames(alarmNamePrefix);
     const alarms = [
       new cloudwatch.Alarm(this, 'Target5xxAlarm', {
         alarmName: names[0],

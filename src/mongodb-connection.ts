@@ -7,7 +7,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from './private/nag';
-import { show } from './private/validation';
+import { PRESETS } from './private/presets';
+import { BOOLEAN, DURATION, like, NUMBER, REMOVAL_POLICY, sanitize, SECRET, SECURITY_GROUP, Shape, STRING, struct } from './private/schema';
+import { ProblemList, show } from './private/validation';
 
 /** The MongoDB port the deployment guide uses. */
 const MONGODB_PORT = 27017;
@@ -271,14 +273,38 @@ export abstract class MongoDbConnection {
   }
 }
 
-function portProblems(prop: string, port: number | undefined): string[] {
-  if (port === undefined || Token.isUnresolved(port)) {
-    return [];
+const SECRET_VALUE: Shape = {
+  kind: 'like',
+  expected: "a SecretValue such as SecretValue.secretsManager('name', { jsonField: 'password' })",
+  test: (value) => SecretValue.isSecretValue(value),
+};
+
+const ENDPOINT_OPTIONS = struct('MongoDbEndpointOptions', {
+  host: STRING, port: NUMBER, username: STRING, password: SECRET_VALUE, securityGroup: SECURITY_GROUP,
+});
+
+const SECRET_OPTIONS = struct('MongoDbSecretOptions', { securityGroup: SECURITY_GROUP, port: NUMBER });
+
+const DOCUMENTDB_OPTIONS = struct('DocumentDbOptions', {
+  instanceType: like('an ec2.InstanceType such as ec2.InstanceType.of(InstanceClass.R6G, InstanceSize.LARGE)', 'sameInstanceClassAs'),
+  instances: NUMBER,
+  engineVersion: STRING,
+  masterUsername: STRING,
+  backupRetention: DURATION,
+  removalPolicy: REMOVAL_POLICY,
+  rotatePassword: BOOLEAN,
+  rotationInterval: DURATION,
+});
+
+/** Checks a connection's options against their shape (JavaScript callers have no compiler) and returns the well-typed part. */
+function typedOptions<T>(problems: ProblemList, options: T, shape: Shape): T {
+  return sanitize(problems, 'mongoDb', options, shape) ?? {};
+}
+
+function checkPort(problems: ProblemList, port: number | undefined): void {
+  if (port !== undefined && !Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    problems.add('mongoDb.port', `must be a TCP port from 1 to 65535, got ${show(port)}`);
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return [`${prop}: must be a TCP port from 1 to 65535, got ${show(port)}`];
-  }
-  return [];
 }
 
 class EndpointConnection extends MongoDbConnection {
@@ -287,15 +313,16 @@ class EndpointConnection extends MongoDbConnection {
   }
 
   public _problems(): string[] {
-    const problems = portProblems('mongoDb.port', this.options.port);
-    const { host, username } = this.options;
-    if (!Token.isUnresolved(host) && (typeof host !== 'string' || host.trim() === '' || /\s|\/|:/.test(host))) {
-      problems.push(`mongoDb.host: must be a host name such as 'cluster0.abcde.mongodb.net' (no scheme, port or path), got ${show(host)}`);
+    const problems = new ProblemList();
+    const { host, username, port } = typedOptions(problems, this.options, ENDPOINT_OPTIONS);
+    checkPort(problems, port);
+    if (host === undefined || (!Token.isUnresolved(host) && (host.trim() === '' || /\s|\/|:/.test(host)))) {
+      problems.add('mongoDb.host', `must be a host name such as 'cluster0.abcde.mongodb.net' (no scheme, port or path), got ${show(host)}`);
     }
-    if (!Token.isUnresolved(username) && (typeof username !== 'string' || username.trim() === '')) {
-      problems.push(`mongoDb.username: must name the database user the services log in as, got ${show(username)}`);
+    if (username === undefined || (!Token.isUnresolved(username) && username.trim() === '')) {
+      problems.add('mongoDb.username', `must name the database user the services log in as, got ${show(username)}`);
     }
-    return problems;
+    return [...problems.all];
   }
 
   public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
@@ -358,7 +385,12 @@ class SecretConnection extends MongoDbConnection {
   }
 
   public _problems(): string[] {
-    return portProblems('mongoDb.port', this.options.port);
+    const problems = new ProblemList();
+    if (sanitize(problems, 'mongoDb.secret', this.secret, SECRET) === undefined && problems.all.length === 0) {
+      problems.add('mongoDb.secret', 'is required: the existing secret with the keys username, password, host and port');
+    }
+    checkPort(problems, typedOptions(problems, this.options, SECRET_OPTIONS).port);
+    return [...problems.all];
   }
 
   public bind(_scope: Construct, _options: MongoDbBindOptions): MongoDbConnectionConfig {
@@ -366,45 +398,42 @@ class SecretConnection extends MongoDbConnection {
   }
 }
 
-const DOCUMENTDB_BACKUP_DAYS: Record<DeploymentEnvironment, number> = {
-  [DeploymentEnvironment.DEV]: 1,
-  [DeploymentEnvironment.STAGING]: 7,
-  [DeploymentEnvironment.PROD]: 35,
-};
-
 class DocumentDbConnection extends MongoDbConnection {
   constructor(private readonly options: DocumentDbOptions) {
     super();
   }
 
   public _problems(): string[] {
-    const { instances, backupRetention } = this.options;
-    const problems: string[] = [];
-    if (instances !== undefined && !Token.isUnresolved(instances) && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
-      problems.push(`mongoDb.instances: DocumentDB takes 1 to 16 instances, got ${show(instances)}`);
+    const problems = new ProblemList();
+    const { instances, engineVersion, rotationInterval, backupRetention } = typedOptions(problems, this.options, DOCUMENTDB_OPTIONS);
+    const synthTime = 'a DocumentDB cluster is written with one instance resource per count and a parameter group of the engine\'s family at synth';
+    if (Token.isUnresolved(instances)) {
+      problems.add('mongoDb.instances', `cannot be a token (a CloudFormation parameter or reference), because ${synthTime}; got ${show(instances)}`);
+    } else if (instances !== undefined && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
+      problems.add('mongoDb.instances', `DocumentDB takes 1 to 16 instances, got ${show(instances)}`);
     }
-    const engineVersion = this.options.engineVersion;
-    if (engineVersion !== undefined && !Token.isUnresolved(engineVersion) && !/^\d+\.\d+\.\d+$/.test(engineVersion)) {
-      problems.push(`mongoDb.engineVersion: must be a DocumentDB engine version such as '5.0.0', got ${show(engineVersion)}`);
+    if (Token.isUnresolved(engineVersion)) {
+      problems.add('mongoDb.engineVersion', `cannot be a token (a CloudFormation parameter or reference), because ${synthTime}; got ${show(engineVersion)}`);
+    } else if (engineVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(engineVersion)) {
+      problems.add('mongoDb.engineVersion', `must be a DocumentDB engine version such as '5.0.0', got ${show(engineVersion)}`);
     }
-    const interval = this.options.rotationInterval;
-    if (interval && !interval.isUnresolved()) {
-      const days = interval.toDays({ integral: false });
+    if (rotationInterval && !rotationInterval.isUnresolved()) {
+      const days = rotationInterval.toDays({ integral: false });
       if (!Number.isInteger(days) || days < 1 || days > 1000) {
-        problems.push(`mongoDb.rotationInterval: Secrets Manager rotates every 1 to 1000 whole days, got ${interval.toHumanString()}`);
+        problems.add('mongoDb.rotationInterval', `Secrets Manager rotates every 1 to 1000 whole days, got ${rotationInterval.toHumanString()}`);
       }
     }
     if (backupRetention && !backupRetention.isUnresolved()) {
       const days = backupRetention.toDays({ integral: false });
       if (!Number.isInteger(days) || days < 1 || days > 35) {
-        problems.push(`mongoDb.backupRetention: DocumentDB keeps backups 1 to 35 whole days, got ${backupRetention.toHumanString()}`);
+        problems.add('mongoDb.backupRetention', `DocumentDB keeps backups 1 to 35 whole days, got ${backupRetention.toHumanString()}`);
       }
     }
-    return problems;
+    return [...problems.all];
   }
 
   public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
-    const prod = options.deploymentEnvironment === DeploymentEnvironment.PROD;
+    const preset = PRESETS[options.deploymentEnvironment].documentDb;
     const securityGroup = new ec2.SecurityGroup(scope, 'DocumentDbSecurityGroup', {
       vpc: options.vpc,
       description: 'Arculus FIDO DocumentDB: MongoDB port from the FIDO tasks only',
@@ -425,10 +454,8 @@ class DocumentDbConnection extends MongoDbConnection {
         kmsKey: options.encryptionKey,
       },
       engineVersion,
-      instanceType: this.options.instanceType ?? (prod
-        ? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE)
-        : ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM)),
-      instances: this.options.instances ?? (prod ? 3 : 1),
+      instanceType: this.options.instanceType ?? preset.instanceType,
+      instances: this.options.instances ?? preset.instances,
       port: MONGODB_PORT,
       vpc: options.vpc,
       vpcSubnets: options.vpcSubnets,
@@ -436,12 +463,15 @@ class DocumentDbConnection extends MongoDbConnection {
       parameterGroup,
       storageEncrypted: true,
       kmsKey: options.encryptionKey,
-      backup: { retention: this.options.backupRetention ?? Duration.days(DOCUMENTDB_BACKUP_DAYS[options.deploymentEnvironment]) },
+      backup: { retention: this.options.backupRetention ?? Duration.days(preset.backupRetentionDays) },
       exportAuditLogsToCloudWatch: true,
       cloudWatchLogsRetention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      deletionProtection: prod,
-      removalPolicy: this.options.removalPolicy ?? (prod ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY),
+      deletionProtection: preset.deletionProtection,
+      removalPolicy: this.options.removalPolicy ?? preset.removalPolicy,
     });
+    // The master secret outlives the cluster where the deployment's secrets do: a snapshot
+    // restored without its password is lost data.
+    (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(options.removalPolicy ?? RemovalPolicy.DESTROY);
     if (this.options.rotatePassword ?? true) {
       cluster.addRotationSingleUser(this.options.rotationInterval ?? Duration.days(30));
       // The rotation function's way in: the cluster's port, known only at deploy time.
@@ -470,8 +500,8 @@ class DocumentDbConnection extends MongoDbConnection {
       'AwsSolutions-DOC5[LogExport::authenticate]': auditEvents,
       'AwsSolutions-DOC5[LogExport::createIndex]': auditEvents,
       'AwsSolutions-DOC5[LogExport::dropCollection]': auditEvents,
-      ...(this.options.backupRetention === undefined && options.deploymentEnvironment === DeploymentEnvironment.DEV ? {
-        'AwsSolutions-DOC4': 'dev keeps 1 day of backups by design (staging 7, prod 35); set mongoDb backupRetention to keep more.',
+      ...(this.options.backupRetention === undefined && PRESETS[options.deploymentEnvironment].documentDb.backupRetentionDays < 7 ? {
+        'AwsSolutions-DOC4': `${options.deploymentEnvironment} keeps ${PRESETS[options.deploymentEnvironment].documentDb.backupRetentionDays} day(s) of backups by design (prod keeps ${PRESETS.prod.documentDb.backupRetentionDays}); set mongoDb backupRetention to keep more.`,
       } : {}),
     });
     if (!options.encryptionKey) {

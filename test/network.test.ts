@@ -54,8 +54,8 @@ describe('a created network', () => {
     expect(ingressOf(synthesized.template, albSg)).toEqual(['0.0.0.0/0:443-443', '0.0.0.0/0:5001-5001', '0.0.0.0/0:8080-8080']);
   });
 
-  test('admits 5001 and 8080 into the tasks from the load balancer security group only', () => {
-    expect(ingressOf(synthesized.template, taskSg)).toEqual([`${albSg}:5001-5001`, `${albSg}:8080-8080`]);
+  test('admits 5001 and 8080 into the tasks from the load balancer security group, and 5001 from the tasks themselves', () => {
+    expect(ingressOf(synthesized.template, taskSg)).toEqual([`${albSg}:5001-5001`, `${albSg}:8080-8080`, `${taskSg}:5001-5001`].sort());
   });
 
   test('lets the load balancer send only to the tasks\' container ports', () => {
@@ -81,8 +81,21 @@ describe('a created network', () => {
     synthesized.template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
   });
 
-  test('lets the tasks send only HTTPS, the PyFIDO endpoint port and MongoDB', () => {
-    expect(egressOf(synthesized.template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443', '0.0.0.0/0:5001-5001']);
+  test('lets the tasks send only HTTPS, MongoDB, and PyFIDO\'s port to the tasks themselves (never through NAT)', () => {
+    expect(egressOf(synthesized.template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443', `${taskSg}:5001-5001`]);
+  });
+
+  test('has Tomcat reach PyFIDO by Service Connect in the cluster\'s namespace', () => {
+    const { template } = synthesized;
+    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'arculus-auth-dev' });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: {
+        Enabled: true,
+        Services: [{ PortName: 'pyfido', DiscoveryName: 'pyfido', ClientAliases: [{ Port: 5001, DnsName: 'pyfido' }] }],
+      },
+    });
+    const services = Object.values(template.findResources('AWS::ECS::Service')) as any[];
+    expect(services.map((s) => s.Properties.ServiceConnectConfiguration?.Enabled)).toEqual([true, true]);
   });
 
   test('restricts the VPC\'s default security group', () => {

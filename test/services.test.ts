@@ -52,7 +52,13 @@ describe('the services', () => {
   test('give the containers their environment and domain', () => {
     const env = (name: string) => Object.fromEntries(containerDefinition(synthesized.template, name).Environment.map((e: any) => [e.Name, e.Value]));
     expect(env('pyfido')).toEqual({ ENVIRONMENT: 'dev', DOMAIN_NAME: 'auth.example.com' });
-    expect(env('tomcat')).toEqual({ ENVIRONMENT: 'dev', DOMAIN_NAME: 'auth.example.com', PYFIDO_URL: 'https://auth.example.com:5001' });
+    expect(env('tomcat')).toEqual({
+      ENVIRONMENT: 'dev',
+      DOMAIN_NAME: 'auth.example.com',
+      // For browsers, and for the portal's own calls inside the VPC (Service Connect).
+      PYFIDO_URL: 'https://auth.example.com:5001',
+      PYFIDO_INTERNAL_URL: 'http://pyfido:5001',
+    });
   });
 
   test('let the execution role pull the default images', () => {

@@ -38,9 +38,12 @@ describe('errors when', () => {
   });
 
   test('applicationName makes a name longer than AWS allows', () => {
-    expectRejected({ applicationName: 'a'.repeat(250) },
-      /^  - applicationName: makes the ECR repository name 'a{250}\/pyfido' 257 characters long, over the limit of 256; use at most 249 characters$/m);
-    expect(synthError({ applicationName: 'a'.repeat(249) })).toBeUndefined();
+    // Every name counts, the alarm names too: the longest in dev is '<name>-dev-pyfido-unhealthy-hosts'.
+    expectRejected({ applicationName: 'a'.repeat(229) },
+      /^  - applicationName: makes the CloudWatch alarm name 'a{229}-dev-pyfido-unhealthy-hosts' 256 characters long, over the limit of 255; use at most 228 characters$/m);
+    expect(synthError({ applicationName: 'a'.repeat(228) })).toBeUndefined();
+    expectRejected({ applicationName: 'a'.repeat(228), deploymentEnvironment: DeploymentEnvironment.STAGING },
+      /^  - applicationName: makes the CloudWatch alarm name 'a{228}-staging-pyfido-unhealthy-hosts' 259 characters long, over the limit of 255; use at most 224 characters$/m);
   });
 
   test.each([
@@ -193,10 +196,9 @@ describe('one error', () => {
 });
 
 describe('tokens', () => {
-  test('are never rejected', () => {
+  test('are never rejected where they can be carried into the template', () => {
     const token = (value: string) => Token.asString(Lazy.string({ produce: () => value }));
     const { template } = synth((scope) => ({
-      applicationName: token('Not_Checked'),
       domain: { domainName: token('not a domain'), certificate: acm.Certificate.fromCertificateArn(scope, 'Cert', CERTIFICATE_ARN) },
       mongoDb: MongoDbConnection.fromEndpoint({ host: token(''), port: Token.asNumber(Lazy.number({ produce: () => 0 })), username: token('') }),
       images: { tag: token('not a tag') },

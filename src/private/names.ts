@@ -5,32 +5,67 @@ export interface DerivedName {
   readonly maxLength: number;
 }
 
-/** The services' short names: container names, log group and ECR repository suffixes. */
+/** The services' short names: container names, log group and ECR repository suffixes, Service Connect names. */
 export const PYFIDO = 'pyfido';
 export const TOMCAT = 'tomcat';
 
-/** The ECS cluster's name, which operators type: `<applicationName>-<environment>`. */
-export function clusterName(applicationName: string, environment: string): string {
-  return `${applicationName}-${environment}`;
+/** The physical names of one service. */
+export interface ServiceNames {
+  /** `/ecs/<applicationName>/<environment>/<service>`, as the deployment guide fixes it. */
+  readonly logGroup: string;
+  /** The ECR repository of the default image: `<applicationName>/<service>`. */
+  readonly repository: string;
+  /** Prefix of the deployment alarms' names, which ECS finds by name. */
+  readonly alarmPrefix: string;
 }
 
-/** A service's log group, as the deployment guide fixes it: `/ecs/<applicationName>/<environment>/<service>`. */
-export function logGroupName(applicationName: string, environment: string, service: string): string {
-  return `/ecs/${applicationName}/${environment}/${service}`;
+/** The names of a service's two deployment alarms: on target 5xx responses, and on unhealthy targets. */
+export function deploymentAlarmNames(prefix: string): [string, string] {
+  return [`${prefix}-target-5xx`, `${prefix}-unhealthy-hosts`];
 }
 
-/** The ECR repository of a service's default image: `<applicationName>/<service>`. */
-export function repositoryName(applicationName: string, service: string): string {
-  return `${applicationName}/${service}`;
+/** Every physical name a deployment sets: built here once, checked and used from here. */
+export interface DeploymentNames {
+  /** The ECS cluster, which operators type: `<applicationName>-<environment>`. */
+  readonly cluster: string;
+  /** The Cloud Map namespace of Service Connect; namespace names are unique per account and region. */
+  readonly namespace: string;
+  /** The web ACL's log group: AWS WAF requires the prefix `aws-waf-logs-`. */
+  readonly webAclLogGroup: string;
+  readonly pyFido: ServiceNames;
+  readonly tomcat: ServiceNames;
 }
 
-/** Every physical name built from `applicationName`, longest-limited first. */
-export function derivedNames(applicationName: string, environment: string): DerivedName[] {
+function serviceNames(applicationName: string, environment: string, service: string): ServiceNames {
+  return {
+    logGroup: `/ecs/${applicationName}/${environment}/${service}`,
+    repository: `${applicationName}/${service}`,
+    alarmPrefix: `${applicationName}-${environment}-${service}`,
+  };
+}
+
+export function deploymentNames(applicationName: string, environment: string): DeploymentNames {
+  return {
+    cluster: `${applicationName}-${environment}`,
+    namespace: `${applicationName}-${environment}`,
+    webAclLogGroup: `aws-waf-logs-${applicationName}-${environment}`,
+    pyFido: serviceNames(applicationName, environment, PYFIDO),
+    tomcat: serviceNames(applicationName, environment, TOMCAT),
+  };
+}
+
+/** Every name of `names` with the limit AWS puts on it. */
+export function derivedNames(names: DeploymentNames): DerivedName[] {
+  const service = (s: ServiceNames): DerivedName[] => [
+    { what: 'log group name', name: s.logGroup, maxLength: 512 },
+    { what: 'ECR repository name', name: s.repository, maxLength: 256 },
+    ...deploymentAlarmNames(s.alarmPrefix).map((name) => ({ what: 'CloudWatch alarm name', name, maxLength: 255 })),
+  ];
   return [
-    { what: 'ECS cluster name', name: clusterName(applicationName, environment), maxLength: 255 },
-    { what: 'ECR repository name', name: repositoryName(applicationName, PYFIDO), maxLength: 256 },
-    { what: 'ECR repository name', name: repositoryName(applicationName, TOMCAT), maxLength: 256 },
-    { what: 'log group name', name: logGroupName(applicationName, environment, PYFIDO), maxLength: 512 },
-    { what: 'log group name', name: logGroupName(applicationName, environment, TOMCAT), maxLength: 512 },
+    { what: 'ECS cluster name', name: names.cluster, maxLength: 255 },
+    { what: 'Cloud Map namespace name', name: names.namespace, maxLength: 1024 },
+    { what: 'WAF log group name', name: names.webAclLogGroup, maxLength: 512 },
+    ...service(names.pyFido),
+    ...service(names.tomcat),
   ];
 }

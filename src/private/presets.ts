@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentEnvironment } from '../deployment-environment';
@@ -15,15 +16,35 @@ export interface ResolvedSizing {
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 }
 
-/** What an environment decides when the props leave a value open. */
+/** What a created DocumentDB cluster gets when its options leave a value open. */
+export interface DocumentDbPreset {
+  readonly instanceType: ec2.InstanceType;
+  readonly instances: number;
+  readonly backupRetentionDays: number;
+  /** The cluster's own removal policy; its master secret follows the environment's `removalPolicy`. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * What an environment decides when the props leave a value open: every per-environment rule of
+ * the library lives in this table, and nowhere else.
+ */
 export interface EnvironmentPreset {
   readonly pyFido: ResolvedSizing;
   readonly tomcat: ResolvedSizing;
   readonly logRetention: logs.RetentionDays;
-  /** Log groups and secrets. */
+  /** Log groups, secrets (DocumentDB's master secret too) and the customer-managed key. */
   readonly removalPolicy: RemovalPolicy;
   /** NAT gateways of a VPC the construct creates. */
   readonly natGateways: number;
+  /** Deletion protection of the load balancer. */
+  readonly deletionProtection: boolean;
+  /** An AWS WAF web ACL in front of the load balancer. */
+  readonly waf: boolean;
+  /** Warn when the default images run at the mutable tag `latest`. */
+  readonly warnOnMutableImageTag: boolean;
+  readonly documentDb: DocumentDbPreset;
 }
 
 const CPU_TARGET = 70;
@@ -32,6 +53,14 @@ const CPU_TARGET = 70;
 function sizing(cpu: number, memoryLimitMiB: number, desiredCount: number, maxCapacity: number, spot: boolean): ResolvedSizing {
   return { cpu, memoryLimitMiB, desiredCount, minCapacity: desiredCount, maxCapacity, targetCpuUtilizationPercent: CPU_TARGET, spot };
 }
+
+/** Outside prod: one burstable instance, destroyed with the stack. */
+const SMALL_DATABASE = {
+  instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+  instances: 1,
+  removalPolicy: RemovalPolicy.DESTROY,
+  deletionProtection: false,
+};
 
 /**
  * The deployment guide's environment mappings. PyFIDO's figures are the guide's own; Tomcat's
@@ -44,6 +73,10 @@ export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
     logRetention: logs.RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     natGateways: 1,
+    deletionProtection: false,
+    waf: false,
+    warnOnMutableImageTag: false,
+    documentDb: { ...SMALL_DATABASE, backupRetentionDays: 1 },
   },
   [DeploymentEnvironment.STAGING]: {
     pyFido: sizing(512, 1024, 2, 4, false),
@@ -51,6 +84,10 @@ export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
     logRetention: logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
     natGateways: 1,
+    deletionProtection: false,
+    waf: false,
+    warnOnMutableImageTag: false,
+    documentDb: { ...SMALL_DATABASE, backupRetentionDays: 7 },
   },
   [DeploymentEnvironment.PROD]: {
     pyFido: sizing(1024, 2048, 3, 6, false),
@@ -58,6 +95,16 @@ export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
     logRetention: logs.RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.RETAIN,
     natGateways: 2,
+    deletionProtection: true,
+    waf: true,
+    warnOnMutableImageTag: true,
+    documentDb: {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
+      instances: 3,
+      backupRetentionDays: 35,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      deletionProtection: true,
+    },
   },
 };
 

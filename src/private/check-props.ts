@@ -1,0 +1,244 @@
+import { Token } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ArculusFidoDeploymentProps } from '../arculus-fido-deployment';
+import { DeploymentEnvironment } from '../deployment-environment';
+import type { FidoServiceOptions, ServiceSizing } from '../fido-service';
+import type { DomainOptions, NetworkOptions } from '../options';
+import { checkFargateSize } from './fargate';
+import { desyncModeProblem } from './load-balancer-rules';
+import { deploymentNames, derivedNames } from './names';
+import { isDeploymentEnvironment, ResolvedSizing } from './presets';
+import { ProblemList, show } from './validation';
+
+const APPLICATION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const HTTP_CODES = /^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$/;
+
+/** Names of the secrets the deployment itself injects; a plain variable of the same name would clash. */
+export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET'];
+
+/** Props that decide what the template holds, so they must be known at synth, and why. */
+const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [
+  { path: ['deploymentEnvironment'], why: 'it picks the preset (sizing, NAT gateways, WAF, retention) while the template is written' },
+  { path: ['applicationName'], why: 'the cluster, log group, alarm and repository names are built from it and checked against their AWS limits at synth' },
+  { path: ['network', 'natGateways'], why: 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own' },
+];
+
+/**
+ * Removes, with a problem each, the tokens given where a value must be known at synth. Tokens
+ * anywhere else are carried into the template.
+ */
+export function refuseTokens(problems: ProblemList, props: ArculusFidoDeploymentProps): ArculusFidoDeploymentProps {
+  let result: any = props;
+  for (const { path, why } of SYNTH_TIME_PROPS) {
+    const parent = path.slice(0, -1).reduce((obj: any, key) => (obj && typeof obj === 'object' ? obj[key] : undefined), result);
+    const key = path[path.length - 1];
+    if (parent && typeof parent === 'object' && Token.isUnresolved(parent[key])) {
+      problems.add(path.join('.'), `cannot be a token (a CloudFormation parameter or reference), because ${why}; got ${show(parent[key])}`);
+      result = withoutPath(result, path);
+    }
+  }
+  return result;
+}
+
+/** A copy of `obj` with the value at `path` removed. */
+function withoutPath(obj: any, path: string[]): any {
+  const [key, ...rest] = path;
+  if (rest.length === 0) {
+    const { [key]: _removed, ...others } = obj;
+    return others;
+  }
+  return { ...obj, [key]: withoutPath(obj[key], rest) };
+}
+
+/** Checks the environment and the application name; returns the environment when it is valid. */
+export function checkNames(problems: ProblemList, environment: unknown, applicationName: string): DeploymentEnvironment | undefined {
+  const valid = isDeploymentEnvironment(environment);
+  if (!valid && environment !== undefined) {
+    problems.add('deploymentEnvironment', `must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got ${show(environment)}`);
+  } else if (!valid) {
+    problems.add('deploymentEnvironment', 'is required: DeploymentEnvironment.DEV, .STAGING or .PROD');
+  }
+  if (!APPLICATION_NAME.test(applicationName)) {
+    problems.add('applicationName', `must be lowercase letters, digits and single hyphens, starting with a letter (e.g. 'arculus-auth'), got ${show(applicationName)}`);
+  } else if (valid) {
+    // The name that leaves the least room decides how long applicationName may be.
+    const tightest = derivedNames(deploymentNames(applicationName, environment))
+      .map((derived) => ({ ...derived, fits: applicationName.length - (derived.name.length - derived.maxLength) }))
+      .reduce((a, b) => (b.fits < a.fits ? b : a));
+    if (tightest.name.length > tightest.maxLength) {
+      problems.add('applicationName', `makes the ${tightest.what} '${tightest.name}' ${tightest.name.length} characters long, over the limit of ${tightest.maxLength}; use at most ${tightest.fits} characters`);
+    }
+  }
+  return valid ? environment : undefined;
+}
+
+/** Checks the domain; returns its name as Route 53 and ACM store it (lowercase), or the token. */
+export function checkDomain(problems: ProblemList, domain: DomainOptions | undefined): string {
+  if (!domain) {
+    problems.add('domain', 'is required: give { domainName, certificate } or { domainName, hostedZone }');
+    return '';
+  }
+  const name = domain.domainName;
+  if (name === undefined) {
+    problems.add('domain.domainName', "is required: the domain of the endpoints, such as 'auth.example.com'");
+  } else if (!Token.isUnresolved(name)) {
+    const labels = name.split('.');
+    if (name.length > 253 || labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+      problems.add('domain.domainName', `must be a fully qualified domain name such as 'auth.example.com' (letters, digits and hyphens in dot-separated labels, no scheme or path), got ${show(name)}`);
+    } else if (domain.hostedZone && !Token.isUnresolved(domain.hostedZone.zoneName)) {
+      const zone = domain.hostedZone.zoneName.replace(/\.$/, '').toLowerCase();
+      const fqdn = name.toLowerCase();
+      if (fqdn !== zone && !fqdn.endsWith(`.${zone}`)) {
+        problems.add('domain.hostedZone', `is the zone '${zone}', which cannot hold records for '${name}'; give the zone of the domain or leave hostedZone out`);
+      }
+    }
+    if (!domain.certificate && name.length > 64) {
+      problems.add('domain.domainName', `is ${name.length} characters long, but ACM certificates take at most 64; import a certificate (for example a wildcard of a parent domain) in domain.certificate`);
+    }
+  }
+  if (!domain.certificate && !domain.hostedZone) {
+    problems.add('domain.certificate', 'is required when no hostedZone is given: import the ACM certificate of the domain, or give hostedZone to have a DNS-validated certificate created');
+  }
+  return name === undefined || Token.isUnresolved(name) ? name ?? '' : name.toLowerCase();
+}
+
+/**
+ * Checks a service's final sizing. Range problems name the prop the value came from; relations
+ * are only checked between values the user gave, since the defaults adapt to them.
+ */
+export function checkSizing(problems: ProblemList, prop: string, sizing: ResolvedSizing, given: ServiceSizing): void {
+  checkFargateSize(problems, prop, sizing.cpu, sizing.memoryLimitMiB);
+  const counts = ['minCapacity', 'desiredCount', 'maxCapacity'] as const;
+  const whole = counts.filter((key) => {
+    const value = given[key];
+    if (value === undefined || Token.isUnresolved(value)) {
+      return false;
+    }
+    if (!Number.isInteger(value) || value < 1) {
+      problems.add(`${prop}.${key}`, `must be a whole number of tasks, at least 1, got ${show(value)}`);
+      return false;
+    }
+    return true;
+  });
+  const conflict = (low: typeof counts[number], high: typeof counts[number], blame: 'low' | 'high') => {
+    if (whole.includes(low) && whole.includes(high) && given[low]! > given[high]!) {
+      const message = blame === 'low'
+        ? `must not exceed ${high} (${given[high]}), got ${given[low]}; raise ${high} or lower ${low}`
+        : `must be at least ${low} (${given[low]}), got ${given[high]}; raise ${high} or lower ${low}`;
+      problems.add(`${prop}.${blame === 'low' ? low : high}`, message);
+    }
+  };
+  conflict('minCapacity', 'desiredCount', 'low');
+  conflict('desiredCount', 'maxCapacity', 'high');
+  conflict('minCapacity', 'maxCapacity', 'high');
+  problems.integerInRange(`${prop}.targetCpuUtilizationPercent`, sizing.targetCpuUtilizationPercent, 10, 90);
+}
+
+/** Checks the options of one service. */
+export function checkServiceOptions(
+  problems: ProblemList, prop: string, options: FidoServiceOptions, reservedSecretNames = DEPLOYMENT_SECRET_NAMES,
+): void {
+  checkHealthCheck(problems, `${prop}.healthCheck`, options.healthCheck ?? {});
+  problems.secondsInRange(`${prop}.deregistrationDelay`, options.deregistrationDelay, 0, 3600);
+  (options.writablePaths ?? []).forEach((writablePath, index) => {
+    if (!Token.isUnresolved(writablePath) && (!/^\/[^\s]+$/.test(writablePath) || writablePath.split('/').includes('..'))) {
+      problems.add(`${prop}.writablePaths[${index}]`, `must be an absolute directory in the container such as '/tmp' (not '/' itself), got ${show(writablePath)}`);
+    }
+  });
+  if (options.writablePaths && !options.readonlyRootFilesystem) {
+    problems.add(`${prop}.writablePaths`, 'only applies with readonlyRootFilesystem: true (without it every path is writable); turn readonlyRootFilesystem on or leave writablePaths out');
+  }
+  problems.secondsInRange(`${prop}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 2147483647);
+  problems.secondsInRange(`${prop}.stopTimeout`, options.stopTimeout, 2, 120);
+
+  const secretNames = new Set([...reservedSecretNames, ...Object.keys(options.secrets ?? {})]);
+  for (const name of Object.keys(options.environment ?? {}).filter((n) => secretNames.has(n))) {
+    problems.add(`${prop}.environment.${name}`, 'is also set as a secret; a container variable is either plain or secret: remove it from environment');
+  }
+}
+
+function checkHealthCheck(problems: ProblemList, prop: string, healthCheck: elbv2.HealthCheck): void {
+  const path = healthCheck.path;
+  if (path !== undefined && !Token.isUnresolved(path) && (!path.startsWith('/') || /\s/.test(path))) {
+    problems.add(`${prop}.path`, `must be a URL path starting with '/', such as '/health', got ${show(path)}`);
+  }
+  problems.secondsInRange(`${prop}.interval`, healthCheck.interval, 5, 300);
+  problems.secondsInRange(`${prop}.timeout`, healthCheck.timeout, 2, 120);
+  const { interval, timeout } = healthCheck;
+  if (timeout && !timeout.isUnresolved()) {
+    const intervalSeconds = interval && !interval.isUnresolved() ? interval.toSeconds({ integral: false }) : 30;
+    if (timeout.toSeconds({ integral: false }) >= intervalSeconds) {
+      problems.add(`${prop}.timeout`, `must be shorter than the health check interval (${intervalSeconds} seconds), got ${timeout.toHumanString()}`);
+    }
+  }
+  problems.integerInRange(`${prop}.healthyThresholdCount`, healthCheck.healthyThresholdCount, 2, 10);
+  problems.integerInRange(`${prop}.unhealthyThresholdCount`, healthCheck.unhealthyThresholdCount, 2, 10);
+  const codes = healthCheck.healthyHttpCodes;
+  if (codes !== undefined && !Token.isUnresolved(codes) && !HTTP_CODES.test(codes)) {
+    problems.add(`${prop}.healthyHttpCodes`, `must be HTTP codes from 200 to 499, as '200', '200,302' or '200-399', got ${show(codes)}`);
+  }
+  if (healthCheck.protocol !== undefined && healthCheck.protocol !== elbv2.Protocol.HTTP && healthCheck.protocol !== elbv2.Protocol.HTTPS) {
+    problems.add(`${prop}.protocol`, `must be HTTP or HTTPS for an Application Load Balancer, got ${show(healthCheck.protocol)}`);
+  }
+}
+
+/** Checks the network options that need no VPC to judge. */
+export function checkNetworkValues(problems: ProblemList, network: NetworkOptions): void {
+  if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
+    problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');
+  }
+  (network.allowedIngress ?? []).forEach((peer, index) => {
+    if (peer.canInlineRule && (peer.toIngressRuleConfig() as { cidrIpv6?: string }).cidrIpv6 !== undefined) {
+      problems.add(`network.allowedIngress[${index}]`, `is the IPv6 range ${peer.uniqueId}, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges`);
+    }
+  });
+  if (network.vpc) {
+    if (network.natGateways !== undefined) {
+      problems.add('network.natGateways', `only applies to a VPC the deployment creates, but network.vpc is given (its NAT gateways are its own); leave natGateways out, got ${show(network.natGateways)}`);
+    }
+  } else {
+    problems.integerInRange('network.natGateways', network.natGateways, 1, 2);
+    for (const key of ['publicSubnets', 'privateSubnets'] as const) {
+      if (network[key] !== undefined) {
+        problems.add(`network.${key}`, 'only applies to a VPC you give in network.vpc; a created VPC has one public and one private subnet per AZ, which the deployment uses. Give network.vpc or leave it out');
+      }
+    }
+  }
+}
+
+/** Checks the image tag, load balancer, WAF and logging options. */
+export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentProps): void {
+  const tag = props.images?.tag;
+  if (tag !== undefined && !Token.isUnresolved(tag) && !IMAGE_TAG.test(tag)) {
+    problems.add('images.tag', `must be a Docker tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-'), got ${show(tag)}`);
+  }
+  if (props.images?.tag !== undefined && props.images.pyFido && props.images.tomcat) {
+    problems.add('images.tag', 'only applies to the default ECR images, but both images.pyFido and images.tomcat are given; put the tag in those images or leave images.tag out');
+  }
+  const desyncProblem = desyncModeProblem(props.loadBalancer?.desyncMitigationMode);
+  if (desyncProblem) {
+    problems.add('loadBalancer.desyncMitigationMode', desyncProblem);
+  }
+  const retention = props.logging?.retention;
+  if (retention !== undefined && !Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
+    problems.add('logging.retention', `must be a period CloudWatch Logs accepts (a logs.RetentionDays value such as RetentionDays.ONE_MONTH, i.e. 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days), got ${show(retention)}`);
+  }
+  if (retention === logs.RetentionDays.INFINITE && (props.loadBalancer?.accessLogs ?? true) && !props.loadBalancer?.accessLogsBucket) {
+    problems.add('logging.retention', 'is INFINITE, but the created access log bucket expires logs after the log retention; give a number of days, loadBalancer.accessLogsBucket, or loadBalancer.accessLogs: false');
+  }
+  const loadBalancer = props.loadBalancer ?? {};
+  const prefix = loadBalancer.accessLogsPrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || /AWSLogs/i.test(prefix) || /\s/.test(prefix))) {
+    problems.add('loadBalancer.accessLogsPrefix', `must be an S3 key prefix without leading or trailing '/', spaces or 'AWSLogs' (ALB adds that itself), such as 'alb', got ${show(prefix)}`);
+  }
+  if (loadBalancer.accessLogs === false && (loadBalancer.accessLogsBucket || prefix !== undefined)) {
+    problems.add('loadBalancer.accessLogs', 'is false, so accessLogsBucket and accessLogsPrefix would be ignored; turn access logs on or leave those out');
+  }
+  problems.integerInRange('waf.rateLimit', props.waf?.rateLimit, 10, 2000000000);
+  if (props.waf?.enabled === false && props.waf.rateLimit !== undefined) {
+    problems.add('waf.rateLimit', 'only applies with a web ACL, but waf.enabled is false; turn the web ACL on or leave rateLimit out');
+  }
+}

@@ -1,0 +1,137 @@
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { DeploymentNames } from './names';
+import type { ResolvedDeployment } from './resolve';
+import { ProblemList, show } from './validation';
+
+/** Where a deployment keeps its names, for the deployments built after it in the same app. */
+export const DEPLOYMENT_NAMES = Symbol.for('arculus-fido-cdk.DeploymentNames');
+
+/**
+ * Checks what only the stack, the given VPC and the rest of the app can tell: the region of the
+ * certificate and keys, the subnets of the load balancer and tasks, and names taken by another
+ * deployment.
+ */
+export function checkEnvironmentFacts(problems: ProblemList, scope: IConstruct, resolved: ResolvedDeployment): void {
+  const stack = Stack.of(scope);
+  if (resolved.accessLogs && !resolved.accessLogsBucket && Token.isUnresolved(stack.region)) {
+    problems.add('loadBalancer.accessLogs', "is on, but the stack is region-agnostic and ALB access logging needs a concrete region (the bucket policy names the region's log delivery); set env: { account, region } on the stack, or loadBalancer.accessLogs: false");
+  }
+  checkRegion(problems, stack, 'domain.certificate', resolved.certificate?.certificateArn, 'An ALB listener takes certificates of its own region only; request or import the certificate there');
+  checkRegion(problems, stack, 'logging.encryptionKey', resolved.logEncryptionKey?.keyArn, 'CloudWatch Logs encrypts with keys of its own region only');
+  checkRegion(problems, stack, 'secrets.encryptionKey', resolved.secretEncryptionKey?.keyArn, 'Secrets Manager and DocumentDB encrypt with keys of their own region only');
+  if (resolved.vpc) {
+    checkVpc(problems, resolved);
+  }
+  checkNamesUnique(problems, scope, resolved.names);
+}
+
+function checkRegion(problems: ProblemList, stack: Stack, prop: string, arn: string | undefined, why: string): void {
+  if (arn === undefined || Token.isUnresolved(arn) || Token.isUnresolved(stack.region)) {
+    return;
+  }
+  const region = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
+  if (region && region !== stack.region) {
+    problems.add(prop, `is in ${region}, but the stack deploys to ${stack.region}. ${why}; got ${show(arn)}`);
+  }
+}
+
+/** The subnet IDs of a VPC's groups, each known at synth. */
+function knownIds(subnets: ec2.ISubnet[]): Set<string> {
+  return new Set(subnets.map((s) => s.subnetId).filter((id) => !Token.isUnresolved(id)));
+}
+
+/** The AZ of a subnet, or undefined when it was imported without one. */
+function zoneOf(subnet: ec2.ISubnet): string | undefined {
+  try {
+    const zone = subnet.availabilityZone;
+    return Token.isUnresolved(zone) ? undefined : zone;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkVpc(problems: ProblemList, resolved: ResolvedDeployment): void {
+  const vpc = resolved.vpc!;
+  const zones = vpc.availabilityZones.filter((az) => !Token.isUnresolved(az));
+  if (zones.length === vpc.availabilityZones.length && zones.length < 2) {
+    problems.add('network.vpc', `spans ${zones.length} Availability Zone(s) (${zones.join(', ') || 'none'}), but an Application Load Balancer needs subnets in at least two; give a VPC with public and private subnets in two or more AZs`);
+    return;
+  }
+  const publicIds = knownIds(vpc.publicSubnets);
+  const privateIds = knownIds([...vpc.privateSubnets, ...vpc.isolatedSubnets]);
+  checkSubnets(problems, vpc, 'network.publicSubnets', resolved.publicSubnets, (id) => {
+    if (publicIds.has(id)) {
+      return undefined;
+    }
+    return privateIds.has(id)
+      ? `is a private subnet of network.vpc, but the internet-facing load balancer needs public subnets (routed to an internet gateway)${publicIds.size ? `, such as ${[...publicIds].join(', ')}` : ''}`
+      : undefined;
+  });
+  checkSubnets(problems, vpc, 'network.privateSubnets', resolved.privateSubnets, (id) => (publicIds.has(id)
+    ? 'is a public subnet of network.vpc, but the tasks get no public IP and would reach neither ECR nor Secrets Manager from it; select private subnets with a NAT route or VPC endpoints'
+    : undefined));
+}
+
+/**
+ * Checks that `selection` picks subnets of the VPC in two or more AZs, and asks `wrongGroup` about
+ * each subnet of a known group.
+ */
+function checkSubnets(
+  problems: ProblemList, vpc: ec2.IVpc, prop: string, selection: ec2.SubnetSelection, wrongGroup: (id: string) => string | undefined,
+): void {
+  let subnets: ec2.ISubnet[];
+  try {
+    subnets = vpc.selectSubnets(selection).subnets;
+  } catch (e) {
+    problems.add(prop, `selects no subnets of network.vpc: ${(e as Error).message.replace(/^«[^»]*» /, '')}`);
+    return;
+  }
+  const allIds = knownIds([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]);
+  for (const subnet of subnets) {
+    const id = subnet.subnetId;
+    if (Token.isUnresolved(id)) {
+      continue;
+    }
+    const wrong = wrongGroup(id);
+    if (wrong) {
+      problems.add(prop, `${id} ${wrong}`);
+    } else if (allIds.size > 0 && !allIds.has(id)) {
+      problems.add(prop, `${id} is not a subnet of network.vpc (${vpc.vpcId}); select subnets of the VPC the deployment runs in`);
+    }
+  }
+  const zones = subnets.map(zoneOf);
+  if (subnets.length > 0 && zones.every((z) => z !== undefined) && new Set(zones).size < 2) {
+    problems.add(prop, `selects subnets in ${new Set(zones).size} Availability Zone (${[...new Set(zones)].join(', ')}), but the load balancer and DocumentDB need two or more; select subnets in at least two AZs`);
+  }
+}
+
+/**
+ * Refuses a second deployment with the same names in one stack, and warns about one in another
+ * stack that may share the account and region: cluster, log group, alarm and namespace names are
+ * unique there, so the second deploy would fail.
+ */
+function checkNamesUnique(problems: ProblemList, scope: IConstruct, names: DeploymentNames): void {
+  const stack = Stack.of(scope);
+  for (const other of scope.node.root.node.findAll()) {
+    const taken: DeploymentNames | undefined = (other as any)[DEPLOYMENT_NAMES];
+    if (other === scope || taken?.cluster !== names.cluster) {
+      continue;
+    }
+    const otherStack = Stack.of(other);
+    const what = `the names of '${names.cluster}' (cluster, log groups, alarms) are those of the deployment '${other.node.path}'`;
+    if (otherStack === stack) {
+      problems.add('applicationName', `${what} in the same stack, and AWS takes each only once per account and region; give one of them another applicationName`);
+    } else if (!provablyApart(stack, otherStack)) {
+      Annotations.of(scope).addWarningV2('arculus-fido:duplicate-names',
+        `${what}, in another stack that may deploy to the same account and region, where the second deploy would fail; give one of them another applicationName, or give both stacks env`);
+    }
+  }
+}
+
+function provablyApart(a: Stack, b: Stack): boolean {
+  const concrete = (s: string) => !Token.isUnresolved(s);
+  return (concrete(a.account) && concrete(b.account) && a.account !== b.account)
+    || (concrete(a.region) && concrete(b.region) && a.region !== b.region);
+}

@@ -1,0 +1,85 @@
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import {
+  arrayOf, BOOLEAN, DURATION, HEALTH_CHECK, KEY, like, mapOf, NUMBER, oneOf, PEER, REMOVAL_POLICY, SECRET, Shape, STRING, struct,
+  SUBNET_SELECTION, VPC,
+} from './schema';
+
+/** A service's sizing (`ServiceSizing`). */
+export const SERVICE_SIZING = struct('ServiceSizing', {
+  cpu: NUMBER,
+  memoryLimitMiB: NUMBER,
+  desiredCount: NUMBER,
+  minCapacity: NUMBER,
+  maxCapacity: NUMBER,
+  targetCpuUtilizationPercent: NUMBER,
+  spot: BOOLEAN,
+  cpuArchitecture: like('an ecs.CpuArchitecture such as CpuArchitecture.ARM64', '_cpuArchitecture:string'),
+});
+
+/** The fields of a service's options (`FidoServiceOptions`). */
+export const SERVICE_OPTION_FIELDS: { [name: string]: Shape } = {
+  environment: mapOf(STRING),
+  secrets: mapOf(like('an ecs.Secret, e.g. ecs.Secret.fromSecretsManager(secret, field)', 'arn:string', 'grantRead')),
+  healthCheck: HEALTH_CHECK,
+  targetProtocol: oneOf('an elbv2.ApplicationProtocol', elbv2.ApplicationProtocol),
+  deregistrationDelay: DURATION,
+  healthCheckGracePeriod: DURATION,
+  readonlyRootFilesystem: BOOLEAN,
+  writablePaths: arrayOf(STRING),
+  stopTimeout: DURATION,
+  deploymentAlarms: BOOLEAN,
+};
+
+export const SERVICE_OPTIONS = struct('FidoServiceOptions', SERVICE_OPTION_FIELDS);
+
+/** The load balancer's options (`LoadBalancerOptions`). */
+export const LOAD_BALANCER_OPTIONS = struct('LoadBalancerOptions', {
+  sslPolicy: oneOf('an elbv2.SslPolicy', elbv2.SslPolicy),
+  redirectHttp: BOOLEAN,
+  deletionProtection: BOOLEAN,
+  desyncMitigationMode: oneOf('an elbv2.DesyncMitigationMode', elbv2.DesyncMitigationMode),
+  accessLogs: BOOLEAN,
+  accessLogsBucket: like('an s3.IBucket', 'bucketName:string', 'grantPut'),
+  accessLogsPrefix: STRING,
+});
+
+/**
+ * `ArculusFidoDeploymentProps`. Open at the top, since `ArculusFidoStackProps` adds the stack's own
+ * props (which aws-cdk-lib may extend); closed below.
+ */
+export const DEPLOYMENT_PROPS: Shape = {
+  kind: 'struct',
+  expected: 'ArculusFidoDeploymentProps',
+  closed: false,
+  fields: {
+    deploymentEnvironment: STRING,
+    applicationName: STRING,
+    domain: struct('DomainOptions', {
+      domainName: STRING,
+      certificate: like('an acm.ICertificate, e.g. acm.Certificate.fromCertificateArn(...)', 'certificateArn:string'),
+      hostedZone: like('a route53.IHostedZone, e.g. route53.HostedZone.fromLookup(...)', 'zoneName:string', 'hostedZoneId:string'),
+    }),
+    mongoDb: like('a MongoDbConnection from MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()', 'bind', '_problems'),
+    network: struct('NetworkOptions', {
+      vpc: VPC,
+      publicSubnets: SUBNET_SELECTION,
+      privateSubnets: SUBNET_SELECTION,
+      allowedIngress: arrayOf(PEER),
+      natGateways: NUMBER,
+      allowAllOutbound: BOOLEAN,
+    }),
+    loadBalancer: LOAD_BALANCER_OPTIONS,
+    waf: struct('WafOptions', { enabled: BOOLEAN, rateLimit: NUMBER }),
+    encryption: struct('EncryptionOptions', { customerManagedKey: BOOLEAN }),
+    images: struct('ImageOptions', {
+      pyFido: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
+      tomcat: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
+      tag: STRING,
+    }),
+    sizing: struct('SizingOptions', { pyFido: SERVICE_SIZING, tomcat: SERVICE_SIZING }),
+    logging: struct('LoggingOptions', { retention: NUMBER, encryptionKey: KEY, removalPolicy: REMOVAL_POLICY }),
+    secrets: struct('SecretsOptions', { applicationSecret: SECRET, encryptionKey: KEY }),
+    services: struct('ServicesOptions', { pyFido: SERVICE_OPTIONS, tomcat: SERVICE_OPTIONS }),
+    nestedStacks: BOOLEAN,
+  },
+};

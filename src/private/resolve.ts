@@ -1,0 +1,218 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import type { ArculusFidoDeploymentProps } from '../arculus-fido-deployment';
+import { DeploymentEnvironment } from '../deployment-environment';
+import type { FidoServiceOptions, ServiceSizing } from '../fido-service';
+import type { MongoDbConnection } from '../mongodb-connection';
+import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
+import { checkEnvironmentFacts } from './cross-checks';
+import { DEPLOYMENT_PROPS } from './deployment-shape';
+import { deploymentNames, DeploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
+import { EnvironmentPreset, PRESETS, ResolvedSizing } from './presets';
+import { sanitize } from './schema';
+import { resolveSizing } from './sizing';
+import { ProblemList } from './validation';
+
+/** Ports of the deployment guide's listeners and containers. */
+export const PYFIDO_PORT = 5001;
+export const TOMCAT_PORT = 8080;
+
+/** One of the two services with every setting decided. */
+export interface ResolvedService {
+  /** The service's key in `sizing`, `images` and `services`. */
+  readonly prop: 'pyFido' | 'tomcat';
+  /** Container name, log stream prefix and Service Connect port name. */
+  readonly name: string;
+  readonly port: number;
+  /** The image, or none for the default ECR repository at `imageTag`. */
+  readonly image?: ecs.ContainerImage;
+  readonly sizing: ResolvedSizing;
+  /** The user's options with the deployment's variables and health check merged in. */
+  readonly options: FidoServiceOptions;
+  readonly deploymentAlarms: boolean;
+  readonly names: ServiceNames;
+}
+
+/** Every setting of a deployment, decided once: the constructs build from this and nothing else. */
+export interface ResolvedDeployment {
+  readonly environment: DeploymentEnvironment;
+  readonly preset: EnvironmentPreset;
+  readonly applicationName: string;
+  readonly names: DeploymentNames;
+  /** Lowercase (DNS names are case-insensitive; Route 53 stores them lowercase), or a token. */
+  readonly domainName: string;
+  /** The alias record's fully qualified name, ending in '.'. */
+  readonly recordName: string;
+  readonly certificate?: acm.ICertificate;
+  readonly hostedZone?: route53.IHostedZone;
+  readonly mongoDb: MongoDbConnection;
+  readonly vpc?: ec2.IVpc;
+  readonly natGateways: number;
+  readonly publicSubnets: ec2.SubnetSelection;
+  readonly privateSubnets: ec2.SubnetSelection;
+  readonly allowedIngress: ec2.IPeer[];
+  readonly allowAllOutbound: boolean;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly logEncryptionKey?: kms.IKey;
+  /** Secrets, the customer-managed key and DocumentDB's master secret. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly createEncryptionKey: boolean;
+  readonly applicationSecret?: secretsmanager.ISecret;
+  readonly secretEncryptionKey?: kms.IKey;
+  readonly sslPolicy: elbv2.SslPolicy;
+  readonly redirectHttp: boolean;
+  readonly deletionProtection: boolean;
+  readonly desyncMitigationMode: elbv2.DesyncMitigationMode;
+  readonly accessLogs: boolean;
+  readonly accessLogsBucket?: s3.IBucket;
+  readonly accessLogsPrefix: string;
+  readonly accessLogsExpiration: Duration;
+  readonly waf: boolean;
+  readonly wafRateLimit: number;
+  readonly imageTag: string;
+  readonly pyFido: ResolvedService;
+  readonly tomcat: ResolvedService;
+  readonly nestedStacks: boolean;
+  /** Which of the environment's security choices the user left to the preset (for rule-pack acknowledgements). */
+  readonly wafFromPreset: boolean;
+  readonly deletionProtectionFromPreset: boolean;
+}
+
+/**
+ * Turns a deployment's props and its environment's preset into final settings: checks the type of
+ * every value (a JavaScript caller has no compiler), refuses tokens where a value must be known at
+ * synth, decides every default once, checks every value and the facts about the stack and VPC
+ * known at synth, and throws one error listing every problem.
+ */
+export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymentProps): ResolvedDeployment {
+  const problems = new ProblemList();
+  const props: ArculusFidoDeploymentProps = sanitize(problems, '', refuseTokens(problems, given ?? {}), DEPLOYMENT_PROPS) ?? {};
+  const applicationName = props.applicationName ?? 'arculus-auth';
+  const environment = checkNames(problems, props.deploymentEnvironment, applicationName);
+  const preset = PRESETS[environment ?? DeploymentEnvironment.DEV];
+  const names = deploymentNames(applicationName, environment ?? DeploymentEnvironment.DEV);
+  const domainName = checkDomain(problems, props.domain);
+
+  const resolved = {
+    environment: environment!,
+    preset,
+    applicationName,
+    names,
+    domainName,
+    recordName: `${domainName}.`,
+    certificate: props.domain?.certificate,
+    hostedZone: props.domain?.hostedZone,
+    mongoDb: props.mongoDb!,
+    ...resolveNetwork(problems, props, preset),
+    ...resolveLogsAndSecrets(props, preset),
+    ...resolveEdge(problems, props, preset),
+    imageTag: props.images?.tag ?? 'latest',
+    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, { ENVIRONMENT: environment ?? '', DOMAIN_NAME: domainName }),
+    tomcat: resolveService(problems, props, preset, 'tomcat', names.tomcat, {
+      ENVIRONMENT: environment ?? '',
+      DOMAIN_NAME: domainName,
+      // What browsers are sent to, and the in-VPC address the portal calls PyFIDO at.
+      PYFIDO_URL: `https://${domainName}:${PYFIDO_PORT}`,
+      PYFIDO_INTERNAL_URL: `${(props.services?.pyFido?.targetProtocol ?? elbv2.ApplicationProtocol.HTTP).toLowerCase()}://${PYFIDO}:${PYFIDO_PORT}`,
+    }),
+    nestedStacks: props.nestedStacks ?? false,
+  };
+  if (!props.mongoDb) {
+    problems.add('mongoDb', 'is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
+  } else {
+    problems.addAll(props.mongoDb._problems());
+  }
+  if (problems.all.length === 0) {
+    // Facts about the stack, the VPC and the other deployments, once every value has its type.
+    checkEnvironmentFacts(problems, scope, resolved);
+  }
+  problems.throwIfAny(`ArculusFidoDeployment '${scope.node.path}'`);
+  return resolved;
+}
+
+function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
+  const network = props.network ?? {};
+  checkNetworkValues(problems, network);
+  return {
+    vpc: network.vpc,
+    natGateways: network.natGateways ?? preset.natGateways,
+    publicSubnets: network.publicSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+    privateSubnets: network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    allowedIngress: network.allowedIngress ?? [ec2.Peer.anyIpv4()],
+    allowAllOutbound: network.allowAllOutbound ?? false,
+  };
+}
+
+function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
+  return {
+    logRetention: props.logging?.retention ?? preset.logRetention,
+    logRemovalPolicy: props.logging?.removalPolicy ?? preset.removalPolicy,
+    logEncryptionKey: props.logging?.encryptionKey,
+    removalPolicy: preset.removalPolicy,
+    createEncryptionKey: props.encryption?.customerManagedKey ?? false,
+    applicationSecret: props.secrets?.applicationSecret,
+    secretEncryptionKey: props.secrets?.encryptionKey,
+  };
+}
+
+function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
+  const loadBalancer = props.loadBalancer ?? {};
+  checkEdge(problems, props);
+  return {
+    sslPolicy: loadBalancer.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
+    redirectHttp: loadBalancer.redirectHttp ?? false,
+    deletionProtection: loadBalancer.deletionProtection ?? preset.deletionProtection,
+    desyncMitigationMode: loadBalancer.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE,
+    accessLogs: loadBalancer.accessLogs ?? true,
+    accessLogsBucket: loadBalancer.accessLogsBucket,
+    accessLogsPrefix: loadBalancer.accessLogsPrefix ?? 'alb',
+    accessLogsExpiration: Duration.days(props.logging?.retention ?? preset.logRetention),
+    waf: props.waf?.enabled ?? preset.waf,
+    wafRateLimit: props.waf?.rateLimit ?? 1000,
+    wafFromPreset: props.waf?.enabled === undefined,
+    deletionProtectionFromPreset: loadBalancer.deletionProtection === undefined,
+  };
+}
+
+/** What each service runs and how the load balancer checks it, before the user's options. */
+const SERVICE_DEFAULTS = {
+  pyFido: { name: PYFIDO, port: PYFIDO_PORT, healthCheck: { path: '/health', healthyHttpCodes: '200' } },
+  // A Tomcat root usually answers with a 302 redirect to the portal's start page.
+  tomcat: { name: TOMCAT, port: TOMCAT_PORT, healthCheck: { path: '/', healthyHttpCodes: '200-399' } },
+};
+
+function resolveService(
+  problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, prop: 'pyFido' | 'tomcat', names: ServiceNames,
+  environment: { [name: string]: string },
+): ResolvedService {
+  const defaults = SERVICE_DEFAULTS[prop];
+  const given: ServiceSizing = props.sizing?.[prop] ?? {};
+  const sizing = resolveSizing(preset[prop], given);
+  checkSizing(problems, `sizing.${prop}`, sizing, given);
+  const options: FidoServiceOptions = props.services?.[prop] ?? {};
+  checkServiceOptions(problems, `services.${prop}`, options);
+  return {
+    prop,
+    name: defaults.name,
+    port: defaults.port,
+    image: props.images?.[prop],
+    sizing,
+    options: {
+      ...options,
+      environment: { ...environment, ...options.environment },
+      healthCheck: { ...defaults.healthCheck, ...options.healthCheck },
+    },
+    deploymentAlarms: options.deploymentAlarms ?? true,
+    names,
+  };
+}

@@ -1,0 +1,44 @@
+import { Token } from 'aws-cdk-lib';
+import type { ServiceSizing } from '../fido-service';
+import type { ResolvedSizing } from './presets';
+
+/** A number known at synth, as opposed to a token resolved at deploy time. */
+function known(value: number | undefined): value is number {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+/**
+ * A service's sizing with `base` (an environment's preset, or a lone service's defaults) filling
+ * what the user left out. The defaults adapt to what the user gave: a task count inside the user's
+ * `minCapacity`..`maxCapacity`, bounds around the user's `desiredCount`. Only two values the user
+ * gave can therefore conflict.
+ */
+export function resolveSizing(base: ResolvedSizing, given: ServiceSizing = {}): ResolvedSizing {
+  const { minCapacity: min, maxCapacity: max } = given;
+  let desiredCount = given.desiredCount ?? base.desiredCount;
+  if (given.desiredCount === undefined) {
+    desiredCount = known(min) ? Math.max(desiredCount, min) : desiredCount;
+    desiredCount = known(max) ? Math.min(desiredCount, max) : desiredCount;
+  }
+  const minCapacity = min ?? (known(max) && known(desiredCount) ? Math.min(desiredCount, max) : desiredCount);
+  const maxCapacity = max ?? (known(desiredCount) && known(minCapacity) ? Math.max(base.maxCapacity, desiredCount, minCapacity) : desiredCount);
+  return {
+    cpu: given.cpu ?? base.cpu,
+    memoryLimitMiB: given.memoryLimitMiB ?? base.memoryLimitMiB,
+    desiredCount,
+    minCapacity,
+    maxCapacity,
+    targetCpuUtilizationPercent: given.targetCpuUtilizationPercent ?? base.targetCpuUtilizationPercent,
+    spot: given.spot ?? base.spot,
+    cpuArchitecture: given.cpuArchitecture ?? base.cpuArchitecture,
+  };
+}
+
+/**
+ * Whether the service scales: when its bounds differ, or when either is a token (a bound known
+ * only at deploy time needs the scaler in the template to take effect).
+ */
+export function autoscales(sizing: ResolvedSizing): boolean {
+  const { minCapacity, maxCapacity } = sizing;
+  return !known(minCapacity) || !known(maxCapacity) || maxCapacity > minCapacity;
+}

@@ -11,6 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { addBaseline, PENDING_IN_DEPLOYMENT } from './baseline';
+import { replaceFigures } from './doc';
 import { compareTopology, median, monthlyCost, resourceTypeCounts, rolloutSeconds } from './model';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 
@@ -126,10 +127,9 @@ function main(): void {
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.reference} | ${r.goal} | ${r.met === undefined ? '' : r.met ? 'yes' : 'NO'} |`),
   ].join('\n');
   console.log(table);
-  const doc = fs.readFileSync(path.join(root, 'docs', 'benchmarks.md'), 'utf-8');
-  const marker = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
-  fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), doc.replace(marker,
-    `<!-- bench:start -->\nMeasured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node.js ${process.version}.\n\n${table}\n<!-- bench:end -->`));
+  const docPath = path.join(root, 'docs', 'benchmarks.md');
+  const figures = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node.js ${process.version}.\n\n${table}`;
+  fs.writeFileSync(docPath, replaceFigures(fs.readFileSync(docPath, 'utf-8'), figures));
 }
 
 /**

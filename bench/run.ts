@@ -34,11 +34,25 @@ interface Row {
   readonly met: boolean | undefined;
 }
 
+/** One synthesized stack. */
+interface Synth {
+  readonly template: any;
+  /** Wall time of the app's construction and synthesis. */
+  readonly seconds: number;
+  /** The stack's warnings and errors, as `path: message`. */
+  readonly warnings: string[];
+}
+
+function synthesized(stack: cxapi.CloudFormationStackArtifact, seconds: number): Synth {
+  const warnings = stack.messages.filter((m) => m.level !== 'info').map((m) => `${m.id}: ${m.entry.data}`);
+  return { template: stack.template, seconds, warnings };
+}
+
 /**
  * Synthesizes one deployment the way the README's example does (the certificate imported at app
  * level, no second stack); returns the template and the wall time.
  */
-function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}): { template: any; seconds: number } {
+function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}): Synth {
   const started = process.hrtime.bigint();
   const app = new App({ context });
   const stack = new ArculusFidoStack(app, 'Fido', {
@@ -50,17 +64,17 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
   });
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { template: assembly.getStackByName(stack.stackName).template, seconds };
+  return synthesized(assembly.getStackByName(stack.stackName), seconds);
 }
 
-function synthBaseline(context: Record<string, any> = {}): { template: any; seconds: number } {
+function synthBaseline(context: Record<string, any> = {}): Synth {
   const started = process.hrtime.bigint();
   const app = new App({ context });
   const stack = new Stack(app, 'Baseline', { env: ENV });
   addBaseline(stack, CERTIFICATE_ARN);
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { template: assembly.getStackByName(stack.stackName).template, seconds };
+  return synthesized(assembly.getStackByName(stack.stackName), seconds);
 }
 
 const resourceCount = (template: any) => Object.keys(template.Resources).length;
@@ -146,7 +160,7 @@ function synthSpeed(label: string, context: Record<string, any>): Row {
     theirs = synthBaseline(context);
   }
   const [oursCount, theirsCount] = [resourceCount(ours.template), resourceCount(theirs.template)];
-  checkLikeForLike(label, ours.template, theirs.template);
+  checkLikeForLike(label, ours, theirs);
 
   const oursMs: number[] = [];
   const theirsMs: number[] = [];
@@ -174,11 +188,26 @@ function synthSpeed(label: string, context: Record<string, any>): Row {
 }
 
 /**
- * Prints the resource types of both templates side by side, and refuses to time the two when the
- * baseline no longer builds the deployment's topology: more than MAX_DRIFT resources apart beyond
- * the ones the deployment is about to gain (PENDING_IN_DEPLOYMENT).
+ * Refuses to time the two apps unless they do the same work: neither synthesizes with warnings,
+ * and the baseline still builds the deployment's topology.
  */
-function checkLikeForLike(label: string, deployment: any, baseline: any): void {
+function checkLikeForLike(label: string, ours: Synth, theirs: Synth): void {
+  // Under cdk init's flags a synth prints its warnings as a validation report (and hashes the
+  // cloud assembly for it): work one app would be timed for and the other not.
+  for (const [app, synth] of [['deployment', ours], ['baseline', theirs]] as const) {
+    if (synth.warnings.length > 0) {
+      throw new Error(`The ${app} synthesizes with warnings (${label}), which a validation report would print inside the timed synth: ${synth.warnings.join('; ')}`);
+    }
+  }
+  checkTopology(label, ours.template, theirs.template);
+}
+
+/**
+ * Prints the resource types of both templates side by side, and throws when the baseline is more
+ * than MAX_DRIFT resources apart from the deployment beyond the ones the deployment is about to
+ * gain (PENDING_IN_DEPLOYMENT), naming the types.
+ */
+function checkTopology(label: string, deployment: any, baseline: any): void {
   const ours = resourceTypeCounts(deployment);
   const theirs = resourceTypeCounts(baseline);
   const { differences, drift } = compareTopology(deployment, baseline, PENDING_IN_DEPLOYMENT);

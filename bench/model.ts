@@ -179,3 +179,47 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** How many resources of each type `template` declares. */
+export function resourceTypeCounts(template: any): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of Object.values(template.Resources as Resources)) {
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** One resource type whose count differs between the deployment and the baseline. */
+export interface TypeDifference {
+  readonly type: string;
+  readonly deployment: number;
+  readonly baseline: number;
+  /** Resources of the difference that no pending change explains. */
+  readonly drift: number;
+}
+
+/** How far a baseline's resources are from the deployment's. */
+export interface TopologyComparison {
+  /** Every type whose counts differ, by type name. */
+  readonly differences: TypeDifference[];
+  /** Resources the two templates differ by, beyond what `pending` explains. */
+  readonly drift: number;
+}
+
+/**
+ * Compares the resource types of a deployment's template with a baseline's. `pending` holds, by
+ * type, the resources the baseline already builds that the deployment is about to gain: a type
+ * whose baseline count is higher by exactly that many (or equal) does not drift.
+ */
+export function compareTopology(deployment: any, baseline: any, pending: Readonly<Record<string, number>> = {}): TopologyComparison {
+  const ours = resourceTypeCounts(deployment);
+  const theirs = resourceTypeCounts(baseline);
+  const differences = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort()
+    .filter((type) => (ours[type] ?? 0) !== (theirs[type] ?? 0))
+    .map((type) => {
+      const difference = (theirs[type] ?? 0) - (ours[type] ?? 0);
+      const drift = Math.min(Math.abs(difference), Math.abs(difference - (pending[type] ?? 0)));
+      return { type, deployment: ours[type] ?? 0, baseline: theirs[type] ?? 0, drift };
+    });
+  return { differences, drift: differences.reduce((sum, d) => sum + d.drift, 0) };
+}

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addBaseline } from '../bench/baseline';
-import { median, monthlyCost, monthlyCostOf, rolloutsOf, rolloutSeconds } from '../bench/model';
+import { compareTopology, median, monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds } from '../bench/model';
 import { DeploymentEnvironment } from '../src';
 import { CERTIFICATE_ARN, ENV, synth } from './util';
 
@@ -79,6 +79,39 @@ describe('the cost model', () => {
   test('refuses a DocumentDB instance class it has no price for', () => {
     const template = serviceTemplate({ DesiredCount: 0 }, {}, { Db: { Type: 'AWS::DocDB::DBInstance', Properties: { DBInstanceClass: 'db.x9.huge' } } });
     expect(() => monthlyCost(template)).toThrow('no DocumentDB price for db.x9.huge');
+  });
+});
+
+describe('the topology comparison', () => {
+  const template = (...types: string[]) => ({ Resources: Object.fromEntries(types.map((Type, i) => [`R${i}`, { Type }])) });
+  const deployment = template('AWS::EC2::VPC', 'AWS::ECS::Service', 'AWS::ECS::Service');
+
+  test('counts resources by type', () => {
+    expect(resourceTypeCounts(deployment)).toEqual({ 'AWS::EC2::VPC': 1, 'AWS::ECS::Service': 2 });
+  });
+
+  test('finds no drift between equal topologies', () => {
+    expect(compareTopology(deployment, template('AWS::ECS::Service', 'AWS::EC2::VPC', 'AWS::ECS::Service'))).toEqual({ differences: [], drift: 0 });
+  });
+
+  test('names each type that differs, and by how many resources, on either side', () => {
+    const baseline = template('AWS::EC2::VPC', 'AWS::ECS::Service', 'AWS::S3::Bucket', 'AWS::S3::Bucket');
+    expect(compareTopology(deployment, baseline)).toEqual({
+      differences: [
+        { type: 'AWS::ECS::Service', deployment: 2, baseline: 1, drift: 1 },
+        { type: 'AWS::S3::Bucket', deployment: 0, baseline: 2, drift: 2 },
+      ],
+      drift: 3,
+    });
+  });
+
+  test('accepts exactly the pending resources, before and after the deployment gains them', () => {
+    const pending = { 'AWS::ServiceDiscovery::HttpNamespace': 1 };
+    const baseline = template('AWS::EC2::VPC', 'AWS::ECS::Service', 'AWS::ECS::Service', 'AWS::ServiceDiscovery::HttpNamespace');
+    expect(compareTopology(deployment, baseline, pending).drift).toBe(0);
+    expect(compareTopology(baseline, baseline, pending).drift).toBe(0);
+    const twice = template('AWS::EC2::VPC', 'AWS::ECS::Service', 'AWS::ECS::Service', 'AWS::ServiceDiscovery::HttpNamespace', 'AWS::ServiceDiscovery::HttpNamespace');
+    expect(compareTopology(deployment, twice, pending).drift).toBe(1);
   });
 });
 

@@ -27,19 +27,6 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 /** The Service Connect port: PyFIDO's, which Tomcat calls. */
 const SERVICE_CONNECT_PORT = 5001;
 
-/**
- * Resources the baseline builds that the deployment is about to gain, by type: ECS Service Connect
- * (the cluster's Cloud Map HTTP namespace, and the self-referencing TCP 5001 ingress and egress
- * that replace the inline egress to 0.0.0.0/0 on 5001). The bench's drift check accepts exactly
- * this difference until the deployment builds them; once it does, the difference is zero and this
- * can be emptied.
- */
-export const PENDING_IN_DEPLOYMENT: Readonly<Record<string, number>> = {
-  'AWS::ServiceDiscovery::HttpNamespace': 1,
-  'AWS::EC2::SecurityGroupIngress': 1,
-  'AWS::EC2::SecurityGroupEgress': 1,
-};
-
 export function addBaseline(stack: Stack, certificateArn: string): void {
   // Emptying the default security group is explicit, not left to the feature flag that turns it
   // on in new projects: without any flags the baseline stages the same custom resource handler.

@@ -194,7 +194,7 @@ export interface TypeDifference {
   readonly type: string;
   readonly deployment: number;
   readonly baseline: number;
-  /** Resources of the difference that no pending change explains. */
+  /** Resources the counts differ by. */
   readonly drift: number;
 }
 
@@ -202,23 +202,18 @@ export interface TypeDifference {
 export interface TopologyComparison {
   /** Every type whose counts differ, by type name. */
   readonly differences: TypeDifference[];
-  /** Resources the two templates differ by, beyond what `pending` explains. */
+  /** Resources the two templates differ by. */
   readonly drift: number;
 }
 
-/**
- * Compares the resource types of a deployment's template with a baseline's. `pending` holds, by
- * type, the resources the baseline already builds that the deployment is about to gain: a type
- * whose baseline count is higher by exactly that many (or equal) does not drift.
- */
-export function compareTopology(deployment: any, baseline: any, pending: Readonly<Record<string, number>> = {}): TopologyComparison {
+/** Compares the resource types of a deployment's template with a baseline's. */
+export function compareTopology(deployment: any, baseline: any): TopologyComparison {
   const ours = resourceTypeCounts(deployment);
   const theirs = resourceTypeCounts(baseline);
   const differences = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort()
     .filter((type) => (ours[type] ?? 0) !== (theirs[type] ?? 0))
     .map((type) => {
-      const difference = (theirs[type] ?? 0) - (ours[type] ?? 0);
-      const drift = Math.min(Math.abs(difference), Math.abs(difference - (pending[type] ?? 0)));
+      const drift = Math.abs((theirs[type] ?? 0) - (ours[type] ?? 0));
       return { type, deployment: ours[type] ?? 0, baseline: theirs[type] ?? 0, drift };
     });
   return { differences, drift: differences.reduce((sum, d) => sum + d.drift, 0) };

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { addBaseline, PENDING_IN_DEPLOYMENT } from './baseline';
+import { addBaseline } from './baseline';
 import { replaceFigures } from './doc';
 import { compareTopology, median, monthlyCost, resourceTypeCounts, rolloutSeconds } from './model';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
@@ -23,7 +23,7 @@ const WARM_UP_RUNS = 3;
 const SYNTH_PAIRS = 15;
 /** The goal: synth time per resource at most this many times the baseline's. */
 const SYNTH_GOAL = 1.2;
-/** Resources the baseline may differ from the deployment by, beyond `PENDING_IN_DEPLOYMENT`. */
+/** Resources the baseline may differ from the deployment by. */
 const MAX_DRIFT = 3;
 
 interface Row {
@@ -204,16 +204,15 @@ function checkLikeForLike(label: string, ours: Synth, theirs: Synth): void {
 
 /**
  * Prints the resource types of both templates side by side, and throws when the baseline is more
- * than MAX_DRIFT resources apart from the deployment beyond the ones the deployment is about to
- * gain (PENDING_IN_DEPLOYMENT), naming the types.
+ * than MAX_DRIFT resources apart from the deployment, naming the types.
  */
 function checkTopology(label: string, deployment: any, baseline: any): void {
   const ours = resourceTypeCounts(deployment);
   const theirs = resourceTypeCounts(baseline);
-  const { differences, drift } = compareTopology(deployment, baseline, PENDING_IN_DEPLOYMENT);
+  const { differences, drift } = compareTopology(deployment, baseline);
   const note = (type: string) => {
     const difference = differences.find((d) => d.type === type);
-    return !difference ? '' : difference.drift === 0 ? 'pending in the deployment' : `DRIFT ${difference.drift}`;
+    return difference ? `DRIFT ${difference.drift}` : '';
   };
   const types = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort();
   const width = Math.max(...types.map((t) => t.length));
@@ -224,7 +223,7 @@ function checkTopology(label: string, deployment: any, baseline: any): void {
   }
   if (drift > MAX_DRIFT) {
     const which = differences.filter((d) => d.drift > 0).map((d) => `${d.type} (deployment ${d.deployment}, baseline ${d.baseline})`);
-    throw new Error(`bench/baseline.ts no longer builds the deployment's topology (${label}): ${drift} resources apart beyond the pending ones, more than ${MAX_DRIFT}: ${which.join(', ')}. Build the same resources in the baseline (or list a change about to land in the deployment in PENDING_IN_DEPLOYMENT) before timing the two.`);
+    throw new Error(`bench/baseline.ts no longer builds the deployment's topology (${label}): ${drift} resources apart, more than ${MAX_DRIFT}: ${which.join(', ')}. Build the same resources in the baseline before timing the two.`);
   }
 }
 

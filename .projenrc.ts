@@ -66,6 +66,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+// The library's shape, checked on every build: no import circle, and no function so long that it
+// mixes concerns (the deployment builds each concern in its own method).
+project.eslint?.addRules({
+  'import/no-cycle': 'error',
+  'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+});
+project.eslint?.addOverride({ files: ['test/**', 'bench/**', 'consumers/**', 'security/**', 'examples/**', 'newcomer/**'], rules: { 'max-lines-per-function': 'off' } });
+
 /**
  * A folder of TypeScript scripts run with ts-node: type-checked like the tests, linted (free to
  * import dev dependencies, as the tests are), and left out of the npm package (with `alsoExclude`).

@@ -17,123 +17,14 @@ import { FidoDataLayer } from './fido-data-layer';
 import { FidoLoadBalancer } from './fido-load-balancer';
 import { FidoNetwork } from './fido-network';
 import { FidoService } from './fido-service';
-import { MongoDbConnection } from './mongodb-connection';
-import { DomainOptions, EncryptionOptions, ImageOptions, LoadBalancerOptions, LoggingOptions, NetworkOptions, SecretsOptions, ServicesOptions, SizingOptions, WafOptions } from './options';
+import { ArculusFidoDeploymentProps } from './options';
 import { DEPLOYMENT_NAMES } from './private/cross-checks';
 import { acknowledge } from './private/nag';
-import { PYFIDO_PORT, resolveDeployment, ResolvedDeployment, ResolvedService } from './private/resolve';
+import { resolveDeployment } from './private/resolve';
+import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
 
 /** Plain variable names that suggest a secret value. */
 const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
-
-/**
- * Props of `ArculusFidoDeployment`.
- */
-export interface ArculusFidoDeploymentProps {
-  /**
-   * The environment the deployment serves (dev, staging or prod), which picks sizing, log
-   * retention, NAT gateways and removal policies. Named apart from a stack's `env` (its account
-   * and region), which it sits beside in `ArculusFidoStackProps`.
-   */
-  readonly deploymentEnvironment: DeploymentEnvironment;
-
-  /**
-   * Prefix of the names the deployment builds: the cluster `<applicationName>-<environment>`, the
-   * log groups `/ecs/<applicationName>/<environment>/...` and the default ECR repositories
-   * `<applicationName>/pyfido` and `<applicationName>/tomcat`. Lowercase letters, digits and single
-   * hyphens, starting with a letter.
-   *
-   * @default 'arculus-auth'
-   */
-  readonly applicationName?: string;
-
-  /**
-   * Domain name and certificate of the HTTPS endpoints.
-   */
-  readonly domain: DomainOptions;
-
-  /**
-   * Where the services' MongoDB lives: MongoDB Atlas or self-managed (`fromEndpoint`), an
-   * existing secret (`fromSecret`), or a new Amazon DocumentDB cluster (`documentDb`).
-   */
-  readonly mongoDb: MongoDbConnection;
-
-  /**
-   * VPC, subnets and allowed clients.
-   *
-   * @default - a new VPC and 0.0.0.0/0 admitted to the load balancer
-   */
-  readonly network?: NetworkOptions;
-
-  /**
-   * TLS policy, HTTP redirect, deletion protection, desync mitigation and access logs of the load
-   * balancer.
-   *
-   * @default - TLS 1.3 policy, no HTTP listener, deletion protection in prod, defensive desync
-   * mitigation, access logs to a new bucket
-   */
-  readonly loadBalancer?: LoadBalancerOptions;
-
-  /**
-   * AWS WAF in front of the load balancer.
-   *
-   * @default - a web ACL with the AWS managed rule groups and a rate limit of 1000 requests per
-   * client IP in 5 minutes in prod; none in dev and staging
-   */
-  readonly waf?: WafOptions;
-
-  /**
-   * Customer-managed encryption of logs, secrets and database.
-   *
-   * @default - AWS owned and managed keys
-   */
-  readonly encryption?: EncryptionOptions;
-
-  /**
-   * Container images.
-   *
-   * @default - the ECR repositories `<applicationName>/pyfido` and `<applicationName>/tomcat` at `latest`
-   */
-  readonly images?: ImageOptions;
-
-  /**
-   * CPU, memory and task counts of each service.
-   *
-   * @default - the environment's preset
-   */
-  readonly sizing?: SizingOptions;
-
-  /**
-   * Log retention, encryption and removal policy.
-   *
-   * @default - the environment's preset, CloudWatch Logs' own encryption
-   */
-  readonly logging?: LoggingOptions;
-
-  /**
-   * The application secret and the key of the created secrets.
-   *
-   * @default - a generated application secret, AWS managed encryption keys
-   */
-  readonly secrets?: SecretsOptions;
-
-  /**
-   * Environment variables, secrets, health checks and load balancing of each service.
-   *
-   * @default - the deployment's defaults
-   */
-  readonly services?: ServicesOptions;
-
-  /**
-   * Put the network, the data layer (secrets, database) and the services (cluster, load balancer,
-   * tasks, DNS) in three nested stacks, `NetworkStack`, `DataStack` and `ServicesStack`, as the
-   * deployment guide's CloudFormation does. Changing this on a deployed stack replaces every
-   * resource.
-   *
-   * @default false
-   */
-  readonly nestedStacks?: boolean;
-}
 
 /**
  * The Arculus FIDO2 server on ECS Fargate: PyFIDO and the Tomcat portal behind one internet-facing
@@ -221,7 +112,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
     // One key for every layer, so it lives beside them rather than in any of them.
     this.encryptionKey = resolved.createEncryptionKey ? this.createEncryptionKey(resolved.removalPolicy) : undefined;
-    const logEncryptionKey = resolved.logEncryptionKey ?? this.encryptionKey;
+    const logEncryptionKey = this.keyOfThisStack('LogEncryptionKey', resolved.logEncryptionKey) ?? this.encryptionKey;
+    const secretEncryptionKey = this.keyOfThisStack('SecretEncryptionKey', resolved.secretEncryptionKey) ?? this.encryptionKey;
     const layer = (stackId: string): Construct => resolved.nestedStacks ? new NestedStack(this, stackId) : this;
 
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
@@ -242,7 +134,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       vpcSubnets: resolved.privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
       applicationSecret: resolved.applicationSecret,
-      encryptionKey: resolved.secretEncryptionKey ?? this.encryptionKey,
+      encryptionKey: secretEncryptionKey,
       removalPolicy: resolved.removalPolicy,
       logRetention: resolved.logRetention,
     });
@@ -267,6 +159,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.tomcatService = this.tomcat.service;
     this.pyFidoLogGroup = this.pyFido.logGroup;
     this.tomcatLogGroup = this.tomcat.logGroup;
+    if (this.isOfAnotherStack(resolved.secretEncryptionKey)) {
+      // The secrets' own grants cannot reach another stack's key policy.
+      this.grantDecryptThroughSecretsManager(secretEncryptionKey!);
+    }
     // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
@@ -317,6 +213,30 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         ? { services: [{ portMappingName: settings.name, discoveryName: settings.name, dnsName: settings.name, port: settings.port }] }
         : {},
     });
+  }
+
+  /**
+   * A given key as this stack uses it. A key of another stack is referenced by ARN, so the grants
+   * go to the roles' policies only: a grant in its key policy would name this stack's roles and
+   * make each stack depend on the other.
+   */
+  private keyOfThisStack(id: string, key?: kms.IKey): kms.IKey | undefined {
+    return this.isOfAnotherStack(key) ? kms.Key.fromKeyArn(this, id, key!.keyArn) : key;
+  }
+
+  private isOfAnotherStack(key?: kms.IKey): boolean {
+    return key !== undefined && Stack.of(key) !== Stack.of(this);
+  }
+
+  /** Lets the execution roles decrypt, through Secrets Manager only, what `key` encrypts. */
+  private grantDecryptThroughSecretsManager(key: kms.IKey): void {
+    for (const service of [this.pyFido, this.tomcat]) {
+      service.taskDefinition.obtainExecutionRole().addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }));
+    }
   }
 
   /** The MongoDB and application secrets, as every container reads them. */

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ArculusFidoDeployment, ArculusFidoDeploymentProps } from './arculus-fido-deployment';
+import { ArculusFidoDeployment } from './arculus-fido-deployment';
+import { ArculusFidoDeploymentProps } from './options';
 
 /**
  * Props of `ArculusFidoStack`: the stack's own props and the deployment's.

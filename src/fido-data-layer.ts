@@ -92,6 +92,8 @@ export class FidoDataLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
+    // A deployment checks these before it builds; a data layer on its own checks them at synth.
+    this.node.addValidation({ validate: () => props.mongoDb._problems() });
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,

@@ -8,8 +8,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LoadBalancerOptions } from './options';
-import { desyncModeProblem } from './private/load-balancer-rules';
+import { checkAccessLogsPrefix, desyncModeProblem } from './private/load-balancer-rules';
 import { acknowledge, LOG_KEY_REASON } from './private/nag';
+import { ProblemList } from './private/validation';
 
 /**
  * Props of `FidoLoadBalancer`: the hardening options a deployment exposes, and what the
@@ -108,6 +109,18 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   readonly webAclLogRemovalPolicy?: RemovalPolicy;
 }
 
+/** Problems with a lone load balancer's props, each naming its prop. */
+function loadBalancerProblems(props: FidoLoadBalancerProps): string[] {
+  const problems = new ProblemList();
+  const desyncProblem = desyncModeProblem(props.desyncMitigationMode);
+  if (desyncProblem) {
+    problems.add('desyncMitigationMode', desyncProblem);
+  }
+  problems.integerInRange('rateLimit', props.rateLimit, 10, 2000000000);
+  checkAccessLogsPrefix(problems, 'accessLogsPrefix', props.accessLogsPrefix);
+  return [...problems.all];
+}
+
 /** The AWS managed rule groups of the web ACL, in evaluation order after the rate limit. */
 const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
@@ -166,10 +179,8 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: FidoLoadBalancerProps) {
     super(scope, id);
 
-    const desyncProblem = desyncModeProblem(props.desyncMitigationMode);
-    if (desyncProblem) {
-      throw new Error(`FidoLoadBalancer '${this.node.path}': desyncMitigationMode: ${desyncProblem}`);
-    }
+    // A deployment checks these before it builds; a load balancer on its own checks them at synth.
+    this.node.addValidation({ validate: () => loadBalancerProblems(props) });
     const allowedIngress = props.allowedIngress ?? [ec2.Peer.anyIpv4()];
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
@@ -215,26 +226,7 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     }
 
     if (props.accessLogs ?? true) {
-      this.accessLogsBucket = props.accessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        // ALB access logs can only be written with SSE-S3.
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycleRules: [{ expiration: props.accessLogsExpiration ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-        // A bucket with logs in it cannot be deleted by CloudFormation; the lifecycle rule empties it.
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix ?? 'alb');
-      if (!props.accessLogsBucket) {
-        acknowledge(this.accessLogsBucket, {
-          'AwsSolutions-S1': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
-          'NIST.800.53.R5-S3BucketLoggingEnabled': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
-          'NIST.800.53.R5-S3DefaultEncryptionKMS': 'Application Load Balancers can only write access logs to buckets encrypted with SSE-S3, not with KMS.',
-          'NIST.800.53.R5-S3BucketVersioningEnabled': 'Log objects are written once and expire with the log retention; versions would only keep expired logs.',
-          'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs are operational records kept for the log retention; replicate them from your own log archive if policy requires a second region.',
-        });
-      }
+      this.accessLogsBucket = this.logAccessTo(props);
     }
 
     if (props.webAcl) {
@@ -257,6 +249,31 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
         });
       }
     }
+  }
+
+  /** Writes the access logs to the given bucket, or to a new hardened one. */
+  private logAccessTo(props: FidoLoadBalancerProps): s3.IBucket {
+    const bucket = props.accessLogsBucket ?? new s3.Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // ALB access logs can only be written with SSE-S3.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: props.accessLogsExpiration ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      // A bucket with logs in it cannot be deleted by CloudFormation; the lifecycle rule empties it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.loadBalancer.logAccessLogs(bucket, props.accessLogsPrefix ?? 'alb');
+    if (!props.accessLogsBucket) {
+      acknowledge(bucket, {
+        'AwsSolutions-S1': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
+        'NIST.800.53.R5-S3BucketLoggingEnabled': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS': 'Application Load Balancers can only write access logs to buckets encrypted with SSE-S3, not with KMS.',
+        'NIST.800.53.R5-S3BucketVersioningEnabled': 'Log objects are written once and expire with the log retention; versions would only keep expired logs.',
+        'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs are operational records kept for the log retention; replicate them from your own log archive if policy requires a second region.',
+      });
+    }
+    return bucket;
   }
 
   private createWebAcl(rateLimit: number, logGroup: logs.LogGroup): wafv2.CfnWebACL {

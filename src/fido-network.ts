@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
+import { ProblemList, show } from './private/validation';
 
 /**
  * Props of `FidoNetwork`.
@@ -19,7 +20,8 @@ export interface FidoNetworkProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * NAT gateways of the VPC this construct creates. Ignored when `vpc` is given.
+   * NAT gateways of the VPC this construct creates (1 or 2). Refused with `vpc`, whose NAT
+   * gateways are its own.
    *
    * @default 1
    */
@@ -55,6 +57,18 @@ export interface FidoNetworkProps {
   readonly allowAllOutbound?: boolean;
 }
 
+/** Problems with a lone network's props, each naming its prop. */
+function networkProblems(props: FidoNetworkProps): string[] {
+  const problems = new ProblemList();
+  if (props.vpc && props.natGateways !== undefined) {
+    problems.add('natGateways', `only applies to a VPC this construct creates, but vpc is given; leave natGateways out, got ${show(props.natGateways)}`);
+  } else if (!props.vpc) {
+    // The created VPC spans two AZs, and its private subnets need a NAT route out.
+    problems.integerInRange('natGateways', props.natGateways, 1, 2);
+  }
+  return [...problems.all];
+}
+
 /**
  * The network of an Arculus FIDO deployment: the VPC and the two security groups the deployment
  * guide names, one for the load balancer and one for the ECS tasks.
@@ -85,6 +99,8 @@ export class FidoNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoNetworkProps = {}) {
     super(scope, id);
+    // A deployment checks this before it builds; a network on its own checks it at synth.
+    this.node.addValidation({ validate: () => networkProblems(props) });
 
     if (props.vpc) {
       this.vpc = props.vpc;

@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FidoServiceOptions, ServiceSizing } from './options';
 import { checkServiceOptions, checkSizing } from './private/check-props';
 import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
@@ -20,169 +21,6 @@ const STANDALONE_SIZING: ResolvedSizing = {
   cpu: 256, memoryLimitMiB: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, targetCpuUtilizationPercent: 70, spot: false,
 };
 
-/**
- * Size and task count of one Fargate service. In a deployment, every value left out comes from
- * the environment's preset.
- *
- * Fargate accepts these CPU / memory pairs: 256 CPU with 512, 1024 or 2048 MiB; 512 with 1024 to
- * 4096 MiB; 1024 with 2048 to 8192 MiB; 2048 with 4096 to 16384 MiB; 4096 with 8192 to 30720 MiB
- * (all in 1024 MiB steps); 8192 with 16384 to 61440 MiB in 4096 MiB steps; 16384 with 32768 to
- * 122880 MiB in 8192 MiB steps.
- */
-export interface ServiceSizing {
-  /**
-   * CPU units of each task (1024 = 1 vCPU).
-   *
-   * @default - PyFIDO: 256 (dev), 512 (staging), 1024 (prod); Tomcat: 256, 512, 1024; 256 outside a deployment
-   */
-  readonly cpu?: number;
-
-  /**
-   * Memory of each task, in MiB. Must suit `cpu` (see the table above).
-   *
-   * @default - PyFIDO: 512 (dev), 1024 (staging), 2048 (prod); Tomcat: 1024, 1024, 2048; 512 outside a deployment
-   */
-  readonly memoryLimitMiB?: number;
-
-  /**
-   * Number of tasks to run. With autoscaling (`maxCapacity` above `minCapacity`) this is only
-   * the count a new service starts with: it is left out of the template so that a deploy never
-   * resets the count the scaler chose, and the scaler raises it to `minCapacity` at once.
-   *
-   * @default - 1 (dev), 2 (staging), 3 (prod); 1 outside a deployment
-   */
-  readonly desiredCount?: number;
-
-  /**
-   * Fewest tasks the scaler keeps.
-   *
-   * @default - `desiredCount`
-   */
-  readonly minCapacity?: number;
-
-  /**
-   * Most tasks the scaler may run. Autoscaling on CPU is on when this exceeds `minCapacity`.
-   *
-   * @default - 1 (dev), 4 (staging), 6 (prod); `desiredCount` (no autoscaling) outside a
-   * deployment; never below `desiredCount`
-   */
-  readonly maxCapacity?: number;
-
-  /**
-   * Average CPU utilization, in percent, that target tracking keeps the service at.
-   *
-   * @default 70
-   */
-  readonly targetCpuUtilizationPercent?: number;
-
-  /**
-   * Run the tasks on Fargate Spot, about 70% cheaper than on-demand Fargate. AWS may reclaim a
-   * Spot task with two minutes' notice, and ECS then starts a replacement: fine for dev, not for
-   * an authentication service that must stay up.
-   *
-   * @default - true in dev, false in staging and prod; false outside a deployment
-   */
-  readonly spot?: boolean;
-
-  /**
-   * CPU architecture of the tasks. Graviton (`ARM64`) costs 20% less per vCPU-hour and GB-hour,
-   * but the images must be built for arm64 (or multi-arch).
-   *
-   * @default ecs.CpuArchitecture.X86_64
-   */
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
-}
-
-/**
- * What a user may change about one of the deployment's services.
- */
-export interface FidoServiceOptions {
-  /**
-   * Plain environment variables for the container, added to (and overriding) the ones the
-   * deployment sets. Never put a secret here: use `secrets`.
-   *
-   * @default - only the deployment's own variables
-   */
-  readonly environment?: { [key: string]: string };
-
-  /**
-   * Secrets for the container, injected by ECS from Secrets Manager or SSM Parameter Store at task
-   * start; the task execution role is granted read access.
-   *
-   * @default - only the deployment's own secrets (MongoDB and application secret)
-   */
-  readonly secrets?: { [key: string]: ecs.Secret };
-
-  /**
-   * Health check of the service's target group, merged over the defaults.
-   *
-   * @default - PyFIDO: path `/health`, healthy HTTP code 200; Tomcat: path `/`, healthy HTTP codes
-   * 200-399 (a Tomcat root usually answers with a 302 redirect); both: interval 30 s, healthy
-   * threshold 2
-   */
-  readonly healthCheck?: elbv2.HealthCheck;
-
-  /**
-   * Protocol between the load balancer and the container. TLS from clients ends at the load
-   * balancer; choose HTTPS only when the image itself serves TLS on its port.
-   *
-   * @default elbv2.ApplicationProtocol.HTTP
-   */
-  readonly targetProtocol?: elbv2.ApplicationProtocol;
-
-  /**
-   * How long the load balancer lets in-flight requests finish before a stopping task is removed.
-   * Every rolling deployment waits this long once, after the new tasks are healthy: the ALB's
-   * 300 s default would make a deployment take 420 s. FIDO2 registration and login requests
-   * finish in well under a second, so 30 s drains them with a wide margin.
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly deregistrationDelay?: Duration;
-
-  /**
-   * How long ECS ignores failing load balancer health checks after a task starts.
-   *
-   * @default Duration.seconds(60)
-   */
-  readonly healthCheckGracePeriod?: Duration;
-
-  /**
-   * Mount the container's root file system read-only, so an attacker who gets code execution
-   * cannot change the application or drop tools on disk. The image must then write only to
-   * `writablePaths`. Off by default because a stock Tomcat writes to its `work` and `temp`
-   * directories.
-   *
-   * @default false
-   */
-  readonly readonlyRootFilesystem?: boolean;
-
-  /**
-   * Directories that stay writable (as empty task-local volumes) when `readonlyRootFilesystem` is
-   * on, e.g. `['/tmp', '/usr/local/tomcat/work', '/usr/local/tomcat/temp']` for Tomcat.
-   *
-   * @default ['/tmp']
-   */
-  readonly writablePaths?: string[];
-
-  /**
-   * How long ECS waits after SIGTERM before it kills the container. The task is deregistered
-   * (see `deregistrationDelay`) before it is stopped, so this only has to let the server close
-   * its connections and flush its logs (2 to 120 s).
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly stopTimeout?: Duration;
-
-  /**
-   * Roll a deployment back when its target group reports 5xx responses from the targets (10 or
-   * more in each of 2 consecutive minutes) or unhealthy targets (in 2 consecutive minutes), next
-   * to the circuit breaker, which only sees tasks that fail to start or to pass health checks.
-   *
-   * @default true
-   */
-  readonly deploymentAlarms?: boolean;
-}
 
 /** Problems with a lone service's props, each naming its prop (a deployment checks its own before it builds). */
 function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): string[] {
@@ -380,17 +218,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
     });
     this.connections = this.service.connections;
 
-    acknowledge(this.taskDefinition, {
-      'AwsSolutions-ECS2': 'The plain variables carry settings only (ENVIRONMENT, DOMAIN_NAME, PYFIDO_URL and the user\'s own); credentials reach the container as ECS secrets from Secrets Manager, and synth warns about secret-like variable names.',
-    });
-    // The execution role exists once the container has an image and a log driver.
-    acknowledge(this.taskDefinition.obtainExecutionRole(), {
-      'AwsSolutions-IAM5[Resource::*]': 'ecr:GetAuthorizationToken, which pulls the image, has no resource-level permissions and needs "*"; the pull and the secret reads are scoped to their repository and secrets.',
-      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the task execution role: image pull, log writes, secret reads).`,
-    });
-    if (!props.logEncryptionKey) {
-      acknowledge(this.logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
-    }
+    this.acknowledgeFindings(props.logEncryptionKey);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.cluster.vpc,
@@ -414,6 +242,21 @@ export class FidoService extends Construct implements ec2.IConnectable {
         scaleInCooldown: Duration.seconds(300),
         scaleOutCooldown: Duration.seconds(60),
       });
+    }
+  }
+
+  /** Records why the rule-pack findings on the task definition, its roles and the log group are accepted. */
+  private acknowledgeFindings(logEncryptionKey?: kms.IKey): void {
+    acknowledge(this.taskDefinition, {
+      'AwsSolutions-ECS2': 'The plain variables carry settings only (ENVIRONMENT, DOMAIN_NAME, PYFIDO_URL and the user\'s own); credentials reach the container as ECS secrets from Secrets Manager, and synth warns about secret-like variable names.',
+    });
+    // The execution role exists once the container has an image and a log driver.
+    acknowledge(this.taskDefinition.obtainExecutionRole(), {
+      'AwsSolutions-IAM5[Resource::*]': 'ecr:GetAuthorizationToken, which pulls the image, has no resource-level permissions and needs "*"; the pull and the secret reads are scoped to their repository and secrets.',
+      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the task execution role: image pull, log writes, secret reads).`,
+    });
+    if (!logEncryptionKey) {
+      acknowledge(this.logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
     }
   }
 

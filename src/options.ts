@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,7 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { FidoServiceOptions, ServiceSizing } from './fido-service';
+import type { DeploymentEnvironment } from './deployment-environment';
+import type { MongoDbConnection } from './mongodb-connection';
 
 /**
  * The domain the deployment serves and its TLS certificate.
@@ -48,15 +49,16 @@ export interface NetworkOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Subnets of the internet-facing load balancer.
+   * Subnets of the internet-facing load balancer: public subnets of `vpc` in two or more AZs.
+   * Only with `vpc`: a created VPC's subnets are the deployment's own.
    *
    * @default - the VPC's public subnets
    */
   readonly publicSubnets?: ec2.SubnetSelection;
 
   /**
-   * Subnets of the tasks (and of a created DocumentDB cluster). They need a route to the internet
-   * (NAT) or VPC endpoints to pull images and read secrets.
+   * Subnets of the tasks (and of a created DocumentDB cluster), in two or more AZs. They need a
+   * route to the internet (NAT) or VPC endpoints to pull images and read secrets. Only with `vpc`.
    *
    * @default - the VPC's private subnets with egress
    */
@@ -71,7 +73,8 @@ export interface NetworkOptions {
 
   /**
    * NAT gateways of a VPC the construct creates: one per AZ in prod for availability, one
-   * elsewhere to save cost. Ignored when `vpc` is given.
+   * elsewhere to save cost. Refused with `vpc`, whose NAT gateways are its own; a number known at
+   * synth (not a CloudFormation parameter), since each NAT gateway is a resource of the template.
    *
    * @default - 2 in prod, 1 in dev and staging
    */
@@ -151,7 +154,10 @@ export interface LoggingOptions {
 
   /**
    * KMS key that encrypts the log groups. Its key policy must let the CloudWatch Logs service
-   * principal of the stack's region use it.
+   * principal of the stack's region use it. A key of another stack is used through IAM policies
+   * only (a grant in its key policy would make the two stacks depend on each other), so its key
+   * policy must also trust the account's IAM policies, as keys created with the
+   * `@aws-cdk/aws-kms:defaultKeyPolicies` flag (every `cdk init` app) do.
    *
    * @default - the deployment's key when `encryption.customerManagedKey` is on, otherwise
    * CloudWatch Logs' own encryption
@@ -180,6 +186,9 @@ export interface SecretsOptions {
 
   /**
    * KMS key that encrypts the secrets the deployment creates (and a created DocumentDB cluster).
+   * A key of another stack is used through IAM policies only, so its key policy must trust the
+   * account's IAM policies, as keys created with the `@aws-cdk/aws-kms:defaultKeyPolicies` flag
+   * (every `cdk init` app) do.
    *
    * @default - the deployment's key when `encryption.customerManagedKey` is on, otherwise the
    * AWS managed keys
@@ -303,4 +312,277 @@ export interface EncryptionOptions {
    * @default false (AWS owned and managed keys)
    */
   readonly customerManagedKey?: boolean;
+}
+
+/**
+ * Size and task count of one Fargate service. In a deployment, every value left out comes from
+ * the environment's preset.
+ *
+ * Fargate accepts these CPU / memory pairs: 256 CPU with 512, 1024 or 2048 MiB; 512 with 1024 to
+ * 4096 MiB; 1024 with 2048 to 8192 MiB; 2048 with 4096 to 16384 MiB; 4096 with 8192 to 30720 MiB
+ * (all in 1024 MiB steps); 8192 with 16384 to 61440 MiB in 4096 MiB steps; 16384 with 32768 to
+ * 122880 MiB in 8192 MiB steps.
+ */
+export interface ServiceSizing {
+  /**
+   * CPU units of each task (1024 = 1 vCPU).
+   *
+   * @default - PyFIDO: 256 (dev), 512 (staging), 1024 (prod); Tomcat: 256, 512, 1024; 256 outside a deployment
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of each task, in MiB. Must suit `cpu` (see the table above).
+   *
+   * @default - PyFIDO: 512 (dev), 1024 (staging), 2048 (prod); Tomcat: 1024, 1024, 2048; 512 outside a deployment
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Number of tasks to run. With autoscaling (`maxCapacity` above `minCapacity`) this is only
+   * the count a new service starts with: it is left out of the template so that a deploy never
+   * resets the count the scaler chose, and the scaler raises it to `minCapacity` at once.
+   *
+   * @default - 1 (dev), 2 (staging), 3 (prod); 1 outside a deployment
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Fewest tasks the scaler keeps.
+   *
+   * @default - `desiredCount`
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * Most tasks the scaler may run. Autoscaling on CPU is on when this exceeds `minCapacity`.
+   *
+   * @default - 1 (dev), 4 (staging), 6 (prod); `desiredCount` (no autoscaling) outside a
+   * deployment; never below `desiredCount`
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * Average CPU utilization, in percent, that target tracking keeps the service at.
+   *
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+
+  /**
+   * Run the tasks on Fargate Spot, about 70% cheaper than on-demand Fargate. AWS may reclaim a
+   * Spot task with two minutes' notice, and ECS then starts a replacement: fine for dev, not for
+   * an authentication service that must stay up.
+   *
+   * @default - true in dev, false in staging and prod; false outside a deployment
+   */
+  readonly spot?: boolean;
+
+  /**
+   * CPU architecture of the tasks. Graviton (`ARM64`) costs 20% less per vCPU-hour and GB-hour,
+   * but the images must be built for arm64 (or multi-arch).
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+}
+
+/**
+ * What a user may change about one of the deployment's services.
+ */
+export interface FidoServiceOptions {
+  /**
+   * Plain environment variables for the container, added to (and overriding) the ones the
+   * deployment sets. Never put a secret here: use `secrets`.
+   *
+   * @default - only the deployment's own variables
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * Secrets for the container, injected by ECS from Secrets Manager or SSM Parameter Store at task
+   * start; the task execution role is granted read access.
+   *
+   * @default - only the deployment's own secrets (MongoDB and application secret)
+   */
+  readonly secrets?: { [key: string]: ecs.Secret };
+
+  /**
+   * Health check of the service's target group, merged over the defaults.
+   *
+   * @default - PyFIDO: path `/health`, healthy HTTP code 200; Tomcat: path `/`, healthy HTTP codes
+   * 200-399 (a Tomcat root usually answers with a 302 redirect); both: interval 30 s, healthy
+   * threshold 2
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * Protocol between the load balancer and the container. TLS from clients ends at the load
+   * balancer; choose HTTPS only when the image itself serves TLS on its port.
+   *
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * How long the load balancer lets in-flight requests finish before a stopping task is removed.
+   * Every rolling deployment waits this long once, after the new tasks are healthy: the ALB's
+   * 300 s default would make a deployment take 420 s. FIDO2 registration and login requests
+   * finish in well under a second, so 30 s drains them with a wide margin.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * How long ECS ignores failing load balancer health checks after a task starts.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * Mount the container's root file system read-only, so an attacker who gets code execution
+   * cannot change the application or drop tools on disk. The image must then write only to
+   * `writablePaths`. Off by default because a stock Tomcat writes to its `work` and `temp`
+   * directories.
+   *
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * Directories that stay writable (as empty task-local volumes) when `readonlyRootFilesystem` is
+   * on, e.g. `['/tmp', '/usr/local/tomcat/work', '/usr/local/tomcat/temp']` for Tomcat.
+   *
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * How long ECS waits after SIGTERM before it kills the container. The task is deregistered
+   * (see `deregistrationDelay`) before it is stopped, so this only has to let the server close
+   * its connections and flush its logs (2 to 120 s).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly stopTimeout?: Duration;
+
+  /**
+   * Roll a deployment back when its target group reports 5xx responses from the targets (10 or
+   * more in each of 2 consecutive minutes) or unhealthy targets (in 2 consecutive minutes), next
+   * to the circuit breaker, which only sees tasks that fail to start or to pass health checks.
+   *
+   * @default true
+   */
+  readonly deploymentAlarms?: boolean;
+}
+
+/**
+ * Props of `ArculusFidoDeployment`.
+ */
+export interface ArculusFidoDeploymentProps {
+  /**
+   * The environment the deployment serves (dev, staging or prod), which picks sizing, log
+   * retention, NAT gateways and removal policies. Named apart from a stack's `env` (its account
+   * and region), which it sits beside in `ArculusFidoStackProps`.
+   */
+  readonly deploymentEnvironment: DeploymentEnvironment;
+
+  /**
+   * Prefix of the names the deployment builds: the cluster `<applicationName>-<environment>`, the
+   * log groups `/ecs/<applicationName>/<environment>/...` and the default ECR repositories
+   * `<applicationName>/pyfido` and `<applicationName>/tomcat`. Lowercase letters, digits and single
+   * hyphens, starting with a letter.
+   *
+   * @default 'arculus-auth'
+   */
+  readonly applicationName?: string;
+
+  /**
+   * Domain name and certificate of the HTTPS endpoints.
+   */
+  readonly domain: DomainOptions;
+
+  /**
+   * Where the services' MongoDB lives: MongoDB Atlas or self-managed (`fromEndpoint`), an
+   * existing secret (`fromSecret`), or a new Amazon DocumentDB cluster (`documentDb`).
+   */
+  readonly mongoDb: MongoDbConnection;
+
+  /**
+   * VPC, subnets and allowed clients.
+   *
+   * @default - a new VPC and 0.0.0.0/0 admitted to the load balancer
+   */
+  readonly network?: NetworkOptions;
+
+  /**
+   * TLS policy, HTTP redirect, deletion protection, desync mitigation and access logs of the load
+   * balancer.
+   *
+   * @default - TLS 1.3 policy, no HTTP listener, deletion protection in prod, defensive desync
+   * mitigation, access logs to a new bucket
+   */
+  readonly loadBalancer?: LoadBalancerOptions;
+
+  /**
+   * AWS WAF in front of the load balancer.
+   *
+   * @default - a web ACL with the AWS managed rule groups and a rate limit of 1000 requests per
+   * client IP in 5 minutes in prod; none in dev and staging
+   */
+  readonly waf?: WafOptions;
+
+  /**
+   * Customer-managed encryption of logs, secrets and database.
+   *
+   * @default - AWS owned and managed keys
+   */
+  readonly encryption?: EncryptionOptions;
+
+  /**
+   * Container images.
+   *
+   * @default - the ECR repositories `<applicationName>/pyfido` and `<applicationName>/tomcat` at `latest`
+   */
+  readonly images?: ImageOptions;
+
+  /**
+   * CPU, memory and task counts of each service.
+   *
+   * @default - the environment's preset
+   */
+  readonly sizing?: SizingOptions;
+
+  /**
+   * Log retention, encryption and removal policy.
+   *
+   * @default - the environment's preset, CloudWatch Logs' own encryption
+   */
+  readonly logging?: LoggingOptions;
+
+  /**
+   * The application secret and the key of the created secrets.
+   *
+   * @default - a generated application secret, AWS managed encryption keys
+   */
+  readonly secrets?: SecretsOptions;
+
+  /**
+   * Environment variables, secrets, health checks and load balancing of each service.
+   *
+   * @default - the deployment's defaults
+   */
+  readonly services?: ServicesOptions;
+
+  /**
+   * Put the network, the data layer (secrets, database) and the services (cluster, load balancer,
+   * tasks, DNS) in three nested stacks, `NetworkStack`, `DataStack` and `ServicesStack`, as the
+   * deployment guide's CloudFormation does. Changing this on a deployed stack replaces every
+   * resource.
+   *
+   * @default false
+   */
+  readonly nestedStacks?: boolean;
 }

@@ -1,12 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { ArculusFidoDeploymentProps } from '../arculus-fido-deployment';
 import { DeploymentEnvironment } from '../deployment-environment';
-import type { FidoServiceOptions, ServiceSizing } from '../fido-service';
-import type { DomainOptions, NetworkOptions } from '../options';
+import type { ArculusFidoDeploymentProps, DomainOptions, FidoServiceOptions, NetworkOptions, ServiceSizing } from '../options';
 import { checkFargateSize } from './fargate';
-import { desyncModeProblem } from './load-balancer-rules';
+import { checkAccessLogsPrefix, desyncModeProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
 import { isDeploymentEnvironment, ResolvedSizing } from './presets';
 import { ProblemList, show } from './validation';
@@ -59,7 +57,7 @@ export function checkNames(problems: ProblemList, environment: unknown, applicat
   if (!valid && environment !== undefined) {
     problems.add('deploymentEnvironment', `must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got ${show(environment)}`);
   } else if (!valid) {
-    problems.add('deploymentEnvironment', 'is required: DeploymentEnvironment.DEV, .STAGING or .PROD');
+    problems.addUnlessAbout('deploymentEnvironment', 'is required: DeploymentEnvironment.DEV, .STAGING or .PROD');
   }
   if (!APPLICATION_NAME.test(applicationName)) {
     problems.add('applicationName', `must be lowercase letters, digits and single hyphens, starting with a letter (e.g. 'arculus-auth'), got ${show(applicationName)}`);
@@ -78,12 +76,12 @@ export function checkNames(problems: ProblemList, environment: unknown, applicat
 /** Checks the domain; returns its name as Route 53 and ACM store it (lowercase), or the token. */
 export function checkDomain(problems: ProblemList, domain: DomainOptions | undefined): string {
   if (!domain) {
-    problems.add('domain', 'is required: give { domainName, certificate } or { domainName, hostedZone }');
+    problems.addUnlessAbout('domain', 'is required: give { domainName, certificate } or { domainName, hostedZone }');
     return '';
   }
   const name = domain.domainName;
   if (name === undefined) {
-    problems.add('domain.domainName', "is required: the domain of the endpoints, such as 'auth.example.com'");
+    problems.addUnlessAbout('domain.domainName', "is required: the domain of the endpoints, such as 'auth.example.com'");
   } else if (!Token.isUnresolved(name)) {
     const labels = name.split('.');
     if (name.length > 253 || labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
@@ -99,7 +97,7 @@ export function checkDomain(problems: ProblemList, domain: DomainOptions | undef
       problems.add('domain.domainName', `is ${name.length} characters long, but ACM certificates take at most 64; import a certificate (for example a wildcard of a parent domain) in domain.certificate`);
     }
   }
-  if (!domain.certificate && !domain.hostedZone) {
+  if (!domain.certificate && !domain.hostedZone && !problems.about('domain.certificate') && !problems.about('domain.hostedZone')) {
     problems.add('domain.certificate', 'is required when no hostedZone is given: import the ACM certificate of the domain, or give hostedZone to have a DNS-validated certificate created');
   }
   return name === undefined || Token.isUnresolved(name) ? name ?? '' : name.toLowerCase();
@@ -231,9 +229,7 @@ export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentPro
   }
   const loadBalancer = props.loadBalancer ?? {};
   const prefix = loadBalancer.accessLogsPrefix;
-  if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || prefix.endsWith('/') || /AWSLogs/i.test(prefix) || /\s/.test(prefix))) {
-    problems.add('loadBalancer.accessLogsPrefix', `must be an S3 key prefix without leading or trailing '/', spaces or 'AWSLogs' (ALB adds that itself), such as 'alb', got ${show(prefix)}`);
-  }
+  checkAccessLogsPrefix(problems, 'loadBalancer.accessLogsPrefix', prefix);
   if (loadBalancer.accessLogs === false && (loadBalancer.accessLogsBucket || prefix !== undefined)) {
     problems.add('loadBalancer.accessLogs', 'is false, so accessLogsBucket and accessLogsPrefix would be ignored; turn access logs on or leave those out');
   }

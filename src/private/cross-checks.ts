@@ -2,7 +2,7 @@ import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { DeploymentNames } from './names';
-import type { ResolvedDeployment } from './resolve';
+import type { ResolvedDeployment } from './resolved';
 import { ProblemList, show } from './validation';
 
 /** Where a deployment keeps its names, for the deployments built after it in the same app. */

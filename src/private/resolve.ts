@@ -1,92 +1,18 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import type { ArculusFidoDeploymentProps } from '../arculus-fido-deployment';
 import { DeploymentEnvironment } from '../deployment-environment';
-import type { FidoServiceOptions, ServiceSizing } from '../fido-service';
-import type { MongoDbConnection } from '../mongodb-connection';
+import type { ArculusFidoDeploymentProps, FidoServiceOptions, ServiceSizing } from '../options';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { DEPLOYMENT_PROPS } from './deployment-shape';
-import { deploymentNames, DeploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
-import { EnvironmentPreset, PRESETS, ResolvedSizing } from './presets';
+import { deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
+import { EnvironmentPreset, PRESETS } from './presets';
+import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { sanitize } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
-
-/** Ports of the deployment guide's listeners and containers. */
-export const PYFIDO_PORT = 5001;
-export const TOMCAT_PORT = 8080;
-
-/** One of the two services with every setting decided. */
-export interface ResolvedService {
-  /** The service's key in `sizing`, `images` and `services`. */
-  readonly prop: 'pyFido' | 'tomcat';
-  /** Container name, log stream prefix and Service Connect port name. */
-  readonly name: string;
-  readonly port: number;
-  /** The image, or none for the default ECR repository at `imageTag`. */
-  readonly image?: ecs.ContainerImage;
-  readonly sizing: ResolvedSizing;
-  /** The user's options with the deployment's variables and health check merged in. */
-  readonly options: FidoServiceOptions;
-  readonly deploymentAlarms: boolean;
-  readonly names: ServiceNames;
-}
-
-/** Every setting of a deployment, decided once: the constructs build from this and nothing else. */
-export interface ResolvedDeployment {
-  readonly environment: DeploymentEnvironment;
-  readonly preset: EnvironmentPreset;
-  readonly applicationName: string;
-  readonly names: DeploymentNames;
-  /** Lowercase (DNS names are case-insensitive; Route 53 stores them lowercase), or a token. */
-  readonly domainName: string;
-  /** The alias record's fully qualified name, ending in '.'. */
-  readonly recordName: string;
-  readonly certificate?: acm.ICertificate;
-  readonly hostedZone?: route53.IHostedZone;
-  readonly mongoDb: MongoDbConnection;
-  readonly vpc?: ec2.IVpc;
-  readonly natGateways: number;
-  readonly publicSubnets: ec2.SubnetSelection;
-  readonly privateSubnets: ec2.SubnetSelection;
-  readonly allowedIngress: ec2.IPeer[];
-  readonly allowAllOutbound: boolean;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
-  readonly logEncryptionKey?: kms.IKey;
-  /** Secrets, the customer-managed key and DocumentDB's master secret. */
-  readonly removalPolicy: RemovalPolicy;
-  readonly createEncryptionKey: boolean;
-  readonly applicationSecret?: secretsmanager.ISecret;
-  readonly secretEncryptionKey?: kms.IKey;
-  readonly sslPolicy: elbv2.SslPolicy;
-  readonly redirectHttp: boolean;
-  readonly deletionProtection: boolean;
-  readonly desyncMitigationMode: elbv2.DesyncMitigationMode;
-  readonly accessLogs: boolean;
-  readonly accessLogsBucket?: s3.IBucket;
-  readonly accessLogsPrefix: string;
-  readonly accessLogsExpiration: Duration;
-  readonly waf: boolean;
-  readonly wafRateLimit: number;
-  readonly imageTag: string;
-  readonly pyFido: ResolvedService;
-  readonly tomcat: ResolvedService;
-  readonly nestedStacks: boolean;
-  /** Which of the environment's security choices the user left to the preset (for rule-pack acknowledgements). */
-  readonly wafFromPreset: boolean;
-  readonly deletionProtectionFromPreset: boolean;
-}
 
 /**
  * Turns a deployment's props and its environment's preset into final settings: checks the type of
@@ -128,7 +54,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     nestedStacks: props.nestedStacks ?? false,
   };
   if (!props.mongoDb) {
-    problems.add('mongoDb', 'is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
+    problems.addUnlessAbout('mongoDb', 'is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
   } else {
     problems.addAll(props.mongoDb._problems());
   }
@@ -145,7 +71,8 @@ function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps
   checkNetworkValues(problems, network);
   return {
     vpc: network.vpc,
-    natGateways: network.natGateways ?? preset.natGateways,
+    // A given VPC's NAT gateways are its own.
+    natGateways: network.vpc ? undefined : network.natGateways ?? preset.natGateways,
     publicSubnets: network.publicSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
     privateSubnets: network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     allowedIngress: network.allowedIngress ?? [ec2.Peer.anyIpv4()],

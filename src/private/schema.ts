@@ -49,8 +49,8 @@ export function like(expected: string, ...members: string[]): Shape {
 }
 
 /** One of this library's structs: an unknown key is refused, since it would be ignored. */
-export function struct(expected: string, fields: { [name: string]: Shape }): Shape {
-  return { kind: 'struct', expected, fields, closed: true };
+export function struct(name: string, fields: { [name: string]: Shape }): Shape {
+  return { kind: 'struct', expected: `a ${name} object`, fields, closed: true };
 }
 
 /** One of aws-cdk-lib's structs, which may gain fields in a newer release: unknown keys pass. */
@@ -168,7 +168,7 @@ function sanitizeStruct(problems: ProblemList, prop: string, value: { [key: stri
     } else if (shape.closed && item !== undefined) {
       const known = Object.keys(shape.fields);
       const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-      problems.add(path, `is not a prop of ${shape.expected}, so it would be ignored${near ? `; did you mean ${near}?` : `; the props are ${known.join(', ')}`}`);
+      problems.add(path, `is not a prop of ${shape.expected.replace(/^an? (.*) object$/, '$1')}, so it would be ignored${near ? `; did you mean ${near}?` : `; the props are ${known.join(', ')}`}`);
     } else {
       result[key] = item;
     }

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import type { ServiceSizing } from '../fido-service';
+import type { ServiceSizing } from '../options';
 import type { ResolvedSizing } from './presets';
 
 /** A number known at synth, as opposed to a token resolved at deploy time. */

@@ -13,9 +13,21 @@ export class ProblemList {
     this.problems.push(`${prop}: ${message}`);
   }
 
+  /** Records a problem with `prop` unless one is recorded already (a wrong type, say). */
+  public addUnlessAbout(prop: string, message: string): void {
+    if (!this.about(prop)) {
+      this.add(prop, message);
+    }
+  }
+
   /** Records the problems another check found, each already naming its prop. */
   public addAll(problems: readonly string[]): void {
     this.problems.push(...problems);
+  }
+
+  /** Whether a problem with `prop` itself (not one of its parts) is recorded: then it needs no second one. */
+  public about(prop: string): boolean {
+    return this.problems.some((p) => p.startsWith(`${prop}: `));
   }
 
   /** Every problem recorded so far. */

@@ -1,0 +1,139 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { DeploymentEnvironment, FidoDataLayer, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
+import { CERTIFICATE_ARN, ENV } from './util';
+
+// Each building block on a bare stack, as a user who builds another topology uses it: it works
+// alone, and it checks its own props at synth (the deployment checks them before it builds).
+
+/** The synth error of `stack`'s app, or undefined. */
+function synthError(stack: Stack): string | undefined {
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+const bareStack = () => new Stack(new App(), 'Bare', { env: ENV });
+
+describe('FidoNetwork alone', () => {
+  test('creates the VPC and the two closed security groups', () => {
+    const stack = bareStack();
+    new FidoNetwork(stack, 'Network');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
+  });
+
+  test('refuses a NAT count the two-AZ VPC cannot take, at synth', () => {
+    const stack = bareStack();
+    new FidoNetwork(stack, 'Network', { natGateways: 3 });
+    expect(synthError(stack)).toMatch(/\[Bare\/Network\] natGateways: must be a whole number from 1 to 2, got 3/);
+  });
+
+  test('refuses natGateways beside a given VPC, which has NAT gateways of its own', () => {
+    const stack = bareStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    new FidoNetwork(stack, 'Network', { vpc, natGateways: 2 });
+    expect(synthError(stack)).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
+  });
+});
+
+describe('FidoService alone', () => {
+  const service = (props: Partial<ConstructorParameters<typeof FidoService>[2]> = {}) => {
+    const stack = bareStack();
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+    new FidoService(stack, 'Service', {
+      cluster, containerName: 'app', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), containerPort: 8080, ...props,
+    });
+    return stack;
+  };
+
+  test('runs one smallest task, without autoscaling, behind its target group', () => {
+    const template = Template.fromStack(service());
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 1 });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+  });
+
+  test('scales between the bounds it is given, starting within them', () => {
+    const template = Template.fromStack(service({ sizing: { minCapacity: 2, maxCapacity: 5 } }));
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 5 });
+  });
+
+  test('checks its sizing and options at synth, with the prop named', () => {
+    const stack = service({ sizing: { cpu: 256, memoryLimitMiB: 4096 }, healthCheck: { path: 'health' }, stopTimeout: Duration.seconds(1) });
+    const message = synthError(stack);
+    expect(message).toMatch(/\[Bare\/Service\] sizing\.memoryLimitMiB: Fargate CPU 256 takes 512, 1024, 2048 MiB of memory, got 4096/);
+    expect(message).toMatch(/healthCheck\.path: must be a URL path starting with '\/'/);
+    expect(message).toMatch(/stopTimeout: must be a whole number of seconds from 2 to 120, got 1 second/);
+  });
+
+  test('gives a JavaScript caller\'s wrong types the same kind of message', () => {
+    const message = synthError(service({ sizing: { cpu: '512' as any }, environment: { PORT: 8080 as any } }));
+    expect(message).toMatch(/sizing\.cpu: must be a number, got '512'/);
+    expect(message).toMatch(/environment\.PORT: must be a string, got 8080/);
+  });
+});
+
+describe('FidoLoadBalancer alone', () => {
+  const loadBalancer = (props: Partial<ConstructorParameters<typeof FidoLoadBalancer>[2]> = {}) => {
+    const stack = bareStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80, targetType: elbv2.TargetType.IP });
+    new FidoLoadBalancer(stack, 'LoadBalancer', {
+      vpc,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+      pyFidoTargetGroup: targetGroup('PyFido'),
+      tomcatTargetGroup: targetGroup('Tomcat'),
+      ...props,
+    });
+    return stack;
+  };
+
+  test('has the three HTTPS listeners and access logs, and no web ACL unless asked', () => {
+    const template = Template.fromStack(loadBalancer());
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 3);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test('checks its options at synth, with the prop named', () => {
+    const message = synthError(loadBalancer({ desyncMitigationMode: elbv2.DesyncMitigationMode.MONITOR, webAcl: true, rateLimit: 5, accessLogsPrefix: '/alb' }));
+    expect(message).toMatch(/\[Bare\/LoadBalancer\] desyncMitigationMode: MONITOR lets request-smuggling attempts through/);
+    expect(message).toMatch(/rateLimit: must be a whole number from 10 to 2000000000, got 5/);
+    expect(message).toMatch(/accessLogsPrefix: must be an S3 key prefix without leading or trailing '\/'/);
+  });
+});
+
+describe('FidoDataLayer alone', () => {
+  const dataLayer = (mongoDb: MongoDbConnection) => {
+    const stack = bareStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    new FidoDataLayer(stack, 'Data', {
+      mongoDb,
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      vpc,
+      clientSecurityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc, allowAllOutbound: false }),
+    });
+    return stack;
+  };
+
+  test('creates the MongoDB and application secrets', () => {
+    const template = Template.fromStack(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' })));
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+  });
+
+  test('checks the MongoDB connection at synth, with the prop named', () => {
+    const message = synthError(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', port: 70000 })));
+    expect(message).toMatch(/\[Bare\/Data\] mongoDb\.port: must be a TCP port from 1 to 65535, got 70000/);
+  });
+});

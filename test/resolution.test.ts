@@ -1,0 +1,263 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { baseProps, containerDefinition, ENV, synth, synthError } from './util';
+
+// The apps users really write, and what broke in them: CloudFormation parameters, imported VPCs,
+// mixed-case domains, JavaScript callers without a compiler, prod data on delete.
+
+type Overrides = Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>);
+
+const numberParameter = (scope: Construct, id: string) => new CfnParameter(scope, id, { type: 'Number' }).valueAsNumber;
+const stringParameter = (scope: Construct, id: string) => new CfnParameter(scope, id).valueAsString;
+const zone = (scope: Construct) => route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+const importedVpc = (scope: Construct, zones = ['us-east-1a', 'us-east-1b']) => ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+  vpcId: 'vpc-0123',
+  availabilityZones: zones,
+  publicSubnetIds: zones.map((_, i) => `subnet-public${i}`),
+  privateSubnetIds: zones.map((_, i) => `subnet-private${i}`),
+});
+
+/** The one gathered error of `overrides`, which must name each of `expected`. */
+function expectGathered(overrides: Overrides, ...expected: RegExp[]): string {
+  const message = synthError(overrides);
+  expect(message).toMatch(/^ArculusFidoDeployment 'Fido\/Fido' has \d+ problems? in its props:\n/);
+  for (const e of expected) {
+    expect(message).toMatch(e);
+  }
+  return message!;
+}
+
+describe('CloudFormation parameters', () => {
+  test('are carried into the template where they belong: task bounds turn the scaler on', () => {
+    const { template } = synth((scope) => ({ sizing: { pyFido: { maxCapacity: numberParameter(scope, 'Max') } } }));
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1, MaxCapacity: { 'Fn::ImportValue': Match.stringLikeRegexp('Max') },
+    });
+  });
+
+  test('are carried into the alias record as a fully qualified name, never appended to the zone', () => {
+    const { template } = synth((scope) => ({ domain: { domainName: stringParameter(scope, 'Domain'), hostedZone: zone(scope) } }));
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: { 'Fn::Join': ['', [{ 'Fn::ImportValue': Match.stringLikeRegexp('Domain') }, '.']] },
+    });
+  });
+
+  test('are carried into the MongoDB secret and the WAF rule', () => {
+    const { template } = synth((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: stringParameter(scope, 'Tag') },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: stringParameter(scope, 'Host'), username: 'fido', port: numberParameter(scope, 'Port') }),
+      waf: { rateLimit: numberParameter(scope, 'Rate') },
+    }));
+    const json = JSON.stringify(template.toJSON());
+    for (const name of ['Tag', 'Host', 'Port', 'Rate']) {
+      expect(json).toMatch(new RegExp(`ExportsOutputRef${name}`));
+    }
+  });
+
+  test('are refused, with the reason, where the value must be known at synth', () => {
+    expectGathered((scope) => ({
+      deploymentEnvironment: stringParameter(scope, 'Env') as DeploymentEnvironment,
+      applicationName: stringParameter(scope, 'App'),
+      network: { natGateways: numberParameter(scope, 'Nat') },
+      mongoDb: MongoDbConnection.documentDb({ instances: numberParameter(scope, 'Instances') }),
+    }),
+    /- deploymentEnvironment: cannot be a token .*, because it picks the preset/,
+    /- applicationName: cannot be a token .*, because the cluster, log group, alarm and repository names are built from it/,
+    /- network\.natGateways: cannot be a token .*, because a created VPC gets one NAT gateway resource per count/,
+    /- mongoDb\.instances: cannot be a token .*, because a DocumentDB cluster is written with one instance resource per count/);
+  });
+});
+
+describe('a mixed-case domain', () => {
+  test('is lowercased for the alias record, the certificate, the endpoints and the containers', () => {
+    const { stack, template } = synth((scope) => ({ domain: { domainName: 'Auth.Example.COM', hostedZone: zone(scope) } }));
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'auth.example.com.' });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'auth.example.com' });
+    expect(stack.deployment.pyFidoEndpoint).toBe('https://auth.example.com:5001');
+    const env = containerDefinition(template, 'tomcat').Environment;
+    expect(env).toContainEqual({ Name: 'PYFIDO_URL', Value: 'https://auth.example.com:5001' });
+  });
+
+  test('longer than ACM takes needs a certificate of its own', () => {
+    const domainName = `${'a'.repeat(60)}.example.com`;
+    expectGathered((scope) => ({ domain: { domainName, hostedZone: zone(scope) } }),
+      /- domain\.domainName: is 72 characters long, but ACM certificates take at most 64/);
+  });
+});
+
+describe('an imported VPC', () => {
+  test('puts the load balancer in the public subnets it is given', () => {
+    const { template } = synth((scope) => ({
+      network: { vpc: importedVpc(scope), publicSubnets: { subnets: [0, 1].map((i) => ec2.Subnet.fromSubnetAttributes(scope, `P${i}`, { subnetId: `subnet-public${i}`, availabilityZone: `us-east-1${'ab'[i]}` })) } },
+    }));
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-public0', 'subnet-public1'] });
+  });
+
+  test('refuses a list of subnet IDs where a selection goes (a JavaScript caller\'s mistake)', () => {
+    expectGathered((scope) => ({ network: { vpc: importedVpc(scope), publicSubnets: ['subnet-public0', 'subnet-public1'] as any } }),
+      /- network\.publicSubnets: must be an ec2\.SubnetSelection object .*not a list of subnet IDs.*got a list/);
+  });
+
+  test('refuses one Availability Zone', () => {
+    expectGathered((scope) => ({ network: { vpc: importedVpc(scope, ['us-east-1a']) } }),
+      /- network\.vpc: spans 1 Availability Zone\(s\) \(us-east-1a\), but an Application Load Balancer needs subnets in at least two/);
+  });
+
+  test('refuses private subnets for the load balancer, public ones for the tasks, and subnets of another VPC', () => {
+    expectGathered((scope) => ({
+      network: {
+        vpc: importedVpc(scope),
+        publicSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        privateSubnets: { subnets: [ec2.Subnet.fromSubnetId(scope, 'A', 'subnet-public0'), ec2.Subnet.fromSubnetId(scope, 'B', 'subnet-elsewhere')] },
+      },
+    }),
+    /- network\.publicSubnets: subnet-private0 is a private subnet of network\.vpc, but the internet-facing load balancer needs public subnets/,
+    /- network\.privateSubnets: subnet-public0 is a public subnet of network\.vpc, but the tasks get no public IP/,
+    /- network\.privateSubnets: subnet-elsewhere is not a subnet of network\.vpc \(vpc-0123\)/);
+  });
+
+  test('refuses options that only apply to a created VPC, and the other way round', () => {
+    expectGathered((scope) => ({ network: { vpc: importedVpc(scope), natGateways: 2 } }),
+      /- network\.natGateways: only applies to a VPC the deployment creates, but network\.vpc is given/);
+    expectGathered({ network: { publicSubnets: { subnetType: ec2.SubnetType.PUBLIC } } },
+      /- network\.publicSubnets: only applies to a VPC you give in network\.vpc/);
+  });
+});
+
+describe('defaults', () => {
+  test('adapt to the bounds the user gave: prod with 4..12 PyFIDO tasks starts at 4', () => {
+    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1' }, sizing: { pyFido: { minCapacity: 4, maxCapacity: 12 } } });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4, MaxCapacity: 12 });
+  });
+
+  test('adapt to a lower maximum: prod capped at 2 runs 2 tasks without a scaler', () => {
+    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1' }, sizing: { pyFido: { maxCapacity: 2 }, tomcat: { maxCapacity: 2 } } });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    template.allResourcesProperties('AWS::ECS::Service', { DesiredCount: 2 });
+  });
+
+  test('leave only two values the user gave to conflict', () => {
+    expectGathered({ sizing: { pyFido: { minCapacity: 5, maxCapacity: 3 } } },
+      /- sizing\.pyFido\.maxCapacity: must be at least minCapacity \(5\), got 3; raise maxCapacity or lower minCapacity/);
+  });
+});
+
+describe('a JavaScript caller without a compiler', () => {
+  test.each([
+    ['a plain object for the VPC', { network: { vpc: { vpcId: 'vpc-1' } } }, /- network\.vpc: must be an ec2\.IVpc.*got a plain object/],
+    ['a number for a Duration', { services: { pyFido: { deregistrationDelay: 30 } } }, /- services\.pyFido\.deregistrationDelay: must be a Duration such as Duration\.seconds\(30\), got 30/],
+    ['a number for an environment value', { services: { tomcat: { environment: { PORT: 8080 } } } }, /- services\.tomcat\.environment\.PORT: must be a string, got 8080/],
+    ['a string for a number', { sizing: { pyFido: { cpu: '512' } } }, /- sizing\.pyFido\.cpu: must be a number, got '512'/],
+    ['a misspelt prop', { sizing: { pyFido: { desiredcount: 2 } } }, /- sizing\.pyFido\.desiredcount: is not a prop of ServiceSizing, so it would be ignored; did you mean desiredCount\?/],
+    ['a plain object for the MongoDB connection', { mongoDb: { host: 'db' } }, /- mongoDb: must be a MongoDbConnection/],
+    ['a string for the domain', { domain: 'auth.example.com' }, /- domain: must be a DomainOptions object, got 'auth\.example\.com'/],
+    ['a string for the image', { images: { pyFido: 'nginx:1' } }, /- images\.pyFido: must be an ecs\.ContainerImage/],
+    ['a string for a boolean', { nestedStacks: 'yes' }, /- nestedStacks: must be true or false, got 'yes'/],
+  ])('gets the gathered error for %s, never a TypeError', (_what, overrides, expected) => {
+    expectGathered(overrides as any, expected);
+  });
+
+  test('gets the gathered error for a plain-text password and a numeric host', () => {
+    expectGathered({ mongoDb: MongoDbConnection.fromEndpoint({ host: 5, username: 'fido', password: 'hunter2' } as any) },
+      /- mongoDb\.host: must be a string, got 5/,
+      /- mongoDb\.password: must be a SecretValue/);
+  });
+});
+
+describe('options that would be ignored', () => {
+  test.each([
+    ['images.tag beside both images', { images: { tag: '1', pyFido: ecs.ContainerImage.fromRegistry('a'), tomcat: ecs.ContainerImage.fromRegistry('b') } }, /- images\.tag: only applies to the default ECR images/],
+    ['a rate limit without the web ACL', { waf: { enabled: false, rateLimit: 100 } }, /- waf\.rateLimit: only applies with a web ACL/],
+    ['an access log prefix with access logs off', { loadBalancer: { accessLogs: false, accessLogsPrefix: 'x' } }, /- loadBalancer\.accessLogs: is false, so accessLogsBucket and accessLogsPrefix would be ignored/],
+  ])('are refused: %s', (_what, overrides, expected) => {
+    expectGathered(overrides, expected);
+  });
+});
+
+describe('regions', () => {
+  test('a certificate or key of another region is refused', () => {
+    expectGathered((scope) => ({
+      domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'C', 'arn:aws:acm:eu-west-1:111111111111:certificate/x') },
+      logging: { encryptionKey: kms.Key.fromKeyArn(scope, 'K', 'arn:aws:kms:eu-west-1:111111111111:key/x') },
+    }),
+    /- domain\.certificate: is in eu-west-1, but the stack deploys to us-east-1/,
+    /- logging\.encryptionKey: is in eu-west-1, but the stack deploys to us-east-1/);
+  });
+});
+
+describe('names', () => {
+  test('two deployments with the same names in one stack are refused', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Shared', { env: ENV });
+    const { ArculusFidoDeployment } = jest.requireActual('../src');
+    new ArculusFidoDeployment(stack, 'First', baseProps(stack));
+    expect(() => new ArculusFidoDeployment(stack, 'Second', { ...baseProps(new Construct(stack, 'Imports')) }))
+      .toThrow(/- applicationName: the names of 'arculus-auth-dev' \(cluster, log groups, alarms\) are those of the deployment 'Shared\/First' in the same stack/);
+  });
+
+  test('two deployments with the same names in stacks that may share an account and region are warned about', () => {
+    const app = new App();
+    const first = new ArculusFidoStack(app, 'First', { env: ENV, ...baseProps(new Stack(app, 'I1', { env: ENV })), loadBalancer: { accessLogs: true } });
+    const second = new ArculusFidoStack(app, 'Second', { env: ENV, ...baseProps(new Stack(app, 'I2', { env: ENV })) });
+    expect(Annotations.fromStack(second).findWarning('*', Match.stringLikeRegexp('are those of the deployment \'First/Fido\''))).toHaveLength(1);
+    expect(Annotations.fromStack(first).findWarning('*', Match.stringLikeRegexp('are those of'))).toHaveLength(0);
+  });
+});
+
+describe('prod data on delete', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = synth({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1' },
+      mongoDb: MongoDbConnection.documentDb(),
+      encryption: { customerManagedKey: true },
+    }));
+  });
+
+  test('keeps every secret, DocumentDB\'s master secret included, and every key, log group and bucket', () => {
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket']) {
+      const resources = Object.values(template.findResources(type)) as any[];
+      expect(resources.length).toBeGreaterThan(0);
+      expect(resources.map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy])).toEqual(resources.map(() => ['Retain', 'Retain']));
+    }
+  });
+
+  test('snapshots the DocumentDB cluster', () => {
+    expect((Object.values(template.findResources('AWS::DocDB::DBCluster'))[0] as any).DeletionPolicy).toBe('Snapshot');
+  });
+});
+
+describe('a KMS key shared from another stack', () => {
+  test('encrypts the logs and secrets without a cycle between the stacks', () => {
+    const app = new App();
+    const keys = new Stack(app, 'Keys', { env: ENV });
+    const key = new kms.Key(keys, 'Key');
+    const bucketStack = new Stack(app, 'Logs', { env: ENV });
+    const bucket = new s3.Bucket(bucketStack, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED });
+    const stack = new ArculusFidoStack(app, 'Fido', {
+      env: ENV,
+      ...baseProps(keys),
+      mongoDb: MongoDbConnection.documentDb(),
+      logging: { encryptionKey: key },
+      secrets: { encryptionKey: key },
+      loadBalancer: { accessLogsBucket: bucket },
+    });
+    expect(() => app.synth()).not.toThrow();
+    expect(stack.dependencies.map((s) => s.stackName).sort()).toEqual(['Keys', 'Logs']);
+    expect(keys.dependencies).toEqual([]);
+    // The execution roles may decrypt the secrets through their own policies.
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policies).toMatch(/"kms:Decrypt"/);
+    expect(policies).toMatch(/ExportsOutputFnGetAttKey[0-9A-F]+Arn/);
+  });
+});

@@ -3,13 +3,10 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
@@ -30,8 +27,10 @@ const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CRE
  * The Arculus FIDO2 server on ECS Fargate: PyFIDO and the Tomcat portal behind one internet-facing
  * HTTPS load balancer, with their secrets, log groups, autoscaling and DNS.
  *
- * Its `connections` are the tasks' security group: allow them to reach other resources with
- * `deployment.connections.allowTo(...)`.
+ * Each resource has one way in: the cluster, certificate and key here, everything else through
+ * the building block that owns it (`network.vpc`, `dataLayer.mongoDbSecret`, `pyFido.service`,
+ * `pyFido.logGroup`, `loadBalancing.loadBalancer`, ...). Its `connections` are the tasks'
+ * security group: allow them to reach other resources with `deployment.connections.allowTo(...)`.
  */
 export class ArculusFidoDeployment extends Construct implements ec2.IConnectable {
   /** The environment the deployment serves: dev, staging or prod. */
@@ -40,32 +39,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /** The prefix of the deployment's names. */
   public readonly applicationName: string;
 
-  /** The VPC, created or given. */
-  public readonly vpc: ec2.IVpc;
-
   /** The ECS cluster, named `<applicationName>-<environment>`. */
   public readonly cluster: ecs.Cluster;
-
-  /** The internet-facing Application Load Balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-
-  /** The PyFIDO Fargate service. */
-  public readonly pyFidoService: ecs.FargateService;
-
-  /** The Tomcat Fargate service. */
-  public readonly tomcatService: ecs.FargateService;
-
-  /** Log group `/ecs/<applicationName>/<environment>/pyfido`. */
-  public readonly pyFidoLogGroup: logs.ILogGroup;
-
-  /** Log group `/ecs/<applicationName>/<environment>/tomcat`. */
-  public readonly tomcatLogGroup: logs.ILogGroup;
-
-  /** Secret with the MongoDB `username`, `password`, `host` and `port`. */
-  public readonly mongoDbSecret: secretsmanager.ISecret;
-
-  /** Secret with the application's `jwtSecret` (and API keys). */
-  public readonly applicationSecret: secretsmanager.ISecret;
 
   /** Certificate of the HTTPS listeners, given or created. */
   public readonly certificate: acm.ICertificate;
@@ -76,19 +51,19 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /** URL of the Tomcat portal: `https://<domainName>`. */
   public readonly tomcatEndpoint: string;
 
-  /** The network building block: VPC and security groups. */
+  /** The network: `vpc`, the load balancer's and the tasks' security groups, the flow log group. */
   public readonly network: FidoNetwork;
 
-  /** The data building block: MongoDB and application secrets, DocumentDB cluster. */
+  /** The data layer: `mongoDbSecret`, `applicationSecret` and a created `databaseCluster`. */
   public readonly dataLayer: FidoDataLayer;
 
-  /** The PyFIDO building block: service, task definition, target group, log group. */
+  /** PyFIDO: `service`, `taskDefinition`, `container`, `targetGroup`, `logGroup`, `scalableTaskCount`. */
   public readonly pyFido: FidoService;
 
-  /** The Tomcat building block: service, task definition, target group, log group. */
+  /** Tomcat: `service`, `taskDefinition`, `container`, `targetGroup`, `logGroup`, `scalableTaskCount`. */
   public readonly tomcat: FidoService;
 
-  /** The load balancer building block: load balancer and listeners. */
+  /** The edge: `loadBalancer`, its listeners, `accessLogsBucket`, `webAcl` and its log group. */
   public readonly loadBalancing: FidoLoadBalancer;
 
   /** The tasks' network side (their security group). */
@@ -124,13 +99,12 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       flowLogEncryptionKey: logEncryptionKey,
       allowAllOutbound: resolved.allowAllOutbound,
     });
-    this.vpc = this.network.vpc;
     this.connections = this.network.serviceSecurityGroup.connections;
 
     this.dataLayer = new FidoDataLayer(layer('DataStack'), 'Data', {
       mongoDb: resolved.mongoDb,
       deploymentEnvironment: resolved.environment,
-      vpc: this.vpc,
+      vpc: this.network.vpc,
       vpcSubnets: resolved.privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
       applicationSecret: resolved.applicationSecret,
@@ -138,12 +112,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       removalPolicy: resolved.removalPolicy,
       logRetention: resolved.logRetention,
     });
-    this.mongoDbSecret = this.dataLayer.mongoDbSecret;
-    this.applicationSecret = this.dataLayer.applicationSecret;
 
     const services = layer('ServicesStack');
     this.cluster = new ecs.Cluster(services, 'Cluster', {
-      vpc: this.vpc,
+      vpc: this.network.vpc,
       clusterName: resolved.names.cluster,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
       // Tomcat calls PyFIDO through Service Connect, inside the VPC.
@@ -155,10 +127,6 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
     this.pyFido = this.addService(services, 'PyFido', resolved.pyFido, resolved, logEncryptionKey);
     this.tomcat = this.addService(services, 'Tomcat', resolved.tomcat, resolved, logEncryptionKey);
-    this.pyFidoService = this.pyFido.service;
-    this.tomcatService = this.tomcat.service;
-    this.pyFidoLogGroup = this.pyFido.logGroup;
-    this.tomcatLogGroup = this.tomcat.logGroup;
     if (this.isOfAnotherStack(resolved.secretEncryptionKey)) {
       // The secrets' own grants cannot reach another stack's key policy.
       this.grantDecryptThroughSecretsManager(secretEncryptionKey!);
@@ -167,7 +135,6 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
     this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
-    this.loadBalancer = this.loadBalancing.loadBalancer;
     for (const service of [this.pyFido, this.tomcat]) {
       const settings = service === this.pyFido ? resolved.pyFido : resolved.tomcat;
       if (settings.deploymentAlarms) {
@@ -179,7 +146,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       new route53.ARecord(services, 'AliasRecord', {
         zone: resolved.hostedZone,
         recordName: resolved.recordName,
-        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
+        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancing.loadBalancer)),
       });
     }
     this.warn(resolved);
@@ -242,17 +209,17 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /** The MongoDB and application secrets, as every container reads them. */
   private deploymentSecrets(): { [name: string]: ecs.Secret } {
     return {
-      MONGODB_HOST: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'host'),
-      MONGODB_PORT: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'port'),
-      MONGODB_USERNAME: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'username'),
-      MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(this.mongoDbSecret, 'password'),
-      JWT_SECRET: ecs.Secret.fromSecretsManager(this.applicationSecret, 'jwtSecret'),
+      MONGODB_HOST: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'host'),
+      MONGODB_PORT: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'port'),
+      MONGODB_USERNAME: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'username'),
+      MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'password'),
+      JWT_SECRET: ecs.Secret.fromSecretsManager(this.dataLayer.applicationSecret, 'jwtSecret'),
     };
   }
 
   private addLoadBalancer(scope: Construct, resolved: ResolvedDeployment, logEncryptionKey?: kms.IKey): FidoLoadBalancer {
     const loadBalancing = new FidoLoadBalancer(scope, 'LoadBalancer', {
-      vpc: this.vpc,
+      vpc: this.network.vpc,
       vpcSubnets: resolved.publicSubnets,
       securityGroup: this.network.loadBalancerSecurityGroup,
       certificate: this.certificate,

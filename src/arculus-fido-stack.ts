@@ -29,15 +29,15 @@ export class ArculusFidoStack extends Stack {
 
     new CfnOutput(this, 'LoadBalancerDNS', {
       description: 'DNS name of the load balancer: point the domain at it (alias A record, or CNAME)',
-      value: d.loadBalancer.loadBalancerDnsName,
+      value: d.loadBalancing.loadBalancer.loadBalancerDnsName,
     });
     new CfnOutput(this, 'PyFidoEndpoint', { description: 'PyFIDO API endpoint URL', value: d.pyFidoEndpoint });
     new CfnOutput(this, 'TomcatEndpoint', { description: 'Tomcat portal URL', value: d.tomcatEndpoint });
     new CfnOutput(this, 'ClusterName', { description: 'ECS cluster name', value: d.cluster.clusterName });
-    new CfnOutput(this, 'MongoDBSecretArn', { description: 'ARN of the MongoDB connection secret', value: d.mongoDbSecret.secretArn });
-    new CfnOutput(this, 'PyFidoServiceName', { description: 'ECS service name of PyFIDO', value: d.pyFidoService.serviceName });
-    new CfnOutput(this, 'TomcatServiceName', { description: 'ECS service name of Tomcat', value: d.tomcatService.serviceName });
-    new CfnOutput(this, 'PyFidoLogGroupName', { description: 'CloudWatch log group of PyFIDO', value: d.pyFidoLogGroup.logGroupName });
-    new CfnOutput(this, 'TomcatLogGroupName', { description: 'CloudWatch log group of Tomcat', value: d.tomcatLogGroup.logGroupName });
+    new CfnOutput(this, 'MongoDBSecretArn', { description: 'ARN of the MongoDB connection secret', value: d.dataLayer.mongoDbSecret.secretArn });
+    new CfnOutput(this, 'PyFidoServiceName', { description: 'ECS service name of PyFIDO', value: d.pyFido.service.serviceName });
+    new CfnOutput(this, 'TomcatServiceName', { description: 'ECS service name of Tomcat', value: d.tomcat.service.serviceName });
+    new CfnOutput(this, 'PyFidoLogGroupName', { description: 'CloudWatch log group of PyFIDO', value: d.pyFido.logGroup.logGroupName });
+    new CfnOutput(this, 'TomcatLogGroupName', { description: 'CloudWatch log group of Tomcat', value: d.tomcat.logGroup.logGroupName });
   }
 }

@@ -21,13 +21,13 @@ describe('the stack outputs', () => {
   test('give the load balancer DNS name, the endpoints, the cluster and the secret', () => {
     const { template, stack } = synthesized;
     const resolve = (v: unknown) => stack.resolve(v);
-    template.hasOutput('LoadBalancerDNS', { Value: resolve(stack.deployment.loadBalancer.loadBalancerDnsName) });
+    template.hasOutput('LoadBalancerDNS', { Value: resolve(stack.deployment.loadBalancing.loadBalancer.loadBalancerDnsName) });
     template.hasOutput('PyFidoEndpoint', { Value: 'https://auth.example.com:5001' });
     template.hasOutput('TomcatEndpoint', { Value: 'https://auth.example.com' });
     template.hasOutput('ClusterName', { Value: resolve(stack.deployment.cluster.clusterName) });
-    template.hasOutput('MongoDBSecretArn', { Value: resolve(stack.deployment.mongoDbSecret.secretArn) });
-    template.hasOutput('PyFidoServiceName', { Value: resolve(stack.deployment.pyFidoService.serviceName) });
-    template.hasOutput('TomcatLogGroupName', { Value: resolve(stack.deployment.tomcatLogGroup.logGroupName) });
+    template.hasOutput('MongoDBSecretArn', { Value: resolve(stack.deployment.dataLayer.mongoDbSecret.secretArn) });
+    template.hasOutput('PyFidoServiceName', { Value: resolve(stack.deployment.pyFido.service.serviceName) });
+    template.hasOutput('TomcatLogGroupName', { Value: resolve(stack.deployment.tomcat.logGroup.logGroupName) });
   });
 
   test('the deployment exposes the endpoints as URLs', () => {

@@ -17,6 +17,7 @@ import { FidoService } from './fido-service';
 import { ArculusFidoDeploymentProps } from './options';
 import { DEPLOYMENT_NAMES } from './private/cross-checks';
 import { acknowledge } from './private/nag';
+import { OtherStacks } from './private/other-stacks';
 import { resolveDeployment } from './private/resolve';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
 
@@ -87,8 +88,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
     // One key for every layer, so it lives beside them rather than in any of them.
     this.encryptionKey = resolved.createEncryptionKey ? this.createEncryptionKey(resolved.removalPolicy) : undefined;
-    const logEncryptionKey = this.keyOfThisStack('LogEncryptionKey', resolved.logEncryptionKey) ?? this.encryptionKey;
-    const secretEncryptionKey = this.keyOfThisStack('SecretEncryptionKey', resolved.secretEncryptionKey) ?? this.encryptionKey;
+    const otherStacks = new OtherStacks(this);
+    const logEncryptionKey = otherStacks.key('LogEncryptionKey', resolved.logEncryptionKey) ?? this.encryptionKey;
     const layer = (stackId: string): Construct => resolved.nestedStacks ? new NestedStack(this, stackId) : this;
 
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
@@ -108,7 +109,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       vpcSubnets: resolved.privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
       applicationSecret: resolved.applicationSecret,
-      encryptionKey: secretEncryptionKey,
+      encryptionKey: otherStacks.secretKey('SecretEncryptionKey', resolved.secretEncryptionKey) ?? this.encryptionKey,
       removalPolicy: resolved.removalPolicy,
       logRetention: resolved.logRetention,
     });
@@ -125,12 +126,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       domainName: resolved.domainName,
       validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
-    this.pyFido = this.addService(services, 'PyFido', resolved.pyFido, resolved, logEncryptionKey);
-    this.tomcat = this.addService(services, 'Tomcat', resolved.tomcat, resolved, logEncryptionKey);
-    if (this.isOfAnotherStack(resolved.secretEncryptionKey)) {
-      // The secrets' own grants cannot reach another stack's key policy.
-      this.grantDecryptThroughSecretsManager(secretEncryptionKey!);
-    }
+    const secrets = this.deploymentSecrets(otherStacks);
+    this.pyFido = this.addService(services, 'PyFido', resolved.pyFido, resolved, secrets, logEncryptionKey);
+    this.tomcat = this.addService(services, 'Tomcat', resolved.tomcat, resolved, secrets, logEncryptionKey);
+    otherStacks.grantDecrypt([this.pyFido, this.tomcat].map((s) => s.taskDefinition.obtainExecutionRole()));
     // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
@@ -154,7 +153,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
   /** One of the two services, wired to the deployment's secrets, network and logs. */
   private addService(
-    scope: Construct, id: string, settings: ResolvedService, resolved: ResolvedDeployment, logEncryptionKey?: kms.IKey,
+    scope: Construct, id: string, settings: ResolvedService, resolved: ResolvedDeployment,
+    secrets: { [name: string]: ecs.Secret }, logEncryptionKey?: kms.IKey,
   ): FidoService {
     if (settings.sizing.spot) {
       // Idempotent: the cluster gets the FARGATE and FARGATE_SPOT capacity providers once.
@@ -171,7 +171,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       sizing: settings.sizing,
       vpcSubnets: resolved.privateSubnets,
       securityGroups: [this.network.serviceSecurityGroup],
-      secrets: { ...this.deploymentSecrets(), ...settings.options.secrets },
+      secrets: { ...secrets, ...settings.options.secrets },
       logGroupName: settings.names.logGroup,
       logRetention: resolved.logRetention,
       logEncryptionKey,
@@ -182,38 +182,16 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
   }
 
-  /**
-   * A given key as this stack uses it. A key of another stack is referenced by ARN, so the grants
-   * go to the roles' policies only: a grant in its key policy would name this stack's roles and
-   * make each stack depend on the other.
-   */
-  private keyOfThisStack(id: string, key?: kms.IKey): kms.IKey | undefined {
-    return this.isOfAnotherStack(key) ? kms.Key.fromKeyArn(this, id, key!.keyArn) : key;
-  }
-
-  private isOfAnotherStack(key?: kms.IKey): boolean {
-    return key !== undefined && Stack.of(key) !== Stack.of(this);
-  }
-
-  /** Lets the execution roles decrypt, through Secrets Manager only, what `key` encrypts. */
-  private grantDecryptThroughSecretsManager(key: kms.IKey): void {
-    for (const service of [this.pyFido, this.tomcat]) {
-      service.taskDefinition.obtainExecutionRole().addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
-      }));
-    }
-  }
-
   /** The MongoDB and application secrets, as every container reads them. */
-  private deploymentSecrets(): { [name: string]: ecs.Secret } {
+  private deploymentSecrets(otherStacks: OtherStacks): { [name: string]: ecs.Secret } {
+    const mongoDb = otherStacks.secret('MongoDbSecretOfThisStack', this.dataLayer.mongoDbSecret);
+    const application = otherStacks.secret('ApplicationSecretOfThisStack', this.dataLayer.applicationSecret);
     return {
-      MONGODB_HOST: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'host'),
-      MONGODB_PORT: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'port'),
-      MONGODB_USERNAME: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'username'),
-      MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(this.dataLayer.mongoDbSecret, 'password'),
-      JWT_SECRET: ecs.Secret.fromSecretsManager(this.dataLayer.applicationSecret, 'jwtSecret'),
+      MONGODB_HOST: ecs.Secret.fromSecretsManager(mongoDb, 'host'),
+      MONGODB_PORT: ecs.Secret.fromSecretsManager(mongoDb, 'port'),
+      MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
+      MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),
+      JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
     };
   }
 

@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { baseProps, containerDefinition, ENV, synth, synthError } from './util';
@@ -259,5 +260,31 @@ describe('a KMS key shared from another stack', () => {
     const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
     expect(policies).toMatch(/"kms:Decrypt"/);
     expect(policies).toMatch(/ExportsOutputFnGetAttKey[0-9A-F]+Arn/);
+  });
+});
+
+describe('existing secrets of another stack, encrypted with that stack\'s key', () => {
+  test('are read without a cycle, the execution roles decrypting through Secrets Manager only', () => {
+    const app = new App();
+    const database = new Stack(app, 'Database', { env: ENV });
+    const key = new kms.Key(database, 'Key');
+    const stack = new ArculusFidoStack(app, 'Fido', {
+      env: ENV,
+      ...baseProps(database),
+      mongoDb: MongoDbConnection.fromSecret(new secretsmanager.Secret(database, 'Mongo', { encryptionKey: key })),
+      secrets: { applicationSecret: new secretsmanager.Secret(database, 'App', { encryptionKey: key }) },
+      nestedStacks: true,
+    });
+    expect(() => app.synth()).not.toThrow();
+    expect(database.dependencies).toEqual([]);
+    const services = Template.fromStack(stack.node.findChild('Fido').node.findChild('ServicesStack') as Stack);
+    services.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'kms:Decrypt',
+          Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+        })]),
+      },
+    });
   });
 });

@@ -88,6 +88,12 @@ describe('a mixed-case domain', () => {
     expect(env).toContainEqual({ Name: 'PYFIDO_URL', Value: 'https://auth.example.com:5001' });
   });
 
+  test('may end in the root\'s dot, which names the same domain', () => {
+    const { template } = synth((scope) => ({ domain: { domainName: 'auth.example.com.', hostedZone: zone(scope) } }));
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'auth.example.com.' });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'auth.example.com' });
+  });
+
   test('longer than ACM takes needs a certificate of its own', () => {
     const domainName = `${'a'.repeat(60)}.example.com`;
     expectGathered((scope) => ({ domain: { domainName, hostedZone: zone(scope) } }),
@@ -163,6 +169,8 @@ describe('a JavaScript caller without a compiler', () => {
     ['a string for the domain', { domain: 'auth.example.com' }, /- domain: must be a DomainOptions object, got 'auth\.example\.com'/],
     ['a string for the image', { images: { pyFido: 'nginx:1' } }, /- images\.pyFido: must be an ecs\.ContainerImage/],
     ['a string for a boolean', { nestedStacks: 'yes' }, /- nestedStacks: must be true or false, got 'yes'/],
+    ['null in a list, which must not widen it to the default', { network: { allowedIngress: [null] } }, /- network\.allowedIngress\[0\]: must be an ec2\.IPeer .*, got null/],
+    ['one peer where a list goes', { network: { allowedIngress: ec2.Peer.anyIpv4() } }, /- network\.allowedIngress: must be a list, each item an ec2\.IPeer/],
   ])('gets the gathered error for %s, never a TypeError', (_what, overrides, expected) => {
     expectGathered(overrides as any, expected);
   });
@@ -192,6 +200,11 @@ describe('regions', () => {
     }),
     /- domain\.certificate: is in eu-west-1, but the stack deploys to us-east-1/,
     /- logging\.encryptionKey: is in eu-west-1, but the stack deploys to us-east-1/);
+  });
+
+  test('a malformed certificate ARN is refused, not thrown from deep inside', () => {
+    expectGathered((scope) => ({ domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'C', 'not-an-arn') } }),
+      /- domain\.certificate: has the ARN 'not-an-arn', which is not an ARN/);
   });
 });
 

@@ -79,7 +79,8 @@ export function checkDomain(problems: ProblemList, domain: DomainOptions | undef
     problems.addUnlessAbout('domain', 'is required: give { domainName, certificate } or { domainName, hostedZone }');
     return '';
   }
-  const name = domain.domainName;
+  // An absolute name ('auth.example.com.') is the same name.
+  const name = domain.domainName !== undefined && !Token.isUnresolved(domain.domainName) ? domain.domainName.replace(/\.$/, '') : domain.domainName;
   if (name === undefined) {
     problems.addUnlessAbout('domain.domainName', "is required: the domain of the endpoints, such as 'auth.example.com'");
   } else if (!Token.isUnresolved(name)) {

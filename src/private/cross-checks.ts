@@ -31,7 +31,13 @@ function checkRegion(problems: ProblemList, stack: Stack, prop: string, arn: str
   if (arn === undefined || Token.isUnresolved(arn) || Token.isUnresolved(stack.region)) {
     return;
   }
-  const region = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
+  let region: string | undefined;
+  try {
+    region = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
+  } catch {
+    problems.add(prop, `has the ARN ${show(arn)}, which is not an ARN (arn:partition:service:region:account:resource)`);
+    return;
+  }
   if (region && region !== stack.region) {
     problems.add(prop, `is in ${region}, but the stack deploys to ${stack.region}. ${why}; got ${show(arn)}`);
   }

@@ -50,7 +50,7 @@ export function like(expected: string, ...members: string[]): Shape {
 
 /** One of this library's structs: an unknown key is refused, since it would be ignored. */
 export function struct(name: string, fields: { [name: string]: Shape }): Shape {
-  return { kind: 'struct', expected: `a ${name} object`, fields, closed: true };
+  return { kind: 'struct', expected: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} object`, fields, closed: true };
 }
 
 /** One of aws-cdk-lib's structs, which may gain fields in a newer release: unknown keys pass. */
@@ -99,8 +99,8 @@ function describe(shape: Shape): string {
     case 'string': return 'a string';
     case 'number': return 'a number';
     case 'boolean': return 'true or false';
-    case 'array': return `a list of ${describe(shape.of).replace(/^an? /, '')}s`;
-    case 'map': return `an object of ${describe(shape.of).replace(/^an? /, '')} values by name`;
+    case 'array': return `a list, each item ${describe(shape.of)}`;
+    case 'map': return `an object of named values, each ${describe(shape.of)}`;
     default: return shape.expected;
   }
 }
@@ -108,6 +108,9 @@ function describe(shape: Shape): string {
 function typeOf(value: unknown): string {
   if (Array.isArray(value)) {
     return `a list (${show(value)})`;
+  }
+  if (value === null) {
+    return 'null';
   }
   if (typeof value === 'object') {
     return `${value!.constructor?.name && value!.constructor.name !== 'Object' ? `an object of class ${value!.constructor.name}` : 'a plain object'}`;
@@ -128,10 +131,11 @@ function matches(shape: Shape, value: unknown): boolean {
 /**
  * Checks `value` against `shape` and returns it with every wrongly typed part left out (so the
  * value checks and defaults that follow never meet a wrong type), recording a problem for each.
- * `null` counts as not given, as `??` treats it.
+ * `null` counts as not given, as `??` treats it, except as an item of a list or map, where leaving
+ * it out would change what the list says.
  */
-export function sanitize(problems: ProblemList, prop: string, value: unknown, shape: Shape): any {
-  if (value === undefined || value === null) {
+export function sanitize(problems: ProblemList, prop: string, value: unknown, shape: Shape, inList = false): any {
+  if (value === undefined || (value === null && !inList)) {
     return undefined;
   }
   if (!matches(shape, value)) {
@@ -144,12 +148,12 @@ export function sanitize(problems: ProblemList, prop: string, value: unknown, sh
   switch (shape.kind) {
     case 'array': {
       // A list with a wrong item is left out whole: a shorter list would mean something else.
-      const items = (value as unknown[]).map((item, index) => sanitize(problems, `${prop}[${index}]`, item, shape.of));
+      const items = (value as unknown[]).map((item, index) => sanitize(problems, `${prop}[${index}]`, item, shape.of, true));
       return items.every((item) => item !== undefined) ? items : undefined;
     }
     case 'map':
       return Object.fromEntries(Object.entries(value as object)
-        .map(([key, item]) => [key, sanitize(problems, `${prop}.${key}`, item, shape.of)])
+        .map(([key, item]) => [key, sanitize(problems, `${prop}.${key}`, item, shape.of, true)])
         .filter(([, item]) => item !== undefined));
     case 'struct':
       return sanitizeStruct(problems, prop, value as { [key: string]: unknown }, shape);

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -62,6 +62,31 @@ describe('CloudFormation parameters', () => {
     for (const name of ['Tag', 'Host', 'Port', 'Rate']) {
       expect(json).toMatch(new RegExp(`ExportsOutputRef${name}`));
     }
+  });
+
+  test('are never dropped: each one given where a token belongs is referenced by the template', () => {
+    const app = new App();
+    const parameters = new Stack(app, 'Parameters', { env: ENV });
+    const number = (id: string) => numberParameter(parameters, id);
+    const list = (id: string) => new CfnParameter(parameters, id, { type: 'List<AWS::EC2::Subnet::Id>' }).valueAsList;
+    const stack = new ArculusFidoStack(app, 'Fido', {
+      env: ENV,
+      ...baseProps(parameters),
+      network: {
+        // A VPC wholly from parameters: its AZs and subnets are known at deploy time only.
+        vpc: ec2.Vpc.fromVpcAttributes(parameters, 'Vpc', {
+          vpcId: stringParameter(parameters, 'VpcId'), availabilityZones: Fn.getAzs(), publicSubnetIds: list('Public'), privateSubnetIds: list('Private'),
+        }),
+        allowedIngress: [ec2.Peer.ipv4(stringParameter(parameters, 'Cidr'))],
+      },
+      sizing: { pyFido: { cpu: number('Cpu'), memoryLimitMiB: number('Memory'), desiredCount: number('Desired'), targetCpuUtilizationPercent: number('Target') } },
+      logging: { retention: number('Retention') },
+      services: { pyFido: { healthCheck: { interval: Duration.seconds(number('Interval')) }, environment: { FEATURE: stringParameter(parameters, 'Feature') } } },
+    });
+    const template = JSON.stringify(Template.fromStack(stack).toJSON());
+    const given = Object.keys(Template.fromStack(parameters).toJSON().Parameters).filter((p) => p !== 'BootstrapVersion');
+    expect(given).toHaveLength(11);
+    expect(given.filter((p) => !template.includes(`ExportsOutputRef${p}`))).toEqual([]);
   });
 
   test('are refused, with the reason, where the value must be known at synth', () => {

@@ -43,16 +43,21 @@ function checkRegion(problems: ProblemList, stack: Stack, prop: string, arn: str
   }
 }
 
+/** Whether a string is known at synth: neither a token nor an element of a list token. */
+function known(value: string): boolean {
+  return !Token.isUnresolved(value) && !Token.isUnresolved([value]);
+}
+
 /** The subnet IDs of a VPC's groups, each known at synth. */
 function knownIds(subnets: ec2.ISubnet[]): Set<string> {
-  return new Set(subnets.map((s) => s.subnetId).filter((id) => !Token.isUnresolved(id)));
+  return new Set(subnets.map((s) => s.subnetId).filter(known));
 }
 
 /** The AZ of a subnet, or undefined when it was imported without one. */
 function zoneOf(subnet: ec2.ISubnet): string | undefined {
   try {
     const zone = subnet.availabilityZone;
-    return Token.isUnresolved(zone) ? undefined : zone;
+    return known(zone) ? zone : undefined;
   } catch {
     return undefined;
   }
@@ -60,8 +65,9 @@ function zoneOf(subnet: ec2.ISubnet): string | undefined {
 
 function checkVpc(problems: ProblemList, resolved: ResolvedDeployment): void {
   const vpc = resolved.vpc!;
-  const zones = vpc.availabilityZones.filter((az) => !Token.isUnresolved(az));
-  if (zones.length === vpc.availabilityZones.length && zones.length < 2) {
+  // A list token (Fn.getAzs(), a List parameter) stands for AZs known only at deploy time.
+  const zones = Token.isUnresolved(vpc.availabilityZones) ? undefined : vpc.availabilityZones.filter(known);
+  if (zones && zones.length === vpc.availabilityZones.length && zones.length < 2) {
     problems.add('network.vpc', `spans ${zones.length} Availability Zone(s) (${zones.join(', ') || 'none'}), but an Application Load Balancer needs subnets in at least two; give a VPC with public and private subnets in two or more AZs`);
     return;
   }
@@ -97,7 +103,7 @@ function checkSubnets(
   const allIds = knownIds([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]);
   for (const subnet of subnets) {
     const id = subnet.subnetId;
-    if (Token.isUnresolved(id)) {
+    if (!known(id)) {
       continue;
     }
     const wrong = wrongGroup(id);

@@ -21,6 +21,12 @@ import { OtherStacks } from './private/other-stacks';
 import { resolveDeployment } from './private/resolve';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
 
+/** The construct IDs of each service's constructs: API, since a changed ID replaces the resource. */
+const CONSTRUCT_IDS = {
+  pyFido: { service: 'PyFido', repository: 'PyFidoRepository' },
+  tomcat: { service: 'Tomcat', repository: 'TomcatRepository' },
+} as const;
+
 /** Plain variable names that suggest a secret value. */
 const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 
@@ -127,15 +133,14 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
     const secrets = this.deploymentSecrets(otherStacks);
-    this.pyFido = this.addService(services, 'PyFido', resolved.pyFido, resolved, secrets, logEncryptionKey);
-    this.tomcat = this.addService(services, 'Tomcat', resolved.tomcat, resolved, secrets, logEncryptionKey);
+    this.pyFido = this.addService(services, resolved.pyFido, resolved, secrets, logEncryptionKey);
+    this.tomcat = this.addService(services, resolved.tomcat, resolved, secrets, logEncryptionKey);
     otherStacks.grantDecrypt([this.pyFido, this.tomcat].map((s) => s.taskDefinition.obtainExecutionRole()));
     // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
     this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
-    for (const service of [this.pyFido, this.tomcat]) {
-      const settings = service === this.pyFido ? resolved.pyFido : resolved.tomcat;
+    for (const [service, settings] of [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const) {
       if (settings.deploymentAlarms) {
         // Their metrics name the target group, which needs the load balancer first.
         service.addDeploymentAlarms(settings.names.alarmPrefix);
@@ -153,16 +158,16 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
   /** One of the two services, wired to the deployment's secrets, network and logs. */
   private addService(
-    scope: Construct, id: string, settings: ResolvedService, resolved: ResolvedDeployment,
-    secrets: { [name: string]: ecs.Secret }, logEncryptionKey?: kms.IKey,
+    scope: Construct, settings: ResolvedService, resolved: ResolvedDeployment, secrets: { [name: string]: ecs.Secret }, logEncryptionKey?: kms.IKey,
   ): FidoService {
+    const ids = CONSTRUCT_IDS[settings.prop];
     if (settings.sizing.spot) {
       // Idempotent: the cluster gets the FARGATE and FARGATE_SPOT capacity providers once.
       this.cluster.enableFargateCapacityProviders();
     }
     const image = settings.image ?? ecs.ContainerImage.fromEcrRepository(
-      ecr.Repository.fromRepositoryName(scope, `${id}Repository`, settings.names.repository), resolved.imageTag);
-    return new FidoService(scope, id, {
+      ecr.Repository.fromRepositoryName(scope, ids.repository, settings.names.repository), resolved.imageTag);
+    return new FidoService(scope, ids.service, {
       ...settings.options,
       cluster: this.cluster,
       containerName: settings.name,

@@ -227,6 +227,13 @@ describe('regions', () => {
     /- logging\.encryptionKey: is in eu-west-1, but the stack deploys to us-east-1/);
   });
 
+  test('are checked in the same pass as every other prop: one error names them all', () => {
+    expectGathered((scope) => ({
+      sizing: { pyFido: { cpu: 300 } },
+      domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'C', 'arn:aws:acm:eu-west-1:111111111111:certificate/x') },
+    }), /has 2 problems/, /- sizing\.pyFido\.cpu: Fargate takes/, /- domain\.certificate: is in eu-west-1/);
+  });
+
   test('a malformed certificate ARN is refused, not thrown from deep inside', () => {
     expectGathered((scope) => ({ domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'C', 'not-an-arn') } }),
       /- domain\.certificate: has the ARN 'not-an-arn', which is not an ARN/);

@@ -24,7 +24,9 @@ export function checkEnvironmentFacts(problems: ProblemList, scope: IConstruct, 
   if (resolved.vpc) {
     checkVpc(problems, resolved);
   }
-  checkNamesUnique(problems, scope, resolved.names);
+  if (resolved.environment) {
+    checkNamesUnique(problems, scope, resolved.names);
+  }
 }
 
 function checkRegion(problems: ProblemList, stack: Stack, prop: string, arn: string | undefined, why: string): void {

@@ -58,10 +58,8 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   } else {
     problems.addAll(props.mongoDb._problems());
   }
-  if (problems.all.length === 0) {
-    // Facts about the stack, the VPC and the other deployments, once every value has its type.
-    checkEnvironmentFacts(problems, scope, resolved);
-  }
+  // Facts about the stack, the VPC and the other deployments: every value has its type by now.
+  checkEnvironmentFacts(problems, scope, resolved);
   problems.throwIfAny(`ArculusFidoDeployment '${scope.node.path}'`);
   return resolved;
 }

@@ -126,4 +126,14 @@ project.gitignore.exclude('.jsii.tabl.json', '/consumers/java/target/', '/consum
 // caches (Go modules, Maven, pip: gigabytes), synthesized templates and the CI script.
 project.npmignore?.exclude('/.cache/', '/cdk.out/', '/.ci/');
 
+// A newcomer's apps: `cdk init` in TypeScript and Python, this library installed from the npm
+// tarball and the wheel, the README's example and the scenarios synthesized by the app's own
+// `cdk synth` under the flags cdk init sets (newcomer/run). Not a script folder: scenarios.ts
+// imports the package by name, so the init app's own tsc checks it, not this project's.
+project.addTask('test:newcomer', {
+  description: 'Create TypeScript and Python apps with cdk init, install the packed library and cdk synth the README example and the scenarios (newcomer/run)',
+  exec: 'newcomer/run',
+});
+project.npmignore?.exclude('/newcomer/');
+
 project.synth();

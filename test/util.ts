@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 
@@ -76,6 +77,48 @@ export function warnings(stack: ArculusFidoStack, id: string): string[] {
   return Annotations.fromStack(stack)
     .findWarning('*', Match.stringLikeRegexp(`\\[ack: ${id}\\]`))
     .map((w) => String(w.entry.data));
+}
+
+/**
+ * Whether the preset snapshots compare whole templates. They are made with the aws-cdk-lib floor
+ * and no feature flags; in the version matrix's other cells (matrix/run: the newest aws-cdk-lib,
+ * the flags of `cdk init`) a template differs for reasons of aws-cdk-lib's own (asset hashes,
+ * handler runtimes, properties a flag sets), so there `ARCULUS_SNAPSHOT=logical-ids` compares only
+ * what must never change: the logical IDs and types (`logicalIds`).
+ */
+export const FULL_SNAPSHOTS = ((mode) => {
+  if (mode !== undefined && mode !== 'logical-ids') {
+    throw new Error(`ARCULUS_SNAPSHOT must be unset (whole templates) or 'logical-ids', got '${mode}'`);
+  }
+  return mode === undefined;
+})(process.env.ARCULUS_SNAPSHOT);
+
+/**
+ * What a deployed stack is keyed by: the logical ID and type of every resource (a changed one is a
+ * replaced resource) and the logical ID of every output (what scripts read).
+ */
+export function logicalIds(template: Template): { resources: Record<string, string>; outputs: string[] } {
+  const json = template.toJSON();
+  return {
+    resources: Object.fromEntries(Object.entries(json.Resources ?? {}).map(([id, r]: [string, any]) => [id, r.Type]).sort()),
+    outputs: Object.keys(json.Outputs ?? {}).sort(),
+  };
+}
+
+/**
+ * `fn` run without the context the version matrix passes in `CDK_CONTEXT_JSON` (cdk init's feature
+ * flags; every `App` reads it), as in an app whose cdk.json sets no flags.
+ */
+export function withoutCliContext<T>(fn: () => T): T {
+  const saved = process.env[cxapi.CONTEXT_ENV];
+  delete process.env[cxapi.CONTEXT_ENV];
+  try {
+    return fn();
+  } finally {
+    if (saved !== undefined) {
+      process.env[cxapi.CONTEXT_ENV] = saved;
+    }
+  }
 }
 
 /** The logical ID of the only resource of `type` whose properties match `props`. */

@@ -63,6 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // not be rewritten by it. `npx projen test:update` rewrites them on purpose.
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // The caches hold other package.json files (the version matrix's copy of this project, the
+    // newcomer apps): not modules of this project, and a name collision for jest's module map.
+    jestConfig: { modulePathIgnorePatterns: ['<rootDir>/.cache/'] },
   },
 });
 
@@ -135,5 +138,13 @@ project.addTask('test:newcomer', {
   exec: 'newcomer/run',
 });
 project.npmignore?.exclude('/newcomer/');
+
+// The unit suite on the aws-cdk-lib floor and on the newest aws-cdk-lib (in a copy of this project
+// under .cache/matrix, never in node_modules), each without feature flags and with cdk init's.
+project.addTask('test:matrix', {
+  description: 'Run the unit suite on the aws-cdk-lib floor and the newest aws-cdk-lib, without feature flags and with those cdk init sets (matrix/run)',
+  exec: 'matrix/run',
+});
+project.npmignore?.exclude('/matrix/');
 
 project.synth();

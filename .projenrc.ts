@@ -63,6 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // not be rewritten by it. `npx projen test:update` rewrites them on purpose.
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // The caches hold other package.json files (the version matrix's copy of this project, the
+    // newcomer apps): not modules of this project, and a name collision for jest's module map.
+    jestConfig: { modulePathIgnorePatterns: ['<rootDir>/.cache/'] },
   },
 });
 
@@ -133,5 +136,23 @@ project.gitignore.exclude('.jsii.tabl.json', '/consumers/java/target/', '/consum
 // Local output stays out of `npm pack`, which jsii-pacmak runs and every binding embeds: the
 // caches (Go modules, Maven, pip: gigabytes), synthesized templates and the CI script.
 project.npmignore?.exclude('/.cache/', '/cdk.out/', '/.ci/');
+
+// A newcomer's apps: `cdk init` in TypeScript and Python, this library installed from the npm
+// tarball and the wheel, the README's example and the scenarios synthesized by the app's own
+// `cdk synth` under the flags cdk init sets (newcomer/run). Not a script folder: scenarios.ts
+// imports the package by name, so the init app's own tsc checks it, not this project's.
+project.addTask('test:newcomer', {
+  description: 'Create TypeScript and Python apps with cdk init, install the packed library and cdk synth the README example and the scenarios (newcomer/run)',
+  exec: 'newcomer/run',
+});
+project.npmignore?.exclude('/newcomer/');
+
+// The unit suite on the aws-cdk-lib floor and on the newest aws-cdk-lib (in a copy of this project
+// under .cache/matrix, never in node_modules), each without feature flags and with cdk init's.
+project.addTask('test:matrix', {
+  description: 'Run the unit suite on the aws-cdk-lib floor and the newest aws-cdk-lib, without feature flags and with those cdk init sets (matrix/run)',
+  exec: 'matrix/run',
+});
+project.npmignore?.exclude('/matrix/');
 
 project.synth();

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, logicalId, synth, synthError, warnings } from './util';
+import { baseProps, containerDefinition, joined, logicalId, partition, synth, synthError, warnings } from './util';
 
 /** The load balancer's attributes as a key -> value map. */
 function albAttributes(template: Template): Record<string, string> {
@@ -108,7 +108,11 @@ describe('VPC flow logs', () => {
     const { template } = synth((scope) => ({
       network: {
         vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-          vpcId: 'vpc-1', availabilityZones: ['a', 'b'], publicSubnetIds: ['s-1', 's-2'], privateSubnetIds: ['s-3', 's-4'],
+          // Well-formed IDs: newer aws-cdk-lib checks their format on synth.
+          vpcId: 'vpc-0123456789abcdef0',
+          availabilityZones: ['us-east-1a', 'us-east-1b'],
+          publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+          privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
         }),
       },
     }));
@@ -210,9 +214,9 @@ describe('AWS WAF', () => {
     prod.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
       // The group's ARN without the ':*' suffix, which WAF refuses.
-      LogDestinationConfigs: [{
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:', { Ref: logicalId(prod, 'AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-arculus-auth-prod' }) }]],
-      }],
+      LogDestinationConfigs: [
+        joined('arn:', partition(), ':logs:us-east-1:111111111111:log-group:', { Ref: logicalId(prod, 'AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-arculus-auth-prod' }) }),
+      ],
     });
   });
 

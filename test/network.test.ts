@@ -1,8 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ArculusFidoStack } from '../src';
-import { baseProps, ENV, logicalId, synth, Synthesized } from './util';
+import { baseProps, ENV, importsStack, logicalId, synth, Synthesized } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
@@ -129,19 +129,21 @@ describe('an imported VPC', () => {
   let template: Template;
   beforeAll(() => {
     const app = new App();
-    const vpcStack = new Stack(app, 'Vpc', { env: ENV });
+    const vpcStack = importsStack(app, 'Vpc');
+    // Well-formed IDs (public 0a, 0b; private 1a, 1b; isolated 2a, 2b): newer aws-cdk-lib checks
+    // their format on synth.
     const vpc = ec2.Vpc.fromVpcAttributes(vpcStack, 'Existing', {
       vpcId: 'vpc-0123456789abcdef0',
       availabilityZones: ['us-east-1a', 'us-east-1b'],
-      publicSubnetIds: ['subnet-public-a', 'subnet-public-b'],
-      privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
-      isolatedSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b'],
+      publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+      privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
+      isolatedSubnetIds: ['subnet-0000000000000002a', 'subnet-0000000000000002b'],
     });
     const stack = new ArculusFidoStack(app, 'Fido', baseProps(vpcStack, {
       env: ENV,
       network: {
         vpc,
-        privateSubnets: { subnets: [ec2.Subnet.fromSubnetId(vpcStack, 'Chosen', 'subnet-private-b')] },
+        privateSubnets: { subnets: [ec2.Subnet.fromSubnetId(vpcStack, 'Chosen', 'subnet-0000000000000001b')] },
       },
     }));
     template = Template.fromStack(stack);
@@ -154,9 +156,9 @@ describe('an imported VPC', () => {
   });
 
   test('puts the load balancer in its public subnets and the tasks in the chosen private subnets', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-public-a', 'subnet-public-b'] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-0000000000000000a', 'subnet-0000000000000000b'] });
     template.allResourcesProperties('AWS::ECS::Service', {
-      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ Subnets: ['subnet-private-b'] }) },
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ Subnets: ['subnet-0000000000000001b'] }) },
     });
     template.allResourcesProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
   });

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentEnvironment } from '../src';
-import { containerDefinition, synth, Synthesized, warnings } from './util';
+import { containerDefinition, joined, partition, synth, Synthesized, warnings } from './util';
 
 describe('the services', () => {
   let synthesized: Synthesized;
@@ -66,7 +66,7 @@ describe('the services', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: Match.arrayWith(['ecr:BatchGetImage']),
-          Resource: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':ecr:us-east-1:111111111111:repository/arculus-auth/pyfido'])]) }),
+          Resource: joined('arn:', partition(), ':ecr:us-east-1:111111111111:repository/arculus-auth/pyfido'),
         })]),
       },
     });

@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, FeatureFlags, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 
@@ -24,11 +25,49 @@ export function baseProps(scope: Construct, overrides: Partial<ArculusFidoStackP
 }
 
 /**
+ * The stack the imported resources (certificate, secrets, zones) live in, as in a real app. It holds
+ * no resource, which the CloudFormation rules newer aws-cdk-lib runs on every synth report as
+ * F0001 (an error under cdk init's `@aws-cdk/core:validateAgainstDefaultRules`): acknowledged on
+ * this stack alone, so that the version matrix's other cells judge the deployment, not the scaffold.
+ */
+export function importsStack(app: App, id = 'Imports'): Stack {
+  const imports = new Stack(app, id, { env: ENV });
+  Validations.of(imports).acknowledge({
+    id: 'CloudFormation-Validate::F0001',
+    reason: 'The tests\' stack of imported resources holds references only, no resource of its own',
+  });
+  return imports;
+}
+
+/**
+ * The partition in an ARN of the test stacks: the literal 'aws' under cdk init's
+ * `@aws-cdk/core:enablePartitionLiterals` (their region is known), else a reference. Decided as
+ * the tests' apps decide it, from the context every `App` reads.
+ */
+export function partition(): string | { Ref: string } {
+  return FeatureFlags.of(new App()).isEnabled(cxapi.ENABLE_PARTITION_LITERALS) ? 'aws' : { Ref: 'AWS::Partition' };
+}
+
+/** `parts` joined as a template writes them: adjacent strings merged, a plain string if nothing else is left. */
+export function joined(...parts: Array<string | object>): string | { 'Fn::Join': [string, Array<string | object>] } {
+  const merged: Array<string | object> = [];
+  for (const part of parts) {
+    const last = merged.length - 1;
+    if (typeof part === 'string' && typeof merged[last] === 'string') {
+      merged[last] += part;
+    } else {
+      merged.push(part);
+    }
+  }
+  return merged.length === 1 && typeof merged[0] === 'string' ? merged[0] : { 'Fn::Join': ['', merged] };
+}
+
+/**
  * A deployment as a security reviewer synthesizes it, in `app`: a concrete account and region, a
  * DNS-validated certificate, a created DocumentDB cluster and a pinned image tag, then `props`.
  */
 export function addReviewedStack(app: App, id: string, props: Partial<ArculusFidoStackProps> = {}): ArculusFidoStack {
-  const imports = new Stack(app, 'Imports', { env: ENV });
+  const imports = importsStack(app);
   return new ArculusFidoStack(app, id, {
     env: ENV,
     deploymentEnvironment: DeploymentEnvironment.DEV,
@@ -55,7 +94,7 @@ export function synth(
 ): Synthesized {
   const app = new App({ context });
   // Imported resources (certificate, secrets, zones) live in a stack of their own, as in a real app.
-  const imports = new Stack(app, 'Imports', { env: ENV });
+  const imports = importsStack(app);
   const given = typeof overrides === 'function' ? overrides(imports) : overrides;
   const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, given) });
   return { app, stack, template: Template.fromStack(stack) };
@@ -76,6 +115,48 @@ export function warnings(stack: ArculusFidoStack, id: string): string[] {
   return Annotations.fromStack(stack)
     .findWarning('*', Match.stringLikeRegexp(`\\[ack: ${id}\\]`))
     .map((w) => String(w.entry.data));
+}
+
+/**
+ * Whether the preset snapshots compare whole templates. They are made with the aws-cdk-lib floor
+ * and no feature flags; in the version matrix's other cells (matrix/run: the newest aws-cdk-lib,
+ * the flags of `cdk init`) a template differs for reasons of aws-cdk-lib's own (asset hashes,
+ * handler runtimes, properties a flag sets), so there `ARCULUS_SNAPSHOT=logical-ids` compares only
+ * what must never change: the logical IDs and types (`logicalIds`).
+ */
+export const FULL_SNAPSHOTS = ((mode) => {
+  if (mode !== undefined && mode !== 'logical-ids') {
+    throw new Error(`ARCULUS_SNAPSHOT must be unset (whole templates) or 'logical-ids', got '${mode}'`);
+  }
+  return mode === undefined;
+})(process.env.ARCULUS_SNAPSHOT);
+
+/**
+ * What a deployed stack is keyed by: the logical ID and type of every resource (a changed one is a
+ * replaced resource) and the logical ID of every output (what scripts read).
+ */
+export function logicalIds(template: Template): { resources: Record<string, string>; outputs: string[] } {
+  const json = template.toJSON();
+  return {
+    resources: Object.fromEntries(Object.entries(json.Resources ?? {}).map(([id, r]: [string, any]) => [id, r.Type]).sort()),
+    outputs: Object.keys(json.Outputs ?? {}).sort(),
+  };
+}
+
+/**
+ * `fn` run without the context the version matrix passes in `CDK_CONTEXT_JSON` (cdk init's feature
+ * flags; every `App` reads it), as in an app whose cdk.json sets no flags.
+ */
+export function withoutCliContext<T>(fn: () => T): T {
+  const saved = process.env[cxapi.CONTEXT_ENV];
+  delete process.env[cxapi.CONTEXT_ENV];
+  try {
+    return fn();
+  } finally {
+    if (saved !== undefined) {
+      process.env[cxapi.CONTEXT_ENV] = saved;
+    }
+  }
 }
 
 /** The logical ID of the only resource of `type` whose properties match `props`. */

@@ -1,12 +1,13 @@
-import { Duration, Lazy, Token } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Token, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { CERTIFICATE_ARN, synth, synthError } from './util';
+import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { baseProps, CERTIFICATE_ARN, ENV, importsStack, synthError } from './util';
 
 type Overrides = Partial<ArculusFidoStackProps>;
 
@@ -198,12 +199,24 @@ describe('one error', () => {
 describe('tokens', () => {
   test('are never rejected where they can be carried into the template', () => {
     const token = (value: string) => Token.asString(Lazy.string({ produce: () => value }));
-    const { template } = synth((scope) => ({
-      domain: { domainName: token('not a domain'), certificate: acm.Certificate.fromCertificateArn(scope, 'Cert', CERTIFICATE_ARN) },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: token(''), port: Token.asNumber(Lazy.number({ produce: () => 0 })), username: token('') }),
-      images: { tag: token('not a tag') },
-      services: { pyFido: { healthCheck: { path: token('health'), interval: Duration.seconds(Lazy.number({ produce: () => 1 })) } } },
-    }));
-    template.resourceCountIs('AWS::ECS::Service', 2);
+    const app = new App();
+    const imports = importsStack(app);
+    const stack = new ArculusFidoStack(app, 'Fido', {
+      env: ENV,
+      ...baseProps(imports, {
+        domain: { domainName: token('not a domain'), certificate: acm.Certificate.fromCertificateArn(imports, 'Cert', CERTIFICATE_ARN) },
+        mongoDb: MongoDbConnection.fromEndpoint({ host: token(''), port: Token.asNumber(Lazy.number({ produce: () => 0 })), username: token('') }),
+        images: { tag: token('not a tag') },
+        services: { pyFido: { healthCheck: { path: token('health'), interval: Duration.seconds(Lazy.number({ produce: () => 1 })) } } },
+      }),
+    });
+    // The tokens resolve to values AWS refuses, on purpose: the construct must not look behind a
+    // token. Newer aws-cdk-lib's own template rules catch the 1 s interval on synth; acknowledged,
+    // so that this tests the construct's checks alone.
+    Validations.of(stack).acknowledge({
+      id: 'CloudFormation-Validate::F3034',
+      reason: 'The test gives tokens that resolve to values out of range, to show the construct never reads them',
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::ECS::Service', 2);
   });
 });

@@ -40,7 +40,7 @@ describe('FidoNetwork alone', () => {
 
   test('refuses natGateways beside a given VPC, which has NAT gateways of its own', () => {
     const stack = bareStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
     new FidoNetwork(stack, 'Network', { vpc, natGateways: 2 });
     expect(synthError(stack)).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
   });

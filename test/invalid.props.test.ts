@@ -1,0 +1,19 @@
+/**
+ * Generated invalid props (wrong values and wrong JavaScript types, at every depth) and tokens
+ * where the deployment must know the value give the deployment's one gathered error, naming each
+ * broken prop; never a TypeError or a resolution error. A fixed seed and a few cases here;
+ * `npx projen fuzz` runs the same properties over thousands of cases.
+ */
+import * as fc from 'fast-check';
+import { asserted, INVALID_PROPS, LONG_APPLICATION_NAMES, Property, REFUSED_TOKEN_PROPS, UNIT_SEED } from './generated/properties';
+
+/** Once a case fails, how long fast-check may shrink it here; `npx projen fuzz` shrinks fully. */
+const SHRINK_SECONDS = 2;
+
+describe('generated invalid props', () => {
+  for (const property of [INVALID_PROPS, REFUSED_TOKEN_PROPS, LONG_APPLICATION_NAMES] as Array<Property<unknown>>) {
+    test(property.name, () => {
+      fc.assert(asserted(property, SHRINK_SECONDS), { seed: UNIT_SEED, numRuns: property.unitRuns });
+    }, 60_000);
+  }
+});

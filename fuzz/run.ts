@@ -13,9 +13,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { synthesize } from '../test/generated/build';
-import { InvalidCase, normalizeMessage } from '../test/generated/invalid';
+import { CATALOG, InvalidCase, normalizeMessage, REFUSED_TOKENS, withItsBase } from '../test/generated/invalid';
 import { INVARIANTS, Violation } from '../test/generated/invariants';
-import { INVALID_PROPS, LONG_APPLICATION_NAMES, Outcome, REFUSED_TOKEN_PROPS, VALID, VALID_PROPERTIES } from '../test/generated/properties';
+import { INVALID_PROPS, LONG_APPLICATION_NAMES, Outcome, Property, REFUSED_TOKEN_PROPS, VALID, VALID_PROPERTIES } from '../test/generated/properties';
 import { ValidRecipe } from '../test/generated/recipes';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 5000);
@@ -30,6 +30,8 @@ interface Defect {
   /** The seed and path that replay the shrunk case with fc.assert. */
   readonly seed: number;
   readonly path: string | null;
+  /** Seen only once the cases were used up: the case as first seen, not shrunk. */
+  readonly unshrunk?: boolean;
 }
 
 interface Explored {
@@ -40,6 +42,8 @@ interface Explored {
   readonly defects: Defect[];
   /** Cases showing each defect. */
   readonly seen: Map<string, number>;
+  /** The first case showing each defect, with its violation. */
+  readonly first: Map<string, { value: string; detail: string }>;
 }
 
 /**
@@ -55,7 +59,7 @@ function explore<T>(
   seed: number,
   simplify: (value: T, shows: (candidate: T) => boolean) => T = (value) => value,
 ): Explored {
-  const explored: Explored = { cases: 0, failingCases: 0, skipped: 0, seconds: 0, defects: [], seen: new Map() };
+  const explored: Explored = { cases: 0, failingCases: 0, skipped: 0, seconds: 0, defects: [], seen: new Map(), first: new Map() };
   const started = Date.now();
   for (let round = 0; explored.cases < budget; round++) {
     let target: Violation | undefined;
@@ -70,6 +74,11 @@ function explore<T>(
         }
         if (outcome.length > 0) {
           explored.failingCases++;
+        }
+        for (const v of outcome) {
+          if (!explored.first.has(v.kind)) {
+            explored.first.set(v.kind, { value: fc.stringify(value), detail: v.detail });
+          }
         }
         for (const kind of new Set(outcome.map((v) => v.kind))) {
           explored.seen.set(kind, (explored.seen.get(kind) ?? 0) + 1);
@@ -107,23 +116,29 @@ function explore<T>(
     explored.defects.push(defect);
     console.log(`[${label}] defect ${explored.defects.length} after ${explored.cases} cases (${result.numShrinks} shrinks): ${defect.signature}\n    smallest props: ${defect.counterexample}\n    ${defect.detail.split('\n').slice(0, 4).join('\n    ')}`);
   }
+  // A defect first seen in a case that showed another new one, when the cases ran out.
+  for (const [signature, { value, detail }] of explored.first) {
+    if (!explored.defects.some((d) => d.signature === signature)) {
+      explored.defects.push({ signature, detail, counterexample: value, shrinks: 0, seed, path: null, unshrunk: true });
+      console.log(`[${label}] defect ${explored.defects.length}, not shrunk (the cases ran out): ${signature}\n    props: ${value}`);
+    }
+  }
   explored.seconds = (Date.now() - started) / 1000;
   return explored;
 }
 
-/** fast-check's array shrinking removes leading items only: try each broken prop of a shrunk case alone. */
-function simplifyMutations<T>(value: T, shows: (candidate: T) => boolean): T {
-  const c = value as unknown as InvalidCase;
-  if (!Array.isArray(c.mutations) || c.mutations.length < 2) {
-    return value;
-  }
-  for (const m of c.mutations) {
-    const alone = { base: c.base, mutations: [m] } as unknown as T;
-    if (shows(alone)) {
-      return alone;
-    }
-  }
-  return value;
+/**
+ * fast-check's array shrinking removes leading items only: each broken prop of a shrunk case is
+ * tried alone. The case is reported with the base its broken props build on.
+ */
+function simplifyMutations(catalog: typeof CATALOG) {
+  return <T>(value: T, shows: (candidate: T) => boolean): T => {
+    const c = value as unknown as InvalidCase;
+    const alone = c.mutations.length < 2 ? undefined : c.mutations
+      .map((m) => ({ base: c.base, mutations: [m] }))
+      .find((a) => shows(a as unknown as T));
+    return withItsBase(alone ?? c, catalog) as unknown as T;
+  };
 }
 
 interface Row {
@@ -169,20 +184,24 @@ function main(): void {
     const defects = valid.defects.filter((d) => d.signature.startsWith(`${p.name} :: `));
     const seen = new Map([...valid.seen].filter(([k]) => k.startsWith(`${p.name} :: `)));
     const c = checked.get(p.name)!;
-    rows.push({ property: p.name, cases: c.cases, failingCases: c.failing, defects: defects.length, time: p === synthesizes ? `${valid.seconds.toFixed(0)} s (the valid cases, judged by every valid property)` : 'same cases' });
+    const time = p === synthesizes ? `${valid.seconds.toFixed(0)} s (these cases, judged by every valid property)` : 'same cases';
+    rows.push({ property: p.name, cases: c.cases, failingCases: c.failing, defects: defects.length, time });
     all.push({ property: p.name, defects, seen });
   }
 
-  const others = [[LONG_APPLICATION_NAMES, shares.longNames], [INVALID_PROPS, shares.invalid], [REFUSED_TOKEN_PROPS, shares.refused]] as const;
-  for (const [property, share] of others) {
-    const p = property as typeof INVALID_PROPS;
-    const explored = explore(p.name, p.arbitrary, (v) => p.check(v), Math.round(CASES * share), SEED, simplifyMutations);
+  let total = valid.cases;
+  let seconds = valid.seconds;
+  const runAlone = <T>(p: Property<T>, share: number, simplify?: (value: T, shows: (candidate: T) => boolean) => T) => {
+    const explored = explore(p.name, p.arbitrary, (v) => p.check(v), Math.round(CASES * share), SEED, simplify);
     rows.push({ property: p.name, cases: explored.cases, failingCases: explored.failingCases, defects: explored.defects.length, time: `${explored.seconds.toFixed(0)} s` });
     all.push({ property: p.name, defects: explored.defects, seen: explored.seen });
-  }
+    total += explored.cases;
+    seconds += explored.seconds;
+  };
+  runAlone(LONG_APPLICATION_NAMES, shares.longNames);
+  runAlone(INVALID_PROPS, shares.invalid, simplifyMutations(CATALOG));
+  runAlone(REFUSED_TOKEN_PROPS, shares.refused, simplifyMutations(REFUSED_TOKENS));
 
-  const total = rows.reduce((n, r) => r.time === 'same cases' ? n : n + r.cases, 0);
-  const seconds = valid.seconds + rows.filter((r) => r.time !== 'same cases' && !r.time.includes('valid')).reduce((n, r) => n + parseFloat(r.time), 0);
   const defects = all.reduce((n, a) => n + a.defects.length, 0);
   const table = [
     '| property | cases | failing cases | distinct defects | time |',

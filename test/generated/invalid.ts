@@ -283,6 +283,11 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
   return base;
 }
 
+/** The case with the base its broken props build on, as it reads in a report. */
+export function withItsBase(c: InvalidCase, catalog: readonly Entry[] = CATALOG): InvalidCase {
+  return { base: baseFor(catalog, c), mutations: c.mutations };
+}
+
 /** Builds the case's props in a fresh App: the base's props with the broken ones put in. */
 export function buildInvalid(c: InvalidCase, catalog: readonly Entry[] = CATALOG): { builder: PropsBuilder; props: any } {
   const base = baseFor(catalog, c);

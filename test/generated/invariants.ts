@@ -365,7 +365,9 @@ export const taskToTask: Invariant = {
     if (!rules.some((r) => r.direction === 'in' && r.peer === tasks && isTcpPort(r, 5001))) {
       found.push(violation('the tasks do not admit 5001 from themselves', ''));
     }
-    if (!rules.some((r) => r.direction === 'out' && r.peer === tasks && isTcpPort(r, 5001))) {
+    // With allowAllOutbound the group sends anywhere, itself included (CDK drops narrower egress rules).
+    const sendsAnywhere = rules.some((r) => r.direction === 'out' && r.peer === JSON.stringify('0.0.0.0/0') && r.protocol === '-1');
+    if (!rules.some((r) => r.direction === 'out' && r.peer === tasks && isTcpPort(r, 5001)) && !(recipe.network?.allowAllOutbound && sendsAnywhere)) {
       found.push(violation('the tasks may not send to 5001 of themselves', ''));
     }
     // MongoDB on 5001 without a known security group needs that egress for itself.

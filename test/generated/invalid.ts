@@ -7,7 +7,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
 import { addDeployment, DEPLOYMENT_PATH, PropsBuilder, synthesizeApp } from './build';
 import type { Violation } from './invariants';
@@ -60,7 +59,7 @@ interface Entry {
   readonly createdVpc?: boolean;
   /** Props set alongside, for the broken value to be wrong. */
   readonly companions?: ReadonlyArray<readonly [string, Bad]>;
-  /** The domain is long and its certificate would be created. */
+  /** The certificate is created in a hosted zone (not imported). */
   readonly createdCertificate?: boolean;
 }
 
@@ -259,7 +258,7 @@ function setDeep(target: any, path: string, value: unknown): void {
   }
 }
 
-/** The base a case's broken props need: a created VPC, the MongoDB connection they belong to. */
+/** The base a case's broken props need: a created VPC, the MongoDB connection they belong to, a created certificate. */
 function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
   let base = c.base;
   for (const m of c.mutations) {
@@ -278,6 +277,9 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
     }
     if (e.mongo && base.mongoDb.kind !== e.mongo) {
       base = { ...base, mongoDb: e.mongo === 'endpoint' ? MINIMAL_RECIPE.mongoDb : { kind: e.mongo } };
+    }
+    if (e.createdCertificate) {
+      base = { ...base, domain: { name: 'auth.example.com', zoneName: 'example.com', certificate: false } };
     }
   }
   return base;
@@ -304,11 +306,6 @@ export function buildInvalid(c: InvalidCase, catalog: readonly Entry[] = CATALOG
       props.mongoDb = option === 'secret'
         ? builder.mongoDb(base.mongoDb, {}, { value: value === ABSENT_VALUE ? undefined : value })
         : builder.mongoDb(base.mongoDb, { [option]: value === ABSENT_VALUE ? undefined : value });
-    } else if (e.createdCertificate) {
-      props.domain = {
-        domainName: value,
-        hostedZone: route53.HostedZone.fromHostedZoneAttributes(builder.stack, 'LongZone', { hostedZoneId: 'Z0000000000000000000B', zoneName: 'example.com' }),
-      };
     } else {
       setDeep(props, m.path, value);
     }

@@ -95,20 +95,12 @@ export const REFUSED_TOKEN_PROPS: Property<InvalidCase> = {
   check: (c) => invalidViolations(c, REFUSED_TOKENS, true),
 };
 
-/**
- * A property for `fc.assert`: a case fails with its violations listed. Once a case has failed,
- * shrinking stops after `shrinkSeconds`, and the smallest failing case found so far is reported.
- */
-export function asserted<T>(p: Property<T>, shrinkSeconds = Infinity): fc.IProperty<[T]> {
-  let failedAt: number | undefined;
+/** A property for `fc.assert`: a case fails with its violations listed; valid props that did not synthesize are skipped here (see `valid props synthesize`). */
+export function asserted<T>(p: Property<T>): fc.IProperty<[T]> {
   return fc.property(p.arbitrary, (value) => {
-    if (failedAt !== undefined && Date.now() - failedAt > shrinkSeconds * 1000) {
-      return true;
-    }
     const outcome = p.check(value);
     fc.pre(outcome !== 'skip');
     if (outcome.length > 0) {
-      failedAt ??= Date.now();
       throw new Error(outcome.map((v) => `${v.kind}${v.detail ? `\n      ${v.detail.split('\n').join('\n      ')}` : ''}`).join('\n'));
     }
     return true;

@@ -116,6 +116,14 @@ project.addTask('bench', {
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
 
+// The generated-props properties of the unit suite (test/generated/), over thousands of cases:
+// each distinct defect shrunk to its smallest props; figures to docs/benchmarks.md.
+scriptFolder('fuzz');
+project.addTask('fuzz', {
+  description: 'Run the generated-props properties over 5,000 cases (FUZZ_CASES, FUZZ_SEED), shrink each distinct defect, write the figures to docs/benchmarks.md',
+  exec: 'ts-node --project fuzz/tsconfig.json fuzz/run.ts',
+});
+
 // Python, Java and Go users get the same deployment: the README's TypeScript example compiles
 // (jsii-rosetta, strict), and consumer apps in each language run against the packages
 // jsii-pacmak builds (consumers/run), their templates compared with the TypeScript synth.

@@ -1,0 +1,422 @@
+/**
+ * Invalid props: a valid recipe with one to three props broken, by a wrong value or a wrong
+ * JavaScript type (as a JavaScript, Python or Java user may pass), at every depth; and props that
+ * refuse tokens, given one. Either must give the deployment's one gathered error, naming the
+ * broken prop.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as fc from 'fast-check';
+import { addDeployment, DEPLOYMENT_PATH, PropsBuilder, synthesizeApp } from './build';
+import type { Violation } from './invariants';
+import { MINIMAL_RECIPE, MongoRecipe, SERVICES, validRecipe, ValidRecipe } from './recipes';
+
+/** A value to put where a prop goes, as data (printed in counterexamples). */
+export type Bad =
+  | { readonly str: string }
+  | { readonly num: number }
+  | { readonly bool: boolean }
+  | { readonly nil: null }
+  | { readonly absent: true }
+  | { readonly list: readonly Bad[] }
+  | { readonly obj: { readonly [key: string]: Bad } }
+  | { readonly duration: readonly [number, 'seconds' | 'minutes' | 'hours' | 'days'] }
+  | { readonly enum: keyof typeof ENUMS }
+  | { readonly ipv6Peer: true }
+  | { readonly param: 'String' | 'Number' };
+
+/** Enum members that are real values of their enum, but refused where they are put. */
+const ENUMS = {
+  'DesyncMitigationMode.MONITOR': elbv2.DesyncMitigationMode.MONITOR,
+  'Protocol.TCP': elbv2.Protocol.TCP,
+  'SubnetType.PRIVATE_WITH_EGRESS': ec2.SubnetType.PRIVATE_WITH_EGRESS,
+};
+
+const str = (s: string): Bad => ({ str: s });
+const num = (n: number): Bad => ({ num: n });
+const bool = (b: boolean): Bad => ({ bool: b });
+const NULL: Bad = { nil: null };
+const ABSENT: Bad = { absent: true };
+const list = (...items: Bad[]): Bad => ({ list: items });
+const obj = (o: { [key: string]: Bad } = {}): Bad => ({ obj: o });
+const duration = (amount: number, unit: 'seconds' | 'minutes' | 'hours' | 'days'): Bad => ({ duration: [amount, unit] });
+
+/** Wrong JavaScript types for a prop of each kind. */
+const NOT_A_STRING = [num(5), bool(true), list(), obj()];
+const NOT_A_NUMBER = [str('2'), bool(true), list(), obj()];
+const NOT_A_BOOLEAN = [str('yes'), num(1), obj()];
+const NOT_AN_OBJECT = [num(1), str('x'), list(), bool(true)];
+
+interface Entry {
+  readonly path: string;
+  readonly values: readonly Bad[];
+  /** Other props the error may name instead, when the broken value only conflicts with them. */
+  readonly alsoAccept?: readonly string[];
+  /** The MongoDB connection the broken option belongs to. */
+  readonly mongo?: MongoRecipe['kind'];
+  /** The prop only matters with a created VPC. */
+  readonly createdVpc?: boolean;
+  /** Props set alongside, for the broken value to be wrong. */
+  readonly companions?: ReadonlyArray<readonly [string, Bad]>;
+  /** The certificate is created in a hosted zone (not imported). */
+  readonly createdCertificate?: boolean;
+}
+
+const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/mongo-AbCdEf';
+const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555';
+
+function serviceEntries(s: string): Entry[] {
+  const sizing = `sizing.${s}`;
+  const counts = ['desiredCount', 'minCapacity', 'maxCapacity'].map((k) => `${sizing}.${k}`);
+  const service = `services.${s}`;
+  const healthCheck = `${service}.healthCheck`;
+  return [
+    { path: sizing, values: NOT_AN_OBJECT },
+    { path: `${sizing}.cpu`, values: [num(300), num(-256), num(Number.NaN), num(Infinity), ...NOT_A_NUMBER] },
+    { path: `${sizing}.memoryLimitMiB`, values: [num(99999), num(1.5), num(Number.NaN), ...NOT_A_NUMBER] },
+    { path: `${sizing}.desiredCount`, values: [num(0), num(-1), num(1.5), num(Number.NaN), ...NOT_A_NUMBER] },
+    { path: `${sizing}.minCapacity`, values: [num(0), num(2.5), ...NOT_A_NUMBER] },
+    { path: `${sizing}.minCapacity`, values: [num(50)], alsoAccept: counts },
+    { path: `${sizing}.maxCapacity`, values: [num(0), num(2.5), ...NOT_A_NUMBER], alsoAccept: counts },
+    { path: `${sizing}.targetCpuUtilizationPercent`, values: [num(95), num(5), num(50.5), num(Number.NaN), ...NOT_A_NUMBER] },
+    { path: `${sizing}.spot`, values: NOT_A_BOOLEAN },
+    { path: `${sizing}.cpuArchitecture`, values: [str('ARM64'), num(1), obj()] },
+    { path: service, values: NOT_AN_OBJECT },
+    { path: `${service}.environment`, values: [str('A=1'), list(), num(1)] },
+    { path: `${service}.environment`, values: [obj({ FEATURE: num(5) }), obj({ FEATURE: NULL }), obj({ FEATURE: obj() }), obj({ FEATURE: list() })] },
+    { path: `${service}.environment.MONGODB_PASSWORD`, values: [str('x')], alsoAccept: [`${service}.environment`] },
+    { path: `${service}.secrets`, values: [str('x'), num(1), list(), obj({ API_KEY: str(SECRET_ARN) }), obj({ API_KEY: obj() })] },
+    { path: healthCheck, values: NOT_AN_OBJECT },
+    { path: `${healthCheck}.path`, values: [str('health'), str('/he alth'), ...NOT_A_STRING] },
+    { path: `${healthCheck}.interval`, values: [duration(3, 'seconds'), duration(6, 'minutes'), num(30), str('30s'), obj()] },
+    { path: `${healthCheck}.timeout`, values: [duration(1, 'seconds'), duration(121, 'seconds'), num(5), str('5s'), obj()], alsoAccept: [`${healthCheck}.interval`] },
+    { path: `${healthCheck}.healthyThresholdCount`, values: [num(1), num(11), num(2.5), ...NOT_A_NUMBER] },
+    { path: `${healthCheck}.unhealthyThresholdCount`, values: [num(1), num(11), num(2.5), ...NOT_A_NUMBER] },
+    { path: `${healthCheck}.healthyHttpCodes`, values: [str('200-600'), str('OK'), str(''), num(200), list(), obj()] },
+    { path: `${healthCheck}.protocol`, values: [{ enum: 'Protocol.TCP' }, str('http'), num(1)] },
+    { path: `${service}.deregistrationDelay`, values: [duration(2, 'hours'), num(30), str('30s'), obj()] },
+    { path: `${service}.healthCheckGracePeriod`, values: [num(60), str('60s'), obj()] },
+    { path: `${service}.stopTimeout`, values: [duration(1, 'seconds'), duration(121, 'seconds'), num(30), str('30s')] },
+    { path: `${service}.readonlyRootFilesystem`, values: NOT_A_BOOLEAN },
+    {
+      path: `${service}.writablePaths`,
+      values: [str('/tmp'), list(str('tmp')), list(str('/')), list(num(5)), num(1), obj()],
+      companions: [[`${service}.readonlyRootFilesystem`, bool(true)]],
+    },
+    { path: `${service}.writablePaths`, values: [list(str('/tmp'))], companions: [[`${service}.readonlyRootFilesystem`, bool(false)]], alsoAccept: [`${service}.readonlyRootFilesystem`] },
+    { path: `${service}.deploymentAlarms`, values: NOT_A_BOOLEAN },
+    { path: `${service}.targetProtocol`, values: [str('TCP'), num(1), obj()] },
+  ];
+}
+
+/** Every prop, with values that are wrong there. */
+export const CATALOG: readonly Entry[] = [
+  { path: 'deploymentEnvironment', values: [str('production'), str('PROD'), str(''), num(1), NULL, ABSENT, obj(), list()] },
+  { path: 'applicationName', values: [str('Arculus-Auth'), str('arculus_auth'), str(''), str('a'.repeat(260)), num(5), bool(true), list(), obj()] },
+  { path: 'nestedStacks', values: NOT_A_BOOLEAN },
+  { path: 'domain', values: [ABSENT, NULL, str('auth.example.com'), num(5), list()] },
+  { path: 'domain.domainName', values: [ABSENT, NULL, str('not a domain'), str('https://auth.example.com'), str('auth'), num(42), list(), obj()] },
+  { path: 'domain.domainName', values: [str(`${'a'.repeat(60)}.example.com`)], createdCertificate: true, alsoAccept: ['domain.certificate', 'domain'] },
+  { path: 'domain.certificate', values: [str(CERTIFICATE_ARN), obj(), obj({ domainName: str('auth.example.com') }), num(5), list()] },
+  { path: 'domain.hostedZone', values: [str('Z0000000000000000000A'), obj(), obj({ zoneName: str('example.com') }), num(1), list()] },
+  { path: 'mongoDb', values: [ABSENT, NULL, obj(), str('mongodb://fido@cluster0.example.net/fido'), num(27017), list()] },
+  { path: 'mongoDb.host', mongo: 'endpoint', values: [str(''), str('mongodb+srv://cluster0.example.net'), str('db.example.net:27017'), ABSENT, NULL, ...NOT_A_STRING] },
+  { path: 'mongoDb.username', mongo: 'endpoint', values: [str(' '), str(''), ABSENT, NULL, ...NOT_A_STRING] },
+  { path: 'mongoDb.port', mongo: 'endpoint', values: [num(0), num(70000), num(1.5), num(Number.NaN), num(-1), ...NOT_A_NUMBER] },
+  { path: 'mongoDb.password', mongo: 'endpoint', values: [str('not-a-secret-value'), num(5), obj(), list()] },
+  { path: 'mongoDb.securityGroup', mongo: 'endpoint', values: [str('sg-0123456789abcdef0'), obj(), num(1), list()] },
+  { path: 'mongoDb.port', mongo: 'secret', values: [num(0), num(70000), num(1.5), ...NOT_A_NUMBER] },
+  { path: 'mongoDb.securityGroup', mongo: 'secret', values: [str('sg-0123456789abcdef0'), obj(), num(1)] },
+  // The secret of fromSecret is an argument, not an option: the error names it under mongoDb.
+  { path: 'mongoDb.secret', mongo: 'secret', values: [str(SECRET_ARN), obj(), NULL, ABSENT, num(1), list()], alsoAccept: ['mongoDb'] },
+  { path: 'mongoDb.instances', mongo: 'documentDb', values: [num(0), num(17), num(1.5), num(Number.NaN), str('3'), obj()] },
+  { path: 'mongoDb.engineVersion', mongo: 'documentDb', values: [str('latest'), str('5'), num(5), list(), obj()] },
+  { path: 'mongoDb.masterUsername', mongo: 'documentDb', values: NOT_A_STRING },
+  { path: 'mongoDb.backupRetention', mongo: 'documentDb', values: [duration(40, 'days'), duration(36, 'hours'), num(7), str('P7D'), obj()] },
+  { path: 'mongoDb.removalPolicy', mongo: 'documentDb', values: [str('keep'), num(1), obj()] },
+  { path: 'mongoDb.rotatePassword', mongo: 'documentDb', values: NOT_A_BOOLEAN },
+  { path: 'mongoDb.rotationInterval', mongo: 'documentDb', values: [duration(36, 'hours'), duration(2000, 'days'), num(30), str('P30D')] },
+  { path: 'mongoDb.instanceType', mongo: 'documentDb', values: [str('t4g.medium'), obj(), num(1)] },
+  { path: 'network', values: NOT_AN_OBJECT },
+  { path: 'network.vpc', values: [str('vpc-0123456789abcdef0'), obj(), obj({ vpcId: str('vpc-0123456789abcdef0') }), num(1), list()] },
+  { path: 'network.publicSubnets', values: [list(), str('subnet-0123456789abcdef0'), num(1), obj({ subnetType: str('Public-ish') }), obj({ subnetType: { enum: 'SubnetType.PRIVATE_WITH_EGRESS' } })] },
+  { path: 'network.privateSubnets', values: [list(), str('subnet-0123456789abcdef0'), num(1), obj({ subnetType: str('Private-ish') })] },
+  { path: 'network.allowedIngress', values: [list(), str('0.0.0.0/0'), num(1), obj(), list(str('203.0.113.0/24')), list(num(5)), list(NULL), list(obj()), list({ ipv6Peer: true })] },
+  { path: 'network.natGateways', createdVpc: true, values: [num(0), num(3), num(1.5), num(Number.NaN), str('1'), obj()] },
+  { path: 'network.allowAllOutbound', values: NOT_A_BOOLEAN },
+  { path: 'loadBalancer', values: NOT_AN_OBJECT },
+  { path: 'loadBalancer.sslPolicy', values: [str('TLS1.0'), num(5), obj()] },
+  { path: 'loadBalancer.desyncMitigationMode', values: [{ enum: 'DesyncMitigationMode.MONITOR' }, str('paranoid'), num(1)] },
+  { path: 'loadBalancer.accessLogsPrefix', values: [str('/alb'), str('alb/'), str('AWSLogs'), str('my logs'), ...NOT_A_STRING] },
+  { path: 'loadBalancer.accessLogsBucket', values: [str('fido-access-logs'), obj(), num(1)] },
+  { path: 'loadBalancer.redirectHttp', values: NOT_A_BOOLEAN },
+  { path: 'loadBalancer.deletionProtection', values: NOT_A_BOOLEAN },
+  { path: 'loadBalancer.accessLogs', values: NOT_A_BOOLEAN },
+  { path: 'waf', values: NOT_AN_OBJECT },
+  { path: 'waf.enabled', values: NOT_A_BOOLEAN },
+  { path: 'waf.rateLimit', values: [num(5), num(1.5), num(2000000001), num(Number.NaN), num(-1), ...NOT_A_NUMBER] },
+  { path: 'encryption', values: NOT_AN_OBJECT },
+  { path: 'encryption.customerManagedKey', values: NOT_A_BOOLEAN },
+  { path: 'images', values: NOT_AN_OBJECT },
+  { path: 'images.pyFido', values: [str('nginx:latest'), obj(), obj({ imageName: str('nginx') }), num(1), list()] },
+  { path: 'images.tomcat', values: [str('tomcat:10'), obj(), num(1), list()] },
+  { path: 'images.tag', values: [str('v1 beta'), str(''), str('.hidden'), str('a'.repeat(129)), ...NOT_A_STRING] },
+  { path: 'sizing', values: NOT_AN_OBJECT },
+  { path: 'logging', values: NOT_AN_OBJECT },
+  { path: 'logging.retention', values: [num(42), num(0), num(-1), num(1.5), str('7'), obj()] },
+  { path: 'logging.encryptionKey', values: [str(KEY_ARN), obj(), num(1)] },
+  { path: 'logging.removalPolicy', values: [str('keep'), num(1), obj()] },
+  { path: 'secrets', values: NOT_AN_OBJECT },
+  { path: 'secrets.applicationSecret', values: [str(SECRET_ARN), obj(), num(1)] },
+  { path: 'secrets.encryptionKey', values: [str(KEY_ARN), obj(), num(1)] },
+  { path: 'services', values: NOT_AN_OBJECT },
+  ...SERVICES.flatMap(serviceEntries),
+];
+
+/** The props that refuse tokens, and the parameter type to give them. */
+export const REFUSED_TOKENS: readonly Entry[] = [
+  { path: 'deploymentEnvironment', values: [{ param: 'String' }] },
+  { path: 'applicationName', values: [{ param: 'String' }] },
+  { path: 'network.natGateways', createdVpc: true, values: [{ param: 'Number' }] },
+  { path: 'mongoDb.instances', mongo: 'documentDb', values: [{ param: 'Number' }] },
+  { path: 'mongoDb.engineVersion', mongo: 'documentDb', values: [{ param: 'String' }] },
+];
+
+/** One broken prop of a case. */
+export interface Mutation {
+  readonly path: string;
+  readonly value: Bad;
+}
+
+export interface InvalidCase {
+  readonly base: ValidRecipe;
+  readonly mutations: readonly Mutation[];
+}
+
+const entryOf = (catalog: readonly Entry[], m: Mutation): Entry =>
+  catalog.find((e) => e.path === m.path && e.values.includes(m.value)) ?? catalog.find((e) => e.path === m.path)!;
+
+/** Whether two broken props would step on each other. */
+function conflict(catalog: readonly Entry[], a: Mutation, b: Mutation): boolean {
+  const ea = entryOf(catalog, a);
+  const eb = entryOf(catalog, b);
+  const nested = (x: string, y: string) => x === y || y.startsWith(`${x}.`);
+  const vpcProps = ['network.vpc', 'network.natGateways', 'network.publicSubnets', 'network.privateSubnets'];
+  return nested(a.path, b.path) || nested(b.path, a.path)
+    || (!!ea.mongo && !!eb.mongo && ea.mongo !== eb.mongo)
+    || ((ea.mongo !== undefined || a.path === 'mongoDb') && (eb.mongo !== undefined || b.path === 'mongoDb'))
+    || (vpcProps.includes(a.path) && vpcProps.includes(b.path))
+    || ((ea.createdCertificate || eb.createdCertificate) === true && a.path.startsWith('domain') && b.path.startsWith('domain'));
+}
+
+/** One to three broken props over a valid base (which shrinks to the minimal props first). */
+export function invalidCase(catalog: readonly Entry[] = CATALOG, maxMutations = 3): fc.Arbitrary<InvalidCase> {
+  const pairs = catalog.flatMap((e) => e.values.map((value) => ({ path: e.path, value })));
+  // The broken prop is what the case is about: it never shrinks into another one.
+  const mutation: fc.Arbitrary<Mutation> = fc.noShrink(fc.integer({ min: 0, max: pairs.length - 1 })).map((i) => pairs[i]);
+  return fc.record({
+    base: fc.oneof({ withCrossShrink: true }, fc.constant(MINIMAL_RECIPE), validRecipe({ tokens: false })),
+    mutations: fc.uniqueArray(mutation, { minLength: 1, maxLength: maxMutations, selector: (m) => m.path })
+      .filter((ms) => ms.every((a, i) => ms.every((b, j) => i === j || !conflict(catalog, a, b)))),
+  }, { noNullPrototype: true });
+}
+
+const ABSENT_VALUE = Symbol('absent');
+
+function materialize(b: Bad, builder: PropsBuilder, path: string): unknown {
+  if ('str' in b) return b.str;
+  if ('num' in b) return b.num;
+  if ('bool' in b) return b.bool;
+  if ('nil' in b) return null;
+  if ('absent' in b) return ABSENT_VALUE;
+  if ('list' in b) return b.list.map((x, i) => materialize(x, builder, `${path}[${i}]`));
+  if ('obj' in b) return Object.fromEntries(Object.entries(b.obj).map(([k, x]) => [k, materialize(x, builder, `${path}.${k}`)]));
+  if ('duration' in b) return Duration[b.duration[1]](b.duration[0]);
+  if ('enum' in b) return ENUMS[b.enum];
+  if ('ipv6Peer' in b) return ec2.Peer.anyIpv6();
+  const param = builder.param(path, b.param);
+  return b.param === 'String' ? param.valueAsString : param.valueAsNumber;
+}
+
+function setDeep(target: any, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let node = target;
+  for (const segment of segments.slice(0, -1)) {
+    const next = node[segment];
+    if (typeof next !== 'object' || next === null || Array.isArray(next) || ![Object.prototype, null].includes(Object.getPrototypeOf(next))) {
+      node[segment] = {};
+    }
+    node = node[segment];
+  }
+  const last = segments[segments.length - 1];
+  if (value === ABSENT_VALUE) {
+    delete node[last];
+  } else {
+    node[last] = value;
+  }
+}
+
+/** The base a case's broken props need: a created VPC, the MongoDB connection they belong to, a created certificate. */
+function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
+  let base = c.base;
+  for (const m of c.mutations) {
+    const e = entryOf(catalog, m);
+    if (e.createdVpc && base.vpc.kind !== 'created') {
+      const { publicSubnets, privateSubnets, ...network } = base.network ?? {};
+      base = {
+        ...base,
+        vpc: { kind: 'created' },
+        network: {
+          ...network,
+          ...(publicSubnets && publicSubnets !== 'explicit' ? { publicSubnets } : {}),
+          ...(privateSubnets && privateSubnets !== 'explicit' ? { privateSubnets } : {}),
+        },
+      };
+    }
+    if (e.mongo && base.mongoDb.kind !== e.mongo) {
+      base = { ...base, mongoDb: e.mongo === 'endpoint' ? MINIMAL_RECIPE.mongoDb : { kind: e.mongo } };
+    }
+    if (e.createdCertificate) {
+      base = { ...base, domain: { name: 'auth.example.com', zoneName: 'example.com', certificate: false } };
+    }
+  }
+  return base;
+}
+
+/** The case with the base its broken props build on, as it reads in a report. */
+export function withItsBase(c: InvalidCase, catalog: readonly Entry[] = CATALOG): InvalidCase {
+  return { base: baseFor(catalog, c), mutations: c.mutations };
+}
+
+/** Builds the case's props in a fresh App: the base's props with the broken ones put in. */
+export function buildInvalid(c: InvalidCase, catalog: readonly Entry[] = CATALOG): { builder: PropsBuilder; props: any } {
+  const base = baseFor(catalog, c);
+  const builder = new PropsBuilder(base);
+  const props: any = builder.props();
+  for (const m of c.mutations) {
+    const e = entryOf(catalog, m);
+    const value = materialize(m.value, builder, m.path);
+    for (const [path, companion] of e.companions ?? []) {
+      setDeep(props, path, materialize(companion, builder, path));
+    }
+    if (e.mongo) {
+      const option = m.path.slice('mongoDb.'.length);
+      props.mongoDb = option === 'secret'
+        ? builder.mongoDb(base.mongoDb, {}, { value: value === ABSENT_VALUE ? undefined : value })
+        : builder.mongoDb(base.mongoDb, { [option]: value === ABSENT_VALUE ? undefined : value });
+    } else {
+      setDeep(props, m.path, value);
+    }
+  }
+  return { builder, props };
+}
+
+/** How a value reads in a defect's name: its kind, not the value itself. */
+export function kindOf(b: Bad): string {
+  if ('str' in b) return 'a wrong string';
+  if ('num' in b) return Number.isNaN(b.num) ? 'NaN' : Number.isFinite(b.num) ? 'a wrong number' : 'Infinity';
+  if ('bool' in b) return 'a boolean';
+  if ('nil' in b) return 'null';
+  if ('absent' in b) return 'undefined';
+  if ('list' in b) return b.list.length === 0 ? 'an empty array' : 'an array of wrong items';
+  if ('obj' in b) return Object.keys(b.obj).length === 0 ? 'a plain object {}' : 'a plain object of wrong values';
+  if ('duration' in b) return 'a Duration out of range';
+  if ('enum' in b) return `enum ${b.enum}`;
+  if ('ipv6Peer' in b) return 'an IPv6 peer';
+  return 'a token';
+}
+
+/** Strips a message of the case's values, so that messages of one defect read the same. */
+export function normalizeMessage(message: string): string {
+  return message.split('\n')[0]
+    .replace(/\$\{Token\[[^\]]*\]\}/g, '<token>')
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\/tmp\/\S+/g, '<path>')
+    .replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, 'N')
+    .slice(0, 160);
+}
+
+const HEADER = new RegExp(`^ArculusFidoDeployment '${DEPLOYMENT_PATH}' has (1 problem|(\\d+) problems) in its props:$`);
+const LINE = /^ {2}- ([A-Za-z][A-Za-z0-9_.[\]]*): (.+)$/;
+
+export interface Expectation {
+  /** What the case broke, as it names it in a defect. */
+  readonly label: string;
+  /** Prop paths the error may name for it (the prop itself or one below it). */
+  readonly accept: readonly string[];
+  /** The problem must say the value cannot be a token. */
+  readonly token?: boolean;
+}
+
+/**
+ * Judges what building the props did: it must have thrown the deployment's one gathered error,
+ * in its form, with a problem naming each broken prop.
+ */
+export function judgeGathered(error: unknown, expectations: readonly Expectation[]): Violation[] {
+  const all = expectations.map((e) => e.label).join(' + ');
+  if (error === undefined) {
+    return [{ kind: `${all}: synthesizes without an error`, detail: '' }];
+  }
+  // By name, not instanceof: jest runs the code in a realm of its own.
+  const isError = typeof error === 'object' && error !== null && typeof (error as Error).message === 'string';
+  const message = isError ? (error as Error).message : String(error);
+  const name = isError ? (error as Error).name : typeof error;
+  if (!isError || name === 'TypeError') {
+    return [{ kind: `${all}: ${name}: ${normalizeMessage(message)}`, detail: message.slice(0, 400) }];
+  }
+  if (/Resolution error/.test(message)) {
+    return [{ kind: `${all}: Resolution error: ${normalizeMessage(message.replace(/^.*Resolution error: /s, ''))}`, detail: message.slice(0, 400) }];
+  }
+  const lines = message.split('\n');
+  const header = HEADER.exec(lines[0]);
+  if (!header) {
+    return [{ kind: `${all}: not the gathered error: ${name}: ${normalizeMessage(message)}`, detail: message.slice(0, 400) }];
+  }
+  const problems = lines.slice(1).map((l) => LINE.exec(l));
+  const count = header[2] === undefined ? 1 : Number(header[2]);
+  if (problems.some((p) => !p) || problems.length !== count) {
+    return [{ kind: `${all}: the gathered error is malformed`, detail: message }];
+  }
+  const found: Violation[] = [];
+  for (const e of expectations) {
+    const naming = problems.filter((p) => e.accept.some((a) => p![1] === a || p![1].startsWith(`${a}.`) || p![1].startsWith(`${a}[`)));
+    if (naming.length === 0) {
+      found.push({ kind: `${e.label}: the gathered error does not name it`, detail: message });
+    } else if (e.token && !naming.some((p) => /\btokens?\b/i.test(p![2].replace(/\$\{Token\[[^\]]*\]\}/g, '')))) {
+      found.push({ kind: `${e.label}: the gathered error does not say it cannot be a token`, detail: message });
+    }
+  }
+  return found;
+}
+
+/** Builds, constructs and synthesizes a case; returns the error, if any. */
+function run(c: InvalidCase, catalog: readonly Entry[]): unknown {
+  try {
+    const { builder, props } = buildInvalid(c, catalog);
+    addDeployment(builder, props);
+    synthesizeApp(builder);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * The violations of an invalid case. A case with several broken props that fails is retried with
+ * each alone, so that a defect is named after the prop that shows it.
+ */
+export function invalidViolations(c: InvalidCase, catalog: readonly Entry[] = CATALOG, token = false): Violation[] {
+  const expectation = (m: Mutation): Expectation => {
+    const e = entryOf(catalog, m);
+    return { label: `${m.path} = ${kindOf(m.value)}`, accept: [m.path, ...(e.alsoAccept ?? [])], token };
+  };
+  const found = judgeGathered(run(c, catalog), c.mutations.map(expectation));
+  if (found.length === 0 || c.mutations.length === 1) {
+    return found;
+  }
+  const alone = c.mutations.flatMap((m) => judgeGathered(run({ base: c.base, mutations: [m] }, catalog), [expectation(m)]));
+  return alone.length > 0 ? alone : found.map((v) => ({ ...v, kind: `only with other props broken: ${v.kind}` }));
+}

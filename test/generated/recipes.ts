@@ -1,0 +1,510 @@
+/**
+ * Generated deployment props, as plain data ("recipes") that fast-check can shrink and print, and
+ * that `build.ts` turns into real props in a fresh App. Shared by the unit suite
+ * (test/*.props.test.ts) and the long run (`npx projen fuzz`).
+ */
+import * as fc from 'fast-check';
+
+export type Env = 'dev' | 'staging' | 'prod';
+export const ENVIRONMENTS: readonly Env[] = ['dev', 'staging', 'prod'];
+
+/** The value of a CloudFormation parameter (a token) created in the deployment's stack. */
+export interface Param {
+  readonly param: 'String' | 'Number';
+}
+export type Str = string | Param;
+export type Num = number | Param;
+
+export function isParam(value: unknown): value is Param {
+  return typeof value === 'object' && value !== null && 'param' in value;
+}
+
+export interface DomainRecipe {
+  readonly name: Str;
+  /** Name of the hosted zone to import; with it, the alias record is created. */
+  readonly zoneName?: string;
+  /** Import a certificate; without it one is created in the zone. */
+  readonly certificate: boolean;
+}
+
+export interface PasswordRecipe {
+  readonly kind: 'secretsManager' | 'ssmSecure' | 'cfnParameter';
+  /** Distinctive text in the reference, to look for in the templates. */
+  readonly marker: string;
+}
+
+export type MongoRecipe =
+  | { readonly kind: 'endpoint'; readonly host: Str; readonly username: Str; readonly port?: Num; readonly password?: PasswordRecipe; readonly securityGroup?: boolean }
+  | { readonly kind: 'secret'; readonly byName?: boolean; readonly port?: number; readonly securityGroup?: boolean }
+  | {
+    readonly kind: 'documentDb';
+    readonly instances?: number;
+    readonly engineVersion?: string;
+    readonly masterUsername?: Str;
+    readonly backupRetentionDays?: number;
+    readonly removalPolicy?: Removal;
+    readonly rotatePassword?: boolean;
+    readonly rotationIntervalDays?: number;
+    readonly instanceType?: string;
+  };
+
+export type Removal = 'retain' | 'destroy' | 'snapshot';
+
+export type VpcRecipe =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'attributes'; readonly azs: number }
+  | { readonly kind: 'lookup'; readonly azs: number };
+
+export type PeerRecipe = 'anyIpv4' | 'securityGroup' | 'prefixList' | { readonly cidr: Str };
+
+export interface NetworkRecipe {
+  readonly allowedIngress?: PeerRecipe[];
+  readonly allowAllOutbound?: boolean;
+  readonly natGateways?: number;
+  /** How the load balancer's subnets are selected: by type, by group name, one per AZ, or two given subnets (imported VPCs). */
+  readonly publicSubnets?: 'type' | 'group' | 'onePerAz' | 'explicit';
+  readonly privateSubnets?: 'type' | 'group' | 'explicit';
+}
+
+export interface LoadBalancerRecipe {
+  readonly sslPolicy?: string;
+  readonly redirectHttp?: boolean;
+  readonly deletionProtection?: boolean;
+  readonly desyncMitigationMode?: 'defensive' | 'strictest';
+  readonly accessLogs?: boolean;
+  readonly accessLogsBucket?: boolean;
+  readonly accessLogsPrefix?: Str;
+}
+
+export interface SizingRecipe {
+  readonly cpu?: Num;
+  readonly memoryLimitMiB?: Num;
+  readonly desiredCount?: Num;
+  readonly minCapacity?: Num;
+  readonly maxCapacity?: Num;
+  readonly targetCpuUtilizationPercent?: Num;
+  readonly spot?: boolean;
+  readonly arm64?: boolean;
+}
+
+export interface HealthCheckRecipe {
+  readonly path?: Str;
+  readonly healthyHttpCodes?: Str;
+  readonly intervalSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly healthyThresholdCount?: number;
+  readonly unhealthyThresholdCount?: number;
+  readonly protocol?: 'HTTP' | 'HTTPS';
+}
+
+export interface ServiceRecipe {
+  readonly environment?: Record<string, Str>;
+  /** Names of extra ECS secrets, read from an imported secret. */
+  readonly secrets?: string[];
+  readonly healthCheck?: HealthCheckRecipe;
+  readonly deregistrationDelaySeconds?: number;
+  readonly healthCheckGracePeriodSeconds?: number;
+  readonly stopTimeoutSeconds?: number;
+  readonly readonlyRootFilesystem?: boolean;
+  readonly writablePaths?: string[];
+  readonly deploymentAlarms?: boolean;
+  readonly targetProtocol?: 'HTTP' | 'HTTPS';
+}
+
+export type Service = 'pyFido' | 'tomcat';
+export const SERVICES: readonly Service[] = ['pyFido', 'tomcat'];
+
+/** Props the deployment must accept. */
+export interface ValidRecipe {
+  readonly deploymentEnvironment: Env;
+  readonly applicationName?: string;
+  readonly domain: DomainRecipe;
+  readonly mongoDb: MongoRecipe;
+  readonly vpc: VpcRecipe;
+  readonly network?: NetworkRecipe;
+  readonly loadBalancer?: LoadBalancerRecipe;
+  readonly waf?: { readonly enabled?: boolean; readonly rateLimit?: Num };
+  readonly encryption?: { readonly customerManagedKey?: boolean };
+  readonly logging?: { readonly retention?: number; readonly removalPolicy?: 'retain' | 'destroy'; readonly encryptionKey?: boolean };
+  readonly secrets?: { readonly applicationSecret?: boolean; readonly encryptionKey?: boolean };
+  readonly images?: { readonly tag?: Str; readonly pyFido?: 'registry' | 'ecr'; readonly tomcat?: 'registry' | 'ecr' };
+  readonly sizing?: Partial<Record<Service, SizingRecipe>>;
+  readonly services?: Partial<Record<Service, ServiceRecipe>>;
+  readonly nestedStacks?: boolean;
+  /** Synthesize with the feature flags `cdk init` writes into a new project. */
+  readonly recommendedFlags?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts the generators and the invariants share.
+
+/** The presets of the README: [desiredCount, maxCapacity] of both services, and the CPU / memory of each. */
+export const PRESET_COUNTS: Record<Env, { desired: number; max: number }> = {
+  dev: { desired: 1, max: 1 },
+  staging: { desired: 2, max: 4 },
+  prod: { desired: 3, max: 6 },
+};
+export const PRESET_SIZE: Record<Env, Record<Service, { cpu: number; memory: number }>> = {
+  dev: { pyFido: { cpu: 256, memory: 512 }, tomcat: { cpu: 256, memory: 1024 } },
+  staging: { pyFido: { cpu: 512, memory: 1024 }, tomcat: { cpu: 512, memory: 1024 } },
+  prod: { pyFido: { cpu: 1024, memory: 2048 }, tomcat: { cpu: 1024, memory: 2048 } },
+};
+
+/** Fargate's CPU / memory table. */
+export const FARGATE: ReadonlyArray<{ cpu: number; memory: number[] }> = [
+  { cpu: 256, memory: [512, 1024, 2048] },
+  { cpu: 512, memory: range(1024, 4096, 1024) },
+  { cpu: 1024, memory: range(2048, 8192, 1024) },
+  { cpu: 2048, memory: range(4096, 16384, 1024) },
+  { cpu: 4096, memory: range(8192, 30720, 1024) },
+  { cpu: 8192, memory: range(16384, 61440, 4096) },
+  { cpu: 16384, memory: range(32768, 122880, 8192) },
+];
+const ALL_MEMORY = [...new Set(FARGATE.flatMap((e) => e.memory))].sort((a, b) => a - b);
+
+function range(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let v = from; v <= to; v += step) {
+    values.push(v);
+  }
+  return values;
+}
+
+/** CloudWatch Logs retention periods (logs.RetentionDays). */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999];
+
+/** Plain variables the deployment sets itself, and the secrets it injects: generated variables keep clear of them. */
+export const RESERVED_VARIABLES = [
+  'ENVIRONMENT', 'DOMAIN_NAME', 'PYFIDO_URL', 'PYFIDO_INTERNAL_URL',
+  'MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET',
+];
+
+/** The longest applicationName whose every derived name fits (alarm `<app>-staging-tomcat-unhealthy-hosts`, 255). */
+export const LONGEST_FITTING_APPLICATION_NAME = 255 - '-staging-tomcat-unhealthy-hosts'.length;
+
+/**
+ * Every physical name the deployment builds from `applicationName` in `environment`, with the
+ * limit AWS puts on it: the ones any deployment of that environment may create.
+ */
+export function derivedNames(name: string, environment: Env): Array<{ name: string; limit: number }> {
+  const cluster = `${name}-${environment}`;
+  return [
+    { name: cluster, limit: 255 },
+    { name: `${name}/pyfido`, limit: 256 },
+    { name: `${name}/tomcat`, limit: 256 },
+    { name: `/ecs/${name}/${environment}/pyfido`, limit: 512 },
+    { name: `/ecs/${name}/${environment}/tomcat`, limit: 512 },
+    { name: `aws-waf-logs-${name}-${environment}`, limit: 512 },
+    ...['pyfido', 'tomcat'].flatMap((s) => [
+      { name: `${cluster}-${s}-target-5xx`, limit: 255 },
+      { name: `${cluster}-${s}-unhealthy-hosts`, limit: 255 },
+    ]),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitraries.
+
+/** A literal, or now and then a CloudFormation parameter of `type` (shrinks to the literal). */
+function tokenOr<T>(literal: fc.Arbitrary<T>, type: Param['param'], tokens: boolean): fc.Arbitrary<T | Param> {
+  return tokens
+    ? fc.oneof({ weight: 5, arbitrary: literal }, { weight: 1, arbitrary: fc.constant<Param>({ param: type }) })
+    : literal;
+}
+
+const label = fc.stringMatching(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,12}[a-zA-Z0-9])?$/);
+const longLabel = fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9-]{30,61}[a-zA-Z0-9]$/);
+const topLevelDomain = fc.stringMatching(/^[a-zA-Z]{2,6}$/);
+
+/** A valid application name of exactly `length` characters, built from `seedName`. */
+export function applicationNameOfLength(seedName: string, length: number): string {
+  let name = (seedName + 'a'.repeat(length)).slice(0, length);
+  if (name.endsWith('-')) {
+    name = `${name.slice(0, -1)}a`;
+  }
+  return name;
+}
+
+const shortApplicationName = fc.stringMatching(/^[a-z][a-z0-9]{0,10}(-[a-z0-9]{1,6}){0,2}$/);
+
+/** Valid application names of `min` to `max` characters. */
+export function applicationNameOfLengths(min: number, max: number): fc.Arbitrary<string> {
+  return fc.tuple(shortApplicationName, fc.integer({ min, max })).map(([s, l]) => applicationNameOfLength(s, l));
+}
+
+/** Application names up to `max` characters, now and then near that length. */
+export function applicationName(min: number, max: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 4, arbitrary: shortApplicationName.filter((n) => n.length >= min && n.length <= max) },
+    { weight: 1, arbitrary: applicationNameOfLengths(Math.max(min, max - 30), max) },
+  );
+}
+
+const domain = (tokens: boolean): fc.Arbitrary<DomainRecipe> => fc.record({
+  sub: fc.array(fc.oneof({ weight: 6, arbitrary: label }, { weight: 1, arbitrary: longLabel }), { maxLength: 3 }),
+  zone: fc.array(label, { minLength: 1, maxLength: 2 }),
+  tld: topLevelDomain,
+  hostedZone: fc.boolean(),
+  zoneLowercased: fc.boolean(),
+  certificate: fc.boolean(),
+  token: tokens ? fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.constant(false),
+}, { noNullPrototype: true }).map(({ sub, zone, tld, hostedZone, zoneLowercased, certificate, token }) => {
+  const zoneName = [...zone, tld].join('.');
+  let name = [...sub, zoneName].join('.');
+  if (name.length > 253) {
+    name = zoneName;
+  }
+  // ACM takes at most 64 characters for the certificate's domain name: a longer one needs an imported certificate.
+  const importCertificate = certificate || !hostedZone || name.length > 64;
+  return {
+    name: token ? { param: 'String' as const } : name,
+    ...(hostedZone ? { zoneName: zoneLowercased ? zoneName.toLowerCase() : zoneName } : {}),
+    certificate: importCertificate,
+  };
+});
+
+const hostName = fc.oneof(
+  fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), { minLength: 2, maxLength: 4 }).map((l) => l.join('.')),
+  fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.')),
+);
+const userName = fc.string({ minLength: 1, maxLength: 16, unit: 'grapheme-ascii' }).filter((u) => u.trim() !== '' && !u.includes('$'));
+const port = fc.oneof(fc.constantFrom(27017, 27018, 5001, 443), fc.integer({ min: 1, max: 65535 }));
+const marker = fc.stringMatching(/^[a-z0-9]{10}$/).map((s) => `pwmarker${s}`);
+
+const mongoDb = (tokens: boolean): fc.Arbitrary<MongoRecipe> => fc.oneof(
+  fc.record({
+    kind: fc.constant('endpoint' as const),
+    host: tokenOr(hostName, 'String', tokens),
+    username: tokenOr(userName, 'String', tokens),
+    port: tokenOr(port, 'Number', tokens),
+    password: fc.record({ kind: fc.constantFrom('secretsManager' as const, 'ssmSecure' as const, 'cfnParameter' as const), marker }, { noNullPrototype: true }),
+    securityGroup: fc.boolean(),
+  }, { requiredKeys: ['kind', 'host', 'username'], noNullPrototype: true }),
+  fc.record({
+    kind: fc.constant('secret' as const),
+    byName: fc.boolean(),
+    port,
+    securityGroup: fc.boolean(),
+  }, { requiredKeys: ['kind'], noNullPrototype: true }),
+  fc.record({
+    kind: fc.constant('documentDb' as const),
+    instances: fc.integer({ min: 1, max: 4 }),
+    engineVersion: fc.constantFrom('5.0.0', '4.0.0'),
+    masterUsername: tokenOr(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,15}$/), 'String', tokens),
+    backupRetentionDays: fc.integer({ min: 1, max: 35 }),
+    removalPolicy: fc.constantFrom<Removal>('retain', 'snapshot', 'destroy'),
+    rotatePassword: fc.boolean(),
+    rotationIntervalDays: fc.integer({ min: 1, max: 1000 }),
+    instanceType: fc.constantFrom('t4g.medium', 'r6g.large', 'r5.large'),
+  }, { requiredKeys: ['kind'], noNullPrototype: true }),
+);
+
+const vpc: fc.Arbitrary<VpcRecipe> = fc.oneof(
+  fc.constant({ kind: 'created' as const }),
+  fc.record({ kind: fc.constant('attributes' as const), azs: fc.integer({ min: 2, max: 3 }) }, { noNullPrototype: true }),
+  fc.record({ kind: fc.constant('lookup' as const), azs: fc.integer({ min: 2, max: 3 }) }, { noNullPrototype: true }),
+);
+
+/** An IPv4 CIDR whose host bits are zero. */
+const cidr = fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 8, max: 32 })).map(([address, prefix]) => {
+  const masked = prefix === 0 ? 0 : Math.floor(address / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(masked / 2 ** shift) % 256);
+  return `${octets.join('.')}/${prefix}`;
+});
+
+const peer = (tokens: boolean): fc.Arbitrary<PeerRecipe> => fc.oneof(
+  fc.constant<PeerRecipe>('anyIpv4'),
+  fc.record({ cidr: tokenOr(cidr, 'String', tokens) }, { noNullPrototype: true }),
+  fc.constant<PeerRecipe>('securityGroup'),
+  fc.constant<PeerRecipe>('prefixList'),
+);
+
+/** Peers are unique: one of each kind, distinct CIDRs, and at most one parameter CIDR. */
+const peerKey = (p: PeerRecipe) => typeof p === 'string' ? p : isParam(p.cidr) ? 'parameter' : p.cidr;
+
+const network = (tokens: boolean): fc.Arbitrary<NetworkRecipe> => fc.record({
+  allowedIngress: fc.uniqueArray(peer(tokens), { minLength: 1, maxLength: 3, selector: peerKey }),
+  allowAllOutbound: fc.boolean(),
+  natGateways: fc.integer({ min: 1, max: 2 }),
+  publicSubnets: fc.constantFrom('type' as const, 'group' as const, 'onePerAz' as const, 'explicit' as const),
+  privateSubnets: fc.constantFrom('type' as const, 'group' as const, 'explicit' as const),
+}, { requiredKeys: [], noNullPrototype: true });
+
+const accessLogsPrefix = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,12}(\/[a-z0-9_-]{1,8}){0,2}$/).filter((p) => !/awslogs/i.test(p));
+
+const loadBalancer = (tokens: boolean): fc.Arbitrary<LoadBalancerRecipe> => fc.record({
+  sslPolicy: fc.constantFrom('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', 'ELBSecurityPolicy-TLS13-1-3-2021-06', 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
+  redirectHttp: fc.boolean(),
+  deletionProtection: fc.boolean(),
+  desyncMitigationMode: fc.constantFrom('defensive' as const, 'strictest' as const),
+  accessLogs: fc.boolean(),
+  accessLogsBucket: fc.boolean(),
+  accessLogsPrefix: tokenOr(accessLogsPrefix, 'String', tokens),
+}, { requiredKeys: [], noNullPrototype: true });
+
+const count = (tokens: boolean, max: number) => tokenOr(fc.integer({ min: 1, max }), 'Number', tokens);
+
+const sizing = (tokens: boolean): fc.Arbitrary<SizingRecipe> => fc.record({
+  cpu: tokenOr(fc.constantFrom(...FARGATE.map((e) => e.cpu)), 'Number', tokens),
+  memoryLimitMiB: tokenOr(fc.constantFrom(...ALL_MEMORY), 'Number', tokens),
+  desiredCount: count(tokens, 8),
+  minCapacity: count(tokens, 8),
+  maxCapacity: count(tokens, 12),
+  targetCpuUtilizationPercent: tokenOr(fc.integer({ min: 10, max: 90 }), 'Number', tokens),
+  spot: fc.boolean(),
+  arm64: fc.boolean(),
+}, { requiredKeys: [], noNullPrototype: true });
+
+const variableName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,12}$/).filter((n) => !RESERVED_VARIABLES.includes(n));
+const httpCode = fc.integer({ min: 200, max: 499 });
+const httpCodes = fc.oneof(
+  httpCode.map(String),
+  fc.tuple(httpCode, httpCode).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+  fc.uniqueArray(httpCode, { minLength: 2, maxLength: 3 }).map((c) => c.join(',')),
+);
+
+const service = (tokens: boolean): fc.Arbitrary<ServiceRecipe> => fc.record({
+  environment: fc.dictionary(variableName, tokenOr(fc.string({ maxLength: 12 }).filter((v) => !v.includes('$')), 'String', tokens), { maxKeys: 3, noNullPrototype: true }),
+  secrets: fc.uniqueArray(variableName, { maxLength: 2 }),
+  healthCheck: fc.record({
+    path: tokenOr(fc.stringMatching(/^\/[a-zA-Z0-9_.\-/]{0,20}$/), 'String', tokens),
+    healthyHttpCodes: tokenOr(httpCodes, 'String', tokens),
+    intervalSeconds: fc.integer({ min: 5, max: 300 }),
+    timeoutSeconds: fc.integer({ min: 2, max: 120 }),
+    healthyThresholdCount: fc.integer({ min: 2, max: 10 }),
+    unhealthyThresholdCount: fc.integer({ min: 2, max: 10 }),
+    protocol: fc.constantFrom('HTTP' as const, 'HTTPS' as const),
+  }, { requiredKeys: [], noNullPrototype: true }),
+  deregistrationDelaySeconds: fc.integer({ min: 0, max: 3600 }),
+  healthCheckGracePeriodSeconds: fc.integer({ min: 0, max: 3600 }),
+  stopTimeoutSeconds: fc.integer({ min: 2, max: 120 }),
+  readonlyRootFilesystem: fc.boolean(),
+  writablePaths: fc.uniqueArray(fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8})?$/), { minLength: 1, maxLength: 3 }),
+  deploymentAlarms: fc.boolean(),
+  targetProtocol: fc.constantFrom('HTTP' as const, 'HTTPS' as const),
+}, { requiredKeys: [], noNullPrototype: true });
+
+const services = (tokens: boolean) => fc.record({ pyFido: service(tokens), tomcat: service(tokens) }, { requiredKeys: [], noNullPrototype: true });
+const sizings = (tokens: boolean) => fc.record({ pyFido: sizing(tokens), tomcat: sizing(tokens) }, { requiredKeys: [], noNullPrototype: true });
+
+export interface ValidRecipeOptions {
+  /** Put CloudFormation parameters wherever the token policy carries them. */
+  readonly tokens: boolean;
+  /** Application names, at most LONGEST_FITTING_APPLICATION_NAME long by default. */
+  readonly applicationName?: fc.Arbitrary<string>;
+}
+
+/** Props the deployment must accept, in every preset and every MongoDB, VPC and option combination. */
+export function validRecipe(options: ValidRecipeOptions): fc.Arbitrary<ValidRecipe> {
+  const { tokens } = options;
+  return fc.record({
+    deploymentEnvironment: fc.constantFrom<Env>(...ENVIRONMENTS),
+    applicationName: options.applicationName ?? applicationName(1, LONGEST_FITTING_APPLICATION_NAME),
+    domain: domain(tokens),
+    mongoDb: mongoDb(tokens),
+    vpc,
+    network: network(tokens),
+    loadBalancer: loadBalancer(tokens),
+    waf: fc.record({ enabled: fc.boolean(), rateLimit: tokenOr(fc.integer({ min: 10, max: 2_000_000_000 }), 'Number', tokens) }, { requiredKeys: [], noNullPrototype: true }),
+    encryption: fc.record({ customerManagedKey: fc.boolean() }, { requiredKeys: [], noNullPrototype: true }),
+    logging: fc.record({
+      retention: fc.constantFrom(...RETENTION_DAYS),
+      removalPolicy: fc.constantFrom('retain' as const, 'destroy' as const),
+      encryptionKey: fc.boolean(),
+    }, { requiredKeys: [], noNullPrototype: true }),
+    secrets: fc.record({ applicationSecret: fc.boolean(), encryptionKey: fc.boolean() }, { requiredKeys: [], noNullPrototype: true }),
+    images: fc.record({
+      tag: tokenOr(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), 'String', tokens),
+      pyFido: fc.constantFrom('registry' as const, 'ecr' as const),
+      tomcat: fc.constantFrom('registry' as const, 'ecr' as const),
+    }, { requiredKeys: [], noNullPrototype: true }),
+    sizing: sizings(tokens),
+    services: services(tokens),
+    nestedStacks: fc.boolean(),
+    recommendedFlags: fc.boolean(),
+  }, { requiredKeys: ['deploymentEnvironment', 'domain', 'mongoDb', 'vpc'], noNullPrototype: true }).map(normalize);
+}
+
+/** The smallest valid props: what an invalid case's base shrinks to first. */
+export const MINIMAL_RECIPE: ValidRecipe = {
+  deploymentEnvironment: 'dev',
+  domain: { name: 'auth.example.com', certificate: true },
+  mongoDb: { kind: 'endpoint', host: 'cluster0.example.net', username: 'fido' },
+  vpc: { kind: 'created' },
+};
+
+/**
+ * Makes a generated recipe valid where its parts depend on each other: Fargate CPU and memory,
+ * 1 <= minCapacity <= desiredCount <= maxCapacity against the preset, a health check timeout
+ * below its interval, writable paths only with a read-only root file system, secrets apart from
+ * plain variables, and given subnets only in an imported VPC.
+ */
+function normalize(recipe: ValidRecipe): ValidRecipe {
+  const env = recipe.deploymentEnvironment;
+  const sizingOf = (s: Service, given: SizingRecipe | undefined): SizingRecipe | undefined =>
+    given && normalizeSizing(given, PRESET_SIZE[env][s], PRESET_COUNTS[env]);
+  const serviceOf = (given: ServiceRecipe | undefined): ServiceRecipe | undefined => given && normalizeService(given);
+  const imported = recipe.vpc.kind !== 'created';
+  const given = recipe.network && {
+    ...recipe.network,
+    ...(recipe.network.publicSubnets === 'explicit' && !imported ? { publicSubnets: 'type' as const } : {}),
+    ...(recipe.network.privateSubnets === 'explicit' && !imported ? { privateSubnets: 'type' as const } : {}),
+  };
+  return {
+    ...recipe,
+    ...(given ? { network: given } : {}),
+    ...(recipe.sizing ? { sizing: dropUndefined({ pyFido: sizingOf('pyFido', recipe.sizing.pyFido), tomcat: sizingOf('tomcat', recipe.sizing.tomcat) }) } : {}),
+    ...(recipe.services ? { services: dropUndefined({ pyFido: serviceOf(recipe.services.pyFido), tomcat: serviceOf(recipe.services.tomcat) }) } : {}),
+  };
+}
+
+function normalizeSizing(given: SizingRecipe, preset: { cpu: number; memory: number }, counts: { desired: number; max: number }): SizingRecipe {
+  const s: { -readonly [K in keyof SizingRecipe]: SizingRecipe[K] } = { ...given };
+  // Fargate's table, for the literal values (a token is only known at deploy time).
+  const cpu = s.cpu ?? preset.cpu;
+  const memory = s.memoryLimitMiB ?? preset.memory;
+  if (typeof cpu === 'number' && typeof memory === 'number') {
+    const entry = FARGATE.find((e) => e.cpu === cpu)!;
+    if (!entry.memory.includes(memory)) {
+      if (s.memoryLimitMiB === undefined) {
+        s.memoryLimitMiB = entry.memory[0];
+      } else if (s.cpu === undefined) {
+        s.cpu = FARGATE.find((e) => e.memory.includes(memory))!.cpu;
+      } else {
+        s.memoryLimitMiB = entry.memory[0];
+      }
+    }
+  }
+  // Task counts: 1 <= min <= desired <= max among the literals.
+  const desired = s.desiredCount ?? counts.desired;
+  if (typeof desired === 'number') {
+    if (typeof s.minCapacity === 'number' && s.minCapacity > desired) {
+      s.minCapacity = desired;
+    }
+    if (typeof s.maxCapacity === 'number' && s.maxCapacity < desired) {
+      s.maxCapacity = desired;
+    }
+  } else if (typeof s.minCapacity === 'number' && typeof s.maxCapacity === 'number' && s.minCapacity > s.maxCapacity) {
+    s.maxCapacity = s.minCapacity;
+  }
+  return s;
+}
+
+function normalizeService(given: ServiceRecipe): ServiceRecipe {
+  const s: { -readonly [K in keyof ServiceRecipe]: ServiceRecipe[K] } = { ...given };
+  if (s.healthCheck?.timeoutSeconds !== undefined && s.healthCheck.timeoutSeconds >= (s.healthCheck.intervalSeconds ?? 30)) {
+    const { timeoutSeconds: _dropped, ...rest } = s.healthCheck;
+    s.healthCheck = rest;
+  }
+  if (s.writablePaths && !s.readonlyRootFilesystem) {
+    delete s.writablePaths;
+  }
+  if (s.secrets && s.environment) {
+    s.secrets = s.secrets.filter((name) => !(name in s.environment!));
+  }
+  return s;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, CfnParameter, Duration, NestedStack, RemovalPolicy, SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -344,7 +344,7 @@ class EndpointConnection extends MongoDbConnection {
         ? {
           secretObjectValue: {
             username: SecretValue.unsafePlainText(fields.username),
-            password: this.options.password,
+            password: passwordOfThisStack(scope, this.options.password),
             host: SecretValue.unsafePlainText(fields.host),
             port: SecretValue.unsafePlainText(fields.port),
           },
@@ -366,6 +366,28 @@ class EndpointConnection extends MongoDbConnection {
     });
     return { secret, securityGroup: this.options.securityGroup, port };
   }
+}
+
+/**
+ * The password as the secret's own stack reads it. A reference (a NoEcho CloudFormation
+ * parameter, say) that crosses into a nested stack would arrive there as a plain String parameter,
+ * shown in that stack's console: it is passed on as a NoEcho parameter of the nested stack instead.
+ */
+function passwordOfThisStack(scope: Construct, password: SecretValue): SecretValue {
+  const stack = Stack.of(scope);
+  const value = password.unsafeUnwrap();
+  if (!NestedStack.isNestedStack(stack) || typeof stack.resolve(value) === 'string') {
+    // Not nested, or a literal or dynamic reference, which crosses as the string it is.
+    return password;
+  }
+  const parameter = new CfnParameter(stack, 'MongoDbPassword', {
+    type: 'String',
+    noEcho: true,
+    description: 'The MongoDB password, passed on from the parent stack',
+  });
+  parameter.overrideLogicalId('MongoDbPassword');
+  stack.setParameter('MongoDbPassword', value);
+  return SecretValue.cfnParameter(parameter);
 }
 
 /**

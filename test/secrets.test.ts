@@ -1,4 +1,4 @@
-import { SecretValue } from 'aws-cdk-lib';
+import { CfnParameter, NestedStack, SecretValue } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -181,5 +181,23 @@ describe('Amazon DocumentDB in dev', () => {
     template.resourceCountIs('AWS::DocDB::DBInstance', 1);
     template.hasResourceProperties('AWS::DocDB::DBInstance', { DBInstanceClass: 'db.t4g.medium' });
     template.hasResource('AWS::DocDB::DBCluster', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtection: false, BackupRetentionPeriod: 1 }) });
+  });
+});
+
+describe('a MongoDB password from a NoEcho parameter, with nested stacks', () => {
+  test('reaches the nested data stack as a NoEcho parameter, never as a plain one', () => {
+    const { stack } = synth((scope) => ({
+      nestedStacks: true,
+      mongoDb: MongoDbConnection.fromEndpoint({
+        host: 'mongo.example.com',
+        username: 'fido',
+        password: SecretValue.cfnParameter(new CfnParameter(scope, 'MongoPassword', { type: 'String', noEcho: true })),
+      }),
+    }));
+    const data = Template.fromStack(stack.node.findChild('Fido').node.findChild('DataStack') as NestedStack).toJSON();
+    const parameters = Object.entries(data.Parameters ?? {}) as Array<[string, any]>;
+    expect(parameters.filter(([, p]) => p.NoEcho !== true).map(([id]) => id).filter((id) => /Password/i.test(id))).toEqual([]);
+    expect(data.Parameters.MongoDbPassword).toEqual(expect.objectContaining({ Type: 'String', NoEcho: true }));
+    expect(JSON.stringify(data.Resources)).toContain('{"Ref":"MongoDbPassword"}');
   });
 });

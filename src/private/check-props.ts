@@ -209,7 +209,7 @@ export function checkNetworkValues(problems: ProblemList, network: NetworkOption
 }
 
 /** Checks the image tag, load balancer, WAF and logging options. */
-export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentProps): void {
+export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, webAcl: boolean): void {
   const tag = props.images?.tag;
   if (tag !== undefined && !Token.isUnresolved(tag) && !IMAGE_TAG.test(tag)) {
     problems.add('images.tag', `must be a Docker tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-'), got ${show(tag)}`);
@@ -225,9 +225,6 @@ export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentPro
   if (retention !== undefined && !Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
     problems.add('logging.retention', `must be a period CloudWatch Logs accepts (a logs.RetentionDays value such as RetentionDays.ONE_MONTH, i.e. 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days), got ${show(retention)}`);
   }
-  if (retention === logs.RetentionDays.INFINITE && (props.loadBalancer?.accessLogs ?? true) && !props.loadBalancer?.accessLogsBucket) {
-    problems.add('logging.retention', 'is INFINITE, but the created access log bucket expires logs after the log retention; give a number of days, loadBalancer.accessLogsBucket, or loadBalancer.accessLogs: false');
-  }
   const loadBalancer = props.loadBalancer ?? {};
   const prefix = loadBalancer.accessLogsPrefix;
   checkAccessLogsPrefix(problems, 'loadBalancer.accessLogsPrefix', prefix);
@@ -235,7 +232,7 @@ export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentPro
     problems.add('loadBalancer.accessLogs', 'is false, so accessLogsBucket and accessLogsPrefix would be ignored; turn access logs on or leave those out');
   }
   problems.integerInRange('waf.rateLimit', props.waf?.rateLimit, 10, 2000000000);
-  if (props.waf?.enabled === false && props.waf.rateLimit !== undefined) {
-    problems.add('waf.rateLimit', 'only applies with a web ACL, but waf.enabled is false; turn the web ACL on or leave rateLimit out');
+  if (!webAcl && props.waf?.rateLimit !== undefined) {
+    problems.add('waf.rateLimit', `only applies with a web ACL, which is off${props.waf.enabled === false ? '' : ' by default outside prod'}; set waf.enabled: true or leave rateLimit out`);
   }
 }

@@ -92,7 +92,8 @@ function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: Enviro
 
 function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
   const loadBalancer = props.loadBalancer ?? {};
-  checkEdge(problems, props);
+  const waf = props.waf?.enabled ?? preset.waf;
+  checkEdge(problems, props, waf);
   return {
     sslPolicy: loadBalancer.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
     redirectHttp: loadBalancer.redirectHttp ?? false,
@@ -102,7 +103,7 @@ function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, p
     accessLogsBucket: loadBalancer.accessLogsBucket,
     accessLogsPrefix: loadBalancer.accessLogsPrefix ?? 'alb',
     accessLogsExpiration: Duration.days(props.logging?.retention ?? preset.logRetention),
-    waf: props.waf?.enabled ?? preset.waf,
+    waf,
     wafRateLimit: props.waf?.rateLimit ?? 1000,
     wafFromPreset: props.waf?.enabled === undefined,
     deletionProtectionFromPreset: loadBalancer.deletionProtection === undefined,

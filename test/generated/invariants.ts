@@ -393,8 +393,10 @@ export const taskToTask: Invariant = {
     const container = services.containers.tomcat;
     const variables: Record<string, unknown> = Object.fromEntries((container?.Environment ?? [])
       .map((e: any) => [e.Name, d.canon(container.tid, e.Value)]));
-    if (variables.PYFIDO_INTERNAL_URL !== 'http://pyfido:5001') {
-      found.push(violation("Tomcat's PYFIDO_INTERNAL_URL is not 'http://pyfido:5001'", JSON.stringify(variables.PYFIDO_INTERNAL_URL)));
+    // Service Connect reaches the container itself: in the protocol PyFIDO's target group speaks.
+    const internalUrl = `${(recipe.services?.pyFido?.targetProtocol ?? 'HTTP').toLowerCase()}://pyfido:5001`;
+    if (variables.PYFIDO_INTERNAL_URL !== internalUrl) {
+      found.push(violation(`Tomcat's PYFIDO_INTERNAL_URL is not '${internalUrl}'`, JSON.stringify(variables.PYFIDO_INTERNAL_URL)));
     }
     const publicUrl = concat('https://', expectedDomain(recipe, facts), ':5001');
     if (JSON.stringify(variables.PYFIDO_URL) !== JSON.stringify(publicUrl)) {

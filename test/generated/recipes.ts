@@ -445,14 +445,22 @@ function normalize(recipe: ValidRecipe): ValidRecipe {
     given && normalizeSizing(given, PRESET_SIZE[env][s], PRESET_COUNTS[env]);
   const serviceOf = (given: ServiceRecipe | undefined): ServiceRecipe | undefined => given && normalizeService(given);
   const imported = recipe.vpc.kind !== 'created';
-  const given = recipe.network && {
-    ...recipe.network,
-    ...(recipe.network.publicSubnets === 'explicit' && !imported ? { publicSubnets: 'type' as const } : {}),
-    ...(recipe.network.privateSubnets === 'explicit' && !imported ? { privateSubnets: 'type' as const } : {}),
-  };
+  // The library refuses options that would be ignored: subnets only with a given VPC, a NAT count
+  // only with a created one, the tag only for a default image, the rate limit only with the web
+  // ACL, the access log options only with access logs.
+  const { publicSubnets, privateSubnets, natGateways, ...rest } = recipe.network ?? {};
+  const given = recipe.network && { ...rest, ...(imported ? { publicSubnets, privateSubnets } : { natGateways }) };
+  const bothImages = recipe.images?.pyFido !== undefined && recipe.images?.tomcat !== undefined;
+  const webAcl = recipe.waf?.enabled ?? env === 'prod';
+  const accessLogs = recipe.loadBalancer?.accessLogs ?? true;
   return {
     ...recipe,
-    ...(given ? { network: given } : {}),
+    ...(given ? { network: dropUndefined(given) } : {}),
+    ...(recipe.images && bothImages ? { images: dropUndefined({ ...recipe.images, tag: undefined }) } : {}),
+    ...(recipe.waf && !webAcl ? { waf: dropUndefined({ ...recipe.waf, rateLimit: undefined }) } : {}),
+    ...(recipe.loadBalancer && !accessLogs
+      ? { loadBalancer: dropUndefined({ ...recipe.loadBalancer, accessLogsPrefix: undefined, accessLogsBucket: undefined }) }
+      : {}),
     ...(recipe.sizing ? { sizing: dropUndefined({ pyFido: sizingOf('pyFido', recipe.sizing.pyFido), tomcat: sizingOf('tomcat', recipe.sizing.tomcat) }) } : {}),
     ...(recipe.services ? { services: dropUndefined({ pyFido: serviceOf(recipe.services.pyFido), tomcat: serviceOf(recipe.services.tomcat) }) } : {}),
   };

@@ -65,7 +65,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     // The caches hold other package.json files (the version matrix's copy of this project, the
     // newcomer apps): not modules of this project, and a name collision for jest's module map.
-    jestConfig: { modulePathIgnorePatterns: ['<rootDir>/.cache/'] },
+    // Jest's default, one worker fewer than the cores, is a single worker on this project's 2-core
+    // machines: every core, since synthesis is CPU-bound and the files are independent.
+    jestConfig: { modulePathIgnorePatterns: ['<rootDir>/.cache/'], maxWorkers: '100%' },
   },
 });
 

@@ -208,6 +208,15 @@ describe('a JavaScript caller without a compiler', () => {
     expectGathered(overrides as any, expected);
   });
 
+  test('gets the gathered error for a negative retention, not a Duration error from deep inside', () => {
+    expectGathered({ logging: { retention: -1 } }, /- logging\.retention: must be a period CloudWatch Logs accepts/);
+  });
+
+  test('gets both a wrong CPU size and a memory no size takes named in one pass', () => {
+    expectGathered({ sizing: { pyFido: { cpu: -256, memoryLimitMiB: 99999 } } },
+      /- sizing\.pyFido\.cpu: Fargate takes 256, 512/, /- sizing\.pyFido\.memoryLimitMiB: Fargate takes 512 to 122880 MiB/);
+  });
+
   test('gets the gathered error for a plain-text password and a numeric host', () => {
     expectGathered({ mongoDb: MongoDbConnection.fromEndpoint({ host: 5, username: 'fido', password: 'hunter2' } as any) },
       /- mongoDb\.host: must be a string, got 5/,

@@ -34,6 +34,10 @@ export function checkFargateSize(problems: ProblemList, prop: string, cpu: numbe
   const entry = FARGATE_MEMORY.find((e) => e.cpu === cpu);
   if (!entry) {
     problems.add(`${prop}.cpu`, `Fargate takes ${FARGATE_MEMORY.map((e) => e.cpu).join(', ')} CPU units, got ${cpu}`);
+    if (!FARGATE_MEMORY.some((e) => memoryChoices(e).includes(memoryLimitMiB))) {
+      // No CPU size would take it either: worth saying in the same pass.
+      problems.add(`${prop}.memoryLimitMiB`, `Fargate takes 512 to 122880 MiB of memory in the steps its CPU sizes allow (512, 1024, 2048, then whole GiB up to 30720, and larger steps above), got ${memoryLimitMiB}`);
+    }
     return;
   }
   const choices = memoryChoices(entry);

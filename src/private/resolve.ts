@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment-environment';
 import type { ArculusFidoDeploymentProps, FidoServiceOptions, ServiceSizing } from '../options';
@@ -90,6 +91,11 @@ function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: Enviro
   };
 }
 
+/** The retention given, where it is one CloudFormation takes (checkEdge reports it otherwise). */
+function validRetention(retention: number | undefined): number | undefined {
+  return retention !== undefined && (Token.isUnresolved(retention) || Object.values(logs.RetentionDays).includes(retention)) ? retention : undefined;
+}
+
 function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
   const loadBalancer = props.loadBalancer ?? {};
   const waf = props.waf?.enabled ?? preset.waf;
@@ -102,7 +108,7 @@ function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, p
     accessLogs: loadBalancer.accessLogs ?? true,
     accessLogsBucket: loadBalancer.accessLogsBucket,
     accessLogsPrefix: loadBalancer.accessLogsPrefix ?? 'alb',
-    accessLogsExpiration: Duration.days(props.logging?.retention ?? preset.logRetention),
+    accessLogsExpiration: Duration.days(validRetention(props.logging?.retention) ?? preset.logRetention),
     waf,
     wafRateLimit: props.waf?.rateLimit ?? 1000,
     wafFromPreset: props.waf?.enabled === undefined,

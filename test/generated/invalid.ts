@@ -78,7 +78,6 @@ function serviceEntries(s: string): Entry[] {
     { path: `${sizing}.memoryLimitMiB`, values: [num(99999), num(1.5), num(Number.NaN), ...NOT_A_NUMBER] },
     { path: `${sizing}.desiredCount`, values: [num(0), num(-1), num(1.5), num(Number.NaN), ...NOT_A_NUMBER] },
     { path: `${sizing}.minCapacity`, values: [num(0), num(2.5), ...NOT_A_NUMBER] },
-    { path: `${sizing}.minCapacity`, values: [num(50)], alsoAccept: counts },
     { path: `${sizing}.maxCapacity`, values: [num(0), num(2.5), ...NOT_A_NUMBER], alsoAccept: counts },
     { path: `${sizing}.targetCpuUtilizationPercent`, values: [num(95), num(5), num(50.5), num(Number.NaN), ...NOT_A_NUMBER] },
     { path: `${sizing}.spot`, values: NOT_A_BOOLEAN },
@@ -298,7 +297,8 @@ export function buildInvalid(c: InvalidCase, catalog: readonly Entry[] = CATALOG
   for (const m of c.mutations) {
     const e = entryOf(catalog, m);
     const value = materialize(m.value, builder, m.path);
-    for (const [path, companion] of e.companions ?? []) {
+    // A companion makes the broken value count; it never overwrites another broken value of the case.
+    for (const [path, companion] of (e.companions ?? []).filter(([path]) => !c.mutations.some((other) => other.path === path))) {
       setDeep(props, path, materialize(companion, builder, path));
     }
     if (e.mongo) {

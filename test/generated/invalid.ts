@@ -298,7 +298,7 @@ export function buildInvalid(c: InvalidCase, catalog: readonly Entry[] = CATALOG
     const e = entryOf(catalog, m);
     const value = materialize(m.value, builder, m.path);
     // A companion makes the broken value count; it never overwrites another broken value of the case.
-    for (const [path, companion] of (e.companions ?? []).filter(([path]) => !c.mutations.some((other) => other.path === path))) {
+    for (const [path, companion] of (e.companions ?? []).filter(([companionPath]) => !c.mutations.some((other) => other.path === companionPath))) {
       setDeep(props, path, materialize(companion, builder, path));
     }
     if (e.mongo) {

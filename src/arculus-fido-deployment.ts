@@ -149,7 +149,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     if (resolved.hostedZone) {
       new route53.ARecord(services, 'AliasRecord', {
         zone: resolved.hostedZone,
-        recordName: resolved.recordName,
+        // Fully qualified, so that the zone's name is never appended a second time.
+        recordName: `${resolved.domainName}.`,
         target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancing.loadBalancer)),
       });
     }

@@ -209,7 +209,7 @@ describe('a JavaScript caller without a compiler', () => {
   });
 
   test('gets the gathered error for a negative retention, not a Duration error from deep inside', () => {
-    expectGathered({ logging: { retention: -1 } }, /- logging\.retention: must be a period CloudWatch Logs accepts/);
+    expectGathered({ logging: { retention: -1 as any } }, /- logging\.retention: must be a period CloudWatch Logs accepts/);
   });
 
   test('gets both a wrong CPU size and a memory no size takes named in one pass', () => {

@@ -208,7 +208,16 @@ export function checkNetworkValues(problems: ProblemList, network: NetworkOption
   }
 }
 
-/** Checks the image tag, load balancer, WAF and logging options. */
+/** Checks the log retention; returns it when CloudWatch Logs takes it (or it is a token). */
+export function checkRetention(problems: ProblemList, retention: logs.RetentionDays | undefined): logs.RetentionDays | undefined {
+  if (retention === undefined || Token.isUnresolved(retention) || Object.values(logs.RetentionDays).includes(retention)) {
+    return retention;
+  }
+  problems.add('logging.retention', `must be a period CloudWatch Logs accepts (a logs.RetentionDays value such as RetentionDays.ONE_MONTH, i.e. 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days), got ${show(retention)}`);
+  return undefined;
+}
+
+/** Checks the image tag, load balancer and WAF options. */
 export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, webAcl: boolean): void {
   const tag = props.images?.tag;
   if (tag !== undefined && !Token.isUnresolved(tag) && !IMAGE_TAG.test(tag)) {
@@ -220,10 +229,6 @@ export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentPro
   const desyncProblem = desyncModeProblem(props.loadBalancer?.desyncMitigationMode);
   if (desyncProblem) {
     problems.add('loadBalancer.desyncMitigationMode', desyncProblem);
-  }
-  const retention = props.logging?.retention;
-  if (retention !== undefined && !Token.isUnresolved(retention) && !Object.values(logs.RetentionDays).includes(retention)) {
-    problems.add('logging.retention', `must be a period CloudWatch Logs accepts (a logs.RetentionDays value such as RetentionDays.ONE_MONTH, i.e. 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days), got ${show(retention)}`);
   }
   const loadBalancer = props.loadBalancer ?? {};
   const prefix = loadBalancer.accessLogsPrefix;

@@ -1,11 +1,10 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment-environment';
 import type { ArculusFidoDeploymentProps, FidoServiceOptions, ServiceSizing } from '../options';
-import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
+import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { DEPLOYMENT_PROPS } from './deployment-shape';
 import { deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
@@ -29,6 +28,8 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   const preset = PRESETS[environment ?? DeploymentEnvironment.DEV];
   const names = deploymentNames(applicationName, environment ?? DeploymentEnvironment.DEV);
   const domainName = checkDomain(problems, props.domain);
+  const logRetention = checkRetention(problems, props.logging?.retention) ?? preset.logRetention;
+  const baseEnvironment = { ENVIRONMENT: environment ?? '', DOMAIN_NAME: domainName };
 
   const resolved = {
     environment: environment!,
@@ -36,18 +37,17 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     applicationName,
     names,
     domainName,
-    recordName: `${domainName}.`,
     certificate: props.domain?.certificate,
     hostedZone: props.domain?.hostedZone,
     mongoDb: props.mongoDb!,
     ...resolveNetwork(problems, props, preset),
+    logRetention,
     ...resolveLogsAndSecrets(props, preset),
-    ...resolveEdge(problems, props, preset),
+    ...resolveEdge(problems, props, preset, logRetention),
     imageTag: props.images?.tag ?? 'latest',
-    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, { ENVIRONMENT: environment ?? '', DOMAIN_NAME: domainName }),
+    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, baseEnvironment),
     tomcat: resolveService(problems, props, preset, 'tomcat', names.tomcat, {
-      ENVIRONMENT: environment ?? '',
-      DOMAIN_NAME: domainName,
+      ...baseEnvironment,
       // What browsers are sent to, and the in-VPC address the portal calls PyFIDO at.
       PYFIDO_URL: `https://${domainName}:${PYFIDO_PORT}`,
       PYFIDO_INTERNAL_URL: `${(props.services?.pyFido?.targetProtocol ?? elbv2.ApplicationProtocol.HTTP).toLowerCase()}://${PYFIDO}:${PYFIDO_PORT}`,
@@ -81,7 +81,6 @@ function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps
 
 function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
   return {
-    logRetention: props.logging?.retention ?? preset.logRetention,
     logRemovalPolicy: props.logging?.removalPolicy ?? preset.removalPolicy,
     logEncryptionKey: props.logging?.encryptionKey,
     removalPolicy: preset.removalPolicy,
@@ -91,12 +90,7 @@ function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: Enviro
   };
 }
 
-/** The retention given, where it is one CloudFormation takes (checkEdge reports it otherwise). */
-function validRetention(retention: number | undefined): number | undefined {
-  return retention !== undefined && (Token.isUnresolved(retention) || Object.values(logs.RetentionDays).includes(retention)) ? retention : undefined;
-}
-
-function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
+function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, logRetention: number) {
   const loadBalancer = props.loadBalancer ?? {};
   const waf = props.waf?.enabled ?? preset.waf;
   checkEdge(problems, props, waf);
@@ -108,7 +102,7 @@ function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, p
     accessLogs: loadBalancer.accessLogs ?? true,
     accessLogsBucket: loadBalancer.accessLogsBucket,
     accessLogsPrefix: loadBalancer.accessLogsPrefix ?? 'alb',
-    accessLogsExpiration: Duration.days(validRetention(props.logging?.retention) ?? preset.logRetention),
+    accessLogsExpiration: Duration.days(logRetention),
     waf,
     wafRateLimit: props.waf?.rateLimit ?? 1000,
     wafFromPreset: props.waf?.enabled === undefined,

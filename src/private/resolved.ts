@@ -42,8 +42,6 @@ export interface ResolvedDeployment {
   readonly names: DeploymentNames;
   /** Lowercase (DNS names are case-insensitive; Route 53 stores them lowercase), or a token. */
   readonly domainName: string;
-  /** The alias record's fully qualified name, ending in '.'. */
-  readonly recordName: string;
   readonly certificate?: acm.ICertificate;
   readonly hostedZone?: route53.IHostedZone;
   readonly mongoDb: MongoDbConnection;

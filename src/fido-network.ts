@@ -3,8 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { checkNatGateways } from './private/check-props';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
-import { ProblemList, show } from './private/validation';
+import { ProblemList } from './private/validation';
 
 /**
  * Props of `FidoNetwork`.
@@ -60,12 +61,7 @@ export interface FidoNetworkProps {
 /** Problems with a lone network's props, each naming its prop. */
 function networkProblems(props: FidoNetworkProps): string[] {
   const problems = new ProblemList();
-  if (props.vpc && props.natGateways !== undefined) {
-    problems.add('natGateways', `only applies to a VPC this construct creates, but vpc is given; leave natGateways out, got ${show(props.natGateways)}`);
-  } else if (!props.vpc) {
-    // The created VPC spans two AZs, and its private subnets need a NAT route out.
-    problems.integerInRange('natGateways', props.natGateways, 1, 2);
-  }
+  checkNatGateways(problems, '', 'this construct', props.natGateways, props.vpc !== undefined);
   return [...problems.all];
 }
 

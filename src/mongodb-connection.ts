@@ -430,12 +430,12 @@ class DocumentDbConnection extends MongoDbConnection {
     const { instances, engineVersion, rotationInterval, backupRetention } = typedOptions(problems, this.options, DOCUMENTDB_OPTIONS);
     const synthTime = 'a DocumentDB cluster is written with one instance resource per count and a parameter group of the engine\'s family at synth';
     if (Token.isUnresolved(instances)) {
-      problems.add('mongoDb.instances', `cannot be a token (a CloudFormation parameter or reference), because ${synthTime}; got ${show(instances)}`);
+      problems.refuseToken('mongoDb.instances', instances, synthTime);
     } else if (instances !== undefined && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
       problems.add('mongoDb.instances', `DocumentDB takes 1 to 16 instances, got ${show(instances)}`);
     }
     if (Token.isUnresolved(engineVersion)) {
-      problems.add('mongoDb.engineVersion', `cannot be a token (a CloudFormation parameter or reference), because ${synthTime}; got ${show(engineVersion)}`);
+      problems.refuseToken('mongoDb.engineVersion', engineVersion, synthTime);
     } else if (engineVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(engineVersion)) {
       problems.add('mongoDb.engineVersion', `must be a DocumentDB engine version such as '5.0.0', got ${show(engineVersion)}`);
     }

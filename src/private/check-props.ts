@@ -34,7 +34,7 @@ export function refuseTokens(problems: ProblemList, props: ArculusFidoDeployment
     const parent = path.slice(0, -1).reduce((obj: any, key) => (obj && typeof obj === 'object' ? obj[key] : undefined), result);
     const key = path[path.length - 1];
     if (parent && typeof parent === 'object' && Token.isUnresolved(parent[key])) {
-      problems.add(path.join('.'), `cannot be a token (a CloudFormation parameter or reference), because ${why}; got ${show(parent[key])}`);
+      problems.refuseToken(path.join('.'), parent[key], why);
       result = withoutPath(result, path);
     }
   }
@@ -184,6 +184,19 @@ function checkHealthCheck(problems: ProblemList, prop: string, healthCheck: elbv
   }
 }
 
+/**
+ * Checks a NAT count: 1 or 2 for the two-AZ VPC that `creator` makes (its private subnets need a
+ * NAT route out), refused beside a given VPC, whose NAT gateways are its own. Shared by the
+ * deployment (`prefix` 'network.') and FidoNetwork on its own.
+ */
+export function checkNatGateways(problems: ProblemList, prefix: string, creator: string, natGateways: number | undefined, vpcGiven: boolean): void {
+  if (vpcGiven && natGateways !== undefined) {
+    problems.add(`${prefix}natGateways`, `only applies to a VPC ${creator} creates, but ${prefix}vpc is given (its NAT gateways are its own); leave natGateways out, got ${show(natGateways)}`);
+  } else if (!vpcGiven) {
+    problems.integerInRange(`${prefix}natGateways`, natGateways, 1, 2);
+  }
+}
+
 /** Checks the network options that need no VPC to judge. */
 export function checkNetworkValues(problems: ProblemList, network: NetworkOptions): void {
   if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
@@ -194,12 +207,8 @@ export function checkNetworkValues(problems: ProblemList, network: NetworkOption
       problems.add(`network.allowedIngress[${index}]`, `is the IPv6 range ${peer.uniqueId}, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges`);
     }
   });
-  if (network.vpc) {
-    if (network.natGateways !== undefined) {
-      problems.add('network.natGateways', `only applies to a VPC the deployment creates, but network.vpc is given (its NAT gateways are its own); leave natGateways out, got ${show(network.natGateways)}`);
-    }
-  } else {
-    problems.integerInRange('network.natGateways', network.natGateways, 1, 2);
+  checkNatGateways(problems, 'network.', 'the deployment', network.natGateways, network.vpc !== undefined);
+  if (!network.vpc) {
     for (const key of ['publicSubnets', 'privateSubnets'] as const) {
       if (network[key] !== undefined) {
         problems.add(`network.${key}`, 'only applies to a VPC you give in network.vpc; a created VPC has one public and one private subnet per AZ, which the deployment uses. Give network.vpc or leave it out');

@@ -20,6 +20,11 @@ export class ProblemList {
     }
   }
 
+  /** Records that `prop` was given a token where the value must be known at synth, and `why`. */
+  public refuseToken(prop: string, value: unknown, why: string): void {
+    this.add(prop, `cannot be a token (a CloudFormation parameter or reference), because ${why}; got ${show(value)}`);
+  }
+
   /** Records the problems another check found, each already naming its prop. */
   public addAll(problems: readonly string[]): void {
     this.problems.push(...problems);

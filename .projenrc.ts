@@ -55,7 +55,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Generated props for the property-based tests (test/*.props.test.ts and `npx projen fuzz`):
     // shrinking and seeded replay, which a hand-rolled generator would not give.
     'fast-check@^4',
+    // The deployment check's EC2 client. The Lambda runtime provides the AWS SDK v3, so the bundle
+    // leaves it out (esbuild's externals for the runtime); the tests need it installed.
+    '@aws-sdk/client-ec2@^3',
   ],
+
+  // Functions the library ships (src/**/*.lambda.ts), bundled by esbuild into assets/ at build
+  // time: the newest Node.js runtime this aws-cdk-lib floor knows, which cdk-nag's
+  // AwsSolutions-L1 asks for.
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
   gitignore: ['cdk.out/', '*.tsbuildinfo', '.cache/'],
 
@@ -164,5 +172,12 @@ project.addTask('test:matrix', {
   exec: 'matrix/run',
 });
 project.npmignore?.exclude('/matrix/');
+
+// The unit suite synthesizes the bundled functions' assets: a fresh clone's `npx projen test`
+// bundles them first, as `compile` does.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+}
 
 project.synth();

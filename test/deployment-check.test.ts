@@ -1,0 +1,231 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as tls from 'tls';
+import { DeploymentCheck, deploymentChecksProblem, matchesStatus, runChecks, statusCodesProblem } from '../src/private/deployment-check/checks';
+
+const SERVER_NAME = 'fido.example.com';
+const FAST = { timeoutMs: 200, attempts: 1, retryDelayMs: 10 };
+
+/** A local server per behaviour: right, wrong, slow; and a port nobody listens on. */
+let right: http.Server;
+let wrong: http.Server;
+let slow: http.Server;
+let rightPort: number;
+let wrongPort: number;
+let slowPort: number;
+let closedPort: number;
+const hosts: Array<string | undefined> = [];
+const connections: Array<string | undefined> = [];
+/** Sockets of the slow server closed before it answered (the client gave up). */
+let slowAbandoned = 0;
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+function close(server: http.Server | tls.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+beforeAll(async () => {
+  right = http.createServer((req, res) => {
+    hosts.push(req.headers.host);
+    connections.push(req.headers.connection);
+    if (req.url === '/health') {
+      res.writeHead(200).end('ok');
+    } else if (req.url === '/') {
+      res.writeHead(302, { Location: '/login' }).end();
+    } else if (req.url === '/cut') {
+      res.writeHead(200, { 'Content-Length': '100' });
+      res.write('only part of it', () => res.destroy());
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  wrong = http.createServer((_req, res) => res.writeHead(500).end('broken'));
+  const pending: NodeJS.Timeout[] = [];
+  slow = http.createServer((req, res) => {
+    pending.push(setTimeout(() => res.writeHead(200).end('late'), 1000));
+    req.socket.on('close', () => {
+      if (!res.headersSent) {
+        slowAbandoned++;
+      }
+    });
+  });
+  slow.on('close', () => pending.forEach(clearTimeout));
+  [rightPort, wrongPort, slowPort] = await Promise.all([listen(right), listen(wrong), listen(slow)]);
+  const gone = http.createServer();
+  closedPort = await listen(gone);
+  await close(gone);
+});
+
+afterAll(async () => {
+  slow.closeAllConnections();
+  await Promise.all([close(right), close(wrong), close(slow)]);
+});
+
+beforeEach(() => {
+  hosts.length = 0;
+  connections.length = 0;
+  slowAbandoned = 0;
+});
+
+function within(ms: number, condition: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve) => {
+    const poll = () => (condition() || Date.now() > deadline ? resolve(condition()) : setTimeout(poll, 5));
+    poll();
+  });
+}
+
+const check = (port: number, p = '/health', expectedStatusCodes = '200'): DeploymentCheck => ({ port, path: p, expectedStatusCodes });
+const local = (addresses = ['127.0.0.1']) => ({ addresses, serverName: SERVER_NAME, protocol: 'http' as const });
+
+describe('statusCodesProblem', () => {
+  test.each(['200', '200,302', '200-399', '200-299,302', '100', '599', '302-302'])('accepts %p', (spec) => {
+    expect(statusCodesProblem(spec)).toBeUndefined();
+  });
+
+  test.each([
+    ['', /such as '200' or '200-399'/],
+    ['200, 302', /such as '200' or '200-399'/],
+    ['200,', /such as '200' or '200-399'/],
+    [',200', /such as '200' or '200-399'/],
+    ['2xx', /such as '200' or '200-399'/],
+    ['200-', /such as '200' or '200-399'/],
+    ['20', /such as '200' or '200-399'/],
+    ['099', /from 100 to 599, got '099'/],
+    ['600', /from 100 to 599, got '600'/],
+    ['200-600', /from 100 to 599/],
+    ['399-200', /from low to high, got '399-200'/],
+  ])('refuses %p', (spec, reason) => {
+    expect(statusCodesProblem(spec)).toMatch(reason);
+  });
+});
+
+describe('matchesStatus', () => {
+  test.each([
+    ['200', 200, true],
+    ['200', 201, false],
+    ['200,302', 302, true],
+    ['200,302', 301, false],
+    ['200-399', 200, true],
+    ['200-399', 399, true],
+    ['200-399', 400, false],
+    ['200-399', 199, false],
+    ['200-299,302', 302, true],
+    ['200-299,302', 301, false],
+    ['200, 302', 200, false],
+  ])('%p with %d is %p', (spec, status, expected) => {
+    expect(matchesStatus(spec, status)).toBe(expected);
+  });
+});
+
+describe('deploymentChecksProblem', () => {
+  test('accepts a list of checks', () => {
+    expect(deploymentChecksProblem([check(5001), check(443, '/', '200-399')])).toBeUndefined();
+  });
+
+  test.each([
+    [[], /non-empty array/],
+    [{}, /non-empty array/],
+    [[null], /\[0\] must be an object/],
+    [[{ port: 0, path: '/', expectedStatusCodes: '200' }], /\[0\]\.port/],
+    [[{ port: '443', path: '/', expectedStatusCodes: '200' }], /\[0\]\.port/],
+    [[{ port: 443, path: 'health', expectedStatusCodes: '200' }], /\[0\]\.path/],
+    [[check(443), { port: 443, path: '/', expectedStatusCodes: '2xx' }], /\[1\]\.expectedStatusCodes must be status codes/],
+    [[{ port: 443, path: '/' }], /\[0\]\.expectedStatusCodes must be a string/],
+  ])('refuses %j', (value, reason) => {
+    expect(deploymentChecksProblem(value)).toMatch(reason);
+  });
+});
+
+describe('runChecks', () => {
+  test('passes a check answered with an expected status, sending Host: the server name', async () => {
+    const [result] = await runChecks([check(rightPort)], local(), FAST);
+    expect(result).toEqual({ port: rightPort, path: '/health', ok: true, status: 200, attempts: 1, address: '127.0.0.1' });
+    expect(hosts).toEqual([SERVER_NAME]);
+  });
+
+  test('asks on a connection of its own, closed after the answer (no keep-alive outlives the invocation)', async () => {
+    await runChecks([check(rightPort)], local(), FAST);
+    expect(connections).toEqual(['close']);
+  });
+
+  test('does not follow a redirect: the 302 is the answer', async () => {
+    const [passes, fails] = await runChecks([check(rightPort, '/', '302'), check(rightPort, '/', '200')], local(), FAST);
+    expect(passes).toMatchObject({ ok: true, status: 302 });
+    expect(fails).toMatchObject({ ok: false, status: 302, error: 'status 302, expected 200' });
+    expect(hosts).toHaveLength(2);
+  });
+
+  test('fails a check answered with another status, after every attempt', async () => {
+    const [result] = await runChecks([check(wrongPort)], local(), { ...FAST, attempts: 2 });
+    expect(result).toEqual({ port: wrongPort, path: '/health', ok: false, status: 500, error: 'status 500, expected 200', attempts: 2, address: '127.0.0.1' });
+  });
+
+  test('fails a check whose answer breaks off, though its status was expected', async () => {
+    const [result] = await runChecks([check(rightPort, '/cut')], local(), FAST);
+    expect(result).toMatchObject({ ok: false, status: 200, error: expect.stringMatching(/^the answer broke off/) });
+  });
+
+  test('fails a check answered later than the timeout', async () => {
+    const started = Date.now();
+    const [result] = await runChecks([check(slowPort)], local(), FAST);
+    expect(result).toMatchObject({ ok: false, error: 'timed out after 200 ms', attempts: 1 });
+    expect(result.status).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(900);
+    // The request is aborted, not left waiting for the answer due at 1000 ms.
+    await expect(within(500, () => slowAbandoned === 1)).resolves.toBe(true);
+  });
+
+  test('fails a check nobody answers, with the connection error', async () => {
+    const [result] = await runChecks([check(closedPort)], local(), FAST);
+    expect(result).toMatchObject({ ok: false, attempts: 1 });
+    expect(result.error).toMatch(/ECONNREFUSED/);
+  });
+
+  test('waits retryDelayMs between two attempts, not after the last', async () => {
+    const started = Date.now();
+    const [result] = await runChecks([check(wrongPort)], local(), { ...FAST, attempts: 2, retryDelayMs: 200 });
+    const elapsed = Date.now() - started;
+    expect(result.attempts).toBe(2);
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(390);
+  });
+
+  test('retries on the next address and stops at the first success', async () => {
+    // 127.0.0.2 is loopback too, but the server listens on 127.0.0.1 only: refused.
+    const [result] = await runChecks([check(rightPort)], local(['127.0.0.2', '127.0.0.1']), { ...FAST, attempts: 3 });
+    expect(result).toMatchObject({ ok: true, status: 200, attempts: 2, address: '127.0.0.1' });
+    expect(hosts).toHaveLength(1);
+  });
+
+  test('starts each check on the next address', async () => {
+    const results = await runChecks([check(rightPort), check(rightPort)], local(['127.0.0.1', '127.0.0.2']), FAST);
+    expect(results.map((r) => [r.ok, r.address])).toEqual([[true, '127.0.0.1'], [false, '127.0.0.2']]);
+  });
+
+  test('refuses to run without an address', async () => {
+    await expect(runChecks([check(rightPort)], local([]), FAST)).rejects.toThrow(/no address/);
+  });
+
+  test('over https, sends the server name as SNI to the address given', async () => {
+    const names: string[] = [];
+    const server = tls.createServer({
+      SNICallback: (name, cb) => {
+        names.push(name);
+        cb(new Error('no certificate here'), undefined);
+      },
+    });
+    server.on('tlsClientError', () => undefined);
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    try {
+      const [result] = await runChecks([check(port)], { ...local(), protocol: 'https' }, FAST);
+      expect(names).toEqual([SERVER_NAME]);
+      expect(result).toMatchObject({ ok: false, address: '127.0.0.1' });
+    } finally {
+      await close(server);
+    }
+  });
+});

@@ -1,7 +1,10 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import * as path from 'path';
 import * as tls from 'tls';
+import { DescribeNetworkInterfacesCommand, DescribeNetworkInterfacesCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
 import { DeploymentCheck, deploymentChecksProblem, matchesStatus, runChecks, statusCodesProblem } from '../src/private/deployment-check/checks';
+import { findLoadBalancerAddresses, makeHandler, NetworkInterfaceClient } from '../src/private/deployment-check.lambda';
 
 const SERVER_NAME = 'fido.example.com';
 const FAST = { timeoutMs: 200, attempts: 1, retryDelayMs: 10 };
@@ -227,5 +230,156 @@ describe('runChecks', () => {
     } finally {
       await close(server);
     }
+  });
+});
+
+describe('the handler', () => {
+  const env = (checks: unknown, more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    DEPLOYMENT_CHECKS: typeof checks === 'string' ? checks : JSON.stringify(checks),
+    SERVER_NAME,
+    LOAD_BALANCER_ENI_DESCRIPTION: 'ELB app/fido-alb/50dc6c495c0c9188',
+    CHECK_TIMEOUT_SECONDS: '0.2',
+    CHECK_ATTEMPTS: '1',
+    ...more,
+  });
+  const EVENT = {
+    executionDetails: { testTrafficWeights: {}, productionTrafficWeights: {}, serviceArn: 'arn:svc', targetServiceRevisionArn: 'arn:rev' },
+    hookDetails: {},
+    lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+  };
+
+  function run(environment: NodeJS.ProcessEnv, findAddresses: (d: string) => Promise<string[]> = async () => ['127.0.0.1']) {
+    const lines: string[] = [];
+    const findSpy = jest.fn(findAddresses);
+    const handle = makeHandler({ findAddresses: findSpy, protocol: 'http', env: environment, log: (line) => lines.push(line), retryDelayMs: 10 });
+    return { result: handle(EVENT), lines, findSpy, json: () => lines.map((l) => JSON.parse(l)) };
+  }
+
+  test('SUCCEEDED when every check passes, with a line per check and a summary', async () => {
+    const r = run(env([check(rightPort), check(rightPort, '/', '200-399')]));
+    await expect(r.result).resolves.toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(r.findSpy).toHaveBeenCalledWith('ELB app/fido-alb/50dc6c495c0c9188');
+    const logged = r.json();
+    expect(logged[0]).toMatchObject({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT', executionDetails: { serviceArn: 'arn:svc' } });
+    expect(logged.filter((l) => l.message === 'deployment check')).toEqual([
+      expect.objectContaining({ port: rightPort, path: '/health', ok: true, status: 200 }),
+      expect.objectContaining({ port: rightPort, path: '/', ok: true, status: 302 }),
+    ]);
+    expect(logged[logged.length - 1]).toMatchObject({ message: 'deployment check summary', hookStatus: 'SUCCEEDED', passed: 2, failed: 0 });
+  });
+
+  test('FAILED when one check fails, saying which and why', async () => {
+    const r = run(env([check(rightPort), check(wrongPort)]));
+    await expect(r.result).resolves.toEqual({ hookStatus: 'FAILED' });
+    const logged = r.json();
+    expect(logged).toContainEqual(expect.objectContaining({ port: wrongPort, ok: false, status: 500, error: 'status 500, expected 200' }));
+    expect(logged[logged.length - 1]).toMatchObject({ hookStatus: 'FAILED', passed: 1, failed: 1 });
+  });
+
+  test('FAILED when a check answers later than CHECK_TIMEOUT_SECONDS, after CHECK_ATTEMPTS attempts', async () => {
+    const r = run(env([check(slowPort)], { CHECK_TIMEOUT_SECONDS: '0.1', CHECK_ATTEMPTS: '2' }));
+    await expect(r.result).resolves.toEqual({ hookStatus: 'FAILED' });
+    expect(r.json()).toContainEqual(expect.objectContaining({ port: slowPort, ok: false, error: 'timed out after 100 ms', attempts: 2 }));
+  });
+
+  test('by default, makes 3 attempts per check', async () => {
+    const r = run(env([check(wrongPort)], { CHECK_TIMEOUT_SECONDS: undefined, CHECK_ATTEMPTS: undefined }));
+    await expect(r.result).resolves.toEqual({ hookStatus: 'FAILED' });
+    expect(r.json()).toContainEqual(expect.objectContaining({ port: wrongPort, ok: false, attempts: 3 }));
+  });
+
+  test('FAILED when no load balancer address is found', async () => {
+    const r = run(env([check(rightPort)]), async () => []);
+    await expect(r.result).resolves.toEqual({ hookStatus: 'FAILED' });
+    expect(r.lines.join('\n')).toMatch(/no in-use network interface described 'ELB app\/fido-alb\/50dc6c495c0c9188'/);
+  });
+
+  test('FAILED, not thrown, when finding the addresses throws', async () => {
+    const r = run(env([check(rightPort)]), async () => {
+      throw new Error('not authorized to perform: ec2:DescribeNetworkInterfaces');
+    });
+    await expect(r.result).resolves.toEqual({ hookStatus: 'FAILED' });
+    expect(r.lines.join('\n')).toMatch(/not authorized to perform: ec2:DescribeNetworkInterfaces/);
+  });
+
+  test.each([
+    ['DEPLOYMENT_CHECKS is not JSON', env('[{"port": 443,')],
+    ['DEPLOYMENT_CHECKS must be a non-empty array', env([])],
+    ['DEPLOYMENT_CHECKS is not set', env(undefined, { DEPLOYMENT_CHECKS: undefined })],
+    ['DEPLOYMENT_CHECKS[0].expectedStatusCodes must be status codes', env([check(443, '/', 'ok')])],
+    ['SERVER_NAME is not set', env([check(443)], { SERVER_NAME: '' })],
+    ['LOAD_BALANCER_ENI_DESCRIPTION is not set', env([check(443)], { LOAD_BALANCER_ENI_DESCRIPTION: undefined })],
+    ['CHECK_TIMEOUT_SECONDS must be a number', env([check(443)], { CHECK_TIMEOUT_SECONDS: 'five' })],
+    ['CHECK_ATTEMPTS must be a whole number', env([check(443)], { CHECK_ATTEMPTS: '0' })],
+  ])('FAILED on bad configuration: %s', async (reason, environment) => {
+    const r = run(environment);
+    await expect(r.result).resolves.toEqual({ hookStatus: 'FAILED' });
+    expect(r.findSpy).not.toHaveBeenCalled();
+    expect(r.json().pop()).toMatchObject({ hookStatus: 'FAILED', reason: expect.stringContaining(reason) });
+  });
+});
+
+describe('findLoadBalancerAddresses', () => {
+  const DESCRIPTION = 'ELB app/fido-alb/50dc6c495c0c9188';
+  const pages: DescribeNetworkInterfacesCommandOutput[] = [
+    {
+      $metadata: {},
+      NetworkInterfaces: [
+        { Status: 'in-use', PrivateIpAddress: '10.0.1.10' },
+        { Status: 'available', PrivateIpAddress: '10.0.1.11' },
+      ],
+      NextToken: 'page-2',
+    },
+    { $metadata: {}, NetworkInterfaces: [{ Status: 'in-use', PrivateIpAddress: '10.0.2.10' }, { Status: 'in-use' }] },
+  ];
+
+  test('asks for the interfaces by description, page by page, and keeps the in-use private IPs', async () => {
+    let page = 0;
+    const send = jest.fn(async (_command: DescribeNetworkInterfacesCommand) => pages[page++]);
+    const client: NetworkInterfaceClient = { send };
+    await expect(findLoadBalancerAddresses(DESCRIPTION, client)).resolves.toEqual(['10.0.1.10', '10.0.2.10']);
+    expect(send.mock.calls.map(([command]) => command.input)).toEqual([
+      { Filters: [{ Name: 'description', Values: [DESCRIPTION] }], NextToken: undefined },
+      { Filters: [{ Name: 'description', Values: [DESCRIPTION] }], NextToken: 'page-2' },
+    ]);
+  });
+
+  test('without a client, makes an EC2 client at the first call and keeps it', async () => {
+    const send = jest.spyOn(EC2Client.prototype, 'send').mockImplementation(async () => pages[1]);
+    try {
+      await expect(findLoadBalancerAddresses(DESCRIPTION)).resolves.toEqual(['10.0.2.10']);
+      await expect(findLoadBalancerAddresses(DESCRIPTION)).resolves.toEqual(['10.0.2.10']);
+      expect(send).toHaveBeenCalledTimes(2);
+      expect(send.mock.contexts[0]).toBeInstanceOf(EC2Client);
+      expect(send.mock.contexts[1]).toBe(send.mock.contexts[0]);
+      expect((send.mock.calls[0][0] as DescribeNetworkInterfacesCommand).input.Filters).toEqual([{ Name: 'description', Values: [DESCRIPTION] }]);
+    } finally {
+      send.mockRestore();
+    }
+  });
+});
+
+describe('the bundled asset', () => {
+  /** Written by `npx projen bundle`, which the test task runs before jest. */
+  const BUNDLE = path.join(__dirname, '..', 'assets', 'private', 'deployment-check.lambda', 'index.js');
+
+  test('loads and exports the handler Lambda calls (index.handler)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require(BUNDLE) as { handler?: unknown; makeHandler?: typeof makeHandler };
+    expect(typeof bundle.handler).toBe('function');
+    expect(typeof bundle.makeHandler).toBe('function');
+  });
+
+  test('runs the checks as the sources do', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require(BUNDLE) as { makeHandler: typeof makeHandler };
+    const handle = bundle.makeHandler({
+      findAddresses: async () => ['127.0.0.1'],
+      protocol: 'http',
+      env: { DEPLOYMENT_CHECKS: JSON.stringify([check(rightPort)]), SERVER_NAME, LOAD_BALANCER_ENI_DESCRIPTION: 'ELB app/a/b' },
+      log: () => undefined,
+    });
+    await expect(handle({})).resolves.toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(hosts).toEqual([SERVER_NAME]);
   });
 });

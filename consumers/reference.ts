@@ -52,10 +52,18 @@ function custom(): Stack {
     },
     logging: { retention: logs.RetentionDays.ONE_YEAR },
     services: {
+      pyFido: {
+        deployment: {
+          strategy: ecs.DeploymentStrategy.BLUE_GREEN,
+          bakeTime: Duration.minutes(10),
+          checks: [{ path: '/api/status', expectedStatusCodes: '200,401' }],
+        },
+      },
       tomcat: {
         readonlyRootFilesystem: true,
         writablePaths: ['/tmp', '/usr/local/tomcat/work'],
         environment: { JAVA_OPTS: '-Xmx1536m' },
+        deployment: { strategy: ecs.DeploymentStrategy.LINEAR, trafficShift: { stepPercent: 20, stepBakeTime: Duration.minutes(2) } },
       },
     },
   });

@@ -1,6 +1,7 @@
 /**
  * Synthesizes every preset (dev, staging, prod), flat and in nested stacks, with a created
- * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, into
+ * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
+ * canary services with their deployment checks in every preset, into
  * `cdk.out/security/`, for cfn-lint and checkov (`security/scan`).
  *
  *   npx projen synth:security
@@ -8,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { addReviewedStack, ENV } from '../test/util';
 
@@ -18,6 +20,16 @@ for (const environment of Object.values(DeploymentEnvironment)) {
   for (const nestedStacks of [false, true]) {
     shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = { deploymentEnvironment: environment, nestedStacks, mongoDb: MongoDbConnection.documentDb() };
   }
+}
+for (const environment of Object.values(DeploymentEnvironment)) {
+  shapes[`${environment}-bluegreen`] = {
+    deploymentEnvironment: environment,
+    mongoDb: MongoDbConnection.documentDb(),
+    services: {
+      pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
+      tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
+    },
+  };
 }
 shapes['dev-atlas-cmk-waf'] = {
   deploymentEnvironment: DeploymentEnvironment.DEV,

@@ -140,9 +140,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
     this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
+    this.routeTraffic(resolved);
     for (const [service, settings] of [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const) {
       if (settings.deploymentAlarms) {
-        // Their metrics name the target group, which needs the load balancer first.
+        // Their metrics name the target groups, which need the load balancer and routes first.
         service.addDeploymentAlarms(settings.names.alarmPrefix);
       }
     }
@@ -188,6 +189,38 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
   }
 
+  /**
+   * Routes the listeners of each blue/green, linear or canary service through rules that ECS
+   * moves between its target groups, and adds the check of a new revision through the test
+   * listener. Tomcat serves two production listeners (443 and 8080), so it gets a route, and a
+   * pair of target groups, for each; its test listener checks the 443 route.
+   */
+  private routeTraffic(resolved: ResolvedDeployment): void {
+    const lb = this.loadBalancing;
+    const routes = [
+      { service: this.pyFido, settings: resolved.pyFido, routes: [{ id: 'PyFido', listener: lb.pyFidoListener, testListener: lb.pyFidoTestListener }] },
+      {
+        service: this.tomcat,
+        settings: resolved.tomcat,
+        routes: [{ id: 'Https', listener: lb.httpsListener, testListener: lb.tomcatTestListener }, { id: 'Tomcat', listener: lb.tomcatListener, testListener: undefined }],
+      },
+    ];
+    for (const { service, settings, routes: serviceRoutes } of routes) {
+      if (settings.testPort === undefined) {
+        continue;
+      }
+      for (const { id, ...route } of serviceRoutes) {
+        service.addTrafficRoute(id, route);
+      }
+      service.addDeploymentCheck({
+        loadBalancer: lb.loadBalancer,
+        testPort: settings.testPort,
+        serverName: resolved.domainName,
+        vpcSubnets: resolved.privateSubnets,
+      });
+    }
+  }
+
   /** The MongoDB and application secrets, as every container reads them. */
   private deploymentSecrets(otherStacks: OtherStacks): { [name: string]: ecs.Secret } {
     const mongoDb = otherStacks.secret('MongoDbSecretOfThisStack', this.dataLayer.mongoDbSecret);
@@ -210,6 +243,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       allowedIngress: resolved.allowedIngress,
       pyFidoTargetGroup: this.pyFido.targetGroup,
       tomcatTargetGroup: this.tomcat.targetGroup,
+      pyFidoTestPort: resolved.pyFido.testPort,
+      tomcatTestPort: resolved.tomcat.testPort,
       sslPolicy: resolved.sslPolicy,
       redirectHttp: resolved.redirectHttp,
       deletionProtection: resolved.deletionProtection,

@@ -59,6 +59,22 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   readonly tomcatTargetGroup: elbv2.IApplicationTargetGroup;
 
   /**
+   * Port of an HTTPS test listener for PyFIDO, through which a blue/green, linear or canary
+   * deployment checks the new revision. It forwards to `pyFidoTargetGroup` until the service
+   * routes it (`FidoService.addTrafficRoute()`), and admits `allowedIngress`.
+   *
+   * @default - no test listener
+   */
+  readonly pyFidoTestPort?: number;
+
+  /**
+   * Port of an HTTPS test listener for Tomcat, as `pyFidoTestPort`.
+   *
+   * @default - no test listener
+   */
+  readonly tomcatTestPort?: number;
+
+  /**
    * How long a created access log bucket keeps the logs.
    *
    * @default Duration.days(30)
@@ -117,6 +133,8 @@ function loadBalancerProblems(props: FidoLoadBalancerProps): string[] {
     problems.add('desyncMitigationMode', desyncProblem);
   }
   problems.integerInRange('rateLimit', props.rateLimit, 10, 2000000000);
+  problems.integerInRange('pyFidoTestPort', props.pyFidoTestPort, 1, 65535);
+  problems.integerInRange('tomcatTestPort', props.tomcatTestPort, 1, 65535);
   checkAccessLogsPrefix(problems, 'accessLogsPrefix', props.accessLogsPrefix);
   return [...problems.all];
 }
@@ -144,6 +162,20 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
 
   /** HTTPS listener on 8080, forwarding to Tomcat. */
   public readonly tomcatListener: elbv2.ApplicationListener;
+
+  /**
+   * HTTPS test listener of PyFIDO, when `pyFidoTestPort` is given.
+   *
+   * @default - no test listener
+   */
+  public readonly pyFidoTestListener?: elbv2.ApplicationListener;
+
+  /**
+   * HTTPS test listener of Tomcat, when `tomcatTestPort` is given.
+   *
+   * @default - no test listener
+   */
+  public readonly tomcatTestListener?: elbv2.ApplicationListener;
 
   /**
    * HTTP listener on 80 that redirects to HTTPS, when `redirectHttp` is on.
@@ -214,6 +246,12 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     this.httpsListener = listener('HttpsListener', 443, props.tomcatTargetGroup);
     this.pyFidoListener = listener('PyFidoListener', 5001, props.pyFidoTargetGroup);
     this.tomcatListener = listener('TomcatListener', 8080, props.tomcatTargetGroup);
+    if (props.pyFidoTestPort !== undefined) {
+      this.pyFidoTestListener = listener('PyFidoTestListener', props.pyFidoTestPort, props.pyFidoTargetGroup);
+    }
+    if (props.tomcatTestPort !== undefined) {
+      this.tomcatTestListener = listener('TomcatTestListener', props.tomcatTestPort, props.tomcatTargetGroup);
+    }
 
     if (props.redirectHttp) {
       this.httpRedirectListener = this.loadBalancer.addListener('HttpRedirectListener', {
@@ -245,7 +283,7 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     if (allowedIngress.some((peer) => peer.uniqueId === '0.0.0.0/0')) {
       for (const securityGroup of this.loadBalancer.connections.securityGroups) {
         acknowledge(securityGroup, {
-          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client, on its HTTPS listeners (443, 5001, 8080) and the optional redirect-only port 80; network.allowedIngress narrows it.',
+          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client, on its HTTPS listeners (443, 5001, 8080, and the test listeners of blue/green services) and the optional redirect-only port 80; network.allowedIngress narrows it.',
         });
       }
     }

@@ -3,12 +3,16 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FidoServiceOptions, ServiceSizing } from './options';
 import { checkServiceOptions, checkSizing } from './private/check-props';
+import { DeploymentCheckFunction } from './private/deployment-check-function';
 import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
+import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from './private/deployment-strategy';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
 import { deploymentAlarmNames } from './private/names';
 import { ResolvedSizing } from './private/presets';
@@ -121,11 +125,63 @@ export interface FidoServiceProps extends FidoServiceOptions {
 }
 
 /**
+ * A production listener whose traffic a blue/green, linear or canary service takes, through a
+ * listener rule that ECS moves between the service's two target groups.
+ */
+export interface TrafficRouteOptions {
+  /**
+   * The production listener. Its default action is never reached: the route's rule matches every path.
+   */
+  readonly listener: elbv2.ApplicationListener;
+
+  /**
+   * A test listener, whose traffic ECS moves to the new revision before any production traffic,
+   * and through which the deployment check calls it.
+   *
+   * @default - no test route
+   */
+  readonly testListener?: elbv2.ApplicationListener;
+}
+
+/**
+ * Where the deployment check of a blue/green, linear or canary service finds the test listener.
+ */
+export interface DeploymentCheckTarget {
+  /**
+   * The load balancer of the test listener. The check connects to its nodes' private addresses
+   * from inside the VPC, so the listener needs to admit only the check's security group.
+   */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /**
+   * Port of the test listener.
+   */
+  readonly testPort: number;
+
+  /**
+   * The name the load balancer's certificate is for, sent as TLS server name and `Host` header,
+   * e.g. `auth.example.com`.
+   */
+  readonly serverName: string;
+
+  /**
+   * Subnets of the check's function; they need a route to the EC2 API (a NAT gateway or an
+   * interface endpoint), where it looks up the load balancer's addresses.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/**
  * One of the deployment's Fargate services (PyFIDO or Tomcat): its task definition, container,
  * log group, service, target group and autoscaling.
  *
- * Deployments are rolling and zero-downtime: ECS keeps 100% of the tasks healthy, starts up to
- * 200%, and the circuit breaker rolls a deployment that cannot get healthy back.
+ * Deployments are zero-downtime: ECS keeps 100% of the tasks healthy, starts up to 200%, and the
+ * circuit breaker rolls a deployment that cannot get healthy back. A rolling service (the default)
+ * registers in `targetGroup`, which the load balancer's listeners forward to. A blue/green, linear
+ * or canary service (`deployment.strategy`) also has `alternateTargetGroup`: route each listener to
+ * it with `addTrafficRoute()`, and add the check of the new revision with `addDeploymentCheck()`.
  */
 export class FidoService extends Construct implements ec2.IConnectable {
   /** The Fargate service. */
@@ -144,6 +200,14 @@ export class FidoService extends Construct implements ec2.IConnectable {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
   /**
+   * The second target group of a blue/green, linear or canary service: ECS registers each new
+   * revision in whichever of the two does not serve production traffic.
+   *
+   * @default - none: the service deploys rolling
+   */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+
+  /**
    * The service's scalable task count, when autoscaling is on.
    *
    * @default - no autoscaling
@@ -154,6 +218,12 @@ export class FidoService extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
 
   private readonly containerName: string;
+  private readonly props: FidoServiceProps;
+  /** Every target group the service registers in, for the deployment alarms' metrics. */
+  private readonly targetGroups: elbv2.ApplicationTargetGroup[] = [];
+  private readonly routes: elbv2.ApplicationListenerRule[] = [];
+  private loadBalancerRole?: iam.IRole;
+  private deploymentCheck?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: FidoServiceProps) {
     super(scope, id);
@@ -161,7 +231,9 @@ export class FidoService extends Construct implements ec2.IConnectable {
     const sizing = resolveSizing(STANDALONE_SIZING, props.sizing);
     const autoscaling = autoscales(sizing);
     // A deployment checks these before it builds; a service on its own checks them at synth.
-    this.node.addValidation({ validate: () => loneServiceProblems(props, sizing) });
+    this.node.addValidation({ validate: () => [...loneServiceProblems(props, sizing), ...this.routeProblems()] });
+    this.props = props;
+    const shifting = shiftsTraffic(props.deployment?.strategy);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
@@ -215,12 +287,36 @@ export class FidoService extends Construct implements ec2.IConnectable {
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
       serviceConnectConfiguration: props.serviceConnect,
+      ...(shifting ? {
+        deploymentStrategy: props.deployment!.strategy,
+        bakeTime: props.deployment!.bakeTime ?? DEFAULT_BAKE_TIME,
+        linearConfiguration: props.deployment!.strategy === ecs.DeploymentStrategy.LINEAR ? props.deployment!.trafficShift : undefined,
+        canaryConfiguration: props.deployment!.strategy === ecs.DeploymentStrategy.CANARY ? props.deployment!.trafficShift : undefined,
+      } : {}),
     });
     this.connections = this.service.connections;
 
     this.acknowledgeFindings(props.logEncryptionKey);
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+    // Rolling: the tasks register in one target group. Blue/green: in one of a pair per route,
+    // attached with the route's listener rule (addTrafficRoute).
+    this.targetGroup = this.createTargetGroup('TargetGroup', !shifting);
+    this.alternateTargetGroup = shifting ? this.createTargetGroup('AlternateTargetGroup', false) : undefined;
+
+    if (autoscaling) {
+      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: sizing.minCapacity, maxCapacity: sizing.maxCapacity });
+      this.scalableTaskCount.scaleOnCpuUtilization('CpuScaling', {
+        targetUtilizationPercent: sizing.targetCpuUtilizationPercent,
+        scaleInCooldown: Duration.seconds(300),
+        scaleOutCooldown: Duration.seconds(60),
+      });
+    }
+  }
+
+  /** A target group of the service's container, with its health check and, if `register`, its tasks. */
+  private createTargetGroup(id: string, register: boolean): elbv2.ApplicationTargetGroup {
+    const props = this.props;
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, id, {
       vpc: props.cluster.vpc,
       port: props.containerPort,
       protocol: props.targetProtocol ?? elbv2.ApplicationProtocol.HTTP,
@@ -232,16 +328,142 @@ export class FidoService extends Construct implements ec2.IConnectable {
         healthyThresholdCount: 2,
         ...props.healthCheck,
       },
-      targets: [this.service.loadBalancerTarget({ containerName: props.containerName, containerPort: props.containerPort })],
+      targets: register ? [this.service.loadBalancerTarget({ containerName: props.containerName, containerPort: props.containerPort })] : undefined,
     });
+    this.targetGroups.push(targetGroup);
+    return targetGroup;
+  }
 
-    if (autoscaling) {
-      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: sizing.minCapacity, maxCapacity: sizing.maxCapacity });
-      this.scalableTaskCount.scaleOnCpuUtilization('CpuScaling', {
-        targetUtilizationPercent: sizing.targetCpuUtilizationPercent,
-        scaleInCooldown: Duration.seconds(300),
-        scaleOutCooldown: Duration.seconds(60),
-      });
+  /**
+   * Routes a production listener (and a test listener) of a blue/green, linear or canary service
+   * to it: a rule on each listener, matching every path, forwards to a pair of target groups,
+   * and ECS moves the rule's weights from the serving one to the other during a deployment. The
+   * first route uses `targetGroup` and `alternateTargetGroup`; each further one (another port of
+   * the same container) gets a pair of its own, `<id>TargetGroup` and `<id>AlternateTargetGroup`.
+   *
+   * @param id names the route's constructs, e.g. `Https`
+   * @returns the production listener rule
+   */
+  public addTrafficRoute(id: string, options: TrafficRouteOptions): elbv2.ApplicationListenerRule {
+    if (!this.alternateTargetGroup) {
+      throw new Error(`FidoService '${this.node.path}': addTrafficRoute() needs deployment.strategy BLUE_GREEN, LINEAR or CANARY; a rolling service is served by the listeners' default action`);
+    }
+    const [blue, green] = this.routes.length === 0
+      ? [this.targetGroup, this.alternateTargetGroup]
+      : [this.createTargetGroup(`${id}TargetGroup`, false), this.createTargetGroup(`${id}AlternateTargetGroup`, false)];
+    const rule = (ruleId: string, listener: elbv2.ApplicationListener) => new elbv2.ApplicationListenerRule(this, ruleId, {
+      listener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
+    });
+    const production = rule(`${id}ProductionRule`, options.listener);
+    const test = options.testListener ? rule(`${id}TestRule`, options.testListener) : undefined;
+    // ECS changes the rules' weights with this role; the AWS managed policy is the set of
+    // Elastic Load Balancing calls that ECS documents for it.
+    this.loadBalancerRole ??= new iam.Role(this, 'LoadBalancerRole', {
+      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+      description: `ECS moves ${this.containerName} traffic between its target groups during a deployment`,
+    });
+    acknowledge(this.loadBalancerRole, {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]': 'The AWS managed policy ECS documents for blue/green traffic shifting; AWS keeps it to the Elastic Load Balancing calls ECS makes, and only ecs.amazonaws.com can assume this role.',
+    });
+    this.service.loadBalancerTarget({
+      containerName: this.props.containerName,
+      containerPort: this.props.containerPort,
+      alternateTarget: new ecs.AlternateTarget(`${id}AlternateTarget`, {
+        alternateTargetGroup: green,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(production),
+        testListener: test ? ecs.ListenerRuleConfiguration.applicationListenerRule(test) : undefined,
+        role: this.loadBalancerRole,
+      }),
+    }).attachToApplicationTargetGroup(blue);
+    this.routes.push(production);
+    return production;
+  }
+
+  /**
+   * Adds the check of a new revision to a blue/green, linear or canary service: once ECS has
+   * moved the test listener's traffic to the new revision, a function the library ships requests
+   * the health check path (and `deployment.checks`) through the test listener, and fails the
+   * deployment on any wrong answer, timeout or refused connection, so ECS rolls back before any
+   * production traffic moves. It runs in the VPC and reaches the load balancer's private
+   * addresses; its security group may reach only the test port and the EC2 API (HTTPS).
+   */
+  public addDeploymentCheck(target: DeploymentCheckTarget): lambda.IFunction {
+    if (!this.alternateTargetGroup) {
+      throw new Error(`FidoService '${this.node.path}': addDeploymentCheck() needs deployment.strategy BLUE_GREEN, LINEAR or CANARY`);
+    }
+    if (this.deploymentCheck) {
+      throw new Error(`FidoService '${this.node.path}': addDeploymentCheck() was already called; a service has one deployment check`);
+    }
+    const props = this.props;
+    const checks = deploymentChecks(props.healthCheck, target.testPort, props.deployment?.checks);
+    const securityGroup = new ec2.SecurityGroup(this, 'DeploymentCheckSecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: `Deployment check of ${this.containerName}: the test listener and the EC2 API only`,
+      allowAllOutbound: false,
+    });
+    securityGroup.connections.allowTo(target.loadBalancer, ec2.Port.tcp(target.testPort), `${this.containerName} test listener`);
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'EC2 API: the load balancer\'s addresses');
+    const perCheck = CHECK_LIMITS.attempts * (CHECK_LIMITS.timeoutSeconds + CHECK_LIMITS.retryDelaySeconds);
+    const logGroup = new logs.LogGroup(this, 'DeploymentCheckLogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const fn = new DeploymentCheckFunction(this, 'DeploymentCheck', {
+      description: `Checks a new ${this.containerName} revision through the test listener before ECS moves production traffic`,
+      vpc: props.cluster.vpc,
+      vpcSubnets: target.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      timeout: Duration.seconds(15 + checks.length * perCheck),
+      logGroup,
+      environment: {
+        DEPLOYMENT_CHECKS: JSON.stringify(checks),
+        SERVER_NAME: target.serverName,
+        LOAD_BALANCER_ENI_DESCRIPTION: `ELB ${target.loadBalancer.loadBalancerFullName}`,
+        CHECK_TIMEOUT_SECONDS: String(CHECK_LIMITS.timeoutSeconds),
+        CHECK_ATTEMPTS: String(CHECK_LIMITS.attempts),
+      },
+    });
+    // Describe* calls have no resource-level permissions.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
+    // ECS invokes the check with a role of its own, which may invoke this function and no version of it.
+    const invokeRole = new iam.Role(this, 'DeploymentCheckInvokeRole', {
+      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+      description: `ECS invokes the ${this.containerName} deployment check`,
+    });
+    invokeRole.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    this.service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(fn, 'DeploymentCheck', {
+      lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
+      role: invokeRole,
+    }));
+    acknowledge(invokeRole, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (ECS invokes the deployment check).` });
+    this.acknowledgeCheckFindings(fn, logGroup, props.logEncryptionKey);
+    this.deploymentCheck = fn;
+    return fn;
+  }
+
+  /** A blue/green service without a route would never register a task. */
+  private routeProblems(): string[] {
+    return this.alternateTargetGroup && this.routes.length === 0
+      ? [`deployment.strategy is ${this.props.deployment?.strategy}, but no listener routes to the service: call addTrafficRoute() with the production listener`]
+      : [];
+  }
+
+  private acknowledgeCheckFindings(fn: lambda.Function, logGroup: logs.LogGroup, logEncryptionKey?: kms.IKey): void {
+    acknowledge(fn, {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The AWS managed policy for a function\'s own log writes.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 'The AWS managed policy Lambda needs to attach the function to the VPC (network interfaces in its subnets).',
+      'AwsSolutions-IAM5[Resource::*]': 'ec2:DescribeNetworkInterfaces has no resource-level permissions; it only reads the load balancer\'s private addresses.',
+      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the deployment check: describe network interfaces).`,
+      'NIST.800.53.R5-LambdaConcurrency': 'ECS invokes the check once per deployment stage; reserved concurrency would only take from the account\'s pool, and new accounts may have none to spare.',
+      'NIST.800.53.R5-LambdaDLQ': 'ECS invokes the check synchronously and reads its answer; a failed invocation fails the deployment, so there is no event to keep.',
+    });
+    if (!logEncryptionKey) {
+      acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
     }
   }
 
@@ -261,21 +483,23 @@ export class FidoService extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Creates the two deployment alarms, on the target group's 5xx responses and unhealthy targets,
-   * and has ECS roll a deployment back when either goes off. Call it once the target group is
-   * attached to a load balancer (the alarms' metrics name it).
+   * Creates the two deployment alarms, on the targets' 5xx responses and unhealthy targets, and
+   * has ECS roll a deployment back when either goes off, including during a blue/green bake
+   * time. Call it once the target groups are attached to a load balancer (the alarms' metrics
+   * name them) and, for a blue/green service, after its traffic routes: each alarm then watches
+   * every target group of the service, since traffic moves from one to the other.
    *
    * @param alarmNamePrefix prefix of the alarm names, e.g. `arculus-auth-prod-pyfido`; ECS finds
    * the alarms by name, so the names are fixed, not generated
    */
   public addDeploymentAlarms(alarmNamePrefix: string): cloudwatch.Alarm[] {
-    const metrics = this.targetGroup.metrics;
     const names = deploymentAlarmNames(alarmNamePrefix);
+    const minute = Duration.minutes(1);
     const alarms = [
       new cloudwatch.Alarm(this, 'Target5xxAlarm', {
         alarmName: names[0],
         alarmDescription: `5xx responses from the ${this.containerName} targets; rolls an ECS deployment back`,
-        metric: metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' }),
+        metric: this.acrossTargetGroups('SUM', (metrics) => metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: minute, statistic: 'Sum' })),
         threshold: 10,
         evaluationPeriods: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -284,7 +508,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
       new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
         alarmName: names[1],
         alarmDescription: `Unhealthy ${this.containerName} targets; rolls an ECS deployment back`,
-        metric: metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        metric: this.acrossTargetGroups('MAX', (metrics) => metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' })),
         threshold: 1,
         evaluationPeriods: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -301,5 +525,24 @@ export class FidoService extends Construct implements ec2.IConnectable {
       });
     }
     return alarms;
+  }
+
+  /**
+   * A target group metric of a rolling service, or the `SUM` or `MAX` of it over every target
+   * group of a blue/green one (a target group without data counts as 0, so the other decides).
+   */
+  private acrossTargetGroups(
+    combine: 'SUM' | 'MAX', metricOf: (metrics: elbv2.IApplicationTargetGroupMetrics) => cloudwatch.Metric,
+  ): cloudwatch.IMetric {
+    if (this.targetGroups.length === 1) {
+      return metricOf(this.targetGroup.metrics);
+    }
+    const usingMetrics = Object.fromEntries(this.targetGroups.map((group, index) => [`tg${index}`, metricOf(group.metrics)]));
+    return new cloudwatch.MathExpression({
+      expression: `${combine}([${Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(', ')}])`,
+      usingMetrics,
+      period: Duration.minutes(1),
+      label: `${combine} over the ${this.containerName} target groups`,
+    });
   }
 }

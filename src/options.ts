@@ -476,6 +476,90 @@ export interface FidoServiceOptions {
    * @default true
    */
   readonly deploymentAlarms?: boolean;
+
+  /**
+   * How ECS replaces the service's tasks with a new revision: rolling (the guide's way), or
+   * blue/green, linear or canary, which first prove the new revision through a test listener.
+   *
+   * @default - rolling: 100% of the tasks stay healthy, up to 200% run, the circuit breaker rolls back
+   */
+  readonly deployment?: ServiceDeploymentOptions;
+}
+
+/**
+ * One request the blue/green deployment check sends to the new revision through the test
+ * listener, besides the service's own health check path.
+ */
+export interface DeploymentCheck {
+  /**
+   * Path of the request, starting with `/`, e.g. `/api/status`.
+   */
+  readonly path: string;
+
+  /**
+   * Status codes that pass, in the load balancer's matcher syntax: codes and ranges separated by
+   * commas, e.g. `200`, `200,302` or `200-399`. Redirects are not followed.
+   *
+   * @default '200-399'
+   */
+  readonly expectedStatusCodes?: string;
+}
+
+/**
+ * How ECS deploys a new revision of one service.
+ *
+ * With `BLUE_GREEN`, `LINEAR` or `CANARY`, ECS starts the new (green) revision beside the running
+ * (blue) one and registers it in an alternate target group. It moves a test listener's traffic to
+ * it first; a function the library ships then calls the service through that test listener (the
+ * health check path, and every `checks` entry) and fails the deployment on any wrong answer, so
+ * ECS rolls back before any user's request reaches the new revision. Then ECS moves production
+ * traffic (all at once, in linear steps, or a canary step first), keeps the blue revision for
+ * `bakeTime`, during which the deployment alarms still roll back, and stops it.
+ *
+ * It costs double the service's tasks while both revisions run, a second target group per
+ * listener, and one test listener port, which admits only `network.allowedIngress` and the check.
+ */
+export interface ServiceDeploymentOptions {
+  /**
+   * The deployment strategy.
+   *
+   * @default ecs.DeploymentStrategy.ROLLING
+   */
+  readonly strategy?: ecs.DeploymentStrategy;
+
+  /**
+   * How long both revisions keep running after production traffic has moved, so that a rollback
+   * only moves traffic back (0 to 1440 minutes). Only with `BLUE_GREEN`, `LINEAR` or `CANARY`.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly bakeTime?: Duration;
+
+  /**
+   * The steps of a `LINEAR` or `CANARY` deployment: the share of production traffic moved per
+   * step (linear: 3 to 100 percent; canary: the first step, 0.1 to 100 percent) and the wait
+   * after each step (0 to 1440 minutes).
+   *
+   * @default - ECS's: linear 10 percent every 6 minutes, canary 5 percent for 10 minutes
+   */
+  readonly trafficShift?: ecs.TrafficShiftConfig;
+
+  /**
+   * Port of the HTTPS test listener through which the new revision is checked before it gets
+   * production traffic. Only with `BLUE_GREEN`, `LINEAR` or `CANARY`.
+   *
+   * @default - 9001 for PyFIDO, 9443 for Tomcat
+   */
+  readonly testPort?: number;
+
+  /**
+   * Requests the deployment check sends through the test listener besides the service's health
+   * check path (PyFIDO `/health`, Tomcat `/`, with the health check's codes), each tried up to 3
+   * times with a 5 s timeout. Only with `BLUE_GREEN`, `LINEAR` or `CANARY`.
+   *
+   * @default - only the health check path
+   */
+  readonly checks?: DeploymentCheck[];
 }
 
 /**

@@ -84,6 +84,59 @@ describe('FidoService alone', () => {
   });
 });
 
+describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
+  const compose = (route: boolean) => {
+    const stack = bareStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const app = new FidoService(stack, 'Service', {
+      cluster,
+      containerName: 'app',
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+      containerPort: 8080,
+      healthCheck: { path: '/ready' },
+      deployment: { strategy: ecs.DeploymentStrategy.CANARY, trafficShift: { stepPercent: 10, stepBakeTime: Duration.minutes(3) } },
+    });
+    const edge = new FidoLoadBalancer(stack, 'LoadBalancer', {
+      vpc,
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+      pyFidoTargetGroup: app.targetGroup,
+      tomcatTargetGroup: app.targetGroup,
+      pyFidoTestPort: 9001,
+    });
+    if (route) {
+      app.addTrafficRoute('Api', { listener: edge.pyFidoListener, testListener: edge.pyFidoTestListener });
+      app.addDeploymentCheck({ loadBalancer: edge.loadBalancer, testPort: 9001, serverName: 'api.example.com' });
+    }
+    return { stack, app };
+  };
+
+  test('routes its listener through a rule ECS moves, and checks the new revision at its own health check path', () => {
+    const template = Template.fromStack(compose(true).stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: { Strategy: 'CANARY', BakeTimeInMinutes: 5, CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 3 } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { SERVER_NAME: 'api.example.com', DEPLOYMENT_CHECKS: JSON.stringify([{ port: 9001, path: '/ready', expectedStatusCodes: '200' }]) } },
+    });
+  });
+
+  test('without a route, synth says that no listener reaches the service', () => {
+    expect(synthError(compose(false).stack)).toMatch(/\[Bare\/Service\] deployment\.strategy is CANARY, but no listener routes to the service: call addTrafficRoute\(\)/);
+  });
+
+  test('a rolling service refuses a route and a check at once, since its listeners forward to it', () => {
+    const { stack } = compose(false);
+    const cluster = stack.node.findChild('Cluster') as ecs.Cluster;
+    const rolling = new FidoService(stack, 'Rolling', { cluster, containerName: 'web', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), containerPort: 80 });
+    const edge = stack.node.findChild('LoadBalancer') as FidoLoadBalancer;
+    expect(() => rolling.addTrafficRoute('Web', { listener: edge.httpsListener })).toThrow(/addTrafficRoute\(\) needs deployment\.strategy BLUE_GREEN, LINEAR or CANARY/);
+    expect(() => rolling.addDeploymentCheck({ loadBalancer: edge.loadBalancer, testPort: 9001, serverName: 'a.example.com' })).toThrow(/addDeploymentCheck\(\) needs/);
+  });
+});
+
 describe('FidoLoadBalancer alone', () => {
   const loadBalancer = (props: Partial<ConstructorParameters<typeof FidoLoadBalancer>[2]> = {}) => {
     const stack = bareStack();

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
@@ -97,6 +98,21 @@ describe.each(ENVIRONMENTS)('cdk-nag on the %s preset', (environment) => {
 });
 
 describe('cdk-nag on other shapes of deployment', () => {
+  test.each(ENVIRONMENTS)('%s, blue/green PyFIDO and canary Tomcat with their checks, nested: no unacknowledged finding', (environment) => {
+    const { findings, stack } = check({
+      deploymentEnvironment: environment,
+      nestedStacks: true,
+      services: {
+        pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
+        tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
+      },
+    });
+    expect(findings).toEqual([]);
+    const checks = acknowledgements(stack).filter((a) => a.construct.node.id === 'DeploymentCheck');
+    // The function's own findings, on each of the two functions: nothing acknowledged wider.
+    expect(new Set(checks.map((a) => a.construct.node.path))).toEqual(new Set(['Fido/Fido/ServicesStack/PyFido/DeploymentCheck', 'Fido/Fido/ServicesStack/Tomcat/DeploymentCheck']));
+  });
+
   test('MongoDB Atlas with a customer-managed key: no unacknowledged finding, and no key finding acknowledged', () => {
     const { findings, stack } = check({
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),

@@ -88,10 +88,21 @@ func customStack() awscdk.Stack {
 		},
 		Logging: &fido.LoggingOptions{Retention: awslogs.RetentionDays_ONE_YEAR},
 		Services: &fido.ServicesOptions{
+			PyFido: &fido.FidoServiceOptions{
+				Deployment: &fido.ServiceDeploymentOptions{
+					Strategy: awsecs.DeploymentStrategy_BLUE_GREEN,
+					BakeTime: awscdk.Duration_Minutes(jsii.Number(10)),
+					Checks:   &[]*fido.DeploymentCheck{{Path: jsii.String("/api/status"), ExpectedStatusCodes: jsii.String("200,401")}},
+				},
+			},
 			Tomcat: &fido.FidoServiceOptions{
 				ReadonlyRootFilesystem: jsii.Bool(true),
 				WritablePaths:          jsii.Strings("/tmp", "/usr/local/tomcat/work"),
 				Environment:            &map[string]*string{"JAVA_OPTS": jsii.String("-Xmx1536m")},
+				Deployment: &fido.ServiceDeploymentOptions{
+					Strategy:     awsecs.DeploymentStrategy_LINEAR,
+					TrafficShift: &awsecs.TrafficShiftConfig{StepPercent: jsii.Number(20), StepBakeTime: awscdk.Duration_Minutes(jsii.Number(2))},
+				},
 			},
 		},
 	})
@@ -196,4 +207,12 @@ func TestCustomScenario(t *testing.T) {
 		})}),
 	})
 	template.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(1))
+	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{
+		"DeploymentConfiguration": assertions.Match_ObjectLike(&map[string]interface{}{"Strategy": "BLUE_GREEN", "BakeTimeInMinutes": 10}),
+	})
+	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{
+		"DeploymentConfiguration": assertions.Match_ObjectLike(&map[string]interface{}{
+			"Strategy": "LINEAR", "LinearConfiguration": map[string]interface{}{"StepPercent": 20, "StepBakeTimeInMinutes": 2},
+		}),
+	})
 }

@@ -21,10 +21,12 @@ from aws_cdk.assertions import Match, Template
 from arculus_fido_cdk import (
     ArculusFidoDeployment,
     ArculusFidoStack,
+    DeploymentCheck,
     DeploymentEnvironment,
     DomainOptions,
     FidoServiceOptions,
     MongoDbConnection,
+    ServiceDeploymentOptions,
     ServicesOptions,
     ServiceSizing,
     SizingOptions,
@@ -76,10 +78,21 @@ def custom_stack() -> Stack:
         ),
         logging={"retention": logs.RetentionDays.ONE_YEAR},
         services=ServicesOptions(
+            py_fido=FidoServiceOptions(
+                deployment=ServiceDeploymentOptions(
+                    strategy=ecs.DeploymentStrategy.BLUE_GREEN,
+                    bake_time=Duration.minutes(10),
+                    checks=[DeploymentCheck(path="/api/status", expected_status_codes="200,401")],
+                ),
+            ),
             tomcat=FidoServiceOptions(
                 readonly_root_filesystem=True,
                 writable_paths=["/tmp", "/usr/local/tomcat/work"],
                 environment={"JAVA_OPTS": "-Xmx1536m"},
+                deployment=ServiceDeploymentOptions(
+                    strategy=ecs.DeploymentStrategy.LINEAR,
+                    traffic_shift=ecs.TrafficShiftConfig(step_percent=20, step_bake_time=Duration.minutes(2)),
+                ),
             ),
         ),
     )
@@ -143,3 +156,12 @@ def test_custom_options_reach_the_template(custom: Template):
         "SecurityGroupEgress": Match.array_with([Match.object_like({"CidrIp": "10.1.0.0/16", "FromPort": 5432, "ToPort": 5432})]),
     })
     custom.resource_count_is("AWS::KMS::Key", 1)
+    custom.has_resource_properties("AWS::ECS::Service", {
+        "DeploymentConfiguration": Match.object_like({"Strategy": "BLUE_GREEN", "BakeTimeInMinutes": 10}),
+    })
+    custom.has_resource_properties("AWS::ECS::Service", {
+        "DeploymentConfiguration": Match.object_like({"Strategy": "LINEAR", "LinearConfiguration": {"StepPercent": 20, "StepBakeTimeInMinutes": 2}}),
+    })
+    custom.has_resource_properties("AWS::Lambda::Function", {
+        "Environment": {"Variables": Match.object_like({"DEPLOYMENT_CHECKS": Match.string_like_regexp("/api/status")})},
+    })

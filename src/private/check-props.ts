@@ -3,6 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentEnvironment } from '../deployment-environment';
 import type { ArculusFidoDeploymentProps, DomainOptions, FidoServiceOptions, NetworkOptions, ServiceSizing } from '../options';
+import { checkDeploymentOptions } from './deployment-strategy';
 import { checkFargateSize } from './fargate';
 import { checkAccessLogsPrefix, desyncModeProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
@@ -152,6 +153,7 @@ export function checkServiceOptions(
   }
   problems.secondsInRange(`${prop}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 2147483647);
   problems.secondsInRange(`${prop}.stopTimeout`, options.stopTimeout, 2, 120);
+  checkDeploymentOptions(problems, `${prop}.deployment`, options.deployment);
 
   const secretNames = new Set([...reservedSecretNames, ...Object.keys(options.secrets ?? {})]);
   for (const name of Object.keys(options.environment ?? {}).filter((n) => secretNames.has(n))) {

@@ -1,6 +1,7 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import {
-  arrayOf, BOOLEAN, DURATION, HEALTH_CHECK, KEY, like, mapOf, NUMBER, oneOf, PEER, REMOVAL_POLICY, SECRET, Shape, STRING, struct,
+  arrayOf, BOOLEAN, cdkStruct, DURATION, HEALTH_CHECK, KEY, like, mapOf, NUMBER, oneOf, PEER, REMOVAL_POLICY, SECRET, Shape, STRING, struct,
   SUBNET_SELECTION, VPC,
 } from './schema';
 
@@ -28,6 +29,13 @@ export const SERVICE_OPTION_FIELDS: { [name: string]: Shape } = {
   writablePaths: arrayOf(STRING),
   stopTimeout: DURATION,
   deploymentAlarms: BOOLEAN,
+  deployment: struct('ServiceDeploymentOptions', {
+    strategy: oneOf('an ecs.DeploymentStrategy such as DeploymentStrategy.BLUE_GREEN', ecs.DeploymentStrategy),
+    bakeTime: DURATION,
+    trafficShift: cdkStruct('an ecs.TrafficShiftConfig object', { stepPercent: NUMBER, stepBakeTime: DURATION }),
+    testPort: NUMBER,
+    checks: arrayOf(struct('DeploymentCheck', { path: STRING, expectedStatusCodes: STRING })),
+  }),
 };
 
 export const SERVICE_OPTIONS = struct('FidoServiceOptions', SERVICE_OPTION_FIELDS);

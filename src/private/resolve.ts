@@ -7,6 +7,7 @@ import type { ArculusFidoDeploymentProps, FidoServiceOptions, ServiceSizing } fr
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { DEPLOYMENT_PROPS } from './deployment-shape';
+import { shiftsTraffic } from './deployment-strategy';
 import { deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
@@ -54,6 +55,9 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     }),
     nestedStacks: props.nestedStacks ?? false,
   };
+  if (resolved.pyFido.testPort !== undefined && resolved.pyFido.testPort === resolved.tomcat.testPort) {
+    problems.add('services.tomcat.deployment.testPort', `is PyFIDO's test port too (${resolved.tomcat.testPort}); each service needs its own test listener, so give the two services different ports`);
+  }
   if (!props.mongoDb) {
     problems.addUnlessAbout('mongoDb', 'is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
   } else {
@@ -112,9 +116,9 @@ function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, p
 
 /** What each service runs and how the load balancer checks it, before the user's options. */
 const SERVICE_DEFAULTS = {
-  pyFido: { name: PYFIDO, port: PYFIDO_PORT, healthCheck: { path: '/health', healthyHttpCodes: '200' } },
+  pyFido: { name: PYFIDO, port: PYFIDO_PORT, healthCheck: { path: '/health', healthyHttpCodes: '200' }, testPort: 9001 },
   // A Tomcat root usually answers with a 302 redirect to the portal's start page.
-  tomcat: { name: TOMCAT, port: TOMCAT_PORT, healthCheck: { path: '/', healthyHttpCodes: '200-399' } },
+  tomcat: { name: TOMCAT, port: TOMCAT_PORT, healthCheck: { path: '/', healthyHttpCodes: '200-399' }, testPort: 9443 },
 };
 
 function resolveService(
@@ -140,5 +144,6 @@ function resolveService(
     },
     deploymentAlarms: options.deploymentAlarms ?? true,
     names,
+    testPort: shiftsTraffic(options.deployment?.strategy) ? options.deployment?.testPort ?? defaults.testPort : undefined,
   };
 }

@@ -32,6 +32,8 @@ export interface ResolvedService {
   readonly options: FidoServiceOptions;
   readonly deploymentAlarms: boolean;
   readonly names: ServiceNames;
+  /** Port of the test listener, when the service deploys blue/green, linear or canary. */
+  readonly testPort?: number;
 }
 
 /** Every setting of a deployment, decided once: the constructs build from this and nothing else. */

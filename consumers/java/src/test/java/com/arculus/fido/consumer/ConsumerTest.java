@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.arculus.fido.cdk.ArculusFidoDeployment;
+import com.arculus.fido.cdk.DeploymentCheck;
 import com.arculus.fido.cdk.DeploymentEnvironment;
 import com.arculus.fido.cdk.DocumentDbOptions;
 import com.arculus.fido.cdk.DomainOptions;
@@ -15,6 +16,7 @@ import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
 import com.arculus.fido.cdk.NetworkOptions;
 import com.arculus.fido.cdk.ServiceSizing;
+import com.arculus.fido.cdk.ServiceDeploymentOptions;
 import com.arculus.fido.cdk.ServicesOptions;
 import com.arculus.fido.cdk.SizingOptions;
 import com.arculus.fido.cdk.WafOptions;
@@ -50,6 +52,8 @@ import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.DeploymentStrategy;
+import software.amazon.awscdk.services.ecs.TrafficShiftConfig;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
@@ -125,10 +129,21 @@ class ConsumerTest {
                 .build())
             .logging(LoggingOptions.builder().retention(RetentionDays.ONE_YEAR).build())
             .services(ServicesOptions.builder()
+                .pyFido(FidoServiceOptions.builder()
+                    .deployment(ServiceDeploymentOptions.builder()
+                        .strategy(DeploymentStrategy.BLUE_GREEN)
+                        .bakeTime(Duration.minutes(10))
+                        .checks(List.of(DeploymentCheck.builder().path("/api/status").expectedStatusCodes("200,401").build()))
+                        .build())
+                    .build())
                 .tomcat(FidoServiceOptions.builder()
                     .readonlyRootFilesystem(true)
                     .writablePaths(List.of("/tmp", "/usr/local/tomcat/work"))
                     .environment(Map.of("JAVA_OPTS", "-Xmx1536m"))
+                    .deployment(ServiceDeploymentOptions.builder()
+                        .strategy(DeploymentStrategy.LINEAR)
+                        .trafficShift(TrafficShiftConfig.builder().stepPercent(20).stepBakeTime(Duration.minutes(2)).build())
+                        .build())
                     .build())
                 .build())
             .build();
@@ -192,5 +207,10 @@ class ConsumerTest {
         template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
             "SecurityGroupEgress", Match.arrayWith(List.of(Match.objectLike(Map.of("CidrIp", "10.1.0.0/16", "FromPort", 5432, "ToPort", 5432))))));
         template.resourceCountIs("AWS::KMS::Key", 1);
+        template.hasResourceProperties("AWS::ECS::Service", Map.of(
+            "DeploymentConfiguration", Match.objectLike(Map.of("Strategy", "BLUE_GREEN", "BakeTimeInMinutes", 10))));
+        template.hasResourceProperties("AWS::ECS::Service", Map.of(
+            "DeploymentConfiguration", Match.objectLike(Map.of("Strategy", "LINEAR",
+                "LinearConfiguration", Map.of("StepPercent", 20, "StepBakeTimeInMinutes", 2)))));
     }
 }

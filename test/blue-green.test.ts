@@ -1,0 +1,334 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
+import { logicalId, synth, synthError } from './util';
+
+const BLUE_GREEN: FidoServiceOptions = { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } };
+
+type Resources = Record<string, { Type: string; Properties: any }>;
+
+function resources(template: Template, type: string): Array<[string, any]> {
+  return Object.entries(template.toJSON().Resources as Resources).filter(([, r]) => r.Type === type).map(([id, r]) => [id, r.Properties]);
+}
+
+function serviceOf(template: Template, container: string): any {
+  return resources(template, 'AWS::ECS::Service').find(([, p]) => p.LoadBalancers?.[0]?.ContainerName === container)![1];
+}
+
+/** Every ingress rule of a security group, inline or a resource of its own, as 'port:source'. */
+function ingressOf(template: Template, groupId: string): string[] {
+  const inline = resources(template, 'AWS::EC2::SecurityGroup').find(([id]) => id === groupId)![1].SecurityGroupIngress ?? [];
+  const separate = resources(template, 'AWS::EC2::SecurityGroupIngress').filter(([, p]) => p.GroupId?.['Fn::GetAtt']?.[0] === groupId).map(([, p]) => p);
+  return [...inline, ...separate].map((rule: any) => `${rule.FromPort}:${rule.CidrIp ?? rule.SourceSecurityGroupId['Fn::GetAtt'][0]}`);
+}
+
+const LOAD_BALANCER_GROUP = { GroupDescription: 'Arculus FIDO load balancer: HTTPS listeners in, targets out' };
+
+function listenerId(template: Template, port: number): string {
+  return logicalId(template, 'AWS::ElasticLoadBalancingV2::Listener', { Port: port });
+}
+
+/** The rule on a listener: its target groups by weight. */
+function ruleOn(template: Template, listener: string): { priority: number; paths: string[]; weights: Array<[string, number]> } {
+  const [, rule] = resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule').find(([, p]) => p.ListenerArn.Ref === listener)!;
+  return {
+    priority: rule.Priority,
+    paths: rule.Conditions.flatMap((c: any) => c.PathPatternConfig.Values),
+    weights: rule.Actions[0].ForwardConfig.TargetGroups.map((g: any) => [g.TargetGroupArn.Ref, g.Weight]),
+  };
+}
+
+describe('blue/green on both services, in prod', () => {
+  const rolling = synth({ deploymentEnvironment: DeploymentEnvironment.PROD }).template;
+  const { template } = synth({
+    deploymentEnvironment: DeploymentEnvironment.PROD,
+    services: { pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, checks: [{ path: '/api/status', expectedStatusCodes: '200,401' }] } }, tomcat: BLUE_GREEN },
+  });
+  const pyFido = serviceOf(template, 'pyfido');
+  const tomcat = serviceOf(template, 'tomcat');
+
+  test('ECS deploys blue/green with a 5-minute bake, the check after test traffic moves, and the alarms rolling back', () => {
+    for (const service of [pyFido, tomcat]) {
+      expect(service.DeploymentController).toEqual({ Type: 'ECS' });
+      expect(service.DeploymentConfiguration).toMatchObject({
+        Strategy: 'BLUE_GREEN',
+        BakeTimeInMinutes: 5,
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        Alarms: { Enable: true, Rollback: true },
+        LifecycleHooks: [{ LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], HookTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }],
+      });
+    }
+  });
+
+  test('PyFIDO routes 5001 and its test port 9001 through rules ECS moves between two target groups', () => {
+    expect(pyFido.LoadBalancers).toHaveLength(1);
+    const [entry] = pyFido.LoadBalancers;
+    const blue = entry.TargetGroupArn.Ref;
+    const green = entry.AdvancedConfiguration.AlternateTargetGroupArn.Ref;
+    expect(blue).not.toEqual(green);
+    const production = ruleOn(template, listenerId(template, 5001));
+    const testRule = ruleOn(template, listenerId(template, 9001));
+    for (const rule of [production, testRule]) {
+      expect(rule).toEqual({ priority: 1, paths: ['/*'], weights: [[blue, 100], [green, 0]] });
+    }
+    expect(entry.AdvancedConfiguration.ProductionListenerRule.Ref).toEqual(
+      resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule').find(([, p]) => p.ListenerArn.Ref === listenerId(template, 5001))![0]);
+    expect(entry.AdvancedConfiguration.TestListenerRule).toBeDefined();
+    expect(entry.AdvancedConfiguration.RoleArn['Fn::GetAtt'][1]).toEqual('Arn');
+  });
+
+  test('Tomcat keeps serving 443 and 8080: a pair of target groups per listener, the test port 9443 on the 443 route', () => {
+    expect(tomcat.LoadBalancers).toHaveLength(2);
+    const [https, port8080] = tomcat.LoadBalancers;
+    for (const entry of tomcat.LoadBalancers) {
+      expect(entry).toMatchObject({ ContainerName: 'tomcat', ContainerPort: 8080 });
+    }
+    const pair = (entry: any) => [[entry.TargetGroupArn.Ref, 100], [entry.AdvancedConfiguration.AlternateTargetGroupArn.Ref, 0]];
+    expect(ruleOn(template, listenerId(template, 443)).weights).toEqual(pair(https));
+    expect(ruleOn(template, listenerId(template, 9443)).weights).toEqual(ruleOn(template, listenerId(template, 443)).weights);
+    expect(ruleOn(template, listenerId(template, 8080)).weights).toEqual(pair(port8080));
+    expect(https.AdvancedConfiguration.TestListenerRule).toBeDefined();
+    expect(port8080.AdvancedConfiguration.TestListenerRule).toBeUndefined();
+    // Four target groups with Tomcat's health check: every one of them can take production traffic.
+    const tomcatGroups = [https, port8080].flatMap((e) => [e.TargetGroupArn.Ref, e.AdvancedConfiguration.AlternateTargetGroupArn.Ref]);
+    expect(new Set(tomcatGroups).size).toBe(4);
+    const groups = Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup'));
+    for (const id of tomcatGroups) {
+      expect(groups[id]).toMatchObject({ Port: 8080, TargetType: 'ip', HealthCheckPath: '/', Matcher: { HttpCode: '200-399' } });
+    }
+  });
+
+  test('the test listeners are HTTPS with the production certificate and policy, admitting the allowed clients and the check', () => {
+    const production = resources(template, 'AWS::ElasticLoadBalancingV2::Listener').find(([, p]) => p.Port === 443)![1];
+    for (const port of [9001, 9443]) {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: port, Protocol: 'HTTPS', Certificates: production.Certificates, SslPolicy: production.SslPolicy,
+      });
+    }
+    const ingress = ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', LOAD_BALANCER_GROUP));
+    expect(ingress.filter((rule) => /^9(001|443):/.test(rule)).sort()).toEqual([
+      '9001:0.0.0.0/0',
+      `9001:${logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Deployment check of pyfido: the test listener and the EC2 API only' })}`,
+      '9443:0.0.0.0/0',
+      `9443:${logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Deployment check of tomcat: the test listener and the EC2 API only' })}`,
+    ]);
+  });
+
+  test('the check runs in the VPC on the newest Node.js runtime, requests the health check path and the user\'s checks, and may only describe network interfaces', () => {
+    const functions = resources(template, 'AWS::Lambda::Function').filter(([, p]) => p.Environment?.Variables?.DEPLOYMENT_CHECKS);
+    expect(functions).toHaveLength(2);
+    const byPort = Object.fromEntries(functions.map(([id, p]) => [JSON.parse(p.Environment.Variables.DEPLOYMENT_CHECKS)[0].port, { id, props: p }]));
+    expect(JSON.parse(byPort[9001].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([
+      { port: 9001, path: '/health', expectedStatusCodes: '200' },
+      { port: 9001, path: '/api/status', expectedStatusCodes: '200,401' },
+    ]);
+    expect(JSON.parse(byPort[9443].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([{ port: 9443, path: '/', expectedStatusCodes: '200-399' }]);
+    for (const { props } of Object.values(byPort)) {
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.VpcConfig.SubnetIds).toEqual(pyFido.NetworkConfiguration.AwsvpcConfiguration.Subnets);
+      expect(props.Environment.Variables).toMatchObject({
+        SERVER_NAME: 'auth.example.com',
+        CHECK_TIMEOUT_SECONDS: '5',
+        CHECK_ATTEMPTS: '3',
+        LOAD_BALANCER_ENI_DESCRIPTION: { 'Fn::Join': ['', ['ELB ', { 'Fn::GetAtt': [expect.any(String), 'LoadBalancerFullName'] }]] },
+      });
+      // Long enough for every request's attempts, retries included.
+      expect(props.Timeout).toBeGreaterThanOrEqual(15 + JSON.parse(props.Environment.Variables.DEPLOYMENT_CHECKS).length * 21);
+    }
+    const checkPolicies = resources(template, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Roles).includes('DeploymentCheckServiceRole'))
+      .flatMap(([, p]) => p.PolicyDocument.Statement);
+    expect(checkPolicies).toEqual([
+      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
+      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
+    ]);
+  });
+
+  test('the check\'s security group reaches the test port of the load balancer and HTTPS only', () => {
+    const [groupId] = resources(template, 'AWS::EC2::SecurityGroup').find(([id]) => /PyFidoDeploymentCheckSecurityGroup/.test(id))!;
+    const egress = [
+      ...resources(template, 'AWS::EC2::SecurityGroup').find(([id]) => id === groupId)![1].SecurityGroupEgress ?? [],
+      ...resources(template, 'AWS::EC2::SecurityGroupEgress').filter(([, p]) => p.GroupId?.['Fn::GetAtt']?.[0] === groupId).map(([, p]) => p),
+    ];
+    expect(egress.map((e: any) => `${e.IpProtocol}:${e.FromPort}-${e.ToPort}:${e.CidrIp ?? e.DestinationSecurityGroupId['Fn::GetAtt'][0]}`).sort()).toEqual([
+      'tcp:443-443:0.0.0.0/0',
+      `tcp:9001-9001:${logicalId(template, 'AWS::EC2::SecurityGroup', LOAD_BALANCER_GROUP)}`,
+    ].sort());
+  });
+
+  test('ECS may invoke each check, and move the listener rules with the AWS managed load balancer policy', () => {
+    for (const service of [pyFido, tomcat]) {
+      const hookRole = service.DeploymentConfiguration.LifecycleHooks[0].RoleArn['Fn::GetAtt'][0];
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecs.amazonaws.com' } })] },
+      });
+      // The function itself, not its versions ('<arn>:*').
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: hookRole }],
+        PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: service.DeploymentConfiguration.LifecycleHooks[0].HookTargetArn }] },
+      });
+    }
+    const loadBalancerRole = resources(template, 'AWS::IAM::Role').find(([id]) => id === pyFido.LoadBalancers[0].AdvancedConfiguration.RoleArn['Fn::GetAtt'][0])![1];
+    expect(JSON.stringify(loadBalancerRole.ManagedPolicyArns)).toContain('AmazonECSInfrastructureRolePolicyForLoadBalancers');
+  });
+
+  test('the deployment alarms watch every target group of the service, so they still roll back once traffic has moved', () => {
+    const alarms = Object.fromEntries(resources(template, 'AWS::CloudWatch::Alarm').map(([, p]) => [p.AlarmName, p]));
+    const groupsIn = (alarm: any) => alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) =>
+      JSON.stringify(m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value));
+    const expectations: Array<[string, string, number]> = [
+      ['arculus-auth-prod-pyfido-target-5xx', 'SUM', 2],
+      ['arculus-auth-prod-pyfido-unhealthy-hosts', 'MAX', 2],
+      ['arculus-auth-prod-tomcat-target-5xx', 'SUM', 4],
+      ['arculus-auth-prod-tomcat-unhealthy-hosts', 'MAX', 4],
+    ];
+    for (const [name, combine, count] of expectations) {
+      const alarm = alarms[name];
+      expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toMatch(new RegExp(`^${combine}\\(\\[FILL\\(\\w+, 0\\)(, FILL\\(\\w+, 0\\)){${count - 1}}\\]\\)$`));
+      expect(new Set(groupsIn(alarm)).size).toBe(count);
+    }
+    expect(pyFido.DeploymentConfiguration.Alarms.AlarmNames).toEqual(['arculus-auth-prod-pyfido-target-5xx', 'arculus-auth-prod-pyfido-unhealthy-hosts']);
+  });
+
+  test('switching from rolling replaces nothing: every resource keeps its logical ID, type and the properties whose change replaces it', () => {
+    const before = rolling.toJSON().Resources as Resources;
+    const after = template.toJSON().Resources as Resources;
+    // From the CloudFormation reference: the properties of each type whose update requires replacement.
+    const replacing: Record<string, string[]> = {
+      'AWS::ECS::Service': ['Cluster', 'LaunchType', 'Role', 'SchedulingStrategy', 'ServiceName', 'DeploymentController'],
+      'AWS::ElasticLoadBalancingV2::TargetGroup': ['Name', 'Port', 'Protocol', 'ProtocolVersion', 'TargetType', 'VpcId'],
+      'AWS::ElasticLoadBalancingV2::Listener': ['LoadBalancerArn'],
+      'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name', 'Scheme', 'Type'],
+    };
+    for (const [id, resource] of Object.entries(before)) {
+      expect([id, after[id]?.Type]).toEqual([id, resource.Type]);
+      for (const prop of replacing[resource.Type] ?? []) {
+        expect([id, prop, after[id].Properties?.[prop]]).toEqual([id, prop, resource.Properties?.[prop]]);
+      }
+    }
+    // The listeners keep forwarding to the same target group by default; the new rules come first.
+    for (const port of [443, 5001, 8080]) {
+      const id = listenerId(rolling, port);
+      expect(after[id].Properties.DefaultActions).toEqual(before[id].Properties.DefaultActions);
+    }
+  });
+});
+
+describe('linear and canary deployments', () => {
+  const { template } = synth({
+    services: {
+      pyFido: {
+        deployment: {
+          strategy: ecs.DeploymentStrategy.LINEAR,
+          trafficShift: { stepPercent: 25, stepBakeTime: Duration.minutes(2) },
+          bakeTime: Duration.minutes(10),
+          testPort: 7001,
+        },
+      },
+      tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
+    },
+  });
+
+  test('the steps and bake time reach ECS, and the test listener takes the given port', () => {
+    expect(serviceOf(template, 'pyfido').DeploymentConfiguration).toMatchObject({
+      Strategy: 'LINEAR', BakeTimeInMinutes: 10, LinearConfiguration: { StepPercent: 25, StepBakeTimeInMinutes: 2 },
+    });
+    expect(serviceOf(template, 'tomcat').DeploymentConfiguration).toMatchObject({ Strategy: 'CANARY', BakeTimeInMinutes: 5 });
+    expect(serviceOf(template, 'tomcat').DeploymentConfiguration.CanaryConfiguration).toBeUndefined();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 7001, Protocol: 'HTTPS' });
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Port: 9001 }, 0);
+  });
+});
+
+describe('a rolling service (the default in every preset)', () => {
+  test.each(Object.values(DeploymentEnvironment))('%s: no alternate target group, listener rule, test listener or check', (environment) => {
+    const { template } = synth({ deploymentEnvironment: environment });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 3);
+    for (const [, service] of resources(template, 'AWS::ECS::Service')) {
+      expect(service.DeploymentConfiguration.Strategy).toBeUndefined();
+      expect(service.DeploymentConfiguration.LifecycleHooks).toBeUndefined();
+      expect(service.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
+    }
+  });
+});
+
+describe('deployment options that are wrong or would be ignored', () => {
+  const errorFor = (services: ArculusFidoStackProps['services'], other: Partial<ArculusFidoStackProps> = {}) => synthError({ services, ...other }) ?? '';
+
+  test('options of a traffic-shifting strategy beside a rolling one are refused, each named', () => {
+    const message = errorFor({ pyFido: { deployment: { bakeTime: Duration.minutes(5), testPort: 9001, checks: [{ path: '/x' }] } } });
+    expect(message).toContain('services.pyFido.deployment.bakeTime: only applies to BLUE_GREEN, LINEAR and CANARY deployments, but strategy is ROLLING (the default)');
+    expect(message).toContain('services.pyFido.deployment.testPort: only applies');
+    expect(message).toContain('services.pyFido.deployment.checks: only applies');
+    expect(message).toContain('3 problems');
+  });
+
+  test('trafficShift needs LINEAR or CANARY, and its step and bake time must be what ECS takes', () => {
+    expect(errorFor({ tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, trafficShift: { stepPercent: 10 } } } }))
+      .toContain('services.tomcat.deployment.trafficShift: only applies to LINEAR and CANARY deployments; BLUE_GREEN moves all production traffic at once');
+    const linear = { strategy: ecs.DeploymentStrategy.LINEAR, trafficShift: { stepPercent: 2, stepBakeTime: Duration.seconds(90) } };
+    expect(errorFor({ tomcat: { deployment: linear } }))
+      .toMatch(/stepPercent: must be a multiple of 0\.1 from 3 to 100 for a LINEAR deployment, got 2[\s\S]*stepBakeTime: must be a whole number of minutes from 0 to 1440/);
+    expect(errorFor({ tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY, trafficShift: { stepPercent: 0.05 } } } }))
+      .toContain('must be a multiple of 0.1 from 0.1 to 100 for a CANARY deployment, got 0.05');
+    expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, bakeTime: Duration.days(2) } } }))
+      .toContain('services.pyFido.deployment.bakeTime: must be a whole number of minutes from 0 to 1440 (ECS counts it in minutes), got 2 days');
+  });
+
+  test('test ports must be free and differ between the services', () => {
+    expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 443 } } }))
+      .toContain("services.pyFido.deployment.testPort: is a production listener's port (80, 443, 5001, 8080); choose a free port such as 9001, got 443");
+    expect(errorFor({
+      pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 9100 } },
+      tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 9100 } },
+    })).toContain("services.tomcat.deployment.testPort: is PyFIDO's test port too (9100)");
+    expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 70000 } } }))
+      .toContain('services.pyFido.deployment.testPort: must be a whole number from 1 to 65535, got 70000');
+  });
+
+  test('checks need a path and status codes in the load balancer\'s syntax', () => {
+    const message = errorFor({
+      pyFido: {
+        deployment: {
+          strategy: ecs.DeploymentStrategy.BLUE_GREEN,
+          checks: [{ path: 'health' }, { path: '/ok', expectedStatusCodes: '200-' }, { path: '/fine', expectedStatusCodes: '200,302' }],
+        },
+      },
+    });
+    expect(message).toContain("services.pyFido.deployment.checks[0].path: must be a URL path starting with '/', such as '/api/status', got 'health'");
+    expect(message).toContain('services.pyFido.deployment.checks[1].expectedStatusCodes:');
+    expect(message).not.toContain('checks[2]');
+    expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, checks: Array(11).fill({ path: '/' }) } } }))
+      .toContain('services.pyFido.deployment.checks: must hold at most 10 requests');
+  });
+
+  test('a JavaScript caller\'s wrong strategy and a token strategy are refused with the reason', () => {
+    expect(errorFor({ pyFido: { deployment: { strategy: 'BLUE-GREEN' as any } } }))
+      .toContain("services.pyFido.deployment.strategy: must be an ecs.DeploymentStrategy such as DeploymentStrategy.BLUE_GREEN, got 'BLUE-GREEN'");
+    const token = Token.asString({ Ref: 'Strategy' }) as ecs.DeploymentStrategy;
+    expect(errorFor({ pyFido: { deployment: { strategy: token } } }))
+      .toContain('services.pyFido.deployment.strategy: cannot be a token (a CloudFormation parameter or reference), because it decides which target groups, listener rules and functions the template holds');
+    expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, Checks: [] } as any } }))
+      .toContain('services.pyFido.deployment.Checks: is not a prop of ServiceDeploymentOptions, so it would be ignored; did you mean checks?');
+  });
+
+  test('a given VPC\'s private subnets carry the check', () => {
+    const { template } = synth((scope) => ({
+      services: { pyFido: BLUE_GREEN },
+      network: {
+        vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+          vpcId: 'vpc-1',
+          availabilityZones: ['us-east-1a', 'us-east-1b'],
+          publicSubnetIds: ['subnet-pub1', 'subnet-pub2'],
+          privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+        }),
+      },
+    }));
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-priv1', 'subnet-priv2'] } });
+  });
+});

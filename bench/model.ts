@@ -56,6 +56,54 @@ function desiredCountOf(template: any, serviceId: string, service: any): number 
   return target ? target[1].Properties.MinCapacity : 1;
 }
 
+/** The deployment strategies of `DeploymentConfiguration.Strategy`; left out, ECS rolls. */
+export type DeploymentStrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+const STRATEGIES: readonly DeploymentStrategyName[] = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'];
+
+/** A service's deployment strategy; one the models do not know is refused rather than guessed. */
+function strategyOf(serviceId: string, service: any): DeploymentStrategyName {
+  const strategy = service.Properties.DeploymentConfiguration?.Strategy ?? 'ROLLING';
+  if (!STRATEGIES.includes(strategy)) {
+    throw new Error(`unknown deployment strategy '${strategy}' on ${serviceId}; the models know ${STRATEGIES.join(', ')}`);
+  }
+  return strategy;
+}
+
+/** How long a target of one target group takes to turn healthy, and to drain when it leaves. */
+interface TargetGroupTiming {
+  /** Health check interval x healthy threshold. */
+  readonly healthySeconds: number;
+  readonly deregistrationDelaySeconds: number;
+}
+
+/** The timing of the target group `targetGroupArn` refers to, with CloudFormation's defaults (interval 30 s, threshold 5, delay 300 s). */
+function targetGroupTiming(template: any, targetGroupArn: any): TargetGroupTiming {
+  const targetGroup = template.Resources[refId(targetGroupArn) ?? '']?.Properties ?? {};
+  const interval = targetGroup.HealthCheckIntervalSeconds ?? 30;
+  const threshold = targetGroup.HealthyThresholdCount ?? 5;
+  const delayAttribute = (targetGroup.TargetGroupAttributes ?? []).find((a: any) => a.Key === 'deregistration_delay.timeout_seconds');
+  return { healthySeconds: interval * threshold, deregistrationDelaySeconds: delayAttribute ? Number(delayAttribute.Value) : 300 };
+}
+
+/**
+ * Rounds of new tasks a rolling deployment starts: the tasks ECS may run above the healthy floor
+ * at once, from the desired count and the healthy percents.
+ */
+function rollingBatches(desiredCount: number, minHealthyPercent: number, maxHealthyPercent: number): number {
+  const floor = Math.ceil(desiredCount * minHealthyPercent / 100);
+  const ceiling = Math.floor(desiredCount * maxHealthyPercent / 100);
+  return Math.ceil(desiredCount / Math.max(1, ceiling - floor));
+}
+
+/**
+ * The rolling formula, for a rollout and for a rolling rollback alike: each batch of new tasks is
+ * started and turns healthy before the next, then the last old tasks drain.
+ */
+function rollingSeconds(batches: number, timing: TargetGroupTiming): number {
+  return batches * (TASK_START_SECONDS + timing.healthySeconds) + timing.deregistrationDelaySeconds;
+}
+
 export interface Rollout {
   readonly service: string;
   readonly desiredCount: number;
@@ -71,41 +119,44 @@ export interface Rollout {
 }
 
 /**
- * Models the rolling deployment of every ECS service in `template`: batches x (60 s task start +
- * health check interval x healthy threshold) + deregistration delay. CloudFormation's defaults
- * apply where the template leaves a value out (100% / 200%, interval 30 s, threshold 5, delay 300 s).
+ * Models the rolling deployment of every rolling ECS service in `template` (`Strategy` ROLLING or
+ * left out): batches x (60 s task start + health check interval x healthy threshold) +
+ * deregistration delay. CloudFormation's defaults apply where the template leaves a value out
+ * (100% / 200%, interval 30 s, threshold 5, delay 300 s). Blue/green, linear and canary services
+ * are left out: they do not deploy in batches.
  */
 export function rolloutsOf(template: any): Rollout[] {
-  return resourcesOf(template, 'AWS::ECS::Service').map(([id, service]) => {
-    const props = service.Properties;
-    const desiredCount = desiredCountOf(template, id, service);
-    const minHealthyPercent = props.DeploymentConfiguration?.MinimumHealthyPercent ?? 100;
-    const maxHealthyPercent = props.DeploymentConfiguration?.MaximumPercent ?? 200;
-    const floor = Math.ceil(desiredCount * minHealthyPercent / 100);
-    const ceiling = Math.floor(desiredCount * maxHealthyPercent / 100);
-    const batches = Math.ceil(desiredCount / Math.max(1, ceiling - floor));
-    const targetGroup = template.Resources[refId(props.LoadBalancers?.[0]?.TargetGroupArn) ?? '']?.Properties ?? {};
-    const interval = targetGroup.HealthCheckIntervalSeconds ?? 30;
-    const threshold = targetGroup.HealthyThresholdCount ?? 5;
-    const delayAttribute = (targetGroup.TargetGroupAttributes ?? []).find((a: any) => a.Key === 'deregistration_delay.timeout_seconds');
-    const deregistrationDelaySeconds = delayAttribute ? Number(delayAttribute.Value) : 300;
-    const healthySeconds = interval * threshold;
-    return {
-      service: id,
-      desiredCount,
-      minHealthyPercent,
-      maxHealthyPercent,
-      batches,
-      healthySeconds,
-      deregistrationDelaySeconds,
-      seconds: batches * (TASK_START_SECONDS + healthySeconds) + deregistrationDelaySeconds,
-    };
-  });
+  return resourcesOf(template, 'AWS::ECS::Service')
+    .filter(([id, service]) => strategyOf(id, service) === 'ROLLING')
+    .map(([id, service]) => {
+      const props = service.Properties;
+      const desiredCount = desiredCountOf(template, id, service);
+      const minHealthyPercent = props.DeploymentConfiguration?.MinimumHealthyPercent ?? 100;
+      const maxHealthyPercent = props.DeploymentConfiguration?.MaximumPercent ?? 200;
+      const batches = rollingBatches(desiredCount, minHealthyPercent, maxHealthyPercent);
+      const timing = targetGroupTiming(template, props.LoadBalancers?.[0]?.TargetGroupArn);
+      return {
+        service: id,
+        desiredCount,
+        minHealthyPercent,
+        maxHealthyPercent,
+        batches,
+        ...timing,
+        seconds: rollingSeconds(batches, timing),
+      };
+    });
 }
 
-/** The slowest service's rollout: services roll out in parallel. */
+/**
+ * The slowest rolling service's rollout: services roll out in parallel. A template without a
+ * rolling service has no rollout to report, and is refused.
+ */
 export function rolloutSeconds(template: any): number {
-  return Math.max(...rolloutsOf(template).map((r) => r.seconds));
+  const rollouts = rolloutsOf(template);
+  if (rollouts.length === 0) {
+    throw new Error('the template has no rolling ECS service to model a rollout of');
+  }
+  return Math.max(...rollouts.map((r) => r.seconds));
 }
 
 export interface CostLine {

@@ -38,6 +38,21 @@ describe('the rollout model', () => {
     expect(rolloutsOf(template)[0].desiredCount).toBe(3);
   });
 
+  test('leaves blue/green, linear and canary services out, and models a rolling one beside them as before', () => {
+    const template = serviceTemplate({ DesiredCount: 1 });
+    for (const strategy of ['BLUE_GREEN', 'LINEAR', 'CANARY']) {
+      template.Resources[`Svc${strategy}`] = { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 1, DeploymentConfiguration: { Strategy: strategy } } };
+    }
+    template.Resources.Svc.Properties.DeploymentConfiguration = { Strategy: 'ROLLING' };
+    expect(rolloutsOf(template).map((r) => r.service)).toEqual(['Svc']);
+    expect(rolloutSeconds(template)).toBe(60 + 30 * 5 + 300);
+  });
+
+  test('refuses a template without a rolling service, and a strategy it does not know', () => {
+    expect(() => rolloutSeconds(serviceTemplate({ DesiredCount: 1, DeploymentConfiguration: { Strategy: 'BLUE_GREEN' } }))).toThrow('no rolling ECS service');
+    expect(() => rolloutsOf(serviceTemplate({ DeploymentConfiguration: { Strategy: 'EXTERNAL_MAGIC' } }))).toThrow("unknown deployment strategy 'EXTERNAL_MAGIC' on Svc");
+  });
+
   test('models the reference topology (CDK defaults, the guide\'s health checks) at 420 s', () => {
     const app = new App();
     const stack = new Stack(app, 'Baseline', { env: ENV });

@@ -378,6 +378,69 @@ export function blueGreenDeploymentsOf(template: any): BlueGreenDeployment[] {
     });
 }
 
+/** One row of the bench's table, as `npx projen bench` prints it (bench/run.ts). */
+export interface BenchRow {
+  readonly figure: string;
+  readonly value: string;
+  readonly reference: string;
+  readonly goal: string;
+  readonly met: boolean | undefined;
+}
+
+/** The element of `items` with the highest `key`: services deploy and roll back in parallel, so the slowest counts. */
+function slowest<T>(items: T[], key: (item: T) => number): T {
+  return items.reduce((a, b) => (key(b) > key(a) ? b : a));
+}
+
+/**
+ * The blue/green rows of the bench's table for one deployment (`label`, e.g. `prod`): the
+ * deployment against the same services rolled; the rollback on a deployment alarm against a
+ * rolling rollback on the same alarm; the rollback after a failed test-traffic check. Each figure
+ * is the slowest service's, and a rollback row is left out when no service has its alarms or hook.
+ * None when the template has no blue/green, linear or canary service (`rolloutSeconds` has its
+ * rolling ones). No goals: the bench sets them where it calls this.
+ */
+export function blueGreenRows(template: any, label: string): BenchRow[] {
+  const deployments = blueGreenDeploymentsOf(template);
+  if (deployments.length === 0) {
+    return [];
+  }
+  const rows: BenchRow[] = [];
+  const deployment = slowest(deployments, (d) => d.totalSeconds);
+  const strategies = [...new Set(deployments.map((d) => d.strategy))].join(', ');
+  rows.push({
+    figure: `Deployment, ${label} (modeled, ${strategies})`,
+    value: `${deployment.totalSeconds} s (production traffic at ${deployment.timeToProductionTrafficSeconds} s, shift ${deployment.shiftSeconds} s, bake ${deployment.bakeSeconds} s, drain ${deployment.deregistrationDelaySeconds} s)`,
+    reference: `${deployment.rollingRolloutSeconds} s rolling, same tasks and health checks`,
+    goal: '-',
+    met: undefined,
+  });
+  const onAlarm = deployments.filter((d) => d.rollbackOnAlarmSeconds !== undefined);
+  if (onAlarm.length > 0) {
+    const rollback = slowest(onAlarm, (d) => d.rollbackOnAlarmSeconds!);
+    const rolling = slowest(onAlarm, (d) => d.rollingRollback!.seconds).rollingRollback!;
+    rows.push({
+      figure: `Rollback on a deployment alarm, ${label} (modeled)`,
+      value: `${rollback.rollbackOnAlarmSeconds} s to all production traffic back (alarm ${rollback.alarmDetectionSeconds} s + rule change ${RULE_SHIFT_SECONDS} s)`,
+      reference: `${rolling.seconds} s rolling (alarm ${rolling.detectionSeconds} s + previous revision rolled out ${rolling.redeploySeconds} s)`,
+      goal: '-',
+      met: undefined,
+    });
+  }
+  const checked = deployments.filter((d) => d.rollbackAfterHookSeconds !== undefined);
+  if (checked.length > 0) {
+    const check = slowest(checked, (d) => d.timeToProductionTrafficSeconds);
+    rows.push({
+      figure: `Rollback after a failed test-traffic check, ${label} (modeled)`,
+      value: `${check.rollbackAfterHookSeconds} s: production traffic never moved (check over ${check.timeToProductionTrafficSeconds} s in)`,
+      reference: 'rolling: no check before production traffic',
+      goal: '-',
+      met: undefined,
+    });
+  }
+  return rows;
+}
+
 export interface CostLine {
   readonly item: string;
   readonly usdPerMonth: number;

@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { addBaseline } from '../bench/baseline';
-import { blueGreenDeploymentsOf, compareTopology, median, monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds } from '../bench/model';
+import { blueGreenDeploymentsOf, blueGreenRows, compareTopology, median, monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds } from '../bench/model';
 import { DeploymentEnvironment } from '../src';
 import { CERTIFICATE_ARN, ENV, synth } from './util';
 
@@ -248,6 +248,42 @@ describe('the blue/green model', () => {
     }));
     // 2 tasks at 100% / 200%: one batch of (60 + 60) s, then 30 s of draining.
     expect(deployment.rollingRollback?.seconds).toBe(120 + 120 + 30);
+  });
+});
+
+describe('the blue/green rows of the bench table', () => {
+  test('give the slowest service\'s deployment and rollbacks, each beside the rolling figure', () => {
+    const template = blueGreenTemplate({ LifecycleHooks: [HOOK], ...ALARMS }, ALARM_RESOURCES);
+    // A second, linear service without hook or alarms: slower to deploy, so its deployment is the row's.
+    template.Resources.Linear = { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 1, DeploymentConfiguration: { Strategy: 'LINEAR', BakeTimeInMinutes: 5 }, LoadBalancers: [{ TargetGroupArn: { Ref: 'Targets' } }] } };
+    expect(blueGreenRows(template, 'prod')).toEqual([
+      {
+        figure: 'Deployment, prod (modeled, BLUE_GREEN, LINEAR)',
+        value: '3650 s (production traffic at 90 s, shift 3240 s, bake 300 s, drain 20 s)',
+        reference: '110 s rolling, same tasks and health checks',
+        goal: '-',
+        met: undefined,
+      },
+      {
+        figure: 'Rollback on a deployment alarm, prod (modeled)',
+        value: '185 s to all production traffic back (alarm 180 s + rule change 5 s)',
+        reference: '380 s rolling (alarm 180 s + previous revision rolled out 200 s)',
+        goal: '-',
+        met: undefined,
+      },
+      {
+        figure: 'Rollback after a failed test-traffic check, prod (modeled)',
+        value: '0 s: production traffic never moved (check over 105 s in)',
+        reference: 'rolling: no check before production traffic',
+        goal: '-',
+        met: undefined,
+      },
+    ]);
+  });
+
+  test('leave out a rollback row no service has the alarms or hook for, and give none for a rolling deployment', () => {
+    expect(blueGreenRows(blueGreenTemplate({}), 'dev').map((r) => r.figure)).toEqual(['Deployment, dev (modeled, BLUE_GREEN)']);
+    expect(blueGreenRows(serviceTemplate({ DesiredCount: 1 }), 'dev')).toEqual([]);
   });
 });
 

@@ -322,7 +322,10 @@ export interface BlueGreenDeployment {
  * then blue's deregistration delay; and the two rollbacks, after a failed hook and on an alarm
  * during the bake, beside a rolling rollback from the same inputs. The green tasks register in
  * whichever of a listener's two target groups is not serving, so the slower of both counts, over
- * every listener the service is behind.
+ * every listener the service is behind. The listener rule changes on the way forward (test traffic
+ * to green, each production step) take RULE_SHIFT_SECONDS each and are not counted: seconds against
+ * minutes of bake. In the alarm rollback the one rule change is most of what follows detection, so
+ * it is counted there.
  */
 export function blueGreenDeploymentsOf(template: any): BlueGreenDeployment[] {
   return resourcesOf(template, 'AWS::ECS::Service')

@@ -175,8 +175,8 @@ export const HOOK_REQUEST_TIMEOUT_SECONDS = 5;
 
 /**
  * Seconds one invocation of the test-traffic hook takes: its requests, each at its timeout. A
- * passing check answers in well under a second a request; the model counts the bound, so the time
- * to production traffic is not flattered by a fast check.
+ * passing check takes well under a second per request; the model counts the bound, so the time to
+ * production traffic is not flattered by a fast check.
  */
 export const HOOK_SECONDS = HOOK_REQUESTS * HOOK_REQUEST_TIMEOUT_SECONDS;
 

@@ -1,7 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { addBaseline } from '../bench/baseline';
-import { compareTopology, median, monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds } from '../bench/model';
+import { blueGreenDeploymentsOf, blueGreenRows, compareTopology, median, monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds } from '../bench/model';
 import { DeploymentEnvironment } from '../src';
 import { CERTIFICATE_ARN, ENV, synth } from './util';
 
@@ -38,6 +43,21 @@ describe('the rollout model', () => {
     expect(rolloutsOf(template)[0].desiredCount).toBe(3);
   });
 
+  test('leaves blue/green, linear and canary services out, and models a rolling one beside them as before', () => {
+    const template = serviceTemplate({ DesiredCount: 1 });
+    for (const strategy of ['BLUE_GREEN', 'LINEAR', 'CANARY']) {
+      template.Resources[`Svc${strategy}`] = { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 1, DeploymentConfiguration: { Strategy: strategy } } };
+    }
+    template.Resources.Svc.Properties.DeploymentConfiguration = { Strategy: 'ROLLING' };
+    expect(rolloutsOf(template).map((r) => r.service)).toEqual(['Svc']);
+    expect(rolloutSeconds(template)).toBe(60 + 30 * 5 + 300);
+  });
+
+  test('refuses a template without a rolling service, and a strategy it does not know', () => {
+    expect(() => rolloutSeconds(serviceTemplate({ DesiredCount: 1, DeploymentConfiguration: { Strategy: 'BLUE_GREEN' } }))).toThrow('no rolling ECS service');
+    expect(() => rolloutsOf(serviceTemplate({ DeploymentConfiguration: { Strategy: 'EXTERNAL_MAGIC' } }))).toThrow("unknown deployment strategy 'EXTERNAL_MAGIC' on Svc");
+  });
+
   test('models the reference topology (CDK defaults, the guide\'s health checks) at 420 s', () => {
     const app = new App();
     const stack = new Stack(app, 'Baseline', { env: ENV });
@@ -48,6 +68,222 @@ describe('the rollout model', () => {
   test('models prod at 150 s at most', () => {
     const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
     expect(rolloutSeconds(template.toJSON())).toBeLessThanOrEqual(150);
+  });
+});
+
+/** A target group with what the models read: health check interval and threshold, deregistration delay. */
+function targetGroupResource(interval: number, threshold: number, delay: number): object {
+  return {
+    Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    Properties: { HealthCheckIntervalSeconds: interval, HealthyThresholdCount: threshold, TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(delay) }] },
+  };
+}
+
+/** The library's hook: one Lambda function run after test traffic reaches green. */
+const HOOK = { HookTargetArn: 'arn:aws:lambda:us-east-1:111111111111:function:check', RoleArn: 'arn:aws:iam::111111111111:role/hook', LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] };
+
+/**
+ * One blue/green (or linear, canary) service behind one listener: blue target group `Targets`
+ * (interval 10 s x threshold 3, delay 20 s) and green `Green` (the same), 4 tasks, 100% / 150%,
+ * `configuration` merged into its DeploymentConfiguration.
+ */
+function blueGreenTemplate(configuration: object, extra: object = {}): any {
+  return serviceTemplate(
+    {
+      DesiredCount: 4,
+      DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 150, Strategy: 'BLUE_GREEN', BakeTimeInMinutes: 5, ...configuration },
+      LoadBalancers: [{ TargetGroupArn: { Ref: 'Targets' }, ContainerName: 'app', ContainerPort: 8080, AdvancedConfiguration: { AlternateTargetGroupArn: { Ref: 'Green' }, ProductionListenerRule: { Ref: 'Rule' }, RoleArn: 'role' } }],
+    },
+    (targetGroupResource(10, 3, 20) as any).Properties,
+    { Green: targetGroupResource(10, 3, 20), ...extra },
+  );
+}
+
+/** A deployment alarm named `name`, on one metric or on metric math over `period`-second metrics. */
+function alarm(name: string, properties: object): object {
+  return { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: name, ...properties } };
+}
+
+const ALARMS = { Alarms: { AlarmNames: ['five-xx', 'unhealthy'], Enable: true, Rollback: true } };
+const ALARM_RESOURCES = {
+  FiveXx: alarm('five-xx', { EvaluationPeriods: 2, Period: 60 }),
+  Unhealthy: alarm('unhealthy', {
+    EvaluationPeriods: 3,
+    Metrics: [
+      { Id: 'm1', MetricStat: { Metric: { MetricName: 'UnHealthyHostCount' }, Period: 60, Stat: 'Maximum' }, ReturnData: false },
+      { Id: 'e1', Expression: 'm1 * 1', ReturnData: true },
+    ],
+  }),
+};
+
+describe('the blue/green model', () => {
+  test('BLUE_GREEN: all green tasks at once, the hook, no shift pauses, the bake, then blue drains', () => {
+    const [deployment] = blueGreenDeploymentsOf(blueGreenTemplate({ LifecycleHooks: [HOOK] }));
+    // 4 tasks in one batch: 60 s start + 10 s x 3; a 15 s check; 5 min bake; 20 s drain.
+    expect(deployment).toEqual(expect.objectContaining({
+      strategy: 'BLUE_GREEN',
+      scaleUpSeconds: 90,
+      hookSeconds: 15,
+      timeToProductionTrafficSeconds: 105,
+      shiftSeconds: 0,
+      bakeSeconds: 300,
+      deregistrationDelaySeconds: 20,
+      totalSeconds: 105 + 300 + 20,
+    }));
+  });
+
+  test('counts no hook time, and has no hook rollback, when the service has no lifecycle hook', () => {
+    const [deployment] = blueGreenDeploymentsOf(blueGreenTemplate({}));
+    expect(deployment).toEqual(expect.objectContaining({ hookSeconds: 0, timeToProductionTrafficSeconds: 90, totalSeconds: 90 + 300 + 20 }));
+    expect(deployment.rollbackAfterHookSeconds).toBeUndefined();
+  });
+
+  test('LINEAR: one step bake after every step but the one that reaches 100%', () => {
+    const shift = (StepPercent: number) => blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'LINEAR', LinearConfiguration: { StepPercent, StepBakeTimeInMinutes: 2 } }))[0].shiftSeconds;
+    // 25%: 4 steps, 3 pauses. 11%: 10 steps (9 x 11% then 1%), 9 pauses. 12.5%: 8 steps, 7 pauses. 100%: no pause.
+    expect([shift(25), shift(11), shift(12.5), shift(100)]).toEqual([3 * 120, 9 * 120, 7 * 120, 0]);
+    const [deployment] = blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 25, StepBakeTimeInMinutes: 2 } }));
+    expect(deployment.totalSeconds).toBe(90 + 360 + 300 + 20);
+  });
+
+  test('CANARY: one canary bake, whatever the canary percent', () => {
+    const shift = (CanaryPercent: number) => blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent, CanaryBakeTimeInMinutes: 3 } }))[0].shiftSeconds;
+    expect([shift(5), shift(50)]).toEqual([180, 180]);
+  });
+
+  test('takes ECS\'s linear (10%, 6 min) and canary (10 min) defaults where the configuration is left out', () => {
+    expect(blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'LINEAR' }))[0].shiftSeconds).toBe(9 * 6 * 60);
+    expect(blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 50 } }))[0].shiftSeconds).toBe(6 * 60);
+    expect(blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'CANARY' }))[0].shiftSeconds).toBe(10 * 60);
+    expect(blueGreenDeploymentsOf(blueGreenTemplate({ Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 20 } }))[0].shiftSeconds).toBe(10 * 60);
+  });
+
+  test('times green by the slower health check and blue by the longer delay of every target group, alternates and second listener included', () => {
+    const template = blueGreenTemplate({}, { Green2: targetGroupResource(30, 3, 20), Blue2: targetGroupResource(5, 2, 60) });
+    template.Resources.Svc.Properties.LoadBalancers.push({ TargetGroupArn: { Ref: 'Blue2' }, AdvancedConfiguration: { AlternateTargetGroupArn: { Ref: 'Green2' } } });
+    expect(blueGreenDeploymentsOf(template)[0]).toEqual(expect.objectContaining({ scaleUpSeconds: 60 + 90, deregistrationDelaySeconds: 60 }));
+  });
+
+  test('rolls back after a failed hook with production traffic never moved', () => {
+    expect(blueGreenDeploymentsOf(blueGreenTemplate({ LifecycleHooks: [HOOK] }))[0].rollbackAfterHookSeconds).toBe(0);
+  });
+
+  test('rolls back on an alarm in the slowest alarm\'s evaluation + one rule change, against a rolling redeploy', () => {
+    const [deployment] = blueGreenDeploymentsOf(blueGreenTemplate(ALARMS, ALARM_RESOURCES));
+    // five-xx: 2 x 60 s; unhealthy (metric math): 3 x 60 s. The slower decides: 180 s.
+    expect(deployment.alarmDetectionSeconds).toBe(180);
+    expect(deployment.rollbackOnAlarmSeconds).toBe(180 + 5);
+    // Rolling, 4 tasks at 100% / 150%: 2 batches of (60 + 30) s, then 20 s of draining.
+    expect(deployment.rollingRollback).toEqual({ detectionSeconds: 180, batches: 2, redeploySeconds: 2 * 90 + 20, seconds: 180 + 200 });
+  });
+
+  test('counts an alarm\'s datapoints to alarm, not its evaluation periods, when it sets them', () => {
+    const template = blueGreenTemplate({ Alarms: { AlarmNames: ['five-xx'], Enable: true, Rollback: true } }, {
+      FiveXx: alarm('five-xx', { EvaluationPeriods: 5, DatapointsToAlarm: 2, Period: 60 }),
+    });
+    expect(blueGreenDeploymentsOf(template)[0].alarmDetectionSeconds).toBe(120);
+  });
+
+  test('has no alarm rollback without deployment alarms that roll back', () => {
+    for (const configuration of [{}, { Alarms: { ...ALARMS.Alarms, Rollback: false } }, { Alarms: { ...ALARMS.Alarms, Enable: false } }]) {
+      const [deployment] = blueGreenDeploymentsOf(blueGreenTemplate(configuration, ALARM_RESOURCES));
+      const { alarmDetectionSeconds, rollbackOnAlarmSeconds, rollingRollback } = deployment;
+      expect([alarmDetectionSeconds, rollbackOnAlarmSeconds, rollingRollback]).toEqual([undefined, undefined, undefined]);
+    }
+  });
+
+  test('refuses what it would have to guess: no bake time, an alarm not in the template, a hook after production traffic moved', () => {
+    expect(() => blueGreenDeploymentsOf(blueGreenTemplate({ BakeTimeInMinutes: undefined }))).toThrow('Svc is BLUE_GREEN without BakeTimeInMinutes');
+    expect(() => blueGreenDeploymentsOf(blueGreenTemplate(ALARMS))).toThrow("deployment alarm 'five-xx' of Svc is not in the template");
+    expect(() => blueGreenDeploymentsOf(blueGreenTemplate(ALARMS, { FiveXx: alarm('five-xx', { Period: 60 }), Unhealthy: ALARM_RESOURCES.Unhealthy }))).toThrow("'five-xx' of Svc has no evaluation periods");
+    expect(() => blueGreenDeploymentsOf(blueGreenTemplate({ LifecycleHooks: [{ ...HOOK, LifecycleStages: ['POST_PRODUCTION_TRAFFIC_SHIFT'] }] }))).toThrow('lifecycle hook at POST_PRODUCTION_TRAFFIC_SHIFT');
+  });
+
+  test('leaves rolling services to the rollout model, whose figure for them does not change', () => {
+    const template = blueGreenTemplate({});
+    template.Resources.Rolling = { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 1, LoadBalancers: [{ TargetGroupArn: { Ref: 'Targets' } }] } };
+    expect(blueGreenDeploymentsOf(template).map((d) => d.service)).toEqual(['Svc']);
+    expect(rolloutsOf(template).map((r) => [r.service, r.seconds])).toEqual([['Rolling', 60 + 30 + 20]]);
+  });
+
+  test('reads the template aws-cdk-lib synthesizes for a blue/green service with a hook and deployment alarms', () => {
+    const stack = new Stack(new App(), 'BlueGreen', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    taskDefinition.addContainer('app', { image: ecs.ContainerImage.fromRegistry('example/app:1.0.0'), portMappings: [{ containerPort: 8080 }] });
+    const service = new ecs.FargateService(stack, 'Service', {
+      cluster,
+      taskDefinition,
+      desiredCount: 2,
+      minHealthyPercent: 100,
+      deploymentStrategy: ecs.DeploymentStrategy.BLUE_GREEN,
+      bakeTime: Duration.minutes(5),
+    });
+    const healthCheck = { interval: Duration.seconds(30), healthyThresholdCount: 2 };
+    const blue = new elbv2.ApplicationTargetGroup(stack, 'Blue', { vpc, port: 8080, targetType: elbv2.TargetType.IP, deregistrationDelay: Duration.seconds(30), healthCheck });
+    const green = new elbv2.ApplicationTargetGroup(stack, 'GreenTargets', { vpc, port: 8080, targetType: elbv2.TargetType.IP, deregistrationDelay: Duration.seconds(30), healthCheck });
+    const listener = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }).addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    const rule = new elbv2.ApplicationListenerRule(stack, 'Production', { listener, priority: 1, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])], action: elbv2.ListenerAction.forward([blue]) });
+    service.loadBalancerTarget({
+      containerName: 'app',
+      containerPort: 8080,
+      alternateTarget: new ecs.AlternateTarget('Alternate', { alternateTargetGroup: green, productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule) }),
+    }).attachToApplicationTargetGroup(blue);
+    const check = new lambda.Function(stack, 'Check', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({ hookStatus: "SUCCEEDED" })') });
+    service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(check, 'Hook', { lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT] }));
+    new cloudwatch.Alarm(stack, 'FiveXx', { alarmName: 'app-target-5xx', metric: blue.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }), threshold: 10, evaluationPeriods: 2 });
+    service.enableDeploymentAlarms(['app-target-5xx'], { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+
+    const [deployment] = blueGreenDeploymentsOf(Template.fromStack(stack).toJSON());
+    expect(deployment).toEqual(expect.objectContaining({
+      strategy: 'BLUE_GREEN',
+      scaleUpSeconds: 60 + 60,
+      hookSeconds: 15,
+      bakeSeconds: 300,
+      deregistrationDelaySeconds: 30,
+      totalSeconds: 135 + 300 + 30,
+      rollbackAfterHookSeconds: 0,
+      rollbackOnAlarmSeconds: 120 + 5,
+    }));
+    // 2 tasks at 100% / 200%: one batch of (60 + 60) s, then 30 s of draining.
+    expect(deployment.rollingRollback?.seconds).toBe(120 + 120 + 30);
+  });
+});
+
+describe('the blue/green rows of the bench table', () => {
+  test('give the slowest service\'s deployment and rollbacks, each beside the rolling figure', () => {
+    const template = blueGreenTemplate({ LifecycleHooks: [HOOK], ...ALARMS }, ALARM_RESOURCES);
+    // A second, linear service without hook or alarms: slower to deploy, so its deployment is the row's.
+    template.Resources.Linear = { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 1, DeploymentConfiguration: { Strategy: 'LINEAR', BakeTimeInMinutes: 5 }, LoadBalancers: [{ TargetGroupArn: { Ref: 'Targets' } }] } };
+    expect(blueGreenRows(template, 'prod')).toEqual([
+      {
+        figure: 'Deployment, prod (modeled, BLUE_GREEN, LINEAR)',
+        value: '3650 s (production traffic at 90 s, shift 3240 s, bake 300 s, drain 20 s)',
+        reference: '110 s rolling, same tasks and health checks',
+        goal: '-',
+        met: undefined,
+      },
+      {
+        figure: 'Rollback on a deployment alarm, prod (modeled)',
+        value: '185 s to all production traffic back (alarm 180 s + rule change 5 s)',
+        reference: '380 s rolling (alarm 180 s + previous revision rolled out 200 s)',
+        goal: '-',
+        met: undefined,
+      },
+      {
+        figure: 'Rollback after a failed test-traffic check, prod (modeled)',
+        value: '0 s: production traffic never moved (check over 105 s in)',
+        reference: 'rolling: no check before production traffic',
+        goal: '-',
+        met: undefined,
+      },
+    ]);
+  });
+
+  test('leave out a rollback row no service has the alarms or hook for, and give none for a rolling deployment', () => {
+    expect(blueGreenRows(blueGreenTemplate({}), 'dev').map((r) => r.figure)).toEqual(['Deployment, dev (modeled, BLUE_GREEN)']);
+    expect(blueGreenRows(serviceTemplate({ DesiredCount: 1 }), 'dev')).toEqual([]);
   });
 });
 

@@ -9,11 +9,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { addBaseline } from './baseline';
 import { replaceFigures } from './doc';
-import { compareTopology, median, monthlyCost, resourceTypeCounts, rolloutSeconds } from './model';
-import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { blueGreenRows, compareTopology, median, monthlyCost, resourceTypeCounts, rolloutSeconds } from './model';
+import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../src';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
@@ -52,7 +53,7 @@ function synthesized(stack: cxapi.CloudFormationStackArtifact, seconds: number):
  * Synthesizes one deployment the way the README's example does (the certificate imported at app
  * level, no second stack); returns the template and the wall time.
  */
-function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}): Synth {
+function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}, services?: ServicesOptions): Synth {
   const started = process.hrtime.bigint();
   const app = new App({ context });
   const stack = new ArculusFidoStack(app, 'Fido', {
@@ -61,6 +62,7 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
     domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(app, 'Certificate', CERTIFICATE_ARN) },
     mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
     images: { tag: '1.0.0' },
+    services,
   });
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -103,6 +105,12 @@ function main(): void {
       met: environment === DeploymentEnvironment.PROD ? rollout <= 150 : undefined,
     });
   }
+  // The README's recommendation for prod: both services blue/green, with their checks.
+  const blueGreen: ServicesOptions = {
+    pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
+    tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
+  };
+  rows.push(...blueGreenRows(synthDeployment(DeploymentEnvironment.PROD, {}, blueGreen).template, 'prod, blue/green'));
   for (const { environment, template } of presets) {
     const cost = monthlyCost(template);
     rows.push({

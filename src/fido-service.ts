@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, FeatureFlags, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { FidoServiceOptions, ServiceSizing } from './options';
 import { checkServiceOptions, checkSizing } from './private/check-props';
@@ -19,6 +20,9 @@ import { ResolvedSizing } from './private/presets';
 import { cdkStruct, sanitize } from './private/schema';
 import { autoscales, resolveSizing } from './private/sizing';
 import { ProblemList } from './private/validation';
+
+/** Why a blue/green, linear or canary service leaves ECS's circuit breaker off. */
+const CIRCUIT_BREAKER_REASON = 'ECS documents the circuit breaker for rolling deployments only; a blue/green, linear or canary deployment rolls back on its deployment check and on the deployment alarms, which watch both target groups';
 
 /** A lone service's sizing: the smallest Fargate task, one of it, no autoscaling, on-demand. */
 const STANDALONE_SIZING: ResolvedSizing = {
@@ -284,17 +288,14 @@ export class FidoService extends Construct implements ec2.IConnectable {
       securityGroups: props.securityGroups,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
       serviceConnectConfiguration: props.serviceConnect,
-      ...(shifting ? {
-        deploymentStrategy: props.deployment!.strategy,
-        bakeTime: props.deployment!.bakeTime ?? DEFAULT_BAKE_TIME,
-        linearConfiguration: props.deployment!.strategy === ecs.DeploymentStrategy.LINEAR ? props.deployment!.trafficShift : undefined,
-        canaryConfiguration: props.deployment!.strategy === ecs.DeploymentStrategy.CANARY ? props.deployment!.trafficShift : undefined,
-      } : {}),
+      ...this.deploymentSettings(props, shifting),
     });
     this.connections = this.service.connections;
+    if (shifting) {
+      Annotations.of(this.service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker', CIRCUIT_BREAKER_REASON);
+    }
 
     this.acknowledgeFindings(props.logEncryptionKey);
 
@@ -311,6 +312,28 @@ export class FidoService extends Construct implements ec2.IConnectable {
         scaleOutCooldown: Duration.seconds(60),
       });
     }
+  }
+
+  /**
+   * How ECS deploys the service. ECS's circuit breaker serves rolling deployments only; a
+   * blue/green one fails on its check and its alarms. The deployment controller stays as rolling
+   * renders it (ECS, explicit unless a flag leaves it out), since changing that property replaces
+   * the service.
+   */
+  private deploymentSettings(props: FidoServiceProps, shifting: boolean): Partial<ecs.FargateServiceProps> {
+    if (!shifting) {
+      return { circuitBreaker: { enable: true, rollback: true } };
+    }
+    const deployment = props.deployment!;
+    return {
+      deploymentController: FeatureFlags.of(this).isEnabled(cxapi.ECS_DISABLE_EXPLICIT_DEPLOYMENT_CONTROLLER_FOR_CIRCUIT_BREAKER)
+        ? undefined
+        : { type: ecs.DeploymentControllerType.ECS },
+      deploymentStrategy: deployment.strategy,
+      bakeTime: deployment.bakeTime ?? DEFAULT_BAKE_TIME,
+      linearConfiguration: deployment.strategy === ecs.DeploymentStrategy.LINEAR ? deployment.trafficShift : undefined,
+      canaryConfiguration: deployment.strategy === ecs.DeploymentStrategy.CANARY ? deployment.trafficShift : undefined,
+    };
   }
 
   /** A target group of the service's container, with its health check and, if `register`, its tasks. */

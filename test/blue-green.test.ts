@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
@@ -42,8 +42,9 @@ function ruleOn(template: Template, listener: string): { priority: number; paths
 
 describe('blue/green on both services, in prod', () => {
   const rolling = synth({ deploymentEnvironment: DeploymentEnvironment.PROD }).template;
-  const { template } = synth({
+  const { template, stack } = synth({
     deploymentEnvironment: DeploymentEnvironment.PROD,
+    images: { tag: '1.0.0' },
     services: { pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, checks: [{ path: '/api/status', expectedStatusCodes: '200,401' }] } }, tomcat: BLUE_GREEN },
   });
   const pyFido = serviceOf(template, 'pyfido');
@@ -51,7 +52,9 @@ describe('blue/green on both services, in prod', () => {
 
   test('ECS deploys blue/green with a 5-minute bake, the check after test traffic moves, and the alarms rolling back', () => {
     for (const service of [pyFido, tomcat]) {
-      expect(service.DeploymentController).toEqual({ Type: 'ECS' });
+      // The ECS controller, as the rolling service has it: explicit, or left out under cdk init's flag.
+      expect(service.DeploymentController).toEqual(serviceOf(rolling, 'pyfido').DeploymentController);
+      expect([undefined, 'ECS']).toContain(service.DeploymentController?.Type);
       expect(service.DeploymentConfiguration).toMatchObject({
         Strategy: 'BLUE_GREEN',
         BakeTimeInMinutes: 5,
@@ -60,7 +63,11 @@ describe('blue/green on both services, in prod', () => {
         Alarms: { Enable: true, Rollback: true },
         LifecycleHooks: [{ LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], HookTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }],
       });
+      // ECS's circuit breaker serves rolling deployments only: the check and the alarms roll back instead.
+      expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toBeUndefined();
     }
+    // CDK's advice to turn the circuit breaker on is acknowledged, with the reason: synth is quiet.
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('PyFIDO routes 5001 and its test port 9001 through rules ECS moves between two target groups', () => {
@@ -250,6 +257,7 @@ describe('a rolling service (the default in every preset)', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 3);
     for (const [, service] of resources(template, 'AWS::ECS::Service')) {
+      expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
       expect(service.DeploymentConfiguration.Strategy).toBeUndefined();
       expect(service.DeploymentConfiguration.LifecycleHooks).toBeUndefined();
       expect(service.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();

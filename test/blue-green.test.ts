@@ -203,10 +203,12 @@ describe('blue/green on both services, in prod', () => {
   test('switching from rolling replaces nothing: every resource keeps its logical ID, type and the properties whose change replaces it', () => {
     const before = rolling.toJSON().Resources as Resources;
     const after = template.toJSON().Resources as Resources;
-    // From the CloudFormation reference: the properties of each type whose update requires replacement.
+    // The registry schemas' createOnlyProperties (security/replacements.py judges every resource
+    // by the schemas cfn-lint ships), plus what the reference pages still call replacing
+    // (DeploymentController, LaunchType): the properties whose change replaces the resource.
     const replacing: Record<string, string[]> = {
       'AWS::ECS::Service': ['Cluster', 'LaunchType', 'Role', 'SchedulingStrategy', 'ServiceName', 'DeploymentController'],
-      'AWS::ElasticLoadBalancingV2::TargetGroup': ['Name', 'Port', 'Protocol', 'ProtocolVersion', 'TargetType', 'VpcId'],
+      'AWS::ElasticLoadBalancingV2::TargetGroup': ['Name', 'Port', 'Protocol', 'ProtocolVersion', 'TargetType', 'VpcId', 'IpAddressType'],
       'AWS::ElasticLoadBalancingV2::Listener': ['LoadBalancerArn'],
       'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name', 'Scheme', 'Type'],
     };

@@ -1,0 +1,99 @@
+/**
+ * What the integration tests (test/integ.*.ts) share: the deployment's images, which answer the
+ * health checks without a private registry, the context a maintainer gives, and the assertions
+ * every deployment must pass once it is up. integ-runner runs the apps; see README.md
+ * ("Integration tests") for a run against an account.
+ */
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { ArculusFidoStack, DomainOptions, FidoService } from '../src';
+
+/**
+ * A public image (ECR Public's copy of Docker's official Python) that needs no login: the test
+ * runs a few lines of Python in it that answer 200 to every GET, on the container's port.
+ */
+export const ECHO_IMAGE = 'public.ecr.aws/docker/library/python:3.13-alpine';
+
+/** The command that makes `ECHO_IMAGE` answer 200 on `port`, to the load balancer's health checks and to the assertions. */
+export function echoCommand(port: number): string[] {
+  const server = [
+    'import http.server',
+    'class Echo(http.server.BaseHTTPRequestHandler):',
+    '    def do_GET(self):',
+    '        self.send_response(200)',
+    "        self.send_header('Content-Type', 'text/plain')",
+    '        self.end_headers()',
+    "        self.wfile.write(b'ok')",
+    `http.server.ThreadingHTTPServer(('', ${port}), Echo).serve_forever()`,
+  ].join('\n');
+  return ['python3', '-c', server];
+}
+
+/**
+ * The hosted zone the test's domain goes in, from context (`-c` or integ-runner's context):
+ * `arculus-integ:hostedZoneId` and `arculus-integ:zoneName`, a public zone of the maintainer's
+ * account that resolves on the internet. Without them the test synthesizes with placeholders, as
+ * its snapshot does; a deploying run needs them.
+ */
+export function integDomain(app: App, label: string): DomainOptions {
+  const zoneName: string = app.node.tryGetContext('arculus-integ:zoneName') ?? 'integ.example.com';
+  const hostedZoneId: string = app.node.tryGetContext('arculus-integ:hostedZoneId') ?? 'Z0000000000000000000';
+  return {
+    domainName: `${label}.${zoneName}`,
+    // Imported at app level, as the README's example does: it belongs to no stack of the test.
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(app, `${label}Zone`, { hostedZoneId, zoneName }),
+  };
+}
+
+/** Runs `ECHO_IMAGE`'s server in both services' containers, on their own ports. */
+export function runEchoServers(stack: ArculusFidoStack): void {
+  for (const [service, port] of [[stack.deployment.pyFido, 5001], [stack.deployment.tomcat, 8080]] as const) {
+    (service.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('ContainerDefinitions.0.Command', echoCommand(port));
+  }
+}
+
+/** What a service must show once the deployment is up: its running tasks, and every target healthy. */
+function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): void {
+  const wait = { totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) };
+  integ.assertions.awsApiCall('ECS', 'describeServices', {
+    cluster: stack.deployment.cluster.clusterName,
+    services: [service.service.serviceName],
+  }).expect(ExpectedResult.objectLike({
+    services: [{ status: 'ACTIVE', desiredCount: tasks, runningCount: tasks }],
+  })).waitForAssertions(wait);
+  integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', {
+    TargetGroupArn: service.targetGroup.targetGroupArn,
+  }).expect(ExpectedResult.objectLike({
+    // Exactly `tasks` targets, each healthy.
+    TargetHealthDescriptions: Array.from({ length: tasks }, () => ({ TargetHealth: { State: 'healthy' } })),
+  })).waitForAssertions(wait);
+}
+
+/** The guide's outputs a deployed stack must carry. */
+export const GUIDE_OUTPUTS = ['LoadBalancerDNS', 'PyFidoEndpoint', 'TomcatEndpoint', 'ClusterName', 'MongoDBSecretArn'];
+
+/**
+ * The assertions of every deployment: both services at `tasks` running tasks with every target
+ * healthy, PyFIDO's `/health` answering 200 and Tomcat's root answering 200-399 over HTTPS at the
+ * domain, and the guide's five outputs on the stack.
+ */
+export function assertDeploymentServes(integ: IntegTest, stack: ArculusFidoStack, domainName: string, tasks: number): void {
+  assertServiceUp(integ, stack, stack.deployment.pyFido, tasks);
+  assertServiceUp(integ, stack, stack.deployment.tomcat, tasks);
+  const wait = { totalTimeout: Duration.minutes(10), interval: Duration.seconds(30) };
+  integ.assertions.httpApiCall(`https://${domainName}:5001/health`).expect(ExpectedResult.objectLike({ status: 200 })).waitForAssertions(wait);
+  // fetch follows a redirect; `ok` is a final answer from 200 to 299.
+  integ.assertions.httpApiCall(`https://${domainName}/`).expect(ExpectedResult.objectLike({ ok: true })).waitForAssertions(wait);
+  // One call per output: CloudFormation lists a stack's outputs in no fixed order.
+  for (const key of GUIDE_OUTPUTS) {
+    integ.assertions.awsApiCall('CloudFormation', 'describeStacks', { StackName: stack.stackName })
+      .expect(ExpectedResult.objectLike({ Stacks: [{ Outputs: Match.arrayWith([Match.objectLike({ OutputKey: key })]) }] }));
+  }
+}
+
+/** Every resource of `stack` (nested stacks included) of `type`. */
+export function resourcesOf(stack: Stack, type: string): CfnResource[] {
+  return stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === type);
+}

@@ -1,0 +1,31 @@
+/**
+ * Integration test: the dev preset, as the README's example deploys it, with images that answer the
+ * health checks. After deploying, both services run their one task with every target healthy,
+ * PyFIDO's /health and Tomcat's root answer over HTTPS at the domain, and the guide's outputs are
+ * on the stack. Run by integ-runner: `npx projen integ` compares the snapshot (no account needed),
+ * `npx projen integ --force` with credentials and context deploys, asserts and destroys (README).
+ */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { assertDeploymentServes, ECHO_IMAGE, integDomain, runEchoServers } from './integ-support';
+import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+
+const app = new App();
+const domain = integDomain(app, 'fido-dev');
+const stack = new ArculusFidoStack(app, 'ArculusFidoIntegDev', {
+  deploymentEnvironment: DeploymentEnvironment.DEV,
+  applicationName: 'arculus-integ',
+  domain,
+  // The echo servers never connect to MongoDB; the secret and its injection are what is tested.
+  mongoDb: MongoDbConnection.fromEndpoint({ host: 'mongodb.invalid', username: 'fido' }),
+  images: { pyFido: ecs.ContainerImage.fromRegistry(ECHO_IMAGE), tomcat: ecs.ContainerImage.fromRegistry(ECHO_IMAGE) },
+  // Nothing of the test outlives it: no access log bucket, which would hold logs at teardown (and
+  // needs a concrete region, where the test is environment-agnostic like its assertion stack).
+  loadBalancer: { accessLogs: false },
+});
+runEchoServers(stack);
+
+const integ = new IntegTest(app, 'ArculusFidoDev', { testCases: [stack] });
+// The dev preset runs one task of each service.
+assertDeploymentServes(integ, stack, domain.domainName, 1);

@@ -37,6 +37,7 @@ shapes['dev-atlas-cmk-waf'] = {
   encryption: { customerManagedKey: true },
   waf: { enabled: true },
   loadBalancer: { redirectHttp: true },
+  services: { tomcat: { enableExecuteCommand: true } },
 };
 
 fs.rmSync(OUT, { recursive: true, force: true });

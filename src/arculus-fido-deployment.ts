@@ -1,10 +1,11 @@
-import { Annotations, Aws, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnElement, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
@@ -16,7 +17,7 @@ import { FidoNetwork } from './fido-network';
 import { FidoService } from './fido-service';
 import { ArculusFidoDeploymentProps } from './options';
 import { DEPLOYMENT_NAMES } from './private/cross-checks';
-import { acknowledge } from './private/nag';
+import { acknowledge, LOG_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
 import { resolveDeployment } from './private/resolve';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
@@ -73,6 +74,9 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /** The edge: `loadBalancer`, its listeners, `accessLogsBucket`, `webAcl` and its log group. */
   public readonly loadBalancing: FidoLoadBalancer;
 
+  /** The log group of ECS Exec sessions, when a service allows ECS Exec. */
+  private execLogGroup?: logs.LogGroup;
+
   /** The tasks' network side (their security group). */
   public readonly connections: ec2.Connections;
 
@@ -127,6 +131,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
       // Tomcat calls PyFIDO through Service Connect, inside the VPC.
       defaultCloudMapNamespace: { name: resolved.names.namespace, type: servicediscovery.NamespaceType.HTTP, useForServiceConnect: true },
+      executeCommandConfiguration: resolved.executeCommand ? this.execSessionLogging(services, resolved, logEncryptionKey) : undefined,
     });
     this.certificate = resolved.certificate ?? new acm.Certificate(services, 'Certificate', {
       domainName: resolved.domainName,
@@ -136,6 +141,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.pyFido = this.addService(services, resolved.pyFido, resolved, secrets, logEncryptionKey);
     this.tomcat = this.addService(services, resolved.tomcat, resolved, secrets, logEncryptionKey);
     otherStacks.grantDecrypt([this.pyFido, this.tomcat].map((s) => s.taskDefinition.obtainExecutionRole()));
+    this.acknowledgeExecLogStreams(resolved);
     // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
@@ -217,6 +223,52 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         testPort: settings.testPort,
         serverName: resolved.domainName,
         vpcSubnets: resolved.privateSubnets,
+      });
+    }
+  }
+
+  /**
+   * Where ECS Exec sessions go: every command and its output to a log group of the deployment's
+   * own (its retention, key and removal), and the sessions encrypted with the deployment's key
+   * when there is one.
+   */
+  private execSessionLogging(scope: Construct, resolved: ResolvedDeployment, logEncryptionKey?: kms.IKey): ecs.ExecuteCommandConfiguration {
+    const logGroup = new logs.LogGroup(scope, 'ExecLogGroup', {
+      logGroupName: resolved.names.execLogGroup,
+      retention: resolved.logRetention,
+      encryptionKey: logEncryptionKey,
+      removalPolicy: resolved.logRemovalPolicy,
+    });
+    this.execLogGroup = logGroup;
+    if (!logEncryptionKey) {
+      acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+    }
+    return {
+      kmsKey: this.encryptionKey,
+      logging: ecs.ExecuteCommandLogging.OVERRIDE,
+      logConfiguration: { cloudWatchLogGroup: logGroup, cloudWatchEncryptionEnabled: logEncryptionKey !== undefined },
+    };
+  }
+
+  /**
+   * ECS Exec writes each session to a log stream of the exec log group: the task role of a
+   * service with ECS Exec may create and write streams in that group (`<group ARN>:*`), and only
+   * there. The rule pack reports the stream wildcard by the group's ARN as it reads it in the
+   * template, which this names the same way.
+   */
+  private acknowledgeExecLogStreams(resolved: ResolvedDeployment): void {
+    const logGroup = this.execLogGroup;
+    if (!logGroup) {
+      return;
+    }
+    const stack = Stack.of(logGroup);
+    const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+    const groupId = stack.getLogicalId(logGroup.node.defaultChild as CfnElement);
+    const streams = `arn:${literal(stack.partition, 'AWS::Partition')}:logs:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:log-group:<${groupId}>:*`;
+    const services = [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const;
+    for (const [service] of services.filter(([, settings]) => settings.options.enableExecuteCommand)) {
+      acknowledge(service.taskDefinition.taskRole, {
+        [`AwsSolutions-IAM5[Resource::${streams}]`]: 'ECS Exec writes each session to its own log stream of the exec log group; the streams are named per session, so the grant covers the streams of that one group only.',
       });
     }
   }

@@ -17,7 +17,7 @@ import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
 import { deploymentAlarmNames } from './private/names';
 import { ResolvedSizing } from './private/presets';
-import { cdkStruct, sanitize } from './private/schema';
+import { cdkStruct, sanitize, withDefaults } from './private/schema';
 import { autoscales, resolveSizing } from './private/sizing';
 import { ProblemList } from './private/validation';
 
@@ -290,11 +290,18 @@ export class FidoService extends Construct implements ec2.IConnectable {
       maxHealthyPercent: 200,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
       serviceConnectConfiguration: props.serviceConnect,
+      enableExecuteCommand: props.enableExecuteCommand,
       ...this.deploymentSettings(props, shifting),
     });
     this.connections = this.service.connections;
     if (shifting) {
       Annotations.of(this.service).acknowledgeWarning('@aws-cdk/aws-ecs:shouldUseCircuitBreaker', CIRCUIT_BREAKER_REASON);
+    }
+    if (props.enableExecuteCommand) {
+      acknowledge(this.taskDefinition.taskRole, {
+        'AwsSolutions-IAM5[Resource::*]': 'ECS Exec: the ssmmessages channel actions have no resource-level permissions, and logs:DescribeLogGroups lists log groups; the session log writes are scoped to the exec log group.',
+        'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the task role, for ECS Exec sessions).`,
+      });
     }
 
     this.acknowledgeFindings(props.logEncryptionKey);
@@ -345,12 +352,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
       protocol: props.targetProtocol ?? elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
-      healthCheck: {
-        path: '/',
-        interval: Duration.seconds(30),
-        healthyThresholdCount: 2,
-        ...props.healthCheck,
-      },
+      healthCheck: withDefaults<elbv2.HealthCheck>({ path: '/', interval: Duration.seconds(30), healthyThresholdCount: 2 }, props.healthCheck),
       targets: register ? [this.service.loadBalancerTarget({ containerName: props.containerName, containerPort: props.containerPort })] : undefined,
     });
     this.targetGroups.push(targetGroup);

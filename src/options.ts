@@ -478,6 +478,17 @@ export interface FidoServiceOptions {
   readonly deploymentAlarms?: boolean;
 
   /**
+   * Allow ECS Exec (`aws ecs execute-command`) into the service's containers, for troubleshooting.
+   * In a deployment, every session's input and output is logged to the log group
+   * `/ecs/<applicationName>/<environment>/exec` (with the logs' retention and key), and sessions
+   * are encrypted with the deployment's key when `encryption.customerManagedKey` is on. Off by
+   * default: a shell in a production container is a privilege to grant on purpose.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
    * How ECS replaces the service's tasks with a new revision: rolling (the guide's way), or
    * blue/green, linear or canary, which first prove the new revision through a test listener.
    *

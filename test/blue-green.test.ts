@@ -127,7 +127,8 @@ describe('blue/green on both services, in prod', () => {
   test('the check runs in the VPC on the newest Node.js runtime, requests the health check path and the user\'s checks, and may only describe network interfaces', () => {
     const functions = resources(template, 'AWS::Lambda::Function').filter(([, p]) => p.Environment?.Variables?.DEPLOYMENT_CHECKS);
     expect(functions).toHaveLength(2);
-    const byPort = Object.fromEntries(functions.map(([id, p]) => [JSON.parse(p.Environment.Variables.DEPLOYMENT_CHECKS)[0].port, { id, props: p }]));
+    const firstPort = (p: any): number => JSON.parse(p.Environment.Variables.DEPLOYMENT_CHECKS)[0].port;
+    const byPort: Record<string, { id: string; props: any }> = Object.fromEntries(functions.map(([id, p]) => [firstPort(p), { id, props: p }]));
     expect(JSON.parse(byPort[9001].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([
       { port: 9001, path: '/health', expectedStatusCodes: '200' },
       { port: 9001, path: '/api/status', expectedStatusCodes: '200,401' },
@@ -297,6 +298,11 @@ describe('deployment options that are wrong or would be ignored', () => {
       pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 9100 } },
       tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 9100 } },
     })).toContain("services.tomcat.deployment.testPort: is PyFIDO's test port too (9100)");
+    // The port the user gave is named, not the other service's default.
+    expect(errorFor({
+      pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 9443 } },
+      tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
+    })).toContain("services.pyFido.deployment.testPort: is Tomcat's test port too (9443)");
     expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testPort: 70000 } } }))
       .toContain('services.pyFido.deployment.testPort: must be a whole number from 1 to 65535, got 70000');
   });

@@ -113,11 +113,21 @@ describe('cdk-nag on other shapes of deployment', () => {
     expect(new Set(checks.map((a) => a.construct.node.path))).toEqual(new Set(['Fido/Fido/ServicesStack/PyFido/DeploymentCheck', 'Fido/Fido/ServicesStack/Tomcat/DeploymentCheck']));
   });
 
-  test('MongoDB Atlas with a customer-managed key: no unacknowledged finding, and no key finding acknowledged', () => {
+  test('ECS Exec on both services in prod, nested: no unacknowledged finding', () => {
+    const { findings } = check({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      nestedStacks: true,
+      services: { pyFido: { enableExecuteCommand: true }, tomcat: { enableExecuteCommand: true } },
+    });
+    expect(findings).toEqual([]);
+  });
+
+  test('MongoDB Atlas with a customer-managed key and ECS Exec: no unacknowledged finding, and no key finding acknowledged', () => {
     const { findings, stack } = check({
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
       encryption: { customerManagedKey: true },
       waf: { enabled: true },
+      services: { tomcat: { enableExecuteCommand: true } },
     });
     expect(findings).toEqual([]);
     const rules = acknowledgements(stack).map((a) => a.rule);

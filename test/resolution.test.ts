@@ -185,6 +185,22 @@ describe('defaults', () => {
     template.allResourcesProperties('AWS::ECS::Service', { DesiredCount: 2 });
   });
 
+  test('hold where a health check field is given as undefined, as where it is left out', () => {
+    const maybe = (value?: string) => value;
+    const { template } = synth({
+      services: {
+        pyFido: { healthCheck: { path: maybe(), interval: Duration.seconds(20) } },
+        tomcat: { healthCheck: { healthyHttpCodes: maybe(), healthyThresholdCount: undefined } },
+      },
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 5001, HealthCheckPath: '/health', Matcher: { HttpCode: '200' }, HealthCheckIntervalSeconds: 20, HealthyThresholdCount: 2,
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8080, HealthCheckPath: '/', Matcher: { HttpCode: '200-399' }, HealthyThresholdCount: 2,
+    });
+  });
+
   test('leave only two values the user gave to conflict', () => {
     expectGathered({ sizing: { pyFido: { minCapacity: 5, maxCapacity: 3 } } },
       /- sizing\.pyFido\.maxCapacity: must be at least minCapacity \(5\), got 3; raise maxCapacity or lower minCapacity/);

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentEnvironment } from '../src';
-import { containerDefinition, joined, partition, synth, Synthesized, warnings } from './util';
+import { containerDefinition, joined, logicalId, partition, synth, Synthesized, warnings } from './util';
 
 describe('the services', () => {
   let synthesized: Synthesized;
@@ -173,5 +173,50 @@ describe('running cost and rollout levers', () => {
     expect(containerDefinition(template, 'tomcat').StopTimeout).toBe(60);
     template.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'FARGATE' }, 1);
     template.resourcePropertiesCountIs('AWS::ECS::Service', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }, 1);
+  });
+});
+
+describe('ECS Exec, opted into for one service', () => {
+  let template: Template;
+  let plain: Template;
+  beforeAll(() => {
+    template = synth({ services: { tomcat: { enableExecuteCommand: true } }, encryption: { customerManagedKey: true } }).template;
+    plain = synth().template;
+  });
+
+  test('is on for that service only', () => {
+    const services = template.findResources('AWS::ECS::Service');
+    const byContainer = Object.fromEntries(Object.values(services).map((s: any) => [s.Properties.LoadBalancers[0].ContainerName, s.Properties]));
+    expect(byContainer.tomcat.EnableExecuteCommand).toBe(true);
+    expect(byContainer.pyfido.EnableExecuteCommand).toBeUndefined();
+  });
+
+  test('logs every session to the deployment\'s exec log group, encrypted with its key, and encrypts the sessions', () => {
+    const key = logicalId(template, 'AWS::KMS::Key');
+    const logGroup = logicalId(template, 'AWS::Logs::LogGroup', { LogGroupName: '/ecs/arculus-auth/dev/exec' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/ecs/arculus-auth/dev/exec', RetentionInDays: 7, KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      Configuration: {
+        ExecuteCommandConfiguration: {
+          KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+          Logging: 'OVERRIDE',
+          LogConfiguration: { CloudWatchEncryptionEnabled: true, CloudWatchLogGroupName: { Ref: logGroup } },
+        },
+      },
+    });
+  });
+
+  test('lets only that service\'s task role open the session channel', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('ssmmessages:CreateControlChannel'));
+    expect(policies).toHaveLength(1);
+    expect(JSON.stringify((policies[0] as any).Properties.Roles)).toMatch(/TomcatTaskDefinitionTaskRole/);
+  });
+
+  test('without it, the cluster has no exec configuration and no exec log group', () => {
+    expect(JSON.stringify(plain.findResources('AWS::ECS::Cluster'))).not.toContain('ExecuteCommandConfiguration');
+    plain.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: '/ecs/arculus-auth/dev/exec' }, 0);
   });
 });

@@ -29,6 +29,7 @@ export const SERVICE_OPTION_FIELDS: { [name: string]: Shape } = {
   writablePaths: arrayOf(STRING),
   stopTimeout: DURATION,
   deploymentAlarms: BOOLEAN,
+  enableExecuteCommand: BOOLEAN,
   deployment: struct('ServiceDeploymentOptions', {
     strategy: oneOf('an ecs.DeploymentStrategy such as DeploymentStrategy.BLUE_GREEN', ecs.DeploymentStrategy),
     bakeTime: DURATION,

@@ -32,6 +32,8 @@ export interface DeploymentNames {
   readonly namespace: string;
   /** The web ACL's log group: AWS WAF requires the prefix `aws-waf-logs-`. */
   readonly webAclLogGroup: string;
+  /** The log group of ECS Exec sessions, beside the services' own. */
+  readonly execLogGroup: string;
   readonly pyFido: ServiceNames;
   readonly tomcat: ServiceNames;
 }
@@ -49,6 +51,7 @@ export function deploymentNames(applicationName: string, environment: string): D
     cluster: `${applicationName}-${environment}`,
     namespace: `${applicationName}-${environment}`,
     webAclLogGroup: `aws-waf-logs-${applicationName}-${environment}`,
+    execLogGroup: `/ecs/${applicationName}/${environment}/exec`,
     pyFido: serviceNames(applicationName, environment, PYFIDO),
     tomcat: serviceNames(applicationName, environment, TOMCAT),
   };
@@ -65,6 +68,7 @@ export function derivedNames(names: DeploymentNames): DerivedName[] {
     { what: 'ECS cluster name', name: names.cluster, maxLength: 255 },
     { what: 'Cloud Map namespace name', name: names.namespace, maxLength: 1024 },
     { what: 'WAF log group name', name: names.webAclLogGroup, maxLength: 512 },
+    { what: 'ECS Exec log group name', name: names.execLogGroup, maxLength: 512 },
     ...service(names.pyFido),
     ...service(names.tomcat),
   ];

@@ -11,7 +11,7 @@ import { shiftsTraffic } from './deployment-strategy';
 import { deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
-import { sanitize } from './schema';
+import { sanitize, withDefaults } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 
@@ -54,9 +54,12 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
       PYFIDO_INTERNAL_URL: `${(props.services?.pyFido?.targetProtocol ?? elbv2.ApplicationProtocol.HTTP).toLowerCase()}://${PYFIDO}:${PYFIDO_PORT}`,
     }),
     nestedStacks: props.nestedStacks ?? false,
+    executeCommand: SERVICES.some((service) => props.services?.[service]?.enableExecuteCommand === true),
   };
   if (resolved.pyFido.testPort !== undefined && resolved.pyFido.testPort === resolved.tomcat.testPort) {
-    problems.add('services.tomcat.deployment.testPort', `is PyFIDO's test port too (${resolved.tomcat.testPort}); each service needs its own test listener, so give the two services different ports`);
+    // Name the port the user gave; when both were given, Tomcat's.
+    const [blamed, other] = props.services?.tomcat?.deployment?.testPort !== undefined ? ['tomcat', 'PyFIDO'] : ['pyFido', 'Tomcat'];
+    problems.add(`services.${blamed}.deployment.testPort`, `is ${other}'s test port too (${resolved.tomcat.testPort}); each service needs its own test listener, so give the two services different ports`);
   }
   if (!props.mongoDb) {
     problems.addUnlessAbout('mongoDb', 'is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
@@ -114,6 +117,8 @@ function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, p
   };
 }
 
+const SERVICES = ['pyFido', 'tomcat'] as const;
+
 /** What each service runs and how the load balancer checks it, before the user's options. */
 const SERVICE_DEFAULTS = {
   pyFido: { name: PYFIDO, port: PYFIDO_PORT, healthCheck: { path: '/health', healthyHttpCodes: '200' }, testPort: 9001 },
@@ -140,7 +145,7 @@ function resolveService(
     options: {
       ...options,
       environment: { ...environment, ...options.environment },
-      healthCheck: { ...defaults.healthCheck, ...options.healthCheck },
+      healthCheck: withDefaults<elbv2.HealthCheck>(defaults.healthCheck, options.healthCheck),
     },
     deploymentAlarms: options.deploymentAlarms ?? true,
     names,

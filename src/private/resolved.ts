@@ -76,6 +76,8 @@ export interface ResolvedDeployment {
   readonly pyFido: ResolvedService;
   readonly tomcat: ResolvedService;
   readonly nestedStacks: boolean;
+  /** Whether a service allows ECS Exec, so the cluster logs (and encrypts) its sessions. */
+  readonly executeCommand: boolean;
   /** Which of the environment's security choices the user left to the preset (for rule-pack acknowledgements). */
   readonly wafFromPreset: boolean;
   readonly deletionProtectionFromPreset: boolean;

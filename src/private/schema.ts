@@ -179,3 +179,12 @@ function sanitizeStruct(problems: ProblemList, prop: string, value: { [key: stri
   }
   return result;
 }
+
+/**
+ * `defaults` with every field of `given` laid over it that is not `undefined`: a field passed
+ * explicitly as `undefined` (`path: maybePath`) keeps the default, as leaving it out does, where
+ * an object spread would replace the default with `undefined`.
+ */
+export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+  return { ...defaults, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined)) };
+}

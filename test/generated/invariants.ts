@@ -4,7 +4,7 @@
  * case's values, so that the long run can tell distinct defects apart.
  */
 import type { Facts } from './build';
-import { isParam, Num, PRESET_COUNTS, Service, SERVICES, ValidRecipe } from './recipes';
+import { isParam, Num, PRESET_COUNTS, Service, SERVICE_FACTS, SERVICES, testPortOf, ValidRecipe } from './recipes';
 import { Deployed, Located, rootParameter } from './templates';
 
 export interface Violation {
@@ -92,6 +92,16 @@ function fidoSecurityGroups(d: Deployed): { loadBalancer?: string; tasks?: strin
     loadBalancer: first(alb, alb?.resource.Properties.SecurityGroups),
     tasks: first(service, service?.resource.Properties.NetworkConfiguration?.AwsvpcConfiguration?.SecurityGroups),
   };
+}
+
+/** The deployment check of an ECS service: the function its lifecycle hook invokes, and the function's security groups. */
+function deploymentCheckOf(d: Deployed, service: Located | undefined): { fn: Located; securityGroups: string[] } | undefined {
+  const hooks = service?.resource.Properties.DeploymentConfiguration?.LifecycleHooks ?? [];
+  const fn = hooks.length === 1 ? d.resolve(d.canon(service!.tid, hooks[0].HookTargetArn)) : undefined;
+  if (fn?.resource.Type !== 'AWS::Lambda::Function') {
+    return undefined;
+  }
+  return { fn, securityGroups: (fn.resource.Properties.VpcConfig?.SecurityGroupIds ?? []).map((g: unknown) => d.key(fn.tid, g)) };
 }
 
 /** Every `{ Ref }` in `value`, with where it sits. */
@@ -219,9 +229,15 @@ export const noSecretMaterial: Invariant = {
   },
 };
 
-/** The load balancer admits 443, 5001 and 8080 from the allowed clients; the tasks admit 5001 and 8080 from the load balancer only (and 5001 from themselves). */
+/**
+ * The load balancer admits its listener ports (443, 5001, 8080, 80 with the redirect, and the test
+ * port of each traffic-shifting service) from the allowed clients, and each deployment check's
+ * security group on its own service's test port; that group admits nothing and sends only to that
+ * port of the load balancer and to HTTPS (the EC2 API). The tasks admit 5001 and 8080 from the
+ * load balancer only (and 5001 from themselves).
+ */
 export const securityGroups: Invariant = {
-  name: 'the security groups admit the allowed clients to the load balancer, and the load balancer to the tasks',
+  name: 'the security groups admit the allowed clients to the load balancer, each deployment check to its test port, and the load balancer to the tasks',
   check(d, recipe, facts) {
     const found: Violation[] = [];
     const { loadBalancer, tasks } = fidoSecurityGroups(d);
@@ -229,18 +245,52 @@ export const securityGroups: Invariant = {
       return [violation('load balancer or tasks without a security group', `${loadBalancer} ${tasks}`)];
     }
     const rules = securityGroupRules(d);
-    const ports = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : [])];
+    const testPorts = SERVICES.map((s) => testPortOf(recipe, s)).filter((p): p is number => p !== undefined);
+    const ports = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : []), ...testPorts];
+    // The security groups of the deployment checks, with their service's test port (a service without its check is not this invariant's to report).
+    const services = fidoServices(d);
+    const checks = SERVICES.flatMap((s) => {
+      const port = testPortOf(recipe, s);
+      const check = port === undefined ? undefined : deploymentCheckOf(d, services[SERVICE_FACTS[s].container]);
+      return check ? check.securityGroups.map((group) => ({ service: s, group, port: port! })) : [];
+    });
     const albIngress = rules.filter((r) => r.direction === 'in' && r.group === loadBalancer);
     for (const client of facts.clients) {
       for (const port of ports) {
         if (!albIngress.some((r) => r.peer === client && isTcpPort(r, port))) {
-          found.push(violation('the load balancer does not admit a listener port from an allowed client', `${client} ${port}`));
+          found.push(violation(testPorts.includes(port)
+            ? 'the load balancer does not admit a test port from an allowed client'
+            : 'the load balancer does not admit a listener port from an allowed client', `${client} ${port}`));
         }
       }
     }
+    for (const { service, group, port } of checks) {
+      if (!albIngress.some((r) => r.peer === group && isTcpPort(r, port))) {
+        found.push(violation("the load balancer does not admit its test port from the deployment check's security group", `${service} ${port} ${group}`));
+      }
+    }
     for (const r of albIngress) {
-      if (!facts.clients.includes(r.peer) || !ports.some((p) => isTcpPort(r, p))) {
-        found.push(violation('the load balancer admits something other than the allowed clients on its listener ports', describeRule(r)));
+      const fromClient = facts.clients.includes(r.peer) && ports.some((p) => isTcpPort(r, p));
+      const fromCheck = checks.some((c) => c.group === r.peer && isTcpPort(r, c.port));
+      if (!fromClient && !fromCheck) {
+        found.push(violation('the load balancer admits something other than the allowed clients on its listener ports and the deployment checks on their test ports', describeRule(r)));
+      }
+    }
+    for (const { service, group, port } of checks) {
+      const own = rules.filter((r) => r.group === group);
+      for (const r of own.filter((x) => x.direction === 'in')) {
+        found.push(violation("a deployment check's security group admits something", `${service} ${describeRule(r)}`));
+      }
+      const egress = own.filter((r) => r.direction === 'out');
+      const anywhere = JSON.stringify('0.0.0.0/0');
+      if (!egress.some((r) => r.peer === loadBalancer && isTcpPort(r, port))) {
+        found.push(violation("a deployment check's security group may not send to its test port on the load balancer", `${service} ${port}`));
+      }
+      if (!egress.some((r) => r.peer === anywhere && isTcpPort(r, 443))) {
+        found.push(violation("a deployment check's security group may not send HTTPS to the EC2 API", service));
+      }
+      for (const r of egress.filter((x) => !(x.peer === loadBalancer && isTcpPort(x, port)) && !(x.peer === anywhere && isTcpPort(x, 443)))) {
+        found.push(violation("a deployment check's security group may send elsewhere than its test port on the load balancer and HTTPS", `${service} ${describeRule(r)}`));
       }
     }
     const taskIngress = rules.filter((r) => r.direction === 'in' && r.group === tasks);

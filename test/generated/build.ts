@@ -16,10 +16,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import {
-  isParam, MongoRecipe, Num, PeerRecipe, Removal, Service, SERVICES, ServiceRecipe, SizingRecipe, Str, ValidRecipe,
+  DeploymentRecipe, isParam, MongoRecipe, Num, PeerRecipe, Removal, Service, SERVICES, ServiceRecipe, SizingRecipe, Str, Strategy, ValidRecipe,
 } from './recipes';
 import { Deployed, rootParameter } from './templates';
-import { ArculusFidoDeployment, ArculusFidoDeploymentProps, DeploymentEnvironment, MongoDbConnection } from '../../src';
+import { ArculusFidoDeployment, ArculusFidoDeploymentProps, DeploymentEnvironment, MongoDbConnection, ServiceDeploymentOptions } from '../../src';
 
 export const ENV = { account: '111111111111', region: 'us-east-1' };
 /** The construct path of every generated deployment: stack `Fido`, deployment `Fido`. */
@@ -43,6 +43,13 @@ const REMOVAL: Record<Removal, RemovalPolicy> = {
   retain: RemovalPolicy.RETAIN,
   destroy: RemovalPolicy.DESTROY,
   snapshot: RemovalPolicy.SNAPSHOT,
+};
+
+const STRATEGY: Record<Strategy, ecs.DeploymentStrategy> = {
+  ROLLING: ecs.DeploymentStrategy.ROLLING,
+  BLUE_GREEN: ecs.DeploymentStrategy.BLUE_GREEN,
+  LINEAR: ecs.DeploymentStrategy.LINEAR,
+  CANARY: ecs.DeploymentStrategy.CANARY,
 };
 
 /** A recipe built into props, with what the invariants need to know about it. */
@@ -324,6 +331,22 @@ export class PropsBuilder {
       writablePaths: o.writablePaths,
       deploymentAlarms: o.deploymentAlarms,
       targetProtocol: o.targetProtocol as elbv2.ApplicationProtocol | undefined,
+      deployment: o.deployment && this.deployment(o.deployment),
+    };
+  }
+
+  private deployment(d: DeploymentRecipe): ServiceDeploymentOptions {
+    const minutes = (n: number | undefined) => n === undefined ? undefined : Duration.minutes(n);
+    const shift = d.trafficShift;
+    return {
+      strategy: d.strategy && STRATEGY[d.strategy],
+      bakeTime: minutes(d.bakeMinutes),
+      trafficShift: shift && {
+        stepPercent: shift.stepTenths === undefined ? undefined : shift.stepTenths / 10,
+        stepBakeTime: minutes(shift.stepBakeMinutes),
+      },
+      testPort: d.testPort,
+      checks: d.checks?.map((c) => ({ path: c.path, expectedStatusCodes: c.expectedStatusCodes })),
     };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as fc from 'fast-check';
 import { addDeployment, DEPLOYMENT_PATH, PropsBuilder, synthesizeApp } from './build';
@@ -26,11 +27,16 @@ export type Bad =
   | { readonly ipv6Peer: true }
   | { readonly param: 'String' | 'Number' };
 
-/** Enum members that are real values of their enum, but refused where they are put. */
+/** Enum members that are real values of their enum, but refused where they are put; and the deployment strategies a companion sets. */
 const ENUMS = {
   'DesyncMitigationMode.MONITOR': elbv2.DesyncMitigationMode.MONITOR,
   'Protocol.TCP': elbv2.Protocol.TCP,
   'SubnetType.PRIVATE_WITH_EGRESS': ec2.SubnetType.PRIVATE_WITH_EGRESS,
+  'DeploymentControllerType.CODE_DEPLOY': ecs.DeploymentControllerType.CODE_DEPLOY,
+  'DeploymentStrategy.ROLLING': ecs.DeploymentStrategy.ROLLING,
+  'DeploymentStrategy.BLUE_GREEN': ecs.DeploymentStrategy.BLUE_GREEN,
+  'DeploymentStrategy.LINEAR': ecs.DeploymentStrategy.LINEAR,
+  'DeploymentStrategy.CANARY': ecs.DeploymentStrategy.CANARY,
 };
 
 const str = (s: string): Bad => ({ str: s });
@@ -107,6 +113,50 @@ function serviceEntries(s: string): Entry[] {
     { path: `${service}.writablePaths`, values: [list(str('/tmp'))], companions: [[`${service}.readonlyRootFilesystem`, bool(false)]], alsoAccept: [`${service}.readonlyRootFilesystem`] },
     { path: `${service}.deploymentAlarms`, values: NOT_A_BOOLEAN },
     { path: `${service}.targetProtocol`, values: [str('TCP'), num(1), obj()] },
+    ...deploymentEntries(s),
+  ];
+}
+
+type StrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+/** A service's deployment options; what only a strategy takes is broken beside it (a companion). */
+function deploymentEntries(s: string): Entry[] {
+  const deployment = `services.${s}.deployment`;
+  const strategy = `${deployment}.strategy`;
+  const beside = (name: StrategyName): ReadonlyArray<readonly [string, Bad]> => [[strategy, { enum: `DeploymentStrategy.${name}` }]];
+  const eleven = Array.from({ length: 11 }, () => obj({ path: str('/') }));
+  return [
+    { path: deployment, values: [...NOT_AN_OBJECT, obj({ testport: num(9001) })] },
+    { path: strategy, values: [str('BLUE-GREEN'), str('blue_green'), str(''), { enum: 'DeploymentControllerType.CODE_DEPLOY' }, num(1), bool(true), list(), obj()] },
+    { path: `${deployment}.bakeTime`, values: [duration(1441, 'minutes'), duration(2, 'days'), duration(90, 'seconds'), num(5), str('5m'), obj()], companions: beside('BLUE_GREEN') },
+    { path: `${deployment}.trafficShift`, values: [num(10), str('10%'), list()], companions: beside('LINEAR') },
+    { path: `${deployment}.trafficShift`, values: [obj({ stepPercent: num(10) }), obj()], companions: beside('BLUE_GREEN') },
+    {
+      path: `${deployment}.trafficShift.stepPercent`,
+      values: [num(2), num(2.95), num(100.1), num(0), num(-5), num(Number.NaN), num(Infinity), str('10'), bool(true), obj()],
+      companions: beside('LINEAR'),
+    },
+    { path: `${deployment}.trafficShift.stepPercent`, values: [num(0.05), num(0), num(150), num(12.34)], companions: beside('CANARY') },
+    { path: `${deployment}.trafficShift.stepBakeTime`, values: [duration(1441, 'minutes'), duration(90, 'seconds'), duration(2, 'days'), num(6), str('PT6M'), obj()], companions: beside('LINEAR') },
+    {
+      path: `${deployment}.testPort`,
+      values: [num(443), num(80), num(5001), num(8080), num(0), num(70000), num(1.5), num(-1), num(Number.NaN), str('9001'), bool(true), list(), obj()],
+      companions: beside('BLUE_GREEN'),
+    },
+    {
+      path: `${deployment}.checks`,
+      values: [
+        list(obj({ path: str('health') })), list(obj({ path: str('/he alth') })), list(obj({ path: num(5) })), list(obj()),
+        ...['200-', '99', '600', '399-200', '200, 302', 'OK', ''].map((codes) => list(obj({ path: str('/'), expectedStatusCodes: str(codes) }))),
+        list(obj({ path: str('/'), expectedStatusCodes: num(200) })), list(...eleven), list(str('/health')), list(num(1)), list(NULL), str('/health'), num(1), obj(),
+      ],
+      companions: beside('CANARY'),
+    },
+    // What only a traffic-shifting strategy uses, beside a rolling one (said, or left out): refused as ignored.
+    { path: `${deployment}.bakeTime`, values: [duration(5, 'minutes')], companions: beside('ROLLING') },
+    { path: `${deployment}.trafficShift`, values: [obj({ stepPercent: num(10) })], companions: [[strategy, ABSENT]] },
+    { path: `${deployment}.testPort`, values: [num(9001)], companions: [[strategy, ABSENT]] },
+    { path: `${deployment}.checks`, values: [list(obj({ path: str('/health') }))], companions: beside('ROLLING') },
   ];
 }
 
@@ -172,6 +222,26 @@ export const CATALOG: readonly Entry[] = [
   { path: 'secrets.encryptionKey', values: [str(KEY_ARN), obj(), num(1)] },
   { path: 'services', values: NOT_AN_OBJECT },
   ...SERVICES.flatMap(serviceEntries),
+  // Two traffic-shifting services need two test ports: one given the other's default. The error names Tomcat's, whichever was given.
+  {
+    path: 'services.tomcat.deployment.testPort',
+    values: [num(9001)],
+    companions: [
+      ['services.tomcat.deployment.strategy', { enum: 'DeploymentStrategy.BLUE_GREEN' }],
+      ['services.pyFido.deployment.strategy', { enum: 'DeploymentStrategy.CANARY' }],
+      ['services.pyFido.deployment.testPort', ABSENT],
+    ],
+  },
+  {
+    path: 'services.pyFido.deployment.testPort',
+    values: [num(9443)],
+    companions: [
+      ['services.pyFido.deployment.strategy', { enum: 'DeploymentStrategy.LINEAR' }],
+      ['services.tomcat.deployment.strategy', { enum: 'DeploymentStrategy.BLUE_GREEN' }],
+      ['services.tomcat.deployment.testPort', ABSENT],
+    ],
+    alsoAccept: ['services.tomcat.deployment.testPort'],
+  },
 ];
 
 /** The props that refuse tokens, and the parameter type to give them. */
@@ -181,6 +251,7 @@ export const REFUSED_TOKENS: readonly Entry[] = [
   { path: 'network.natGateways', createdVpc: true, values: [{ param: 'Number' }] },
   { path: 'mongoDb.instances', mongo: 'documentDb', values: [{ param: 'Number' }] },
   { path: 'mongoDb.engineVersion', mongo: 'documentDb', values: [{ param: 'String' }] },
+  ...SERVICES.map((s): Entry => ({ path: `services.${s}.deployment.strategy`, values: [{ param: 'String' }] })),
 ];
 
 /** One broken prop of a case. */
@@ -203,7 +274,10 @@ function conflict(catalog: readonly Entry[], a: Mutation, b: Mutation): boolean 
   const eb = entryOf(catalog, b);
   const nested = (x: string, y: string) => x === y || y.startsWith(`${x}.`);
   const vpcProps = ['network.vpc', 'network.natGateways', 'network.publicSubnets', 'network.privateSubnets'];
-  return nested(a.path, b.path) || nested(b.path, a.path)
+  // A companion must not touch the other broken prop (nor what holds it), nor be set two ways by the two.
+  const touches = (e: Entry, path: string) => (e.companions ?? []).some(([c]) => nested(c, path) || nested(path, c));
+  const disagree = (ea.companions ?? []).some(([c, v]) => (eb.companions ?? []).some(([d, w]) => c === d && JSON.stringify(v) !== JSON.stringify(w)));
+  return nested(a.path, b.path) || nested(b.path, a.path) || touches(ea, b.path) || touches(eb, a.path) || disagree
     || (!!ea.mongo && !!eb.mongo && ea.mongo !== eb.mongo)
     || ((ea.mongo !== undefined || a.path === 'mongoDb') && (eb.mongo !== undefined || b.path === 'mongoDb'))
     || (vpcProps.includes(a.path) && vpcProps.includes(b.path))

@@ -4,7 +4,9 @@
  * case's values, so that the long run can tell distinct defects apart.
  */
 import type { Facts } from './build';
-import { isParam, Num, PRESET_COUNTS, Service, SERVICES, ValidRecipe } from './recipes';
+import {
+  DEFAULT_BAKE_MINUTES, DEFAULT_CHECK_CODES, isParam, Num, PRESET_COUNTS, Service, SERVICE_FACTS, SERVICES, strategyOf, testPortOf, ValidRecipe,
+} from './recipes';
 import { Deployed, Located, rootParameter } from './templates';
 
 export interface Violation {
@@ -92,6 +94,35 @@ function fidoSecurityGroups(d: Deployed): { loadBalancer?: string; tasks?: strin
     loadBalancer: first(alb, alb?.resource.Properties.SecurityGroups),
     tasks: first(service, service?.resource.Properties.NetworkConfiguration?.AwsvpcConfiguration?.SecurityGroups),
   };
+}
+
+/** The resource a value points at (`{ Ref }` or `{ 'Fn::GetAtt' }`), as `tid#id`. */
+function targetOf(d: Deployed, tid: string, value: unknown): string | undefined {
+  const r = d.resolve(d.canon(tid, value));
+  return r && `${r.tid}#${r.id}`;
+}
+
+/** The deployment check of an ECS service: the function its lifecycle hook invokes, and the function's security groups. */
+function deploymentCheckOf(d: Deployed, service: Located | undefined): { fn: Located; securityGroups: string[] } | undefined {
+  const hooks = service?.resource.Properties.DeploymentConfiguration?.LifecycleHooks ?? [];
+  const fn = hooks.length === 1 ? d.resolve(d.canon(service!.tid, hooks[0].HookTargetArn)) : undefined;
+  if (fn?.resource.Type !== 'AWS::Lambda::Function') {
+    return undefined;
+  }
+  return { fn, securityGroups: (fn.resource.Properties.VpcConfig?.SecurityGroupIds ?? []).map((g: unknown) => d.key(fn.tid, g)) };
+}
+
+/**
+ * A string value with each reference in it written `<<tid#id>>` (quotes and backslashes cannot
+ * occur), so that JSON built around a token (DEPLOYMENT_CHECKS of a token health check path) can
+ * be read back.
+ */
+function withPlaceholders(value: any): string | undefined {
+  if (typeof value === 'string' || value === undefined) {
+    return value;
+  }
+  const parts = value?.['Fn::Join']?.[0] === '' ? value['Fn::Join'][1] : [value];
+  return (parts as any[]).map((p) => typeof p === 'string' ? p : `<<${typeof p?.Ref === 'string' ? p.Ref : '?'}>>`).join('');
 }
 
 /** Every `{ Ref }` in `value`, with where it sits. */
@@ -219,9 +250,15 @@ export const noSecretMaterial: Invariant = {
   },
 };
 
-/** The load balancer admits 443, 5001 and 8080 from the allowed clients; the tasks admit 5001 and 8080 from the load balancer only (and 5001 from themselves). */
+/**
+ * The load balancer admits its listener ports (443, 5001, 8080, 80 with the redirect, and the test
+ * port of each traffic-shifting service) from the allowed clients, and each deployment check's
+ * security group on its own service's test port; that group admits nothing and sends only to that
+ * port of the load balancer and to HTTPS (the EC2 API). The tasks admit 5001 and 8080 from the
+ * load balancer only (and 5001 from themselves).
+ */
 export const securityGroups: Invariant = {
-  name: 'the security groups admit the allowed clients to the load balancer, and the load balancer to the tasks',
+  name: 'the security groups admit the allowed clients to the load balancer, each deployment check to its test port, and the load balancer to the tasks',
   check(d, recipe, facts) {
     const found: Violation[] = [];
     const { loadBalancer, tasks } = fidoSecurityGroups(d);
@@ -229,18 +266,52 @@ export const securityGroups: Invariant = {
       return [violation('load balancer or tasks without a security group', `${loadBalancer} ${tasks}`)];
     }
     const rules = securityGroupRules(d);
-    const ports = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : [])];
+    const testPorts = SERVICES.map((s) => testPortOf(recipe, s)).filter((p): p is number => p !== undefined);
+    const ports = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : []), ...testPorts];
+    // The security groups of the deployment checks, with their service's test port (a service without its check is not this invariant's to report).
+    const services = fidoServices(d);
+    const checks = SERVICES.flatMap((s) => {
+      const port = testPortOf(recipe, s);
+      const check = port === undefined ? undefined : deploymentCheckOf(d, services[SERVICE_FACTS[s].container]);
+      return check ? check.securityGroups.map((group) => ({ service: s, group, port: port! })) : [];
+    });
     const albIngress = rules.filter((r) => r.direction === 'in' && r.group === loadBalancer);
     for (const client of facts.clients) {
       for (const port of ports) {
         if (!albIngress.some((r) => r.peer === client && isTcpPort(r, port))) {
-          found.push(violation('the load balancer does not admit a listener port from an allowed client', `${client} ${port}`));
+          found.push(violation(testPorts.includes(port)
+            ? 'the load balancer does not admit a test port from an allowed client'
+            : 'the load balancer does not admit a listener port from an allowed client', `${client} ${port}`));
         }
       }
     }
+    for (const { service, group, port } of checks) {
+      if (!albIngress.some((r) => r.peer === group && isTcpPort(r, port))) {
+        found.push(violation("the load balancer does not admit its test port from the deployment check's security group", `${service} ${port} ${group}`));
+      }
+    }
     for (const r of albIngress) {
-      if (!facts.clients.includes(r.peer) || !ports.some((p) => isTcpPort(r, p))) {
-        found.push(violation('the load balancer admits something other than the allowed clients on its listener ports', describeRule(r)));
+      const fromClient = facts.clients.includes(r.peer) && ports.some((p) => isTcpPort(r, p));
+      const fromCheck = checks.some((c) => c.group === r.peer && isTcpPort(r, c.port));
+      if (!fromClient && !fromCheck) {
+        found.push(violation('the load balancer admits something other than the allowed clients on its listener ports and the deployment checks on their test ports', describeRule(r)));
+      }
+    }
+    for (const { service, group, port } of checks) {
+      const own = rules.filter((r) => r.group === group);
+      for (const r of own.filter((x) => x.direction === 'in')) {
+        found.push(violation("a deployment check's security group admits something", `${service} ${describeRule(r)}`));
+      }
+      const egress = own.filter((r) => r.direction === 'out');
+      const anywhere = JSON.stringify('0.0.0.0/0');
+      if (!egress.some((r) => r.peer === loadBalancer && isTcpPort(r, port))) {
+        found.push(violation("a deployment check's security group may not send to its test port on the load balancer", `${service} ${port}`));
+      }
+      if (!egress.some((r) => r.peer === anywhere && isTcpPort(r, 443))) {
+        found.push(violation("a deployment check's security group may not send HTTPS to the EC2 API", service));
+      }
+      for (const r of egress.filter((x) => !(x.peer === loadBalancer && isTcpPort(x, port)) && !(x.peer === anywhere && isTcpPort(x, 443)))) {
+        found.push(violation("a deployment check's security group may send elsewhere than its test port on the load balancer and HTTPS", `${service} ${describeRule(r)}`));
       }
     }
     const taskIngress = rules.filter((r) => r.direction === 'in' && r.group === tasks);
@@ -489,7 +560,257 @@ export const tokensCarried: Invariant = {
   },
 };
 
+/** Whether two objects hold the same values under the same keys (undefined for both: the same). */
+function sameFields(actual: any, want: Record<string, unknown> | undefined): boolean {
+  if (actual === undefined || want === undefined) {
+    return actual === want;
+  }
+  const keys = new Set([...Object.keys(actual ?? {}), ...Object.keys(want)]);
+  return [...keys].every((k) => JSON.stringify(actual?.[k]) === JSON.stringify(want[k]));
+}
+
+/** What a listener rule of a traffic-shifting route must be: priority 1, every path, forward to `pair` at 100/0. */
+function routeRuleProblem(d: Deployed, rule: Located, pair: readonly [string | undefined, string | undefined]): string | undefined {
+  const p = rule.resource.Properties;
+  const conditions = d.canon(rule.tid, p.Conditions);
+  const actions = p.Actions ?? [];
+  const forwards = actions.length === 1 && actions[0].Type === 'forward'
+    ? (actions[0].ForwardConfig?.TargetGroups ?? []).map((g: any) => [targetOf(d, rule.tid, g.TargetGroupArn), d.canon(rule.tid, g.Weight)])
+    : [];
+  if (p.Priority !== 1) return `priority ${JSON.stringify(p.Priority)}`;
+  if (JSON.stringify(conditions) !== JSON.stringify([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }])) return `conditions ${JSON.stringify(conditions)}`;
+  if (JSON.stringify(forwards) !== JSON.stringify([[pair[0], 100], [pair[1], 0]])) return `forwards ${JSON.stringify(forwards)}, expected ${JSON.stringify([[pair[0], 100], [pair[1], 0]])}`;
+  return undefined;
+}
+
+/** The target groups an alarm's metrics name, as `tid#id`, or undefined for a dimension that names none. */
+function alarmTargetGroups(d: Deployed, alarm: Located): Array<string | undefined> {
+  const p = alarm.resource.Properties;
+  const dimensions: any[][] = p.Metrics
+    ? p.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.Dimensions ?? [])
+    : [p.Dimensions ?? []];
+  return dimensions.map((ds) => targetOf(d, alarm.tid, ds.find((x: any) => x.Name === 'TargetGroup')?.Value));
+}
+
+/**
+ * Each service deploys as its strategy says. A blue/green, linear or canary service: ECS's
+ * deployment configuration carries the strategy, bake time and steps, without the circuit breaker;
+ * each production listener (PyFIDO 5001, Tomcat 443 and 8080) has one rule (priority 1, every
+ * path) forwarding to a pair of the service's target groups at weights 100/0, and the HTTPS test
+ * listener on the service's test port one rule to the first pair; the ECS service names each
+ * pair and its rules; every target group of the service has its port and one health check, the
+ * given path and codes included; a lifecycle hook at POST_TEST_TRAFFIC_SHIFT invokes a function in
+ * the VPC whose DEPLOYMENT_CHECKS are that health check's path and codes, then the given checks,
+ * all on the test port. A rolling service has none of these, one target group, and its circuit
+ * breaker. The deployment alarms of either watch every target group of the service.
+ */
+export const deploymentStrategies: Invariant = {
+  name: 'each service deploys as its strategy says: a traffic-shifting one through weighted rules, a test listener and a deployment check; a rolling one with its circuit breaker',
+  check(d, recipe, facts) {
+    const found: Violation[] = [];
+    const services = fidoServices(d);
+    const listeners = d.resources('AWS::ElasticLoadBalancingV2::Listener');
+    const listenerOn = (port: number) => listeners.filter((l) => d.canon(l.tid, l.resource.Properties.Port) === port);
+    const rules = d.resources('AWS::ElasticLoadBalancingV2::ListenerRule');
+    const rulesOn = (listener: Located) => rules.filter((r) => targetOf(d, r.tid, r.resource.Properties.ListenerArn) === `${listener.tid}#${listener.id}`);
+    const shiftingServices = SERVICES.filter((s) => strategyOf(recipe, s) !== 'ROLLING');
+
+    const testPorts = shiftingServices.map((s) => testPortOf(recipe, s)!);
+    const wantPorts = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : []), ...testPorts].sort((a, b) => a - b);
+    const ports = listeners.map((l) => d.canon(l.tid, l.resource.Properties.Port)).sort((a, b) => a - b);
+    if (JSON.stringify(ports) !== JSON.stringify(wantPorts)) {
+      found.push(violation('the load balancer does not listen on exactly its production ports and the test ports of the traffic-shifting services', `${JSON.stringify(ports)}, expected ${JSON.stringify(wantPorts)}`));
+    }
+    const checkFunctions = d.resources('AWS::Lambda::Function').filter((f) => f.resource.Properties.Environment?.Variables?.DEPLOYMENT_CHECKS !== undefined);
+    if (checkFunctions.length !== shiftingServices.length) {
+      found.push(violation('not one deployment check function per traffic-shifting service', `${checkFunctions.length} functions, ${shiftingServices.length} services`));
+    }
+    const wantRules = shiftingServices.reduce((n, s) => n + SERVICE_FACTS[s].productionPorts.length + 1, 0);
+    if (rules.length !== wantRules) {
+      found.push(violation('not one listener rule per production listener and test listener of the traffic-shifting services', `${rules.length} rules, expected ${wantRules}`));
+    }
+
+    for (const s of SERVICES) {
+      const fact = SERVICE_FACTS[s];
+      const service = services[fact.container];
+      if (!service) {
+        found.push(violation('a service has no ECS service', s));
+        continue;
+      }
+      const given = recipe.services?.[s];
+      const strategy = strategyOf(recipe, s);
+      const config = service.resource.Properties.DeploymentConfiguration ?? {};
+      const entries: any[] = service.resource.Properties.LoadBalancers ?? [];
+      const groupOf = (value: unknown) => targetOf(d, service.tid, value);
+      const serviceGroups = entries.flatMap((e) => [
+        groupOf(e.TargetGroupArn),
+        ...(e.AdvancedConfiguration ? [groupOf(e.AdvancedConfiguration.AlternateTargetGroupArn)] : []),
+      ]);
+
+      if (strategy === 'ROLLING') {
+        if (JSON.stringify(config.DeploymentCircuitBreaker) !== JSON.stringify({ Enable: true, Rollback: true })) {
+          found.push(violation('a rolling service has no circuit breaker that rolls back', `${s} ${JSON.stringify(config.DeploymentCircuitBreaker)}`));
+        }
+        if (![undefined, 'ROLLING'].includes(config.Strategy) || (config.LifecycleHooks ?? []).length > 0) {
+          found.push(violation('a rolling service has another strategy or a lifecycle hook', `${s} ${JSON.stringify(config.Strategy)} ${JSON.stringify(config.LifecycleHooks)}`));
+        }
+        if (entries.length !== 1 || entries[0].AdvancedConfiguration !== undefined) {
+          found.push(violation('a rolling service is not in exactly one target group, without an alternate', `${s} ${JSON.stringify(d.canon(service.tid, entries))}`));
+        }
+        for (const port of fact.productionPorts) {
+          for (const listener of listenerOn(port)) {
+            if (rulesOn(listener).length > 0) {
+              found.push(violation("a rolling service's production listener has a listener rule", `${s} ${port}`));
+            }
+          }
+        }
+      } else {
+        const deployment = given!.deployment!;
+        const testPort = testPortOf(recipe, s)!;
+        if (config.Strategy !== strategy) {
+          found.push(violation("a traffic-shifting service's strategy does not reach ECS", `${s} ${JSON.stringify(config.Strategy)}, expected ${strategy}`));
+        }
+        if (config.BakeTimeInMinutes !== (deployment.bakeMinutes ?? DEFAULT_BAKE_MINUTES)) {
+          found.push(violation("a traffic-shifting service's bake time is not the given one or 5 minutes", `${s} ${JSON.stringify(config.BakeTimeInMinutes)}, expected ${deployment.bakeMinutes ?? DEFAULT_BAKE_MINUTES}`));
+        }
+        if (config.DeploymentCircuitBreaker !== undefined) {
+          found.push(violation('a traffic-shifting service has the circuit breaker ECS documents for rolling deployments only', `${s} ${JSON.stringify(config.DeploymentCircuitBreaker)}`));
+        }
+        const shift = deployment.trafficShift;
+        const linear = strategy === 'LINEAR' && shift ? dropUndefinedFields({ StepPercent: shift.stepTenths === undefined ? undefined : shift.stepTenths / 10, StepBakeTimeInMinutes: shift.stepBakeMinutes }) : undefined;
+        const canary = strategy === 'CANARY' && shift ? dropUndefinedFields({ CanaryPercent: shift.stepTenths === undefined ? undefined : shift.stepTenths / 10, CanaryBakeTimeInMinutes: shift.stepBakeMinutes }) : undefined;
+        if (!sameFields(config.LinearConfiguration, linear) || !sameFields(config.CanaryConfiguration, canary)) {
+          found.push(violation("a traffic-shifting service's traffic shift does not reach ECS as given", `${s} ${JSON.stringify([config.LinearConfiguration, config.CanaryConfiguration])}, expected ${JSON.stringify([linear, canary])}`));
+        }
+
+        // One pair of target groups per production listener, each named with its rules in the ECS service.
+        if (entries.length !== fact.productionPorts.length) {
+          found.push(violation('a traffic-shifting service is not in one pair of target groups per production listener', `${s}: ${entries.length} entries`));
+        }
+        if (new Set(serviceGroups).size !== 2 * entries.length || serviceGroups.includes(undefined)) {
+          found.push(violation("a traffic-shifting service's target groups are not distinct", `${s} ${JSON.stringify(serviceGroups)}`));
+        }
+        for (const e of entries) {
+          const advanced = e.AdvancedConfiguration;
+          if (e.ContainerName !== fact.container || e.ContainerPort !== fact.port || !advanced?.AlternateTargetGroupArn || !advanced.RoleArn) {
+            found.push(violation("a traffic-shifting service's target group entry lacks its container, alternate target group or role", `${s} ${JSON.stringify(d.canon(service.tid, e))}`));
+          }
+        }
+        // Whichever group serves, the load balancer checks the same: every group has the service's port and health check, the given one included.
+        const groups = serviceGroups.map((id) => id === undefined ? undefined : d.resolve({ Ref: id }));
+        for (const group of groups.filter((g) => g?.resource.Properties.Port !== fact.port)) {
+          found.push(violation("a traffic-shifting service's target group is not on its container port", `${s} ${group?.id} ${group?.resource.Properties.Port}`));
+        }
+        const healthChecks = groups.filter((g): g is Located => g !== undefined).map((g) => [
+          withPlaceholders(d.canon(g.tid, g.resource.Properties.HealthCheckPath)) ?? '/',
+          withPlaceholders(d.canon(g.tid, g.resource.Properties.Matcher?.HttpCode)) ?? '200',
+        ] as const);
+        if (new Set(healthChecks.map((h) => JSON.stringify(h))).size > 1) {
+          found.push(violation("a traffic-shifting service's target groups do not share one health check", `${s} ${JSON.stringify(healthChecks)}`));
+        }
+        const placeholder = (value: unknown, prop: string) => isParam(value) ? `<<${rootParameter(facts.params[prop]).Ref}>>` : value;
+        const h = given?.healthCheck;
+        for (const [index, value, prop] of [[0, h?.path, 'path'], [1, h?.healthyHttpCodes, 'healthyHttpCodes']] as const) {
+          if (value !== undefined && healthChecks.some((c) => c[index] !== placeholder(value, `services.${s}.healthCheck.${prop}`))) {
+            found.push(violation(`the given health check ${prop} does not reach every target group of a traffic-shifting service`, `${s} ${JSON.stringify(healthChecks)}`));
+          }
+        }
+        const pairOf = (e: any) => [groupOf(e?.TargetGroupArn), groupOf(e?.AdvancedConfiguration?.AlternateTargetGroupArn)] as const;
+        // Production listeners first: the test route is the first production route's (Tomcat's test listener checks the 443 route).
+        const routed = [...fact.productionPorts.map((port) => ({ port, test: false })), { port: testPort, test: true }];
+        const entryOn = new Map<number, any>();
+        for (const { port, test } of routed) {
+          const on = listenerOn(port);
+          if (on.length !== 1) {
+            found.push(violation(test ? 'a traffic-shifting service has no test listener on its test port' : 'a production listener of a traffic-shifting service is missing', `${s} ${port}: ${on.length} listeners`));
+            continue;
+          }
+          if (test && on[0].resource.Properties.Protocol !== 'HTTPS') {
+            found.push(violation('a test listener is not HTTPS', `${s} ${port} ${on[0].resource.Properties.Protocol}`));
+          }
+          const listenerRules = rulesOn(on[0]);
+          if (listenerRules.length !== 1) {
+            found.push(violation(test ? 'the test listener of a traffic-shifting service has not exactly one rule' : 'a production listener of a traffic-shifting service has not exactly one rule', `${s} ${port}: ${listenerRules.length} rules`));
+            continue;
+          }
+          const rule = `${listenerRules[0].tid}#${listenerRules[0].id}`;
+          const entry = test
+            ? entryOn.get(fact.productionPorts[0])
+            : entries.find((e) => groupOf(e.AdvancedConfiguration?.ProductionListenerRule) === rule);
+          entryOn.set(port, entry);
+          if (!entry || (test && groupOf(entry.AdvancedConfiguration?.TestListenerRule) !== rule)) {
+            found.push(violation(test ? "the ECS service does not name its test listener's rule" : "the ECS service does not name a production listener's rule", `${s} ${port}`));
+            continue;
+          }
+          const problem = routeRuleProblem(d, listenerRules[0], pairOf(entry));
+          if (problem) {
+            found.push(violation(test ? "the test listener's rule does not forward every path to the service's pair at 100/0" : "a production listener's rule does not forward every path to the service's pair at 100/0", `${s} ${port}: ${problem}`));
+          }
+        }
+        for (const e of entries.filter((x) => x !== entryOn.get(fact.productionPorts[0]))) {
+          if (e.AdvancedConfiguration?.TestListenerRule !== undefined) {
+            found.push(violation('a production route other than the first has a test listener rule', `${s} ${JSON.stringify(d.canon(service.tid, e.AdvancedConfiguration.TestListenerRule))}`));
+          }
+        }
+
+        // The check: after test traffic moves, a function in the VPC requests the health check path, then the given checks, on the test port.
+        const hooks = config.LifecycleHooks ?? [];
+        const check = deploymentCheckOf(d, service);
+        if (hooks.length !== 1 || JSON.stringify(hooks[0].LifecycleStages) !== JSON.stringify(['POST_TEST_TRAFFIC_SHIFT']) || !check) {
+          found.push(violation('a traffic-shifting service has not one lifecycle hook at POST_TEST_TRAFFIC_SHIFT invoking a function', `${s} ${JSON.stringify(d.canon(service.tid, hooks))}`));
+        } else {
+          const vpc = check.fn.resource.Properties.VpcConfig;
+          if (!(vpc?.SubnetIds?.length > 0) || check.securityGroups.length === 0) {
+            found.push(violation('a deployment check does not run in the VPC with a security group', `${s} ${JSON.stringify(d.canon(check.fn.tid, vpc))}`));
+          }
+          // First the health check of the service's target groups (the load balancer's defaults: '/' answering 200).
+          const healthCheck = healthChecks[0] ?? ['/', '200'];
+          const want = [
+            { path: healthCheck[0], codes: healthCheck[1] },
+            ...(deployment.checks ?? []).map((c) => ({ path: c.path, codes: c.expectedStatusCodes ?? DEFAULT_CHECK_CODES })),
+          ].map((c) => JSON.stringify([testPort, c.path, c.codes]));
+          const text = withPlaceholders(d.canon(check.fn.tid, check.fn.resource.Properties.Environment?.Variables?.DEPLOYMENT_CHECKS));
+          let got: string[] | undefined;
+          try {
+            got = (JSON.parse(text ?? '') as any[]).map((c) => JSON.stringify([c.port, c.path, c.expectedStatusCodes]));
+          } catch {
+            found.push(violation("a deployment check's DEPLOYMENT_CHECKS is not JSON", `${s} ${text}`));
+          }
+          if (got && JSON.stringify(got) !== JSON.stringify(want)) {
+            found.push(violation("a deployment check's DEPLOYMENT_CHECKS are not the health check path and codes, then the given checks, on the test port", `${s} ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
+          }
+        }
+      }
+
+      // The deployment alarms, on by default, watch every target group the service is in.
+      const alarmNames = ['target-5xx', 'unhealthy-hosts'].map((n) => `${recipe.applicationName ?? 'arculus-auth'}-${recipe.deploymentEnvironment}-${fact.container}-${n}`);
+      const alarms = d.resources('AWS::CloudWatch::Alarm').filter((a) => alarmNames.includes(a.resource.Properties.AlarmName));
+      if (given?.deploymentAlarms === false) {
+        if (alarms.length > 0) found.push(violation('a service without deployment alarms has them', s));
+        continue;
+      }
+      if (alarms.length !== alarmNames.length) {
+        found.push(violation('a service does not have its two deployment alarms', `${s}: ${alarms.length}`));
+      }
+      const want = JSON.stringify([...new Set(serviceGroups)].sort());
+      for (const alarm of alarms) {
+        const watched = JSON.stringify([...new Set(alarmTargetGroups(d, alarm))].sort());
+        if (watched !== want) {
+          found.push(violation(strategy === 'ROLLING'
+            ? "a rolling service's deployment alarm does not watch its target group"
+            : "a traffic-shifting service's deployment alarm does not watch every target group of the service", `${s} ${alarm.resource.Properties.AlarmName}: ${watched}, expected ${want}`));
+        }
+      }
+    }
+    return found;
+  },
+};
+
+function dropUndefinedFields(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 /** The invariants every valid deployment holds, in the order they are reported. */
 export const INVARIANTS: readonly Invariant[] = [
-  physicalNames, noSecretMaterial, securityGroups, retention, loadBalancerSubnets, aliasRecord, taskToTask, tokensCarried,
+  physicalNames, noSecretMaterial, securityGroups, retention, loadBalancerSubnets, aliasRecord, taskToTask, tokensCarried, deploymentStrategies,
 ];

@@ -20,7 +20,12 @@ export interface Property<T> {
   check(value: T): Outcome;
 }
 
-/** The seed of the unit suite: its valid cases cover the three presets, the three MongoDB options, the three kinds of VPC, nested and flat stacks and tokens. */
+/**
+ * The seed of the unit suite: its valid cases cover the three presets, the three MongoDB options,
+ * the three kinds of VPC, nested and flat stacks, tokens, and every deployment strategy (rolling
+ * left out and said, blue/green in a nested stack, linear, canary); its invalid cases break
+ * deployment options and give a token strategy.
+ */
 export const UNIT_SEED = 524;
 
 /** Valid props, with tokens wherever the token policy carries them. One arbitrary, so that every valid property sees the same cases. */

@@ -97,6 +97,24 @@ export interface HealthCheckRecipe {
   readonly protocol?: 'HTTP' | 'HTTPS';
 }
 
+export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+export interface CheckRecipe {
+  readonly path: string;
+  readonly expectedStatusCodes?: string;
+}
+
+/** A service's deployment: only what the strategy uses (the library refuses the rest as ignored). */
+export interface DeploymentRecipe {
+  /** Left out: rolling, as with 'ROLLING'. */
+  readonly strategy?: Strategy;
+  readonly bakeMinutes?: number;
+  /** LINEAR and CANARY only. The step in tenths of a percent: an integer, so that the percent is exactly the literal a user writes. */
+  readonly trafficShift?: { readonly stepTenths?: number; readonly stepBakeMinutes?: number };
+  readonly testPort?: number;
+  readonly checks?: CheckRecipe[];
+}
+
 export interface ServiceRecipe {
   readonly environment?: Record<string, Str>;
   /** Names of extra ECS secrets, read from an imported secret. */
@@ -109,6 +127,7 @@ export interface ServiceRecipe {
   readonly writablePaths?: string[];
   readonly deploymentAlarms?: boolean;
   readonly targetProtocol?: 'HTTP' | 'HTTPS';
+  readonly deployment?: DeploymentRecipe;
 }
 
 export type Service = 'pyFido' | 'tomcat';
@@ -149,6 +168,36 @@ export const PRESET_SIZE: Record<Env, Record<Service, { cpu: number; memory: num
   staging: { pyFido: { cpu: 512, memory: 1024 }, tomcat: { cpu: 512, memory: 1024 } },
   prod: { pyFido: { cpu: 1024, memory: 2048 }, tomcat: { cpu: 1024, memory: 2048 } },
 };
+
+/** Ports of the production listeners (80 only redirects): no test listener may take one. */
+export const PRODUCTION_PORTS = [80, 443, 5001, 8080];
+
+/** The README's defaults of each service: its container port, health check, test listener port and production listeners. */
+export const SERVICE_FACTS: Record<Service, {
+  container: 'pyfido' | 'tomcat';
+  port: number;
+  healthCheck: { path: string; codes: string };
+  testPort: number;
+  productionPorts: number[];
+}> = {
+  pyFido: { container: 'pyfido', port: 5001, healthCheck: { path: '/health', codes: '200' }, testPort: 9001, productionPorts: [5001] },
+  // Tomcat serves 443 and 8080; its test listener checks the 443 route.
+  tomcat: { container: 'tomcat', port: 8080, healthCheck: { path: '/', codes: '200-399' }, testPort: 9443, productionPorts: [443, 8080] },
+};
+
+/** Bake time of a traffic-shifting deployment unless given, in minutes; status codes of a check unless given. */
+export const DEFAULT_BAKE_MINUTES = 5;
+export const DEFAULT_CHECK_CODES = '200-399';
+
+/** The strategy of a service's deployment in a recipe. */
+export function strategyOf(recipe: ValidRecipe, s: Service): Strategy {
+  return recipe.services?.[s]?.deployment?.strategy ?? 'ROLLING';
+}
+
+/** The test listener port of a traffic-shifting service, or undefined for a rolling one. */
+export function testPortOf(recipe: ValidRecipe, s: Service): number | undefined {
+  return strategyOf(recipe, s) === 'ROLLING' ? undefined : recipe.services?.[s]?.deployment?.testPort ?? SERVICE_FACTS[s].testPort;
+}
 
 /** Fargate's CPU / memory table. */
 export const FARGATE: ReadonlyArray<{ cpu: number; memory: number[] }> = [
@@ -363,7 +412,60 @@ const httpCodes = fc.oneof(
   fc.uniqueArray(httpCode, { minLength: 2, maxLength: 3 }).map((c) => c.join(',')),
 );
 
-const service = (tokens: boolean): fc.Arbitrary<ServiceRecipe> => fc.record({
+const minutes = fc.integer({ min: 0, max: 1440 });
+
+/**
+ * Test ports apart per service, so that the two never meet: PyFIDO's below 32768 (never a
+ * production port, nor Tomcat's default 9443), Tomcat's from 32768 (PyFIDO's default 9001 is
+ * below), each now and then its default or an end of its range.
+ */
+const TEST_PORTS: Record<Service, fc.Arbitrary<number>> = {
+  pyFido: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 1, max: 32767 }).filter((p) => ![...PRODUCTION_PORTS, SERVICE_FACTS.tomcat.testPort].includes(p)) },
+    { weight: 1, arbitrary: fc.constantFrom(9001, 1, 32767) },
+  ),
+  tomcat: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 32768, max: 65535 }) },
+    { weight: 1, arbitrary: fc.constantFrom(9443, 32768, 65535) },
+  ),
+};
+
+/** Status codes in the load balancer's matcher syntax, as a deployment check takes them (100 to 599). */
+const statusCode = fc.integer({ min: 100, max: 599 });
+const statusCodes = fc.oneof(
+  statusCode.map(String),
+  fc.tuple(statusCode, statusCode).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+  fc.uniqueArray(statusCode, { minLength: 2, maxLength: 3 }).map((c) => c.join(',')),
+);
+
+const check: fc.Arbitrary<CheckRecipe> = fc.record({
+  path: fc.stringMatching(/^\/[a-zA-Z0-9_.~%\-/]{0,24}(\?[a-z0-9]{1,6}=[a-z0-9]{0,6})?$/),
+  expectedStatusCodes: statusCodes,
+}, { requiredKeys: ['path'], noNullPrototype: true });
+
+/** A traffic-shifting deployment of `strategy`; with `lowestStepTenths`, a traffic shift whose step is at least that. */
+const shifting = (s: Service, strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY', lowestStepTenths?: number): fc.Arbitrary<DeploymentRecipe> => fc.record({
+  strategy: fc.constant(strategy),
+  bakeMinutes: minutes,
+  trafficShift: lowestStepTenths === undefined
+    ? fc.constant(undefined)
+    : fc.record({
+      stepTenths: fc.integer({ min: lowestStepTenths, max: 1000 }),
+      stepBakeMinutes: minutes,
+    }, { requiredKeys: [], noNullPrototype: true }),
+  testPort: TEST_PORTS[s],
+  checks: fc.array(check, { maxLength: 3 }),
+}, { requiredKeys: ['strategy'], noNullPrototype: true }).map(dropUndefined);
+
+/** Rolling (left out, or said), or blue/green, linear (steps of 3 to 100 percent) or canary (0.1 to 100). */
+const deployment = (s: Service): fc.Arbitrary<DeploymentRecipe> => fc.oneof(
+  fc.record({ strategy: fc.constant('ROLLING' as const) }, { requiredKeys: [], noNullPrototype: true }),
+  shifting(s, 'BLUE_GREEN'),
+  shifting(s, 'LINEAR', 30),
+  shifting(s, 'CANARY', 1),
+);
+
+const service = (tokens: boolean, s: Service): fc.Arbitrary<ServiceRecipe> => fc.record({
   environment: fc.dictionary(variableName, tokenOr(fc.string({ maxLength: 12 }).filter((v) => !v.includes('$')), 'String', tokens), { maxKeys: 3, noNullPrototype: true }),
   secrets: fc.uniqueArray(variableName, { maxLength: 2 }),
   healthCheck: fc.record({
@@ -382,9 +484,10 @@ const service = (tokens: boolean): fc.Arbitrary<ServiceRecipe> => fc.record({
   writablePaths: fc.uniqueArray(fc.stringMatching(/^\/[a-z]{1,8}(\/[a-z]{1,8})?$/), { minLength: 1, maxLength: 3 }),
   deploymentAlarms: fc.boolean(),
   targetProtocol: fc.constantFrom('HTTP' as const, 'HTTPS' as const),
+  deployment: deployment(s),
 }, { requiredKeys: [], noNullPrototype: true });
 
-const services = (tokens: boolean) => fc.record({ pyFido: service(tokens), tomcat: service(tokens) }, { requiredKeys: [], noNullPrototype: true });
+const services = (tokens: boolean) => fc.record({ pyFido: service(tokens, 'pyFido'), tomcat: service(tokens, 'tomcat') }, { requiredKeys: [], noNullPrototype: true });
 const sizings = (tokens: boolean) => fc.record({ pyFido: sizing(tokens), tomcat: sizing(tokens) }, { requiredKeys: [], noNullPrototype: true });
 
 export interface ValidRecipeOptions {

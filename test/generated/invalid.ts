@@ -222,7 +222,7 @@ export const CATALOG: readonly Entry[] = [
   { path: 'secrets.encryptionKey', values: [str(KEY_ARN), obj(), num(1)] },
   { path: 'services', values: NOT_AN_OBJECT },
   ...SERVICES.flatMap(serviceEntries),
-  // Two traffic-shifting services need two test ports: one given the other's default. The error names Tomcat's, whichever was given.
+  // Two traffic-shifting services need two test ports: one given the other's default. The error names the port given.
   {
     path: 'services.tomcat.deployment.testPort',
     values: [num(9001)],
@@ -240,7 +240,6 @@ export const CATALOG: readonly Entry[] = [
       ['services.tomcat.deployment.strategy', { enum: 'DeploymentStrategy.BLUE_GREEN' }],
       ['services.tomcat.deployment.testPort', ABSENT],
     ],
-    alsoAccept: ['services.tomcat.deployment.testPort'],
   },
 ];
 

@@ -2,6 +2,7 @@ export * from './arculus-fido-deployment';
 export * from './arculus-fido-stack';
 export * from './deployment-environment';
 export * from './fido-data-layer';
+export * from './fido-image-repositories';
 export * from './fido-load-balancer';
 export * from './fido-network';
 export * from './fido-service';

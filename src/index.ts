@@ -1,4 +1,5 @@
 export * from './arculus-fido-deployment';
+export * from './arculus-fido-images-stack';
 export * from './arculus-fido-stack';
 export * from './deployment-environment';
 export * from './fido-data-layer';

@@ -1,9 +1,16 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ArculusFidoDeployment, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps } from '../src';
-import { baseProps, ENV } from './util';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import {
+  ArculusFidoDeployment, ArculusFidoImagesStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
+} from '../src';
+import { baseProps, ENV, joined } from './util';
 
 const REPOSITORY = 'AWS::ECR::Repository';
 
@@ -184,6 +191,43 @@ describe('the options', () => {
   });
 });
 
+describe('ArculusFidoImagesStack', () => {
+  let stack: ArculusFidoImagesStack;
+  let template: Template;
+  beforeAll(() => {
+    stack = new ArculusFidoImagesStack(new App(), 'ArculusFidoImages', { env: ENV, deploymentEnvironment: DeploymentEnvironment.PROD });
+    template = Template.fromStack(stack);
+  });
+
+  test('holds the two repositories, under the construct ID Images', () => {
+    template.resourceCountIs(REPOSITORY, 2);
+    expect(stack.node.findChild('Images')).toBe(stack.repositories);
+  });
+
+  test('outputs what the push commands read, under fixed logical IDs', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['PyFidoRepositoryUri', 'Region', 'RegistryUri', 'TomcatRepositoryUri']);
+  });
+
+  test('the repository URIs, the registry and the region', () => {
+    const { pyFidoRepository, tomcatRepository } = stack.repositories;
+    template.hasOutput('PyFidoRepositoryUri', { Value: stack.resolve(pyFidoRepository.repositoryUri) });
+    template.hasOutput('TomcatRepositoryUri', { Value: stack.resolve(tomcatRepository.repositoryUri) });
+    template.hasOutput('RegistryUri', { Value: joined('111111111111.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }) });
+    template.hasOutput('Region', { Value: 'us-east-1' });
+  });
+
+  test('without env, the registry and region are the deploy-time account\'s and region\'s', () => {
+    const agnostic = Template.fromStack(new ArculusFidoImagesStack(new App(), 'Agnostic', { deploymentEnvironment: DeploymentEnvironment.DEV }));
+    agnostic.hasOutput('RegistryUri', { Value: joined({ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }) });
+    agnostic.hasOutput('Region', { Value: { Ref: 'AWS::Region' } });
+  });
+
+  test('passes the repositories\' props through', () => {
+    const dev = new ArculusFidoImagesStack(new App(), 'Dev', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV, applicationName: 'acme-auth' });
+    Template.fromStack(dev).hasResource(REPOSITORY, { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RepositoryName: 'acme-auth/pyfido' }) });
+  });
+});
+
 describe('validation', () => {
   test('errors when applicationName is not lowercase letters, digits and single hyphens', () => {
     expect(buildError({ applicationName: 'Arculus_Auth' })).toMatch(
@@ -243,5 +287,60 @@ describe('validation', () => {
 
   test('valid props synthesize', () => {
     expect(buildError({ applicationName: 'acme-auth-2', maxTaggedImageCount: 1, untaggedImageMaxAge: Duration.days(1) })).toBeUndefined();
+  });
+});
+
+/** Every finding of cdk-nag's AwsSolutions and NIST 800-53 R5 packs on the stacks `addStacks` adds, as rule and construct path. */
+function nagFindings(addStacks: (app: App) => void): Array<{ rule: string; path: string }> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-images-nag-'));
+  try {
+    const app = new App({ outdir });
+    addStacks(app);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+    // As in nag.test.ts: aws-cdk-lib prints its report and marks the process failed, or throws.
+    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
+    const exitCode = process.exitCode;
+    try {
+      app.synth();
+    } catch (e) {
+      if ((e as Error).name !== 'ValidationFailed') {
+        throw e;
+      }
+    } finally {
+      process.exitCode = exitCode;
+      quiet.forEach((spy) => spy.mockRestore());
+    }
+    const reportFile = path.join(outdir, 'validation-report.json');
+    if (!fs.existsSync(reportFile)) {
+      return [];
+    }
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
+    return report.pluginReports.flatMap((plugin: any) => plugin.violations.flatMap((violation: any) =>
+      violation.violatingConstructs.map((c: any) => ({ rule: violation.ruleName, path: c.constructPath }))));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('cdk-nag', () => {
+  test.each([DeploymentEnvironment.DEV, DeploymentEnvironment.PROD])('the images stack in %s: no finding, and nothing acknowledged', (deploymentEnvironment) => {
+    let stack: ArculusFidoImagesStack | undefined;
+    const findings = nagFindings((app) => {
+      stack = new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment });
+    });
+    expect(findings).toEqual([]);
+    const acknowledged = stack!.node.findAll().filter((c) => c.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY));
+    expect(acknowledged).toEqual([]);
+  });
+
+  test('reports a repository a user opens to everyone (the check itself works)', () => {
+    const findings = nagFindings((app) => {
+      const stack = new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV });
+      stack.repositories.tomcatRepository.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['ecr:BatchGetImage'],
+        principals: [new iam.AnyPrincipal()],
+      }));
+    });
+    expect(findings).toEqual([{ rule: 'AwsSolutions-ECR1', path: 'ArculusFidoImages/Images/TomcatRepository/Resource' }]);
   });
 });

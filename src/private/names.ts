@@ -5,6 +5,9 @@ export interface DerivedName {
   readonly maxLength: number;
 }
 
+/** The `applicationName` of a deployment, and of its image repositories, that names none. */
+export const DEFAULT_APPLICATION_NAME = 'arculus-auth';
+
 /** The services' short names: container names, log group and ECR repository suffixes, Service Connect names. */
 export const PYFIDO = 'pyfido';
 export const TOMCAT = 'tomcat';

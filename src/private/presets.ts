@@ -34,7 +34,7 @@ export interface EnvironmentPreset {
   readonly pyFido: ResolvedSizing;
   readonly tomcat: ResolvedSizing;
   readonly logRetention: logs.RetentionDays;
-  /** Log groups, secrets (DocumentDB's master secret too) and the customer-managed key. */
+  /** Log groups, secrets (DocumentDB's master secret too), the customer-managed key and the image repositories. */
   readonly removalPolicy: RemovalPolicy;
   /** NAT gateways of a VPC the construct creates. */
   readonly natGateways: number;

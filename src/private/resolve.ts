@@ -8,7 +8,7 @@ import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention,
 import { checkEnvironmentFacts } from './cross-checks';
 import { DEPLOYMENT_PROPS } from './deployment-shape';
 import { shiftsTraffic } from './deployment-strategy';
-import { deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
+import { DEFAULT_APPLICATION_NAME, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { sanitize, withDefaults } from './schema';
@@ -24,7 +24,7 @@ import { ProblemList } from './validation';
 export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymentProps): ResolvedDeployment {
   const problems = new ProblemList();
   const props: ArculusFidoDeploymentProps = sanitize(problems, '', refuseTokens(problems, given ?? {}), DEPLOYMENT_PROPS) ?? {};
-  const applicationName = props.applicationName ?? 'arculus-auth';
+  const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
   const environment = checkNames(problems, props.deploymentEnvironment, applicationName);
   const preset = PRESETS[environment ?? DeploymentEnvironment.DEV];
   const names = deploymentNames(applicationName, environment ?? DeploymentEnvironment.DEV);

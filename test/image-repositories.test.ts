@@ -1,0 +1,346 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import {
+  ArculusFidoDeployment, ArculusFidoImagesStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
+} from '../src';
+import { baseProps, ENV, joined } from './util';
+
+const REPOSITORY = 'AWS::ECR::Repository';
+
+interface Built {
+  readonly stack: Stack;
+  readonly repositories: FidoImageRepositories;
+  readonly template: Template;
+}
+
+/** One `FidoImageRepositories` on a bare stack, as a user adds it, synthesized. */
+function build(props: Partial<FidoImageRepositoriesProps> | ((stack: Stack) => Partial<FidoImageRepositoriesProps>) = {}): Built {
+  const stack = new Stack(new App(), 'Images', { env: ENV });
+  const given = typeof props === 'function' ? props(stack) : props;
+  const repositories = new FidoImageRepositories(stack, 'Images', { deploymentEnvironment: DeploymentEnvironment.DEV, ...given });
+  return { stack, repositories, template: Template.fromStack(stack) };
+}
+
+/** The synth error for `props`, or undefined if they synthesize. */
+function buildError(props: Partial<FidoImageRepositoriesProps> | ((stack: Stack) => Partial<FidoImageRepositoriesProps>)): string | undefined {
+  try {
+    build(props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+/** The repository named `name`, as the template holds it (properties and policies). */
+function repository(template: Template, name: string): any {
+  const found = Object.values(template.findResources(REPOSITORY, { Properties: { RepositoryName: name } }));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The parsed lifecycle policy of the repository named `name`. */
+function lifecyclePolicy(template: Template, name: string): { rules: any[] } {
+  return JSON.parse(repository(template, name).Properties.LifecyclePolicy.LifecyclePolicyText);
+}
+
+describe('the repositories with their defaults', () => {
+  let built: Built;
+  beforeAll(() => {
+    built = build();
+  });
+
+  test('are the two the deployment pulls from: <applicationName>/pyfido and <applicationName>/tomcat', () => {
+    built.template.resourceCountIs(REPOSITORY, 2);
+    const logicalId = (name: string) => Object.keys(built.template.findResources(REPOSITORY, { Properties: { RepositoryName: name } }))[0];
+    // Each property is the repository of its name.
+    expect(built.stack.resolve(built.repositories.pyFidoRepository.repositoryName)).toEqual({ Ref: logicalId('arculus-auth/pyfido') });
+    expect(built.stack.resolve(built.repositories.tomcatRepository.repositoryName)).toEqual({ Ref: logicalId('arculus-auth/tomcat') });
+  });
+
+  test('have immutable tags and scan every push', () => {
+    for (const name of ['arculus-auth/pyfido', 'arculus-auth/tomcat']) {
+      expect(repository(built.template, name).Properties).toMatchObject({
+        ImageTagMutability: 'IMMUTABLE',
+        ImageScanningConfiguration: { ScanOnPush: true },
+      });
+    }
+  });
+
+  test('expire untagged images 14 days after their push, then keep the last 100 tagged images', () => {
+    for (const name of ['arculus-auth/pyfido', 'arculus-auth/tomcat']) {
+      const rules = lifecyclePolicy(built.template, name).rules;
+      expect(rules).toEqual([
+        expect.objectContaining({
+          rulePriority: 1,
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+          action: { type: 'expire' },
+        }),
+        expect.objectContaining({
+          rulePriority: 2,
+          // Every tag, and tagged images only: the untagged images of a multi-arch image take no place.
+          selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: 100 },
+          action: { type: 'expire' },
+        }),
+      ]);
+    }
+  });
+
+  test('are encrypted with KMS under the AWS managed key of ECR', () => {
+    built.template.allResourcesProperties(REPOSITORY, {
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.absent() },
+    });
+    built.template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  test('are named as the deployment names its default images, for any applicationName', () => {
+    const stack = new Stack(new App(), 'Fido', { env: ENV });
+    const deployment = new ArculusFidoDeployment(stack, 'Fido', baseProps(stack, { applicationName: 'acme-auth' }));
+    const repositories = new FidoImageRepositories(stack, 'Images', { deploymentEnvironment: DeploymentEnvironment.DEV, applicationName: 'acme-auth' });
+    const pulled = deployment.node.findAll()
+      .filter((c) => c.node.id === 'PyFidoRepository' || c.node.id === 'TomcatRepository')
+      .map((c) => (c as ecr.IRepository).repositoryName)
+      .sort();
+    expect(pulled).toEqual(['acme-auth/pyfido', 'acme-auth/tomcat']);
+    const created = [repositories.pyFidoRepository, repositories.tomcatRepository]
+      .map((r) => (r.node.defaultChild as ecr.CfnRepository).repositoryName);
+    expect(created).toEqual(pulled);
+  });
+});
+
+describe.each([DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING])('in %s', (deploymentEnvironment) => {
+  let built: Built;
+  beforeAll(() => {
+    built = build({ deploymentEnvironment });
+  });
+
+  test('the repositories are deleted with the stack, with their images', () => {
+    for (const name of ['arculus-auth/pyfido', 'arculus-auth/tomcat']) {
+      expect(repository(built.template, name)).toMatchObject({
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+        Properties: { EmptyOnDelete: true },
+      });
+    }
+  });
+});
+
+describe('in prod', () => {
+  let built: Built;
+  beforeAll(() => {
+    built = build({ deploymentEnvironment: DeploymentEnvironment.PROD });
+  });
+
+  test('the repositories and their images are retained when they leave the stack', () => {
+    for (const name of ['arculus-auth/pyfido', 'arculus-auth/tomcat']) {
+      const resource = repository(built.template, name);
+      expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(resource.Properties.EmptyOnDelete).not.toBe(true);
+    }
+  });
+});
+
+describe('the options', () => {
+  let built: Built;
+  let key: kms.Key;
+  beforeAll(() => {
+    built = build((stack) => {
+      key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      return {
+        deploymentEnvironment: DeploymentEnvironment.PROD,
+        applicationName: 'acme-auth',
+        encryptionKey: key,
+        untaggedImageMaxAge: Duration.days(3),
+        maxTaggedImageCount: 30,
+        removalPolicy: RemovalPolicy.DESTROY,
+      };
+    });
+  });
+
+  test('applicationName names the repositories', () => {
+    repository(built.template, 'acme-auth/pyfido');
+    repository(built.template, 'acme-auth/tomcat');
+  });
+
+  test('a given key encrypts the images', () => {
+    built.template.allResourcesProperties(REPOSITORY, {
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: built.stack.resolve(key.keyArn) },
+    });
+  });
+
+  test('the lifecycle values replace the defaults', () => {
+    const rules = lifecyclePolicy(built.template, 'acme-auth/tomcat').rules;
+    expect(rules.map((r) => r.selection.countNumber)).toEqual([3, 30]);
+  });
+
+  test('RemovalPolicy.DESTROY in prod deletes the repositories with their images', () => {
+    expect(repository(built.template, 'acme-auth/pyfido')).toMatchObject({ DeletionPolicy: 'Delete', Properties: { EmptyOnDelete: true } });
+  });
+
+  test('RemovalPolicy.RETAIN in dev keeps them, and does not empty them', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.RETAIN });
+    const resource = repository(template, 'arculus-auth/pyfido');
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.Properties.EmptyOnDelete).not.toBe(true);
+  });
+});
+
+describe('ArculusFidoImagesStack', () => {
+  let stack: ArculusFidoImagesStack;
+  let template: Template;
+  beforeAll(() => {
+    stack = new ArculusFidoImagesStack(new App(), 'ArculusFidoImages', { env: ENV, deploymentEnvironment: DeploymentEnvironment.PROD });
+    template = Template.fromStack(stack);
+  });
+
+  test('holds the two repositories, under the construct ID Images', () => {
+    template.resourceCountIs(REPOSITORY, 2);
+    expect(stack.node.findChild('Images')).toBe(stack.repositories);
+  });
+
+  test('outputs what the push commands read, under fixed logical IDs', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['PyFidoRepositoryUri', 'Region', 'RegistryUri', 'TomcatRepositoryUri']);
+  });
+
+  test('the repository URIs, the registry and the region', () => {
+    const { pyFidoRepository, tomcatRepository } = stack.repositories;
+    template.hasOutput('PyFidoRepositoryUri', { Value: stack.resolve(pyFidoRepository.repositoryUri) });
+    template.hasOutput('TomcatRepositoryUri', { Value: stack.resolve(tomcatRepository.repositoryUri) });
+    template.hasOutput('RegistryUri', { Value: joined('111111111111.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }) });
+    template.hasOutput('Region', { Value: 'us-east-1' });
+  });
+
+  test('without env, the registry and region are the deploy-time account\'s and region\'s', () => {
+    const agnostic = Template.fromStack(new ArculusFidoImagesStack(new App(), 'Agnostic', { deploymentEnvironment: DeploymentEnvironment.DEV }));
+    agnostic.hasOutput('RegistryUri', { Value: joined({ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }) });
+    agnostic.hasOutput('Region', { Value: { Ref: 'AWS::Region' } });
+  });
+
+  test('passes the repositories\' props through', () => {
+    const dev = new ArculusFidoImagesStack(new App(), 'Dev', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV, applicationName: 'acme-auth' });
+    Template.fromStack(dev).hasResource(REPOSITORY, { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RepositoryName: 'acme-auth/pyfido' }) });
+  });
+});
+
+describe('validation', () => {
+  test('errors when applicationName is not lowercase letters, digits and single hyphens', () => {
+    expect(buildError({ applicationName: 'Arculus_Auth' })).toMatch(
+      /\[Images\/Images\] applicationName: must be lowercase letters, digits and single hyphens, starting with a letter \(e\.g\. 'arculus-auth'\), got 'Arculus_Auth'/);
+  });
+
+  test('errors when applicationName makes a name over its AWS limit', () => {
+    expect(buildError({ applicationName: `a${'b'.repeat(250)}` })).toMatch(/applicationName: makes the .* over the limit of \d+; use at most \d+ characters/);
+  });
+
+  test('errors when deploymentEnvironment is missing or not one of the enum\'s values', () => {
+    expect(buildError({ deploymentEnvironment: undefined })).toMatch(/deploymentEnvironment: is required: DeploymentEnvironment\.DEV, \.STAGING or \.PROD/);
+    expect(buildError({ deploymentEnvironment: 'qa' as DeploymentEnvironment })).toMatch(/deploymentEnvironment: must be one of 'dev', 'staging' or 'prod'.*got 'qa'/);
+  });
+
+  test.each([
+    [Duration.hours(12), '12 hours'],
+    [Duration.hours(36), '1 day 12 hours'],
+    [Duration.days(0), '0 days'],
+  ])('errors when untaggedImageMaxAge is %s: not a whole number of days, at least 1', (untaggedImageMaxAge, shown) => {
+    expect(buildError({ untaggedImageMaxAge })).toMatch(`untaggedImageMaxAge: must be a whole number of days, at least 1 (ECR counts an image's age in days), got ${shown}`);
+  });
+
+  test.each([0, -5, 2.5])('errors when maxTaggedImageCount is %s', (maxTaggedImageCount) => {
+    expect(buildError({ maxTaggedImageCount })).toMatch(`maxTaggedImageCount: must be a whole number of images, at least 1, got ${maxTaggedImageCount}`);
+  });
+
+  test('errors when removalPolicy is SNAPSHOT, which a repository does not have', () => {
+    expect(buildError({ removalPolicy: RemovalPolicy.SNAPSHOT })).toMatch(/removalPolicy: must be RemovalPolicy\.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY: an ECR repository has no snapshot, got 'snapshot'/);
+  });
+
+  test('errors when a value written at synth is a token', () => {
+    const error = buildError((stack) => {
+      const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
+      return {
+        applicationName: new CfnParameter(stack, 'Name').valueAsString,
+        untaggedImageMaxAge: Duration.days(count),
+        maxTaggedImageCount: count,
+      };
+    });
+    expect(error).toMatch(/applicationName: cannot be a token .* the repository names are built from it/);
+    expect(error).toMatch(/untaggedImageMaxAge: cannot be a Duration of a token .* the lifecycle policy is JSON text written at synth/);
+    expect(error).toMatch(/maxTaggedImageCount: cannot be a token .* the lifecycle policy is JSON text written at synth/);
+  });
+
+  test('errors when a JavaScript caller passes a value of the wrong type', () => {
+    const error = buildError({ maxTaggedImageCount: '30' as any, untaggedImageMaxAge: 14 as any, encryptionKey: 'alias/ecr' as any });
+    expect(error).toMatch(/maxTaggedImageCount: must be a number, got '30'/);
+    expect(error).toMatch(/untaggedImageMaxAge: must be a Duration such as Duration\.seconds\(30\), got 14/);
+    expect(error).toMatch(/encryptionKey: must be a kms\.IKey, got 'alias\/ecr'/);
+  });
+
+  test('gathers every problem into one synth error', () => {
+    const error = buildError({ applicationName: 'Bad', maxTaggedImageCount: 0, untaggedImageMaxAge: Duration.hours(1), removalPolicy: RemovalPolicy.SNAPSHOT })!;
+    expect(error.match(/\[Images\/Images\]/g)).toHaveLength(4);
+  });
+
+  test('valid props synthesize', () => {
+    expect(buildError({ applicationName: 'acme-auth-2', maxTaggedImageCount: 1, untaggedImageMaxAge: Duration.days(1) })).toBeUndefined();
+  });
+});
+
+/** Every finding of cdk-nag's AwsSolutions and NIST 800-53 R5 packs on the stacks `addStacks` adds, as rule and construct path. */
+function nagFindings(addStacks: (app: App) => void): Array<{ rule: string; path: string }> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-images-nag-'));
+  try {
+    const app = new App({ outdir });
+    addStacks(app);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+    // As in nag.test.ts: aws-cdk-lib prints its report and marks the process failed, or throws.
+    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
+    const exitCode = process.exitCode;
+    try {
+      app.synth();
+    } catch (e) {
+      if ((e as Error).name !== 'ValidationFailed') {
+        throw e;
+      }
+    } finally {
+      process.exitCode = exitCode;
+      quiet.forEach((spy) => spy.mockRestore());
+    }
+    const reportFile = path.join(outdir, 'validation-report.json');
+    if (!fs.existsSync(reportFile)) {
+      return [];
+    }
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
+    return report.pluginReports.flatMap((plugin: any) => plugin.violations.flatMap((violation: any) =>
+      violation.violatingConstructs.map((c: any) => ({ rule: violation.ruleName, path: c.constructPath }))));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('cdk-nag', () => {
+  test.each([DeploymentEnvironment.DEV, DeploymentEnvironment.PROD])('the images stack in %s: no finding, and nothing acknowledged', (deploymentEnvironment) => {
+    let stack: ArculusFidoImagesStack | undefined;
+    const findings = nagFindings((app) => {
+      stack = new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment });
+    });
+    expect(findings).toEqual([]);
+    const acknowledged = stack!.node.findAll().filter((c) => c.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY));
+    expect(acknowledged).toEqual([]);
+  });
+
+  test('reports a repository a user opens to everyone (the check itself works)', () => {
+    const findings = nagFindings((app) => {
+      const stack = new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV });
+      stack.repositories.tomcatRepository.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['ecr:BatchGetImage'],
+        principals: [new iam.AnyPrincipal()],
+      }));
+    });
+    expect(findings).toEqual([{ rule: 'AwsSolutions-ECR1', path: 'ArculusFidoImages/Images/TomcatRepository/Resource' }]);
+  });
+});

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { addReviewedStack, ENV } from '../test/util';
 
 const OUT = path.join('cdk.out', 'security');
@@ -41,6 +41,14 @@ shapes['dev-atlas-cmk-waf'] = {
 };
 
 fs.rmSync(OUT, { recursive: true, force: true });
+
+// The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev).
+for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
+  const app = new App({ outdir: path.join(OUT, `images-${environment}`) });
+  new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: environment });
+  app.synth();
+  console.log(`images-${environment}: 1 template`);
+}
 for (const [name, props] of Object.entries(shapes)) {
   const app = new App({
     outdir: path.join(OUT, name),

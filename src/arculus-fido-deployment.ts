@@ -174,7 +174,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       this.cluster.enableFargateCapacityProviders();
     }
     const image = settings.image ?? ecs.ContainerImage.fromEcrRepository(
-      ecr.Repository.fromRepositoryName(scope, ids.repository, settings.names.repository), resolved.imageTag);
+      settings.repository ?? ecr.Repository.fromRepositoryName(scope, ids.repository, settings.names.repository), resolved.imageTag);
     return new FidoService(scope, ids.service, {
       ...settings.options,
       cluster: this.cluster,

@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
+import type { IFidoImageRepositories } from './options';
 import { checkNames } from './private/check-props';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from './private/names';
 import { PRESETS } from './private/presets';
@@ -185,12 +186,12 @@ function resolveRepositories(given: FidoImageRepositoriesProps): ResolvedReposit
  *
  * Create one per `applicationName`, account and region: repository names are unique there.
  */
-export class FidoImageRepositories extends Construct {
+export class FidoImageRepositories extends Construct implements IFidoImageRepositories {
   /** The repository of the PyFIDO image, `<applicationName>/pyfido`. */
-  public readonly pyFidoRepository: ecr.Repository;
+  public readonly pyFidoRepository: ecr.IRepository;
 
   /** The repository of the Tomcat portal image, `<applicationName>/tomcat`. */
-  public readonly tomcatRepository: ecr.Repository;
+  public readonly tomcatRepository: ecr.IRepository;
 
   constructor(scope: Construct, id: string, props: FidoImageRepositoriesProps) {
     super(scope, id);

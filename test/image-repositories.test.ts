@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import {
-  ArculusFidoDeployment, ArculusFidoImagesStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
+  ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
 } from '../src';
 import { baseProps, ENV, joined } from './util';
 
@@ -342,5 +342,42 @@ describe('cdk-nag', () => {
       }));
     });
     expect(findings).toEqual([{ rule: 'AwsSolutions-ECR1', path: 'ArculusFidoImages/Images/TomcatRepository/Resource' }]);
+  });
+});
+
+describe('the deployment pulling from the repositories it is given', () => {
+  const app = new App();
+  const images = new ArculusFidoImagesStack(app, 'Images', { env: ENV, deploymentEnvironment: DeploymentEnvironment.PROD, applicationName: 'acme-auth' });
+  const deployment = new ArculusFidoStack(app, 'Fido', {
+    env: ENV,
+    ...baseProps(app as any, { deploymentEnvironment: DeploymentEnvironment.PROD, applicationName: 'acme-auth' }),
+    images: { tag: '1.4.2', repositories: images.repositories },
+  });
+  const template = Template.fromStack(deployment);
+
+  test('each container runs its repository\'s image at the tag, imported from the images stack', () => {
+    const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((t: any) => t.Properties.ContainerDefinitions[0]);
+    expect(containers).toHaveLength(2);
+    for (const container of containers) {
+      const image = JSON.stringify(container.Image);
+      expect(image).toContain('Fn::ImportValue');
+      expect(image).toContain(':1.4.2');
+    }
+  });
+
+  test('images.tag is required with them, since their tags take one push each', () => {
+    const message = (tag?: string) => {
+      try {
+        const again = new App();
+        const repositories = new ArculusFidoImagesStack(again, 'Images', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV }).repositories;
+        new ArculusFidoStack(again, 'Fido', { env: ENV, ...baseProps(again as any), images: { tag, repositories } });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return undefined;
+    };
+    expect(message()).toContain("images.tag: is left out ('latest'), but images.repositories has immutable tags, where a tag takes one push");
+    expect(message('latest')).toContain("images.tag: is 'latest', but images.repositories has immutable tags");
+    expect(message('2.0.0')).toBeUndefined();
   });
 });

@@ -237,6 +237,11 @@ export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentPro
   if (props.images?.tag !== undefined && props.images.pyFido && props.images.tomcat) {
     problems.add('images.tag', 'only applies to the default ECR images, but both images.pyFido and images.tomcat are given; put the tag in those images or leave images.tag out');
   }
+  if (props.images?.repositories && props.images.pyFido && props.images.tomcat) {
+    problems.add('images.repositories', 'only applies to the default ECR images, but both images.pyFido and images.tomcat are given; leave repositories out');
+  } else if (props.images?.repositories && (tag === undefined || tag === 'latest')) {
+    problems.add('images.tag', `is ${tag === undefined ? "left out ('latest')" : "'latest'"}, but images.repositories has immutable tags, where a tag takes one push: push each build under its own tag (a version or a commit) and give it here`);
+  }
   const desyncProblem = desyncModeProblem(props.loadBalancer?.desyncMitigationMode);
   if (desyncProblem) {
     problems.add('loadBalancer.desyncMitigationMode', desyncProblem);

@@ -84,6 +84,7 @@ export const DEPLOYMENT_PROPS: Shape = {
       pyFido: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
       tomcat: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
       tag: STRING,
+      repositories: like('an IFidoImageRepositories such as a FidoImageRepositories', 'pyFidoRepository:object', 'tomcatRepository:object'),
     }),
     sizing: struct('SizingOptions', { pyFido: SERVICE_SIZING, tomcat: SERVICE_SIZING }),
     logging: struct('LoggingOptions', { retention: NUMBER, encryptionKey: KEY, removalPolicy: REMOVAL_POLICY }),

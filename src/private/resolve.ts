@@ -141,6 +141,7 @@ function resolveService(
     name: defaults.name,
     port: defaults.port,
     image: props.images?.[prop],
+    repository: props.images?.repositories?.[prop === 'pyFido' ? 'pyFidoRepository' : 'tomcatRepository'],
     sizing,
     options: {
       ...options,

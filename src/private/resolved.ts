@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -27,6 +28,8 @@ export interface ResolvedService {
   readonly port: number;
   /** The image, or none for the default ECR repository at `imageTag`. */
   readonly image?: ecs.ContainerImage;
+  /** The default image's repository when given (`images.repositories`); by name otherwise. */
+  readonly repository?: ecr.IRepository;
   readonly sizing: ResolvedSizing;
   /** The user's options with the deployment's variables and health check merged in. */
   readonly options: FidoServiceOptions;

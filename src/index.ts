@@ -4,6 +4,7 @@ export * from './deployment-environment';
 export * from './fido-data-layer';
 export * from './fido-load-balancer';
 export * from './fido-network';
+export * from './fido-runbooks';
 export * from './fido-service';
 export * from './mongodb-connection';
 export * from './options';

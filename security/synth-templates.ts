@@ -2,7 +2,9 @@
  * Synthesizes every preset (dev, staging, prod), flat and in nested stacks, with a created
  * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
  * canary services with their deployment checks in every preset, into
- * `cdk.out/security/`, for cfn-lint and checkov (`security/scan`).
+ * `cdk.out/security/`, for cfn-lint and checkov (`security/scan`); and the runbooks
+ * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
+ * `security/runbooks.py` also judges against botocore's API models.
  *
  *   npx projen synth:security
  */
@@ -11,6 +13,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { runbooksStack } from '../test/runbooks-app';
 import { addReviewedStack, ENV } from '../test/util';
 
 const OUT = path.join('cdk.out', 'security');
@@ -39,14 +42,19 @@ shapes['dev-atlas-cmk-waf'] = {
   loadBalancer: { redirectHttp: true },
 };
 
-fs.rmSync(OUT, { recursive: true, force: true });
-for (const [name, props] of Object.entries(shapes)) {
-  const app = new App({
+/** An app writing to `cdk.out/security/<name>`. */
+function appFor(name: string): App {
+  return new App({
     outdir: path.join(OUT, name),
     // What `cdk synth` with credentials caches in cdk.context.json; without it the VPC's subnets
     // name the placeholder zones 'dummy1a' and 'dummy1b'.
     context: { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'] },
   });
+}
+
+fs.rmSync(OUT, { recursive: true, force: true });
+for (const [name, props] of Object.entries(shapes)) {
+  const app = appFor(name);
   addReviewedStack(app, 'ArculusFido', props);
   const assembly = app.synth();
   // Only the deployment's templates: the imports stack is empty.
@@ -54,3 +62,9 @@ for (const [name, props] of Object.entries(shapes)) {
   const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json'));
   console.log(`${name}: ${templates.length} templates`);
 }
+
+// The runbooks are not part of a deployment yet: their building block, on a bare stack.
+const runbooksApp = appFor('runbooks');
+runbooksStack(runbooksApp);
+runbooksApp.synth();
+console.log('runbooks: 1 template');

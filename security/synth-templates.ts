@@ -2,7 +2,9 @@
  * Synthesizes every preset (dev, staging, prod), flat and in nested stacks, with a created
  * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
  * canary services with their deployment checks in every preset, into
- * `cdk.out/security/`, for cfn-lint and checkov (`security/scan`).
+ * `cdk.out/security/`, for cfn-lint and checkov (`security/scan`); and the runbooks
+ * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
+ * `security/runbooks.py` also judges against botocore's API models.
  *
  *   npx projen synth:security
  */
@@ -40,26 +42,31 @@ shapes['dev-atlas-cmk-waf'] = {
   services: { tomcat: { enableExecuteCommand: true } },
 };
 
-fs.rmSync(OUT, { recursive: true, force: true });
-
-// The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev).
-for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
-  const app = new App({ outdir: path.join(OUT, `images-${environment}`) });
-  new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: environment });
-  app.synth();
-  console.log(`images-${environment}: 1 template`);
-}
-for (const [name, props] of Object.entries(shapes)) {
-  const app = new App({
+/** An app writing to `cdk.out/security/<name>`. */
+function appFor(name: string): App {
+  return new App({
     outdir: path.join(OUT, name),
     // What `cdk synth` with credentials caches in cdk.context.json; without it the VPC's subnets
     // name the placeholder zones 'dummy1a' and 'dummy1b'.
     context: { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'] },
   });
+}
+
+fs.rmSync(OUT, { recursive: true, force: true });
+for (const [name, props] of Object.entries(shapes)) {
+  const app = appFor(name);
   addReviewedStack(app, 'ArculusFido', props);
   const assembly = app.synth();
   // Only the deployment's templates: the imports stack is empty.
   fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
   const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json'));
   console.log(`${name}: ${templates.length} templates`);
+}
+
+// The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev).
+for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
+  const app = appFor(`images-${environment}`);
+  new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: environment });
+  app.synth();
+  console.log(`images-${environment}: 1 template`);
 }

@@ -6,6 +6,7 @@ export * from './fido-data-layer';
 export * from './fido-image-repositories';
 export * from './fido-load-balancer';
 export * from './fido-network';
+export * from './fido-runbooks';
 export * from './fido-service';
 export * from './mongodb-connection';
 export * from './options';

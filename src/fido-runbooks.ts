@@ -1,0 +1,319 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from './private/nag';
+import {
+  automationDocument, diagnoseSteps, forPickedServices, redeploySteps, reportStep, RunbookTarget, startSteps, stepOutputs, stopSteps, WAIT_SECONDS,
+} from './private/runbook-steps';
+import { ProblemList, show } from './private/validation';
+
+/**
+ * One service the runbooks operate: the ECS service, the counts Start restores, and the target
+ * groups Diagnose reads the health of.
+ */
+export interface RunbookService {
+  /**
+   * Short name of the service, e.g. `pyfido`: the value an operator gives the documents'
+   * `Service` parameter, and part of their step names. 1 to 20 lowercase letters and digits,
+   * starting with a letter; `all` picks every service.
+   */
+  readonly name: string;
+
+  /**
+   * The ECS service, in `FidoRunbooksProps.cluster`.
+   */
+  readonly service: ecs.IService;
+
+  /**
+   * The task count Start sets. With autoscaling, it must lie within `minCapacity`..`maxCapacity`,
+   * and the scaler may change it afterwards, as always.
+   */
+  readonly desiredCount: number;
+
+  /**
+   * The scaler's minimum task count, which Start restores after Stop set it to 0. Give it with
+   * `maxCapacity` when the service autoscales (its scalable target exists), and neither when not.
+   *
+   * @default - the service does not autoscale
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The scaler's maximum task count, which Start restores after Stop set it to 0.
+   *
+   * @default - the service does not autoscale
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * Target groups the service registers its tasks in (both of a blue/green service), whose
+   * target health Diagnose reads.
+   *
+   * @default - none: Diagnose reads no target health
+   */
+  readonly targetGroups?: elbv2.ITargetGroup[];
+}
+
+/**
+ * Props of `FidoRunbooks`.
+ */
+export interface FidoRunbooksProps {
+  /**
+   * The cluster every service runs in.
+   */
+  readonly cluster: ecs.ICluster;
+
+  /**
+   * The services the runbooks operate, in the order they stop, start and redeploy.
+   */
+  readonly services: RunbookService[];
+
+  /**
+   * Prefix of the document names, e.g. `arculus-auth-prod`, which names `arculus-auth-prod-Stop`,
+   * `-Start`, `-Redeploy` and `-Diagnose`. Names are unique per account and region, and operators
+   * type them, so they are fixed rather than generated. Letters, digits, `_`, `-` and `.`, at most
+   * 119 characters; AWS keeps the prefixes `aws`, `amazon` and `amzn` for its own documents.
+   */
+  readonly documentNamePrefix: string;
+}
+
+/** The longest suffix of a document name, which the prefix leaves room for within SSM's 128. */
+const LONGEST_SUFFIX = '-Diagnose';
+const DOCUMENT_NAME_MAX = 128;
+const RESERVED_PREFIXES = /^(aws|amazon|amzn)/i;
+const SERVICE_NAME = /^[a-z][a-z0-9]{0,19}$/;
+/** ECS's limit of tasks per service. */
+const MAX_TASKS = 5000;
+
+/** Problems with the runbooks' props, each naming its prop. */
+function runbookProblems(props: FidoRunbooksProps): string[] {
+  const problems = new ProblemList();
+  const prefix = props.documentNamePrefix;
+  if (!Token.isUnresolved(prefix)) {
+    const maxLength = DOCUMENT_NAME_MAX - LONGEST_SUFFIX.length;
+    if (!/^[A-Za-z0-9_.-]+$/.test(prefix) || prefix.length > maxLength) {
+      problems.add('documentNamePrefix', `must be 1 to ${maxLength} letters, digits, '_', '-' or '.' (SSM document names take at most ${DOCUMENT_NAME_MAX}, and the longest is '<prefix>${LONGEST_SUFFIX}'), got ${show(prefix)}`);
+    } else if (RESERVED_PREFIXES.test(prefix)) {
+      problems.add('documentNamePrefix', `must not start with 'aws', 'amazon' or 'amzn' in any case, which AWS keeps for its own documents, got ${show(prefix)}`);
+    }
+  }
+  if (props.services.length === 0) {
+    problems.add('services', 'must name at least one service');
+  }
+  const seen = new Set<string>();
+  props.services.forEach((s, i) => {
+    const prop = `services[${i}]`;
+    if (!SERVICE_NAME.test(s.name) || s.name === 'all') {
+      problems.add(`${prop}.name`, `must be 1 to 20 lowercase letters and digits starting with a letter, other than 'all' (it is a value of the documents' Service parameter, where 'all' picks every service, and part of their step names), got ${show(s.name)}`);
+    } else if (seen.has(s.name)) {
+      problems.add(`${prop}.name`, `names another service already: ${show(s.name)}`);
+    }
+    seen.add(s.name);
+    problems.integerInRange(`${prop}.desiredCount`, s.desiredCount, 1, MAX_TASKS);
+    problems.integerInRange(`${prop}.minCapacity`, s.minCapacity, 0, MAX_TASKS);
+    problems.integerInRange(`${prop}.maxCapacity`, s.maxCapacity, 1, MAX_TASKS);
+    const { minCapacity: min, maxCapacity: max, desiredCount: desired } = s;
+    if ((min === undefined) !== (max === undefined)) {
+      problems.add(`${prop}.${min === undefined ? 'minCapacity' : 'maxCapacity'}`, 'must be given with the other bound when the service autoscales, and neither when it does not');
+    } else if (min !== undefined && max !== undefined && [min, max, desired].every((n) => !Token.isUnresolved(n))
+      && !problems.all.some((p) => p.startsWith(`${prop}.`)) && !(min <= desired && desired <= max)) {
+      problems.add(`${prop}.desiredCount`, `must lie within minCapacity..maxCapacity (${min}..${max}), got ${desired}`);
+    }
+  });
+  return [...problems.all];
+}
+
+/**
+ * Runbooks of the deployment guide's service management, as AWS Systems Manager Automation
+ * documents an operator runs from the console or `aws ssm start-automation-execution`, instead of
+ * AWS CLI commands typed by hand:
+ *
+ * - `<prefix>-Stop` stops every service or one (`Service`: `all` or a service's name): for an
+ *   autoscaled service it first sets the scaler's bounds to 0..0, since the scaler would start
+ *   tasks again up to its minimum, then sets no task and waits until none runs.
+ * - `<prefix>-Start` restores the scaler's bounds and the task count given here, and waits until
+ *   the tasks run.
+ * - `<prefix>-Redeploy` starts a new deployment of the same task definition (after pushing an image
+ *   to the same tag, or rotating a secret) and waits until ECS completes it; a deployment that ECS
+ *   rolls back fails the run.
+ * - `<prefix>-Diagnose` reads, without changing anything: running against desired tasks and the
+ *   rollout, the last stopped tasks and why they stopped, every target's health, and the last
+ *   failed deployment and why it failed, as step outputs of the execution.
+ *
+ * Each document runs with a role of its own, which SSM assumes (for automations of this account
+ * only) and which may make only the calls of that document, on these services. To run one, an
+ * operator needs `ssm:StartAutomationExecution` on the document and `iam:PassRole` on its role.
+ */
+export class FidoRunbooks extends Construct {
+  /** Stops every service or one, scaler first. */
+  public readonly stopDocument: ssm.CfnDocument;
+  /** Starts every service or one with the configured counts and bounds. */
+  public readonly startDocument: ssm.CfnDocument;
+  /** Redeploys every service or one and waits until ECS completes the deployment. */
+  public readonly redeployDocument: ssm.CfnDocument;
+  /** Reads the services' state, read-only. */
+  public readonly diagnoseDocument: ssm.CfnDocument;
+
+  /** The role Stop runs with: ECS UpdateService and DescribeServices, and the scaler's bounds. */
+  public readonly stopRole: iam.Role;
+  /** The role Start runs with: the same calls as Stop. */
+  public readonly startRole: iam.Role;
+  /** The role Redeploy runs with: ECS UpdateService and DescribeServices. */
+  public readonly redeployRole: iam.Role;
+  /** The role Diagnose runs with: reads only. */
+  public readonly diagnoseRole: iam.Role;
+
+  private readonly props: FidoRunbooksProps;
+
+  constructor(scope: Construct, id: string, props: FidoRunbooksProps) {
+    super(scope, id);
+    this.node.addValidation({ validate: () => runbookProblems(props) });
+    this.props = props;
+
+    const targets = props.services.map((s): RunbookTarget => ({
+      name: s.name,
+      stepName: `${s.name.charAt(0).toUpperCase()}${s.name.slice(1)}`,
+      cluster: props.cluster.clusterName,
+      service: s.service.serviceName,
+      desiredCount: s.desiredCount,
+      bounds: s.minCapacity !== undefined && s.maxCapacity !== undefined ? { min: s.minCapacity, max: s.maxCapacity } : undefined,
+      targetGroupArns: (s.targetGroups ?? []).map((g) => g.targetGroupArn),
+    }));
+    const names = props.services.map((s) => s.name);
+    const scales = targets.some((t) => t.bounds);
+
+    this.stopRole = this.role('StopRole', 'stops the FIDO services', this.changeStatements(scales));
+    this.startRole = this.role('StartRole', 'starts the FIDO services', this.changeStatements(scales));
+    this.redeployRole = this.role('RedeployRole', 'redeploys the FIDO services', this.changeStatements(false));
+    this.diagnoseRole = this.role('DiagnoseRole', 'reads the state of the FIDO services', this.diagnoseStatements(targets));
+
+    this.stopDocument = this.document('StopDocument', 'Stop', automationDocument(
+      `# Stop FIDO services\n\nStops every service (\`all\`) or one of ${names.join(', ')}: the scaler's bounds to 0..0 first where the service autoscales (else it would start tasks again up to its minimum), then no task, then waits up to ${WAIT_SECONDS.stop} s until none runs. \`${props.documentNamePrefix}-Start\` restores them.`,
+      this.parameters(this.stopRole, names), forPickedServices(targets, stopSteps, reportStep(props.cluster.clusterName, targets))));
+    this.startDocument = this.document('StartDocument', 'Start', automationDocument(
+      `# Start FIDO services\n\nStarts every service (\`all\`) or one of ${names.join(', ')} as configured: the scaler's bounds first where the service autoscales, then the task count, then waits up to ${WAIT_SECONDS.start} s until the tasks run.`,
+      this.parameters(this.startRole, names), forPickedServices(targets, startSteps, reportStep(props.cluster.clusterName, targets))));
+    this.redeployDocument = this.document('RedeployDocument', 'Redeploy', automationDocument(
+      `# Redeploy FIDO services\n\nStarts a new deployment of every service (\`all\`) or one of ${names.join(', ')} with the same task definition (after pushing an image to the same tag, or rotating a secret), and waits up to ${WAIT_SECONDS.redeploy} s until ECS completes it. A deployment that ECS rolls back fails the run.`,
+      this.parameters(this.redeployRole, names), forPickedServices(targets, redeploySteps, reportStep(props.cluster.clusterName, targets))));
+    const diagnose = targets.flatMap(diagnoseSteps);
+    this.diagnoseDocument = this.document('DiagnoseDocument', 'Diagnose', automationDocument(
+      `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
+      { AutomationAssumeRole: this.assumeRoleParameter(this.diagnoseRole) }, diagnose, stepOutputs(diagnose)));
+  }
+
+  /** The documents' parameters: the role, and which service (no default: an operator picks). */
+  private parameters(role: iam.IRole, names: string[]): Record<string, unknown> {
+    return {
+      AutomationAssumeRole: this.assumeRoleParameter(role),
+      Service: {
+        type: 'String',
+        description: `The service to act on, or all of them: ${['all', ...names].join(', ')}.`,
+        allowedValues: ['all', ...names],
+      },
+    };
+  }
+
+  private assumeRoleParameter(role: iam.IRole): Record<string, unknown> {
+    return {
+      type: 'String',
+      description: 'The role the automation runs with; the default may make only the calls of this document, on these services.',
+      default: role.roleArn,
+    };
+  }
+
+  private document(id: string, suffix: string, content: Record<string, unknown>): ssm.CfnDocument {
+    return new ssm.CfnDocument(this, id, {
+      name: `${this.props.documentNamePrefix}-${suffix}`,
+      documentType: 'Automation',
+      documentFormat: 'JSON',
+      content,
+      // A named document cannot be replaced (the new one would take the name the old one still
+      // has): a changed content becomes the document's new default version instead.
+      updateMethod: 'NewVersion',
+    });
+  }
+
+  /**
+   * A role that SSM Automation assumes for executions of this account only (the confused-deputy
+   * conditions SSM documents), with `statements` and the reasons for their findings.
+   */
+  private role(id: string, what: string, statements: Array<{ statement: iam.PolicyStatement; wildcardReason?: string }>): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' }) },
+        },
+      }),
+      description: `SSM Automation ${what}`,
+    });
+    for (const { statement, wildcardReason } of statements) {
+      role.addToPolicy(statement);
+      if (wildcardReason) {
+        acknowledgeWildcardResources(role, statement, wildcardReason);
+      }
+    }
+    acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (SSM Automation ${what}).` });
+    return role;
+  }
+
+  /**
+   * Stop, Start and Redeploy: ECS UpdateService and DescribeServices on these services, and with
+   * `scales` the scaler's bounds. Application Auto Scaling checks that the caller of
+   * RegisterScalableTarget may itself call ECS DescribeServices and UpdateService on the service
+   * (these), uses its service-linked role, which the stack's scalable target created, and passes
+   * no role: so no iam:PassRole or iam:CreateServiceLinkedRole.
+   */
+  private changeStatements(scales: boolean): Array<{ statement: iam.PolicyStatement; wildcardReason?: string }> {
+    const services = this.props.services.map((s) => s.service.serviceArn);
+    return [
+      { statement: new iam.PolicyStatement({ actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: services }) },
+      ...(scales ? [{
+        statement: new iam.PolicyStatement({
+          actions: ['application-autoscaling:RegisterScalableTarget'],
+          resources: [Stack.of(this).formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+          conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+        }),
+        wildcardReason: 'A scalable target\'s ARN ends in an ID that Application Auto Scaling generates and CloudFormation does not return; the conditions keep the call to the task counts of ECS services, and the steps name these services.',
+      }] : []),
+    ];
+  }
+
+  /** Diagnose: read calls only, each on the narrowest resource ECS and Elastic Load Balancing authorize. */
+  private diagnoseStatements(targets: RunbookTarget[]): Array<{ statement: iam.PolicyStatement; wildcardReason?: string }> {
+    const stack = Stack.of(this);
+    const cluster = this.props.cluster;
+    const services = this.props.services.map((s) => s.service.serviceArn);
+    const ecsArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ecs', resource, resourceName });
+    return [
+      { statement: new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:ListServiceDeployments'], resources: services }) },
+      {
+        // IAM authorizes ListTasks on a container instance, which Fargate tasks have none of;
+        // ECS's cluster condition is what scopes it.
+        statement: new iam.PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } } }),
+        wildcardReason: 'ecs:ListTasks is authorized on container instances, which Fargate tasks have none of; the ecs:cluster condition keeps it to this cluster.',
+      },
+      {
+        statement: new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [ecsArn('task', `${cluster.clusterName}/*`)] }),
+        wildcardReason: 'Task IDs are only known at run time; the ARN keeps ecs:DescribeTasks to the tasks of this cluster.',
+      },
+      {
+        // Authorized on both the service and the service deployment.
+        statement: new iam.PolicyStatement({
+          actions: ['ecs:DescribeServiceDeployments'],
+          resources: [...services, ...this.props.services.map((s) => ecsArn('service-deployment', `${cluster.clusterName}/${s.service.serviceName}/*`))],
+        }),
+        wildcardReason: 'Service deployment IDs are only known at run time; the ARNs keep ecs:DescribeServiceDeployments to the deployments of these services.',
+      },
+      ...(targets.some((t) => t.targetGroupArns.length > 0) ? [{
+        statement: new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }),
+        wildcardReason: 'elasticloadbalancing:DescribeTargetHealth has no resource-level permissions; it only reads target health.',
+      }] : []),
+    ];
+  }
+}

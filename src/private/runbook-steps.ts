@@ -1,0 +1,234 @@
+/**
+ * The content of the runbooks' SSM Automation documents (schema 0.3): each step an AWS API call
+ * that SSM makes with the document's role, named by its boto3 client (`ecs`,
+ * `application-autoscaling`, `elbv2`) and operation, with the operation's own input names.
+ * `security/runbooks.py` judges every such step against botocore's models of those APIs, and the
+ * role's policy against the calls.
+ */
+
+/** One step of a document, as the schema writes it. */
+export type Step = Record<string, unknown>;
+
+/** What the steps know of one service: the names the APIs take, and what Start restores. */
+export interface RunbookTarget {
+  /** The value of the documents' `Service` parameter, e.g. `pyfido`. */
+  readonly name: string;
+  /** The service in step names, e.g. `Pyfido`. */
+  readonly stepName: string;
+  /** Name of the cluster. */
+  readonly cluster: string;
+  /** Name of the service. */
+  readonly service: string;
+  /** The task count Start sets. */
+  readonly desiredCount: number;
+  /** The scaler's bounds Start restores; none without autoscaling. */
+  readonly bounds?: { readonly min: number; readonly max: number };
+  /** ARNs of the target groups Diagnose reads the health of. */
+  readonly targetGroupArns: string[];
+}
+
+/** How long a document waits for a service, in seconds. */
+export const WAIT_SECONDS = {
+  /** Tasks stop within their stop timeout (at most 120 s) after the load balancer drains them. */
+  stop: 900,
+  /** New tasks pull their image, start and pass the health checks of the load balancer. */
+  start: 1800,
+  /** A redeployment replaces every task; a blue/green one also bakes. */
+  redeploy: 3600,
+};
+
+/**
+ * The statuses of a service deployment that failed and was rolled back (or could not be): the
+ * services of this library always roll a failed deployment back, with ECS's circuit breaker
+ * (rolling) or on their deployment alarms and check (blue/green, linear, canary).
+ */
+export const FAILED_DEPLOYMENT_STATUSES = ['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];
+
+const SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
+
+/** A step that calls `api` of the boto3 client `service` with `inputs`. */
+function call(name: string, action: string, service: string, api: string, inputs: Record<string, unknown>, extra: Step = {}): Step {
+  return { name, action, inputs: { Service: service, Api: api, ...inputs }, ...extra };
+}
+
+/** The outputs of a step, each `[name, JSONPath selector, type]`. */
+function outputs(...list: Array<[string, string, string]>): Step {
+  return { outputs: list.map(([Name, Selector, Type]) => ({ Name, Selector, Type })) };
+}
+
+/** DescribeServices of one service: the input every wait and assertion on it takes. */
+function describeService(t: RunbookTarget): Record<string, unknown> {
+  return { cluster: t.cluster, services: [t.service] };
+}
+
+/** A document of schema 0.3 that SSM runs with the role its `AutomationAssumeRole` parameter names. */
+export function automationDocument(
+  description: string, parameters: Record<string, unknown>, mainSteps: Step[], documentOutputs?: string[],
+): Record<string, unknown> {
+  return {
+    schemaVersion: '0.3',
+    description,
+    assumeRole: '{{AutomationAssumeRole}}',
+    parameters,
+    mainSteps,
+    ...(documentOutputs ? { outputs: documentOutputs } : {}),
+  };
+}
+
+/**
+ * The steps of `targets` that the operator picks with the `Service` parameter (`all` or one
+ * name): before each service's steps a branch that jumps past them unless picked, and after the
+ * last one `last`, where every path ends.
+ */
+export function forPickedServices(targets: RunbookTarget[], stepsOf: (t: RunbookTarget) => Step[], last: Step): Step[] {
+  const groups = targets.map((t) => ({ target: t, steps: stepsOf(t) }));
+  return [
+    ...groups.flatMap(({ target, steps }, index) => {
+      const next = index + 1 < groups.length ? `Choose${groups[index + 1].target.stepName}` : last.name;
+      const choose: Step = {
+        name: `Choose${target.stepName}`,
+        action: 'aws:branch',
+        inputs: {
+          Choices: [{
+            Or: [{ Variable: '{{Service}}', StringEquals: 'all' }, { Variable: '{{Service}}', StringEquals: target.name }],
+            NextStep: steps[0].name,
+          }],
+          Default: next,
+        },
+      };
+      return [choose, ...steps];
+    }),
+    last,
+  ];
+}
+
+/**
+ * Stop: the scaler's bounds to 0..0 first (else it would start tasks again up to its minimum),
+ * then no task, then the wait until none runs.
+ */
+export function stopSteps(t: RunbookTarget): Step[] {
+  return [
+    ...(t.bounds ? [scalerBounds(`ZeroBounds${t.stepName}`, t, 0, 0)] : []),
+    call(`Stop${t.stepName}`, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, desiredCount: 0 }),
+    call(`WaitStopped${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
+      ...describeService(t), PropertySelector: '$.services[0].runningCount', DesiredValues: ['0'],
+    }, { timeoutSeconds: WAIT_SECONDS.stop }),
+  ];
+}
+
+/** Start: the scaler's bounds back first, then the configured count, then the wait until it runs. */
+export function startSteps(t: RunbookTarget): Step[] {
+  return [
+    ...(t.bounds ? [scalerBounds(`RestoreBounds${t.stepName}`, t, t.bounds.min, t.bounds.max)] : []),
+    call(`Start${t.stepName}`, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, desiredCount: t.desiredCount }),
+    call(`WaitStarted${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
+      ...describeService(t), PropertySelector: '$.services[0].runningCount', DesiredValues: [String(t.desiredCount)],
+    }, { timeoutSeconds: WAIT_SECONDS.start }),
+  ];
+}
+
+/** RegisterScalableTarget of the service's task count, which updates the bounds of the existing target. */
+function scalerBounds(name: string, t: RunbookTarget, min: number, max: number): Step {
+  return call(name, 'aws:executeAwsApi', 'application-autoscaling', 'RegisterScalableTarget', {
+    ServiceNamespace: 'ecs',
+    ResourceId: `service/${t.cluster}/${t.service}`,
+    ScalableDimension: SCALABLE_DIMENSION,
+    MinCapacity: min,
+    MaxCapacity: max,
+  });
+}
+
+/**
+ * Redeploy: a new deployment of the same task definition, then the wait until ECS finishes it
+ * either way. DescribeServices lists the PRIMARY (newest) deployment first. A deployment that
+ * fails is rolled back by a newer one, which becomes PRIMARY and then COMPLETED itself: so the
+ * run also asserts that the PRIMARY deployment is still the one it started, and that it COMPLETED.
+ */
+export function redeploySteps(t: RunbookTarget): Step[] {
+  const started = `Redeploy${t.stepName}`;
+  return [
+    call(started, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, forceNewDeployment: true },
+      outputs(['DeploymentId', '$.service.deployments[0].id', 'String'])),
+    call(`WaitRedeployed${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
+      ...describeService(t), PropertySelector: '$.services[0].deployments[0].rolloutState', DesiredValues: ['COMPLETED', 'FAILED'],
+    }, { timeoutSeconds: WAIT_SECONDS.redeploy }),
+    call(`CheckNotRolledBack${t.stepName}`, 'aws:assertAwsResourceProperty', 'ecs', 'DescribeServices', {
+      ...describeService(t), PropertySelector: '$.services[0].deployments[0].id', DesiredValues: [`{{${started}.DeploymentId}}`],
+    }),
+    call(`CheckCompleted${t.stepName}`, 'aws:assertAwsResourceProperty', 'ecs', 'DescribeServices', {
+      ...describeService(t), PropertySelector: '$.services[0].deployments[0].rolloutState', DesiredValues: ['COMPLETED'],
+    }),
+  ];
+}
+
+/** The last step of Stop, Start and Redeploy: every service's running and desired tasks, named. */
+export function reportStep(cluster: string, targets: RunbookTarget[]): Step {
+  return call('Report', 'aws:executeAwsApi', 'ecs', 'DescribeServices', { cluster, services: targets.map((t) => t.service) },
+    outputs(...targets.flatMap((_, i): Array<[string, string, string]> => [
+      [`Service${i + 1}`, `$.services[${i}].serviceName`, 'String'],
+      [`Service${i + 1}Running`, `$.services[${i}].runningCount`, 'Integer'],
+      [`Service${i + 1}Desired`, `$.services[${i}].desiredCount`, 'Integer'],
+    ])));
+}
+
+/** Steps that may fail without failing the run: each gathers what exists, and may find nothing. */
+const MAY_FIND_NOTHING: Step = { onFailure: 'Continue', isCritical: false };
+
+/**
+ * Diagnose, read-only: running against desired tasks and the rollout, the last stopped tasks with
+ * why they stopped, the health of every target, and the last failed deployment with why it
+ * failed. A step that describes what a list step found fails when the list is empty (the API
+ * refuses an empty list), and is not critical.
+ */
+export function diagnoseSteps(t: RunbookTarget): Step[] {
+  const s = t.stepName;
+  return [
+    call(`Describe${s}`, 'aws:executeAwsApi', 'ecs', 'DescribeServices', describeService(t), outputs(
+      ['RunningCount', '$.services[0].runningCount', 'Integer'],
+      ['DesiredCount', '$.services[0].desiredCount', 'Integer'],
+      ['PendingCount', '$.services[0].pendingCount', 'Integer'],
+      ['RolloutState', '$.services[0].deployments[0].rolloutState', 'String'],
+      ['RolloutStateReason', '$.services[0].deployments[0].rolloutStateReason', 'String'],
+      ['LatestEvent', '$.services[0].events[0].message', 'String'],
+    )),
+    call(`ListStopped${s}`, 'aws:executeAwsApi', 'ecs', 'ListTasks', { cluster: t.cluster, serviceName: t.service, desiredStatus: 'STOPPED', maxResults: 10 },
+      outputs(['TaskArns', '$.taskArns', 'StringList'])),
+    call(`DescribeStopped${s}`, 'aws:executeAwsApi', 'ecs', 'DescribeTasks', { cluster: t.cluster, tasks: `{{ListStopped${s}.TaskArns}}` }, {
+      ...outputs(
+        ['StopCodes', '$.tasks..stopCode', 'StringList'],
+        ['StoppedReasons', '$.tasks..stoppedReason', 'StringList'],
+        ['ContainerReasons', '$.tasks..containers..reason', 'StringList'],
+      ),
+      ...MAY_FIND_NOTHING,
+    }),
+    ...t.targetGroupArns.map((arn, i) => call(`TargetHealth${s}${i + 1}`, 'aws:executeAwsApi', 'elbv2', 'DescribeTargetHealth', { TargetGroupArn: arn }, outputs(
+      ['Targets', '$.TargetHealthDescriptions..Target.Id', 'StringList'],
+      ['States', '$.TargetHealthDescriptions..TargetHealth.State', 'StringList'],
+      ['Reasons', '$.TargetHealthDescriptions..TargetHealth.Reason', 'StringList'],
+      ['Descriptions', '$.TargetHealthDescriptions..TargetHealth.Description', 'StringList'],
+    ))),
+    call(`LastFailedDeployment${s}`, 'aws:executeAwsApi', 'ecs', 'ListServiceDeployments', {
+      cluster: t.cluster, service: t.service, status: FAILED_DEPLOYMENT_STATUSES, maxResults: 1,
+    }, outputs(
+      ['DeploymentArn', '$.serviceDeployments[0].serviceDeploymentArn', 'String'],
+      ['Status', '$.serviceDeployments[0].status', 'String'],
+      ['StatusReason', '$.serviceDeployments[0].statusReason', 'String'],
+    )),
+    call(`DescribeFailedDeployment${s}`, 'aws:executeAwsApi', 'ecs', 'DescribeServiceDeployments', {
+      serviceDeploymentArns: [`{{LastFailedDeployment${s}.DeploymentArn}}`],
+    }, {
+      ...outputs(
+        ['LifecycleStage', '$.serviceDeployments[0].lifecycleStage', 'String'],
+        ['CircuitBreakerFailures', '$.serviceDeployments[0].deploymentCircuitBreaker.failureCount', 'Integer'],
+        ['TriggeredAlarms', '$.serviceDeployments[0].alarms.triggeredAlarmNames', 'StringList'],
+        ['RollbackReason', '$.serviceDeployments[0].rollback.reason', 'String'],
+      ),
+      ...MAY_FIND_NOTHING,
+    }),
+  ];
+}
+
+/** `Step.Output` of every output of `steps`, for a document's outputs list. */
+export function stepOutputs(steps: Step[]): string[] {
+  return steps.flatMap((step) => ((step.outputs as Array<{ Name: string }> | undefined) ?? []).map((o) => `${step.name}.${o.Name}`));
+}

@@ -77,9 +77,15 @@ function userError(fn: () => unknown): string {
 
 const refusal = (values: { [key: string]: unknown }) => userError(() => parseParameters(JSON.stringify(values, undefined, 2), FILE));
 
-/** A parameters file in a temporary directory. */
+/** The temporary directory of the test's parameters files, removed after the file's tests. */
+const TEMP = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-guide-'));
+afterAll(() => fs.rmSync(TEMP, { recursive: true, force: true }));
+let files = 0;
+
+/** A parameters file in the temporary directory. */
 function tempFile(name: string, text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-guide-'));
+  const dir = path.join(TEMP, String(files++));
+  fs.mkdirSync(dir);
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
@@ -468,7 +474,7 @@ interface Outcome {
 
 /** Runs the bin as `cdk deploy --app` runs it: a fresh process, the CLI's variables, its own outdir. */
 function runBin(parameters: string, context: object): Promise<Outcome> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-guide-out-'));
+  const outdir = fs.mkdtempSync(path.join(TEMP, 'out-'));
   const cliContext = JSON.parse(process.env[cxapi.CONTEXT_ENV] ?? '{}');
   const env = { ...process.env, ...VARS, CDK_OUTDIR: outdir, [cxapi.CONTEXT_ENV]: JSON.stringify({ ...cliContext, ...context }) };
   const root = path.join(__dirname, '..');
@@ -491,12 +497,6 @@ describe('the bin, run as the CDK CLI runs it', () => {
       runBin(guideFile, {}),
     ]);
   }, 60_000);
-
-  afterAll(() => {
-    for (const outcome of [deployed, refused, pending]) {
-      fs.rmSync(outcome.outdir, { recursive: true, force: true });
-    }
-  });
 
   test('writes one stack, <ApplicationName>-<Environment>, for the stack\'s account and region, to CDK_OUTDIR', () => {
     expect(deployed.code).toBe(0);

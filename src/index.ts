@@ -3,6 +3,7 @@ export * from './arculus-fido-stack';
 export * from './deployment-environment';
 export * from './fido-data-layer';
 export * from './fido-load-balancer';
+export * from './fido-monitoring';
 export * from './fido-network';
 export * from './fido-service';
 export * from './mongodb-connection';

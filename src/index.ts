@@ -5,6 +5,7 @@ export * from './deployment-environment';
 export * from './fido-data-layer';
 export * from './fido-image-repositories';
 export * from './fido-load-balancer';
+export * from './fido-monitoring';
 export * from './fido-network';
 export * from './fido-runbooks';
 export * from './fido-service';

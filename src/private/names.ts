@@ -76,3 +76,44 @@ export function derivedNames(names: DeploymentNames): DerivedName[] {
     ...service(names.tomcat),
   ];
 }
+
+/**
+ * The names of the alarms `FidoMonitoring` creates for one service, `<prefix>-<service>-<what>`.
+ * None ends as a deployment alarm does (`-target-5xx`, `-unhealthy-hosts`), so a prefix that is
+ * the deployment's `<applicationName>-<environment>` gives names apart from those.
+ */
+export interface ServiceAlarmNames {
+  readonly target5xxRate: string;
+  readonly unhealthyTargets: string;
+  readonly latencyP99: string;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly runningTasks: string;
+}
+
+export function serviceAlarmNames(prefix: string, service: string): ServiceAlarmNames {
+  const name = (what: string) => `${prefix}-${service}-${what}`;
+  return {
+    target5xxRate: name('5xx-rate'),
+    unhealthyTargets: name('unhealthy-targets'),
+    latencyP99: name('latency-p99'),
+    cpu: name('cpu'),
+    memory: name('memory'),
+    runningTasks: name('running-tasks'),
+  };
+}
+
+/** The names of the DocumentDB cluster's alarms, `<prefix>-docdb-<what>`. */
+export interface DatabaseAlarmNames {
+  readonly cpu: string;
+  readonly connections: string;
+}
+
+export function databaseAlarmNames(prefix: string): DatabaseAlarmNames {
+  return { cpu: `${prefix}-docdb-cpu`, connections: `${prefix}-docdb-connections` };
+}
+
+/** The monitoring dashboard's name: the prefix itself, e.g. `arculus-auth-prod`. */
+export function dashboardName(prefix: string): string {
+  return prefix;
+}

@@ -115,7 +115,7 @@ project.addTask('synth:security', {
   exec: 'ts-node --project security/tsconfig.json security/synth-templates.ts',
 });
 project.addTask('security', {
-  description: 'Judge the synthesized templates with cfn-lint and checkov (see SECURITY.md)',
+  description: 'Judge the synthesized templates with cfn-lint, checkov, the replacement check and the runbook check against botocore (see SECURITY.md)',
   steps: [{ spawn: 'synth:security' }, { exec: 'security/scan' }],
 });
 
@@ -172,6 +172,10 @@ project.addTask('test:matrix', {
   exec: 'matrix/run',
 });
 project.npmignore?.exclude('/matrix/');
+
+// The CDK app a team that follows the deployment guide runs, with no TypeScript (src/app/main.ts):
+// npx cdk deploy --app "npx arculus-fido-app --parameters parameters/prod.json"
+project.addBins({ 'arculus-fido-app': 'lib/app/main.js' });
 
 // Integration tests a maintainer with an AWS account deploys: test/integ.*.ts, IntegTest apps of
 // @aws-cdk/integ-tests-alpha (published up to 2.245.0-alpha.0, whose aws-cdk-lib peer range takes

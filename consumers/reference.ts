@@ -63,9 +63,11 @@ function custom(): Stack {
         readonlyRootFilesystem: true,
         writablePaths: ['/tmp', '/usr/local/tomcat/work'],
         environment: { JAVA_OPTS: '-Xmx1536m' },
+        enableExecuteCommand: true,
         deployment: { strategy: ecs.DeploymentStrategy.LINEAR, trafficShift: { stepPercent: 20, stepBakeTime: Duration.minutes(2) } },
       },
     },
+    monitoring: { emails: ['oncall@example.com'], thresholds: { cpuPercent: 65, latencyP99: Duration.seconds(1) } },
   });
   deployment.connections.allowTo(ec2.Peer.ipv4('10.1.0.0/16'), ec2.Port.tcp(5432), 'Reporting database');
   return stack;

@@ -1,5 +1,6 @@
 import { Annotations, Aws, CfnElement, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,7 +14,9 @@ import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { FidoDataLayer } from './fido-data-layer';
 import { FidoLoadBalancer } from './fido-load-balancer';
+import { FidoMonitoring } from './fido-monitoring';
 import { FidoNetwork } from './fido-network';
+import { FidoRunbooks } from './fido-runbooks';
 import { FidoService } from './fido-service';
 import { ArculusFidoDeploymentProps } from './options';
 import { DEPLOYMENT_NAMES } from './private/cross-checks';
@@ -21,6 +24,7 @@ import { acknowledge, LOG_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
 import { resolveDeployment } from './private/resolve';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
+import { autoscales } from './private/sizing';
 
 /** The construct IDs of each service's constructs: API, since a changed ID replaces the resource. */
 const CONSTRUCT_IDS = {
@@ -73,6 +77,16 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
   /** The edge: `loadBalancer`, its listeners, `accessLogsBucket`, `webAcl` and its log group. */
   public readonly loadBalancing: FidoLoadBalancer;
+
+  /** Alarms, their notification `topic` and the `dashboard`. */
+  public readonly monitoring: FidoMonitoring;
+
+  /**
+   * The Stop, Start, Redeploy and Diagnose runbooks and their roles.
+   *
+   * @default - none: `runbooks` is false
+   */
+  public readonly runbooks?: FidoRunbooks;
 
   /** The log group of ECS Exec sessions, when a service allows ECS Exec. */
   private execLogGroup?: logs.LogGroup;
@@ -147,12 +161,12 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
     this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
     this.routeTraffic(resolved);
-    for (const [service, settings] of [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const) {
-      if (settings.deploymentAlarms) {
-        // Their metrics name the target groups, which need the load balancer and routes first.
-        service.addDeploymentAlarms(settings.names.alarmPrefix);
-      }
-    }
+    const deploymentAlarms = ([[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const)
+      .filter(([, settings]) => settings.deploymentAlarms)
+      // Their metrics name the target groups, which need the load balancer and routes first.
+      .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
+    this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
+    this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved) : undefined;
     if (resolved.hostedZone) {
       new route53.ARecord(services, 'AliasRecord', {
         zone: resolved.hostedZone,
@@ -271,6 +285,43 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         [`AwsSolutions-IAM5[Resource::${streams}]`]: 'ECS Exec writes each session to its own log stream of the exec log group; the streams are named per session, so the grant covers the streams of that one group only.',
       });
     }
+  }
+
+  /**
+   * Alarms on both services, their target groups and a created DocumentDB cluster, and the
+   * deployment alarms, all sending ALARM and OK to one topic; and the dashboard.
+   */
+  private addMonitoring(scope: Construct, resolved: ResolvedDeployment, deploymentAlarms: cloudwatch.IAlarm[]): FidoMonitoring {
+    const monitoring = new FidoMonitoring(scope, 'Monitoring', {
+      ...resolved.monitoring,
+      namePrefix: resolved.names.cluster,
+      services: ([[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const).map(([service, settings]) => ({
+        name: settings.name,
+        service: service.service,
+        targetGroups: service.targetGroups,
+        logGroup: service.logGroup,
+      })),
+      databaseCluster: this.dataLayer.databaseCluster,
+      // A given topic has its own key.
+      encryptionKey: resolved.monitoring.topic ? undefined : this.encryptionKey,
+    });
+    monitoring.notifyOn(...deploymentAlarms);
+    return monitoring;
+  }
+
+  /** The runbooks of the guide's service management, for this cluster's two services. */
+  private addRunbooks(scope: Construct, resolved: ResolvedDeployment): FidoRunbooks {
+    return new FidoRunbooks(scope, 'Runbooks', {
+      cluster: this.cluster,
+      documentNamePrefix: resolved.names.cluster,
+      services: ([[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const).map(([service, settings]) => ({
+        name: settings.name,
+        service: service.service,
+        desiredCount: settings.sizing.desiredCount,
+        ...(autoscales(settings.sizing) ? { minCapacity: settings.sizing.minCapacity, maxCapacity: settings.sizing.maxCapacity } : {}),
+        targetGroups: service.targetGroups,
+      })),
+    });
   }
 
   /** The MongoDB and application secrets, as every container reads them. */

@@ -39,5 +39,20 @@ export class ArculusFidoStack extends Stack {
     new CfnOutput(this, 'TomcatServiceName', { description: 'ECS service name of Tomcat', value: d.tomcat.service.serviceName });
     new CfnOutput(this, 'PyFidoLogGroupName', { description: 'CloudWatch log group of PyFIDO', value: d.pyFido.logGroup.logGroupName });
     new CfnOutput(this, 'TomcatLogGroupName', { description: 'CloudWatch log group of Tomcat', value: d.tomcat.logGroup.logGroupName });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic every alarm sends ALARM and OK to: subscribe the on-call channel', value: d.monitoring.topic.topicArn });
+    if (d.monitoring.dashboard) {
+      new CfnOutput(this, 'DashboardName', { description: 'CloudWatch dashboard of the deployment', value: d.monitoring.dashboard.dashboardName });
+    }
+    if (d.runbooks) {
+      const runbooks = d.runbooks;
+      for (const [outputId, document, what] of [
+        ['StopRunbook', runbooks.stopDocument, 'stops both services or one (Service=all|pyfido|tomcat), the scaler held at zero'],
+        ['StartRunbook', runbooks.startDocument, 'starts them again at their configured counts and scaling bounds'],
+        ['RedeployRunbook', runbooks.redeployDocument, 'forces a new deployment and waits until it completes'],
+        ['DiagnoseRunbook', runbooks.diagnoseDocument, 'reports tasks, stop reasons, target health and the last failed deployment'],
+      ] as const) {
+        new CfnOutput(this, outputId, { description: `SSM Automation runbook that ${what}`, value: document.ref });
+      }
+    }
   }
 }

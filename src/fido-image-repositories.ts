@@ -135,7 +135,8 @@ function resolveRepositories(given: FidoImageRepositoriesProps): ResolvedReposit
   }
   const props: FidoImageRepositoriesProps = sanitize(problems, '', raw, PROPS_SHAPE) ?? {};
   const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
-  const environment = checkNames(problems, props.deploymentEnvironment, applicationName);
+  // The repositories' own names, not the runbooks' tighter ones, limit applicationName here.
+  const environment = checkNames(problems, props.deploymentEnvironment, applicationName, { runbooks: false });
   const names = problems.about('applicationName') ? undefined : deploymentNames(applicationName, environment ?? DeploymentEnvironment.DEV);
 
   let untaggedImageMaxAge = props.untaggedImageMaxAge;

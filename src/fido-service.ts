@@ -224,7 +224,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
   private readonly containerName: string;
   private readonly props: FidoServiceProps;
   /** Every target group the service registers in, for the deployment alarms' metrics. */
-  private readonly targetGroups: elbv2.ApplicationTargetGroup[] = [];
+  private readonly registeredIn: elbv2.ApplicationTargetGroup[] = [];
   private readonly routes: elbv2.ApplicationListenerRule[] = [];
   private loadBalancerRole?: iam.IRole;
   private deploymentCheck?: lambda.Function;
@@ -355,8 +355,18 @@ export class FidoService extends Construct implements ec2.IConnectable {
       healthCheck: withDefaults<elbv2.HealthCheck>({ path: '/', interval: Duration.seconds(30), healthyThresholdCount: 2 }, props.healthCheck),
       targets: register ? [this.service.loadBalancerTarget({ containerName: props.containerName, containerPort: props.containerPort })] : undefined,
     });
-    this.targetGroups.push(targetGroup);
+    this.registeredIn.push(targetGroup);
     return targetGroup;
+  }
+
+  /**
+   * Every target group the service registers its tasks in: `targetGroup`, and for a blue/green,
+   * linear or canary service also `alternateTargetGroup` and the pair of each further route. What
+   * watches the service's traffic (alarms, dashboards) watches all of them, since traffic moves
+   * between them.
+   */
+  public get targetGroups(): elbv2.ApplicationTargetGroup[] {
+    return [...this.registeredIn];
   }
 
   /**
@@ -559,10 +569,10 @@ export class FidoService extends Construct implements ec2.IConnectable {
   private acrossTargetGroups(
     combine: 'SUM' | 'MAX', metricOf: (metrics: elbv2.IApplicationTargetGroupMetrics) => cloudwatch.Metric,
   ): cloudwatch.IMetric {
-    if (this.targetGroups.length === 1) {
+    if (this.registeredIn.length === 1) {
       return metricOf(this.targetGroup.metrics);
     }
-    const usingMetrics = Object.fromEntries(this.targetGroups.map((group, index) => [`tg${index}`, metricOf(group.metrics)]));
+    const usingMetrics = Object.fromEntries(this.registeredIn.map((group, index) => [`tg${index}`, metricOf(group.metrics)]));
     return new cloudwatch.MathExpression({
       expression: `${combine}([${Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(', ')}])`,
       usingMetrics,

@@ -696,6 +696,24 @@ export interface ArculusFidoDeploymentProps {
   readonly services?: ServicesOptions;
 
   /**
+   * Alarms on every service, target group and a created DocumentDB cluster, a notification topic
+   * that every alarm (the deployment alarms too) sends ALARM and OK to, and a dashboard.
+   *
+   * @default - every alarm with its default threshold, a new encrypted topic without
+   * subscriptions, and the dashboard
+   */
+  readonly monitoring?: MonitoringOptions;
+
+  /**
+   * Create the AWS Systems Manager Automation runbooks of the guide's service management:
+   * `<applicationName>-<environment>-Stop`, `-Start`, `-Redeploy` and `-Diagnose`, each with a role
+   * of its own, scoped to this cluster's services (see README, Operations).
+   *
+   * @default true
+   */
+  readonly runbooks?: boolean;
+
+  /**
    * Put the network, the data layer (secrets, database) and the services (cluster, load balancer,
    * tasks, DNS) in three nested stacks, `NetworkStack`, `DataStack` and `ServicesStack`, as the
    * deployment guide's CloudFormation does. Changing this on a deployed stack replaces every

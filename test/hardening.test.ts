@@ -288,7 +288,7 @@ describe('task options', () => {
   });
 
   test('deploymentAlarms: false leaves the circuit breaker alone', () => {
-    const { template } = synth({ services: { pyFido: { deploymentAlarms: false } } });
+    const { template } = synth({ services: { pyFido: { deploymentAlarms: false } }, monitoring: { alarms: false } });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort())
       .toEqual(['arculus-auth-dev-tomcat-target-5xx', 'arculus-auth-dev-tomcat-unhealthy-hosts']);
@@ -338,8 +338,15 @@ describe('a customer-managed key', () => {
     });
   });
 
-  test('is absent by default', () => {
-    synth().template.resourceCountIs('AWS::KMS::Key', 0);
+  test('is absent by default: the one key is the alarm topic\'s, which CloudWatch needs to publish to an encrypted topic', () => {
+    const plain = synth().template;
+    plain.resourceCountIs('AWS::KMS::Key', 1);
+    const topicKey = Object.keys(plain.findResources('AWS::KMS::Key'))[0];
+    expect(topicKey).toMatch(/^FidoMonitoring/);
+    plain.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [topicKey, 'Arn'] } });
+    for (const logGroup of Object.values(plain.findResources('AWS::Logs::LogGroup'))) {
+      expect((logGroup as any).Properties.KmsKeyId).toBeUndefined();
+    }
   });
 });
 

@@ -4,10 +4,12 @@
  * every deployment must pass once it is up. integ-runner runs the apps; see README.md
  * ("Integration tests") for a run against an account.
  */
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ArculusFidoStack, DomainOptions, FidoService } from '../src';
 
 /**
@@ -54,21 +56,57 @@ export function runEchoServers(stack: ArculusFidoStack): void {
   }
 }
 
-/** What a service must show once the deployment is up: its running tasks, and every target healthy. */
-function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): void {
-  const wait = { totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) };
-  integ.assertions.awsApiCall('ECS', 'describeServices', {
+/** Waits until `service` runs `tasks` tasks (as many as it wants). */
+function runningTasks(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): IApiCall {
+  return integ.assertions.awsApiCall('ECS', 'describeServices', {
     cluster: stack.deployment.cluster.clusterName,
     services: [service.service.serviceName],
   }).expect(ExpectedResult.objectLike({
     services: [{ status: 'ACTIVE', desiredCount: tasks, runningCount: tasks }],
-  })).waitForAssertions(wait);
-  integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', {
-    TargetGroupArn: service.targetGroup.targetGroupArn,
-  }).expect(ExpectedResult.objectLike({
-    // Exactly `tasks` targets, each healthy.
-    TargetHealthDescriptions: Array.from({ length: tasks }, () => ({ TargetHealth: { State: 'healthy' } })),
-  })).waitForAssertions(wait);
+  })).waitForAssertions({ totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) });
+}
+
+/** What a service must show once the deployment is up: its running tasks, and every target healthy. */
+function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): IApiCall[] {
+  return [
+    runningTasks(integ, stack, service, tasks),
+    integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', {
+      TargetGroupArn: service.targetGroup.targetGroupArn,
+    }).expect(ExpectedResult.objectLike({
+      // Exactly `tasks` targets, each healthy.
+      TargetHealthDescriptions: Array.from({ length: tasks }, () => ({ TargetHealth: { State: 'healthy' } })),
+    })).waitForAssertions({ totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) }),
+  ];
+}
+
+/**
+ * Runs one of the deployment's runbooks on both services and waits until its execution succeeds:
+ * the assertion's function starts it as an operator does, passing the runbook's role.
+ */
+function runRunbook(integ: IntegTest, document: ssm.CfnDocument, role: iam.IRole, after: IApiCall[]): IApiCall {
+  const start = integ.assertions.awsApiCall('SSM', 'startAutomationExecution', {
+    DocumentName: document.ref,
+    Parameters: { Service: ['all'] },
+  });
+  start.provider.addToRolePolicy({ Effect: 'Allow', Action: ['iam:PassRole'], Resource: [role.roleArn] });
+  after.forEach((call) => call.next(start));
+  return start.next(integ.assertions.awsApiCall('SSM', 'getAutomationExecution', {
+    AutomationExecutionId: start.getAttString('AutomationExecutionId'),
+  }).expect(ExpectedResult.objectLike({ AutomationExecution: { AutomationExecutionStatus: 'Success' } }))
+    .waitForAssertions({ totalTimeout: Duration.minutes(30), interval: Duration.seconds(30) }));
+}
+
+/**
+ * Once every other assertion held: the Stop runbook brings both services to 0 running tasks, and
+ * the Start runbook brings them back to `tasks`.
+ */
+export function assertRunbooksStopAndStart(integ: IntegTest, stack: ArculusFidoStack, tasks: number, after: IApiCall[]): void {
+  const runbooks = stack.deployment.runbooks!;
+  const services = [stack.deployment.pyFido, stack.deployment.tomcat];
+  const stopped = runRunbook(integ, runbooks.stopDocument, runbooks.stopRole, after);
+  const atZero = services.map((service) => stopped.next(runningTasks(integ, stack, service, 0)));
+  const started = runRunbook(integ, runbooks.startDocument, runbooks.startRole, atZero);
+  services.forEach((service) => started.next(runningTasks(integ, stack, service, tasks)));
 }
 
 /** The guide's outputs a deployed stack must carry. */
@@ -79,18 +117,18 @@ export const GUIDE_OUTPUTS = ['LoadBalancerDNS', 'PyFidoEndpoint', 'TomcatEndpoi
  * healthy, PyFIDO's `/health` answering 200 and Tomcat's root answering 200-399 over HTTPS at the
  * domain, and the guide's five outputs on the stack.
  */
-export function assertDeploymentServes(integ: IntegTest, stack: ArculusFidoStack, domainName: string, tasks: number): void {
-  assertServiceUp(integ, stack, stack.deployment.pyFido, tasks);
-  assertServiceUp(integ, stack, stack.deployment.tomcat, tasks);
+export function assertDeploymentServes(integ: IntegTest, stack: ArculusFidoStack, domainName: string, tasks: number): IApiCall[] {
   const wait = { totalTimeout: Duration.minutes(10), interval: Duration.seconds(30) };
-  integ.assertions.httpApiCall(`https://${domainName}:5001/health`).expect(ExpectedResult.objectLike({ status: 200 })).waitForAssertions(wait);
-  // fetch follows a redirect; `ok` is a final answer from 200 to 299.
-  integ.assertions.httpApiCall(`https://${domainName}/`).expect(ExpectedResult.objectLike({ ok: true })).waitForAssertions(wait);
-  // One call per output: CloudFormation lists a stack's outputs in no fixed order.
-  for (const key of GUIDE_OUTPUTS) {
-    integ.assertions.awsApiCall('CloudFormation', 'describeStacks', { StackName: stack.stackName })
-      .expect(ExpectedResult.objectLike({ Stacks: [{ Outputs: Match.arrayWith([Match.objectLike({ OutputKey: key })]) }] }));
-  }
+  return [
+    ...assertServiceUp(integ, stack, stack.deployment.pyFido, tasks),
+    ...assertServiceUp(integ, stack, stack.deployment.tomcat, tasks),
+    integ.assertions.httpApiCall(`https://${domainName}:5001/health`).expect(ExpectedResult.objectLike({ status: 200 })).waitForAssertions(wait),
+    // fetch follows a redirect; `ok` is a final answer from 200 to 299.
+    integ.assertions.httpApiCall(`https://${domainName}/`).expect(ExpectedResult.objectLike({ ok: true })).waitForAssertions(wait),
+    // One call per output: CloudFormation lists a stack's outputs in no fixed order.
+    ...GUIDE_OUTPUTS.map((key) => integ.assertions.awsApiCall('CloudFormation', 'describeStacks', { StackName: stack.stackName })
+      .expect(ExpectedResult.objectLike({ Stacks: [{ Outputs: Match.arrayWith([Match.objectLike({ OutputKey: key })]) }] }))),
+  ];
 }
 
 /** Every resource of `stack` (nested stacks included) of `type`. */

@@ -2,13 +2,13 @@
  * Integration test: the dev preset, as the README's example deploys it, with images that answer the
  * health checks. After deploying, both services run their one task with every target healthy,
  * PyFIDO's /health and Tomcat's root answer over HTTPS at the domain, and the guide's outputs are
- * on the stack. Run by integ-runner: `npx projen integ` compares the snapshot (no account needed),
+ * on the stack; then the Stop runbook brings both to 0 running tasks and the Start runbook back. Run by integ-runner: `npx projen integ` compares the snapshot (no account needed),
  * `npx projen integ --force` with credentials and context deploys, asserts and destroys (README).
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { assertDeploymentServes, ECHO_IMAGE, integDomain, runEchoServers } from './integ-support';
+import { assertDeploymentServes, assertRunbooksStopAndStart, ECHO_IMAGE, integDomain, runEchoServers } from './integ-support';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 
 const app = new App();
@@ -27,5 +27,6 @@ const stack = new ArculusFidoStack(app, 'ArculusFidoIntegDev', {
 runEchoServers(stack);
 
 const integ = new IntegTest(app, 'ArculusFidoDev', { testCases: [stack] });
-// The dev preset runs one task of each service.
-assertDeploymentServes(integ, stack, domain.domainName, 1);
+// The dev preset runs one task of each service; once it serves, the runbooks stop and start both.
+const serving = assertDeploymentServes(integ, stack, domain.domainName, 1);
+assertRunbooksStopAndStart(integ, stack, 1, serving);

@@ -585,35 +585,30 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
   });
 });
 
-test('watches a nested prod deployment from its parent stack, with its DocumentDB, its key and its deployment alarms', () => {
+describe('a nested prod deployment with DocumentDB and its customer-managed key, monitored as it comes', () => {
   const stack = addReviewedStack(new App(), 'Fido', { deploymentEnvironment: DeploymentEnvironment.PROD, nestedStacks: true, encryption: { customerManagedKey: true } });
   const { deployment } = stack;
-  const watched = (name: string, service: FidoService): MonitoredService => ({
-    name, service: service.service, targetGroups: [service.targetGroup], logGroup: service.logGroup,
+  const all = stack.node.findAll().filter(Stack.isStack).map((s) => Template.fromStack(s));
+  const alarms = all.flatMap((t) => Object.values(resources(t, 'AWS::CloudWatch::Alarm')));
+
+  test('watches both services, DocumentDB and the deployment alarms: 18 alarms, each with ALARM and OK to the one topic', () => {
+    expect(alarms.map((a) => a.AlarmName)).toEqual(expect.arrayContaining([
+      'arculus-auth-prod-docdb-connections', 'arculus-auth-prod-docdb-cpu', 'arculus-auth-prod-pyfido-target-5xx', 'arculus-auth-prod-tomcat-running-tasks',
+    ]));
+    // 4 deployment alarms, 6 per service, 2 of DocumentDB.
+    expect(alarms).toHaveLength(18);
+    for (const alarm of alarms) {
+      expect([alarm.AlarmName, alarm.AlarmActions]).toEqual([alarm.AlarmName, [expect.anything()]]);
+      expect(alarm.OKActions).toEqual(alarm.AlarmActions);
+    }
   });
-  const monitoring = new FidoMonitoring(stack, 'Monitoring', {
-    namePrefix: `${deployment.applicationName}-prod`,
-    services: [watched('pyfido', deployment.pyFido), watched('tomcat', deployment.tomcat)],
-    databaseCluster: deployment.dataLayer.databaseCluster,
-    encryptionKey: deployment.encryptionKey,
+
+  test('encrypts the topic with the deployment\'s key, which CloudWatch may use: no second key', () => {
+    expect(deployment.monitoring.encryptionKey).toBe(deployment.encryptionKey);
+    const keys = all.flatMap((t) => Object.values(resources(t, 'AWS::KMS::Key')));
+    expect(keys).toHaveLength(1);
+    expect(JSON.stringify(keys[0].KeyPolicy)).toContain('cloudwatch.amazonaws.com');
   });
-  const deploymentAlarms = [deployment.pyFido, deployment.tomcat].flatMap((service) =>
-    service.node.children.filter((child): child is cloudwatch.Alarm => child instanceof cloudwatch.Alarm));
-  expect(deploymentAlarms).toHaveLength(4);
-  monitoring.notifyOn(...deploymentAlarms);
-  const template = Template.fromStack(stack);
-  const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm'));
-  expect(alarms.map((a) => a.AlarmName)).toContain('arculus-auth-prod-docdb-connections');
-  expect(alarms).toHaveLength(14);
-  expect(monitoring.encryptionKey).toBe(deployment.encryptionKey);
-  const keys = stack.node.findAll().filter(Stack.isStack).flatMap((s) => Object.values(resources(Template.fromStack(s), 'AWS::KMS::Key')));
-  expect(keys).toHaveLength(1);
-  expect(JSON.stringify(keys[0].KeyPolicy)).toContain('cloudwatch.amazonaws.com');
-  // The deployment alarms live in the services' nested stack, and notify the parent's topic there.
-  const services = Template.fromStack(stack.node.findAll().find((c) => c.node.id === 'ServicesStack') as Stack);
-  expect(Object.values(resources(services, 'AWS::CloudWatch::Alarm')).map((a) => a.AlarmActions)).toEqual([
-    [expect.anything()], [expect.anything()], [expect.anything()], [expect.anything()],
-  ]);
 });
 
 test('the alarm names stay apart from the deployment alarms\' names of the same prefix', () => {

@@ -39,12 +39,16 @@ describe('errors when', () => {
   });
 
   test('applicationName makes a name longer than AWS allows', () => {
-    // Every name counts, the alarm names too: the longest in dev is '<name>-dev-pyfido-unhealthy-hosts'.
-    expectRejected({ applicationName: 'a'.repeat(229) },
-      /^  - applicationName: makes the CloudWatch alarm name 'a{229}-dev-pyfido-unhealthy-hosts' 256 characters long, over the limit of 255; use at most 228 characters$/m);
-    expect(synthError({ applicationName: 'a'.repeat(228) })).toBeUndefined();
-    expectRejected({ applicationName: 'a'.repeat(228), deploymentEnvironment: DeploymentEnvironment.STAGING },
-      /^  - applicationName: makes the CloudWatch alarm name 'a{228}-staging-pyfido-unhealthy-hosts' 259 characters long, over the limit of 255; use at most 224 characters$/m);
+    // Every name counts: the tightest is a runbook's, '<name>-<env>-Redeploy' (or -Diagnose), of at most 128.
+    expectRejected({ applicationName: 'a'.repeat(116) },
+      /^  - applicationName: makes the SSM document name \(runbook\) 'a{116}-dev-Redeploy' 129 characters long, over the limit of 128; use at most 115 characters$/m);
+    expect(synthError({ applicationName: 'a'.repeat(115) })).toBeUndefined();
+    expectRejected({ applicationName: 'a'.repeat(115), deploymentEnvironment: DeploymentEnvironment.STAGING },
+      /^  - applicationName: makes the SSM document name \(runbook\) 'a{115}-staging-Redeploy' 132 characters long, over the limit of 128; use at most 111 characters$/m);
+    // Without runbooks, the alarm names: the longest is '<name>-<env>-pyfido-unhealthy-targets'.
+    expectRejected({ applicationName: 'a'.repeat(227), runbooks: false },
+      /^  - applicationName: makes the CloudWatch alarm name \(monitoring\) 'a{227}-dev-pyfido-unhealthy-targets' 256 characters long, over the limit of 255; use at most 226 characters$/m);
+    expect(synthError({ applicationName: 'a'.repeat(226), runbooks: false })).toBeUndefined();
   });
 
   test.each([

@@ -99,11 +99,16 @@ func customStack() awscdk.Stack {
 				ReadonlyRootFilesystem: jsii.Bool(true),
 				WritablePaths:          jsii.Strings("/tmp", "/usr/local/tomcat/work"),
 				Environment:            &map[string]*string{"JAVA_OPTS": jsii.String("-Xmx1536m")},
+				EnableExecuteCommand:   jsii.Bool(true),
 				Deployment: &fido.ServiceDeploymentOptions{
 					Strategy:     awsecs.DeploymentStrategy_LINEAR,
 					TrafficShift: &awsecs.TrafficShiftConfig{StepPercent: jsii.Number(20), StepBakeTime: awscdk.Duration_Minutes(jsii.Number(2))},
 				},
 			},
+		},
+		Monitoring: &fido.MonitoringOptions{
+			Emails:     jsii.Strings("oncall@example.com"),
+			Thresholds: &fido.AlarmThresholds{CpuPercent: jsii.Number(65), LatencyP99: awscdk.Duration_Seconds(jsii.Number(1))},
 		},
 	})
 	deployment.Connections().AllowTo(awsec2.Peer_Ipv4(jsii.String("10.1.0.0/16")), awsec2.Port_Tcp(jsii.Number(5432)), jsii.String("Reporting database"))
@@ -215,4 +220,8 @@ func TestCustomScenario(t *testing.T) {
 			"Strategy": "LINEAR", "LinearConfiguration": map[string]interface{}{"StepPercent": 20, "StepBakeTimeInMinutes": 2},
 		}),
 	})
+	template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]interface{}{"Protocol": "email", "Endpoint": "oncall@example.com"})
+	template.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]interface{}{"AlarmName": "passkeys-staging-tomcat-cpu", "Threshold": 65})
+	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{"EnableExecuteCommand": true})
+	template.ResourceCountIs(jsii.String("AWS::SSM::Document"), jsii.Number(4))
 }

@@ -19,6 +19,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
 from arculus_fido_cdk import (
+    AlarmThresholds,
     ArculusFidoDeployment,
     ArculusFidoStack,
     DeploymentCheck,
@@ -26,6 +27,7 @@ from arculus_fido_cdk import (
     DomainOptions,
     FidoServiceOptions,
     MongoDbConnection,
+    MonitoringOptions,
     ServiceDeploymentOptions,
     ServicesOptions,
     ServiceSizing,
@@ -89,11 +91,16 @@ def custom_stack() -> Stack:
                 readonly_root_filesystem=True,
                 writable_paths=["/tmp", "/usr/local/tomcat/work"],
                 environment={"JAVA_OPTS": "-Xmx1536m"},
+                enable_execute_command=True,
                 deployment=ServiceDeploymentOptions(
                     strategy=ecs.DeploymentStrategy.LINEAR,
                     traffic_shift=ecs.TrafficShiftConfig(step_percent=20, step_bake_time=Duration.minutes(2)),
                 ),
             ),
+        ),
+        monitoring=MonitoringOptions(
+            emails=["oncall@example.com"],
+            thresholds=AlarmThresholds(cpu_percent=65, latency_p99=Duration.seconds(1)),
         ),
     )
     deployment.connections.allow_to(ec2.Peer.ipv4("10.1.0.0/16"), ec2.Port.tcp(5432), "Reporting database")
@@ -165,3 +172,7 @@ def test_custom_options_reach_the_template(custom: Template):
     custom.has_resource_properties("AWS::Lambda::Function", {
         "Environment": {"Variables": Match.object_like({"DEPLOYMENT_CHECKS": Match.string_like_regexp("/api/status")})},
     })
+    custom.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "oncall@example.com"})
+    custom.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": "passkeys-staging-tomcat-cpu", "Threshold": 65})
+    custom.has_resource_properties("AWS::ECS::Service", {"EnableExecuteCommand": True})
+    custom.resource_count_is("AWS::SSM::Document", 4)

@@ -53,7 +53,9 @@ function withoutPath(obj: any, path: string[]): any {
 }
 
 /** Checks the environment and the application name; returns the environment when it is valid. */
-export function checkNames(problems: ProblemList, environment: unknown, applicationName: string): DeploymentEnvironment | undefined {
+export function checkNames(
+  problems: ProblemList, environment: unknown, applicationName: string, options: { runbooks?: boolean } = {},
+): DeploymentEnvironment | undefined {
   const valid = isDeploymentEnvironment(environment);
   if (!valid && environment !== undefined) {
     problems.add('deploymentEnvironment', `must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got ${show(environment)}`);
@@ -64,7 +66,7 @@ export function checkNames(problems: ProblemList, environment: unknown, applicat
     problems.add('applicationName', `must be lowercase letters, digits and single hyphens, starting with a letter (e.g. 'arculus-auth'), got ${show(applicationName)}`);
   } else if (valid) {
     // The name that leaves the least room decides how long applicationName may be.
-    const tightest = derivedNames(deploymentNames(applicationName, environment))
+    const tightest = derivedNames(deploymentNames(applicationName, environment), options)
       .map((derived) => ({ ...derived, fits: applicationName.length - (derived.name.length - derived.maxLength) }))
       .reduce((a, b) => (b.fits < a.fits ? b : a));
     if (tightest.name.length > tightest.maxLength) {

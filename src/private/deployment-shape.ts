@@ -1,5 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { MONITORING_OPTIONS } from './monitoring';
 import {
   arrayOf, BOOLEAN, cdkStruct, DURATION, HEALTH_CHECK, KEY, like, mapOf, NUMBER, oneOf, PEER, REMOVAL_POLICY, SECRET, Shape, STRING, struct,
   SUBNET_SELECTION, VPC,
@@ -91,5 +92,7 @@ export const DEPLOYMENT_PROPS: Shape = {
     secrets: struct('SecretsOptions', { applicationSecret: SECRET, encryptionKey: KEY }),
     services: struct('ServicesOptions', { pyFido: SERVICE_OPTIONS, tomcat: SERVICE_OPTIONS }),
     nestedStacks: BOOLEAN,
+    monitoring: MONITORING_OPTIONS,
+    runbooks: BOOLEAN,
   },
 };

@@ -101,17 +101,25 @@ const MONITORED_SERVICE = struct('MonitoredService', {
   logGroup: like('a logs.ILogGroup', 'logGroupName:string'),
 });
 
+/** What a user chooses of the monitoring (`MonitoringOptions`). */
+const OPTION_FIELDS = {
+  alarms: BOOLEAN,
+  topic: like('an sns.ITopic', 'topicArn:string', 'addSubscription'),
+  emails: arrayOf(STRING),
+  thresholds: THRESHOLDS,
+  dashboard: BOOLEAN,
+};
+
+/** The shape of a deployment's `monitoring`. */
+export const MONITORING_OPTIONS = struct('MonitoringOptions', OPTION_FIELDS);
+
 /** The shape of `FidoMonitoringProps`, for a JavaScript caller without a compiler. */
 export const MONITORING_PROPS = struct('FidoMonitoringProps', {
   namePrefix: STRING,
   services: arrayOf(MONITORED_SERVICE),
   databaseCluster: like('a docdb.IDatabaseCluster', 'clusterIdentifier:string'),
   encryptionKey: KEY,
-  alarms: BOOLEAN,
-  topic: like('an sns.ITopic', 'topicArn:string', 'addSubscription'),
-  emails: arrayOf(STRING),
-  thresholds: THRESHOLDS,
-  dashboard: BOOLEAN,
+  ...OPTION_FIELDS,
 });
 
 interface CheckedService {

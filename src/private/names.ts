@@ -60,20 +60,31 @@ export function deploymentNames(applicationName: string, environment: string): D
   };
 }
 
-/** Every name of `names` with the limit AWS puts on it. */
-export function derivedNames(names: DeploymentNames): DerivedName[] {
-  const service = (s: ServiceNames): DerivedName[] => [
+/** The runbooks' document names, `<prefix>-<action>`, which SSM takes up to 128 characters long. */
+export const RUNBOOK_ACTIONS = ['Stop', 'Start', 'Redeploy', 'Diagnose'] as const;
+
+/**
+ * Every name of `names` with the limit AWS puts on it: the runbooks' only when the deployment
+ * creates them, since theirs is the tightest limit.
+ */
+export function derivedNames(names: DeploymentNames, options: { runbooks?: boolean } = {}): DerivedName[] {
+  const alarms = (what: string, list: string[]) => list.map((name) => ({ what: `CloudWatch alarm name (${what})`, name, maxLength: 255 }));
+  const service = (s: ServiceNames, short: string): DerivedName[] => [
     { what: 'log group name', name: s.logGroup, maxLength: 512 },
     { what: 'ECR repository name', name: s.repository, maxLength: 256 },
-    ...deploymentAlarmNames(s.alarmPrefix).map((name) => ({ what: 'CloudWatch alarm name', name, maxLength: 255 })),
+    ...alarms('deployment alarm', deploymentAlarmNames(s.alarmPrefix)),
+    ...alarms('monitoring', Object.values(serviceAlarmNames(names.cluster, short))),
   ];
   return [
     { what: 'ECS cluster name', name: names.cluster, maxLength: 255 },
     { what: 'Cloud Map namespace name', name: names.namespace, maxLength: 1024 },
     { what: 'WAF log group name', name: names.webAclLogGroup, maxLength: 512 },
     { what: 'ECS Exec log group name', name: names.execLogGroup, maxLength: 512 },
-    ...service(names.pyFido),
-    ...service(names.tomcat),
+    { what: 'CloudWatch dashboard name', name: dashboardName(names.cluster), maxLength: 255 },
+    ...alarms('DocumentDB', Object.values(databaseAlarmNames(names.cluster))),
+    ...service(names.pyFido, PYFIDO),
+    ...service(names.tomcat, TOMCAT),
+    ...(options.runbooks ?? true ? RUNBOOK_ACTIONS.map((action) => ({ what: 'SSM document name (runbook)', name: `${names.cluster}-${action}`, maxLength: 128 })) : []),
   ];
 }
 

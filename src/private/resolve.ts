@@ -3,12 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment-environment';
-import type { ArculusFidoDeploymentProps, FidoServiceOptions, ServiceSizing } from '../options';
+import type { ArculusFidoDeploymentProps, FidoServiceOptions, MonitoringOptions, ServiceSizing } from '../options';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { DEPLOYMENT_PROPS } from './deployment-shape';
 import { shiftsTraffic } from './deployment-strategy';
-import { DEFAULT_APPLICATION_NAME, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
+import { checkMonitoringProps } from './monitoring';
+import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { sanitize, withDefaults } from './schema';
@@ -25,7 +26,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   const problems = new ProblemList();
   const props: ArculusFidoDeploymentProps = sanitize(problems, '', refuseTokens(problems, given ?? {}), DEPLOYMENT_PROPS) ?? {};
   const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
-  const environment = checkNames(problems, props.deploymentEnvironment, applicationName);
+  const environment = checkNames(problems, props.deploymentEnvironment, applicationName, { runbooks: props.runbooks ?? true });
   const preset = PRESETS[environment ?? DeploymentEnvironment.DEV];
   const names = deploymentNames(applicationName, environment ?? DeploymentEnvironment.DEV);
   const domainName = checkDomain(problems, props.domain);
@@ -55,7 +56,10 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     }),
     nestedStacks: props.nestedStacks ?? false,
     executeCommand: SERVICES.some((service) => props.services?.[service]?.enableExecuteCommand === true),
+    monitoring: props.monitoring ?? {},
+    runbooks: props.runbooks ?? true,
   };
+  checkOperations(problems, resolved);
   if (resolved.pyFido.testPort !== undefined && resolved.pyFido.testPort === resolved.tomcat.testPort) {
     // Name the port the user gave; when both were given, Tomcat's.
     const [blamed, other] = props.services?.tomcat?.deployment?.testPort !== undefined ? ['tomcat', 'PyFIDO'] : ['pyFido', 'Tomcat'];
@@ -70,6 +74,21 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   checkEnvironmentFacts(problems, scope, resolved);
   problems.throwIfAny(`ArculusFidoDeployment '${scope.node.path}'`);
   return resolved;
+}
+
+/**
+ * Checks the monitoring options as the monitoring checks them (each problem under `monitoring.`),
+ * and that the runbooks' names are names SSM takes.
+ */
+function checkOperations(
+  problems: ProblemList, resolved: { names: DeploymentNames; monitoring: MonitoringOptions; runbooks: boolean; applicationName: string },
+): void {
+  const monitoring = new ProblemList();
+  checkMonitoringProps(monitoring, { ...resolved.monitoring, namePrefix: resolved.names.cluster, services: [] });
+  problems.addAll(monitoring.all.map((problem) => `monitoring.${problem}`));
+  if (resolved.runbooks && /^(aws|amazon|amzn)/i.test(resolved.applicationName)) {
+    problems.add('applicationName', `names the runbooks '${resolved.names.cluster}-Stop' and so on, but SSM keeps document names starting with 'aws', 'amazon' or 'amzn' for AWS's own; choose another applicationName or set runbooks: false, got '${resolved.applicationName}'`);
+  }
 }
 
 function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {

@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { DeploymentEnvironment } from '../deployment-environment';
 import type { MongoDbConnection } from '../mongodb-connection';
-import type { FidoServiceOptions } from '../options';
+import type { FidoServiceOptions, MonitoringOptions } from '../options';
 import type { DeploymentNames, ServiceNames } from './names';
 import type { EnvironmentPreset, ResolvedSizing } from './presets';
 
@@ -81,6 +81,9 @@ export interface ResolvedDeployment {
   readonly nestedStacks: boolean;
   /** Whether a service allows ECS Exec, so the cluster logs (and encrypts) its sessions. */
   readonly executeCommand: boolean;
+  /** The user's monitoring choices (checked); the deployment adds what it watches. */
+  readonly monitoring: MonitoringOptions;
+  readonly runbooks: boolean;
   /** Which of the environment's security choices the user left to the preset (for rule-pack acknowledgements). */
   readonly wafFromPreset: boolean;
   readonly deletionProtectionFromPreset: boolean;

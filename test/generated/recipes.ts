@@ -228,8 +228,8 @@ export const RESERVED_VARIABLES = [
   'MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET',
 ];
 
-/** The longest applicationName whose every derived name fits (alarm `<app>-staging-tomcat-unhealthy-hosts`, 255). */
-export const LONGEST_FITTING_APPLICATION_NAME = 255 - '-staging-tomcat-unhealthy-hosts'.length;
+/** The longest applicationName whose every derived name fits (runbook `<app>-staging-Redeploy`, 128). */
+export const LONGEST_FITTING_APPLICATION_NAME = 128 - '-staging-Redeploy'.length;
 
 /**
  * Every physical name the deployment builds from `applicationName` in `environment`, with the
@@ -244,10 +244,17 @@ export function derivedNames(name: string, environment: Env): Array<{ name: stri
     { name: `/ecs/${name}/${environment}/pyfido`, limit: 512 },
     { name: `/ecs/${name}/${environment}/tomcat`, limit: 512 },
     { name: `aws-waf-logs-${name}-${environment}`, limit: 512 },
+    { name: `/ecs/${name}/${environment}/exec`, limit: 512 },
+    // The dashboard, and the alarms of the monitoring: DocumentDB's and each service's.
+    { name: cluster, limit: 255 },
+    ...['docdb-cpu', 'docdb-connections'].map((what) => ({ name: `${cluster}-${what}`, limit: 255 })),
     ...['pyfido', 'tomcat'].flatMap((s) => [
       { name: `${cluster}-${s}-target-5xx`, limit: 255 },
       { name: `${cluster}-${s}-unhealthy-hosts`, limit: 255 },
+      ...['5xx-rate', 'unhealthy-targets', 'latency-p99', 'cpu', 'memory', 'running-tasks'].map((what) => ({ name: `${cluster}-${s}-${what}`, limit: 255 })),
     ]),
+    // The runbooks (SSM documents), which every deployment here creates.
+    ...['Stop', 'Start', 'Redeploy', 'Diagnose'].map((action) => ({ name: `${cluster}-${action}`, limit: 128 })),
   ];
 }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.arculus.fido.cdk.AlarmThresholds;
 import com.arculus.fido.cdk.ArculusFidoDeployment;
 import com.arculus.fido.cdk.DeploymentCheck;
 import com.arculus.fido.cdk.DeploymentEnvironment;
@@ -14,6 +15,7 @@ import com.arculus.fido.cdk.FidoServiceOptions;
 import com.arculus.fido.cdk.ImageOptions;
 import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
+import com.arculus.fido.cdk.MonitoringOptions;
 import com.arculus.fido.cdk.NetworkOptions;
 import com.arculus.fido.cdk.ServiceSizing;
 import com.arculus.fido.cdk.ServiceDeploymentOptions;
@@ -140,11 +142,16 @@ class ConsumerTest {
                     .readonlyRootFilesystem(true)
                     .writablePaths(List.of("/tmp", "/usr/local/tomcat/work"))
                     .environment(Map.of("JAVA_OPTS", "-Xmx1536m"))
+                    .enableExecuteCommand(true)
                     .deployment(ServiceDeploymentOptions.builder()
                         .strategy(DeploymentStrategy.LINEAR)
                         .trafficShift(TrafficShiftConfig.builder().stepPercent(20).stepBakeTime(Duration.minutes(2)).build())
                         .build())
                     .build())
+                .build())
+            .monitoring(MonitoringOptions.builder()
+                .emails(List.of("oncall@example.com"))
+                .thresholds(AlarmThresholds.builder().cpuPercent(65).latencyP99(Duration.seconds(1)).build())
                 .build())
             .build();
         deployment.getConnections().allowTo(Peer.ipv4("10.1.0.0/16"), Port.tcp(5432), "Reporting database");
@@ -212,5 +219,9 @@ class ConsumerTest {
         template.hasResourceProperties("AWS::ECS::Service", Map.of(
             "DeploymentConfiguration", Match.objectLike(Map.of("Strategy", "LINEAR",
                 "LinearConfiguration", Map.of("StepPercent", 20, "StepBakeTimeInMinutes", 2)))));
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "passkeys-staging-tomcat-cpu", "Threshold", 65));
+        template.hasResourceProperties("AWS::ECS::Service", Map.of("EnableExecuteCommand", true));
+        template.resourceCountIs("AWS::SSM::Document", 4);
     }
 }

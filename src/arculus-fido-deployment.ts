@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
@@ -20,7 +21,7 @@ import { FidoRunbooks } from './fido-runbooks';
 import { FidoService } from './fido-service';
 import { ArculusFidoDeploymentProps } from './options';
 import { DEPLOYMENT_NAMES } from './private/cross-checks';
-import { acknowledge, LOG_KEY_REASON } from './private/nag';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
 import { resolveDeployment } from './private/resolve';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
@@ -151,10 +152,17 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       domainName: resolved.domainName,
       validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
-    const secrets = this.deploymentSecrets(otherStacks);
+    const { secrets, applicationSecret } = this.deploymentSecrets(otherStacks);
     this.pyFido = this.addService(services, resolved.pyFido, resolved, secrets, logEncryptionKey);
     this.tomcat = this.addService(services, resolved.tomcat, resolved, secrets, logEncryptionKey);
-    otherStacks.grantDecrypt([this.pyFido, this.tomcat].map((s) => s.taskDefinition.obtainExecutionRole()));
+    // As the guide says, the tasks may read the application secret through their task role (API
+    // keys the application loads at run time); the MongoDB secret stays the execution role's alone.
+    const taskRoles = [this.pyFido, this.tomcat].map((s) => s.taskDefinition.taskRole);
+    taskRoles.forEach((role) => {
+      applicationSecret.grantRead(role);
+      acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the task role: reading the application secret).` });
+    });
+    otherStacks.grantDecrypt([...[this.pyFido, this.tomcat].map((s) => s.taskDefinition.obtainExecutionRole()), ...taskRoles]);
     this.acknowledgeExecLogStreams(resolved);
     // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
@@ -324,16 +332,19 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
   }
 
-  /** The MongoDB and application secrets, as every container reads them. */
-  private deploymentSecrets(otherStacks: OtherStacks): { [name: string]: ecs.Secret } {
+  /** The MongoDB and application secrets, as every container reads them, and the application secret itself. */
+  private deploymentSecrets(otherStacks: OtherStacks): { secrets: { [name: string]: ecs.Secret }; applicationSecret: secretsmanager.ISecret } {
     const mongoDb = otherStacks.secret('MongoDbSecretOfThisStack', this.dataLayer.mongoDbSecret);
     const application = otherStacks.secret('ApplicationSecretOfThisStack', this.dataLayer.applicationSecret);
     return {
-      MONGODB_HOST: ecs.Secret.fromSecretsManager(mongoDb, 'host'),
-      MONGODB_PORT: ecs.Secret.fromSecretsManager(mongoDb, 'port'),
-      MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
-      MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),
-      JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
+      secrets: {
+        MONGODB_HOST: ecs.Secret.fromSecretsManager(mongoDb, 'host'),
+        MONGODB_PORT: ecs.Secret.fromSecretsManager(mongoDb, 'port'),
+        MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
+        MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),
+        JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
+      },
+      applicationSecret: application,
     };
   }
 
@@ -356,6 +367,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       accessLogsBucket: resolved.accessLogsBucket,
       accessLogsPrefix: resolved.accessLogsPrefix,
       accessLogsExpiration: resolved.accessLogsExpiration,
+      // Dev and staging leave nothing behind; prod keeps its logs.
+      accessLogsRemovalPolicy: resolved.removalPolicy,
       webAcl: resolved.waf,
       rateLimit: resolved.wafRateLimit,
       webAclLogGroupName: resolved.names.webAclLogGroup,

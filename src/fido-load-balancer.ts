@@ -82,6 +82,14 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   readonly accessLogsExpiration?: Duration;
 
   /**
+   * What happens to a created access log bucket when it leaves the stack. With `DESTROY`, the
+   * bucket is emptied first (a custom resource deletes its objects), so nothing is left behind.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly accessLogsRemovalPolicy?: RemovalPolicy;
+
+  /**
    * Put an AWS WAF web ACL in front of the load balancer: the AWS managed rule groups for IP
    * reputation, known bad inputs and common attacks, after a per-client rate limit.
    *
@@ -297,9 +305,17 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
       // ALB access logs can only be written with SSE-S3.
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: props.accessLogsExpiration ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      // A bucket with logs in it cannot be deleted by CloudFormation; the lifecycle rule empties it.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Versioned, so a deleted or overwritten log can be recovered until its noncurrent version
+      // expires with the logs' retention.
+      versioned: true,
+      lifecycleRules: [{
+        expiration: props.accessLogsExpiration ?? Duration.days(30),
+        noncurrentVersionExpiration: props.accessLogsExpiration ?? Duration.days(30),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      // CloudFormation cannot delete a bucket with objects in it: a removed bucket is emptied first.
+      removalPolicy: props.accessLogsRemovalPolicy ?? RemovalPolicy.RETAIN,
+      autoDeleteObjects: props.accessLogsRemovalPolicy === RemovalPolicy.DESTROY,
     });
     this.loadBalancer.logAccessLogs(bucket, props.accessLogsPrefix ?? 'alb');
     if (!props.accessLogsBucket) {
@@ -307,7 +323,6 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
         'AwsSolutions-S1': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
         'NIST.800.53.R5-S3BucketLoggingEnabled': 'This bucket holds the load balancer\'s access logs; logging access to it would need yet another bucket. Public access is blocked and only TLS requests are allowed.',
         'NIST.800.53.R5-S3DefaultEncryptionKMS': 'Application Load Balancers can only write access logs to buckets encrypted with SSE-S3, not with KMS.',
-        'NIST.800.53.R5-S3BucketVersioningEnabled': 'Log objects are written once and expire with the log retention; versions would only keep expired logs.',
         'NIST.800.53.R5-S3BucketReplicationEnabled': 'Access logs are operational records kept for the log retention; replicate them from your own log archive if policy requires a second region.',
       });
     }

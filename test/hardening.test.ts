@@ -136,15 +136,21 @@ describe('ALB access logs, by default', () => {
     }));
   });
 
-  test('land in a bucket that blocks public access, encrypts with SSE-S3 and is retained', () => {
-    dev.hasResource('AWS::S3::Bucket', {
-      Properties: Match.objectLike({
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      }),
-      DeletionPolicy: 'Retain',
+  test('land in a versioned bucket that blocks public access and encrypts with SSE-S3; prod retains it', () => {
+    const hardened = Match.objectLike({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
     });
+    prod.hasResource('AWS::S3::Bucket', { Properties: hardened, DeletionPolicy: 'Retain' });
+    // Nothing empties the prod bucket.
+    prod.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('in dev, leave nothing behind: the bucket is emptied and deleted with the stack', () => {
+    dev.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    dev.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: logicalId(dev, 'AWS::S3::Bucket') } });
   });
 
   test('refuse requests without TLS', () => {
@@ -162,6 +168,11 @@ describe('ALB access logs, by default', () => {
       .Properties.LifecycleConfiguration.Rules[0].ExpirationInDays;
     expect(expiry(dev)).toBe(7);
     expect(expiry(prod)).toBe(90);
+    // Overwritten or deleted logs stay recoverable as long, then go.
+    const noncurrent = (template: Template) => (Object.values(template.findResources('AWS::S3::Bucket'))[0] as any)
+      .Properties.LifecycleConfiguration.Rules[0].NoncurrentVersionExpiration.NoncurrentDays;
+    expect(noncurrent(dev)).toBe(7);
+    expect(noncurrent(prod)).toBe(90);
   });
 });
 

@@ -2,8 +2,8 @@
  * Integration test: the prod preset in nested stacks (as the deployment guide's CloudFormation),
  * with a created DocumentDB cluster and images that answer the health checks. After deploying,
  * everything the dev test asserts holds with prod's three tasks per service, the DocumentDB
- * cluster is available, and the secrets are readable by the services' execution roles and not by
- * their task roles (ECS reads them at task start; the application never sees the secret ARNs).
+ * cluster is available, and the MongoDB secret is readable by the services' execution roles and
+ * not by their task roles, while the application secret is readable by both.
  *
  * What prod keeps on deletion (secrets, log groups, a DocumentDB snapshot) and what blocks it
  * (deletion protection of the load balancer and the cluster) is turned off here, so that a run
@@ -42,13 +42,17 @@ integ.assertions.awsApiCall('DocDB', 'describeDBClusters', { DBClusterIdentifier
   .expect(ExpectedResult.objectLike({ DBClusters: [{ Status: 'available' }] }))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.seconds(30) });
 
-// Both services' roles are made alike; PyFIDO's stand for both.
-const roles = [
-  { role: pyFido.taskDefinition.obtainExecutionRole(), decision: 'allowed' },
-  { role: pyFido.taskDefinition.taskRole, decision: 'implicitDeny' },
+// Both services' roles are made alike; PyFIDO's stand for both. ECS reads both secrets at task
+// start (execution role); the application may read its own secret at run time (task role), never
+// MongoDB's.
+const reads = [
+  { secret: dataLayer.mongoDbSecret, role: pyFido.taskDefinition.obtainExecutionRole(), decision: 'allowed' },
+  { secret: dataLayer.mongoDbSecret, role: pyFido.taskDefinition.taskRole, decision: 'implicitDeny' },
+  { secret: dataLayer.applicationSecret, role: pyFido.taskDefinition.obtainExecutionRole(), decision: 'allowed' },
+  { secret: dataLayer.applicationSecret, role: pyFido.taskDefinition.taskRole, decision: 'allowed' },
 ];
-for (const secret of [dataLayer.mongoDbSecret, dataLayer.applicationSecret]) {
-  for (const { role, decision } of roles) {
+for (const { secret, role, decision } of reads) {
+  {
     integ.assertions.awsApiCall('IAM', 'simulatePrincipalPolicy', {
       PolicySourceArn: role.roleArn,
       ActionNames: ['secretsmanager:GetSecretValue'],

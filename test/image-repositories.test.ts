@@ -360,7 +360,9 @@ describe('the deployment pulling from the repositories it is given', () => {
     expect(containers).toHaveLength(2);
     for (const container of containers) {
       const image = JSON.stringify(container.Image);
-      expect(image).toContain('Fn::ImportValue');
+      // A reference to the images stack: an import, or (under newer aws-cdk-lib's flags) a stack output read.
+      expect(image).toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
+      expect(image).toMatch(new RegExp(`Images${container.Name === 'pyfido' ? 'PyFido' : 'Tomcat'}Repository`));
       expect(image).toContain(':1.4.2');
     }
   });

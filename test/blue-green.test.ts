@@ -338,13 +338,13 @@ describe('deployment options that are wrong or would be ignored', () => {
       services: { pyFido: BLUE_GREEN },
       network: {
         vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-          vpcId: 'vpc-1',
+          vpcId: 'vpc-0123456789abcdef0',
           availabilityZones: ['us-east-1a', 'us-east-1b'],
-          publicSubnetIds: ['subnet-pub1', 'subnet-pub2'],
-          privateSubnetIds: ['subnet-priv1', 'subnet-priv2'],
+          publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+          privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
         }),
       },
     }));
-    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-priv1', 'subnet-priv2'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'] } });
   });
 });

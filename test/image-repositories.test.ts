@@ -1,15 +1,12 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import {
   ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
 } from '../src';
+import { Finding, runNag } from './nag-report';
 import { baseProps, ENV, joined } from './util';
 
 const REPOSITORY = 'AWS::ECR::Repository';
@@ -291,35 +288,8 @@ describe('validation', () => {
 });
 
 /** Every finding of cdk-nag's AwsSolutions and NIST 800-53 R5 packs on the stacks `addStacks` adds, as rule and construct path. */
-function nagFindings(addStacks: (app: App) => void): Array<{ rule: string; path: string }> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-images-nag-'));
-  try {
-    const app = new App({ outdir });
-    addStacks(app);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-    // As in nag.test.ts: aws-cdk-lib prints its report and marks the process failed, or throws.
-    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
-    const exitCode = process.exitCode;
-    try {
-      app.synth();
-    } catch (e) {
-      if ((e as Error).name !== 'ValidationFailed') {
-        throw e;
-      }
-    } finally {
-      process.exitCode = exitCode;
-      quiet.forEach((spy) => spy.mockRestore());
-    }
-    const reportFile = path.join(outdir, 'validation-report.json');
-    if (!fs.existsSync(reportFile)) {
-      return [];
-    }
-    const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
-    return report.pluginReports.flatMap((plugin: any) => plugin.violations.flatMap((violation: any) =>
-      violation.violatingConstructs.map((c: any) => ({ rule: violation.ruleName, path: c.constructPath }))));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+function nagFindings(addStacks: (app: App) => void): Finding[] {
+  return runNag(addStacks).findings;
 }
 
 describe('cdk-nag', () => {

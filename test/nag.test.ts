@@ -1,64 +1,19 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { Finding, runNag } from './nag-report';
 import { addReviewedStack } from './util';
-
-interface Finding {
-  readonly rule: string;
-  readonly path: string;
-}
 
 interface Checked {
   readonly findings: Finding[];
   readonly stack: ArculusFidoStack;
 }
 
-/**
- * Synthesizes a deployment with cdk-nag's AwsSolutions and NIST 800-53 R5 packs as validation
- * plugins, as a security reviewer runs them, and returns every finding nobody acknowledged.
- */
+/** A deployment as a security reviewer synthesizes it, judged by the rule packs: every finding nobody acknowledged. */
 function check(props: Partial<ArculusFidoStackProps>): Checked {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-nag-'));
-  try {
-    const app = new App({ outdir });
-    const stack = addReviewedStack(app, 'Fido', props);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-    // aws-cdk-lib prints its validation progress and report, and marks the process as failed
-    // when a plugin reports a violation (newer releases throw a 'ValidationFailed' error
-    // instead); the test reads the report file either way.
-    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
-    const exitCode = process.exitCode;
-    try {
-      app.synth();
-    } catch (e) {
-      if ((e as Error).name !== 'ValidationFailed') {
-        throw e;
-      }
-    } finally {
-      process.exitCode = exitCode;
-      quiet.forEach((spy) => spy.mockRestore());
-    }
-    const reportFile = path.join(outdir, 'validation-report.json');
-    const findings: Finding[] = [];
-    if (fs.existsSync(reportFile)) {
-      const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
-      for (const plugin of report.pluginReports) {
-        for (const violation of plugin.violations) {
-          for (const construct of violation.violatingConstructs) {
-            findings.push({ rule: violation.ruleName, path: construct.constructPath });
-          }
-        }
-      }
-    }
-    return { findings, stack };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  const { findings, built } = runNag((app) => addReviewedStack(app, 'Fido', props));
+  return { findings, stack: built };
 }
 
 /**

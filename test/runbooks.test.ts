@@ -1,12 +1,9 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { FidoRunbooks, FidoRunbooksProps, RunbookService } from '../src';
+import { Finding, runNag } from './nag-report';
 import { runbooksStack, RunbooksStack } from './runbooks-app';
 import { ENV, joined, partition } from './util';
 
@@ -392,35 +389,13 @@ describe('FidoRunbooks checks its props at synth', () => {
 });
 
 describe('cdk-nag on the runbooks', () => {
-  let findings: Array<{ rule: string; path: string }>;
+  let findings: Finding[];
   let acknowledged: Map<string, Record<string, string>>;
   beforeAll(() => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-runbooks-nag-'));
-    try {
-      const app = new App({ outdir });
-      const { runbooks } = runbooksStack(app);
-      Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-      const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
-      const exitCode = process.exitCode;
-      try {
-        app.synth();
-      } catch (e) {
-        if ((e as Error).name !== 'ValidationFailed') {
-          throw e;
-        }
-      } finally {
-        process.exitCode = exitCode;
-        quiet.forEach((spy) => spy.mockRestore());
-      }
-      const reportFile = path.join(outdir, 'validation-report.json');
-      const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')) : { pluginReports: [] };
-      findings = report.pluginReports.flatMap((plugin: Json) => plugin.violations
-        .flatMap((v: Json) => v.violatingConstructs.map((c: Json) => ({ rule: v.ruleName, path: c.constructPath }))));
-      acknowledged = new Map(runbooks.node.findAll().map((c) => [c.node.path, Object.assign({}, ...c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))]));
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+    const { findings: found, built: { runbooks } } = runNag((app) => runbooksStack(app));
+    findings = found;
+    acknowledged = new Map(runbooks.node.findAll().map((c) => [c.node.path, Object.assign({}, ...c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data))]));
   });
 
   test('finds nothing unacknowledged in the runbooks', () => {

@@ -31,6 +31,13 @@ export const PRICES = {
   /** AWS WAF: per web ACL and per rule (a managed rule group counts as one) a month. */
   wafWebAclMonth: 5,
   wafRuleMonth: 1,
+  /**
+   * CloudWatch standard-resolution metric alarm, per alarm metric a month: an alarm on one metric
+   * is one; a metric math alarm is billed for each metric its expression reads.
+   */
+  alarmMetricMonth: 0.1,
+  /** CloudWatch custom dashboard, a month. */
+  dashboardMonth: 3,
 };
 
 /** Seconds the rollout model allows for a Fargate task to be pulled and started. */
@@ -449,6 +456,61 @@ export interface CostLine {
   readonly usdPerMonth: number;
 }
 
+/**
+ * The alarm metrics CloudWatch bills a standard-resolution metric alarm for: 1 for an alarm on one
+ * metric, and for a metric math alarm each metric it reads (its `MetricStat` queries; the
+ * expressions over them cost nothing of their own). An alarm billed otherwise is refused rather
+ * than priced as standard: high resolution (a period under 60 s, 0.30 USD per alarm metric), a
+ * Metrics Insights query, or an anomaly detection band.
+ */
+export function alarmMetricsOf(alarmId: string, alarm: any): number {
+  const queries: any[] = alarm.Metrics ?? [];
+  const periods = [alarm.Period, ...queries.map((q) => q.MetricStat?.Period ?? q.Period)].filter((p) => p !== undefined).map(Number);
+  const refuse = (what: string) => {
+    throw new Error(`alarm ${alarmId} is ${what}, which CloudWatch bills otherwise than a standard-resolution alarm metric; add its price to the model`);
+  };
+  if (periods.some((p) => p < 60)) {
+    refuse('high resolution (a period under 60 s)');
+  }
+  if (queries.some((q) => /^\s*SELECT\b/i.test(q.Expression ?? ''))) {
+    refuse('a Metrics Insights query');
+  }
+  if (alarm.ThresholdMetricId !== undefined || queries.some((q) => /ANOMALY_DETECTION_BAND/i.test(q.Expression ?? ''))) {
+    refuse('an anomaly detection alarm');
+  }
+  return queries.length > 0 ? queries.filter((q) => q.MetricStat !== undefined).length : 1;
+}
+
+/**
+ * CloudWatch alarms (per alarm metric) and dashboards (each), and the operations resources with no
+ * standing cost, shown at 0 so that the table says they were considered: SNS topics (billed per
+ * message delivered; alarm e-mails are a handful a month) and SSM Automation runbooks (billed per
+ * step of each run, on demand; nothing while they are not run). CloudWatch's free tier (10 alarm
+ * metrics and 3 dashboards per account) is not subtracted: it is the account's, shared with
+ * whatever else runs there.
+ */
+function operationsCost(template: any): CostLine[] {
+  const lines: CostLine[] = [];
+  const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+  if (alarms.length > 0) {
+    const metrics = alarms.reduce((n, [id, alarm]) => n + alarmMetricsOf(id, alarm.Properties), 0);
+    lines.push({ item: `CloudWatch alarm x${alarms.length} (${metrics} alarm metrics)`, usdPerMonth: metrics * PRICES.alarmMetricMonth });
+  }
+  const dashboards = resourcesOf(template, 'AWS::CloudWatch::Dashboard').length;
+  if (dashboards > 0) {
+    lines.push({ item: `CloudWatch dashboard x${dashboards}`, usdPerMonth: dashboards * PRICES.dashboardMonth });
+  }
+  const topics = resourcesOf(template, 'AWS::SNS::Topic').length;
+  if (topics > 0) {
+    lines.push({ item: `SNS topic x${topics} (per message only)`, usdPerMonth: 0 });
+  }
+  const runbooks = resourcesOf(template, 'AWS::SSM::Document').filter(([, d]) => d.Properties.DocumentType === 'Automation').length;
+  if (runbooks > 0) {
+    lines.push({ item: `SSM Automation runbook x${runbooks} (per step of a run only)`, usdPerMonth: 0 });
+  }
+  return lines;
+}
+
 function fargateCost(template: any): CostLine[] {
   return resourcesOf(template, 'AWS::ECS::Service').map(([id, service]) => {
     const props = service.Properties;
@@ -468,7 +530,9 @@ function fargateCost(template: any): CostLine[] {
  * Models the monthly cost of what `template` runs around the clock: Fargate tasks at their
  * desired (or minimum) count, load balancers with one LCU, NAT gateways, public IPv4 addresses
  * (NAT gateways' and one per load balancer subnet), secrets, KMS keys, interface endpoints,
- * DocumentDB instances and WAF web ACLs. Traffic-dependent charges are left out.
+ * DocumentDB instances, WAF web ACLs, CloudWatch alarms (per alarm metric) and dashboards; SNS
+ * topics and SSM Automation runbooks at 0 (`operationsCost`). Traffic-dependent charges are left
+ * out, and so are per-account free tiers.
  */
 export function monthlyCostOf(template: any): CostLine[] {
   const count = (type: string) => resourcesOf(template, type).length;
@@ -501,6 +565,7 @@ export function monthlyCostOf(template: any): CostLine[] {
     const rules = webAcl.Properties.Rules?.length ?? 0;
     lines.push({ item: `WAF web ACL (${rules} rules)`, usdPerMonth: PRICES.wafWebAclMonth + rules * PRICES.wafRuleMonth });
   }
+  lines.push(...operationsCost(template));
   return lines;
 }
 

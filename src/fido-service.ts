@@ -490,7 +490,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
 
   private acknowledgeCheckFindings(fn: lambda.Function, logGroup: logs.LogGroup, logEncryptionKey?: kms.IKey): void {
     acknowledge(fn, {
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The AWS managed policy for a function\'s own log writes.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The AWS managed policy that lets the deployment check write its own logs (CreateLogGroup, CreateLogStream, PutLogEvents), and nothing else.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 'The AWS managed policy Lambda needs to attach the function to the VPC (network interfaces in its subnets).',
       'AwsSolutions-IAM5[Resource::*]': 'ec2:DescribeNetworkInterfaces has no resource-level permissions; it only reads the load balancer\'s private addresses.',
       'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the deployment check: describe network interfaces).`,

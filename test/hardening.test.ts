@@ -232,7 +232,7 @@ describe('AWS WAF', () => {
   });
 
   test('is opt-in outside prod, with a configurable rate limit, and opt-out in prod', () => {
-    synth().template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    defaultTemplates().dev.resourceCountIs('AWS::WAFv2::WebACL', 0);
     const dev = synth({ waf: { enabled: true, rateLimit: 300 } }).template;
     dev.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 300 }) } })]),
@@ -350,7 +350,7 @@ describe('a customer-managed key', () => {
   });
 
   test('is absent by default: the one key is the alarm topic\'s, which CloudWatch needs to publish to an encrypted topic', () => {
-    const plain = synth().template;
+    const plain = defaultTemplates().dev;
     plain.resourceCountIs('AWS::KMS::Key', 1);
     const topicKey = Object.keys(plain.findResources('AWS::KMS::Key'))[0];
     expect(topicKey).toMatch(/^FidoMonitoring/);

@@ -87,10 +87,28 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-/** Synthesizes one `ArculusFidoStack` from the base props with `overrides`, in an app with `context` (feature flags). */
+/** The base props' deployment, synthesized once per test file (which only reads it). */
+let baseSynthesized: Synthesized | undefined;
+
+/**
+ * Synthesizes one `ArculusFidoStack` from the base props with `overrides`, in an app with `context`
+ * (feature flags). The base props alone are synthesized once per test file: many tests read them.
+ */
 export function synth(
   overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>) = {},
   context: Record<string, unknown> = {},
+): Synthesized {
+  const plain = typeof overrides === 'object' && Object.keys(overrides).length === 0 && Object.keys(context).length === 0;
+  if (plain) {
+    baseSynthesized ??= synthesize({}, {});
+    return baseSynthesized;
+  }
+  return synthesize(overrides, context);
+}
+
+function synthesize(
+  overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>),
+  context: Record<string, unknown>,
 ): Synthesized {
   const app = new App({ context });
   // Imported resources (certificate, secrets, zones) live in a stack of their own, as in a real app.

@@ -169,7 +169,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
     this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
     this.routeTraffic(resolved);
-    const deploymentAlarms = ([[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const)
+    const deploymentAlarms = this.servicesWith(resolved)
       .filter(([, settings]) => settings.deploymentAlarms)
       // Their metrics name the target groups, which need the load balancer and routes first.
       .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
@@ -287,8 +287,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
     const groupId = stack.getLogicalId(logGroup.node.defaultChild as CfnElement);
     const streams = `arn:${literal(stack.partition, 'AWS::Partition')}:logs:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:log-group:<${groupId}>:*`;
-    const services = [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const;
-    for (const [service] of services.filter(([, settings]) => settings.options.enableExecuteCommand)) {
+    for (const [service] of this.servicesWith(resolved).filter(([, settings]) => settings.options.enableExecuteCommand)) {
       acknowledge(service.taskDefinition.taskRole, {
         [`AwsSolutions-IAM5[Resource::${streams}]`]: 'ECS Exec writes each session to its own log stream of the exec log group; the streams are named per session, so the grant covers the streams of that one group only.',
       });
@@ -303,7 +302,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const monitoring = new FidoMonitoring(scope, 'Monitoring', {
       ...resolved.monitoring,
       namePrefix: resolved.names.cluster,
-      services: ([[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const).map(([service, settings]) => ({
+      services: this.servicesWith(resolved).map(([service, settings]) => ({
         name: settings.name,
         service: service.service,
         targetGroups: service.targetGroups,
@@ -322,7 +321,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     return new FidoRunbooks(scope, 'Runbooks', {
       cluster: this.cluster,
       documentNamePrefix: resolved.names.cluster,
-      services: ([[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]] as const).map(([service, settings]) => ({
+      services: this.servicesWith(resolved).map(([service, settings]) => ({
         name: settings.name,
         service: service.service,
         desiredCount: settings.sizing.desiredCount,
@@ -330,6 +329,11 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         targetGroups: service.targetGroups,
       })),
     });
+  }
+
+  /** Each of the two services with its resolved settings. */
+  private servicesWith(resolved: ResolvedDeployment): Array<[FidoService, ResolvedService]> {
+    return [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]];
   }
 
   /** The MongoDB and application secrets, as every container reads them, and the application secret itself. */

@@ -5,20 +5,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { DeploymentEnvironment, FidoDataLayer, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
-import { CERTIFICATE_ARN, ENV } from './util';
+import { CERTIFICATE_ARN, ENV, synthErrorOf } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
 // alone, and it checks its own props at synth (the deployment checks them before it builds).
 
-/** The synth error of `stack`'s app, or undefined. */
-function synthError(stack: Stack): string | undefined {
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
 
 const bareStack = () => new Stack(new App(), 'Bare', { env: ENV });
 
@@ -35,14 +26,14 @@ describe('FidoNetwork alone', () => {
   test('refuses a NAT count the two-AZ VPC cannot take, at synth', () => {
     const stack = bareStack();
     new FidoNetwork(stack, 'Network', { natGateways: 3 });
-    expect(synthError(stack)).toMatch(/\[Bare\/Network\] natGateways: must be a whole number from 1 to 2, got 3/);
+    expect(synthErrorOf(stack)).toMatch(/\[Bare\/Network\] natGateways: must be a whole number from 1 to 2, got 3/);
   });
 
   test('refuses natGateways beside a given VPC, which has NAT gateways of its own', () => {
     const stack = bareStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
     new FidoNetwork(stack, 'Network', { vpc, natGateways: 2 });
-    expect(synthError(stack)).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
+    expect(synthErrorOf(stack)).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
   });
 });
 
@@ -71,14 +62,14 @@ describe('FidoService alone', () => {
 
   test('checks its sizing and options at synth, with the prop named', () => {
     const stack = service({ sizing: { cpu: 256, memoryLimitMiB: 4096 }, healthCheck: { path: 'health' }, stopTimeout: Duration.seconds(1) });
-    const message = synthError(stack);
+    const message = synthErrorOf(stack);
     expect(message).toMatch(/\[Bare\/Service\] sizing\.memoryLimitMiB: Fargate CPU 256 takes 512, 1024, 2048 MiB of memory, got 4096/);
     expect(message).toMatch(/healthCheck\.path: must be a URL path starting with '\/'/);
     expect(message).toMatch(/stopTimeout: must be a whole number of seconds from 2 to 120, got 1 second/);
   });
 
   test('gives a JavaScript caller\'s wrong types the same kind of message', () => {
-    const message = synthError(service({ sizing: { cpu: '512' as any }, environment: { PORT: 8080 as any } }));
+    const message = synthErrorOf(service({ sizing: { cpu: '512' as any }, environment: { PORT: 8080 as any } }));
     expect(message).toMatch(/sizing\.cpu: must be a number, got '512'/);
     expect(message).toMatch(/environment\.PORT: must be a string, got 8080/);
   });
@@ -124,7 +115,7 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
   });
 
   test('without a route, synth says that no listener reaches the service', () => {
-    expect(synthError(compose(false).stack)).toMatch(/\[Bare\/Service\] deployment\.strategy is CANARY, but no listener routes to the service: call addTrafficRoute\(\)/);
+    expect(synthErrorOf(compose(false).stack)).toMatch(/\[Bare\/Service\] deployment\.strategy is CANARY, but no listener routes to the service: call addTrafficRoute\(\)/);
   });
 
   test('a rolling service refuses a route and a check at once, since its listeners forward to it', () => {
@@ -160,7 +151,7 @@ describe('FidoLoadBalancer alone', () => {
   });
 
   test('checks its options at synth, with the prop named', () => {
-    const message = synthError(loadBalancer({ desyncMitigationMode: elbv2.DesyncMitigationMode.MONITOR, webAcl: true, rateLimit: 5, accessLogsPrefix: '/alb' }));
+    const message = synthErrorOf(loadBalancer({ desyncMitigationMode: elbv2.DesyncMitigationMode.MONITOR, webAcl: true, rateLimit: 5, accessLogsPrefix: '/alb' }));
     expect(message).toMatch(/\[Bare\/LoadBalancer\] desyncMitigationMode: MONITOR lets request-smuggling attempts through/);
     expect(message).toMatch(/rateLimit: must be a whole number from 10 to 2000000000, got 5/);
     expect(message).toMatch(/accessLogsPrefix: must be an S3 key prefix without leading or trailing '\/'/);
@@ -186,7 +177,7 @@ describe('FidoDataLayer alone', () => {
   });
 
   test('checks the MongoDB connection at synth, with the prop named', () => {
-    const message = synthError(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', port: 70000 })));
+    const message = synthErrorOf(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', port: 70000 })));
     expect(message).toMatch(/\[Bare\/Data\] mongoDb\.port: must be a TCP port from 1 to 65535, got 70000/);
   });
 });

@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeploymentEnvironment, FidoLoadBalancer, FidoMonitoring, FidoMonitoringProps, FidoService, MonitoredService } from '../src';
 import { runNag } from './nag-report';
-import { addReviewedStack, CERTIFICATE_ARN, ENV } from './util';
+import { addReviewedStack, CERTIFICATE_ARN, ENV, synthErrorOf } from './util';
 import { deploymentAlarmNames } from '../src/private/names';
 
 // FidoMonitoring on a bare stack, beside the building blocks it watches: a rolling PyFIDO, a
@@ -64,15 +64,6 @@ function monitored(props: Partial<FidoMonitoringProps> = {}, app?: App): Fixture
   return { ...f, monitoring };
 }
 
-/** The synth error of `stack`'s app, or undefined. */
-function synthError(stack: Stack): string | undefined {
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
 
 /** Every resource of a type, by logical ID. */
 function resources(template: Template, type: string): { [id: string]: any } {
@@ -484,7 +475,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
         documentDbConnections: 40000,
       },
     });
-    const message = synthError(f.stack);
+    const message = synthErrorOf(f.stack);
     expect(message).toMatch(/\[Bare\/Monitoring\] thresholds\.target5xxPercent: must be a percentage more than 0 and at most 100, got 0/);
     expect(message).toMatch(/thresholds\.unhealthyHosts: must be a whole number from 1 to 1000, got 1\.5/);
     expect(message).toMatch(/thresholds\.latencyP99: must be more than 0 and at most 4000 seconds, got 1 hour 23 minutes/);
@@ -496,15 +487,15 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
   });
 
   test('errors when an e-mail address is malformed or listed twice', () => {
-    const message = synthError(monitored({ emails: ['ops@example.com', 'not-an-address', 'ops@example.com'] }).stack);
+    const message = synthErrorOf(monitored({ emails: ['ops@example.com', 'not-an-address', 'ops@example.com'] }).stack);
     expect(message).toMatch(/emails\[1\]: must be an e-mail address such as 'ops@example\.com', got 'not-an-address'/);
     expect(message).toMatch(/emails\[2\]: 'ops@example\.com' is listed twice/);
   });
 
   test('errors when the prefix cannot name a dashboard, or makes an alarm name too long', () => {
-    expect(synthError(monitored({ namePrefix: 'arculus auth/prod' }).stack)).toMatch(/namePrefix: must be letters, digits, '-' and '_' \(it names the dashboard and the alarms\), got 'arculus auth\/prod'/);
+    expect(synthErrorOf(monitored({ namePrefix: 'arculus auth/prod' }).stack)).toMatch(/namePrefix: must be letters, digits, '-' and '_' \(it names the dashboard and the alarms\), got 'arculus auth\/prod'/);
     const long = 'a'.repeat(240);
-    expect(synthError(monitored({ namePrefix: long }).stack)).toMatch(/services\[0\]\.name: makes the alarm name 'a{240}-pyfido-unhealthy-targets' 265 characters long, over CloudWatch's limit of 255; shorten namePrefix or the service name by 10/);
+    expect(synthErrorOf(monitored({ namePrefix: long }).stack)).toMatch(/services\[0\]\.name: makes the alarm name 'a{240}-pyfido-unhealthy-targets' 265 characters long, over CloudWatch's limit of 255; shorten namePrefix or the service name by 10/);
   });
 
   test('errors when two services share a name, or a name is not one an alarm can carry', () => {
@@ -513,7 +504,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
       namePrefix: PREFIX,
       services: [f.services[0], { ...f.services[1], name: 'pyfido' }, { ...f.services[1], name: 'tom cat' }],
     });
-    const message = synthError(f.stack);
+    const message = synthErrorOf(f.stack);
     expect(message).toMatch(/services\[1\]\.name: 'pyfido' is the name of another service/);
     expect(message).toMatch(/services\[2\]\.name: must be letters, digits, '-' and '_'/);
   });
@@ -521,14 +512,14 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
   test('errors when a service name makes a DocumentDB alarm\'s name', () => {
     const f = fixture();
     new FidoMonitoring(f.stack, 'Monitoring', { namePrefix: PREFIX, services: [{ ...f.services[0], name: 'docdb' }], databaseCluster: f.database });
-    expect(synthError(f.stack)).toMatch(/makes the alarm name 'arculus-auth-prod-docdb-cpu', which another alarm of this construct has/);
+    expect(synthErrorOf(f.stack)).toMatch(/makes the alarm name 'arculus-auth-prod-docdb-cpu', which another alarm of this construct has/);
   });
 
   test('errors when a topic and a key are both given, or the topic uses the AWS managed key', () => {
     const f = fixture();
     const topic = new sns.Topic(f.stack, 'Managed', { masterKey: kms.Alias.fromAliasName(f.stack, 'SnsAlias', 'alias/aws/sns') });
     new FidoMonitoring(f.stack, 'Monitoring', { namePrefix: PREFIX, services: f.services, topic, encryptionKey: new kms.Key(f.stack, 'Key') });
-    const message = synthError(f.stack);
+    const message = synthErrorOf(f.stack);
     expect(message).toMatch(/encryptionKey: only applies to a topic this construct creates, but topic is given/);
     expect(message).toMatch(/topic: is encrypted with the AWS managed key aws\/sns/);
   });
@@ -545,7 +536,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
         { ...tomcat, targetGroups: [...tomcat.targetGroups, ...tomcat.targetGroups, ...tomcat.targetGroups] },
       ],
     });
-    const message = synthError(f.stack);
+    const message = synthErrorOf(f.stack);
     expect(message).toMatch(/services\[0\]\.targetGroups\[1\]: is not attached to a load balancer yet/);
     expect(message).toMatch(/services\[1\]\.targetGroups: takes at most 5 target groups .* got 6/);
   });
@@ -553,7 +544,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
   test('errors when an alarm handed to notifyOn() is imported, whose actions cannot be set here', () => {
     const f = monitored();
     f.monitoring.notifyOn(cloudwatch.Alarm.fromAlarmName(f.stack, 'Imported', 'someone-elses-alarm'));
-    expect(synthError(f.stack)).toMatch(/notifyOn\(\): alarm 'someone-elses-alarm' is not defined in this app/);
+    expect(synthErrorOf(f.stack)).toMatch(/notifyOn\(\): alarm 'someone-elses-alarm' is not defined in this app/);
   });
 
   test('gives a JavaScript caller\'s wrong types and unknown props the same kind of message', () => {
@@ -565,7 +556,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
       emails: 'ops@example.com' as any,
       cluster: f.services[0].service.cluster,
     } as any);
-    const message = synthError(f.stack);
+    const message = synthErrorOf(f.stack);
     expect(message).toMatch(/thresholds\.cpuPercent: must be a number, got '80'/);
     expect(message).toMatch(/thresholds\.latencyP99: must be a Duration such as Duration\.seconds\(30\), got 2/);
     expect(message).toMatch(/emails: must be a list, each item a string, got 'ops@example\.com'/);
@@ -575,7 +566,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
   test('errors when a JavaScript caller leaves out what is required', () => {
     const f = fixture();
     new FidoMonitoring(f.stack, 'Monitoring', { services: [{ name: 'pyfido', service: f.services[0].service }] } as any);
-    const message = synthError(f.stack);
+    const message = synthErrorOf(f.stack);
     expect(message).toMatch(/namePrefix: is required/);
     expect(message).toMatch(/services\[0\]\.targetGroups: is required/);
     expect(message).toMatch(/services\[0\]\.logGroup: is required/);

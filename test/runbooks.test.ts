@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { FidoRunbooks, FidoRunbooksProps, RunbookService } from '../src';
 import { Finding, runNag } from './nag-report';
 import { runbooksStack, RunbooksStack } from './runbooks-app';
-import { ENV, joined, partition } from './util';
+import { ENV, joined, partition, synthErrorOf } from './util';
 
 // The runbooks on a bare stack (test/runbooks-app.ts): PyFIDO autoscaled (2 tasks within 2..4),
 // Tomcat without autoscaling (1 task), each with its target group. What the documents call is
@@ -47,15 +47,6 @@ function normalize(list: Json[]): Json[] {
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
-/** The synth error of `stack`'s app, or undefined. */
-function synthError(stack: Stack): string | undefined {
-  try {
-    Template.fromStack(stack);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
 
 describe('FidoRunbooks on a bare stack', () => {
   let built: RunbooksStack;
@@ -328,8 +319,8 @@ describe('FidoRunbooks checks its props at synth', () => {
   };
 
   test('accepts valid props, and a prefix given as a CloudFormation parameter', () => {
-    expect(synthError(props())).toBeUndefined();
-    expect(synthError(props((stack) => ({ documentNamePrefix: new CfnParameter(stack, 'Prefix').valueAsString })))).toBeUndefined();
+    expect(synthErrorOf(props())).toBeUndefined();
+    expect(synthErrorOf(props((stack) => ({ documentNamePrefix: new CfnParameter(stack, 'Prefix').valueAsString })))).toBeUndefined();
   });
 
   test.each([
@@ -340,47 +331,47 @@ describe('FidoRunbooks checks its props at synth', () => {
     ['', /documentNamePrefix: must be 1 to 119 letters/],
     ['x'.repeat(120), /documentNamePrefix: must be 1 to 119 letters, digits/],
   ])('errors when the document name prefix is %j', (prefix, message) => {
-    expect(synthError(props({ documentNamePrefix: prefix }))).toMatch(message);
+    expect(synthErrorOf(props({ documentNamePrefix: prefix }))).toMatch(message);
   });
 
   test('takes a prefix of 119 characters, the longest whose names fit', () => {
-    expect(synthError(props({ documentNamePrefix: 'f'.repeat(119) }))).toBeUndefined();
+    expect(synthErrorOf(props({ documentNamePrefix: 'f'.repeat(119) }))).toBeUndefined();
   });
 
   test('errors when no service is given', () => {
-    expect(synthError(props({ services: [] }))).toMatch(/services: must name at least one service/);
+    expect(synthErrorOf(props({ services: [] }))).toMatch(/services: must name at least one service/);
   });
 
   test.each([['PyFido'], ['all'], ['py-fido'], ['1api'], ['a'.repeat(21)]])('errors when a service is named %j', (serviceName) => {
-    expect(synthError(props({}, { name: serviceName }))).toMatch(new RegExp(`services\\[0\\]\\.name: must be 1 to 20 lowercase letters and digits starting with a letter, other than 'all' .*got '${serviceName}'`));
+    expect(synthErrorOf(props({}, { name: serviceName }))).toMatch(new RegExp(`services\\[0\\]\\.name: must be 1 to 20 lowercase letters and digits starting with a letter, other than 'all' .*got '${serviceName}'`));
   });
 
   test('errors when two services have one name', () => {
-    const error = synthError(props((_stack, api) => ({
+    const error = synthErrorOf(props((_stack, api) => ({
       services: [{ name: 'api', service: api, desiredCount: 1 }, { name: 'api', service: api, desiredCount: 1 }],
     })));
     expect(error).toMatch(/services\[1\]\.name: names another service already: 'api'/);
   });
 
   test('errors when a count is no whole number of tasks', () => {
-    expect(synthError(props({}, { desiredCount: 0 }))).toMatch(/services\[0\]\.desiredCount: must be a whole number from 1 to 5000, got 0/);
-    expect(synthError(props({}, { desiredCount: 1.5 }))).toMatch(/services\[0\]\.desiredCount: must be a whole number from 1 to 5000, got 1.5/);
-    expect(synthError(props({}, { minCapacity: -1, maxCapacity: 2 }))).toMatch(/services\[0\]\.minCapacity: must be a whole number from 0 to 5000, got -1/);
+    expect(synthErrorOf(props({}, { desiredCount: 0 }))).toMatch(/services\[0\]\.desiredCount: must be a whole number from 1 to 5000, got 0/);
+    expect(synthErrorOf(props({}, { desiredCount: 1.5 }))).toMatch(/services\[0\]\.desiredCount: must be a whole number from 1 to 5000, got 1.5/);
+    expect(synthErrorOf(props({}, { minCapacity: -1, maxCapacity: 2 }))).toMatch(/services\[0\]\.minCapacity: must be a whole number from 0 to 5000, got -1/);
   });
 
   test('errors when only one of the scaler\'s bounds is given', () => {
-    expect(synthError(props({}, { minCapacity: 1 }))).toMatch(/services\[0\]\.maxCapacity: must be given with the other bound when the service autoscales, and neither when it does not/);
-    expect(synthError(props({}, { maxCapacity: 4 }))).toMatch(/services\[0\]\.minCapacity: must be given with the other bound/);
+    expect(synthErrorOf(props({}, { minCapacity: 1 }))).toMatch(/services\[0\]\.maxCapacity: must be given with the other bound when the service autoscales, and neither when it does not/);
+    expect(synthErrorOf(props({}, { maxCapacity: 4 }))).toMatch(/services\[0\]\.minCapacity: must be given with the other bound/);
   });
 
   test('errors when the task count lies outside the scaler\'s bounds', () => {
-    expect(synthError(props({}, { desiredCount: 5, minCapacity: 1, maxCapacity: 4 }))).toMatch(/services\[0\]\.desiredCount: must lie within minCapacity\.\.maxCapacity \(1\.\.4\), got 5/);
-    expect(synthError(props({}, { desiredCount: 2, minCapacity: 3, maxCapacity: 4 }))).toMatch(/got 2/);
-    expect(synthError(props({}, { desiredCount: 2, minCapacity: 2, maxCapacity: 2 }))).toBeUndefined();
+    expect(synthErrorOf(props({}, { desiredCount: 5, minCapacity: 1, maxCapacity: 4 }))).toMatch(/services\[0\]\.desiredCount: must lie within minCapacity\.\.maxCapacity \(1\.\.4\), got 5/);
+    expect(synthErrorOf(props({}, { desiredCount: 2, minCapacity: 3, maxCapacity: 4 }))).toMatch(/got 2/);
+    expect(synthErrorOf(props({}, { desiredCount: 2, minCapacity: 2, maxCapacity: 2 }))).toBeUndefined();
   });
 
   test('gathers every problem into one error', () => {
-    const error = synthError(props({ documentNamePrefix: 'aws-x' }, { name: 'API', desiredCount: 0, minCapacity: 1 }));
+    const error = synthErrorOf(props({ documentNamePrefix: 'aws-x' }, { name: 'API', desiredCount: 0, minCapacity: 1 }));
     expect(error).toMatch(/\[Checked\/Runbooks\] documentNamePrefix: must not start/);
     expect(error).toMatch(/services\[0\]\.name: must be 1 to 20/);
     expect(error).toMatch(/services\[0\]\.desiredCount: must be a whole number/);

@@ -128,6 +128,16 @@ export function synthError(overrides: Partial<ArculusFidoStackProps> | ((scope: 
   return undefined;
 }
 
+/** The synth error of `stack`'s app (a building block's own validation, say), or `undefined`. */
+export function synthErrorOf(stack: Stack): string | undefined {
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
 /** Warnings with `id` attached to the stack's constructs. */
 export function warnings(stack: ArculusFidoStack, id: string): string[] {
   return Annotations.fromStack(stack)

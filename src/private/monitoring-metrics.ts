@@ -62,13 +62,10 @@ export const unhealthyTargets = (group: elbv2.IApplicationTargetGroupMetrics) =>
 /** The 99th percentile of the targets' response time, in seconds. */
 export const responseTimeP99 = (group: elbv2.IApplicationTargetGroupMetrics) => group.targetResponseTime({ statistic: 'p99' });
 
-/**
- * A service metric of AWS/ECS (`CPUUtilization`, `MemoryUtilization`), averaged over its tasks.
- * Alarms leave `label` out, as `highestOverGroups` does.
- */
-export function serviceUtilization(service: ecs.IBaseService, metricName: string, period: Duration, label?: string): cloudwatch.Metric {
+/** An average over a service's tasks, by cluster and service name, of `namespace`'s `metricName`. */
+function serviceAverage(namespace: string, service: ecs.IBaseService, metricName: string, period: Duration, label?: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: 'AWS/ECS',
+    namespace,
     metricName,
     dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
     statistic: 'Average',
@@ -77,16 +74,17 @@ export function serviceUtilization(service: ecs.IBaseService, metricName: string
   });
 }
 
+/**
+ * A service metric of AWS/ECS (`CPUUtilization`, `MemoryUtilization`), averaged over its tasks.
+ * Alarms leave `label` out, as `highestOverGroups` does.
+ */
+export function serviceUtilization(service: ecs.IBaseService, metricName: string, period: Duration, label?: string): cloudwatch.Metric {
+  return serviceAverage('AWS/ECS', service, metricName, period, label);
+}
+
 /** A service's task count from Container Insights (`RunningTaskCount`, `DesiredTaskCount`). */
 export function taskCount(service: ecs.IBaseService, metricName: string, label: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'ECS/ContainerInsights',
-    metricName,
-    dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
-    statistic: 'Average',
-    period,
-    label,
-  });
+  return serviceAverage('ECS/ContainerInsights', service, metricName, period, label);
 }
 
 /**

@@ -98,7 +98,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /**
    * The customer-managed key of logs, secrets and database.
    *
-   * @default - none: `encryption.customerManagedKey` is off
+   * @default - none when `encryption.customerManagedKey` is off (dev and staging by default)
    */
   public readonly encryptionKey?: kms.IKey;
 

@@ -333,7 +333,13 @@ export interface EncryptionOptions {
    * through Secrets Manager only. A key given in `logging.encryptionKey` or
    * `secrets.encryptionKey` is used for its purpose instead. A key costs 1 USD per month.
    *
-   * @default false (AWS owned and managed keys)
+   * In prod the key is on unless set to `false`: a key the account controls can be revoked, its
+   * use is logged in CloudTrail, and reviewers of an authentication service (NIST 800-53 SC-12,
+   * SC-28) expect it. Decide before the first deployment of a created DocumentDB cluster: a
+   * cluster's storage key cannot change, so turning the key on or off later replaces the cluster
+   * (restore it from a snapshot into the new one).
+   *
+   * @default - true in prod; false in dev and staging (AWS owned and managed keys)
    */
   readonly customerManagedKey?: boolean;
 }

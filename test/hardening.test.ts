@@ -349,15 +349,71 @@ describe('a customer-managed key', () => {
     });
   });
 
-  test('is absent by default: the one key is the alarm topic\'s, which CloudWatch needs to publish to an encrypted topic', () => {
-    const plain = defaultTemplates().dev;
-    plain.resourceCountIs('AWS::KMS::Key', 1);
-    const topicKey = Object.keys(plain.findResources('AWS::KMS::Key'))[0];
-    expect(topicKey).toMatch(/^FidoMonitoring/);
-    plain.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [topicKey, 'Arn'] } });
-    for (const logGroup of Object.values(plain.findResources('AWS::Logs::LogGroup'))) {
+  test('is absent in dev and staging unless asked: their one key is the alarm topic\'s, which CloudWatch needs to publish to an encrypted topic', () => {
+    const staging = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING }).template;
+    for (const plain of [defaultTemplates().dev, staging]) {
+      plain.resourceCountIs('AWS::KMS::Key', 1);
+      const topicKey = Object.keys(plain.findResources('AWS::KMS::Key'))[0];
+      expect(topicKey).toMatch(/^FidoMonitoring/);
+      plain.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [topicKey, 'Arn'] } });
+      for (const logGroup of Object.values(plain.findResources('AWS::Logs::LogGroup'))) {
+        expect((logGroup as any).Properties.KmsKeyId).toBeUndefined();
+      }
+      for (const secret of Object.values(plain.findResources('AWS::SecretsManager::Secret'))) {
+        expect((secret as any).Properties.KmsKeyId).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe('prod\'s customer-managed key, on by default', () => {
+  let prod: Template;
+  let optedOut: Template;
+  beforeAll(() => {
+    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb() }).template;
+    optedOut = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb(), encryption: { customerManagedKey: false } }).template;
+  });
+
+  test('is one rotated key, retained with the stack, for the log groups (services, flow, WAF), the secrets, DocumentDB and the alarm topic', () => {
+    prod.resourceCountIs('AWS::KMS::Key', 1);
+    const key = logicalId(prod, 'AWS::KMS::Key');
+    expect(key).toMatch(/^FidoEncryptionKey/);
+    prod.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    const keyArn = { 'Fn::GetAtt': [key, 'Arn'] };
+    const logGroups = prod.findResources('AWS::Logs::LogGroup');
+    const names = Object.values(logGroups).map((g: any) => JSON.stringify(g.Properties.LogGroupName ?? ''));
+    expect(names.some((n) => n.includes('pyfido'))).toBe(true);
+    expect(names.some((n) => n.includes('tomcat'))).toBe(true);
+    expect(names.some((n) => n.includes('aws-waf-logs-'))).toBe(true);
+    expect(Object.keys(logGroups).some((id) => /FlowLog/.test(id))).toBe(true);
+    for (const [id, logGroup] of Object.entries(logGroups)) {
+      expect([id, (logGroup as any).Properties.KmsKeyId]).toEqual([id, keyArn]);
+    }
+    const secrets = Object.values(prod.findResources('AWS::SecretsManager::Secret')) as any[];
+    expect(secrets.length).toBe(2);
+    expect(secrets.map((s) => s.Properties.KmsKeyId)).toEqual(secrets.map(() => keyArn));
+    prod.hasResourceProperties('AWS::DocDB::DBCluster', { StorageEncrypted: true, KmsKeyId: keyArn });
+    prod.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+  });
+
+  test('lets CloudWatch alarms publish to the topic it encrypts', () => {
+    prod.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: Match.arrayWith(['kms:Decrypt']),
+        })]),
+      },
+    });
+  });
+
+  test('is turned off with encryption.customerManagedKey: false, leaving AWS managed keys and the topic\'s own key', () => {
+    optedOut.resourceCountIs('AWS::KMS::Key', 1);
+    expect(logicalId(optedOut, 'AWS::KMS::Key')).toMatch(/^FidoMonitoring/);
+    for (const logGroup of Object.values(optedOut.findResources('AWS::Logs::LogGroup'))) {
       expect((logGroup as any).Properties.KmsKeyId).toBeUndefined();
     }
+    optedOut.hasResourceProperties('AWS::DocDB::DBCluster', { StorageEncrypted: true, KmsKeyId: Match.absent() });
   });
 });
 

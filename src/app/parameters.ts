@@ -214,7 +214,7 @@ const KEYS: { readonly [key: string]: KeySpec } = {
   },
   CustomerManagedKey: {
     form: 'boolean',
-    what: 'true for one customer-managed KMS key for logs and secrets (default false)',
+    what: 'true for one customer-managed KMS key for logs, secrets and database (default true in prod, false in dev and staging)',
     props: ['encryption.customerManagedKey'],
   },
   MongoDBPort: {

@@ -44,6 +44,8 @@ export interface EnvironmentPreset {
   readonly waf: boolean;
   /** Warn when the default images run at the mutable tag `latest`. */
   readonly warnOnMutableImageTag: boolean;
+  /** One customer-managed KMS key for the log groups, the created secrets and a created DocumentDB cluster. */
+  readonly customerManagedKey: boolean;
   readonly documentDb: DocumentDbPreset;
 }
 
@@ -76,6 +78,7 @@ export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
     deletionProtection: false,
     waf: false,
     warnOnMutableImageTag: false,
+    customerManagedKey: false,
     documentDb: { ...SMALL_DATABASE, backupRetentionDays: 1 },
   },
   [DeploymentEnvironment.STAGING]: {
@@ -87,6 +90,7 @@ export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
     deletionProtection: false,
     waf: false,
     warnOnMutableImageTag: false,
+    customerManagedKey: false,
     documentDb: { ...SMALL_DATABASE, backupRetentionDays: 7 },
   },
   [DeploymentEnvironment.PROD]: {
@@ -98,6 +102,7 @@ export const PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
     deletionProtection: true,
     waf: true,
     warnOnMutableImageTag: true,
+    customerManagedKey: true,
     documentDb: {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
       instances: 3,

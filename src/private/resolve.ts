@@ -110,7 +110,7 @@ function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: Enviro
     logRemovalPolicy: props.logging?.removalPolicy ?? preset.removalPolicy,
     logEncryptionKey: props.logging?.encryptionKey,
     removalPolicy: preset.removalPolicy,
-    createEncryptionKey: props.encryption?.customerManagedKey ?? false,
+    createEncryptionKey: props.encryption?.customerManagedKey ?? preset.customerManagedKey,
     applicationSecret: props.secrets?.applicationSecret,
     secretEncryptionKey: props.secrets?.encryptionKey,
   };

@@ -1,0 +1,400 @@
+import * as path from 'path';
+import { SecretsManagerStub } from './secrets-manager-stub';
+import { HandlerDeps, makeHandler, newJwtSecret, RotationEvent, sdkSecretsClient, SecretsManagerCommand } from '../src/private/app-secret-rotation.lambda';
+
+/**
+ * The SDK is not a dependency of the tests: a module of the same shape stands in for it. Each
+ * `<Operation>Command` keeps its name and input; the client's calls go to `mockBackend`.
+ */
+let mockBackend: { send(command: SecretsManagerCommand): Promise<unknown> } | undefined;
+const mockClients: Array<{ config: unknown }> = [];
+jest.mock('@aws-sdk/client-secrets-manager', () => {
+  const command = (operation: string) => class {
+    readonly operation = operation;
+    constructor(readonly input: unknown) {}
+  };
+  return {
+    SecretsManagerClient: class {
+      constructor(readonly config: unknown) {
+        mockClients.push(this);
+      }
+      send(c: SecretsManagerCommand) {
+        if (!mockBackend) {
+          throw new Error('no backend');
+        }
+        return mockBackend.send(c);
+      }
+    },
+    DescribeSecretCommand: command('DescribeSecret'),
+    GetSecretValueCommand: command('GetSecretValue'),
+    PutSecretValueCommand: command('PutSecretValue'),
+    UpdateSecretVersionStageCommand: command('UpdateSecretVersionStage'),
+  };
+}, { virtual: true });
+
+const JWT_0 = 'jwt-zero-0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
+const API_KEY = 'api-key-value-kept-through-rotations';
+const INITIAL = JSON.stringify({ jwtSecret: JWT_0, apiKey: API_KEY });
+
+/** A stub secret, and a handler over it that draws jwt-1, jwt-2, ... and keeps its log lines. */
+function setup(initial = INITIAL, deps: Partial<HandlerDeps> = {}) {
+  const secret = new SecretsManagerStub(initial);
+  const lines: string[] = [];
+  let n = 0;
+  const handle = makeHandler({ client: secret, random: () => `jwt-${++n}-${'x'.repeat(40)}`, log: (line) => lines.push(line), ...deps });
+  const json = (at: string) => JSON.parse(secret.valueAt(at) ?? 'null');
+  const operations = () => secret.calls.map((c) => c.operation);
+  return { secret, handle, lines, json, operations };
+}
+
+/** A rotation's version with the value `value`, staged AWSPENDING: what a createSecret would have put. */
+async function pendingWith(s: ReturnType<typeof setup>, value: unknown): Promise<string> {
+  const token = s.secret.startRotation();
+  await s.secret.send({
+    operation: 'PutSecretValue',
+    input: { SecretId: s.secret.arn, ClientRequestToken: token, SecretString: typeof value === 'string' ? value : JSON.stringify(value), VersionStages: ['AWSPENDING'] },
+  });
+  s.secret.calls.length = 0;
+  return token;
+}
+
+describe('createSecret', () => {
+  test('puts the new version staged AWSPENDING: every key of the current value, a new jwtSecret, the current one as jwtSecretPrevious', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    expect(s.json('AWSPENDING')).toEqual({ jwtSecret: `jwt-1-${'x'.repeat(40)}`, jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+    expect(s.secret.stages()).toEqual({ v0: ['AWSCURRENT'], [token]: ['AWSPENDING'] });
+    expect(s.operations()).toEqual(['DescribeSecret', 'GetSecretValue', 'GetSecretValue', 'PutSecretValue']);
+    expect(s.secret.calls[3].input).toMatchObject({ SecretId: s.secret.arn, ClientRequestToken: token, VersionStages: ['AWSPENDING'] });
+    expect(s.secret.calls[3].input).not.toHaveProperty('RotationToken');
+  });
+
+  test('passes the event\'s RotationToken on to PutSecretValue', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token, 'rotation-token-from-secrets-manager'));
+    expect(s.secret.calls.find((c) => c.operation === 'PutSecretValue')?.input).toMatchObject({ RotationToken: 'rotation-token-from-secrets-manager' });
+  });
+
+  test('run again, does nothing: the pending value stays the one first put', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    const first = s.secret.valueAt('AWSPENDING');
+    s.secret.calls.length = 0;
+    await s.handle(s.secret.event('createSecret', token));
+    expect(s.secret.valueAt('AWSPENDING')).toBe(first);
+    expect(s.operations()).toEqual(['DescribeSecret', 'GetSecretValue']);
+    expect(s.lines.pop()).toMatch(/already has a value; nothing to do/);
+  });
+
+  test('run again after PutSecretValue failed, puts the version', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    s.secret.failNext.set('PutSecretValue', 'InternalServiceError');
+    await expect(s.handle(s.secret.event('createSecret', token))).rejects.toThrow('injected InternalServiceError');
+    expect(s.secret.valueAt('AWSPENDING')).toBeUndefined();
+    await s.handle(s.secret.event('createSecret', token));
+    expect(s.json('AWSPENDING')).toMatchObject({ jwtSecretPrevious: JWT_0 });
+  });
+
+  test('fails on an error other than ResourceNotFoundException reading the pending version, and puts nothing', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    s.secret.failNext.set('GetSecretValue', 'AccessDeniedException');
+    await expect(s.handle(s.secret.event('createSecret', token))).rejects.toThrow('injected AccessDeniedException');
+    expect(s.operations()).not.toContain('PutSecretValue');
+  });
+
+  test.each([
+    ['has no jwtSecret', JSON.stringify({ apiKey: API_KEY }), /the AWSCURRENT value of .* has no jwtSecret/],
+    ['has an empty jwtSecret', JSON.stringify({ jwtSecret: '' }), /has no jwtSecret/],
+    ['has a jwtSecret that is not a string', JSON.stringify({ jwtSecret: 42 }), /has no jwtSecret/],
+    ['is not JSON', 'plain-text-secret-value', /the AWSCURRENT value of .* is not a JSON object/],
+    ['is a JSON array', JSON.stringify([JWT_0]), /is not a JSON object/],
+  ])('fails when the current value %s, and puts nothing', async (_what, initial, message) => {
+    const s = setup(initial);
+    const token = s.secret.startRotation();
+    await expect(s.handle(s.secret.event('createSecret', token))).rejects.toThrow(message);
+    expect(s.operations()).not.toContain('PutSecretValue');
+    expect(s.secret.stages()[token]).toEqual(['AWSPENDING']);
+  });
+});
+
+describe('setSecret', () => {
+  test('sets nothing: only the checks every step makes', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    s.secret.calls.length = 0;
+    await s.handle(s.secret.event('setSecret', token));
+    expect(s.operations()).toEqual(['DescribeSecret']);
+    expect(s.lines.pop()).toMatch(/setSecret: nothing to set/);
+  });
+});
+
+describe('testSecret', () => {
+  test('passes a pending value one rotation on from the current one, and changes nothing', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    const before = s.secret.stages();
+    await s.handle(s.secret.event('testSecret', token));
+    await s.handle(s.secret.event('testSecret', token));
+    expect(s.secret.stages()).toEqual(before);
+    expect(s.secret.calls.filter((c) => c.operation === 'PutSecretValue' || c.operation === 'UpdateSecretVersionStage')).toHaveLength(1);
+  });
+
+  test.each([
+    ['is not JSON', 'not-json-at-all', /the AWSPENDING value of .* is not a JSON object/],
+    ['has no jwtSecret', { jwtSecretPrevious: JWT_0 }, /the AWSPENDING value of .* has no jwtSecret/],
+    ['has an empty jwtSecret', { jwtSecret: '', jwtSecretPrevious: JWT_0 }, /has no jwtSecret/],
+    ['has jwtSecret equal to jwtSecretPrevious', { jwtSecret: JWT_0, jwtSecretPrevious: JWT_0 }, /a jwtSecret equal to its jwtSecretPrevious/],
+    ['has jwtSecretPrevious other than the current jwtSecret', { jwtSecret: 'new-value-1', jwtSecretPrevious: 'older-value' }, /a jwtSecretPrevious other than the AWSCURRENT jwtSecret/],
+    ['has no jwtSecretPrevious', { jwtSecret: 'new-value-1' }, /a jwtSecretPrevious other than the AWSCURRENT jwtSecret/],
+  ])('fails when the pending value %s', async (_what, value, message) => {
+    const s = setup();
+    const token = await pendingWith(s, value);
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(message);
+  });
+
+  test('fails when the pending version has no value yet (createSecret has not run)', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(/has no value: createSecret has not run/);
+  });
+});
+
+describe('finishSecret', () => {
+  test('moves AWSCURRENT to the pending version, removing it from the current one (AWSPREVIOUS follows)', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    s.secret.calls.length = 0;
+    await s.handle(s.secret.event('finishSecret', token));
+    expect(s.secret.calls.map((c) => [c.operation, c.input])).toEqual([
+      ['DescribeSecret', { SecretId: s.secret.arn }],
+      ['UpdateSecretVersionStage', { SecretId: s.secret.arn, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: 'v0' }],
+    ]);
+    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], [token]: ['AWSCURRENT', 'AWSPENDING'] });
+  });
+
+  test('run again, does nothing: the version is already AWSCURRENT', async () => {
+    const s = setup();
+    const token = await s.secret.rotate(s.handle);
+    const stages = s.secret.stages();
+    s.secret.calls.length = 0;
+    await s.handle(s.secret.event('finishSecret', token));
+    expect(s.operations()).toEqual(['DescribeSecret']);
+    expect(s.secret.stages()).toEqual(stages);
+    expect(s.lines.pop()).toMatch(/already AWSCURRENT; nothing to do/);
+  });
+
+  test('run again after UpdateSecretVersionStage failed, moves AWSCURRENT; AWSCURRENT stayed in between', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    s.secret.failNext.set('UpdateSecretVersionStage', 'AccessDeniedException');
+    await expect(s.handle(s.secret.event('finishSecret', token))).rejects.toThrow('injected AccessDeniedException');
+    expect(s.json('AWSCURRENT')).toEqual(JSON.parse(INITIAL));
+    await s.handle(s.secret.event('finishSecret', token));
+    expect(s.json('AWSCURRENT')).toMatchObject({ jwtSecretPrevious: JWT_0 });
+  });
+});
+
+describe('the checks every step makes first', () => {
+  const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+
+  test.each(STEPS)('%s fails when rotation is disabled, reading and writing nothing', async (step) => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    s.secret.rotationEnabled = false;
+    await expect(s.handle(s.secret.event(step, token))).rejects.toThrow(`secret ${s.secret.arn} is not enabled for rotation`);
+    expect(s.operations()).toEqual(['DescribeSecret']);
+  });
+
+  test.each(STEPS)('%s does nothing for a version already AWSCURRENT', async (step) => {
+    const s = setup();
+    await s.handle(s.secret.event(step, 'v0'));
+    expect(s.operations()).toEqual(['DescribeSecret']);
+    expect(s.lines.pop()).toMatch(/already AWSCURRENT; nothing to do/);
+  });
+
+  test.each(STEPS)('%s fails for a version staged neither AWSPENDING nor AWSCURRENT (AWSPREVIOUS)', async (step) => {
+    const s = setup();
+    await s.secret.rotate(s.handle);
+    s.secret.calls.length = 0;
+    await expect(s.handle(s.secret.event(step, 'v0'))).rejects.toThrow('version v0 of secret arn:aws:secretsmanager:eu-west-1:111111111111:secret:fido-app-AbCdEf is not staged AWSPENDING (it has AWSPREVIOUS)');
+    expect(s.operations()).toEqual(['DescribeSecret']);
+  });
+
+  test.each(STEPS)('%s fails for a version the secret does not have', async (step) => {
+    const s = setup();
+    await expect(s.handle(s.secret.event(step, 'no-such-token'))).rejects.toThrow(/version no-such-token of secret .* has no stage/);
+    expect(s.operations()).toEqual(['DescribeSecret']);
+  });
+
+  test.each([
+    ['an unknown Step', { Step: 'rotate', SecretId: 'arn', ClientRequestToken: 't' }, 'Step must be one of createSecret, setSecret, testSecret, finishSecret, got "rotate"'],
+    ['no Step', { SecretId: 'arn', ClientRequestToken: 't' }, 'Step must be one of createSecret, setSecret, testSecret, finishSecret, got undefined'],
+    ['no SecretId', { Step: 'createSecret', ClientRequestToken: 't' }, 'SecretId must be a non-empty string'],
+    ['an empty ClientRequestToken', { Step: 'createSecret', SecretId: 'arn', ClientRequestToken: '' }, 'ClientRequestToken must be a non-empty string'],
+  ])('refuses an event with %s, calling nothing', async (_what, event, message) => {
+    const s = setup();
+    await expect(s.handle(event as RotationEvent)).rejects.toThrow(message);
+    expect(s.secret.calls).toEqual([]);
+  });
+});
+
+describe('rotations', () => {
+  test('a full rotation (create, set, test, finish) makes the new value current, the old one AWSPREVIOUS', async () => {
+    const s = setup();
+    const token = await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-1-${'x'.repeat(40)}`, jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+    expect(s.json('AWSPREVIOUS')).toEqual(JSON.parse(INITIAL));
+    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], [token]: ['AWSCURRENT', 'AWSPENDING'] });
+    expect(s.lines.map((l) => JSON.parse(l).message)).toEqual([
+      'rotation step started', 'createSecret: put the pending version',
+      'rotation step started', 'setSecret: nothing to set; the services read the secret when their tasks start',
+      'rotation step started', 'testSecret: the pending value is one rotation on from the current one',
+      'rotation step started', 'finishSecret: moved AWSCURRENT to the version',
+    ]);
+  });
+
+  test('a second rotation keeps only the immediate previous jwtSecret', async () => {
+    const s = setup();
+    await s.secret.rotate(s.handle);
+    const second = await s.secret.rotate(s.handle);
+    const current = s.json('AWSCURRENT');
+    expect(current).toEqual({ jwtSecret: `jwt-2-${'x'.repeat(40)}`, jwtSecretPrevious: `jwt-1-${'x'.repeat(40)}`, apiKey: API_KEY });
+    expect(Object.values(current)).not.toContain(JWT_0);
+    expect(s.secret.stages()[second]).toEqual(['AWSCURRENT', 'AWSPENDING']);
+  });
+
+  test('Secrets Manager may start the next rotation after one: AWSPENDING is left on the AWSCURRENT version', async () => {
+    const s = setup();
+    await s.secret.rotate(s.handle);
+    expect(() => s.secret.startRotation()).not.toThrow();
+  });
+
+  test('with the default random, jwtSecret is 64 random bytes as base64url, new every rotation', async () => {
+    const s = setup(INITIAL, { random: undefined });
+    await s.secret.rotate(s.handle);
+    const first = s.json('AWSCURRENT').jwtSecret as string;
+    await s.secret.rotate(s.handle);
+    const second = s.json('AWSCURRENT');
+    expect(first).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(Buffer.from(first, 'base64url')).toHaveLength(64);
+    expect(second.jwtSecretPrevious).toBe(first);
+    expect(second.jwtSecret).not.toBe(first);
+  });
+
+  test('no log line and no error message holds a secret value, or the start of one, or the RotationToken', async () => {
+    const errors: string[] = [];
+    const keep = (e: Error) => {
+      errors.push(`${e.name}: ${e.message}\n${e.stack}`);
+    };
+    // A full rotation, Secrets Manager's RotationToken given to every step.
+    const s = setup(INITIAL, { random: undefined });
+    const token = s.secret.startRotation();
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+      await s.handle(s.secret.event(step, token, 'sensitive-rotation-token'));
+    }
+    // A current value that does not parse: the parser's own message quotes its start.
+    const notJson = setup('S3cr3t-plain-text-value');
+    await notJson.handle(notJson.secret.event('createSecret', notJson.secret.startRotation())).catch(keep);
+    // A pending value that fails the test.
+    const failing = setup();
+    const failingToken = await pendingWith(failing, { jwtSecret: JWT_0, jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+    await failing.handle(failing.secret.event('testSecret', failingToken)).catch(keep);
+
+    expect(errors).toHaveLength(2);
+    const values = [JWT_0, API_KEY, 'S3cr3t-plain-text-value', 'sensitive-rotation-token', ...Object.values(s.json('AWSCURRENT')) as string[]];
+    const texts = [...s.lines, ...notJson.lines, ...failing.lines, ...errors];
+    expect(texts.length).toBeGreaterThan(10);
+    for (const text of texts) {
+      for (const value of values) {
+        expect(text).not.toContain(value.slice(0, 10));
+      }
+    }
+  });
+});
+
+describe('the SDK client', () => {
+  beforeEach(() => {
+    mockClients.length = 0;
+    mockBackend = undefined;
+  });
+
+  test.each([
+    ['DescribeSecret', { SecretId: 'arn' }],
+    ['GetSecretValue', { SecretId: 'arn', VersionId: 't', VersionStage: 'AWSPENDING' }],
+    ['PutSecretValue', { SecretId: 'arn', ClientRequestToken: 't', SecretString: '{}', VersionStages: ['AWSPENDING'] }],
+    ['UpdateSecretVersionStage', { SecretId: 'arn', VersionStage: 'AWSCURRENT', MoveToVersionId: 't', RemoveFromVersionId: 'v0' }],
+  ] as const)('sends %s as the SDK\'s command of that name (<operation>Command) with its input, and gives back its output', async (operation, input) => {
+    const sent: unknown[] = [];
+    mockBackend = {
+      send: async (command) => {
+        sent.push(command);
+        return { answered: operation };
+      },
+    };
+    const client = sdkSecretsClient();
+    await expect(client.send({ operation, input } as SecretsManagerCommand)).resolves.toEqual({ answered: operation });
+    const sdk = jest.requireMock('@aws-sdk/client-secrets-manager') as Record<string, new (...args: unknown[]) => unknown>;
+    expect(sent).toEqual([expect.any(sdk[`${operation}Command`])]);
+    expect(sent[0]).toMatchObject({ input });
+    expect(mockClients).toEqual([expect.objectContaining({ config: {} })]);
+  });
+
+  test('the entry point loads without the SDK, makes one client at its first call, and rotates through it', async () => {
+    let entry: { handler: (event: RotationEvent) => Promise<void> } | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      entry = require('../src/private/app-secret-rotation.lambda');
+    });
+    expect(mockClients).toHaveLength(0);
+    const stub = new SecretsManagerStub(INITIAL);
+    mockBackend = stub;
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await stub.rotate(entry!.handler);
+    } finally {
+      log.mockRestore();
+    }
+    expect(mockClients).toHaveLength(1);
+    expect(JSON.parse(stub.valueAt('AWSCURRENT')!)).toMatchObject({ jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+  });
+});
+
+describe('newJwtSecret', () => {
+  test('is 86 base64url characters holding 64 bytes, different each call', () => {
+    const values = new Set(Array.from({ length: 100 }, newJwtSecret));
+    expect(values.size).toBe(100);
+    for (const value of values) {
+      expect(value).toMatch(/^[A-Za-z0-9_-]{86}$/);
+      expect(Buffer.from(value, 'base64url')).toHaveLength(64);
+    }
+  });
+});
+
+describe('the bundled asset', () => {
+  /** Written by `npx projen bundle`, which the test task runs before jest. */
+  const BUNDLE = path.join(__dirname, '..', 'assets', 'private', 'app-secret-rotation.lambda', 'index.js');
+
+  test('loads and exports the handler Lambda calls (index.handler)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require(BUNDLE) as { handler?: unknown; makeHandler?: unknown };
+    expect(typeof bundle.handler).toBe('function');
+    expect(typeof bundle.makeHandler).toBe('function');
+  });
+
+  test('rotates as the sources do', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require(BUNDLE) as { makeHandler: typeof makeHandler };
+    const stub = new SecretsManagerStub(INITIAL);
+    await stub.rotate(bundle.makeHandler({ client: stub, random: () => 'bundled-new-value', log: () => undefined }));
+    expect(JSON.parse(stub.valueAt('AWSCURRENT')!)).toEqual({ jwtSecret: 'bundled-new-value', jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+  });
+});

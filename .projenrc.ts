@@ -58,6 +58,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The deployment check's EC2 client. The Lambda runtime provides the AWS SDK v3, so the bundle
     // leaves it out (esbuild's externals for the runtime); the tests need it installed.
     '@aws-sdk/client-ec2@^3',
+    // The application secret's rotation function's client, for the same reason: the runtime
+    // provides it, and its tests and runtime/run load the real module.
+    '@aws-sdk/client-secrets-manager@^3',
   ],
 
   // Functions the library ships (src/**/*.lambda.ts), bundled by esbuild into assets/ at build
@@ -197,6 +200,14 @@ project.addTask('integ:snapshot', {
   receiveArgs: true,
 });
 project.testTask.spawn(integ);
+
+// The bundled functions on the Node.js of the Lambda runtime their constructs declare (from the
+// npm registry's node-<platform>-<arch> packages), not only on the Node.js that runs jest.
+scriptFolder('runtime');
+project.addTask('test:runtime', {
+  description: 'Run the bundled Lambda functions (assets/) on the Node.js of the runtime they declare, against local AWS endpoints',
+  exec: 'runtime/run',
+});
 
 // The unit suite synthesizes the bundled functions' assets: a fresh clone's `npx projen test`
 // bundles them first, as `compile` does.

@@ -137,6 +137,9 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       encryptionKey: otherStacks.secretKey('SecretEncryptionKey', resolved.secretEncryptionKey) ?? this.encryptionKey,
       removalPolicy: resolved.removalPolicy,
       logRetention: resolved.logRetention,
+      logEncryptionKey,
+      logRemovalPolicy: resolved.logRemovalPolicy,
+      applicationSecretRotation: resolved.applicationSecretRotation,
     });
 
     const services = layer('ServicesStack');
@@ -152,9 +155,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       domainName: resolved.domainName,
       validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
-    const { secrets, applicationSecret } = this.deploymentSecrets(otherStacks);
-    this.pyFido = this.addService(services, resolved.pyFido, resolved, secrets, logEncryptionKey);
-    this.tomcat = this.addService(services, resolved.tomcat, resolved, secrets, logEncryptionKey);
+    const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks);
+    const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn };
+    this.pyFido = this.addService(services, resolved.pyFido, resolved, { secrets, environment: serviceEnvironment }, logEncryptionKey);
+    this.tomcat = this.addService(services, resolved.tomcat, resolved, { secrets, environment: serviceEnvironment }, logEncryptionKey);
     // As the guide says, the tasks may read the application secret through their task role (API
     // keys the application loads at run time); the MongoDB secret stays the execution role's alone.
     const taskRoles = [this.pyFido, this.tomcat].map((s) => s.taskDefinition.taskRole);
@@ -174,7 +178,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       // Their metrics name the target groups, which need the load balancer and routes first.
       .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
-    this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved) : undefined;
+    this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     if (resolved.hostedZone) {
       new route53.ARecord(services, 'AliasRecord', {
         zone: resolved.hostedZone,
@@ -186,9 +190,13 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.warn(resolved);
   }
 
-  /** One of the two services, wired to the deployment's secrets, network and logs. */
+  /**
+   * One of the two services, wired to the deployment's secrets, network and logs. The
+   * deployment's variables and secrets come first: a service's own options may override a variable.
+   */
   private addService(
-    scope: Construct, settings: ResolvedService, resolved: ResolvedDeployment, secrets: { [name: string]: ecs.Secret }, logEncryptionKey?: kms.IKey,
+    scope: Construct, settings: ResolvedService, resolved: ResolvedDeployment,
+    variables: { secrets: { [name: string]: ecs.Secret }; environment: { [name: string]: string } }, logEncryptionKey?: kms.IKey,
   ): FidoService {
     const ids = CONSTRUCT_IDS[settings.prop];
     if (settings.sizing.spot) {
@@ -206,7 +214,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       sizing: settings.sizing,
       vpcSubnets: resolved.privateSubnets,
       securityGroups: [this.network.serviceSecurityGroup],
-      secrets: { ...secrets, ...settings.options.secrets },
+      environment: { ...variables.environment, ...settings.options.environment },
+      secrets: { ...variables.secrets, ...settings.options.secrets },
       logGroupName: settings.names.logGroup,
       logRetention: resolved.logRetention,
       logEncryptionKey,
@@ -316,9 +325,12 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     return monitoring;
   }
 
-  /** The runbooks of the guide's service management, for this cluster's two services. */
-  private addRunbooks(scope: Construct, resolved: ResolvedDeployment): FidoRunbooks {
-    return new FidoRunbooks(scope, 'Runbooks', {
+  /**
+   * The runbooks of the guide's service management, for this cluster's two services, and
+   * Redeploy run whenever a secret the services read changes (ECS reads secrets at task start).
+   */
+  private addRunbooks(scope: Construct, resolved: ResolvedDeployment, [mongoDbSecret, applicationSecret]: secretsmanager.ISecret[]): FidoRunbooks {
+    const runbooks = new FidoRunbooks(scope, 'Runbooks', {
       cluster: this.cluster,
       documentNamePrefix: resolved.names.cluster,
       services: this.servicesWith(resolved).map(([service, settings]) => ({
@@ -329,6 +341,9 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         targetGroups: service.targetGroups,
       })),
     });
+    runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', mongoDbSecret);
+    runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', applicationSecret);
+    return runbooks;
   }
 
   /** Each of the two services with its resolved settings. */
@@ -336,8 +351,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     return [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]];
   }
 
-  /** The MongoDB and application secrets, as every container reads them, and the application secret itself. */
-  private deploymentSecrets(otherStacks: OtherStacks): { secrets: { [name: string]: ecs.Secret }; applicationSecret: secretsmanager.ISecret } {
+  /** The MongoDB and application secrets, as every container reads them, and the two secrets themselves. */
+  private deploymentSecrets(otherStacks: OtherStacks): {
+    secrets: { [name: string]: ecs.Secret }; applicationSecret: secretsmanager.ISecret; mongoDbSecret: secretsmanager.ISecret;
+  } {
     const mongoDb = otherStacks.secret('MongoDbSecretOfThisStack', this.dataLayer.mongoDbSecret);
     const application = otherStacks.secret('ApplicationSecretOfThisStack', this.dataLayer.applicationSecret);
     return {
@@ -349,6 +366,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
       },
       applicationSecret: application,
+      mongoDbSecret: mongoDb,
     };
   }
 
@@ -404,6 +422,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         Annotations.of(this).addWarningV2('arculus-fido:secret-in-environment',
           `services.${settings.prop}.environment.${name} looks like a secret but is a plain environment variable, visible in the template and the task definition; pass it in secrets as an ecs.Secret instead.`);
       }
+    }
+    if (!resolved.runbooks && this.dataLayer.mongoDbSecretRotates) {
+      Annotations.of(this).addWarningV2('arculus-fido:rotation-without-redeploy',
+        'The MongoDB password rotates, but runbooks is false, so nothing redeploys the services afterwards: ECS reads secrets only when a task starts, so running tasks keep the old password (open connections work, new ones fail) until the next deployment. Turn runbooks on, which redeploys them after every rotation, or turn the rotation off.');
     }
     if (resolved.nestedStacks && Stack.of(this).nested) {
       Annotations.of(this).addWarningV2('arculus-fido:nested-in-nested', 'nestedStacks is on inside a nested stack: the layers become nested stacks of a nested stack.');

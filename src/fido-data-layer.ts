@@ -1,15 +1,19 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
-import { acknowledge, SECRET_KEY_REASON } from './private/nag';
+import { AppSecretRotationFunction } from './private/app-secret-rotation-function';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
+import { ProblemList } from './private/validation';
 
-const APPLICATION_SECRET_ROTATION = 'jwtSecret signs the tokens that running tasks issue and verify; a new value needs every task restarted at once, so the operator rotates it (put a new value, then roll both services) rather than a schedule.';
+const APPLICATION_SECRET_NOT_ROTATED = 'Rotation of the application secret is turned off (secrets.rotateApplicationSecret: false, or runbooks: false, which leaves nothing to roll the services after a rotation); the operator rotates it: put a new value, then run the Redeploy runbook.';
 
 /**
  * Props of `FidoDataLayer`.
@@ -65,11 +69,40 @@ export interface FidoDataLayerProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * How long a created DocumentDB cluster's audit logs are kept.
+   * How long a created DocumentDB cluster's audit logs, and the rotation function's logs, are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the log group of the application secret's rotation function.
+   *
+   * @default - CloudWatch Logs' own keys
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the rotation function's log group when it leaves the stack.
+   *
+   * @default - `removalPolicy`
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Rotate the application secret this construct creates at this interval (1 to 1000 whole days)
+   * with the rotation function the library ships: each rotation generates a new `jwtSecret` (512
+   * random bits, base64url) and keeps the one before as `jwtSecretPrevious`, with every other key
+   * of the secret unchanged. The function runs in `vpcSubnets` with a security group that allows
+   * only HTTPS out (Secrets Manager's endpoint, through the NAT gateways or a VPC endpoint).
+   * Ignored with a given `applicationSecret`, which rotates as its owner arranges.
+   *
+   * ECS reads secrets when a task starts: roll the services after each rotation
+   * (`FidoRunbooks.redeployOnSecretChange()` does it).
+   *
+   * @default - not rotated
+   */
+  readonly applicationSecretRotation?: Duration;
 }
 
 /**
@@ -90,10 +123,26 @@ export class FidoDataLayer extends Construct {
    */
   public readonly databaseCluster?: docdb.DatabaseCluster;
 
+  /** Whether the MongoDB connection rotates `mongoDbSecret` on a schedule. */
+  public readonly mongoDbSecretRotates: boolean;
+
+  /**
+   * The function that rotates the created application secret.
+   *
+   * @default - none: `applicationSecretRotation` is not set, or the application secret was given
+   */
+  public readonly applicationSecretRotationFunction?: lambda.IFunction;
+
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
     // A deployment checks these before it builds; a data layer on its own checks them at synth.
-    this.node.addValidation({ validate: () => props.mongoDb._problems() });
+    this.node.addValidation({
+      validate: () => {
+        const problems = new ProblemList();
+        problems.daysInRange('applicationSecretRotation', props.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
+        return [...props.mongoDb._problems(), ...problems.all];
+      },
+    });
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,
@@ -105,6 +154,7 @@ export class FidoDataLayer extends Construct {
     });
     this.mongoDbSecret = mongo.secret;
     this.databaseCluster = mongo.databaseCluster;
+    this.mongoDbSecretRotates = mongo.secretRotates ?? false;
     // Outbound to MongoDB: to its security group when known (the rule lives here, beside the
     // ingress rule, so nested stacks do not reference each other both ways), else to any address
     // (MongoDB Atlas publishes no fixed ranges; its IP access list admits the NAT gateways).
@@ -133,9 +183,13 @@ export class FidoDataLayer extends Construct {
       });
     }
 
-    this.applicationSecret = props.applicationSecret ?? new secretsmanager.Secret(this, 'ApplicationSecret', {
+    if (props.applicationSecret) {
+      this.applicationSecret = props.applicationSecret;
+      return;
+    }
+    const applicationSecret = new secretsmanager.Secret(this, 'ApplicationSecret', {
       description: 'Arculus FIDO application secret (JWT secret, API keys)',
-      encryptionKey: props.encryptionKey,
+      encryptionKey: keyOfThisStack(this, props.encryptionKey),
       removalPolicy: props.removalPolicy,
       generateSecretString: {
         secretStringTemplate: '{}',
@@ -144,12 +198,76 @@ export class FidoDataLayer extends Construct {
         passwordLength: 64,
       },
     });
-    if (!props.applicationSecret) {
-      acknowledge(this.applicationSecret, {
-        'AwsSolutions-SMG4': APPLICATION_SECRET_ROTATION,
-        'NIST.800.53.R5-SecretsManagerRotationEnabled': APPLICATION_SECRET_ROTATION,
-        ...(props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` }),
+    this.applicationSecret = applicationSecret;
+    acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
+    if (props.applicationSecretRotation) {
+      this.applicationSecretRotationFunction = this.rotate(applicationSecret, props.applicationSecretRotation, props);
+    } else {
+      acknowledge(applicationSecret, {
+        'AwsSolutions-SMG4': APPLICATION_SECRET_NOT_ROTATED,
+        'NIST.800.53.R5-SecretsManagerRotationEnabled': APPLICATION_SECRET_NOT_ROTATED,
       });
     }
   }
+
+  /**
+   * The rotation function the library ships, in the private subnets with HTTPS out only, and the
+   * schedule. CDK's rotation schedule grants the function the four Secrets Manager calls on this
+   * secret (and the key's use through Secrets Manager) and lets Secrets Manager invoke it.
+   */
+  private rotate(secret: secretsmanager.Secret, interval: Duration, props: FidoDataLayerProps): lambda.IFunction {
+    const securityGroup = new ec2.SecurityGroup(this, 'ApplicationSecretRotationSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Rotation function of the Arculus FIDO application secret: HTTPS to Secrets Manager only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+    const logGroup = new logs.LogGroup(this, 'ApplicationSecretRotationLogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy: props.logRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    const fn = new AppSecretRotationFunction(this, 'ApplicationSecretRotation', {
+      description: 'Rotates the Arculus FIDO application secret: a new jwtSecret, the one before kept as jwtSecretPrevious',
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      timeout: Duration.seconds(30),
+      logGroup,
+    });
+    secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: interval });
+    const key = secret.encryptionKey;
+    if (key && !Resource.isOwnedResource(key)) {
+      // The schedule grants a key by its policy, which an imported key's cannot take: CDK drops
+      // that grant, so the function's own policy carries it, with the two calls Secrets Manager
+      // makes for it (reading a version, and putting one).
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }));
+    }
+    acknowledge(fn, {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The AWS managed policy that lets the rotation function write its own logs, and nothing else.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 'The AWS managed policy Lambda needs to attach the function to the VPC (network interfaces in its subnets).',
+      'AwsSolutions-IAM5[Resource::*]': 'secretsmanager:GetRandomPassword, which CDK\'s rotation schedule grants, has no resource-level permissions; it only returns random bytes.',
+      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the rotation function: this one secret).`,
+      'NIST.800.53.R5-LambdaConcurrency': 'Secrets Manager invokes the function four times per rotation, once a rotation period; reserved concurrency would only take from the account\'s pool.',
+      'NIST.800.53.R5-LambdaDLQ': 'Secrets Manager invokes each step synchronously and retries a failed rotation itself, leaving AWSCURRENT where it was: there is no event to keep.',
+    });
+    if (!props.logEncryptionKey) {
+      acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+    }
+    return fn;
+  }
+}
+
+/**
+ * `key` as the secret's own stack uses it. A grant on a key of another stack (the rotation
+ * schedule's, for the rotation function) would name this stack's role in that key's policy, and
+ * the two stacks would depend on each other; a key referenced by ARN is granted through the
+ * role's own policy instead, which the key's policy lets the account's IAM policies do.
+ */
+function keyOfThisStack(scope: Construct, key: kms.IKey | undefined): kms.IKey | undefined {
+  return key && Stack.of(key) !== Stack.of(scope) ? kms.Key.fromKeyArn(scope, 'EncryptionKeyOfThisStack', key.keyArn) : key;
 }

@@ -1,7 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from './private/nag';
@@ -167,6 +169,7 @@ export class FidoRunbooks extends Construct {
   public readonly diagnoseRole: iam.Role;
 
   private readonly props: FidoRunbooksProps;
+  private redeployEventsRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: FidoRunbooksProps) {
     super(scope, id);
@@ -203,6 +206,68 @@ export class FidoRunbooks extends Construct {
     this.diagnoseDocument = this.document('DiagnoseDocument', 'Diagnose', automationDocument(
       `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
       { AutomationAssumeRole: this.assumeRoleParameter(this.diagnoseRole) }, diagnose, stepOutputs(diagnose)));
+  }
+
+  /**
+   * Redeploys every service whenever `secret`'s current value changes: a rotation, or a value put
+   * by hand. ECS reads secrets only when a task starts, so without a new deployment running tasks
+   * keep the old value (for a database password: their open connections work, new ones fail).
+   *
+   * An EventBridge rule matches Secrets Manager's `Secret Label Updated` event for this secret with
+   * the label `AWSCURRENT`, and runs the Redeploy document with `Service` `all` through a role that
+   * EventBridge assumes for this account's rules only, which may start only that document and pass
+   * only its role. The secret must belong to this account and region, where its events are sent.
+   *
+   * @param id the rule's construct ID
+   * @param secret a secret the services read
+   */
+  public redeployOnSecretChange(id: string, secret: secretsmanager.ISecret): events.Rule {
+    const rule = new events.Rule(this, id, {
+      description: `Redeploys the FIDO services (${this.props.documentNamePrefix}-Redeploy) when the secret's current value changes`,
+      eventPattern: {
+        source: ['aws.secretsmanager'],
+        detailType: ['Secret Label Updated'],
+        // A secret imported by name has no suffix: its ARN is the full one's prefix.
+        resources: secret.secretFullArn ? [secret.secretFullArn] : events.Match.prefix(`${secret.secretArn}-`),
+        detail: { labelUpdated: ['AWSCURRENT'] },
+      },
+    });
+    const role = this.redeployEventsRole ??= this.eventsRole();
+    rule.addTarget({
+      bind: () => ({
+        arn: this.redeployDefinitionArn(),
+        role,
+        input: events.RuleTargetInput.fromObject({ Service: ['all'] }),
+      }),
+    });
+    return rule;
+  }
+
+  /** The default version of the Redeploy document, as EventBridge and IAM name an automation. */
+  private redeployDefinitionArn(): string {
+    return Stack.of(this).formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${this.redeployDocument.ref}:$DEFAULT` });
+  }
+
+  /** The role EventBridge starts Redeploy with: that document only, and passing its role only. */
+  private eventsRole(): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'RedeployEventsRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+        },
+      }),
+      description: 'EventBridge redeploys the FIDO services when a secret they read changes',
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [this.redeployDefinitionArn()] }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [this.redeployRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    }));
+    acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (EventBridge starts the Redeploy document and passes its role).` });
+    return role;
   }
 
   /** The documents' parameters: the role, and which service (no default: an operator picks). */

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from './private/nag';
 import { PRESETS } from './private/presets';
-import { BOOLEAN, DURATION, like, NUMBER, REMOVAL_POLICY, sanitize, SECRET, SECURITY_GROUP, Shape, STRING, struct } from './private/schema';
+import { BOOLEAN, cdkStruct, DURATION, like, NUMBER, REMOVAL_POLICY, sanitize, SECRET, SECURITY_GROUP, Shape, STRING, struct } from './private/schema';
 import { ProblemList, show } from './private/validation';
 
 /** The MongoDB port the deployment guide uses. */
@@ -59,6 +59,18 @@ export interface MongoDbEndpointOptions {
    * in the Atlas IP access list)
    */
   readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Rotate the created secret's password with your rotation function: `rotationLambda` (for
+   * MongoDB Atlas, a function that changes the database user's password through the Atlas
+   * Administration API) or `hostedRotation` (`HostedRotation.mongoDbSingleUser({ vpc })` for a
+   * self-managed server the function can reach), and `automaticallyAfter` (4 hours to 1000 days,
+   * 30 days if left out). After each rotation the Redeploy runbook rolls both services.
+   *
+   * @default - not rotated: rotate the password at the provider and put the new value in the
+   * secret (the services are redeployed when it changes); prod synth warns
+   */
+  readonly rotation?: secretsmanager.RotationScheduleOptions;
 }
 
 /**
@@ -131,10 +143,9 @@ export interface DocumentDbOptions {
   /**
    * Rotate the master password on a schedule with the AWS single-user MongoDB rotation function
    * (deployed from the Serverless Application Repository into the private subnets). ECS injects
-   * secrets when a task starts, so after a rotation running tasks keep the old password: their
-   * open connections keep working, new ones fail. Roll the services after each rotation
-   * (`aws ecs update-service --force-new-deployment`), or turn rotation off and rotate during a
-   * deployment.
+   * secrets when a task starts, so after each rotation the deployment's Redeploy runbook rolls
+   * both services (with `runbooks: false` nothing does: running tasks keep the old password, their
+   * open connections work and new ones fail until the services are redeployed).
    *
    * @default true
    */
@@ -219,6 +230,14 @@ export interface MongoDbConnectionConfig {
    * @default - no cluster was created
    */
   readonly databaseCluster?: docdb.DatabaseCluster;
+
+  /**
+   * Whether the connection rotates `secret` on a schedule, so that the services must be rolled
+   * after each rotation.
+   *
+   * @default false
+   */
+  readonly secretRotates?: boolean;
 }
 
 /**
@@ -279,8 +298,15 @@ const SECRET_VALUE: Shape = {
   test: (value) => SecretValue.isSecretValue(value),
 };
 
+const ROTATION_SCHEDULE_OPTIONS = cdkStruct('a secretsmanager.RotationScheduleOptions object such as { rotationLambda: fn, automaticallyAfter: Duration.days(30) }', {
+  rotationLambda: like('a lambda.IFunction', 'functionArn:string', 'grantInvoke'),
+  hostedRotation: like('a secretsmanager.HostedRotation such as HostedRotation.mongoDbSingleUser({ vpc })', 'bind'),
+  automaticallyAfter: DURATION,
+  rotateImmediatelyOnUpdate: BOOLEAN,
+});
+
 const ENDPOINT_OPTIONS = struct('MongoDbEndpointOptions', {
-  host: STRING, port: NUMBER, username: STRING, password: SECRET_VALUE, securityGroup: SECURITY_GROUP,
+  host: STRING, port: NUMBER, username: STRING, password: SECRET_VALUE, securityGroup: SECURITY_GROUP, rotation: ROTATION_SCHEDULE_OPTIONS,
 });
 
 const SECRET_OPTIONS = struct('MongoDbSecretOptions', { securityGroup: SECURITY_GROUP, port: NUMBER });
@@ -322,6 +348,7 @@ class EndpointConnection extends MongoDbConnection {
     if (username === undefined || (!Token.isUnresolved(username) && username.trim() === '')) {
       problems.add('mongoDb.username', `must name the database user the services log in as, got ${show(username)}`);
     }
+    checkRotation(problems, typedOptions(problems, this.options, ENDPOINT_OPTIONS).rotation);
     return [...problems.all];
   }
 
@@ -358,13 +385,35 @@ class EndpointConnection extends MongoDbConnection {
           },
         }),
     });
-    const external = 'The password belongs to an external MongoDB (Atlas or self-managed), which a Secrets Manager rotation function cannot change; rotate it at the provider, put the new value in this secret, then roll both services.';
-    acknowledge(secret, {
-      'AwsSolutions-SMG4': external,
-      'NIST.800.53.R5-SecretsManagerRotationEnabled': external,
-      ...(options.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` }),
-    });
-    return { secret, securityGroup: this.options.securityGroup, port };
+    acknowledge(secret, options.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
+    if (this.options.rotation) {
+      secret.addRotationSchedule('Rotation', this.options.rotation);
+    } else {
+      const external = 'The password belongs to an external MongoDB (Atlas or self-managed), which only a function that knows its API can change, and none was given (mongoDb rotation); rotate it at the provider and put the new value in this secret, which redeploys the services.';
+      acknowledge(secret, { 'AwsSolutions-SMG4': external, 'NIST.800.53.R5-SecretsManagerRotationEnabled': external });
+      if (options.deploymentEnvironment === DeploymentEnvironment.PROD) {
+        Annotations.of(scope).addWarningV2('arculus-fido:mongodb-password-not-rotated',
+          'The MongoDB password in prod never rotates: the library cannot change a password in MongoDB Atlas or a self-managed server by itself. Give MongoDbConnection.fromEndpoint() a rotation ({ rotationLambda } that changes the user\'s password through the Atlas Administration API, or { hostedRotation: HostedRotation.mongoDbSingleUser({ vpc }) } for a server in the VPC), or rotate it at the provider and put the new value in the secret.');
+      }
+    }
+    return { secret, securityGroup: this.options.securityGroup, port, secretRotates: this.options.rotation !== undefined };
+  }
+}
+
+/** A user's rotation of the MongoDB secret: one function, and an interval Secrets Manager takes. */
+function checkRotation(problems: ProblemList, rotation: secretsmanager.RotationScheduleOptions | undefined): void {
+  if (!rotation) {
+    return;
+  }
+  if ((rotation.rotationLambda === undefined) === (rotation.hostedRotation === undefined)) {
+    problems.add('mongoDb.rotation', 'must give exactly one of rotationLambda (your function) and hostedRotation (e.g. HostedRotation.mongoDbSingleUser({ vpc })), got ' + (rotation.rotationLambda ? 'both' : 'neither'));
+  }
+  const after = rotation.automaticallyAfter;
+  if (after && !after.isUnresolved()) {
+    const hours = after.toMilliseconds() / 3_600_000;
+    if (hours < 4 || hours > 24_000) {
+      problems.add('mongoDb.rotation.automaticallyAfter', `Secrets Manager rotates every 4 hours to 1000 days, got ${after.toHumanString()}`);
+    }
   }
 }
 
@@ -439,18 +488,8 @@ class DocumentDbConnection extends MongoDbConnection {
     } else if (engineVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(engineVersion)) {
       problems.add('mongoDb.engineVersion', `must be a DocumentDB engine version such as '5.0.0', got ${show(engineVersion)}`);
     }
-    if (rotationInterval && !rotationInterval.isUnresolved()) {
-      const days = rotationInterval.toDays({ integral: false });
-      if (!Number.isInteger(days) || days < 1 || days > 1000) {
-        problems.add('mongoDb.rotationInterval', `Secrets Manager rotates every 1 to 1000 whole days, got ${rotationInterval.toHumanString()}`);
-      }
-    }
-    if (backupRetention && !backupRetention.isUnresolved()) {
-      const days = backupRetention.toDays({ integral: false });
-      if (!Number.isInteger(days) || days < 1 || days > 35) {
-        problems.add('mongoDb.backupRetention', `DocumentDB keeps backups 1 to 35 whole days, got ${backupRetention.toHumanString()}`);
-      }
-    }
+    problems.daysInRange('mongoDb.rotationInterval', rotationInterval, 1, 1000, 'Secrets Manager rotates every');
+    problems.daysInRange('mongoDb.backupRetention', backupRetention, 1, 35, 'DocumentDB keeps backups');
     return [...problems.all];
   }
 
@@ -511,6 +550,7 @@ class DocumentDbConnection extends MongoDbConnection {
       securityGroup,
       port: MONGODB_PORT,
       databaseCluster: cluster,
+      secretRotates: this.options.rotatePassword ?? true,
     };
   }
 

@@ -218,6 +218,27 @@ export interface SecretsOptions {
    * AWS managed keys
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Rotate the application secret the deployment creates, every
+   * `applicationSecretRotationInterval`, with the rotation function the library ships: a new
+   * `jwtSecret` each time, the one before kept as `jwtSecretPrevious` (absent until the first
+   * rotation), every other key unchanged. After each rotation the Redeploy runbook rolls both
+   * services, so they read the new value (see SECURITY.md for what the application does with the
+   * two keys). Needs `runbooks`; a given `applicationSecret` rotates as its owner arranges.
+   *
+   * @default - true when the deployment creates the application secret and `runbooks` is on
+   */
+  readonly rotateApplicationSecret?: boolean;
+
+  /**
+   * How often the application secret rotates, when `rotateApplicationSecret` is on: 1 to 1000
+   * whole days. A token signed with a key stays verifiable for one interval after the key is
+   * replaced, and no longer.
+   *
+   * @default Duration.days(30)
+   */
+  readonly applicationSecretRotationInterval?: Duration;
 }
 
 /**

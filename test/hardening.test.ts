@@ -99,8 +99,9 @@ describe('VPC flow logs', () => {
   test('record all traffic of a created VPC into a log group with the environment\'s retention', () => {
     const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING });
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    const flowLogGroup = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([, r]: [string, any]) => !r.Properties.LogGroupName);
+    const flowLogGroup = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) => /FlowLog/.test(id));
     expect(flowLogGroup).toHaveLength(1);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { LogGroupName: { Ref: flowLogGroup[0][0] } });
     expect((flowLogGroup[0][1] as any).Properties.RetentionInDays).toBe(30);
   });
 
@@ -330,7 +331,8 @@ describe('a customer-managed key', () => {
   test('encrypts every log group, secret and the DocumentDB cluster', () => {
     const keyArn = { 'Fn::GetAtt': [key, 'Arn'] };
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as any[];
-    expect(logGroups.length).toBe(4);
+    // Both services', the flow logs', WAF's and the application secret's rotation function's.
+    expect(logGroups.length).toBe(5);
     expect(logGroups.map((g) => g.Properties.KmsKeyId)).toEqual(logGroups.map(() => keyArn));
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret')) as any[];
     expect(secrets.length).toBe(2);
@@ -454,8 +456,11 @@ describe('a created DocumentDB cluster', () => {
   });
 
   test('can leave rotation to the operator', () => {
-    synth({ mongoDb: MongoDbConnection.documentDb({ rotatePassword: false }) }).template
-      .resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    const manual = synth({ mongoDb: MongoDbConnection.documentDb({ rotatePassword: false }) }).template;
+    const schedules = Object.values(manual.findResources('AWS::SecretsManager::RotationSchedule')) as any[];
+    // The application secret's own schedule is the only one left.
+    const applicationSecret = logicalId(manual, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('application secret') });
+    expect(schedules.map((r) => r.Properties.SecretId)).toEqual([{ Ref: applicationSecret }]);
   });
 });
 

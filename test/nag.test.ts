@@ -1,9 +1,10 @@
 import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { IConstruct } from 'constructs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedStack } from './util';
+import { addReviewedStack, ENV } from './util';
 
 interface Checked {
   readonly findings: Finding[];
@@ -11,8 +12,9 @@ interface Checked {
 }
 
 /** A deployment as a security reviewer synthesizes it, judged by the rule packs: every finding nobody acknowledged. */
-function check(props: Partial<ArculusFidoStackProps>): Checked {
-  const { findings, built } = runNag((app) => addReviewedStack(app, 'Fido', props));
+function check(props: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>)): Checked {
+  // Resources the props import live in a stack of their own, as in a real app.
+  const { findings, built } = runNag((app) => addReviewedStack(app, 'Fido', typeof props === 'function' ? props(new Stack(app, 'UserImports', { env: ENV })) : props));
   return { findings, stack: built };
 }
 
@@ -86,6 +88,22 @@ describe('cdk-nag on other shapes of deployment', () => {
     expect(rules).not.toContain('NIST.800.53.R5-CloudWatchLogGroupEncrypted');
     expect(rules).not.toContain('NIST.800.53.R5-SecretsManagerUsingKMSKey');
     expect(rules).not.toContain('NIST.800.53.R5-ALBWAFEnabled');
+  });
+
+  test('MongoDB Atlas rotated by the user\'s function, the application secret by hand: no unacknowledged finding, and rotation acknowledged on the application secret only', () => {
+    const { findings, stack } = check((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1.0.0' },
+      mongoDb: MongoDbConnection.fromEndpoint({
+        host: 'cluster0.abcde.mongodb.net',
+        username: 'fido',
+        rotation: { rotationLambda: lambda.Function.fromFunctionArn(scope, 'AtlasRotation', 'arn:aws:lambda:us-east-1:111111111111:function:atlas-rotation') },
+      }),
+      secrets: { rotateApplicationSecret: false },
+    }));
+    expect(findings).toEqual([]);
+    const rotationAcks = acknowledgements(stack).filter((a) => a.rule === 'AwsSolutions-SMG4' || a.rule === 'NIST.800.53.R5-SecretsManagerRotationEnabled');
+    expect(new Set(rotationAcks.map((a) => a.construct.node.path))).toEqual(new Set(['Fido/Fido/Data/ApplicationSecret']));
   });
 
   test('what a user turns off in prod is reported, not acknowledged for them', () => {

@@ -51,10 +51,13 @@ describe('the services', () => {
 
   test('give the containers their environment and domain', () => {
     const env = (name: string) => Object.fromEntries(containerDefinition(synthesized.template, name).Environment.map((e: any) => [e.Name, e.Value]));
-    expect(env('pyfido')).toEqual({ ENVIRONMENT: 'dev', DOMAIN_NAME: 'auth.example.com' });
+    // The application secret's ARN, which is no secret: the task role reads keys from it at run time.
+    const applicationSecretArn = { Ref: logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('application secret') }) };
+    expect(env('pyfido')).toEqual({ ENVIRONMENT: 'dev', DOMAIN_NAME: 'auth.example.com', APPLICATION_SECRET_ARN: applicationSecretArn });
     expect(env('tomcat')).toEqual({
       ENVIRONMENT: 'dev',
       DOMAIN_NAME: 'auth.example.com',
+      APPLICATION_SECRET_ARN: applicationSecretArn,
       // For browsers, and for the portal's own calls inside the VPC (Service Connect).
       PYFIDO_URL: 'https://auth.example.com:5001',
       PYFIDO_INTERNAL_URL: 'http://pyfido:5001',

@@ -89,7 +89,7 @@ export const DEPLOYMENT_PROPS: Shape = {
     }),
     sizing: struct('SizingOptions', { pyFido: SERVICE_SIZING, tomcat: SERVICE_SIZING }),
     logging: struct('LoggingOptions', { retention: NUMBER, encryptionKey: KEY, removalPolicy: REMOVAL_POLICY }),
-    secrets: struct('SecretsOptions', { applicationSecret: SECRET, encryptionKey: KEY }),
+    secrets: struct('SecretsOptions', { applicationSecret: SECRET, encryptionKey: KEY, rotateApplicationSecret: BOOLEAN, applicationSecretRotationInterval: DURATION }),
     services: struct('ServicesOptions', { pyFido: SERVICE_OPTIONS, tomcat: SERVICE_OPTIONS }),
     nestedStacks: BOOLEAN,
     monitoring: MONITORING_OPTIONS,

@@ -16,6 +16,9 @@ import { sanitize, withDefaults } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 
+/** How often a secret the deployment creates rotates, unless the props say otherwise. */
+const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
+
 /**
  * Turns a deployment's props and its environment's preset into final settings: checks the type of
  * every value (a JavaScript caller has no compiler), refuses tokens where a value must be known at
@@ -45,6 +48,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     ...resolveNetwork(problems, props, preset),
     logRetention,
     ...resolveLogsAndSecrets(props, preset),
+    applicationSecretRotation: resolveApplicationSecretRotation(problems, props),
     ...resolveEdge(problems, props, preset, logRetention),
     imageTag: props.images?.tag ?? 'latest',
     pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, baseEnvironment),
@@ -114,6 +118,29 @@ function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: Enviro
     applicationSecret: props.secrets?.applicationSecret,
     secretEncryptionKey: props.secrets?.encryptionKey,
   };
+}
+
+/**
+ * How often the created application secret rotates, or undefined when it does not: by default
+ * whenever the deployment creates it and the Redeploy runbook can roll the services afterwards.
+ */
+function resolveApplicationSecretRotation(problems: ProblemList, props: ArculusFidoDeploymentProps): Duration | undefined {
+  const secrets = props.secrets ?? {};
+  const runbooks = props.runbooks ?? true;
+  const interval = secrets.applicationSecretRotationInterval;
+  problems.daysInRange('secrets.applicationSecretRotationInterval', interval, 1, 1000, 'Secrets Manager rotates every');
+  if (secrets.rotateApplicationSecret === true && secrets.applicationSecret) {
+    problems.add('secrets.rotateApplicationSecret', 'rotates only the application secret the deployment creates, but secrets.applicationSecret is given: rotate that secret where it is managed (the services are redeployed when its value changes), or leave applicationSecret out');
+  } else if (secrets.rotateApplicationSecret === true && !runbooks) {
+    problems.add('secrets.rotateApplicationSecret', 'needs the Redeploy runbook to roll the services after each rotation (ECS reads secrets only when a task starts), but runbooks is false: turn runbooks on, or set rotateApplicationSecret: false');
+  }
+  const rotates = secrets.rotateApplicationSecret ?? (!secrets.applicationSecret && runbooks);
+  if (!rotates && interval !== undefined && secrets.rotateApplicationSecret === undefined) {
+    problems.add('secrets.applicationSecretRotationInterval', `only applies when the application secret rotates, which it does not here (${secrets.applicationSecret ? 'secrets.applicationSecret is given' : 'runbooks is false'}); leave it out`);
+  } else if (!rotates && interval !== undefined) {
+    problems.add('secrets.applicationSecretRotationInterval', 'only applies when the application secret rotates, but rotateApplicationSecret is false; leave it out or turn rotation on');
+  }
+  return rotates ? interval ?? DEFAULT_ROTATION_INTERVAL : undefined;
 }
 
 function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, logRetention: number) {

@@ -64,6 +64,8 @@ export interface ResolvedDeployment {
   readonly removalPolicy: RemovalPolicy;
   readonly createEncryptionKey: boolean;
   readonly applicationSecret?: secretsmanager.ISecret;
+  /** How often the created application secret rotates; undefined when it does not. */
+  readonly applicationSecretRotation?: Duration;
   readonly secretEncryptionKey?: kms.IKey;
   readonly sslPolicy: elbv2.SslPolicy;
   readonly redirectHttp: boolean;

@@ -61,6 +61,17 @@ export class ProblemList {
     }
   }
 
+  /** Checks that a duration is a whole number of days within [min, max]; `what` says what takes it. */
+  public daysInRange(prop: string, value: Duration | undefined, min: number, max: number, what: string): void {
+    if (value === undefined || value.isUnresolved()) {
+      return;
+    }
+    const days = value.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < min || days > max) {
+      this.add(prop, `${what} ${min} to ${max} whole days, got ${value.toHumanString()}`);
+    }
+  }
+
   /**
    * Throws one error that lists every problem, if there is any.
    *

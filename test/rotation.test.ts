@@ -1,0 +1,251 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { baseProps, ENV, logicalId, partition, synth, synthError, warnings } from './util';
+
+const ATLAS = { host: 'cluster0.abcde.mongodb.net', username: 'fido' };
+
+/** The logical ID of the application secret the deployment creates. */
+function applicationSecretOf(template: Template): string {
+  return logicalId(template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('application secret') });
+}
+
+/** Rotation schedules by the secret they rotate (its Ref's logical ID). */
+function schedulesBySecret(template: Template): Record<string, any> {
+  return Object.fromEntries(Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'))
+    .map((r: any) => [r.Properties.SecretId.Ref, r.Properties]));
+}
+
+/** Statements of the policies attached to `role` (a logical ID). */
+function statementsOf(template: Template, role: string): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('the application secret, by default', () => {
+  const { template } = synth();
+  const secret = applicationSecretOf(template);
+  const fn = logicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Rotates the Arculus FIDO application secret') });
+  const fnProps = template.toJSON().Resources[fn].Properties;
+
+  test('rotates every 30 days with the function the library ships, on the Lambda runtime runtime/run tests it on', () => {
+    expect(schedulesBySecret(template)[secret]).toEqual({
+      SecretId: { Ref: secret },
+      RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    expect(fnProps.Runtime).toBe('nodejs24.x');
+    expect(fnProps.Handler).toBe('index.handler');
+    // Secrets Manager may invoke it; nothing else is granted.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] }, Principal: 'secretsmanager.amazonaws.com', Action: 'lambda:InvokeFunction',
+    });
+  });
+
+  test('runs in the private subnets with HTTPS out only, and logs with the logs\' retention', () => {
+    const sg = fnProps.VpcConfig.SecurityGroupIds[0]['Fn::GetAtt'][0];
+    const group = template.toJSON().Resources[sg].Properties;
+    expect(group.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+    expect(Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter((r: any) => JSON.stringify(r).includes(sg))).toEqual([]);
+    const privateSubnets = Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => /PrivateSubnet/.test(id)).sort();
+    expect(fnProps.VpcConfig.SubnetIds.map((s: any) => s.Ref).sort()).toEqual(privateSubnets);
+    const logGroup = fnProps.LoggingConfig.LogGroup.Ref;
+    expect(template.toJSON().Resources[logGroup].Properties.RetentionInDays).toBe(7);
+  });
+
+  test('lets the function call only the four Secrets Manager operations of a rotation, on this secret', () => {
+    const role = fnProps.Role['Fn::GetAtt'][0];
+    expect(statementsOf(template, role)).toEqual([
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+        Effect: 'Allow',
+        Resource: { Ref: secret },
+      },
+      { Action: 'secretsmanager:GetRandomPassword', Effect: 'Allow', Resource: '*' },
+    ]);
+  });
+
+  test('tells the containers where the secret is: its ARN, not its value', () => {
+    for (const container of Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((t: any) => t.Properties.ContainerDefinitions[0])) {
+      expect(container.Environment).toContainEqual({ Name: 'APPLICATION_SECRET_ARN', Value: { Ref: secret } });
+      expect(container.Secrets).toContainEqual({ Name: 'JWT_SECRET', ValueFrom: expect.anything() });
+    }
+  });
+});
+
+describe('a rotated secret reaches the running tasks', () => {
+  const { template } = synth({ mongoDb: MongoDbConnection.documentDb() });
+  const rules = template.findResources('AWS::Events::Rule');
+  const redeploy = logicalId(template, 'AWS::SSM::Document', { Name: 'arculus-auth-dev-Redeploy' });
+  const redeployRole = logicalId(template, 'AWS::IAM::Role', { Description: 'SSM Automation redeploys the FIDO services' });
+  const eventsRole = logicalId(template, 'AWS::IAM::Role', { Description: Match.stringLikeRegexp('^EventBridge redeploys') });
+  const definition = { 'Fn::Join': ['', ['arn:', partition(), ':ssm:us-east-1:111111111111:automation-definition/', { Ref: redeploy }, ':$DEFAULT']] };
+
+  test('when the current value of the MongoDB secret or the application secret changes: a rotation, or a value put by hand', () => {
+    const watched = Object.values(rules).map((r: any) => r.Properties.EventPattern);
+    const documentDbSecret = template.findResources('AWS::SecretsManager::SecretTargetAttachment');
+    expect(watched).toEqual(expect.arrayContaining([applicationSecretOf(template), Object.keys(documentDbSecret)[0]].map((id) => ({
+      'source': ['aws.secretsmanager'],
+      'detail-type': ['Secret Label Updated'],
+      'resources': [{ Ref: id }],
+      'detail': { labelUpdated: ['AWSCURRENT'] },
+    }))));
+    expect(watched).toHaveLength(2);
+  });
+
+  test('by running the Redeploy runbook on every service', () => {
+    for (const rule of Object.values(rules) as any[]) {
+      expect(rule.Properties.Targets).toEqual([{
+        Id: 'Target0', Arn: definition, Input: JSON.stringify({ Service: ['all'] }), RoleArn: { 'Fn::GetAtt': [eventsRole, 'Arn'] },
+      }]);
+    }
+    // Redeploy itself waits for ECS to complete the deployment: runbooks.test.ts.
+  });
+
+  test('with a role EventBridge assumes for this account\'s rules only, which may start Redeploy and pass its role, nothing else', () => {
+    const role = template.toJSON().Resources[eventsRole].Properties;
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', partition(), ':events:us-east-1:111111111111:rule/*']] } },
+      },
+    })]);
+    expect(statementsOf(template, eventsRole)).toEqual([
+      { Action: 'ssm:StartAutomationExecution', Effect: 'Allow', Resource: definition },
+      { Action: 'iam:PassRole', Effect: 'Allow', Resource: { 'Fn::GetAtt': [redeployRole, 'Arn'] }, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } },
+    ]);
+  });
+
+  test('the DocumentDB master password rotates every 30 days too', () => {
+    const attachment = Object.keys(template.findResources('AWS::SecretsManager::SecretTargetAttachment'))[0];
+    expect(schedulesBySecret(template)[attachment].RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+  });
+});
+
+describe('application secret rotation, configured', () => {
+  test('every applicationSecretRotationInterval', () => {
+    const { template } = synth({ secrets: { applicationSecretRotationInterval: Duration.days(7) } });
+    expect(schedulesBySecret(template)[applicationSecretOf(template)].RotationRules).toEqual({ ScheduleExpression: 'rate(7 days)' });
+  });
+
+  test('off with rotateApplicationSecret: false, which leaves the Redeploy rules for values put by hand', () => {
+    const { template } = synth({ secrets: { rotateApplicationSecret: false } });
+    expect(schedulesBySecret(template)[applicationSecretOf(template)]).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::Function', Object.keys(template.findResources('AWS::Lambda::Function'))
+      .filter((id) => !/ApplicationSecretRotation/.test(id)).length);
+    template.resourceCountIs('AWS::Events::Rule', 2);
+  });
+
+  test('off when the secret is given, which rotates where it is managed; its changes still redeploy, matched by prefix when imported by name', () => {
+    const { template } = synth((scope) => ({ secrets: { applicationSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'App', 'fido/app') } }));
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.resources[0]);
+    expect(patterns).toContainEqual({ prefix: { 'Fn::Join': ['', ['arn:', partition(), ':secretsmanager:us-east-1:111111111111:secret:fido/app-']] } });
+  });
+
+  test('off without the runbooks, which would roll the services after a rotation', () => {
+    const { template, stack } = synth({ runbooks: false, mongoDb: MongoDbConnection.documentDb() });
+    expect(schedulesBySecret(template)[applicationSecretOf(template)]).toBeUndefined();
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    // DocumentDB's password still rotates: synth says, once, that nothing rolls the services.
+    expect(warnings(stack, 'arculus-fido:rotation-without-redeploy')).toEqual([expect.stringContaining('runbooks is false, so nothing redeploys the services')]);
+  });
+
+  test.each([
+    [{ secrets: { rotateApplicationSecret: true }, runbooks: false },
+      'secrets.rotateApplicationSecret: needs the Redeploy runbook to roll the services after each rotation (ECS reads secrets only when a task starts), but runbooks is false: turn runbooks on, or set rotateApplicationSecret: false'],
+    [{ secrets: { rotateApplicationSecret: false, applicationSecretRotationInterval: Duration.days(7) } },
+      'secrets.applicationSecretRotationInterval: only applies when the application secret rotates, but rotateApplicationSecret is false'],
+    [{ runbooks: false, secrets: { applicationSecretRotationInterval: Duration.days(7) } },
+      'secrets.applicationSecretRotationInterval: only applies when the application secret rotates, which it does not here (runbooks is false); leave it out'],
+    [{ secrets: { applicationSecretRotationInterval: Duration.hours(36) } },
+      'secrets.applicationSecretRotationInterval: Secrets Manager rotates every 1 to 1000 whole days, got 1 day 12 hours'],
+    [{ secrets: { applicationSecretRotationInterval: Duration.days(1001) } },
+      'secrets.applicationSecretRotationInterval: Secrets Manager rotates every 1 to 1000 whole days, got 1001 days'],
+    [{ secrets: { rotateApplicationSecret: 'yes' as unknown as boolean } },
+      "secrets.rotateApplicationSecret: must be true or false, got 'yes'"],
+  ])('refuses %j', (props, expected) => {
+    expect(synthError(props)).toEqual(expect.stringContaining(expected));
+  });
+
+  test('refuses rotateApplicationSecret: true beside a given secret', () => {
+    expect(synthError((scope) => ({ secrets: { rotateApplicationSecret: true, applicationSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'App', 'fido/app') } })))
+      .toEqual(expect.stringContaining('secrets.rotateApplicationSecret: rotates only the application secret the deployment creates, but secrets.applicationSecret is given'));
+  });
+});
+
+describe('prod in nested stacks, with its customer-managed key', () => {
+  const { template, stack } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, nestedStacks: true, mongoDb: MongoDbConnection.documentDb() });
+  const data = Template.fromStack(stack.node.findAll().find((c) => Stack.isStack(c) && c.node.id === 'DataStack') as Stack);
+  const services = Template.fromStack(stack.node.findAll().find((c) => Stack.isStack(c) && c.node.id === 'ServicesStack') as Stack);
+
+  test('the function decrypts and encrypts the secret with the key through Secrets Manager only, by its own policy (no cycle between the stacks)', () => {
+    // CDK's own grant would go into the key's policy, in the parent stack: a cycle, or (for the key
+    // imported by ARN) nothing at all.
+    const fn = logicalId(data, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Rotates the Arculus FIDO application secret') });
+    const role = data.toJSON().Resources[fn].Properties.Role['Fn::GetAtt'][0];
+    expect(statementsOf(data, role)).toContainEqual(expect.objectContaining({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+    }));
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('ApplicationSecretRotation');
+  });
+
+  test('the rules live beside the runbooks and watch both secrets', () => {
+    services.resourceCountIs('AWS::Events::Rule', 2);
+    expect(Object.keys(data.findResources('AWS::SecretsManager::RotationSchedule'))).toHaveLength(2);
+  });
+});
+
+describe('a MongoDB secret by endpoint (Atlas, self-managed)', () => {
+  test('rotates with the function the user gives, and its changes redeploy the services', () => {
+    const { template, stack } = synth((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1.0.0' },
+      mongoDb: MongoDbConnection.fromEndpoint({
+        ...ATLAS,
+        rotation: { rotationLambda: lambda.Function.fromFunctionArn(scope, 'AtlasRotation', 'arn:aws:lambda:us-east-1:111111111111:function:atlas-rotation'), automaticallyAfter: Duration.days(14) },
+      }),
+    }));
+    const mongoSecret = logicalId(template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('^MongoDB connection') });
+    expect(schedulesBySecret(template)[mongoSecret]).toEqual({
+      SecretId: { Ref: mongoSecret },
+      RotationLambdaARN: 'arn:aws:lambda:us-east-1:111111111111:function:atlas-rotation',
+      RotationRules: { ScheduleExpression: 'rate(14 days)' },
+    });
+    expect(warnings(stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([]);
+  });
+
+  test('rotates with a hosted rotation for a server in the VPC', () => {
+    const app = new App();
+    const vpcStack = new Stack(app, 'Network', { env: ENV });
+    const vpc = new ec2.Vpc(vpcStack, 'Vpc');
+    const hostedRotation = secretsmanager.HostedRotation.mongoDbSingleUser({ vpc });
+    const mongoDb = MongoDbConnection.fromEndpoint({ ...ATLAS, rotation: { hostedRotation } });
+    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(vpcStack, { network: { vpc }, mongoDb }) });
+    const template = Template.fromStack(stack);
+    const mongoSecret = logicalId(template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('^MongoDB connection') });
+    expect(schedulesBySecret(template)[mongoSecret].HostedRotationLambda).toEqual(expect.objectContaining({ RotationType: 'MongoDBSingleUser' }));
+  });
+
+  test('without a rotation, warns once in prod, with the reason and the ways to rotate; not elsewhere', () => {
+    const { stack } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
+    expect(warnings(stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([expect.stringMatching(
+      /^The MongoDB password in prod never rotates: the library cannot change a password in MongoDB Atlas or a self-managed server by itself\. Give MongoDbConnection\.fromEndpoint\(\) a rotation/)]);
+    expect(warnings(synth().stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([]);
+  });
+
+  test.each([
+    [{ automaticallyAfter: Duration.days(7) }, 'mongoDb.rotation: must give exactly one of rotationLambda (your function) and hostedRotation (e.g. HostedRotation.mongoDbSingleUser({ vpc })), got neither'],
+    [{ hostedRotation: secretsmanager.HostedRotation.mongoDbSingleUser(), automaticallyAfter: Duration.hours(1) }, 'mongoDb.rotation.automaticallyAfter: Secrets Manager rotates every 4 hours to 1000 days, got 1 hour'],
+    ['monthly', 'mongoDb.rotation: must be a secretsmanager.RotationScheduleOptions object'],
+  ])('refuses a rotation of %j', (rotation, expected) => {
+    expect(synthError({ mongoDb: MongoDbConnection.fromEndpoint({ ...ATLAS, rotation: rotation as secretsmanager.RotationScheduleOptions }) }))
+      .toEqual(expect.stringContaining(expected));
+  });
+});

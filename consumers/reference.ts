@@ -51,6 +51,7 @@ function custom(): Stack {
       pyFido: { cpu: 1024, memoryLimitMiB: 2048, desiredCount: 2, maxCapacity: 8, cpuArchitecture: ecs.CpuArchitecture.ARM64 },
     },
     logging: { retention: logs.RetentionDays.ONE_YEAR },
+    secrets: { applicationSecretRotationInterval: Duration.days(14) },
     services: {
       pyFido: {
         deployment: {

@@ -236,6 +236,12 @@ export class FidoDataLayer extends Construct {
       logGroup,
     });
     secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: interval });
+    // The schedule lets Secrets Manager invoke the function; only on behalf of this account.
+    for (const permission of fn.node.children.filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+      if (permission.principal === 'secretsmanager.amazonaws.com') {
+        permission.sourceAccount = Stack.of(this).account;
+      }
+    }
     const key = secret.encryptionKey;
     if (key && !Resource.isOwnedResource(key)) {
       // The schedule grants a key by its policy, which an imported key's cannot take: CDK drops

@@ -40,10 +40,11 @@ describe('the application secret, by default', () => {
     });
     expect(fnProps.Runtime).toBe('nodejs24.x');
     expect(fnProps.Handler).toBe('index.handler');
-    // Secrets Manager may invoke it; nothing else is granted.
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] }, Principal: 'secretsmanager.amazonaws.com', Action: 'lambda:InvokeFunction',
-    });
+    // Secrets Manager may invoke it, for this account only; nothing else may.
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p: any) => JSON.stringify(p).includes(fn));
+    expect(permissions.map((p: any) => p.Properties)).toEqual([{
+      FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] }, Principal: 'secretsmanager.amazonaws.com', Action: 'lambda:InvokeFunction', SourceAccount: '111111111111',
+    }]);
   });
 
   test('runs in the private subnets with HTTPS out only, and logs with the logs\' retention', () => {

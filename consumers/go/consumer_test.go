@@ -87,6 +87,7 @@ func customStack() awscdk.Stack {
 			},
 		},
 		Logging: &fido.LoggingOptions{Retention: awslogs.RetentionDays_ONE_YEAR},
+		Secrets: &fido.SecretsOptions{ApplicationSecretRotationInterval: awscdk.Duration_Days(jsii.Number(14))},
 		Services: &fido.ServicesOptions{
 			PyFido: &fido.FidoServiceOptions{
 				Deployment: &fido.ServiceDeploymentOptions{

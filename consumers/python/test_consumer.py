@@ -28,6 +28,7 @@ from arculus_fido_cdk import (
     FidoServiceOptions,
     MongoDbConnection,
     MonitoringOptions,
+    SecretsOptions,
     ServiceDeploymentOptions,
     ServicesOptions,
     ServiceSizing,
@@ -79,6 +80,7 @@ def custom_stack() -> Stack:
                                   cpu_architecture=ecs.CpuArchitecture.ARM64),
         ),
         logging={"retention": logs.RetentionDays.ONE_YEAR},
+        secrets=SecretsOptions(application_secret_rotation_interval=Duration.days(14)),
         services=ServicesOptions(
             py_fido=FidoServiceOptions(
                 deployment=ServiceDeploymentOptions(

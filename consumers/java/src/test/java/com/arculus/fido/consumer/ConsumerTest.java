@@ -17,6 +17,7 @@ import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
 import com.arculus.fido.cdk.MonitoringOptions;
 import com.arculus.fido.cdk.NetworkOptions;
+import com.arculus.fido.cdk.SecretsOptions;
 import com.arculus.fido.cdk.ServiceSizing;
 import com.arculus.fido.cdk.ServiceDeploymentOptions;
 import com.arculus.fido.cdk.ServicesOptions;
@@ -130,6 +131,7 @@ class ConsumerTest {
                     .cpuArchitecture(CpuArchitecture.ARM64).build())
                 .build())
             .logging(LoggingOptions.builder().retention(RetentionDays.ONE_YEAR).build())
+            .secrets(SecretsOptions.builder().applicationSecretRotationInterval(Duration.days(14)).build())
             .services(ServicesOptions.builder()
                 .pyFido(FidoServiceOptions.builder()
                     .deployment(ServiceDeploymentOptions.builder()

@@ -109,6 +109,28 @@ export function assertRunbooksStopAndStart(integ: IntegTest, stack: ArculusFidoS
   services.forEach((service) => started.next(runningTasks(integ, stack, service, tasks)));
 }
 
+/**
+ * Once `after` held: rotating the application secret completes (the library's function ran its
+ * four steps), and EventBridge then runs the Redeploy runbook on the services, which succeeds.
+ */
+export function assertRotationRedeploys(integ: IntegTest, stack: ArculusFidoStack, after: IApiCall[]): void {
+  const secretId = stack.deployment.dataLayer.applicationSecret.secretArn;
+  const rotate = integ.assertions.awsApiCall('SecretsManager', 'rotateSecret', { SecretId: secretId });
+  // Secrets Manager invokes the function on behalf of the caller, who must be allowed to.
+  rotate.provider.addToRolePolicy({ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [stack.deployment.dataLayer.applicationSecretRotationFunction!.functionArn] });
+  after.forEach((call) => call.next(rotate));
+  const wait = { totalTimeout: Duration.minutes(30), interval: Duration.seconds(30) };
+  // LastRotatedDate is set once finishSecret has moved AWSCURRENT; no secret value is read.
+  rotate.next(integ.assertions.awsApiCall('SecretsManager', 'describeSecret', { SecretId: secretId })
+    .expect(ExpectedResult.objectLike({ RotationEnabled: true, LastRotatedDate: Match.stringLikeRegexp('^[0-9]{4}-') }))
+    .waitForAssertions(wait))
+    .next(integ.assertions.awsApiCall('SSM', 'describeAutomationExecutions', {
+      Filters: [{ Key: 'DocumentNamePrefix', Values: [stack.deployment.runbooks!.redeployDocument.ref] }],
+    }).expect(ExpectedResult.objectLike({
+      AutomationExecutionMetadataList: Match.arrayWith([Match.objectLike({ AutomationExecutionStatus: 'Success', ExecutedBy: Match.stringLikeRegexp('RedeployEventsRole') })]),
+    })).waitForAssertions(wait));
+}
+
 /** The guide's outputs a deployed stack must carry. */
 export const GUIDE_OUTPUTS = ['LoadBalancerDNS', 'PyFidoEndpoint', 'TomcatEndpoint', 'ClusterName', 'MongoDBSecretArn'];
 

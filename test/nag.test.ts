@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedStack, ENV } from './util';
+import { addReviewedStack, importsStack } from './util';
 
 interface Checked {
   readonly findings: Finding[];
@@ -14,7 +14,7 @@ interface Checked {
 /** A deployment as a security reviewer synthesizes it, judged by the rule packs: every finding nobody acknowledged. */
 function check(props: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>)): Checked {
   // Resources the props import live in a stack of their own, as in a real app.
-  const { findings, built } = runNag((app) => addReviewedStack(app, 'Fido', typeof props === 'function' ? props(new Stack(app, 'UserImports', { env: ENV })) : props));
+  const { findings, built } = runNag((app) => addReviewedStack(app, 'Fido', typeof props === 'function' ? props(importsStack(app, 'UserImports')) : props));
   return { findings, stack: built };
 }
 

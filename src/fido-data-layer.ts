@@ -235,7 +235,9 @@ export class FidoDataLayer extends Construct {
       timeout: Duration.seconds(30),
       logGroup,
     });
-    secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: interval });
+    // The first rotation waits a full interval: the generated value is new, and a rotation while
+    // the stack is still creating the services would race their first deployment with a Redeploy.
+    secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: interval, rotateImmediatelyOnUpdate: false });
     // The schedule lets Secrets Manager invoke the function; only on behalf of this account.
     for (const permission of fn.node.children.filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
       if (permission.principal === 'secretsmanager.amazonaws.com') {

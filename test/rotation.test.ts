@@ -37,6 +37,8 @@ describe('the application secret, by default', () => {
       SecretId: { Ref: secret },
       RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      // Not at creation, which would race the services' first deployment with a Redeploy.
+      RotateImmediatelyOnUpdate: false,
     });
     expect(fnProps.Runtime).toBe('nodejs24.x');
     expect(fnProps.Handler).toBe('index.handler');

@@ -95,7 +95,7 @@ export interface FidoDataLayerProps {
    * random bits, base64url) and keeps the one before as `jwtSecretPrevious`, with every other key
    * of the secret unchanged. The function runs in `vpcSubnets` with a security group that allows
    * only HTTPS out (Secrets Manager's endpoint, through the NAT gateways or a VPC endpoint).
-   * Ignored with a given `applicationSecret`, which rotates as its owner arranges.
+   * Refused beside a given `applicationSecret`, which rotates as its owner arranges.
    *
    * ECS reads secrets when a task starts: roll the services after each rotation
    * (`FidoRunbooks.redeployOnSecretChange()` does it).
@@ -136,13 +136,12 @@ export class FidoDataLayer extends Construct {
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
     // A deployment checks these before it builds; a data layer on its own checks them at synth.
-    this.node.addValidation({
-      validate: () => {
-        const problems = new ProblemList();
-        problems.daysInRange('applicationSecretRotation', props.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
-        return [...props.mongoDb._problems(), ...problems.all];
-      },
-    });
+    const rotation = new ProblemList();
+    rotation.daysInRange('applicationSecretRotation', props.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
+    if (props.applicationSecret && props.applicationSecretRotation) {
+      rotation.add('applicationSecretRotation', 'rotates only the application secret this construct creates, but applicationSecret is given: rotate that secret where it is managed, or leave one of the two out');
+    }
+    this.node.addValidation({ validate: () => [...props.mongoDb._problems(), ...rotation.all] });
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,
@@ -200,7 +199,7 @@ export class FidoDataLayer extends Construct {
     });
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
-    if (props.applicationSecretRotation) {
+    if (props.applicationSecretRotation && rotation.all.length === 0) {
       this.applicationSecretRotationFunction = this.rotate(applicationSecret, props.applicationSecretRotation, props);
     } else {
       acknowledge(applicationSecret, {

@@ -387,7 +387,10 @@ class EndpointConnection extends MongoDbConnection {
     });
     acknowledge(secret, options.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
     if (this.options.rotation) {
-      secret.addRotationSchedule('Rotation', this.options.rotation);
+      // A rotation Secrets Manager would refuse is reported by _problems(), named, at validation.
+      if (this._problems().length === 0) {
+        secret.addRotationSchedule('Rotation', this.options.rotation);
+      }
     } else {
       const external = 'The password belongs to an external MongoDB (Atlas or self-managed), which only a function that knows its API can change, and none was given (mongoDb rotation); rotate it at the provider and put the new value in this secret, which redeploys the services.';
       acknowledge(secret, { 'AwsSolutions-SMG4': external, 'NIST.800.53.R5-SecretsManagerRotationEnabled': external });

@@ -4,7 +4,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { DeploymentEnvironment, FidoDataLayer, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { DeploymentEnvironment, FidoDataLayer, FidoDataLayerProps, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
 import { CERTIFICATE_ARN, ENV, synthErrorOf } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
@@ -159,7 +160,7 @@ describe('FidoLoadBalancer alone', () => {
 });
 
 describe('FidoDataLayer alone', () => {
-  const dataLayer = (mongoDb: MongoDbConnection) => {
+  const dataLayer = (mongoDb: MongoDbConnection, props: Partial<FidoDataLayerProps> = {}) => {
     const stack = bareStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     new FidoDataLayer(stack, 'Data', {
@@ -167,13 +168,28 @@ describe('FidoDataLayer alone', () => {
       deploymentEnvironment: DeploymentEnvironment.PROD,
       vpc,
       clientSecurityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc, allowAllOutbound: false }),
+      ...props,
     });
     return stack;
   };
 
-  test('creates the MongoDB and application secrets', () => {
+  test('creates the MongoDB and application secrets, the latter unrotated unless asked', () => {
     const template = Template.fromStack(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' })));
     template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+
+  test('refuses a rotation interval Secrets Manager does not take, and a rotation beside a given application secret', () => {
+    const atlas = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' });
+    expect(synthErrorOf(dataLayer(atlas, { applicationSecretRotation: Duration.days(1001) })))
+      .toMatch(/\[Bare\/Data\] applicationSecretRotation: Secrets Manager rotates every 1 to 1000 whole days, got 1001 days/);
+    const app = new App();
+    const given = secretsmanager.Secret.fromSecretNameV2(new Stack(app, 'Secrets', { env: ENV }), 'App', 'fido/app');
+    expect(synthErrorOf(dataLayer(atlas, { applicationSecret: given, applicationSecretRotation: Duration.days(30) })))
+      .toMatch(/applicationSecretRotation: rotates only the application secret this construct creates, but applicationSecret is given/);
+    const hourly = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', rotation: { automaticallyAfter: Duration.hours(1) } });
+    expect(synthErrorOf(dataLayer(hourly))).toMatch(/\[Bare\/Data\] mongoDb\.rotation: must give exactly one of rotationLambda .* got neither/);
+    expect(synthErrorOf(dataLayer(hourly))).toMatch(/mongoDb\.rotation\.automaticallyAfter: Secrets Manager rotates every 4 hours to 1000 days, got 1 hour/);
   });
 
   test('checks the MongoDB connection at synth, with the prop named', () => {

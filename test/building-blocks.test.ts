@@ -1,17 +1,17 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { DeploymentEnvironment, FidoDataLayer, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
-import { CERTIFICATE_ARN, ENV, synthErrorOf } from './util';
+import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
 // alone, and it checks its own props at synth (the deployment checks them before it builds).
 
 
-const bareStack = () => new Stack(new App(), 'Bare', { env: ENV });
+const bareStack = () => new Stack(testApp(), 'Bare', { env: ENV });
 
 describe('FidoNetwork alone', () => {
   test('creates the VPC and the two closed security groups', () => {

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, NestedStack, SecretValue, Stack } from 'aws-cdk-lib';
+import { NestedStack, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { importsStack } from './util';
+import { importsStack, testApp } from './util';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { run } from '../src/app/main';
 import { addGuideStack, ALL_KEYS, GUIDE_KEYS, GuideParameters, loadGuide, parseParameters, UserError } from '../src/app/parameters';
@@ -267,7 +267,7 @@ describe('a file the app refuses, before anything is synthesized', () => {
 
 describe('values the deployment refuses', () => {
   const refused = (values: { [key: string]: unknown }) => userError(() => {
-    addGuideStack(new App({ context: LOOKUP_CONTEXT }), parseParameters(JSON.stringify(values), FILE), ENV);
+    addGuideStack(testApp({ context: LOOKUP_CONTEXT }), parseParameters(JSON.stringify(values), FILE), ENV);
   });
 
   test('are named by the file\'s keys, in the deployment\'s one gathered error', () => {
@@ -285,7 +285,7 @@ describe('values the deployment refuses', () => {
 
 describe('the VPC, before the CDK CLI has looked it up', () => {
   test('is all the app synthesizes: the CLI looks it up in the stack\'s account and region and runs the app again', () => {
-    const app = new App();
+    const app = testApp();
     expect(addGuideStack(app, parseParameters(JSON.stringify(GUIDE), FILE), ENV)).toBeUndefined();
     const assembly = app.synth();
     expect(assembly.manifest.missing).toEqual([expect.objectContaining({
@@ -342,9 +342,9 @@ const GUIDE_WITH_OPTIONS = {
 
 /** Both apps, each with the lookup context the CDK CLI would have cached (and the CLI's own, as the version matrix sets it). */
 function synthesizeBoth(text: string, overrides: Partial<ArculusFidoStackProps> = {}): { guide: ArculusFidoStack; typed: ArculusFidoStack } {
-  const guideApp = new App({ context: LOOKUP_CONTEXT });
+  const guideApp = testApp({ context: LOOKUP_CONTEXT });
   const guide = addGuideStack(guideApp, parseParameters(text, FILE), ENV)!;
-  const typedApp = new App({ context: LOOKUP_CONTEXT });
+  const typedApp = testApp({ context: LOOKUP_CONTEXT });
   const typed = new ArculusFidoStack(typedApp, 'FidoProd', typedProps(importsStack(typedApp), overrides));
   return { guide, typed };
 }

@@ -1,9 +1,9 @@
-import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, joined, logicalId, partition, synth, synthError, warnings } from './util';
+import { baseProps, containerDefinition, joined, logicalId, partition, synth, synthError, testApp, warnings } from './util';
 
 /** The load balancer's attributes as a key -> value map. */
 function albAttributes(template: Template): Record<string, string> {
@@ -185,7 +185,7 @@ describe('ALB access logs, by choice', () => {
   });
 
   test('need a concrete region, and say so on a region-agnostic stack', () => {
-    const app = new App();
+    const app = testApp();
     expect(() => new ArculusFidoStack(app, 'Fido', baseProps(new Stack(app, 'Imports1')))).toThrow(
       "loadBalancer.accessLogs: is on, but the stack is region-agnostic and ALB access logging needs a concrete region (the bucket policy names the region's log delivery); set env: { account, region } on the stack, or loadBalancer.accessLogs: false");
     expect(() => new ArculusFidoStack(app, 'NoLogs', baseProps(new Stack(app, 'Imports2'), { loadBalancer: { accessLogs: false } }))).not.toThrow();

@@ -1,8 +1,8 @@
-import { App } from 'aws-cdk-lib';
+
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ArculusFidoStack } from '../src';
-import { baseProps, ENV, importsStack, logicalId, synth, Synthesized } from './util';
+import { baseProps, ENV, importsStack, logicalId, synth, Synthesized, testApp } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
@@ -128,7 +128,7 @@ describe('allowedIngress', () => {
 describe('an imported VPC', () => {
   let template: Template;
   beforeAll(() => {
-    const app = new App();
+    const app = testApp();
     const vpcStack = importsStack(app, 'Vpc');
     // Well-formed IDs (public 0a, 0b; private 1a, 1b; isolated 2a, 2b): newer aws-cdk-lib checks
     // their format on synth.

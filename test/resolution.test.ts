@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, ENV, importsStack, synth, synthError } from './util';
+import { baseProps, containerDefinition, ENV, importsStack, synth, synthError, testApp } from './util';
 
 // The apps users really write, and what broke in them: CloudFormation parameters, imported VPCs,
 // mixed-case domains, JavaScript callers without a compiler, prod data on delete.
@@ -73,7 +73,7 @@ describe('CloudFormation parameters', () => {
   });
 
   test('are never dropped: each one given where a token belongs is referenced by the template', () => {
-    const app = new App();
+    const app = testApp();
     const parameters = importsStack(app, 'Parameters');
     const number = (id: string) => numberParameter(parameters, id);
     const list = (id: string) => new CfnParameter(parameters, id, { type: 'List<AWS::EC2::Subnet::Id>' }).valueAsList;
@@ -275,7 +275,7 @@ describe('regions', () => {
 
 describe('names', () => {
   test('two deployments with the same names in one stack are refused', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'Shared', { env: ENV });
     const { ArculusFidoDeployment } = jest.requireActual('../src');
     new ArculusFidoDeployment(stack, 'First', baseProps(stack));
@@ -284,7 +284,7 @@ describe('names', () => {
   });
 
   test('two deployments with the same names in stacks that may share an account and region are warned about', () => {
-    const app = new App();
+    const app = testApp();
     const first = new ArculusFidoStack(app, 'First', { env: ENV, ...baseProps(importsStack(app, 'I1')) });
     const second = new ArculusFidoStack(app, 'Second', { env: ENV, ...baseProps(importsStack(app, 'I2')) });
     expect(Annotations.fromStack(second).findWarning('*', Match.stringLikeRegexp('are those of the deployment \'First/Fido\''))).toHaveLength(1);
@@ -318,7 +318,7 @@ describe('prod data on delete', () => {
 
 describe('a KMS key shared from another stack', () => {
   test('encrypts the logs and secrets without a cycle between the stacks', () => {
-    const app = new App();
+    const app = testApp();
     const keys = new Stack(app, 'Keys', { env: ENV });
     const key = new kms.Key(keys, 'Key');
     const bucketStack = new Stack(app, 'Logs', { env: ENV });
@@ -343,7 +343,7 @@ describe('a KMS key shared from another stack', () => {
 
 describe('existing secrets of another stack, encrypted with that stack\'s key', () => {
   test('are read without a cycle, the execution roles decrypting through Secrets Manager only', () => {
-    const app = new App();
+    const app = testApp();
     const database = new Stack(app, 'Database', { env: ENV });
     const key = new kms.Key(database, 'Key');
     const stack = new ArculusFidoStack(app, 'Fido', {

@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, ENV, logicalId, partition, synth, synthError, warnings } from './util';
+import { baseProps, ENV, logicalId, partition, synth, synthError, testApp, warnings } from './util';
 
 const ATLAS = { host: 'cluster0.abcde.mongodb.net', username: 'fido' };
 
@@ -222,7 +222,7 @@ describe('a MongoDB secret by endpoint (Atlas, self-managed)', () => {
   });
 
   test('rotates with a hosted rotation for a server in the VPC', () => {
-    const app = new App();
+    const app = testApp();
     const vpcStack = new Stack(app, 'Network', { env: ENV });
     const vpc = new ec2.Vpc(vpcStack, 'Vpc');
     const hostedRotation = secretsmanager.HostedRotation.mongoDbSingleUser({ vpc });

@@ -7,13 +7,18 @@ import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 
 /**
- * An `App` as the tests make it: `new App(props)` without the two things only the CDK's tooling
- * reads and no test does, each construct's creation stack trace (`aws:cdk:trace` metadata, costly
- * under jest's source maps) and the construct tree (tree.json), which together are about a fifth of
- * a synth. The templates, annotations and validation reports are the same.
+ * An `App` as the tests make it: `new App(props)` without what only the CDK's tooling reads and no
+ * test does, the stack traces of each construct's creation and of each annotation (costly under
+ * jest's source maps) and the construct tree (tree.json); together about a fifth of a synth. The
+ * templates, annotations and validation reports are the same.
  */
 export function testApp(props: AppProps = {}): App {
-  return new App({ stackTraces: false, treeMetadata: false, ...props });
+  return new App({
+    stackTraces: false,
+    treeMetadata: false,
+    ...props,
+    context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true, ...props.context },
+  });
 }
 
 /** The account and region of the test stacks: ALB access logs need a concrete region. */

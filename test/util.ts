@@ -1,5 +1,5 @@
-import { App, AppProps, FeatureFlags, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App, AppProps, FeatureFlags, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
@@ -153,11 +153,16 @@ export function synthErrorOf(stack: Stack): string | undefined {
   return undefined;
 }
 
-/** Warnings with `id` attached to the stack's constructs. */
+/**
+ * Warnings with `id` attached to the stack's constructs. Read from the cloud assembly its app last
+ * synthesized, the one its template came from (aws-cdk-lib refuses to hand that out if constructs
+ * were added since), where `Annotations.fromStack` would synthesize the app once more.
+ */
 export function warnings(stack: ArculusFidoStack, id: string): string[] {
-  return Annotations.fromStack(stack)
-    .findWarning('*', Match.stringLikeRegexp(`\\[ack: ${id}\\]`))
-    .map((w) => String(w.entry.data));
+  return Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).messages
+    .filter((m) => m.level === cxapi.SynthesisMessageLevel.WARNING)
+    .map((m) => String(m.entry.data))
+    .filter((data) => data.includes(`[ack: ${id}]`));
 }
 
 /**

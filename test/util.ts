@@ -154,15 +154,20 @@ export function synthErrorOf(stack: Stack): string | undefined {
 }
 
 /**
- * Warnings with `id` attached to the stack's constructs. Read from the cloud assembly its app last
- * synthesized, the one its template came from (aws-cdk-lib refuses to hand that out if constructs
- * were added since), where `Annotations.fromStack` would synthesize the app once more.
+ * The warnings on the stack's constructs, as `Annotations.fromStack(stack).findWarning('*', ...)`
+ * finds them. Read from the cloud assembly the app last synthesized, the one the stack's template
+ * came from (aws-cdk-lib refuses to hand that out if constructs were added since), where
+ * `Annotations.fromStack` would synthesize the app once more.
  */
-export function warnings(stack: ArculusFidoStack, id: string): string[] {
+export function warningMessages(stack: Stack): string[] {
   return Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).messages
     .filter((m) => m.level === cxapi.SynthesisMessageLevel.WARNING)
-    .map((m) => String(m.entry.data))
-    .filter((data) => data.includes(`[ack: ${id}]`));
+    .map((m) => String(m.entry.data));
+}
+
+/** Warnings with `id` attached to the stack's constructs. */
+export function warnings(stack: ArculusFidoStack, id: string): string[] {
+  return warningMessages(stack).filter((data) => data.includes(`[ack: ${id}]`));
 }
 
 /**

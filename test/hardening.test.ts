@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, joined, logicalId, partition, synth, synthError, testApp, warnings } from './util';
+import { baseProps, containerDefinition, joined, logicalId, once, partition, synth, synthError, testApp, warnings } from './util';
 
 /** The load balancer's attributes as a key -> value map. */
 function albAttributes(template: Template): Record<string, string> {
@@ -12,12 +12,6 @@ function albAttributes(template: Template): Record<string, string> {
 }
 
 const PROD = { deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } };
-
-/** `make()`, the first time it is asked for: each deployment below is synthesized once for every block that reads it. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
-}
 
 /**
  * The default dev template, and prod's with a created DocumentDB cluster: prod's defaults as its

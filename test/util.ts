@@ -133,6 +133,15 @@ function synthesize(
   return { app, stack, template: Template.fromStack(stack) };
 }
 
+/**
+ * `make()`, made the first time it is asked for and kept: a deployment several tests of a file read
+ * (and only read) is synthesized once, by whichever of them runs first.
+ */
+export function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 /** The error message the construct throws for `overrides`, or `undefined` if it synthesizes. */
 export function synthError(overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>)): string | undefined {
   try {

@@ -20,7 +20,10 @@ function schedulesBySecret(template: Template): Record<string, any> {
 }
 
 /** Dev with a created DocumentDB cluster, and the application secret rotating every 7 days, which leaves DocumentDB's alone. */
-const documentDbDev = once(() => synth({ mongoDb: MongoDbConnection.documentDb(), secrets: { applicationSecretRotationInterval: Duration.days(7) } }));
+const documentDbDev = once(() => synth({
+  mongoDb: MongoDbConnection.documentDb(),
+  secrets: { applicationSecretRotationInterval: Duration.days(7) },
+}));
 
 /** Prod with MongoDB Atlas rotated by the user's function every 14 days, and the application secret rotated by hand. */
 const atlasRotatedByUser = once(() => synth((scope) => ({

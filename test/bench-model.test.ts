@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,7 +11,7 @@ import {
   monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds,
 } from '../bench/model';
 import { DeploymentEnvironment } from '../src';
-import { CERTIFICATE_ARN, ENV, synth } from './util';
+import { CERTIFICATE_ARN, ENV, synth, testApp } from './util';
 
 /** A minimal template: one service behind one target group, with what the models read. */
 function serviceTemplate(service: object, targetGroup: object = {}, extra: object = {}): any {
@@ -62,7 +62,7 @@ describe('the rollout model', () => {
   });
 
   test('models the reference topology (CDK defaults, the guide\'s health checks) at 420 s', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'Baseline', { env: ENV });
     addBaseline(stack, CERTIFICATE_ARN);
     expect(rolloutSeconds(Template.fromStack(stack).toJSON())).toBe(420);
@@ -210,7 +210,7 @@ describe('the blue/green model', () => {
   });
 
   test('reads the template aws-cdk-lib synthesizes for a blue/green service with a hook and deployment alarms', () => {
-    const stack = new Stack(new App(), 'BlueGreen', { env: ENV });
+    const stack = new Stack(testApp(), 'BlueGreen', { env: ENV });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
     const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');

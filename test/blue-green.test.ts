@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
-import { logicalId, synth, synthError } from './util';
+import { logicalId, once, synth, Synthesized, synthError, warningMessages } from './util';
 
 const BLUE_GREEN: FidoServiceOptions = { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } };
 
@@ -40,8 +40,39 @@ function ruleOn(template: Template, listener: string): { priority: number; paths
   };
 }
 
+/** Each preset as it comes, with rolling services: synthesized once for the blocks that read it. */
+const presets = Object.fromEntries(Object.values(DeploymentEnvironment).map((environment) => [
+  environment, once(() => synth({ deploymentEnvironment: environment })),
+])) as Record<DeploymentEnvironment, () => Synthesized>;
+
+/**
+ * Dev with a linear PyFIDO and a canary Tomcat, in a given VPC: the strategies' options and the
+ * subnets of their checks are apart.
+ */
+const linearAndCanary = once(() => synth((scope) => ({
+  services: {
+    pyFido: {
+      deployment: {
+        strategy: ecs.DeploymentStrategy.LINEAR,
+        trafficShift: { stepPercent: 25, stepBakeTime: Duration.minutes(2) },
+        bakeTime: Duration.minutes(10),
+        testPort: 7001,
+      },
+    },
+    tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
+  },
+  network: {
+    vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+      privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
+    }),
+  },
+})).template);
+
 describe('blue/green on both services, in prod', () => {
-  const rolling = synth({ deploymentEnvironment: DeploymentEnvironment.PROD }).template;
+  const rolling = presets[DeploymentEnvironment.PROD]().template;
   const { template, stack } = synth({
     deploymentEnvironment: DeploymentEnvironment.PROD,
     images: { tag: '1.0.0' },
@@ -68,8 +99,7 @@ describe('blue/green on both services, in prod', () => {
     }
     // CDK's advice to turn the circuit breaker on is acknowledged, with the reason: synth is quiet
     // but for the base props' Atlas password, which nothing rotates in prod (secrets.test.ts).
-    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data))
-      .filter((w) => !w.includes('[ack: arculus-fido:mongodb-password-not-rotated]'))).toEqual([]);
+    expect(warningMessages(stack).filter((w) => !w.includes('[ack: arculus-fido:mongodb-password-not-rotated]'))).toEqual([]);
   });
 
   test('PyFIDO routes 5001 and its test port 9001 through rules ECS moves between two target groups', () => {
@@ -230,19 +260,7 @@ describe('blue/green on both services, in prod', () => {
 });
 
 describe('linear and canary deployments', () => {
-  const { template } = synth({
-    services: {
-      pyFido: {
-        deployment: {
-          strategy: ecs.DeploymentStrategy.LINEAR,
-          trafficShift: { stepPercent: 25, stepBakeTime: Duration.minutes(2) },
-          bakeTime: Duration.minutes(10),
-          testPort: 7001,
-        },
-      },
-      tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
-    },
-  });
+  const template = linearAndCanary();
 
   test('the steps and bake time reach ECS, and the test listener takes the given port', () => {
     expect(serviceOf(template, 'pyfido').DeploymentConfiguration).toMatchObject({
@@ -257,7 +275,7 @@ describe('linear and canary deployments', () => {
 
 describe('a rolling service (the default in every preset)', () => {
   test.each(Object.values(DeploymentEnvironment))('%s: no alternate target group, listener rule, test listener or check', (environment) => {
-    const { template } = synth({ deploymentEnvironment: environment });
+    const { template } = presets[environment]();
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 3);
@@ -336,17 +354,7 @@ describe('deployment options that are wrong or would be ignored', () => {
   });
 
   test('a given VPC\'s private subnets carry the check', () => {
-    const { template } = synth((scope) => ({
-      services: { pyFido: BLUE_GREEN },
-      network: {
-        vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-          vpcId: 'vpc-0123456789abcdef0',
-          availabilityZones: ['us-east-1a', 'us-east-1b'],
-          publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
-          privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
-        }),
-      },
-    }));
+    const template = linearAndCanary();
     template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'] } });
   });
 });

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,13 +6,13 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentEnvironment, FidoDataLayer, FidoDataLayerProps, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
-import { CERTIFICATE_ARN, ENV, synthErrorOf } from './util';
+import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
 // alone, and it checks its own props at synth (the deployment checks them before it builds).
 
 
-const bareStack = () => new Stack(new App(), 'Bare', { env: ENV });
+const bareStack = () => new Stack(testApp(), 'Bare', { env: ENV });
 
 describe('FidoNetwork alone', () => {
   test('creates the VPC and the two closed security groups', () => {
@@ -183,7 +183,7 @@ describe('FidoDataLayer alone', () => {
     const atlas = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' });
     expect(synthErrorOf(dataLayer(atlas, { applicationSecretRotation: Duration.days(1001) })))
       .toMatch(/\[Bare\/Data\] applicationSecretRotation: Secrets Manager rotates every 1 to 1000 whole days, got 1001 days/);
-    const app = new App();
+    const app = testApp();
     const given = secretsmanager.Secret.fromSecretNameV2(new Stack(app, 'Secrets', { env: ENV }), 'App', 'fido/app');
     expect(synthErrorOf(dataLayer(atlas, { applicationSecret: given, applicationSecretRotation: Duration.days(30) })))
       .toMatch(/applicationSecretRotation: rotates only the application secret this construct creates, but applicationSecret is given/);

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, NestedStack, SecretValue, Stack } from 'aws-cdk-lib';
+import { NestedStack, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { importsStack } from './util';
+import { importsStack, testApp } from './util';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { run } from '../src/app/main';
 import { addGuideStack, ALL_KEYS, GUIDE_KEYS, GuideParameters, loadGuide, parseParameters, UserError } from '../src/app/parameters';
@@ -267,7 +267,7 @@ describe('a file the app refuses, before anything is synthesized', () => {
 
 describe('values the deployment refuses', () => {
   const refused = (values: { [key: string]: unknown }) => userError(() => {
-    addGuideStack(new App({ context: LOOKUP_CONTEXT }), parseParameters(JSON.stringify(values), FILE), ENV);
+    addGuideStack(testApp({ context: LOOKUP_CONTEXT }), parseParameters(JSON.stringify(values), FILE), ENV);
   });
 
   test('are named by the file\'s keys, in the deployment\'s one gathered error', () => {
@@ -285,7 +285,7 @@ describe('values the deployment refuses', () => {
 
 describe('the VPC, before the CDK CLI has looked it up', () => {
   test('is all the app synthesizes: the CLI looks it up in the stack\'s account and region and runs the app again', () => {
-    const app = new App();
+    const app = testApp();
     expect(addGuideStack(app, parseParameters(JSON.stringify(GUIDE), FILE), ENV)).toBeUndefined();
     const assembly = app.synth();
     expect(assembly.manifest.missing).toEqual([expect.objectContaining({
@@ -342,9 +342,9 @@ const GUIDE_WITH_OPTIONS = {
 
 /** Both apps, each with the lookup context the CDK CLI would have cached (and the CLI's own, as the version matrix sets it). */
 function synthesizeBoth(text: string, overrides: Partial<ArculusFidoStackProps> = {}): { guide: ArculusFidoStack; typed: ArculusFidoStack } {
-  const guideApp = new App({ context: LOOKUP_CONTEXT });
+  const guideApp = testApp({ context: LOOKUP_CONTEXT });
   const guide = addGuideStack(guideApp, parseParameters(text, FILE), ENV)!;
-  const typedApp = new App({ context: LOOKUP_CONTEXT });
+  const typedApp = testApp({ context: LOOKUP_CONTEXT });
   const typed = new ArculusFidoStack(typedApp, 'FidoProd', typedProps(importsStack(typedApp), overrides));
   return { guide, typed };
 }
@@ -469,14 +469,34 @@ interface Outcome {
   readonly outdir: string;
 }
 
+const ROOT = path.join(__dirname, '..');
+
+/**
+ * A require hook that runs src/ as it is, not lib/, which a `test` without `compile` would leave
+ * stale: each .ts file transpiled on load, with the compiler options of tsconfig.json, by esbuild
+ * (a dev dependency, which bundles the Lambda functions). ts-node would load the TypeScript
+ * compiler into each process, which cost more CPU than the synth.
+ */
+function transpileHook(): string {
+  const file = path.join(TEMP, 'transpile-ts.js');
+  const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
+  fs.writeFileSync(file, [
+    'const fs = require(\'fs\');',
+    `const { transformSync } = require(${JSON.stringify(require.resolve('esbuild'))});`,
+    'require.extensions[\'.ts\'] = (module, filename) => {',
+    `  const options = { loader: 'ts', format: 'cjs', sourcefile: filename, sourcemap: 'inline', tsconfigRaw: { compilerOptions: ${JSON.stringify(compilerOptions)} } };`,
+    '  module._compile(transformSync(fs.readFileSync(filename, \'utf8\'), options).code, filename);',
+    '};',
+  ].join('\n'));
+  return file;
+}
+
 /** Runs the bin as `cdk deploy --app` runs it: a fresh process, the CLI's variables, its own outdir. */
-function runBin(parameters: string, context: object): Promise<Outcome> {
+function runBin(parameters: string, context: object, hook: string): Promise<Outcome> {
   const outdir = fs.mkdtempSync(path.join(TEMP, 'out-'));
   const cliContext = JSON.parse(process.env[cxapi.CONTEXT_ENV] ?? '{}');
   const env = { ...process.env, ...VARS, CDK_OUTDIR: outdir, [cxapi.CONTEXT_ENV]: JSON.stringify({ ...cliContext, ...context }) };
-  const root = path.join(__dirname, '..');
-  // ts-node, not lib/app/main.js, which a `test` without `compile` would leave stale.
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'src/app/main.ts'), '--parameters', parameters], { cwd: root, env });
+  const child = spawn(process.execPath, ['-r', hook, path.join(ROOT, 'src/app/main.ts'), '--parameters', parameters], { cwd: ROOT, env });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr, outdir })));
@@ -509,9 +529,10 @@ describe('the bin, run as the CDK CLI runs it', () => {
   const guideFile = tempFile('prod.json', asCloudFormationList(GUIDE));
   beforeAll(async () => {
     // Two processes, as the CLI starts them: the synth, and a refusal's exit code and message.
+    const hook = transpileHook();
     [deployed, refused] = await Promise.all([
-      runBin(guideFile, LOOKUP_CONTEXT),
-      runBin(tempFile('prod.json', asCloudFormationList({ ...GUIDE, MongoDBPassword: 'hunter2' })), LOOKUP_CONTEXT),
+      runBin(guideFile, LOOKUP_CONTEXT, hook),
+      runBin(tempFile('prod.json', asCloudFormationList({ ...GUIDE, MongoDBPassword: 'hunter2' })), LOOKUP_CONTEXT, hook),
     ]);
     // A pending lookup needs no process of its own: the app run in this one, with the CLI's
     // variables and no lookup context, writes what it is missing to CDK_OUTDIR.

@@ -1,9 +1,9 @@
-import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, joined, logicalId, partition, synth, synthError, warnings } from './util';
+import { baseProps, containerDefinition, joined, logicalId, once, partition, synth, synthError, testApp, warnings } from './util';
 
 /** The load balancer's attributes as a key -> value map. */
 function albAttributes(template: Template): Record<string, string> {
@@ -11,16 +11,53 @@ function albAttributes(template: Template): Record<string, string> {
   return Object.fromEntries(alb.Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
 }
 
-let defaults: { dev: Template; prod: Template } | undefined;
+const PROD = { deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } };
 
-/** The default dev and prod templates, synthesized once for every block that reads them. */
-function defaultTemplates(): { dev: Template; prod: Template } {
-  defaults ??= {
-    dev: synth().template,
-    prod: synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).template,
-  };
-  return defaults;
-}
+/**
+ * The default dev template, and prod's with a created DocumentDB cluster: prod's defaults as its
+ * key encrypts them, and its load balancer, WAF and access logs, which are the same with MongoDB Atlas.
+ */
+const defaultTemplates = once(() => ({
+  dev: synth().template,
+  prod: synth({ ...PROD, mongoDb: MongoDbConnection.documentDb() }).template,
+}));
+
+const staging = once(() => synth({ deploymentEnvironment: DeploymentEnvironment.STAGING }).template);
+
+/** Prod with every load balancer option changed, and without WAF, which the load balancer options leave alone. */
+const prodOptions = once(() => synth({
+  ...PROD,
+  network: { allowedIngress: [ec2.Peer.ipv4('198.51.100.0/24')] },
+  loadBalancer: {
+    redirectHttp: true,
+    deletionProtection: false,
+    sslPolicy: elbv2.SslPolicy.FIPS_TLS13_12_RES_PQ,
+    desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+  },
+  waf: { enabled: false },
+}).template);
+
+/**
+ * Dev with options of separate concerns, which leave each other's resources alone: no access logs,
+ * a read-only Tomcat root, PyFIDO without deployment alarms and no monitoring alarms, and a MongoDB
+ * password by dynamic reference.
+ */
+const devOptions = once(() => synth({
+  loadBalancer: { accessLogs: false },
+  services: {
+    tomcat: { readonlyRootFilesystem: true, writablePaths: ['/tmp', '/usr/local/tomcat/work'] },
+    pyFido: { deploymentAlarms: false },
+  },
+  monitoring: { alarms: false },
+  mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', password: SecretValue.secretsManager('mongo-password') }),
+}));
+
+/** Dev with a created DocumentDB cluster, a customer-managed key, and WAF at 300 requests per client. */
+const devHardened = once(() => synth({
+  encryption: { customerManagedKey: true },
+  mongoDb: MongoDbConnection.documentDb(),
+  waf: { enabled: true, rateLimit: 300 },
+}).template);
 
 describe('the load balancer, by default', () => {
   let dev: Template;
@@ -51,17 +88,7 @@ describe('the load balancer, by default', () => {
 describe('load balancer options', () => {
   let template: Template;
   beforeAll(() => {
-    template = synth({
-      deploymentEnvironment: DeploymentEnvironment.PROD,
-      images: { tag: '1.0.0' },
-      network: { allowedIngress: [ec2.Peer.ipv4('198.51.100.0/24')] },
-      loadBalancer: {
-        redirectHttp: true,
-        deletionProtection: false,
-        sslPolicy: elbv2.SslPolicy.FIPS_TLS13_12_RES_PQ,
-        desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      },
-    }).template;
+    template = prodOptions();
   });
 
   test('redirectHttp adds a port 80 listener that only redirects to HTTPS 443, for the allowed clients', () => {
@@ -97,7 +124,7 @@ describe('errors when', () => {
 
 describe('VPC flow logs', () => {
   test('record all traffic of a created VPC into a log group with the environment\'s retention', () => {
-    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING });
+    const template = staging();
     template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     const flowLogGroup = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) => /FlowLog/.test(id));
     expect(flowLogGroup).toHaveLength(1);
@@ -179,13 +206,13 @@ describe('ALB access logs, by default', () => {
 
 describe('ALB access logs, by choice', () => {
   test('turn off with loadBalancer.accessLogs: false', () => {
-    const { template } = synth({ loadBalancer: { accessLogs: false } });
+    const { template } = devOptions();
     template.resourceCountIs('AWS::S3::Bucket', 0);
     expect(albAttributes(template)['access_logs.s3.enabled']).toBeUndefined();
   });
 
   test('need a concrete region, and say so on a region-agnostic stack', () => {
-    const app = new App();
+    const app = testApp();
     expect(() => new ArculusFidoStack(app, 'Fido', baseProps(new Stack(app, 'Imports1')))).toThrow(
       "loadBalancer.accessLogs: is on, but the stack is region-agnostic and ALB access logging needs a concrete region (the bucket policy names the region's log delivery); set env: { account, region } on the stack, or loadBalancer.accessLogs: false");
     expect(() => new ArculusFidoStack(app, 'NoLogs', baseProps(new Stack(app, 'Imports2'), { loadBalancer: { accessLogs: false } }))).not.toThrow();
@@ -234,11 +261,11 @@ describe('AWS WAF', () => {
 
   test('is opt-in outside prod, with a configurable rate limit, and opt-out in prod', () => {
     defaultTemplates().dev.resourceCountIs('AWS::WAFv2::WebACL', 0);
-    const dev = synth({ waf: { enabled: true, rateLimit: 300 } }).template;
+    const dev = devHardened();
     dev.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 300 }) } })]),
     });
-    synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, waf: { enabled: false } }).template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    prodOptions().resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 });
 
@@ -286,9 +313,7 @@ describe('the tasks, by default', () => {
 
 describe('task options', () => {
   test('readonlyRootFilesystem mounts the root read-only with task-local writable paths', () => {
-    const { template } = synth({
-      services: { tomcat: { readonlyRootFilesystem: true, writablePaths: ['/tmp', '/usr/local/tomcat/work'] } },
-    });
+    const { template } = devOptions();
     const tomcat = containerDefinition(template, 'tomcat');
     expect(tomcat.ReadonlyRootFilesystem).toBe(true);
     expect(tomcat.MountPoints).toEqual([
@@ -300,7 +325,7 @@ describe('task options', () => {
   });
 
   test('deploymentAlarms: false leaves the circuit breaker alone', () => {
-    const { template } = synth({ services: { pyFido: { deploymentAlarms: false } }, monitoring: { alarms: false } });
+    const { template } = devOptions();
     template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort())
       .toEqual(['arculus-auth-dev-tomcat-target-5xx', 'arculus-auth-dev-tomcat-unhealthy-hosts']);
@@ -311,7 +336,7 @@ describe('a customer-managed key', () => {
   let template: Template;
   let key: string;
   beforeAll(() => {
-    template = synth({ encryption: { customerManagedKey: true }, mongoDb: MongoDbConnection.documentDb(), waf: { enabled: true } }).template;
+    template = devHardened();
     key = logicalId(template, 'AWS::KMS::Key');
   });
 
@@ -352,8 +377,7 @@ describe('a customer-managed key', () => {
   });
 
   test('is absent in dev and staging unless asked: their one key is the alarm topic\'s, which CloudWatch needs to publish to an encrypted topic', () => {
-    const staging = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING }).template;
-    for (const plain of [defaultTemplates().dev, staging]) {
+    for (const plain of [defaultTemplates().dev, staging()]) {
       plain.resourceCountIs('AWS::KMS::Key', 1);
       const topicKey = Object.keys(plain.findResources('AWS::KMS::Key'))[0];
       expect(topicKey).toMatch(/^FidoMonitoring/);
@@ -372,8 +396,8 @@ describe('prod\'s customer-managed key, on by default', () => {
   let prod: Template;
   let optedOut: Template;
   beforeAll(() => {
-    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb() }).template;
-    optedOut = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.documentDb(), encryption: { customerManagedKey: false } }).template;
+    prod = defaultTemplates().prod;
+    optedOut = synth({ ...PROD, mongoDb: MongoDbConnection.documentDb(), encryption: { customerManagedKey: false } }).template;
   });
 
   test('is one rotated key, retained with the stack, for the log groups (services, flow, WAF), the secrets, DocumentDB and the alarm topic', () => {
@@ -422,7 +446,7 @@ describe('prod\'s customer-managed key, on by default', () => {
 describe('a created DocumentDB cluster', () => {
   let template: Template;
   beforeAll(() => {
-    template = synth({ mongoDb: MongoDbConnection.documentDb() }).template;
+    template = devHardened();
   });
 
   test('exports audit logs, turned on in its parameter group, and requires TLS', () => {
@@ -472,7 +496,7 @@ describe('a plain-text MongoDB password', () => {
   });
 
   test('does not warn for a dynamic reference', () => {
-    const { stack } = synth({ mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', password: SecretValue.secretsManager('mongo-password') }) });
+    const { stack } = devOptions();
     expect(warnings(stack, 'arculus-fido:plaintext-password')).toEqual([]);
   });
 });

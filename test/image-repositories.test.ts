@@ -7,7 +7,7 @@ import {
   ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
 } from '../src';
 import { Finding, runNag } from './nag-report';
-import { baseProps, ENV, joined } from './util';
+import { baseProps, ENV, joined, testApp } from './util';
 
 const REPOSITORY = 'AWS::ECR::Repository';
 
@@ -19,7 +19,7 @@ interface Built {
 
 /** One `FidoImageRepositories` on a bare stack, as a user adds it, synthesized. */
 function build(props: Partial<FidoImageRepositoriesProps> | ((stack: Stack) => Partial<FidoImageRepositoriesProps>) = {}): Built {
-  const stack = new Stack(new App(), 'Images', { env: ENV });
+  const stack = new Stack(testApp(), 'Images', { env: ENV });
   const given = typeof props === 'function' ? props(stack) : props;
   const repositories = new FidoImageRepositories(stack, 'Images', { deploymentEnvironment: DeploymentEnvironment.DEV, ...given });
   return { stack, repositories, template: Template.fromStack(stack) };
@@ -97,7 +97,7 @@ describe('the repositories with their defaults', () => {
   });
 
   test('are named as the deployment names its default images, for any applicationName', () => {
-    const stack = new Stack(new App(), 'Fido', { env: ENV });
+    const stack = new Stack(testApp(), 'Fido', { env: ENV });
     const deployment = new ArculusFidoDeployment(stack, 'Fido', baseProps(stack, { applicationName: 'acme-auth' }));
     const repositories = new FidoImageRepositories(stack, 'Images', { deploymentEnvironment: DeploymentEnvironment.DEV, applicationName: 'acme-auth' });
     const pulled = deployment.node.findAll()
@@ -192,7 +192,7 @@ describe('ArculusFidoImagesStack', () => {
   let stack: ArculusFidoImagesStack;
   let template: Template;
   beforeAll(() => {
-    stack = new ArculusFidoImagesStack(new App(), 'ArculusFidoImages', { env: ENV, deploymentEnvironment: DeploymentEnvironment.PROD });
+    stack = new ArculusFidoImagesStack(testApp(), 'ArculusFidoImages', { env: ENV, deploymentEnvironment: DeploymentEnvironment.PROD });
     template = Template.fromStack(stack);
   });
 
@@ -214,13 +214,13 @@ describe('ArculusFidoImagesStack', () => {
   });
 
   test('without env, the registry and region are the deploy-time account\'s and region\'s', () => {
-    const agnostic = Template.fromStack(new ArculusFidoImagesStack(new App(), 'Agnostic', { deploymentEnvironment: DeploymentEnvironment.DEV }));
+    const agnostic = Template.fromStack(new ArculusFidoImagesStack(testApp(), 'Agnostic', { deploymentEnvironment: DeploymentEnvironment.DEV }));
     agnostic.hasOutput('RegistryUri', { Value: joined({ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }) });
     agnostic.hasOutput('Region', { Value: { Ref: 'AWS::Region' } });
   });
 
   test('passes the repositories\' props through', () => {
-    const dev = new ArculusFidoImagesStack(new App(), 'Dev', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV, applicationName: 'acme-auth' });
+    const dev = new ArculusFidoImagesStack(testApp(), 'Dev', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV, applicationName: 'acme-auth' });
     Template.fromStack(dev).hasResource(REPOSITORY, { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RepositoryName: 'acme-auth/pyfido' }) });
   });
 });
@@ -316,7 +316,7 @@ describe('cdk-nag', () => {
 });
 
 describe('the deployment pulling from the repositories it is given', () => {
-  const app = new App();
+  const app = testApp();
   const images = new ArculusFidoImagesStack(app, 'Images', { env: ENV, deploymentEnvironment: DeploymentEnvironment.PROD, applicationName: 'acme-auth' });
   const deployment = new ArculusFidoStack(app, 'Fido', {
     env: ENV,
@@ -340,7 +340,7 @@ describe('the deployment pulling from the repositories it is given', () => {
   test('images.tag is required with them, since their tags take one push each', () => {
     const message = (tag?: string) => {
       try {
-        const again = new App();
+        const again = testApp();
         const repositories = new ArculusFidoImagesStack(again, 'Images', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV }).repositories;
         new ArculusFidoStack(again, 'Fido', { env: ENV, ...baseProps(again as any), images: { tag, repositories } });
       } catch (e) {

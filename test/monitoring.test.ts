@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeploymentEnvironment, FidoLoadBalancer, FidoMonitoring, FidoMonitoringProps, FidoService, MonitoredService } from '../src';
 import { runNag } from './nag-report';
-import { addReviewedStack, CERTIFICATE_ARN, ENV, synthErrorOf } from './util';
+import { addReviewedStack, CERTIFICATE_ARN, ENV, synthErrorOf, testApp } from './util';
 import { deploymentAlarmNames } from '../src/private/names';
 
 // FidoMonitoring on a bare stack, beside the building blocks it watches: a rolling PyFIDO, a
@@ -27,7 +27,7 @@ interface Fixture {
 }
 
 /** The services and load balancer on a bare stack, ready to be watched. */
-function fixture(app = new App()): Fixture {
+function fixture(app = testApp()): Fixture {
   const stack = new Stack(app, 'Bare', { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
@@ -574,7 +574,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
 });
 
 describe('a nested prod deployment with DocumentDB and its customer-managed key, monitored as it comes', () => {
-  const stack = addReviewedStack(new App(), 'Fido', { deploymentEnvironment: DeploymentEnvironment.PROD, nestedStacks: true, encryption: { customerManagedKey: true } });
+  const stack = addReviewedStack(testApp(), 'Fido', { deploymentEnvironment: DeploymentEnvironment.PROD, nestedStacks: true, encryption: { customerManagedKey: true } });
   const { deployment } = stack;
   const all = stack.node.findAll().filter(Stack.isStack).map((s) => Template.fromStack(s));
   const alarms = all.flatMap((t) => Object.values(resources(t, 'AWS::CloudWatch::Alarm')));

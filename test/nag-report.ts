@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { testApp } from './util';
 
 /** A finding of a rule pack that nobody acknowledged: the rule and the construct it concerns. */
 export interface Finding {
@@ -20,7 +21,7 @@ export interface Finding {
 export function runNag<T>(build: (app: App) => T): { findings: Finding[]; built: T } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-nag-'));
   try {
-    const app = new App({ outdir });
+    const app = testApp({ outdir });
     const built = build(app);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
     const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];

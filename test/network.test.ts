@@ -1,8 +1,8 @@
-import { App } from 'aws-cdk-lib';
+
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ArculusFidoStack } from '../src';
-import { baseProps, ENV, importsStack, logicalId, synth, Synthesized } from './util';
+import { baseProps, ENV, importsStack, logicalId, once, synth, Synthesized, testApp } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
@@ -108,16 +108,21 @@ describe('a created network', () => {
   });
 });
 
+/** Open egress for the tasks, and allowed clients for the load balancer: each its own security group. */
+const opened = once(() => synth({
+  network: { allowAllOutbound: true, allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList('pl-12345678')] },
+}));
+
 describe('allowAllOutbound', () => {
   test('opens the tasks\' egress to everything, the escape hatch', () => {
-    const { template } = synth({ network: { allowAllOutbound: true } });
+    const { template } = opened();
     expect(egressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', TASK_SG))).toEqual(['0.0.0.0/0:all']);
   });
 });
 
 describe('allowedIngress', () => {
   test('replaces 0.0.0.0/0 on every listener port', () => {
-    const { template } = synth({ network: { allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList('pl-12345678')] } });
+    const { template } = opened();
     expect(ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', ALB_SG))).toEqual([
       '203.0.113.0/24:443-443', '203.0.113.0/24:5001-5001', '203.0.113.0/24:8080-8080',
       'pl-12345678:443-443', 'pl-12345678:5001-5001', 'pl-12345678:8080-8080',
@@ -128,7 +133,7 @@ describe('allowedIngress', () => {
 describe('an imported VPC', () => {
   let template: Template;
   beforeAll(() => {
-    const app = new App();
+    const app = testApp();
     const vpcStack = importsStack(app, 'Vpc');
     // Well-formed IDs (public 0a, 0b; private 1a, 1b; isolated 2a, 2b): newer aws-cdk-lib checks
     // their format on synth.

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { DeploymentEnvironment } from '../src';
-import { synth, synthError } from './util';
+import { once, synth, synthError } from './util';
 
 // What an operator on call gets from a deployment as it comes: runbooks named in the outputs, one
 // topic every alarm notifies, and a dashboard. The building blocks' own tests (runbooks.test.ts,
@@ -55,28 +55,33 @@ describe('a prod deployment, as it comes', () => {
 });
 
 describe('operations options', () => {
+  /** Dev without runbooks, monitoring alarms or dashboard: what the deployment leaves out. */
+  const quiet = once(() => synth({ runbooks: false, monitoring: { alarms: false, dashboard: false } }).template);
+  /** Dev with e-mails and thresholds for the monitoring, and a blue/green Tomcat it watches. */
+  const watched = once(() => synth({
+    monitoring: { emails: ['oncall@example.com'], thresholds: { cpuPercent: 65, latencyP99: Duration.seconds(1) } },
+    services: { tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } } },
+  }).template);
+
   test('runbooks: false leaves the runbooks and their outputs out', () => {
-    const { template } = synth({ runbooks: false });
+    const template = quiet();
     template.resourceCountIs('AWS::SSM::Document', 0);
     expect(Object.keys(outputs(template)).filter((o) => o.endsWith('Runbook'))).toEqual([]);
   });
 
   test('monitoring takes e-mail subscriptions and thresholds, and turns alarms and the dashboard off', () => {
-    const { template } = synth({
-      monitoring: { emails: ['oncall@example.com'], thresholds: { cpuPercent: 65, latencyP99: Duration.seconds(1) } },
-    });
+    const template = watched();
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'arculus-auth-dev-tomcat-cpu', Threshold: 65 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'arculus-auth-dev-pyfido-latency-p99', Threshold: 1 });
-    const quiet = synth({ monitoring: { alarms: false, dashboard: false } }).template;
     // Only the deployment alarms, still notifying.
-    quiet.resourceCountIs('AWS::CloudWatch::Alarm', 4);
-    quiet.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
-    expect(outputs(quiet).DashboardName).toBeUndefined();
+    quiet().resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    quiet().resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(outputs(quiet()).DashboardName).toBeUndefined();
   });
 
   test('a blue/green service is watched on every target group it registers in', () => {
-    const { template } = synth({ services: { tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } } } });
+    const template = watched();
     const rate = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a: any) => a.Properties.AlarmName === 'arculus-auth-dev-tomcat-5xx-rate') as any;
     const groups = new Set(rate.Properties.Metrics.filter((m: any) => m.MetricStat)
       .map((m: any) => JSON.stringify(m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'TargetGroup').Value)));

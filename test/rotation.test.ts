@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, ENV, joined, logicalId, partition, synth, synthError, warnings } from './util';
+import { baseProps, ENV, joined, logicalId, once, partition, synth, synthError, testApp, warnings } from './util';
 
 const ATLAS = { host: 'cluster0.abcde.mongodb.net', username: 'fido' };
 
@@ -18,6 +18,23 @@ function schedulesBySecret(template: Template): Record<string, any> {
   return Object.fromEntries(Object.values(template.findResources('AWS::SecretsManager::RotationSchedule'))
     .map((r: any) => [r.Properties.SecretId.Ref, r.Properties]));
 }
+
+/** Dev with a created DocumentDB cluster, and the application secret rotating every 7 days, which leaves DocumentDB's alone. */
+const documentDbDev = once(() => synth({
+  mongoDb: MongoDbConnection.documentDb(),
+  secrets: { applicationSecretRotationInterval: Duration.days(7) },
+}));
+
+/** Prod with MongoDB Atlas rotated by the user's function every 14 days, and the application secret rotated by hand. */
+const atlasRotatedByUser = once(() => synth((scope) => ({
+  deploymentEnvironment: DeploymentEnvironment.PROD,
+  images: { tag: '1.0.0' },
+  mongoDb: MongoDbConnection.fromEndpoint({
+    ...ATLAS,
+    rotation: { rotationLambda: lambda.Function.fromFunctionArn(scope, 'AtlasRotation', 'arn:aws:lambda:us-east-1:111111111111:function:atlas-rotation'), automaticallyAfter: Duration.days(14) },
+  }),
+  secrets: { rotateApplicationSecret: false },
+})));
 
 /** Statements of the policies attached to `role` (a logical ID). */
 function statementsOf(template: Template, role: string): any[] {
@@ -83,7 +100,7 @@ describe('the application secret, by default', () => {
 });
 
 describe('a rotated secret reaches the running tasks', () => {
-  const { template } = synth({ mongoDb: MongoDbConnection.documentDb() });
+  const { template } = documentDbDev();
   const rules = template.findResources('AWS::Events::Rule');
   const redeploy = logicalId(template, 'AWS::SSM::Document', { Name: 'arculus-auth-dev-Redeploy' });
   const redeployRole = logicalId(template, 'AWS::IAM::Role', { Description: 'SSM Automation redeploys the FIDO services' });
@@ -137,12 +154,12 @@ describe('a rotated secret reaches the running tasks', () => {
 
 describe('application secret rotation, configured', () => {
   test('every applicationSecretRotationInterval', () => {
-    const { template } = synth({ secrets: { applicationSecretRotationInterval: Duration.days(7) } });
+    const { template } = documentDbDev();
     expect(schedulesBySecret(template)[applicationSecretOf(template)].RotationRules).toEqual({ ScheduleExpression: 'rate(7 days)' });
   });
 
   test('off with rotateApplicationSecret: false, which leaves the Redeploy rules for values put by hand', () => {
-    const { template } = synth({ secrets: { rotateApplicationSecret: false } });
+    const { template } = atlasRotatedByUser();
     expect(schedulesBySecret(template)[applicationSecretOf(template)]).toBeUndefined();
     template.resourceCountIs('AWS::Lambda::Function', Object.keys(template.findResources('AWS::Lambda::Function'))
       .filter((id) => !/ApplicationSecretRotation/.test(id)).length);
@@ -212,14 +229,7 @@ describe('prod in nested stacks, with its customer-managed key', () => {
 
 describe('a MongoDB secret by endpoint (Atlas, self-managed)', () => {
   test('rotates with the function the user gives, and its changes redeploy the services', () => {
-    const { template, stack } = synth((scope) => ({
-      deploymentEnvironment: DeploymentEnvironment.PROD,
-      images: { tag: '1.0.0' },
-      mongoDb: MongoDbConnection.fromEndpoint({
-        ...ATLAS,
-        rotation: { rotationLambda: lambda.Function.fromFunctionArn(scope, 'AtlasRotation', 'arn:aws:lambda:us-east-1:111111111111:function:atlas-rotation'), automaticallyAfter: Duration.days(14) },
-      }),
-    }));
+    const { template, stack } = atlasRotatedByUser();
     const mongoSecret = logicalId(template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('^MongoDB connection') });
     expect(schedulesBySecret(template)[mongoSecret]).toEqual({
       SecretId: { Ref: mongoSecret },
@@ -230,7 +240,7 @@ describe('a MongoDB secret by endpoint (Atlas, self-managed)', () => {
   });
 
   test('rotates with a hosted rotation for a server in the VPC', () => {
-    const app = new App();
+    const app = testApp();
     const vpcStack = new Stack(app, 'Network', { env: ENV });
     const vpc = new ec2.Vpc(vpcStack, 'Vpc');
     const hostedRotation = secretsmanager.HostedRotation.mongoDbSingleUser({ vpc });

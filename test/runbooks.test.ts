@@ -1,11 +1,11 @@
-import { App, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { FidoRunbooks, FidoRunbooksProps, RunbookService } from '../src';
 import { Finding, runNag } from './nag-report';
 import { runbooksStack, RunbooksStack } from './runbooks-app';
-import { ENV, joined, partition, synthErrorOf } from './util';
+import { ENV, joined, partition, synthErrorOf, testApp } from './util';
 
 // The runbooks on a bare stack (test/runbooks-app.ts): PyFIDO autoscaled (2 tasks within 2..4),
 // Tomcat without autoscaling (1 task), each with its target group. What the documents call is
@@ -54,7 +54,7 @@ describe('FidoRunbooks on a bare stack', () => {
   let ids: { cluster: string; pyFido: string; tomcat: string };
   const name = (id: string) => ({ 'Fn::GetAtt': [id, 'Name'] });
   beforeAll(() => {
-    built = runbooksStack(new App());
+    built = runbooksStack(testApp());
     template = Template.fromStack(built.stack);
     ids = {
       cluster: logicalId(template, 'AWS::ECS::Cluster', 'Cluster'),
@@ -274,7 +274,7 @@ describe('FidoRunbooks on a bare stack', () => {
 describe('FidoRunbooks for a service without autoscaling or target groups, imported', () => {
   let template: Template;
   beforeAll(() => {
-    const stack = new Stack(new App(), 'Imported', { env: ENV });
+    const stack = new Stack(testApp(), 'Imported', { env: ENV });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
     const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'fido', vpc });
     const service = ecs.FargateService.fromFargateServiceAttributes(stack, 'Service', { cluster, serviceName: 'api' });
@@ -305,7 +305,7 @@ describe('FidoRunbooks for a service without autoscaling or target groups, impor
 describe('FidoRunbooks checks its props at synth', () => {
   type Overrides = Partial<FidoRunbooksProps> | ((stack: Stack, api: ecs.IService) => Partial<FidoRunbooksProps>);
   const props = (overrides: Overrides = {}, service: Partial<RunbookService> = {}) => {
-    const stack = new Stack(new App(), 'Checked', { env: ENV });
+    const stack = new Stack(testApp(), 'Checked', { env: ENV });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
     const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'fido', vpc });
     const api = ecs.FargateService.fromFargateServiceAttributes(stack, 'Service', { cluster, serviceName: 'api' });

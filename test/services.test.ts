@@ -3,7 +3,15 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentEnvironment } from '../src';
-import { containerDefinition, joined, logicalId, partition, synth, Synthesized, warnings } from './util';
+import { containerDefinition, joined, logicalId, once, partition, synth, Synthesized, warnings } from './util';
+
+const prodPinned = once(() => synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }));
+
+/** Dev with PyFIDO on ARM64 and on-demand Fargate, and Tomcat with a longer stop timeout and a plain variable that looks like a secret. */
+const devLevers = once(() => synth({
+  sizing: { pyFido: { spot: false, cpuArchitecture: ecs.CpuArchitecture.ARM64 } },
+  services: { tomcat: { stopTimeout: Duration.seconds(60), environment: { SMTP_PASSWORD: 'hunter2', LOG_LEVEL: 'info' } } },
+}));
 
 describe('the services', () => {
   let synthesized: Synthesized;
@@ -125,12 +133,12 @@ describe('warnings', () => {
   });
 
   test('a pinned tag in prod, or latest in dev, is not', () => {
-    expect(warnings(synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } }).stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
+    expect(warnings(prodPinned().stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
     expect(warnings(synth().stack, 'arculus-fido:mutable-image-tag')).toEqual([]);
   });
 
   test('a plain environment variable that looks like a secret is warned about', () => {
-    const { stack } = synth({ services: { tomcat: { environment: { SMTP_PASSWORD: 'hunter2', LOG_LEVEL: 'info' } } } });
+    const { stack } = devLevers();
     const found = warnings(stack, 'arculus-fido:secret-in-environment');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/services\.tomcat\.environment\.SMTP_PASSWORD looks like a secret/);
@@ -142,7 +150,7 @@ describe('running cost and rollout levers', () => {
   let prod: Synthesized;
   beforeAll(() => {
     dev = synth();
-    prod = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
+    prod = prodPinned();
   });
 
   test('dev runs on Fargate Spot through the cluster\'s capacity providers; prod on on-demand Fargate', () => {
@@ -168,10 +176,7 @@ describe('running cost and rollout levers', () => {
   });
 
   test('Spot and ARM64 are overridable per service', () => {
-    const { template } = synth({
-      sizing: { pyFido: { spot: false, cpuArchitecture: ecs.CpuArchitecture.ARM64 } },
-      services: { tomcat: { stopTimeout: Duration.seconds(60) } },
-    });
+    const { template } = devLevers();
     expect(containerDefinition(template, 'pyfido').taskDefinition.RuntimePlatform.CpuArchitecture).toBe('ARM64');
     expect(containerDefinition(template, 'tomcat').StopTimeout).toBe(60);
     template.resourcePropertiesCountIs('AWS::ECS::Service', { LaunchType: 'FARGATE' }, 1);

@@ -1,9 +1,9 @@
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ArculusFidoDeployment, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, ENV, importsStack, synth, Synthesized, withoutCliContext } from './util';
+import { baseProps, ENV, importsStack, synth, Synthesized, testApp, withoutCliContext } from './util';
 
 const SEED_OUTPUTS = ['LoadBalancerDNS', 'PyFidoEndpoint', 'TomcatEndpoint', 'ClusterName', 'MongoDBSecretArn'];
 
@@ -79,7 +79,7 @@ describe('nested stacks', () => {
   let stack: ArculusFidoStack;
   const nested: Record<string, Template> = {};
   beforeAll(() => {
-    const app = new App();
+    const app = testApp();
     stack = new ArculusFidoStack(app, 'Fido', {
       env: ENV,
       deploymentEnvironment: DeploymentEnvironment.STAGING,
@@ -128,7 +128,7 @@ describe('nested stacks', () => {
 
 describe('the deployment construct alone', () => {
   test('fits in any stack, with flat logical IDs under its construct ID', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'Existing', { env: ENV });
     new ArculusFidoDeployment(stack, 'Auth', {
       deploymentEnvironment: DeploymentEnvironment.DEV,
@@ -158,7 +158,7 @@ describe('the deployment construct alone', () => {
 describe('a project created with `cdk init`', () => {
   // Its cdk.json turns on every currently recommended feature flag; an older app has none.
   const resources = (context: Record<string, unknown>) => {
-    const app = new App({ context });
+    const app = testApp({ context });
     const imports = importsStack(app);
     const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, { deploymentEnvironment: DeploymentEnvironment.PROD }) });
     const template = Template.fromStack(stack).toJSON();

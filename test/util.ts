@@ -1,10 +1,25 @@
-import { App, FeatureFlags, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App, AppProps, FeatureFlags, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+
+/**
+ * An `App` as the tests make it: `new App(props)` without what only the CDK's tooling reads and no
+ * test does, the stack traces of each construct's creation and of each annotation (costly under
+ * jest's source maps) and the construct tree (tree.json); together about a fifth of a synth. The
+ * templates, annotations and validation reports are the same.
+ */
+export function testApp(props: AppProps = {}): App {
+  return new App({
+    stackTraces: false,
+    treeMetadata: false,
+    ...props,
+    context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true, ...props.context },
+  });
+}
 
 /** The account and region of the test stacks: ALB access logs need a concrete region. */
 export const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -110,12 +125,21 @@ function synthesize(
   overrides: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>),
   context: Record<string, unknown>,
 ): Synthesized {
-  const app = new App({ context });
+  const app = testApp({ context });
   // Imported resources (certificate, secrets, zones) live in a stack of their own, as in a real app.
   const imports = importsStack(app);
   const given = typeof overrides === 'function' ? overrides(imports) : overrides;
   const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(imports, given) });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/**
+ * `make()`, made the first time it is asked for and kept: a deployment several tests of a file read
+ * (and only read) is synthesized once, by whichever of them runs first.
+ */
+export function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** The error message the construct throws for `overrides`, or `undefined` if it synthesizes. */
@@ -138,11 +162,21 @@ export function synthErrorOf(stack: Stack): string | undefined {
   return undefined;
 }
 
+/**
+ * The warnings on the stack's constructs, as `Annotations.fromStack(stack).findWarning('*', ...)`
+ * finds them. Read from the cloud assembly the app last synthesized, the one the stack's template
+ * came from (aws-cdk-lib refuses to hand that out if constructs were added since), where
+ * `Annotations.fromStack` would synthesize the app once more.
+ */
+export function warningMessages(stack: Stack): string[] {
+  return Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).messages
+    .filter((m) => m.level === cxapi.SynthesisMessageLevel.WARNING)
+    .map((m) => String(m.entry.data));
+}
+
 /** Warnings with `id` attached to the stack's constructs. */
 export function warnings(stack: ArculusFidoStack, id: string): string[] {
-  return Annotations.fromStack(stack)
-    .findWarning('*', Match.stringLikeRegexp(`\\[ack: ${id}\\]`))
-    .map((w) => String(w.entry.data));
+  return warningMessages(stack).filter((data) => data.includes(`[ack: ${id}]`));
 }
 
 /**

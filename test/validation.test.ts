@@ -1,4 +1,4 @@
-import { App, Duration, Lazy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, CERTIFICATE_ARN, ENV, importsStack, synthError } from './util';
+import { baseProps, CERTIFICATE_ARN, ENV, importsStack, synthError, testApp } from './util';
 
 type Overrides = Partial<ArculusFidoStackProps>;
 
@@ -203,7 +203,7 @@ describe('one error', () => {
 describe('tokens', () => {
   test('are never rejected where they can be carried into the template', () => {
     const token = (value: string) => Token.asString(Lazy.string({ produce: () => value }));
-    const app = new App();
+    const app = testApp();
     const imports = importsStack(app);
     const stack = new ArculusFidoStack(app, 'Fido', {
       env: ENV,

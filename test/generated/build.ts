@@ -20,6 +20,7 @@ import {
 } from './recipes';
 import { Deployed, rootParameter } from './templates';
 import { ArculusFidoDeployment, ArculusFidoDeploymentProps, DeploymentEnvironment, MongoDbConnection, ServiceDeploymentOptions } from '../../src';
+import { testApp } from '../util';
 
 export const ENV = { account: '111111111111', region: 'us-east-1' };
 /** The construct path of every generated deployment: stack `Fido`, deployment `Fido`. */
@@ -74,7 +75,7 @@ export class PropsBuilder {
     // `cdk init`'s flags, but for the annotations report, which prints every warning to stderr.
     const flags = recipe.recommendedFlags ? { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, [cxapi.ANNOTATIONS_IN_VALIDATION_REPORT]: false } : {};
     // Asset metadata, as the CDK CLI turns it on: it names each nested stack's template file.
-    this.app = new App({ context: { ...flags, ...lookup, [cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT]: true } });
+    this.app = testApp({ context: { ...flags, ...lookup, [cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT]: true } });
     this.stack = new Stack(this.app, 'Fido', { env: ENV });
   }
 

@@ -12,10 +12,12 @@
  * logs in S3 and a WAF web ACL with logging, and two retained secrets. Around the services, what a
  * team sets up to run them: an alarm topic (encrypted with a key CloudWatch may use, TLS only) that
  * the deployment alarms and six alarms per service notify, a dashboard, and the guide's Stop,
- * Start, Redeploy and Diagnose procedures as SSM Automation runbooks, each with a role of its own.
+ * Start, Redeploy and Diagnose procedures as SSM Automation runbooks, each with a role of its own,
+ * and the application secret's rotation with Redeploy run when either secret changes.
  * `npx projen bench` compares its resource types with the deployment's and refuses to time the two
  * when they drift apart.
  */
+import * as path from 'path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -23,8 +25,10 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -177,7 +181,37 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
 
   const alarms = [pyFido, tomcat].flatMap((s) => addServiceAlarms(stack, s, notify));
   addDashboard(stack, [pyFido, tomcat], alarms);
-  addRunbooks(stack, cluster, [pyFido, tomcat]);
+  const { redeploy, redeployRole } = addRunbooks(stack, cluster, [pyFido, tomcat]);
+  addSecretRotation(stack, vpc, app, [mongo, app], redeploy, redeployRole);
+}
+
+/**
+ * The application secret rotated every 30 days by a function in the VPC (the deployment's own
+ * bundle, so both apps stage the same asset) with HTTPS out only, and Redeploy run by EventBridge
+ * whenever either secret's current value changes, through a role that may start only that.
+ */
+function addSecretRotation(
+  stack: Stack, vpc: ec2.IVpc, rotated: secretsmanager.Secret, watched: secretsmanager.ISecret[], redeploy: ssm.CfnDocument, redeployRole: iam.IRole,
+): void {
+  const securityGroup = new ec2.SecurityGroup(stack, 'RotationSecurityGroup', { vpc, allowAllOutbound: false });
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
+  const fn = new lambda.Function(stack, 'Rotation', {
+    runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'private', 'app-secret-rotation.lambda')),
+    vpc,
+    securityGroups: [securityGroup],
+    logGroup: new logs.LogGroup(stack, 'RotationLogs'),
+  });
+  rotated.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: Duration.days(30), rotateImmediatelyOnUpdate: false });
+  const definition = stack.formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${redeploy.ref}:$DEFAULT` });
+  const eventsRole = new iam.Role(stack, 'RedeployEventsRole', { assumedBy: new iam.ServicePrincipal('events.amazonaws.com') });
+  eventsRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [definition] }));
+  redeployRole.grantPassRole(eventsRole);
+  watched.forEach((secret, i) => new events.Rule(stack, `RedeployOnSecretChange${i}`, {
+    eventPattern: { source: ['aws.secretsmanager'], detailType: ['Secret Label Updated'], resources: [secret.secretArn], detail: { labelUpdated: ['AWSCURRENT'] } },
+    targets: [{ bind: () => ({ arn: definition, role: eventsRole, input: events.RuleTargetInput.fromObject({ Service: ['all'] }) }) }],
+  }));
 }
 
 /** A service's task count as Container Insights reports it (`RunningTaskCount`, `DesiredTaskCount`). */
@@ -311,7 +345,7 @@ type Step = Record<string, unknown>;
  * reads: the tasks, why the last ones stopped, the targets' health and the last failed deployment.
  * Each runs with a role of its own that SSM assumes for this account's automations only.
  */
-function addRunbooks(stack: Stack, cluster: ecs.Cluster, services: Service[]): void {
+function addRunbooks(stack: Stack, cluster: ecs.Cluster, services: Service[]): { redeploy: ssm.CfnDocument; redeployRole: iam.Role } {
   const serviceArns = services.map((s) => s.fargate.serviceArn);
   const role = (id: string, statements: iam.PolicyStatement[]) => {
     const created = new iam.Role(stack, `${id}RunbookRole`, {
@@ -395,7 +429,8 @@ function addRunbooks(stack: Stack, cluster: ecs.Cluster, services: Service[]): v
     waitFor(`WaitStarted${s.id}`, s, '$.services[0].runningCount', [String(TASKS.desired)], 1800),
   ]), true);
   // ECS lists the newest (PRIMARY) deployment first; one that fails is replaced by its rollback.
-  runbook('Redeploy', role('Redeploy', [updateServices]), '# Redeploy FIDO services\n\nA new deployment of the same task definition; waits up to an hour until ECS completes it, and fails when ECS rolled it back.', forPicked((s) => [
+  const redeployRole = role('Redeploy', [updateServices]);
+  const redeploy = runbook('Redeploy', redeployRole, '# Redeploy FIDO services\n\nA new deployment of the same task definition; waits up to an hour until ECS completes it, and fails when ECS rolled it back.', forPicked((s) => [
     call(`Redeploy${s.id}`, 'ecs', 'UpdateService', { cluster: cluster.clusterName, service: s.fargate.serviceName, forceNewDeployment: true },
       outputs(['DeploymentId', '$.service.deployments[0].id', 'String'])),
     waitFor(`WaitRedeployed${s.id}`, s, '$.services[0].deployments[0].rolloutState', ['COMPLETED', 'FAILED'], 3600),
@@ -457,4 +492,5 @@ function addRunbooks(stack: Stack, cluster: ecs.Cluster, services: Service[]): v
       ...mayFindNothing,
     }),
   ]), false);
+  return { redeploy, redeployRole };
 }

@@ -17,7 +17,7 @@
  * `npx projen bench` compares its resource types with the deployment's and refuses to time the two
  * when they drift apart.
  */
-import * as path from 'path';
+import { join } from 'path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -198,7 +198,7 @@ function addSecretRotation(
   const fn = new lambda.Function(stack, 'Rotation', {
     runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
     handler: 'index.handler',
-    code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'private', 'app-secret-rotation.lambda')),
+    code: lambda.Code.fromAsset(join(__dirname, '..', 'assets', 'private', 'app-secret-rotation.lambda')),
     vpc,
     securityGroups: [securityGroup],
     logGroup: new logs.LogGroup(stack, 'RotationLogs'),

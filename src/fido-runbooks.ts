@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -222,6 +222,7 @@ export class FidoRunbooks extends Construct {
    * @param secret a secret the services read
    */
   public redeployOnSecretChange(id: string, secret: secretsmanager.ISecret): events.Rule {
+    this.warnIfElsewhere(secret);
     const rule = new events.Rule(this, id, {
       description: `Redeploys the FIDO services (${this.props.documentNamePrefix}-Redeploy) when the secret's current value changes`,
       eventPattern: {
@@ -241,6 +242,23 @@ export class FidoRunbooks extends Construct {
       }),
     });
     return rule;
+  }
+
+  /**
+   * Secrets Manager sends a secret's events to its own account and region only: a rule here never
+   * sees a secret of another, so say so rather than leave the services on an old value unnoticed.
+   */
+  private warnIfElsewhere(secret: secretsmanager.ISecret): void {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(secret.secretArn)) {
+      return;
+    }
+    const { account, region } = Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME);
+    const differs = (theirs: string | undefined, ours: string) => theirs !== undefined && theirs !== '' && !Token.isUnresolved(ours) && theirs !== ours;
+    if (differs(account, stack.account) || differs(region, stack.region)) {
+      Annotations.of(this).addWarningV2('arculus-fido:secret-events-elsewhere',
+        `The secret ${secret.secretArn} belongs to ${account} in ${region}, and Secrets Manager sends its events there only: when its value changes, nothing here redeploys the services. Run the Redeploy runbook after rotating it, or put an EventBridge rule in that account and region that starts ${this.props.documentNamePrefix}-Redeploy here.`);
+    }
   }
 
   /** The default version of the Redeploy document, as EventBridge and IAM name an automation. */

@@ -152,6 +152,18 @@ describe('a rotated secret reaches the running tasks', () => {
   });
 });
 
+describe('a secret of another account', () => {
+  test('warns that its changes never reach this account\'s rules, with what to do instead', () => {
+    const { stack } = synth((scope) => ({
+      mongoDb: MongoDbConnection.fromSecret(secretsmanager.Secret.fromSecretCompleteArn(scope, 'Shared', 'arn:aws:secretsmanager:us-east-1:222222222222:secret:atlas-AbCdEf')),
+    }));
+    expect(warnings(stack, 'arculus-fido:secret-events-elsewhere')).toEqual([expect.stringMatching(
+      /^The secret arn:aws:secretsmanager:us-east-1:222222222222:secret:atlas-AbCdEf belongs to 222222222222 in us-east-1, and Secrets Manager sends its events there only: .*Run the Redeploy runbook after rotating it/)]);
+    // The deployment's own secrets are this account's: no warning for them.
+    expect(warnings(synth().stack, 'arculus-fido:secret-events-elsewhere')).toEqual([]);
+  });
+});
+
 describe('application secret rotation, configured', () => {
   test('every applicationSecretRotationInterval', () => {
     const { template } = documentDbDev();

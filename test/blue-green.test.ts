@@ -1,9 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
-import { logicalId, once, synth, Synthesized, synthError, warningMessages } from './util';
+import { GIVEN_VPC, givenVpc, logicalId, once, synth, Synthesized, synthError, warningMessages } from './util';
 
 const BLUE_GREEN: FidoServiceOptions = { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } };
 
@@ -61,14 +60,7 @@ const linearAndCanary = once(() => synth((scope) => ({
     },
     tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
   },
-  network: {
-    vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
-      privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
-    }),
-  },
+  network: { vpc: givenVpc(scope) },
 })).template);
 
 describe('blue/green on both services, in prod', () => {
@@ -355,6 +347,6 @@ describe('deployment options that are wrong or would be ignored', () => {
 
   test('a given VPC\'s private subnets carry the check', () => {
     const template = linearAndCanary();
-    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: GIVEN_VPC.privateSubnetIds } });
   });
 });

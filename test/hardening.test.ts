@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, joined, logicalId, once, partition, synth, synthError, testApp, warnings } from './util';
+import { baseProps, containerDefinition, givenVpc, joined, logicalId, once, partition, synth, synthError, testApp, warnings } from './util';
 
 /** The load balancer's attributes as a key -> value map. */
 function albAttributes(template: Template): Record<string, string> {
@@ -134,15 +134,7 @@ describe('VPC flow logs', () => {
 
   test('are not added to a given VPC, which belongs to its owner', () => {
     const { template } = synth((scope) => ({
-      network: {
-        vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-          // Well-formed IDs: newer aws-cdk-lib checks their format on synth.
-          vpcId: 'vpc-0123456789abcdef0',
-          availabilityZones: ['us-east-1a', 'us-east-1b'],
-          publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
-          privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
-        }),
-      },
+      network: { vpc: givenVpc(scope) },
     }));
     template.resourceCountIs('AWS::EC2::FlowLog', 0);
   });

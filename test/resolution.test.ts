@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, containerDefinition, ENV, importsStack, once, synth, synthError, testApp, warningMessages } from './util';
+import { baseProps, containerDefinition, ENV, GIVEN_VPC, givenVpc, importsStack, once, synth, synthError, testApp, warningMessages } from './util';
 
 // The apps users really write, and what broke in them: CloudFormation parameters, imported VPCs,
 // mixed-case domains, JavaScript callers without a compiler, prod data on delete.
@@ -19,15 +19,8 @@ type Overrides = Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial
 const numberParameter = (scope: Construct, id: string) => new CfnParameter(scope, id, { type: 'Number' }).valueAsNumber;
 const stringParameter = (scope: Construct, id: string) => new CfnParameter(scope, id).valueAsString;
 const zone = (scope: Construct) => route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
-const VPC_ID = 'vpc-0123456789abcdef0';
-const PUBLIC = ['subnet-0000000000000000a', 'subnet-0000000000000000b'];
-const PRIVATE = ['subnet-0000000000000001a', 'subnet-0000000000000001b'];
-const importedVpc = (scope: Construct, zones = ['us-east-1a', 'us-east-1b']) => ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-  vpcId: VPC_ID,
-  availabilityZones: zones,
-  publicSubnetIds: PUBLIC.slice(0, zones.length),
-  privateSubnetIds: PRIVATE.slice(0, zones.length),
-});
+const { vpcId: VPC_ID, publicSubnetIds: PUBLIC, privateSubnetIds: PRIVATE } = GIVEN_VPC;
+const importedVpc = givenVpc;
 
 /**
  * Whether `value` references the CloudFormation parameter `name` of another stack, however the

@@ -1,6 +1,7 @@
 import { App, AppProps, FeatureFlags, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
@@ -18,6 +19,23 @@ export function testApp(props: AppProps = {}): App {
     treeMetadata: false,
     ...props,
     context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true, ...props.context },
+  });
+}
+
+/** A given VPC's well-formed IDs (newer aws-cdk-lib checks their format on synth). */
+export const GIVEN_VPC = {
+  vpcId: 'vpc-0123456789abcdef0',
+  publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+  privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
+};
+
+/** A VPC the user gives, imported in `scope`, with a public and a private subnet in each of `zones`. */
+export function givenVpc(scope: Construct, zones = ['us-east-1a', 'us-east-1b']): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId: GIVEN_VPC.vpcId,
+    availabilityZones: zones,
+    publicSubnetIds: GIVEN_VPC.publicSubnetIds.slice(0, zones.length),
+    privateSubnetIds: GIVEN_VPC.privateSubnetIds.slice(0, zones.length),
   });
 }
 

@@ -340,7 +340,7 @@ class EndpointConnection extends MongoDbConnection {
 
   public _problems(): string[] {
     const problems = new ProblemList();
-    const { host, username, port } = typedOptions(problems, this.options, ENDPOINT_OPTIONS);
+    const { host, username, port, rotation } = typedOptions(problems, this.options, ENDPOINT_OPTIONS);
     checkPort(problems, port);
     if (host === undefined || (!Token.isUnresolved(host) && (host.trim() === '' || /\s|\/|:/.test(host)))) {
       problems.add('mongoDb.host', `must be a host name such as 'cluster0.abcde.mongodb.net' (no scheme, port or path), got ${show(host)}`);
@@ -348,7 +348,7 @@ class EndpointConnection extends MongoDbConnection {
     if (username === undefined || (!Token.isUnresolved(username) && username.trim() === '')) {
       problems.add('mongoDb.username', `must name the database user the services log in as, got ${show(username)}`);
     }
-    checkRotation(problems, typedOptions(problems, this.options, ENDPOINT_OPTIONS).rotation);
+    checkRotation(problems, rotation);
     return [...problems.all];
   }
 

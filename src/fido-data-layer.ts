@@ -11,6 +11,7 @@ import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
 import { AppSecretRotationFunction } from './private/app-secret-rotation-function';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
+import { OtherStacks } from './private/other-stacks';
 import { ProblemList } from './private/validation';
 
 const APPLICATION_SECRET_NOT_ROTATED = 'Rotation of the application secret is turned off (secrets.rotateApplicationSecret: false, or runbooks: false, which leaves nothing to roll the services after a rotation); the operator rotates it by putting a new value, which redeploys the services where the runbooks are on (else run Redeploy).';
@@ -188,7 +189,9 @@ export class FidoDataLayer extends Construct {
     }
     const applicationSecret = new secretsmanager.Secret(this, 'ApplicationSecret', {
       description: 'Arculus FIDO application secret (JWT secret, API keys)',
-      encryptionKey: keyOfThisStack(this, props.encryptionKey),
+      // A grant on a key of another stack (the rotation schedule's) would name this stack's role
+      // in that key's policy, and the stacks would depend on each other both ways.
+      encryptionKey: new OtherStacks(this).key('EncryptionKeyOfThisStack', props.encryptionKey),
       removalPolicy: props.removalPolicy,
       generateSecretString: {
         secretStringTemplate: '{}',
@@ -267,14 +270,4 @@ export class FidoDataLayer extends Construct {
     }
     return fn;
   }
-}
-
-/**
- * `key` as the secret's own stack uses it. A grant on a key of another stack (the rotation
- * schedule's, for the rotation function) would name this stack's role in that key's policy, and
- * the two stacks would depend on each other; a key referenced by ARN is granted through the
- * role's own policy instead, which the key's policy lets the account's IAM policies do.
- */
-function keyOfThisStack(scope: Construct, key: kms.IKey | undefined): kms.IKey | undefined {
-  return key && Stack.of(key) !== Stack.of(scope) ? kms.Key.fromKeyArn(scope, 'EncryptionKeyOfThisStack', key.keyArn) : key;
 }

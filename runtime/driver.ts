@@ -100,11 +100,17 @@ function sdkVersion(name: string): string {
 
 const INITIAL = JSON.stringify({ jwtSecret: 'initial-jwt-secret-value', apiKey: 'an-api-key' });
 
-async function rotationChecks(): Promise<void> {
-  let bundle: typeof rotationModule | undefined;
-  await step('app-secret-rotation: loads (require, import)', async () => {
-    bundle = await load<typeof rotationModule>(rotationDir);
+/** A bundle loaded as the runtime loads it, as the first step of its checks; undefined if that failed. */
+async function loadStep<T extends { handler: unknown }>(name: string, dir: string): Promise<T | undefined> {
+  let bundle: T | undefined;
+  await step(`${name}: loads (require, import)`, async () => {
+    bundle = await load<T>(dir);
   });
+  return bundle;
+}
+
+async function rotationChecks(): Promise<void> {
+  const bundle = await loadStep<typeof rotationModule>('app-secret-rotation', rotationDir);
   if (!bundle) {
     return;
   }
@@ -147,10 +153,7 @@ async function rotationChecks(): Promise<void> {
 }
 
 async function deploymentCheckChecks(): Promise<void> {
-  let bundle: typeof checkModule | undefined;
-  await step('deployment-check: loads (require, import)', async () => {
-    bundle = await load<typeof checkModule>(checkDir);
-  });
+  const bundle = await loadStep<typeof checkModule>('deployment-check', checkDir);
   if (!bundle) {
     return;
   }

@@ -63,10 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-secrets-manager@^3',
   ],
 
-  // Functions the library ships (src/**/*.lambda.ts), bundled by esbuild into assets/ at build
-  // time: the newest Node.js runtime this aws-cdk-lib floor knows, which cdk-nag's
-  // AwsSolutions-L1 asks for.
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+  // The functions the library ships are bundled below, without projen's generated constructs: those
+  // hard-code one runtime, and the functions must run on the newest one the user's aws-cdk-lib knows.
+  lambdaAutoDiscover: false,
 
   gitignore: ['cdk.out/', '*.tsbuildinfo', '.cache/'],
 
@@ -83,6 +82,26 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: { roots: ['<rootDir>/src', '<rootDir>/test'], modulePathIgnorePatterns: ['<rootDir>/.cache/'], maxWorkers: '100%' },
   },
 });
+
+/**
+ * The functions the library ships (src/private/<name>.lambda.ts), bundled by esbuild into
+ * assets/private/<name>.lambda at build time, the AWS SDK left to the Lambda runtime.
+ * src/private/bundled-function.ts puts each on the newest Node.js runtime of the user's aws-cdk-lib
+ * when the app synthesizes (cdk-nag's AwsSolutions-L1 asks for it), never older than this target,
+ * its BUNDLE_NODE_MAJOR (a unit test holds the two together).
+ */
+const BUNDLE_TARGET = 'node24';
+for (const name of ['app-secret-rotation', 'deployment-check']) {
+  const entrypoint = `src/private/${name}.lambda.ts`;
+  project.bundler.addBundle(entrypoint, {
+    target: BUNDLE_TARGET,
+    platform: 'node',
+    externals: ['@aws-sdk/*'],
+    tsconfigPath: project.tsconfigDev.fileName,
+  });
+  // A handler may import dev dependencies: they are bundled, never the package's.
+  project.eslint?.allowDevDeps(entrypoint);
+}
 
 // The library's shape, checked on every build: no import circle, and no function so long that it
 // mixes concerns (the deployment builds each concern in its own method).

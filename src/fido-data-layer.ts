@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
-import { AppSecretRotationFunction } from './private/app-secret-rotation-function';
+import { bundledFunction } from './private/bundled-function';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
 import { ProblemList } from './private/validation';
@@ -229,7 +229,7 @@ export class FidoDataLayer extends Construct {
       encryptionKey: props.logEncryptionKey,
       removalPolicy: props.logRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
-    const fn = new AppSecretRotationFunction(this, 'ApplicationSecretRotation', {
+    const fn = bundledFunction(this, 'ApplicationSecretRotation', 'app-secret-rotation', {
       description: 'Rotates the Arculus FIDO application secret: a new jwtSecret, the one before kept as jwtSecretPrevious',
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

@@ -10,8 +10,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { FidoServiceOptions, ServiceSizing } from './options';
+import { bundledFunction } from './private/bundled-function';
 import { checkServiceOptions, checkSizing } from './private/check-props';
-import { DeploymentCheckFunction } from './private/deployment-check-function';
 import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
 import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from './private/deployment-strategy';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
@@ -448,7 +448,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
       encryptionKey: props.logEncryptionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    const fn = new DeploymentCheckFunction(this, 'DeploymentCheck', {
+    const fn = bundledFunction(this, 'DeploymentCheck', 'deployment-check', {
       description: `Checks a new ${this.containerName} revision through the test listener before ECS moves production traffic`,
       vpc: props.cluster.vpc,
       vpcSubnets: target.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
-import { GIVEN_VPC, givenVpc, logicalId, once, synth, Synthesized, synthError, warningMessages } from './util';
+import { GIVEN_VPC, givenVpc, logicalId, newestNamedNodeRuntime, once, synth, Synthesized, synthError, warningMessages } from './util';
 
 const BLUE_GREEN: FidoServiceOptions = { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } };
 
@@ -159,7 +159,7 @@ describe('blue/green on both services, in prod', () => {
     ]);
     expect(JSON.parse(byPort[9443].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([{ port: 9443, path: '/', expectedStatusCodes: '200-399' }]);
     for (const { props } of Object.values(byPort)) {
-      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.Runtime).toBe(newestNamedNodeRuntime());
       expect(props.VpcConfig.SubnetIds).toEqual(pyFido.NetworkConfiguration.AwsvpcConfiguration.Subnets);
       expect(props.Environment.Variables).toMatchObject({
         SERVER_NAME: 'auth.example.com',

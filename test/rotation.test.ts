@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, ENV, joined, logicalId, once, partition, synth, synthError, testApp, warnings } from './util';
+import { baseProps, ENV, joined, logicalId, newestNamedNodeRuntime, once, partition, synth, synthError, testApp, warnings } from './util';
 
 const ATLAS = { host: 'cluster0.abcde.mongodb.net', username: 'fido' };
 
@@ -49,7 +49,7 @@ describe('the application secret, by default', () => {
   const fn = logicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Rotates the Arculus FIDO application secret') });
   const fnProps = template.toJSON().Resources[fn].Properties;
 
-  test('rotates every 30 days with the function the library ships, on the Lambda runtime runtime/run tests it on', () => {
+  test('rotates every 30 days with the function the library ships, on the newest Node.js runtime of the aws-cdk-lib in use', () => {
     expect(schedulesBySecret(template)[secret]).toEqual({
       SecretId: { Ref: secret },
       RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
@@ -57,7 +57,7 @@ describe('the application secret, by default', () => {
       // Not at creation, which would race the services' first deployment with a Redeploy.
       RotateImmediatelyOnUpdate: false,
     });
-    expect(fnProps.Runtime).toBe('nodejs24.x');
+    expect(fnProps.Runtime).toBe(newestNamedNodeRuntime());
     expect(fnProps.Handler).toBe('index.handler');
     // Secrets Manager may invoke it, for this account only; nothing else may.
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p: any) => JSON.stringify(p).includes(fn));

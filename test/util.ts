@@ -2,6 +2,7 @@ import { App, AppProps, FeatureFlags, Stack, Stage, Validations } from 'aws-cdk-
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
@@ -258,4 +259,14 @@ export function containerDefinition(template: Template, name: string): any {
     }
   }
   throw new Error(`no container named ${name}`);
+}
+
+/**
+ * The newest Node.js Lambda runtime of the aws-cdk-lib the tests run on, read from its named
+ * constants (`Runtime.NODEJS_<major>_X`) rather than from `Runtime.ALL`, which the library reads:
+ * `nodejs24.x` on the floor, `nodejs26.x` on 2.278.0.
+ */
+export function newestNamedNodeRuntime(): string {
+  const majors = Object.getOwnPropertyNames(lambda.Runtime).map((name) => Number(/^NODEJS_(\d+)_X$/.exec(name)?.[1])).filter((m) => m > 0);
+  return `nodejs${Math.max(...majors)}.x`;
 }

@@ -222,11 +222,12 @@ project.addTask('integ:snapshot', {
 });
 project.testTask.spawn(integ);
 
-// The bundled functions on the Node.js of the Lambda runtime their constructs declare (from the
-// npm registry's node-<platform>-<arch> packages), not only on the Node.js that runs jest.
+// The bundled functions on the Node.js of every Lambda runtime they get (the floor aws-cdk-lib's
+// newest Node.js runtime and the newest aws-cdk-lib's; Node.js from the npm registry's
+// node-<platform>-<arch> packages), not only on the Node.js that runs jest.
 scriptFolder('runtime');
 project.addTask('test:runtime', {
-  description: 'Run the bundled Lambda functions (assets/) on the Node.js of the runtime they declare, against local AWS endpoints',
+  description: 'Run the bundled Lambda functions (assets/) on the Node.js of each runtime they get (floor and newest aws-cdk-lib), against local AWS endpoints',
   exec: 'runtime/run',
 });
 

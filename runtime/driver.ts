@@ -1,8 +1,9 @@
 /**
  * Runs the bundled functions (assets/private/<name>.lambda/index.js) on the Node.js that runs it:
- * runtime/run bundles this driver and starts it with the Node.js of the functions' Lambda runtime
- * (nodejs24.x), the functions copied out of the project and the AWS SDK found through NODE_PATH
- * only, as the Lambda runtime lays them out (/var/task, /var/runtime/node_modules).
+ * runtime/run bundles this driver and starts it with the Node.js of each Lambda runtime the
+ * functions get (nodejs24.x on the aws-cdk-lib floor, the newest aws-cdk-lib's newest Node.js
+ * runtime), the functions copied out of the project and the AWS SDK found through NODE_PATH only,
+ * as the Lambda runtime lays them out (/var/task, /var/runtime/node_modules).
  *
  *   node driver.js <app-secret-rotation.lambda dir> <deployment-check.lambda dir>
  *

@@ -114,6 +114,8 @@ project.eslint?.addOverride({ files: ['test/**', 'bench/**', 'consumers/**', 'se
 /**
  * A folder of TypeScript scripts run with ts-node: type-checked like the tests, linted (free to
  * import dev dependencies, as the tests are), and left out of the npm package (with `alsoExclude`).
+ * What the README links (SECURITY.md, docs/) is shipped: npm and Construct Hub render the README
+ * from the package (test/package-links.test.ts).
  */
 function scriptFolder(folder: string, ...alsoExclude: string[]): void {
   new JsonFile(project, `${folder}/tsconfig.json`, {
@@ -133,7 +135,7 @@ project.addTask('synth:example', {
 
 // The templates security reviewers judge, and the tools they judge them with (installed from
 // PyPI, pinned, by security/scan itself).
-scriptFolder('security', '/SECURITY.md');
+scriptFolder('security');
 project.addTask('synth:security', {
   description: 'Synthesize every preset, flat and nested, to cdk.out/security for the security scan',
   exec: 'ts-node --project security/tsconfig.json security/synth-templates.ts',
@@ -144,7 +146,7 @@ project.addTask('security', {
 });
 
 // Rollout time and cost modeled from the templates, synth speed and the developer loop.
-scriptFolder('bench', '/docs/');
+scriptFolder('bench');
 project.addTask('bench', {
   description: 'Model rollout time and monthly cost, time synth and the developer loop; writes docs/benchmarks.md',
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',

@@ -160,6 +160,14 @@ project.addTask('fuzz', {
   exec: 'ts-node --project fuzz/tsconfig.json fuzz/run.ts',
 });
 
+// The API model the runtime checks read the props of each struct from (src/private/api-model.generated.ts),
+// written from the assembly jsii just wrote. When it changed, jsii runs again: the code it just
+// compiled read the old model. test/api-model.test.ts fails when the committed model is stale.
+project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/api-model.ts');
+project.compileTask.exec('jsii --silence-warnings=reserved-word', {
+  condition: 'node -e "const fs = require(\'fs\'); const t = (f) => fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0; process.exit(t(\'src/private/api-model.generated.ts\') > t(\'lib/private/api-model.generated.js\') ? 0 : 1)"',
+});
+
 // Python, Java and Go users get the same deployment: the README's TypeScript example compiles
 // (jsii-rosetta, strict), and consumer apps in each language run against the packages
 // jsii-pacmak builds (consumers/run), their templates compared with the TypeScript synth.

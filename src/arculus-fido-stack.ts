@@ -2,6 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ArculusFidoDeployment } from './arculus-fido-deployment';
 import { ArculusFidoDeploymentProps } from './options';
+import { propsOf } from './private/schema';
 
 /**
  * Props of `ArculusFidoStack`: the stack's own props and the deployment's.
@@ -24,7 +25,8 @@ export class ArculusFidoStack extends Stack {
   constructor(scope: Construct, id: string, props: ArculusFidoStackProps) {
     super(scope, id, props);
 
-    this.deployment = new ArculusFidoDeployment(this, 'Fido', props);
+    // Marked as the stack's props, whose own (env, stackName, ...) the deployment then accepts.
+    this.deployment = new ArculusFidoDeployment(this, 'Fido', propsOf('ArculusFidoStackProps', props));
     const d = this.deployment;
 
     new CfnOutput(this, 'LoadBalancerDNS', {

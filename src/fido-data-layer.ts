@@ -12,6 +12,7 @@ import { MongoDbConnection } from './mongodb-connection';
 import { bundledFunction } from './private/bundled-function';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
+import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
 import { ProblemList } from './private/validation';
 
 const APPLICATION_SECRET_NOT_ROTATED = 'Rotation of the application secret is turned off (secrets.rotateApplicationSecret: false, or runbooks: false, which leaves nothing to roll the services after a rotation); the operator rotates it by putting a new value, which redeploys the services where the runbooks are on (else run Redeploy).';
@@ -106,6 +107,20 @@ export interface FidoDataLayerProps {
   readonly applicationSecretRotation?: Duration;
 }
 
+/** The props' keys and the required ones, from the API model, for a caller without a compiler. */
+const PROPS_SHAPE = struct('FidoDataLayerProps', {}, { required: true });
+
+/** Problems with a lone data layer's props but the connection's own, each naming its prop. */
+function dataLayerProblems(props: FidoDataLayerProps): string[] {
+  const problems = new ProblemList();
+  sanitize(problems, '', props ?? {}, PROPS_SHAPE);
+  problems.daysInRange('applicationSecretRotation', props?.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
+  if (props?.applicationSecret && props.applicationSecretRotation) {
+    problems.add('applicationSecretRotation', 'rotates only the application secret this construct creates, but applicationSecret is given: rotate that secret where it is managed, or leave one of the two out');
+  }
+  return [...problems.all];
+}
+
 /**
  * The data layer of an Arculus FIDO deployment: the MongoDB secret (and database, for DocumentDB)
  * and the application secret.
@@ -137,12 +152,9 @@ export class FidoDataLayer extends Construct {
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
     // A deployment checks these before it builds; a data layer on its own checks them at synth.
-    const rotation = new ProblemList();
-    rotation.daysInRange('applicationSecretRotation', props.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
-    if (props.applicationSecret && props.applicationSecretRotation) {
-      rotation.add('applicationSecretRotation', 'rotates only the application secret this construct creates, but applicationSecret is given: rotate that secret where it is managed, or leave one of the two out');
-    }
-    this.node.addValidation({ validate: () => [...props.mongoDb._problems(), ...rotation.all] });
+    const problems = dataLayerProblems(props);
+    throwIfRequiredMissing(this, 'FidoDataLayer', problems);
+    this.node.addValidation({ validate: () => [...problems, ...props.mongoDb._problems()] });
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,
@@ -202,7 +214,7 @@ export class FidoDataLayer extends Construct {
     });
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
-    if (props.applicationSecretRotation && rotation.all.length === 0) {
+    if (props.applicationSecretRotation && !problems.some((p) => p.startsWith('applicationSecretRotation: '))) {
       this.applicationSecretRotationFunction = this.rotate(applicationSecret, props.applicationSecretRotation, props);
     } else {
       acknowledge(applicationSecret, {

@@ -7,7 +7,7 @@ import type { IFidoImageRepositories } from './options';
 import { checkNames } from './private/check-props';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from './private/names';
 import { PRESETS } from './private/presets';
-import { DURATION, KEY, NUMBER, REMOVAL_POLICY, sanitize, Shape, STRING } from './private/schema';
+import { declaredStruct, DURATION, KEY, NUMBER, REMOVAL_POLICY, sanitize, Shape, STRING, struct } from './private/schema';
 import { ProblemList, show } from './private/validation';
 
 /** Untagged images are kept this long: see `untaggedImageMaxAge`. */
@@ -80,20 +80,18 @@ export interface FidoImageRepositoriesProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The shape of the props, checked first for a JavaScript caller; open, since the stack adds its own props. */
-const PROPS_SHAPE: Shape = {
-  kind: 'struct',
-  expected: 'FidoImageRepositoriesProps',
-  closed: false,
-  fields: {
-    deploymentEnvironment: STRING,
-    applicationName: STRING,
-    untaggedImageMaxAge: DURATION,
-    maxTaggedImageCount: NUMBER,
-    encryptionKey: KEY,
-    removalPolicy: REMOVAL_POLICY,
-  },
+/** The props whose type is checked first, for a JavaScript caller. */
+const PROPS_FIELDS: { [name: string]: Shape } = {
+  deploymentEnvironment: STRING,
+  applicationName: STRING,
+  untaggedImageMaxAge: DURATION,
+  maxTaggedImageCount: NUMBER,
+  encryptionKey: KEY,
+  removalPolicy: REMOVAL_POLICY,
 };
+const PROPS_SHAPE = struct('FidoImageRepositoriesProps', PROPS_FIELDS);
+/** The props of an ArculusFidoImagesStack, which hands on its own (env, stackName, ...) too. */
+const STACK_PROPS_SHAPE = struct('ArculusFidoImagesStackProps', PROPS_FIELDS);
 
 /** Props whose value must be known at synth, and why. */
 const SYNTH_TIME_PROPS = {
@@ -133,7 +131,8 @@ function resolveRepositories(given: FidoImageRepositoriesProps): ResolvedReposit
       delete raw[prop];
     }
   }
-  const props: FidoImageRepositoriesProps = sanitize(problems, '', raw, PROPS_SHAPE) ?? {};
+  const shape = declaredStruct(given) === 'ArculusFidoImagesStackProps' ? STACK_PROPS_SHAPE : PROPS_SHAPE;
+  const props: FidoImageRepositoriesProps = sanitize(problems, '', raw, shape) ?? {};
   const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
   // The repositories' own names, not the runbooks' tighter ones, limit applicationName here.
   const environment = checkNames(problems, props.deploymentEnvironment, applicationName, { runbooks: false });

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { LoadBalancerOptions } from './options';
 import { checkAccessLogsPrefix, desyncModeProblem } from './private/load-balancer-rules';
 import { acknowledge, LOG_KEY_REASON } from './private/nag';
+import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
 import { ProblemList } from './private/validation';
 
 /**
@@ -133,9 +134,14 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   readonly webAclLogRemovalPolicy?: RemovalPolicy;
 }
 
+/** The props' keys and the required ones, from the API model, for a caller without a compiler. */
+const PROPS_SHAPE = struct('FidoLoadBalancerProps', {}, { required: true });
+
 /** Problems with a lone load balancer's props, each naming its prop. */
 function loadBalancerProblems(props: FidoLoadBalancerProps): string[] {
   const problems = new ProblemList();
+  sanitize(problems, '', props ?? {}, PROPS_SHAPE);
+  props = props ?? {};
   const desyncProblem = desyncModeProblem(props.desyncMitigationMode);
   if (desyncProblem) {
     problems.add('desyncMitigationMode', desyncProblem);
@@ -220,6 +226,7 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     super(scope, id);
 
     // A deployment checks these before it builds; a load balancer on its own checks them at synth.
+    throwIfRequiredMissing(this, 'FidoLoadBalancer', loadBalancerProblems(props));
     this.node.addValidation({ validate: () => loadBalancerProblems(props) });
     const allowedIngress = props.allowedIngress ?? [ec2.Peer.anyIpv4()];
 

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { checkNatGateways } from './private/check-props';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
+import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
 import { ProblemList } from './private/validation';
 
 /**
@@ -58,9 +59,13 @@ export interface FidoNetworkProps {
   readonly allowAllOutbound?: boolean;
 }
 
+/** The props' keys, from the API model, for a caller without a compiler. */
+const PROPS_SHAPE = struct('FidoNetworkProps', {}, { required: true });
+
 /** Problems with a lone network's props, each naming its prop. */
 function networkProblems(props: FidoNetworkProps): string[] {
   const problems = new ProblemList();
+  sanitize(problems, '', props, PROPS_SHAPE);
   checkNatGateways(problems, '', 'this construct', props.natGateways, props.vpc !== undefined);
   return [...problems.all];
 }
@@ -96,6 +101,7 @@ export class FidoNetwork extends Construct {
   constructor(scope: Construct, id: string, props: FidoNetworkProps = {}) {
     super(scope, id);
     // A deployment checks this before it builds; a network on its own checks it at synth.
+    throwIfRequiredMissing(this, 'FidoNetwork', networkProblems(props));
     this.node.addValidation({ validate: () => networkProblems(props) });
 
     if (props.vpc) {

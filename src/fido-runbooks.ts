@@ -10,6 +10,7 @@ import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from 
 import {
   automationDocument, diagnoseSteps, forPickedServices, redeploySteps, reportStep, RunbookTarget, startSteps, stepOutputs, stopSteps, WAIT_SECONDS,
 } from './private/runbook-steps';
+import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
 import { ProblemList, show } from './private/validation';
 
 /**
@@ -83,6 +84,9 @@ export interface FidoRunbooksProps {
 }
 
 /** The longest suffix of a document name, which the prefix leaves room for within SSM's 128. */
+/** The props' keys and the required ones, from the API model, for a caller without a compiler. */
+const PROPS_SHAPE = struct('FidoRunbooksProps', {}, { required: true });
+
 const LONGEST_SUFFIX = '-Diagnose';
 const DOCUMENT_NAME_MAX = 128;
 const RESERVED_PREFIXES = /^(aws|amazon|amzn)/i;
@@ -91,10 +95,13 @@ const SERVICE_NAME = /^[a-z][a-z0-9]{0,19}$/;
 const MAX_TASKS = 5000;
 
 /** Problems with the runbooks' props, each naming its prop. */
-function runbookProblems(props: FidoRunbooksProps): string[] {
+function runbookProblems(given: FidoRunbooksProps): string[] {
   const problems = new ProblemList();
+  sanitize(problems, '', given ?? {}, PROPS_SHAPE);
+  // What is missing is reported above; the checks below read what is given.
+  const props = { ...given, services: (Array.isArray(given?.services) ? given.services : []).map((s) => s ?? {}) } as FidoRunbooksProps;
   const prefix = props.documentNamePrefix;
-  if (!Token.isUnresolved(prefix)) {
+  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
     const maxLength = DOCUMENT_NAME_MAX - LONGEST_SUFFIX.length;
     if (!/^[A-Za-z0-9_.-]+$/.test(prefix) || prefix.length > maxLength) {
       problems.add('documentNamePrefix', `must be 1 to ${maxLength} letters, digits, '_', '-' or '.' (SSM document names take at most ${DOCUMENT_NAME_MAX}, and the longest is '<prefix>${LONGEST_SUFFIX}'), got ${show(prefix)}`);
@@ -102,13 +109,14 @@ function runbookProblems(props: FidoRunbooksProps): string[] {
       problems.add('documentNamePrefix', `must not start with 'aws', 'amazon' or 'amzn' in any case, which AWS keeps for its own documents, got ${show(prefix)}`);
     }
   }
-  if (props.services.length === 0) {
+  if (Array.isArray(given?.services) && props.services.length === 0) {
     problems.add('services', 'must name at least one service');
   }
   const seen = new Set<string>();
   props.services.forEach((s, i) => {
     const prop = `services[${i}]`;
-    if (!SERVICE_NAME.test(s.name) || s.name === 'all') {
+    // A missing name is reported as required.
+    if (s.name !== undefined && (!SERVICE_NAME.test(s.name) || s.name === 'all')) {
       problems.add(`${prop}.name`, `must be 1 to 20 lowercase letters and digits starting with a letter, other than 'all' (it is a value of the documents' Service parameter, where 'all' picks every service, and part of their step names), got ${show(s.name)}`);
     } else if (seen.has(s.name)) {
       problems.add(`${prop}.name`, `names another service already: ${show(s.name)}`);
@@ -173,6 +181,7 @@ export class FidoRunbooks extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoRunbooksProps) {
     super(scope, id);
+    throwIfRequiredMissing(this, 'FidoRunbooks', runbookProblems(props));
     this.node.addValidation({ validate: () => runbookProblems(props) });
     this.props = props;
 

@@ -17,7 +17,7 @@ import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
 import { deploymentAlarmNames } from './private/names';
 import { ResolvedSizing } from './private/presets';
-import { cdkStruct, sanitize, withDefaults } from './private/schema';
+import { sanitize, struct, throwIfRequiredMissing, withDefaults } from './private/schema';
 import { autoscales, resolveSizing } from './private/sizing';
 import { ProblemList } from './private/validation';
 
@@ -30,16 +30,18 @@ const STANDALONE_SIZING: ResolvedSizing = {
 };
 
 
+/**
+ * The props' keys and the required ones, from the API model, and the type of what a user chooses;
+ * what the deployment wires in is typed by it.
+ */
+const PROPS_SHAPE = struct('FidoServiceProps', { ...SERVICE_OPTION_FIELDS, sizing: SERVICE_SIZING }, { required: true });
+
 /** Problems with a lone service's props, each naming its prop (a deployment checks its own before it builds). */
 function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): string[] {
   const problems = new ProblemList();
-  const given = sanitize(problems, 'sizing', props.sizing, SERVICE_SIZING);
-  // What the deployment wires in is typed by it; what a user chooses is checked here.
-  const { cluster, image, sizing: _sizing, vpcSubnets, securityGroups, containerName, containerPort, ...rest } = props;
-  const { logGroupName, logRetention, logEncryptionKey, logRemovalPolicy, serviceConnect, ...options } = rest;
-  const typed = sanitize(problems, '', options, cdkStruct('FidoServiceProps', SERVICE_OPTION_FIELDS));
+  const typed: FidoServiceProps = sanitize(problems, '', props ?? {}, PROPS_SHAPE) ?? {};
   if (problems.all.length === 0) {
-    checkSizing(problems, 'sizing', sizing, given ?? {});
+    checkSizing(problems, 'sizing', sizing, typed.sizing ?? {});
     checkServiceOptions(problems, '', typed, []);
   }
   return problems.all.map((p) => p.replace(/^\./, ''));
@@ -232,7 +234,8 @@ export class FidoService extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: FidoServiceProps) {
     super(scope, id);
 
-    const sizing = resolveSizing(STANDALONE_SIZING, props.sizing);
+    const sizing = resolveSizing(STANDALONE_SIZING, props?.sizing);
+    throwIfRequiredMissing(this, 'FidoService', loneServiceProblems(props, sizing));
     const autoscaling = autoscales(sizing);
     // A deployment checks these before it builds; a service on its own checks them at synth.
     this.node.addValidation({ validate: () => [...loneServiceProblems(props, sizing), ...this.routeProblems()] });

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps } from '../arculus-fido-stack';
 import { DeploymentEnvironment } from '../deployment-environment';
 import { MongoDbConnection } from '../mongodb-connection';
+import { closest } from '../private/nearest';
 
 // The deployment guide's parameters file ("Step 3: Configure Parameters"), read as the props of
 // one ArculusFidoStack: its eleven parameters, a hosted zone, and the library options a guide
@@ -523,35 +524,6 @@ function unknownKey(key: string): string {
   }
   const near = closest(key, ALL_KEYS);
   return `is not a parameter of this app, so it would be ignored; ${near ? `did you mean ${near}?` : `the parameters are ${ALL_KEYS.join(', ')}`}`;
-}
-
-/** The key equal to `key` but for case, else the one within two edits of it (one for short keys). */
-export function closest(key: string, keys: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const sameButCase = keys.find((k) => k.toLowerCase() === lower);
-  if (sameButCase) {
-    return sameButCase;
-  }
-  const limit = key.length <= 6 ? 1 : 2;
-  const scored = keys.map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) })).filter(({ d }) => d <= limit);
-  scored.sort((a, b) => a.d - b.d);
-  return scored.length > 0 && (scored.length === 1 || scored[0].d < scored[1].d) ? scored[0].k : undefined;
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.length][b.length];
 }
 
 /** JSON.parse's complaint, at a line and column of the file, with the usual cause. */

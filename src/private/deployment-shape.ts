@@ -53,46 +53,44 @@ export const LOAD_BALANCER_OPTIONS = struct('LoadBalancerOptions', {
   accessLogsPrefix: STRING,
 });
 
-/**
- * `ArculusFidoDeploymentProps`. Open at the top, since `ArculusFidoStackProps` adds the stack's own
- * props (which aws-cdk-lib may extend); closed below.
- */
-export const DEPLOYMENT_PROPS: Shape = {
-  kind: 'struct',
-  expected: 'ArculusFidoDeploymentProps',
-  closed: false,
-  fields: {
-    deploymentEnvironment: STRING,
-    applicationName: STRING,
-    domain: struct('DomainOptions', {
-      domainName: STRING,
-      certificate: like('an acm.ICertificate, e.g. acm.Certificate.fromCertificateArn(...)', 'certificateArn:string'),
-      hostedZone: like('a route53.IHostedZone, e.g. route53.HostedZone.fromLookup(...)', 'zoneName:string', 'hostedZoneId:string'),
-    }),
-    mongoDb: like('a MongoDbConnection from MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()', 'bind', '_problems'),
-    network: struct('NetworkOptions', {
-      vpc: VPC,
-      publicSubnets: SUBNET_SELECTION,
-      privateSubnets: SUBNET_SELECTION,
-      allowedIngress: arrayOf(PEER),
-      natGateways: NUMBER,
-      allowAllOutbound: BOOLEAN,
-    }),
-    loadBalancer: LOAD_BALANCER_OPTIONS,
-    waf: struct('WafOptions', { enabled: BOOLEAN, rateLimit: NUMBER }),
-    encryption: struct('EncryptionOptions', { customerManagedKey: BOOLEAN }),
-    images: struct('ImageOptions', {
-      pyFido: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
-      tomcat: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
-      tag: STRING,
-      repositories: like('an IFidoImageRepositories such as a FidoImageRepositories', 'pyFidoRepository:object', 'tomcatRepository:object'),
-    }),
-    sizing: struct('SizingOptions', { pyFido: SERVICE_SIZING, tomcat: SERVICE_SIZING }),
-    logging: struct('LoggingOptions', { retention: NUMBER, encryptionKey: KEY, removalPolicy: REMOVAL_POLICY }),
-    secrets: struct('SecretsOptions', { applicationSecret: SECRET, encryptionKey: KEY, rotateApplicationSecret: BOOLEAN, applicationSecretRotationInterval: DURATION }),
-    services: struct('ServicesOptions', { pyFido: SERVICE_OPTIONS, tomcat: SERVICE_OPTIONS }),
-    nestedStacks: BOOLEAN,
-    monitoring: MONITORING_OPTIONS,
-    runbooks: BOOLEAN,
-  },
+/** The fields of `ArculusFidoDeploymentProps` whose type is checked. */
+const DEPLOYMENT_FIELDS: { [name: string]: Shape } = {
+  deploymentEnvironment: STRING,
+  applicationName: STRING,
+  domain: struct('DomainOptions', {
+    domainName: STRING,
+    certificate: like('an acm.ICertificate, e.g. acm.Certificate.fromCertificateArn(...)', 'certificateArn:string'),
+    hostedZone: like('a route53.IHostedZone, e.g. route53.HostedZone.fromLookup(...)', 'zoneName:string', 'hostedZoneId:string'),
+  }),
+  mongoDb: like('a MongoDbConnection from MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()', 'bind', '_problems'),
+  network: struct('NetworkOptions', {
+    vpc: VPC,
+    publicSubnets: SUBNET_SELECTION,
+    privateSubnets: SUBNET_SELECTION,
+    allowedIngress: arrayOf(PEER),
+    natGateways: NUMBER,
+    allowAllOutbound: BOOLEAN,
+  }),
+  loadBalancer: LOAD_BALANCER_OPTIONS,
+  waf: struct('WafOptions', { enabled: BOOLEAN, rateLimit: NUMBER }),
+  encryption: struct('EncryptionOptions', { customerManagedKey: BOOLEAN }),
+  images: struct('ImageOptions', {
+    pyFido: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
+    tomcat: like('an ecs.ContainerImage, e.g. ecs.ContainerImage.fromRegistry(...)', 'bind'),
+    tag: STRING,
+    repositories: like('an IFidoImageRepositories such as a FidoImageRepositories', 'pyFidoRepository:object', 'tomcatRepository:object'),
+  }),
+  sizing: struct('SizingOptions', { pyFido: SERVICE_SIZING, tomcat: SERVICE_SIZING }),
+  logging: struct('LoggingOptions', { retention: NUMBER, encryptionKey: KEY, removalPolicy: REMOVAL_POLICY }),
+  secrets: struct('SecretsOptions', { applicationSecret: SECRET, encryptionKey: KEY, rotateApplicationSecret: BOOLEAN, applicationSecretRotationInterval: DURATION }),
+  services: struct('ServicesOptions', { pyFido: SERVICE_OPTIONS, tomcat: SERVICE_OPTIONS }),
+  nestedStacks: BOOLEAN,
+  monitoring: MONITORING_OPTIONS,
+  runbooks: BOOLEAN,
 };
+
+/** `ArculusFidoDeploymentProps`. */
+export const DEPLOYMENT_PROPS = struct('ArculusFidoDeploymentProps', DEPLOYMENT_FIELDS);
+
+/** `ArculusFidoStackProps`: the deployment's and the stack's own (`env`, `stackName`, ...). */
+export const STACK_PROPS = struct('ArculusFidoStackProps', DEPLOYMENT_FIELDS);

@@ -1,6 +1,9 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { IConstruct } from 'constructs';
+import { cdkProp, knownProps, modelStruct } from './api-model';
+import { closest } from './nearest';
 import { ProblemList, show } from './validation';
 
 /**
@@ -9,16 +12,32 @@ import { ProblemList, show } from './validation';
  * against its shape first and reports a wrong type the way it reports a wrong value.
  */
 export type Shape =
-  | { readonly kind: 'string' | 'number' | 'boolean' }
+  | { readonly kind: 'string' | 'number' | 'boolean' | 'any' }
   | { readonly kind: 'enum'; readonly values: readonly unknown[]; readonly expected: string }
   | { readonly kind: 'like'; readonly expected: string; readonly test: (value: any) => boolean }
-  | { readonly kind: 'struct'; readonly expected: string; readonly fields: { readonly [name: string]: Shape }; readonly closed: boolean }
+  | {
+    readonly kind: 'struct';
+    readonly expected: string;
+    readonly fields: { readonly [name: string]: Shape };
+    /** Whether a key it does not know is refused (this library's structs) or passed on (aws-cdk-lib's). */
+    readonly closed: boolean;
+    /** The struct's name in the API, for messages. */
+    readonly name?: string;
+    /** Every prop the struct has, from the API model (`fields` types some of them). */
+    readonly known?: readonly string[];
+    /** aws-cdk-lib structs it extends, whose props a newer aws-cdk-lib may add to. */
+    readonly cdkBases?: readonly string[];
+    /** Props that must be given, reported when missing. */
+    readonly required?: readonly string[];
+  }
   | { readonly kind: 'array'; readonly of: Shape }
   | { readonly kind: 'map'; readonly of: Shape };
 
 export const STRING: Shape = { kind: 'string' };
 export const NUMBER: Shape = { kind: 'number' };
 export const BOOLEAN: Shape = { kind: 'boolean' };
+/** Any value: a prop whose type is not checked here (yet), only its name. */
+export const ANY: Shape = { kind: 'any' };
 
 /** One of an enum's values. */
 export function oneOf(expected: string, values: object): Shape {
@@ -48,9 +67,56 @@ export function like(expected: string, ...members: string[]): Shape {
   };
 }
 
-/** One of this library's structs: an unknown key is refused, since it would be ignored. */
-export function struct(name: string, fields: { [name: string]: Shape }): Shape {
-  return { kind: 'struct', expected: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} object`, fields, closed: true };
+/**
+ * One of this library's structs, its props taken from the API model (the jsii assembly): a key
+ * the struct does not have is refused, since it would be ignored. `fields` gives the shape of the
+ * props whose type is checked; every other prop is accepted as it is, except that one holding
+ * another struct of this library is checked as that struct. With `required`, a prop the API
+ * requires is reported when missing, here and in the structs below.
+ */
+export function struct(name: string, fields: { [name: string]: Shape }, options: { required?: boolean } = {}): Shape {
+  const model = modelStruct(name);
+  const extra = Object.keys(fields).filter((field) => !model.fields[field]);
+  if (extra.length > 0) {
+    throw new Error(`The shape of ${name} has ${extra.join(', ')}, which the API model lacks; run npx projen compile`);
+  }
+  const derived = Object.fromEntries(Object.entries(model.fields).map(([field, { struct: inner, collection }]): [string, Shape] => {
+    if (fields[field]) {
+      return [field, fields[field]];
+    }
+    if (!inner) {
+      return [field, ANY];
+    }
+    const shape = struct(inner, {}, options);
+    return [field, collection === 'array' ? arrayOf(shape) : collection === 'map' ? mapOf(shape) : shape];
+  }));
+  return {
+    kind: 'struct',
+    expected: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} object`,
+    fields: derived,
+    closed: true,
+    name,
+    known: knownProps(name),
+    cdkBases: model.cdkBases,
+    required: options.required ? Object.keys(model.fields).filter((field) => !model.fields[field].optional) : undefined,
+  };
+}
+
+const PROPS_OF = Symbol('propsOf');
+
+/**
+ * A copy of `props` that says which struct they are, for a construct that a stack hands its own
+ * props on to: the construct then knows the stack's props (`env`, `stackName`, ...) as props.
+ */
+export function propsOf<T extends object>(name: string, props: T): T {
+  const copy = { ...(props ?? {}) } as T;
+  Object.defineProperty(copy, PROPS_OF, { value: name, enumerable: false });
+  return copy;
+}
+
+/** The struct `props` were marked as by `propsOf`, if any. */
+export function declaredStruct(props: unknown): string | undefined {
+  return typeof props === 'object' && props !== null ? (props as { [PROPS_OF]?: string })[PROPS_OF] : undefined;
 }
 
 /** One of aws-cdk-lib's structs, which may gain fields in a newer release: unknown keys pass. */
@@ -99,6 +165,7 @@ function describe(shape: Shape): string {
     case 'string': return 'a string';
     case 'number': return 'a number';
     case 'boolean': return 'true or false';
+    case 'any': return 'anything';
     case 'array': return `a list, each item ${describe(shape.of)}`;
     case 'map': return `an object of named values, each ${describe(shape.of)}`;
     default: return shape.expected;
@@ -120,6 +187,7 @@ function typeOf(value: unknown): string {
 
 function matches(shape: Shape, value: unknown): boolean {
   switch (shape.kind) {
+    case 'any': return true;
     case 'string': case 'number': case 'boolean': return typeof value === shape.kind;
     case 'enum': return shape.values.includes(value) || Token.isUnresolved(value);
     case 'like': return shape.test(value);
@@ -164,20 +232,31 @@ export function sanitize(problems: ProblemList, prop: string, value: unknown, sh
 
 function sanitizeStruct(problems: ProblemList, prop: string, value: { [key: string]: unknown }, shape: Shape & { kind: 'struct' }): object {
   const result: { [key: string]: unknown } = {};
+  const pathOf = (key: string) => (prop ? `${prop}.${key}` : key);
   for (const [key, item] of Object.entries(value)) {
-    const path = prop ? `${prop}.${key}` : key;
-    const field = shape.fields[key];
+    const field = Object.prototype.hasOwnProperty.call(shape.fields, key) ? shape.fields[key] : undefined;
     if (field) {
-      result[key] = sanitize(problems, path, item, field);
-    } else if (shape.closed && item !== undefined) {
-      const known = Object.keys(shape.fields);
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-      problems.add(path, `is not a prop of ${shape.expected.replace(/^an? (.*) object$/, '$1')}, so it would be ignored${near ? `; did you mean ${near}?` : `; the props are ${known.join(', ')}`}`);
+      result[key] = sanitize(problems, pathOf(key), item, field);
+    } else if (shape.closed && item !== undefined && !shape.known?.includes(key) && !(shape.cdkBases ?? []).some((base) => cdkProp(base, key))) {
+      problems.add(pathOf(key), unknownProp(key, shape));
     } else {
       result[key] = item;
     }
   }
+  for (const key of shape.required ?? []) {
+    if ((value[key] === undefined || value[key] === null) && !problems.about(pathOf(key))) {
+      problems.add(pathOf(key), 'is required');
+    }
+  }
   return result;
+}
+
+/** Why `key` is refused, and the prop it most likely misspells, or else every prop. */
+function unknownProp(key: string, shape: Shape & { kind: 'struct' }): string {
+  const known = shape.known ?? Object.keys(shape.fields);
+  const near = closest(key, known);
+  const name = shape.name ?? shape.expected.replace(/^an? (.*) object$/, '$1');
+  return `is not a prop of ${name}, so it would be ignored${near ? `; did you mean ${near}?` : `; the props are ${known.join(', ')}`}`;
 }
 
 /**
@@ -187,4 +266,17 @@ function sanitizeStruct(problems: ProblemList, prop: string, value: { [key: stri
  */
 export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
   return { ...defaults, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined)) };
+}
+
+/**
+ * Throws a building block's problems at once, as one error, when a prop it requires is missing:
+ * nothing can be built without it, and building would fail on it with a TypeError. Otherwise its
+ * problems wait for synth, where its other checks report them.
+ */
+export function throwIfRequiredMissing(scope: IConstruct, className: string, problems: readonly string[]): void {
+  if (problems.some((problem) => /: is required($|:)/.test(problem))) {
+    const list = new ProblemList();
+    list.addAll(problems);
+    list.throwIfAny(`${className} '${scope.node.path}'`);
+  }
 }

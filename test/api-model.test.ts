@@ -1,0 +1,143 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
+import { MODEL_FILE, modelOf, render } from '../projenrc/api-model';
+import * as api from '../src';
+import { ENV, synthErrorOf, testApp } from './util';
+import { ALL_KEYS } from '../src/app/parameters';
+import { knownProps } from '../src/private/api-model';
+import { API_MODEL } from '../src/private/api-model.generated';
+import { closest, editDistance } from '../src/private/nearest';
+import { sanitize, struct } from '../src/private/schema';
+import { ProblemList } from '../src/private/validation';
+
+// Generated from the API model, which is generated from the jsii assembly: every struct level
+// reachable from every entry point that takes a struct (the exported classes' constructors and
+// static methods) refuses a key it does not know. A struct or entry point added to the API is
+// covered here once `npx projen compile` has written the model, without a test of its own.
+
+const ROOT = path.join(__dirname, '..');
+const UNKNOWN = 'zzUnknown';
+
+(fs.existsSync(path.join(ROOT, '.jsii')) ? test : test.skip)('the API model is the one of the current .jsii (npx projen compile writes it)', () => {
+  expect(fs.readFileSync(path.join(ROOT, MODEL_FILE), 'utf8')).toEqual(render(modelOf(ROOT)));
+});
+
+/** Every struct level under `name`: its path from the top (`services[0]`, `sizing.pyFido`) and its struct. */
+function levels(name: string, at = ''): Array<{ path: string; struct: string }> {
+  const nested = Object.entries(API_MODEL.structs[name].fields).flatMap(([field, { struct: inner, collection }]) => {
+    if (!inner) {
+      return [];
+    }
+    const below = `${at ? `${at}.` : ''}${field}${collection === 'array' ? '[0]' : collection === 'map' ? '.key' : ''}`;
+    return levels(inner, below);
+  });
+  return [{ path: at, struct: name }, ...nested];
+}
+
+/** An object holding `{ zzUnknown: 1 }` at `at`. */
+function withUnknownAt(at: string): object {
+  const parts = at ? at.split('.').flatMap((part) => part.replace(/\[0\]$/, '.[0]').split('.')) : [];
+  let value: unknown = { [UNKNOWN]: 1 };
+  for (const part of parts.reverse()) {
+    value = part === '[0]' ? [value] : { [part]: value };
+  }
+  return value as object;
+}
+
+/** What the entry point reports for `props`: what it throws, its synth errors or its problems. */
+function reported(entry: typeof API_MODEL.entryPoints[number], props: object): string {
+  const type = (api as any)[entry.type];
+  const app = testApp();
+  const stack = new Stack(app, 'Test', { env: ENV });
+  try {
+    if (entry.kind === 'static') {
+      const made = type[entry.member](...entry.parameters.map((p) => (p.struct ? props : undefined)));
+      if (typeof made?._problems !== 'function') {
+        throw new Error(`${entry.type}.${entry.member}() returns no _problems(): teach this test how it reports its props`);
+      }
+      return made._problems().join('\n');
+    }
+    const made = entry.kind === 'stack' ? new type(app, 'Made', { env: ENV, ...props }) : new type(stack, 'Made', props);
+    return synthErrorOf(made instanceof Stack ? made : stack) ?? '';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const CASES = API_MODEL.entryPoints.flatMap((entry) => entry.parameters.filter((p) => p.struct).flatMap((parameter) =>
+  levels(parameter.struct!).map((level) => ({ entry, ...level, name: `${entry.type}${entry.member === 'constructor' ? '' : `.${entry.member}`}(${parameter.name}${level.path ? `.${level.path}` : ''})` }))));
+
+test('the coverage follows the API', () => {
+  const entryPoints = new Set(CASES.map((c) => `${c.entry.type}.${c.entry.member}`));
+  // Every exported class is an entry point, and every struct of the API is reached from one.
+  expect([...entryPoints].sort()).toEqual(expect.arrayContaining([
+    'ArculusFidoDeployment.constructor', 'ArculusFidoImagesStack.constructor', 'ArculusFidoStack.constructor', 'FidoDataLayer.constructor',
+    'FidoImageRepositories.constructor', 'FidoLoadBalancer.constructor', 'FidoMonitoring.constructor', 'FidoNetwork.constructor', 'FidoRunbooks.constructor',
+    'FidoService.constructor', 'MongoDbConnection.documentDb', 'MongoDbConnection.fromEndpoint', 'MongoDbConnection.fromSecret',
+  ]));
+  console.log(`unknown keys: ${entryPoints.size} entry points, ${CASES.length} struct levels, ${new Set(CASES.map((c) => c.struct)).size} structs`);
+});
+
+test.each(CASES.map((c) => [c.name, c]))('%s refuses a key it does not know', (_name, { entry, path: at, struct: name }) => {
+  const expected = `${at ? `${at}.` : ''}${UNKNOWN}: is not a prop of ${name}, so it would be ignored; the props are ${knownProps(name).join(', ')}`;
+  expect(reported(entry, withUnknownAt(at))).toContain(expected);
+});
+
+describe('a misspelt prop names the one meant', () => {
+  /** The name a typo should be taken for: the nearest, of two as near the one sharing the longer start. */
+  const meant = (typo: string, names: readonly string[]) => {
+    const lower = typo.toLowerCase();
+    const scored = names.map((name) => ({ name, edits: editDistance(lower, name.toLowerCase()), start: commonStart(lower, name.toLowerCase()) }))
+      .sort((a, b) => a.edits - b.edits || b.start - a.start);
+    return scored.length > 1 && scored[0].edits === scored[1].edits && scored[0].start === scored[1].start ? undefined : scored[0].name;
+  };
+  const commonStart = (a: string, b: string) => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  };
+
+  /** One edit at `at`: a letter left out, added, replaced, or swapped with the next. */
+  const edit = fc.record({ kind: fc.constantFrom('delete', 'insert', 'replace', 'swap'), at: fc.nat(), letter: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_') });
+  const apply = (name: string, { kind, at, letter }: { kind: string; at: number; letter: string }) => {
+    const i = at % (name.length + (kind === 'insert' ? 1 : 0));
+    switch (kind) {
+      case 'delete': return name.slice(0, i) + name.slice(i + 1);
+      case 'insert': return name.slice(0, i) + letter + name.slice(i);
+      case 'replace': return name.slice(0, i) + letter + name.slice(i + 1);
+      default: return i + 1 < name.length ? name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2) : name;
+    }
+  };
+
+  const structs = Object.keys(API_MODEL.structs);
+  const RUNS = 5000;
+
+  test(`one or two edits of every prop of every struct, and of every parameter of the app (${RUNS} runs)`, () => {
+    let discarded = 0;
+    const levelsOf = [
+      ...structs.map((name) => ({ name, props: knownProps(name), shape: struct(name, {}) })),
+      { name: 'the parameters file', props: [...ALL_KEYS], shape: undefined },
+    ];
+    fc.assert(fc.property(
+      fc.constantFrom(...levelsOf).chain((level) =>
+        fc.tuple(fc.constant(level), fc.constantFrom(...level.props), fc.array(edit, { minLength: 1, maxLength: 2 }))),
+      ([level, name, edits]) => {
+        const typo = edits.reduce(apply, name);
+        // A typo that is another prop, or nearer to another, or as near and alike, means that one.
+        if (level.props.some((p) => p.toLowerCase() === typo.toLowerCase()) || meant(typo, level.props) !== name || typo.length === 0) {
+          discarded++;
+          return;
+        }
+        if (level.name === 'the parameters file') {
+          expect(closest(typo, level.props)).toBe(name);
+          return;
+        }
+        const problems = new ProblemList();
+        sanitize(problems, '', { [typo]: 1 }, level.shape!);
+        expect(problems.all).toEqual([`${typo}: is not a prop of ${level.name}, so it would be ignored; did you mean ${name}?`]);
+      }), { numRuns: RUNS });
+    console.log(`typos: ${RUNS} runs over ${levelsOf.length} levels, ${discarded} taken for another prop (or no typo) and not judged`);
+  });
+});

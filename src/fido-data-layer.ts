@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
 import { AppSecretRotationFunction } from './private/app-secret-rotation-function';
+import { checkSelectionOfVpc } from './private/cross-checks';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
 import { ProblemList } from './private/validation';
@@ -106,6 +107,13 @@ export interface FidoDataLayerProps {
   readonly applicationSecretRotation?: Duration;
 }
 
+/** Problems with the subnets a data layer is given: none of another VPC than its own. */
+function subnetProblems(props: FidoDataLayerProps): string[] {
+  const problems = new ProblemList();
+  checkSelectionOfVpc(problems, 'vpcSubnets', 'vpc', () => props.vpc, props.vpcSubnets);
+  return [...problems.all];
+}
+
 /**
  * The data layer of an Arculus FIDO deployment: the MongoDB secret (and database, for DocumentDB)
  * and the application secret.
@@ -142,7 +150,7 @@ export class FidoDataLayer extends Construct {
     if (props.applicationSecret && props.applicationSecretRotation) {
       rotation.add('applicationSecretRotation', 'rotates only the application secret this construct creates, but applicationSecret is given: rotate that secret where it is managed, or leave one of the two out');
     }
-    this.node.addValidation({ validate: () => [...props.mongoDb._problems(), ...rotation.all] });
+    this.node.addValidation({ validate: () => [...props.mongoDb._problems(), ...rotation.all, ...subnetProblems(props)] });
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,

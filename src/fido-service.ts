@@ -11,6 +11,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { FidoServiceOptions, ServiceSizing } from './options';
 import { checkServiceOptions, checkSizing } from './private/check-props';
+import { checkSelectionOfVpc } from './private/cross-checks';
 import { DeploymentCheckFunction } from './private/deployment-check-function';
 import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
 import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from './private/deployment-strategy';
@@ -42,6 +43,7 @@ function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): s
     checkSizing(problems, 'sizing', sizing, given ?? {});
     checkServiceOptions(problems, '', typed, []);
   }
+  checkSelectionOfVpc(problems, 'vpcSubnets', 'cluster.vpc', () => cluster.vpc, vpcSubnets);
   return problems.all.map((p) => p.replace(/^\./, ''));
 }
 

@@ -174,21 +174,23 @@ describe('FidoLoadBalancer alone', () => {
     expect(message).toMatch(/accessLogsPrefix: must be an S3 key prefix without leading or trailing '\/'/);
   });
 
-  test('refuses subnets of another VPC of the app, and takes its own', () => {
+  test('refuses a malformed IPv4 CIDR and subnets of another VPC of the app, and takes /32, /0, host bits set and its own subnets', () => {
     const message = synthErrorOf(loadBalancer((stack, vpc) => {
       const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2 });
-      // The same load balancer with its own VPC's subnets, beside: it is not named.
+      // The same load balancer with what it takes, beside: none of it is named.
       const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80, targetType: elbv2.TargetType.IP });
       new FidoLoadBalancer(stack, 'Taken', {
         vpc,
         vpcSubnets: { subnets: vpc.publicSubnets },
+        allowedIngress: [ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('0.0.0.0/0'), ec2.Peer.ipv4('192.0.2.1/24')],
         certificate: acm.Certificate.fromCertificateArn(stack, 'TakenCertificate', CERTIFICATE_ARN),
         pyFidoTargetGroup: targetGroup('TakenPyFido'),
         tomcatTargetGroup: targetGroup('TakenTomcat'),
       });
-      return { vpcSubnets: { subnets: other.publicSubnets } };
+      return { vpcSubnets: { subnets: other.publicSubnets }, allowedIngress: [ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('10.0.999.0/24')] };
     }));
     expect(message!.split('\n').slice(1)).toEqual([
+      "  [Bare/LoadBalancer] allowedIngress[1]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.999.0/24'",
       "  [Bare/LoadBalancer] vpcSubnets: selects 'Bare/Other/PublicSubnet1' and 'Bare/Other/PublicSubnet2', subnets of the VPC 'Bare/Other', not of vpc 'Bare/Vpc'; select subnets of vpc",
     ]);
   });

@@ -109,9 +109,16 @@ describe('a created network', () => {
   });
 });
 
-/** Open egress for the tasks, and allowed clients for the load balancer: each its own security group. */
+/**
+ * Open egress for the tasks, and allowed clients for the load balancer: each its own security group.
+ * The clients are a range, one address (/32), a range written with host bits set (EC2 takes it as
+ * written) and a prefix list; /0 is the default's (Peer.anyIpv4() is the CIDR 0.0.0.0/0).
+ */
 const opened = once(() => synth({
-  network: { allowAllOutbound: true, allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList('pl-12345678')] },
+  network: {
+    allowAllOutbound: true,
+    allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('192.0.2.1/24'), ec2.Peer.prefixList('pl-12345678')],
+  },
 }));
 
 describe('allowAllOutbound', () => {
@@ -122,9 +129,11 @@ describe('allowAllOutbound', () => {
 });
 
 describe('allowedIngress', () => {
-  test('replaces 0.0.0.0/0 on every listener port', () => {
+  test('replaces 0.0.0.0/0 on every listener port, each range as written', () => {
     const { template } = opened();
     expect(ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', ALB_SG))).toEqual([
+      '192.0.2.1/24:443-443', '192.0.2.1/24:5001-5001', '192.0.2.1/24:8080-8080',
+      '198.51.100.7/32:443-443', '198.51.100.7/32:5001-5001', '198.51.100.7/32:8080-8080',
       '203.0.113.0/24:443-443', '203.0.113.0/24:5001-5001', '203.0.113.0/24:8080-8080',
       'pl-12345678:443-443', 'pl-12345678:5001-5001', 'pl-12345678:8080-8080',
     ]);

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
 import { bundledFunction } from './private/bundled-function';
+import { checkSelectionOfVpc } from './private/cross-checks';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
 import { OtherStacks } from './private/other-stacks';
 import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
@@ -121,6 +122,13 @@ function dataLayerProblems(props: FidoDataLayerProps): string[] {
   return [...problems.all];
 }
 
+/** Problems with the subnets a data layer is given: none of another VPC than its own. */
+function subnetProblems(props: FidoDataLayerProps): string[] {
+  const problems = new ProblemList();
+  checkSelectionOfVpc(problems, 'vpcSubnets', 'vpc', () => props.vpc, props.vpcSubnets);
+  return [...problems.all];
+}
+
 /**
  * The data layer of an Arculus FIDO deployment: the MongoDB secret (and database, for DocumentDB)
  * and the application secret.
@@ -154,7 +162,7 @@ export class FidoDataLayer extends Construct {
     // A deployment checks these before it builds; a data layer on its own checks them at synth.
     const problems = dataLayerProblems(props);
     throwIfRequiredMissing(this, 'FidoDataLayer', problems);
-    this.node.addValidation({ validate: () => [...problems, ...props.mongoDb._problems()] });
+    this.node.addValidation({ validate: () => [...problems, ...props.mongoDb._problems(), ...subnetProblems(props)] });
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,

@@ -8,7 +8,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LoadBalancerOptions } from './options';
-import { checkAccessLogsPrefix, desyncModeProblem } from './private/load-balancer-rules';
+import { checkSelectionOfVpc } from './private/cross-checks';
+import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from './private/load-balancer-rules';
 import { acknowledge, LOG_KEY_REASON } from './private/nag';
 import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
 import { ProblemList } from './private/validation';
@@ -150,6 +151,13 @@ function loadBalancerProblems(props: FidoLoadBalancerProps): string[] {
   problems.integerInRange('pyFidoTestPort', props.pyFidoTestPort, 1, 65535);
   problems.integerInRange('tomcatTestPort', props.tomcatTestPort, 1, 65535);
   checkAccessLogsPrefix(problems, 'accessLogsPrefix', props.accessLogsPrefix);
+  (props.allowedIngress ?? []).forEach((peer, index) => {
+    const cidrProblem = ipv4CidrProblem(peer);
+    if (cidrProblem) {
+      problems.add(`allowedIngress[${index}]`, cidrProblem);
+    }
+  });
+  checkSelectionOfVpc(problems, 'vpcSubnets', 'vpc', () => props.vpc, props.vpcSubnets);
   return [...problems.all];
 }
 

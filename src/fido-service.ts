@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { FidoServiceOptions, ServiceSizing } from './options';
 import { bundledFunction } from './private/bundled-function';
 import { checkServiceOptions, checkSizing } from './private/check-props';
+import { checkSelectionOfVpc } from './private/cross-checks';
 import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
 import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from './private/deployment-strategy';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
@@ -44,6 +45,7 @@ function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): s
     checkSizing(problems, 'sizing', sizing, typed.sizing ?? {});
     checkServiceOptions(problems, '', typed, []);
   }
+  checkSelectionOfVpc(problems, 'vpcSubnets', 'cluster.vpc', () => props.cluster.vpc, props?.vpcSubnets);
   return problems.all.map((p) => p.replace(/^\./, ''));
 }
 

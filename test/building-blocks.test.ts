@@ -39,11 +39,17 @@ describe('FidoNetwork alone', () => {
 });
 
 describe('FidoService alone', () => {
-  const service = (props: Partial<ConstructorParameters<typeof FidoService>[2]> = {}) => {
+  type Props = Partial<ConstructorParameters<typeof FidoService>[2]>;
+  const service = (props: Props | ((stack: Stack, vpc: ec2.Vpc) => Props) = {}) => {
     const stack = bareStack();
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
     new FidoService(stack, 'Service', {
-      cluster, containerName: 'app', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), containerPort: 8080, ...props,
+      cluster,
+      containerName: 'app',
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+      containerPort: 8080,
+      ...typeof props === 'function' ? props(stack, vpc) : props,
     });
     return stack;
   };
@@ -67,6 +73,15 @@ describe('FidoService alone', () => {
     expect(message).toMatch(/\[Bare\/Service\] sizing\.memoryLimitMiB: Fargate CPU 256 takes 512, 1024, 2048 MiB of memory, got 4096/);
     expect(message).toMatch(/healthCheck\.path: must be a URL path starting with '\/'/);
     expect(message).toMatch(/stopTimeout: must be a whole number of seconds from 2 to 120, got 1 second/);
+  });
+
+  test('refuses task subnets of another VPC of the app than the cluster\'s, naming only those', () => {
+    const message = synthErrorOf(service((stack, vpc) => {
+      const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2 });
+      return { vpcSubnets: { subnets: [vpc.privateSubnets[0], other.privateSubnets[1]] } };
+    }));
+    expect(message).toMatch(/^ {2}\[Bare\/Service\] vpcSubnets: selects 'Bare\/Other\/PrivateSubnet2', a subnet of the VPC 'Bare\/Other', not of cluster\.vpc 'Bare\/Vpc'; select subnets of cluster\.vpc$/m);
+    expect(message).not.toMatch(/PrivateSubnet1/);
   });
 
   test('gives a JavaScript caller\'s wrong types the same kind of message', () => {
@@ -130,7 +145,8 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
 });
 
 describe('FidoLoadBalancer alone', () => {
-  const loadBalancer = (props: Partial<ConstructorParameters<typeof FidoLoadBalancer>[2]> = {}) => {
+  type Props = Partial<ConstructorParameters<typeof FidoLoadBalancer>[2]>;
+  const loadBalancer = (props: Props | ((stack: Stack, vpc: ec2.Vpc) => Props) = {}) => {
     const stack = bareStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80, targetType: elbv2.TargetType.IP });
@@ -139,7 +155,7 @@ describe('FidoLoadBalancer alone', () => {
       certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
       pyFidoTargetGroup: targetGroup('PyFido'),
       tomcatTargetGroup: targetGroup('Tomcat'),
-      ...props,
+      ...typeof props === 'function' ? props(stack, vpc) : props,
     });
     return stack;
   };
@@ -157,10 +173,31 @@ describe('FidoLoadBalancer alone', () => {
     expect(message).toMatch(/rateLimit: must be a whole number from 10 to 2000000000, got 5/);
     expect(message).toMatch(/accessLogsPrefix: must be an S3 key prefix without leading or trailing '\/'/);
   });
+
+  test('refuses a malformed IPv4 CIDR and subnets of another VPC of the app, and takes /32, /0, host bits set and its own subnets', () => {
+    const message = synthErrorOf(loadBalancer((stack, vpc) => {
+      const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2 });
+      // The same load balancer with what it takes, beside: none of it is named.
+      const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80, targetType: elbv2.TargetType.IP });
+      new FidoLoadBalancer(stack, 'Taken', {
+        vpc,
+        vpcSubnets: { subnets: vpc.publicSubnets },
+        allowedIngress: [ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('0.0.0.0/0'), ec2.Peer.ipv4('192.0.2.1/24')],
+        certificate: acm.Certificate.fromCertificateArn(stack, 'TakenCertificate', CERTIFICATE_ARN),
+        pyFidoTargetGroup: targetGroup('TakenPyFido'),
+        tomcatTargetGroup: targetGroup('TakenTomcat'),
+      });
+      return { vpcSubnets: { subnets: other.publicSubnets }, allowedIngress: [ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('10.0.999.0/24')] };
+    }));
+    expect(message!.split('\n').slice(1)).toEqual([
+      "  [Bare/LoadBalancer] allowedIngress[1]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.999.0/24'",
+      "  [Bare/LoadBalancer] vpcSubnets: selects 'Bare/Other/PublicSubnet1' and 'Bare/Other/PublicSubnet2', subnets of the VPC 'Bare/Other', not of vpc 'Bare/Vpc'; select subnets of vpc",
+    ]);
+  });
 });
 
 describe('FidoDataLayer alone', () => {
-  const dataLayer = (mongoDb: MongoDbConnection, props: Partial<FidoDataLayerProps> = {}) => {
+  const dataLayer = (mongoDb: MongoDbConnection, props: Partial<FidoDataLayerProps> | ((stack: Stack) => Partial<FidoDataLayerProps>) = {}) => {
     const stack = bareStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     new FidoDataLayer(stack, 'Data', {
@@ -168,7 +205,7 @@ describe('FidoDataLayer alone', () => {
       deploymentEnvironment: DeploymentEnvironment.PROD,
       vpc,
       clientSecurityGroup: new ec2.SecurityGroup(stack, 'Tasks', { vpc, allowAllOutbound: false }),
-      ...props,
+      ...typeof props === 'function' ? props(stack) : props,
     });
     return stack;
   };
@@ -195,5 +232,10 @@ describe('FidoDataLayer alone', () => {
   test('checks the MongoDB connection at synth, with the prop named', () => {
     const message = synthErrorOf(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', port: 70000 })));
     expect(message).toMatch(/\[Bare\/Data\] mongoDb\.port: must be a TCP port from 1 to 65535, got 70000/);
+  });
+
+  test('refuses database subnets of another VPC of the app than its own', () => {
+    const message = synthErrorOf(dataLayer(MongoDbConnection.documentDb(), (stack) => ({ vpcSubnets: { subnets: new ec2.Vpc(stack, 'Other', { maxAzs: 2 }).privateSubnets } })));
+    expect(message).toMatch(/^ {2}\[Bare\/Data\] vpcSubnets: selects 'Bare\/Other\/PrivateSubnet1' and 'Bare\/Other\/PrivateSubnet2', subnets of the VPC 'Bare\/Other', not of vpc 'Bare\/Vpc'; select subnets of vpc$/m);
   });
 });

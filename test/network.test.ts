@@ -1,8 +1,9 @@
 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
 import { ArculusFidoStack } from '../src';
-import { baseProps, ENV, importsStack, logicalId, once, synth, Synthesized, testApp } from './util';
+import { baseProps, ENV, GIVEN_VPC, givenVpc, importsStack, logicalId, once, synth, synthError, Synthesized, testApp } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
@@ -108,9 +109,16 @@ describe('a created network', () => {
   });
 });
 
-/** Open egress for the tasks, and allowed clients for the load balancer: each its own security group. */
+/**
+ * Open egress for the tasks, and allowed clients for the load balancer: each its own security group.
+ * The clients are a range, one address (/32), a range written with host bits set (EC2 takes it as
+ * written) and a prefix list; /0 is the default's (Peer.anyIpv4() is the CIDR 0.0.0.0/0).
+ */
 const opened = once(() => synth({
-  network: { allowAllOutbound: true, allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList('pl-12345678')] },
+  network: {
+    allowAllOutbound: true,
+    allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('192.0.2.1/24'), ec2.Peer.prefixList('pl-12345678')],
+  },
 }));
 
 describe('allowAllOutbound', () => {
@@ -121,9 +129,11 @@ describe('allowAllOutbound', () => {
 });
 
 describe('allowedIngress', () => {
-  test('replaces 0.0.0.0/0 on every listener port', () => {
+  test('replaces 0.0.0.0/0 on every listener port, each range as written', () => {
     const { template } = opened();
     expect(ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', ALB_SG))).toEqual([
+      '192.0.2.1/24:443-443', '192.0.2.1/24:5001-5001', '192.0.2.1/24:8080-8080',
+      '198.51.100.7/32:443-443', '198.51.100.7/32:5001-5001', '198.51.100.7/32:8080-8080',
       '203.0.113.0/24:443-443', '203.0.113.0/24:5001-5001', '203.0.113.0/24:8080-8080',
       'pl-12345678:443-443', 'pl-12345678:5001-5001', 'pl-12345678:8080-8080',
     ]);
@@ -166,5 +176,46 @@ describe('an imported VPC', () => {
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ Subnets: ['subnet-0000000000000001b'] }) },
     });
     template.allResourcesProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
+  });
+});
+
+describe('a VPC created in the app, given as network.vpc', () => {
+  /** VPC A, which the deployment is given, and VPC B beside it, both in the stack of `scope`. */
+  const vpcs = (scope: Construct) => ({ a: new ec2.Vpc(scope, 'A', { maxAzs: 2 }), b: new ec2.Vpc(scope, 'B', { maxAzs: 2 }) });
+  /** The subnets a template refers to, as the IDs of the other stack's subnet resources it imports. */
+  const importedSubnets = (subnets: unknown[]) => subnets.map((s) => /ExportsOutputRef(\w+?)Subnet[0-9A-F]{8}/.exec(JSON.stringify(s))?.[1]);
+
+  test('takes its own subnets, selected one by one, though another VPC is beside it', () => {
+    const { template } = synth((scope) => {
+      const { a } = vpcs(scope);
+      return {
+        network: { vpc: a, publicSubnets: { subnets: a.publicSubnets }, privateSubnets: { subnets: [a.privateSubnets[1], a.privateSubnets[0]] } },
+      };
+    });
+    const alb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0] as any;
+    expect(importedSubnets(alb.Properties.Subnets)).toEqual(['APublicSubnet1', 'APublicSubnet2']);
+    for (const service of Object.values(template.findResources('AWS::ECS::Service')) as any[]) {
+      expect(importedSubnets(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets)).toEqual(['APrivateSubnet2', 'APrivateSubnet1']);
+    }
+  });
+
+  test('refuses subnets of the other VPC, whole or beside its own, and one imported again by its ID', () => {
+    const fix = "not of network.vpc 'Imports/A'; select subnets of network.vpc";
+    expect(synthError((scope) => {
+      const { a, b } = vpcs(scope);
+      const again = ec2.Subnet.fromSubnetId(scope, 'Again', b.privateSubnets[1].subnetId);
+      return { network: { vpc: a, publicSubnets: { subnets: b.publicSubnets }, privateSubnets: { subnets: [a.privateSubnets[0], again] } } };
+    })).toBe([
+      "ArculusFidoDeployment 'Fido/Fido' has 2 problems in its props:",
+      `  - network.publicSubnets: selects 'Imports/B/PublicSubnet1' and 'Imports/B/PublicSubnet2', subnets of the VPC 'Imports/B', ${fix}`,
+      `  - network.privateSubnets: selects 'Imports/Again', a subnet of the VPC 'Imports/B', ${fix}`,
+    ].join('\n'));
+  });
+
+  test('refuses them beside an imported network.vpc too, which it names by ID', () => {
+    expect(synthError((scope) => {
+      const b = new ec2.Vpc(scope, 'B', { maxAzs: 2 });
+      return { network: { vpc: givenVpc(scope), privateSubnets: { subnets: b.privateSubnets } } };
+    })).toMatch(new RegExp(`^  - network\\.privateSubnets: selects 'Imports/B/PrivateSubnet1' and 'Imports/B/PrivateSubnet2', subnets of the VPC 'Imports/B', not of network\\.vpc 'Imports/Vpc' \\(${GIVEN_VPC.vpcId}\\); select subnets of network\\.vpc$`, 'm'));
   });
 });

@@ -146,6 +146,16 @@ describe('errors when', () => {
       "network.allowedIngress[1]: is the IPv6 range ::/0, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges");
   });
 
+  test('allowedIngress holds IPv4 CIDRs EC2 refuses, which aws-cdk-lib lets through: a prefix over 32, an octet over 255', () => {
+    const message = expectRejected({
+      network: { allowedIngress: [ec2.Peer.ipv4('10.0.0.0/33'), ec2.Peer.anyIpv4(), ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('300.0.0.0/8')] },
+    });
+    expect(message.split('\n').slice(1)).toEqual([
+      "  - network.allowedIngress[0]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.0.0/33'",
+      "  - network.allowedIngress[3]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '300.0.0.0/8'",
+    ]);
+  });
+
   test('allowedIngress holds something that is not a peer (as a Python or Java user may pass)', () => {
     expectRejected({ network: { allowedIngress: ['203.0.113.0/24' as unknown as ec2.IPeer] } },
       "network.allowedIngress[0]: must be an ec2.IPeer such as ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList(...) or a security group, got '203.0.113.0/24'");

@@ -5,7 +5,7 @@ import { DeploymentEnvironment } from '../deployment-environment';
 import type { ArculusFidoDeploymentProps, DomainOptions, FidoServiceOptions, NetworkOptions, ServiceSizing } from '../options';
 import { checkDeploymentOptions } from './deployment-strategy';
 import { checkFargateSize } from './fargate';
-import { checkAccessLogsPrefix, desyncModeProblem } from './load-balancer-rules';
+import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
 import { isDeploymentEnvironment, ResolvedSizing } from './presets';
 import { ProblemList, show } from './validation';
@@ -209,6 +209,10 @@ export function checkNetworkValues(problems: ProblemList, network: NetworkOption
   (network.allowedIngress ?? []).forEach((peer, index) => {
     if (peer.canInlineRule && (peer.toIngressRuleConfig() as { cidrIpv6?: string }).cidrIpv6 !== undefined) {
       problems.add(`network.allowedIngress[${index}]`, `is the IPv6 range ${peer.uniqueId}, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges`);
+    }
+    const cidrProblem = ipv4CidrProblem(peer);
+    if (cidrProblem) {
+      problems.add(`network.allowedIngress[${index}]`, cidrProblem);
     }
   });
   checkNatGateways(problems, 'network.', 'the deployment', network.natGateways, network.vpc !== undefined);

@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { DeploymentNames } from './names';
@@ -89,8 +89,8 @@ function checkVpc(problems: ProblemList, resolved: ResolvedDeployment): void {
 }
 
 /**
- * Checks that `selection` picks subnets of the VPC in two or more AZs, and asks `wrongGroup` about
- * each subnet of a known group.
+ * Checks that `selection` picks subnets of the VPC (by ID where known, else by the VPC construct
+ * that holds them) in two or more AZs, and asks `wrongGroup` about each subnet of a known group.
  */
 function checkSubnets(
   problems: ProblemList, vpc: ec2.IVpc, prop: string, selection: ec2.SubnetSelection, wrongGroup: (id: string) => string | undefined,
@@ -103,6 +103,7 @@ function checkSubnets(
     return;
   }
   const allIds = knownIds([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]);
+  checkSubnetsOfVpc(problems, prop, 'network.vpc', vpc, subnets);
   for (const subnet of subnets) {
     const id = subnet.subnetId;
     if (!known(id)) {
@@ -119,6 +120,82 @@ function checkSubnets(
   if (subnets.length > 0 && zones.every((z) => z !== undefined) && new Set(zones).size < 2) {
     problems.add(prop, `selects subnets in ${new Set(zones).size} Availability Zone (${[...new Set(zones)].join(', ')}), but the load balancer and DocumentDB need two or more; select subnets in at least two AZs`);
   }
+}
+
+/** Whether a construct is a VPC, created, imported or looked up (as the props' type check tells one). */
+function isVpc(c: IConstruct): c is IConstruct & ec2.IVpc {
+  return typeof (c as Partial<ec2.IVpc>).selectSubnets === 'function' && typeof (c as Partial<ec2.IVpc>).vpcId === 'string';
+}
+
+/** The innermost VPC construct that holds `c` (a subnet construct, or the resource a subnet ID refers to). */
+function vpcHolding(c: IConstruct | undefined): (IConstruct & ec2.IVpc) | undefined {
+  return c?.node ? [...c.node.scopes].reverse().find(isVpc) : undefined;
+}
+
+/** A VPC as a message names it: its construct path, and its ID when known at synth. */
+function nameOf(vpc: ec2.IVpc): string {
+  const path = (vpc as Partial<IConstruct>).node?.path;
+  const id = known(vpc.vpcId) ? vpc.vpcId : undefined;
+  return [path !== undefined ? `'${path}'` : undefined, id && path !== undefined ? `(${id})` : id].filter((part) => part).join(' ');
+}
+
+/**
+ * The VPC construct other than `vpc` that holds a subnet whose ID is a token (one of a VPC created
+ * in the app, or imported with IDs known at deploy time only): the VPC holding the resource the ID
+ * refers to, else the VPC holding the subnet's construct. Undefined for `vpc`'s own subnets, for a
+ * subnet whose ID is known (judged by ID), and where nothing tells (a subnet imported from a
+ * parameter, say).
+ */
+function otherVpcOf(vpc: ec2.IVpc, own: ReadonlySet<ec2.ISubnet>, subnet: ec2.ISubnet): (IConstruct & ec2.IVpc) | undefined {
+  if (own.has(subnet) || known(subnet.subnetId)) {
+    return undefined;
+  }
+  const referenced = Tokenization.reverseCompleteString(subnet.subnetId);
+  const holder = (Reference.isReference(referenced) ? vpcHolding(referenced.target) : undefined) ?? vpcHolding(subnet);
+  return holder && holder !== vpc && holder.vpcId !== vpc.vpcId ? holder : undefined;
+}
+
+/**
+ * Refuses, as `prop`, the selected subnets that belong to another VPC of the app than `vpc` (given
+ * as `vpcProp`): their IDs are tokens, so only the constructs tell. Shared by the deployment and
+ * the building blocks that take a VPC and a subnet selection.
+ */
+export function checkSubnetsOfVpc(problems: ProblemList, prop: string, vpcProp: string, vpc: ec2.IVpc, subnets: readonly ec2.ISubnet[]): void {
+  const own = new Set([...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]);
+  const byVpc = new Map<IConstruct & ec2.IVpc, ec2.ISubnet[]>();
+  for (const subnet of subnets) {
+    const other = otherVpcOf(vpc, own, subnet);
+    if (other) {
+      byVpc.set(other, [...byVpc.get(other) ?? [], subnet]);
+    }
+  }
+  for (const [other, theirs] of byVpc) {
+    const names = theirs.map((s) => `'${(s as Partial<IConstruct>).node?.path ?? s.subnetId}'`);
+    const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    const given = nameOf(vpc);
+    problems.add(prop, `selects ${listed}, ${names.length === 1 ? 'a subnet' : 'subnets'} of the VPC ${nameOf(other)}, not of ${vpcProp}${given ? ` ${given}` : ''}; select subnets of ${vpcProp}`);
+  }
+}
+
+/**
+ * Checks, for a building block used alone, that `selection` picks no subnet of another VPC of the
+ * app than `vpc`. A selection that picks nothing is left to the block's own constructs to refuse.
+ */
+export function checkSelectionOfVpc(
+  problems: ProblemList, prop: string, vpcProp: string, vpc: () => ec2.IVpc, selection: ec2.SubnetSelection | undefined,
+): void {
+  if (!selection?.subnets) {
+    return;
+  }
+  let given: ec2.IVpc;
+  let subnets: ec2.ISubnet[];
+  try {
+    given = vpc();
+    subnets = given.selectSubnets(selection).subnets;
+  } catch {
+    return;
+  }
+  checkSubnetsOfVpc(problems, prop, vpcProp, given, subnets);
 }
 
 /**

@@ -195,6 +195,10 @@ export class PropsBuilder {
     if (v.kind === 'created' || this.vpc) {
       return this.vpc;
     }
+    if (v.kind === 'app') {
+      this.vpc = new ec2.Vpc(this.stack, 'AppVpc', { maxAzs: v.azs });
+      return this.vpc;
+    }
     const azs = AZS.slice(0, v.azs);
     this.vpc = v.kind === 'attributes'
       ? ec2.Vpc.fromVpcAttributes(this.stack, 'ImportedVpc', {

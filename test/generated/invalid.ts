@@ -11,7 +11,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as fc from 'fast-check';
 import { addDeployment, DEPLOYMENT_PATH, PropsBuilder, synthesizeApp } from './build';
 import type { Violation } from './invariants';
-import { MINIMAL_RECIPE, MongoRecipe, SERVICES, validRecipe, ValidRecipe } from './recipes';
+import { MINIMAL_RECIPE, MongoRecipe, SERVICES, validRecipe, ValidRecipe, VpcRecipe } from './recipes';
 
 /** A value to put where a prop goes, as data (printed in counterexamples). */
 export type Bad =
@@ -25,7 +25,19 @@ export type Bad =
   | { readonly duration: readonly [number, 'seconds' | 'minutes' | 'hours' | 'days'] }
   | { readonly enum: keyof typeof ENUMS }
   | { readonly ipv6Peer: true }
+  | { readonly ipv4Peers: readonly string[] }
+  | { readonly otherVpcSubnets: OtherVpcSubnets }
   | { readonly param: 'String' | 'Number' };
+
+/**
+ * Subnets of a second VPC created in the app (`new ec2.Vpc`), where the deployment is given
+ * another: of its public or private `group`; `all` of them, `one`, one `beside` a subnet of the
+ * given VPC, or all imported `again` by their IDs (`ec2.Subnet.fromSubnetId`, a token).
+ */
+interface OtherVpcSubnets {
+  readonly group: 'public' | 'private';
+  readonly pick: 'all' | 'one' | 'beside' | 'again';
+}
 
 /** Enum members that are real values of their enum, but refused where they are put; and the deployment strategies a companion sets. */
 const ENUMS = {
@@ -67,6 +79,22 @@ interface Entry {
   readonly companions?: ReadonlyArray<readonly [string, Bad]>;
   /** The certificate is created in a hosted zone (not imported). */
   readonly createdCertificate?: boolean;
+  /** The prop only matters with a VPC given in network.vpc: imported (by attributes or looked up), or created in the app. */
+  readonly givenVpc?: 'imported' | 'app';
+  /** Values generated, besides `values`: drawn as often as `weight` of them would be; `holds` tells its values. */
+  readonly generated?: { readonly arbitrary: fc.Arbitrary<Bad>; readonly weight: number; readonly holds: (value: Bad) => boolean };
+  /**
+   * What the error must say of a value, beyond naming the prop: `exactly` the props it names at or
+   * under the broken one (each malformed item, never a valid one beside it), text it must `mention`,
+   * and, when each broken prop of a case says so, `nothingElse` (no prop the case did not break).
+   */
+  readonly says?: (value: Bad) => Said;
+}
+
+interface Said {
+  readonly exactly?: readonly string[];
+  readonly mentions?: readonly string[];
+  readonly nothingElse?: boolean;
 }
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
@@ -160,6 +188,56 @@ function deploymentEntries(s: string): Entry[] {
   ];
 }
 
+const octet = fc.integer({ min: 0, max: 255 });
+const octets = fc.tuple(octet, octet, octet, octet);
+
+/** An IPv4 CIDR EC2 takes: a prefix length from 0 to 32, host bits set now and then. */
+const takenCidr = fc.tuple(octets, fc.integer({ min: 0, max: 32 })).map(([o, prefix]) => `${o.join('.')}/${prefix}`);
+
+/** An IPv4 CIDR of the shape aws-cdk-lib checks, which EC2 refuses: a prefix length of 33 to 99, or an octet (any) of 256 to 999. */
+const malformedCidr = fc.oneof(
+  fc.tuple(octets, fc.integer({ min: 33, max: 99 })).map(([o, prefix]) => `${o.join('.')}/${prefix}`),
+  fc.tuple(octets, fc.nat(3), fc.integer({ min: 256, max: 999 }), fc.integer({ min: 0, max: 32 }))
+    .map(([o, at, wrong, prefix]) => `${o.map((x, i) => (i === at ? wrong : x)).join('.')}/${prefix}`),
+);
+
+/** Whether a CIDR is one EC2 refuses (as generated here). */
+const isMalformed = (cidr: string) => {
+  const [address, prefix] = cidr.split('/');
+  return Number(prefix) > 32 || address.split('.').some((o) => Number(o) > 255);
+};
+
+/** A list of IPv4 peers with at least one malformed CIDR, anywhere in it, among CIDRs EC2 takes (and now and then another malformed one). */
+const MALFORMED_CIDRS: Entry['generated'] = {
+  arbitrary: fc.tuple(
+    fc.array(fc.oneof({ weight: 4, arbitrary: takenCidr }, { weight: 1, arbitrary: malformedCidr }), { maxLength: 2 }),
+    malformedCidr,
+    fc.array(fc.oneof({ weight: 4, arbitrary: takenCidr }, { weight: 1, arbitrary: malformedCidr }), { maxLength: 2 }),
+  ).map(([before, malformed, after]): Bad => ({ ipv4Peers: [...before, malformed, ...after] })),
+  weight: 12,
+  holds: (b) => 'ipv4Peers' in b,
+};
+
+/** Each malformed CIDR is named at its index, with its value; a CIDR EC2 takes beside it never is. */
+const saysMalformedCidrs = (b: Bad): Said => {
+  const cidrs = 'ipv4Peers' in b ? b.ipv4Peers : [];
+  return {
+    exactly: cidrs.flatMap((cidr, i) => (isMalformed(cidr) ? [`network.allowedIngress[${i}]`] : [])),
+    mentions: cidrs.filter(isMalformed).map((cidr) => `got '${cidr}'`),
+    nothingElse: true,
+  };
+};
+
+/** The construct ID of the second VPC, created in the deployment's stack. */
+const OTHER_VPC = 'OtherVpc';
+
+/** Subnets of a second VPC of the app, every way (new objects for each entry: an entry is found by its values). */
+const otherVpcSubnets = (): Bad[] => (['public', 'private'] as const).flatMap((group) =>
+  (['all', 'one', 'beside', 'again'] as const).map((pick): Bad => ({ otherVpcSubnets: { group, pick } })));
+
+/** The error names the second VPC and says to select subnets of network.vpc; it names no other prop (the given VPC's other selection, say). */
+const saysOtherVpc = (): Said => ({ mentions: [`of the VPC '${DEPLOYMENT_PATH.split('/')[0]}/${OTHER_VPC}'`, 'select subnets of network.vpc'], nothingElse: true });
+
 /** Every prop, with values that are wrong there. */
 export const CATALOG: readonly Entry[] = [
   { path: 'deploymentEnvironment', values: [str('production'), str('PROD'), str(''), num(1), NULL, ABSENT, obj(), list()] },
@@ -193,6 +271,10 @@ export const CATALOG: readonly Entry[] = [
   { path: 'network.publicSubnets', values: [list(), str('subnet-0123456789abcdef0'), num(1), obj({ subnetType: str('Public-ish') }), obj({ subnetType: { enum: 'SubnetType.PRIVATE_WITH_EGRESS' } })] },
   { path: 'network.privateSubnets', values: [list(), str('subnet-0123456789abcdef0'), num(1), obj({ subnetType: str('Private-ish') })] },
   { path: 'network.allowedIngress', values: [list(), str('0.0.0.0/0'), num(1), obj(), list(str('203.0.113.0/24')), list(num(5)), list(NULL), list(obj()), list({ ipv6Peer: true })] },
+  { path: 'network.allowedIngress', values: [], generated: MALFORMED_CIDRS, says: saysMalformedCidrs },
+  ...(['network.publicSubnets', 'network.privateSubnets'] as const).flatMap((path) => (['imported', 'app'] as const).map((givenVpc): Entry => ({
+    path, givenVpc, values: otherVpcSubnets(), says: saysOtherVpc,
+  }))),
   { path: 'network.natGateways', createdVpc: true, values: [num(0), num(3), num(1.5), num(Number.NaN), str('1'), obj()] },
   { path: 'network.allowAllOutbound', values: NOT_A_BOOLEAN },
   { path: 'loadBalancer', values: NOT_AN_OBJECT },
@@ -265,7 +347,8 @@ export interface InvalidCase {
 }
 
 const entryOf = (catalog: readonly Entry[], m: Mutation): Entry =>
-  catalog.find((e) => e.path === m.path && e.values.includes(m.value)) ?? catalog.find((e) => e.path === m.path)!;
+  catalog.find((e) => e.path === m.path && (e.values.includes(m.value) || e.generated?.holds(m.value)))
+  ?? catalog.find((e) => e.path === m.path)!;
 
 /** Whether two broken props would step on each other. */
 function conflict(catalog: readonly Entry[], a: Mutation, b: Mutation): boolean {
@@ -286,8 +369,13 @@ function conflict(catalog: readonly Entry[], a: Mutation, b: Mutation): boolean 
 /** One to three broken props over a valid base (which shrinks to the minimal props first). */
 export function invalidCase(catalog: readonly Entry[] = CATALOG, maxMutations = 3): fc.Arbitrary<InvalidCase> {
   const pairs = catalog.flatMap((e) => e.values.map((value) => ({ path: e.path, value })));
-  // The broken prop is what the case is about: it never shrinks into another one.
-  const mutation: fc.Arbitrary<Mutation> = fc.noShrink(fc.integer({ min: 0, max: pairs.length - 1 })).map((i) => pairs[i]);
+  // The broken prop is what the case is about: it never shrinks into another one (a generated value shrinks within its entry).
+  const picked: fc.Arbitrary<Mutation> = fc.noShrink(fc.integer({ min: 0, max: pairs.length - 1 })).map((i) => pairs[i]);
+  const generated = catalog.flatMap((e) => (e.generated ? [{
+    weight: e.generated.weight,
+    arbitrary: e.generated.arbitrary.map((value): Mutation => ({ path: e.path, value })),
+  }] : []));
+  const mutation = generated.length === 0 ? picked : fc.oneof({ weight: pairs.length, arbitrary: picked }, ...generated);
   return fc.record({
     base: fc.oneof({ withCrossShrink: true }, fc.constant(MINIMAL_RECIPE), validRecipe({ tokens: false })),
     mutations: fc.uniqueArray(mutation, { minLength: 1, maxLength: maxMutations, selector: (m) => m.path })
@@ -308,8 +396,27 @@ function materialize(b: Bad, builder: PropsBuilder, path: string): unknown {
   if ('duration' in b) return Duration[b.duration[1]](b.duration[0]);
   if ('enum' in b) return ENUMS[b.enum];
   if ('ipv6Peer' in b) return ec2.Peer.anyIpv6();
+  if ('ipv4Peers' in b) return b.ipv4Peers.map((cidr) => ec2.Peer.ipv4(cidr));
+  if ('otherVpcSubnets' in b) return otherVpcSelection(b.otherVpcSubnets, builder, path);
   const param = builder.param(path, b.param);
   return b.param === 'String' ? param.valueAsString : param.valueAsNumber;
+}
+
+/** The selection of `o` for the prop at `path`, with the second VPC created in the deployment's stack. */
+function otherVpcSelection(o: OtherVpcSubnets, builder: PropsBuilder, path: string): ec2.SubnetSelection {
+  const other = (builder.stack.node.tryFindChild(OTHER_VPC) as ec2.IVpc | undefined) ?? new ec2.Vpc(builder.stack, OTHER_VPC, { maxAzs: 2 });
+  const theirs = o.group === 'public' ? other.publicSubnets : other.privateSubnets;
+  const given = builder.getVpc()!;
+  switch (o.pick) {
+    case 'all':
+      return { subnets: theirs };
+    case 'one':
+      return { subnets: [theirs[1]] };
+    case 'beside':
+      return { subnets: [(path.endsWith('publicSubnets') ? given.publicSubnets : given.privateSubnets)[0], theirs[1]] };
+    case 'again':
+      return { subnets: theirs.map((s, i) => ec2.Subnet.fromSubnetId(builder.stack, `Again${path.replace(/\W/g, '')}${i}`, s.subnetId)) };
+  }
 }
 
 function setDeep(target: any, path: string, value: unknown): void {
@@ -352,6 +459,16 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
     }
     if (e.createdCertificate) {
       base = { ...base, domain: { name: 'auth.example.com', zoneName: 'example.com', certificate: false } };
+    }
+    if (e.givenVpc) {
+      const azs = base.vpc.kind === 'created' ? 2 : base.vpc.azs;
+      const imported = base.vpc.kind === 'attributes' || base.vpc.kind === 'lookup';
+      const vpc: VpcRecipe = e.givenVpc === 'app' ? { kind: 'app', azs } : imported ? base.vpc : { kind: 'attributes', azs };
+      if (JSON.stringify(vpc) !== JSON.stringify(base.vpc)) {
+        // A NAT count only goes with a created VPC; subnet selections of a given one carry over.
+        const { natGateways: _dropped, ...network } = base.network ?? {};
+        base = { ...base, vpc, ...(base.network ? { network } : {}) };
+      }
     }
   }
   return base;
@@ -398,6 +515,8 @@ export function kindOf(b: Bad): string {
   if ('duration' in b) return 'a Duration out of range';
   if ('enum' in b) return `enum ${b.enum}`;
   if ('ipv6Peer' in b) return 'an IPv6 peer';
+  if ('ipv4Peers' in b) return 'a malformed IPv4 CIDR';
+  if ('otherVpcSubnets' in b) return 'subnets of another VPC of the app';
   return 'a token';
 }
 
@@ -422,6 +541,10 @@ export interface Expectation {
   readonly accept: readonly string[];
   /** The problem must say the value cannot be a token. */
   readonly token?: boolean;
+  /** Exactly the props it names for it; text its problems must hold; whether, with every broken prop saying so, nothing else may be named. */
+  readonly exactly?: readonly string[];
+  readonly mentions?: readonly string[];
+  readonly nothingElse?: boolean;
 }
 
 /**
@@ -454,13 +577,21 @@ export function judgeGathered(error: unknown, expectations: readonly Expectation
     return [{ kind: `${all}: the gathered error is malformed`, detail: message }];
   }
   const found: Violation[] = [];
+  const names = (e: Expectation, prop: string) => e.accept.some((a) => prop === a || prop.startsWith(`${a}.`) || prop.startsWith(`${a}[`));
   for (const e of expectations) {
-    const naming = problems.filter((p) => e.accept.some((a) => p![1] === a || p![1].startsWith(`${a}.`) || p![1].startsWith(`${a}[`)));
+    const naming = problems.filter((p) => names(e, p![1]));
     if (naming.length === 0) {
       found.push({ kind: `${e.label}: the gathered error does not name it`, detail: message });
     } else if (e.token && !naming.some((p) => /\btokens?\b/i.test(p![2].replace(/\$\{Token\[[^\]]*\]\}/g, '')))) {
       found.push({ kind: `${e.label}: the gathered error does not say it cannot be a token`, detail: message });
+    } else if (e.exactly && JSON.stringify([...new Set(naming.map((p) => p![1]))].sort()) !== JSON.stringify([...e.exactly].sort())) {
+      found.push({ kind: `${e.label}: the gathered error does not name exactly the broken items`, detail: `expected ${e.exactly.join(', ')}:\n${message}` });
+    } else if (e.mentions?.some((text) => !naming.some((p) => p![2].includes(text)))) {
+      found.push({ kind: `${e.label}: the gathered error does not say what is wrong with it`, detail: `expected ${e.mentions.join(' / ')}:\n${message}` });
     }
+  }
+  if (expectations.every((e) => e.nothingElse) && problems.some((p) => !expectations.some((e) => names(e, p![1])))) {
+    found.push({ kind: `${all}: the gathered error names a prop the case did not break`, detail: message });
   }
   return found;
 }
@@ -484,7 +615,7 @@ function run(c: InvalidCase, catalog: readonly Entry[]): unknown {
 export function invalidViolations(c: InvalidCase, catalog: readonly Entry[] = CATALOG, token = false): Violation[] {
   const expectation = (m: Mutation): Expectation => {
     const e = entryOf(catalog, m);
-    return { label: `${m.path} = ${kindOf(m.value)}`, accept: [m.path, ...(e.alsoAccept ?? [])], token };
+    return { label: `${m.path} = ${kindOf(m.value)}`, accept: [m.path, ...(e.alsoAccept ?? [])], token, ...e.says?.(m.value) };
   };
   const found = judgeGathered(run(c, catalog), c.mutations.map(expectation));
   if (found.length === 0 || c.mutations.length === 1) {

@@ -50,10 +50,16 @@ export type MongoRecipe =
 
 export type Removal = 'retain' | 'destroy' | 'snapshot';
 
+/**
+ * The deployment's VPC: created by it, or given: imported by attributes, looked up, or created in
+ * the app (`new ec2.Vpc`). Valid props are generated with the first three; invalid cases that
+ * break a subnet selection build on any given one.
+ */
 export type VpcRecipe =
   | { readonly kind: 'created' }
   | { readonly kind: 'attributes'; readonly azs: number }
-  | { readonly kind: 'lookup'; readonly azs: number };
+  | { readonly kind: 'lookup'; readonly azs: number }
+  | { readonly kind: 'app'; readonly azs: number };
 
 export type PeerRecipe = 'anyIpv4' | 'securityGroup' | 'prefixList' | { readonly cidr: Str };
 

@@ -358,7 +358,11 @@ export const retention: Invariant = {
         judge(r, 'log group', prod ? 'Retain' : undefined, 'not retained in prod');
       }
     }
-    for (const r of d.resources('AWS::KMS::Key')) judge(r, 'KMS key', prod ? 'Retain' : undefined, 'not retained in prod');
+    // The alarm topic's own key (when no deployment key encrypts it) protects messages only while
+    // SNS delivers them: nothing at rest is left to decrypt once the topic is gone (fido-monitoring.ts).
+    for (const r of d.resources('AWS::KMS::Key').filter((k) => !/TopicKey[0-9A-F]{8}$/.test(k.id))) {
+      judge(r, 'KMS key', prod ? 'Retain' : undefined, 'not retained in prod');
+    }
     for (const r of d.resources('AWS::S3::Bucket')) judge(r, 'bucket', prod ? 'Retain' : undefined, 'not retained in prod');
     const given = recipe.mongoDb.kind === 'documentDb' ? recipe.mongoDb.removalPolicy : undefined;
     for (const r of d.resources('AWS::DocDB::DBCluster')) {

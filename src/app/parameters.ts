@@ -5,9 +5,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { ArculusFidoStack, ArculusFidoStackProps } from '../arculus-fido-stack';
-import { DeploymentEnvironment } from '../deployment-environment';
-import { MongoDbConnection } from '../mongodb-connection';
+import { MongoDbConnection } from '../data/mongodb-connection';
+import { ArculusFidoStack, ArculusFidoStackProps } from '../deployment/arculus-fido-stack';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { closest } from '../private/nearest';
 
 // The deployment guide's parameters file ("Step 3: Configure Parameters"), read as the props of

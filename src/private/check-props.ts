@@ -1,14 +1,17 @@
 import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { DeploymentEnvironment } from '../deployment-environment';
-import type { ArculusFidoDeploymentProps, DomainOptions, FidoServiceOptions, NetworkOptions, ServiceSizing } from '../options';
 import { checkDeploymentOptions } from './deployment-strategy';
 import { checkFargateSize } from './fargate';
 import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
 import { isDeploymentEnvironment, ResolvedSizing } from './presets';
 import { ProblemList, show } from './validation';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import type { ArculusFidoDeploymentProps } from '../deployment/options';
+import type { DomainOptions } from '../edge/options';
+import type { NetworkOptions } from '../network/options';
+import type { FidoServiceOptions, ServiceSizing } from '../service/options';
 
 const APPLICATION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type { DeploymentCheck as CheckOption, ServiceDeploymentOptions } from '../options';
+import type { DeploymentCheck as CheckOption, ServiceDeploymentOptions } from '../service/options';
 import { DeploymentCheck, statusCodesProblem } from './deployment-check/checks';
 import { ProblemList, show } from './validation';
 

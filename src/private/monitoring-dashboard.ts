@@ -5,9 +5,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { AlarmThresholds } from '../options';
 import { seconds } from './monitoring';
 import { documentDbMetric, serviceUtilization, taskCount } from './monitoring-metrics';
+import type { AlarmThresholds } from '../operations/options';
 
 /** The dashboard's graphs show 1-minute points: the finest the load balancer and ECS send. */
 const PERIOD = Duration.minutes(1);

@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { AlarmThresholds } from '../options';
 import { databaseAlarmNames, dashboardName, serviceAlarmNames } from './names';
 import { arrayOf, BOOLEAN, DURATION, KEY, like, NUMBER, STRING, struct } from './schema';
 import { ProblemList, show } from './validation';
+import type { AlarmThresholds } from '../operations/options';
 
 /** Every threshold with its default; the reasons are on `AlarmThresholds`, where users read them. */
 export const DEFAULT_THRESHOLDS: Required<AlarmThresholds> = {

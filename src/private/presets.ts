@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { DeploymentEnvironment } from '../deployment-environment';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
 
 /** A service's sizing with every value decided. */
 export interface ResolvedSizing {

@@ -2,8 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
-import { DeploymentEnvironment } from '../deployment-environment';
-import type { ArculusFidoDeploymentProps, FidoServiceOptions, MonitoringOptions, ServiceSizing } from '../options';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { DEPLOYMENT_PROPS, STACK_PROPS } from './deployment-shape';
@@ -15,6 +13,10 @@ import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from '.
 import { declaredStruct, sanitize, withDefaults } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import type { ArculusFidoDeploymentProps } from '../deployment/options';
+import type { MonitoringOptions } from '../operations/options';
+import type { FidoServiceOptions, ServiceSizing } from '../service/options';
 
 /** How often a secret the deployment creates rotates, unless the props say otherwise. */
 const DEFAULT_ROTATION_INTERVAL = Duration.days(30);

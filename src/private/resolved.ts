@@ -9,11 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { DeploymentEnvironment } from '../deployment-environment';
-import type { MongoDbConnection } from '../mongodb-connection';
-import type { FidoServiceOptions, MonitoringOptions } from '../options';
 import type { DeploymentNames, ServiceNames } from './names';
 import type { EnvironmentPreset, ResolvedSizing } from './presets';
+import type { MongoDbConnection } from '../data/mongodb-connection';
+import type { DeploymentEnvironment } from '../deployment/deployment-environment';
+import type { MonitoringOptions } from '../operations/options';
+import type { FidoServiceOptions } from '../service/options';
 
 /** Ports of the deployment guide's listeners and containers. */
 export const PYFIDO_PORT = 5001;

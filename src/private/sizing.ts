@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import type { ServiceSizing } from '../options';
 import type { ResolvedSizing } from './presets';
+import type { ServiceSizing } from '../service/options';
 
 /** A number known at synth, as opposed to a token resolved at deploy time. */
 function known(value: number | undefined): value is number {

@@ -2,13 +2,13 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DeploymentEnvironment } from './deployment-environment';
 import type { IFidoImageRepositories } from './options';
-import { checkNames } from './private/check-props';
-import { DEFAULT_APPLICATION_NAME, deploymentNames } from './private/names';
-import { PRESETS } from './private/presets';
-import { declaredStruct, DURATION, KEY, NUMBER, REMOVAL_POLICY, sanitize, Shape, STRING, struct } from './private/schema';
-import { ProblemList, show } from './private/validation';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import { checkNames } from '../private/check-props';
+import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
+import { PRESETS } from '../private/presets';
+import { declaredStruct, DURATION, KEY, NUMBER, REMOVAL_POLICY, sanitize, Shape, STRING, struct } from '../private/schema';
+import { ProblemList, show } from '../private/validation';
 
 /** Untagged images are kept this long: see `untaggedImageMaxAge`. */
 const UNTAGGED_IMAGE_MAX_AGE_DAYS = 14;

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FidoImageRepositories, FidoImageRepositoriesProps } from './fido-image-repositories';
-import { propsOf } from './private/schema';
+import { propsOf } from '../private/schema';
 
 /**
  * Props of `ArculusFidoImagesStack`: the stack's own props and the repositories'.

@@ -5,11 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DeploymentEnvironment } from './deployment-environment';
-import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from './private/nag';
-import { PRESETS } from './private/presets';
-import { BOOLEAN, cdkStruct, DURATION, like, NUMBER, REMOVAL_POLICY, sanitize, SECRET, SECURITY_GROUP, Shape, STRING, struct } from './private/schema';
-import { ProblemList, show } from './private/validation';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { PRESETS } from '../private/presets';
+import { BOOLEAN, cdkStruct, DURATION, like, NUMBER, REMOVAL_POLICY, sanitize, SECRET, SECURITY_GROUP, Shape, STRING, struct } from '../private/schema';
+import { ProblemList, show } from '../private/validation';
 
 /** The MongoDB port the deployment guide uses. */
 const MONGODB_PORT = 27017;

@@ -7,14 +7,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DeploymentEnvironment } from './deployment-environment';
 import { MongoDbConnection } from './mongodb-connection';
-import { bundledFunction } from './private/bundled-function';
-import { checkSelectionOfVpc } from './private/cross-checks';
-import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from './private/nag';
-import { OtherStacks } from './private/other-stacks';
-import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
-import { ProblemList } from './private/validation';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import { bundledFunction } from '../private/bundled-function';
+import { checkSelectionOfVpc } from '../private/cross-checks';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { OtherStacks } from '../private/other-stacks';
+import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { ProblemList } from '../private/validation';
 
 const APPLICATION_SECRET_NOT_ROTATED = 'Rotation of the application secret is turned off (secrets.rotateApplicationSecret: false, or runbooks: false, which leaves nothing to roll the services after a rotation); the operator rotates it by putting a new value, which redeploys the services where the runbooks are on (else run Redeploy).';
 

@@ -13,19 +13,19 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from './deployment-environment';
-import { FidoDataLayer } from './fido-data-layer';
-import { FidoLoadBalancer } from './fido-load-balancer';
-import { FidoMonitoring } from './fido-monitoring';
-import { FidoNetwork } from './fido-network';
-import { FidoRunbooks } from './fido-runbooks';
-import { FidoService } from './fido-service';
 import { ArculusFidoDeploymentProps } from './options';
-import { DEPLOYMENT_NAMES } from './private/cross-checks';
-import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
-import { OtherStacks } from './private/other-stacks';
-import { resolveDeployment } from './private/resolve';
-import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from './private/resolved';
-import { autoscales } from './private/sizing';
+import { FidoDataLayer } from '../data/fido-data-layer';
+import { FidoLoadBalancer } from '../edge/fido-load-balancer';
+import { FidoNetwork } from '../network/fido-network';
+import { FidoMonitoring } from '../operations/fido-monitoring';
+import { FidoRunbooks } from '../operations/fido-runbooks';
+import { DEPLOYMENT_NAMES } from '../private/cross-checks';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
+import { OtherStacks } from '../private/other-stacks';
+import { resolveDeployment } from '../private/resolve';
+import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
+import { autoscales } from '../private/sizing';
+import { FidoService } from '../service/fido-service';
 
 /** The construct IDs of each service's constructs: API, since a changed ID replaces the resource. */
 const CONSTRUCT_IDS = {

@@ -8,11 +8,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LoadBalancerOptions } from './options';
-import { checkSelectionOfVpc } from './private/cross-checks';
-import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from './private/load-balancer-rules';
-import { acknowledge, LOG_KEY_REASON } from './private/nag';
-import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
-import { ProblemList } from './private/validation';
+import { checkSelectionOfVpc } from '../private/cross-checks';
+import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from '../private/load-balancer-rules';
+import { acknowledge, LOG_KEY_REASON } from '../private/nag';
+import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { ProblemList } from '../private/validation';
 
 /**
  * Props of `FidoLoadBalancer`: the hardening options a deployment exposes, and what the

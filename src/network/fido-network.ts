@@ -3,10 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { checkNatGateways } from './private/check-props';
-import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
-import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
-import { ProblemList } from './private/validation';
+import { checkNatGateways } from '../private/check-props';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
+import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { ProblemList } from '../private/validation';
 
 /**
  * Props of `FidoNetwork`.

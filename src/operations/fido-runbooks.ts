@@ -6,12 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from './private/nag';
+import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from '../private/nag';
 import {
   automationDocument, diagnoseSteps, forPickedServices, redeploySteps, reportStep, RunbookTarget, startSteps, stepOutputs, stopSteps, WAIT_SECONDS,
-} from './private/runbook-steps';
-import { sanitize, struct, throwIfRequiredMissing } from './private/schema';
-import { ProblemList, show } from './private/validation';
+} from '../private/runbook-steps';
+import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { ProblemList, show } from '../private/validation';
 
 /**
  * One service the runbooks operate: the ECS service, the counts Start restores, and the target

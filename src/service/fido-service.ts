@@ -10,17 +10,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { FidoServiceOptions, ServiceSizing } from './options';
-import { bundledFunction } from './private/bundled-function';
-import { checkServiceOptions, checkSizing } from './private/check-props';
-import { checkSelectionOfVpc } from './private/cross-checks';
-import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from './private/deployment-shape';
-import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from './private/deployment-strategy';
-import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from './private/nag';
-import { deploymentAlarmNames } from './private/names';
-import { ResolvedSizing } from './private/presets';
-import { sanitize, struct, throwIfRequiredMissing, withDefaults } from './private/schema';
-import { autoscales, resolveSizing } from './private/sizing';
-import { ProblemList } from './private/validation';
+import { bundledFunction } from '../private/bundled-function';
+import { checkServiceOptions, checkSizing } from '../private/check-props';
+import { checkSelectionOfVpc } from '../private/cross-checks';
+import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from '../private/deployment-shape';
+import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from '../private/deployment-strategy';
+import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
+import { deploymentAlarmNames } from '../private/names';
+import { ResolvedSizing } from '../private/presets';
+import { sanitize, struct, throwIfRequiredMissing, withDefaults } from '../private/schema';
+import { autoscales, resolveSizing } from '../private/sizing';
+import { ProblemList } from '../private/validation';
 
 /** Why a blue/green, linear or canary service leaves ECS's circuit breaker off. */
 const CIRCUIT_BREAKER_REASON = 'ECS documents the circuit breaker for rolling deployments only; a blue/green, linear or canary deployment rolls back on its deployment check and on the deployment alarms, which watch both target groups';

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ArculusFidoDeployment } from './arculus-fido-deployment';
 import { ArculusFidoDeploymentProps } from './options';
-import { propsOf } from './private/schema';
+import { propsOf } from '../private/schema';
 
 /**
  * Props of `ArculusFidoStack`: the stack's own props and the deployment's.

@@ -11,14 +11,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmThresholds, MonitoringOptions } from './options';
-import { ALARM_TIMING, AlarmTiming, checkMonitoringProps, DEFAULT_THRESHOLDS, MONITORING_PROPS, seconds } from './private/monitoring';
-import { monitoringDashboard } from './private/monitoring-dashboard';
+import { ALARM_TIMING, AlarmTiming, checkMonitoringProps, DEFAULT_THRESHOLDS, MONITORING_PROPS, seconds } from '../private/monitoring';
+import { monitoringDashboard } from '../private/monitoring-dashboard';
 import {
   documentDbMetric, highestOverGroups, missingTasks, responseTimeP99, serviceUtilization, target5xxRate, unhealthyTargets,
-} from './private/monitoring-metrics';
-import { databaseAlarmNames, dashboardName, serviceAlarmNames } from './private/names';
-import { sanitize } from './private/schema';
-import { ProblemList, show } from './private/validation';
+} from '../private/monitoring-metrics';
+import { databaseAlarmNames, dashboardName, serviceAlarmNames } from '../private/names';
+import { sanitize } from '../private/schema';
+import { ProblemList, show } from '../private/validation';
 
 /**
  * One service `FidoMonitoring` watches.

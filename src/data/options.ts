@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+/**
+ * The deployment's Secrets Manager secrets.
+ */
+export interface SecretsOptions {
+  /**
+   * An existing application secret. It must hold the JSON key `jwtSecret`; add API keys as further
+   * keys and map them with `services.*.secrets`.
+   *
+   * @default - a secret with a generated 64-character `jwtSecret`
+   */
+  readonly applicationSecret?: secretsmanager.ISecret;
+
+  /**
+   * KMS key that encrypts the secrets the deployment creates (and a created DocumentDB cluster).
+   * A key of another stack is used through IAM policies only, so its key policy must trust the
+   * account's IAM policies, as keys created with the `@aws-cdk/aws-kms:defaultKeyPolicies` flag
+   * (every `cdk init` app) do.
+   *
+   * @default - the deployment's key when `encryption.customerManagedKey` is on, otherwise the
+   * AWS managed keys
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Rotate the application secret the deployment creates, every
+   * `applicationSecretRotationInterval`, with the rotation function the library ships: a new
+   * `jwtSecret` each time, the one before kept as `jwtSecretPrevious` (absent until the first
+   * rotation), every other key unchanged. After each rotation the Redeploy runbook rolls both
+   * services, so they read the new value (see SECURITY.md for what the application does with the
+   * two keys). Needs `runbooks`; a given `applicationSecret` rotates as its owner arranges.
+   *
+   * @default - true when the deployment creates the application secret and `runbooks` is on
+   */
+  readonly rotateApplicationSecret?: boolean;
+
+  /**
+   * How often the application secret rotates, when `rotateApplicationSecret` is on: 1 to 1000
+   * whole days. A token signed with a key stays verifiable for one interval after the key is
+   * replaced, and no longer.
+   *
+   * @default Duration.days(30)
+   */
+  readonly applicationSecretRotationInterval?: Duration;
+}

@@ -1,0 +1,112 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+/**
+ * The domain the deployment serves and its TLS certificate.
+ */
+export interface DomainOptions {
+  /**
+   * Fully qualified domain name of the deployment, e.g. `auth.example.com`. The endpoints are
+   * `https://<domainName>` (Tomcat) and `https://<domainName>:5001` (PyFIDO).
+   */
+  readonly domainName: string;
+
+  /**
+   * Certificate for `domainName`, in the stack's region. Required unless `hostedZone` is given.
+   *
+   * @default - a DNS-validated certificate is created in `hostedZone`
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Public hosted zone of `domainName`. When given, an alias A record points `domainName` at the
+   * load balancer (and, without `certificate`, a DNS-validated certificate is created).
+   *
+   * @default - no DNS record is created: point a CNAME or alias at the `LoadBalancerDNS` output
+   */
+  readonly hostedZone?: route53.IHostedZone;
+}
+
+/**
+ * Hardening of the internet-facing load balancer.
+ */
+export interface LoadBalancerOptions {
+  /**
+   * TLS policy of the HTTPS listeners.
+   *
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ (TLS 1.3 and 1.2 with forward secrecy and hybrid
+   * post-quantum key exchange)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Add a port 80 listener that only redirects to HTTPS 443, for browsers that type the bare domain.
+   *
+   * @default false
+   */
+  readonly redirectHttp?: boolean;
+
+  /**
+   * Protect the load balancer from deletion. A protected load balancer blocks stack deletion until
+   * the protection is turned off.
+   *
+   * @default - true in prod, false elsewhere; false for a `FidoLoadBalancer` on its own
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Treatment of possible HTTP desync (request smuggling) requests; `MONITOR` is rejected.
+   *
+   * @default elbv2.DesyncMitigationMode.DEFENSIVE
+   */
+  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
+
+  /**
+   * Write the load balancer's access logs to S3, for incident response and audits. ALB access
+   * logging needs a concrete region: on a region-agnostic stack set `env: { region }` or turn
+   * this off.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * Bucket of the access logs. It must use SSE-S3 encryption (ALB cannot write with a KMS key).
+   *
+   * @default - a bucket that blocks public access, enforces TLS, encrypts with SSE-S3 and expires
+   * logs after the environment's log retention (`accessLogsExpiration` for a `FidoLoadBalancer` on
+   * its own); it is retained when it leaves the stack
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs in the bucket.
+   *
+   * @default 'alb'
+   */
+  readonly accessLogsPrefix?: string;
+}
+
+/**
+ * The AWS WAF web ACL in front of the load balancer.
+ */
+export interface WafOptions {
+  /**
+   * Associate a web ACL with the load balancer: the AWS managed rule groups for common attacks
+   * (core rule set), known bad inputs and Amazon IP reputation, and a per-client rate limit,
+   * because login endpoints are what credential-stuffing bots hit. It costs 5 USD per month plus
+   * 1 USD per rule and 0.60 USD per million requests.
+   *
+   * @default - true in prod, false in dev and staging
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Most requests one client IP may send in any 5 minutes before it is blocked (10 to 2,000,000,000).
+   *
+   * @default 1000
+   */
+  readonly rateLimit?: number;
+}

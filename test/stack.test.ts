@@ -21,7 +21,9 @@ describe('the stack outputs', () => {
   test('give the load balancer DNS name, the endpoints, the cluster and the secret', () => {
     const { template, stack } = synthesized;
     const resolve = (v: unknown) => stack.resolve(v);
-    template.hasOutput('LoadBalancerDNS', { Value: resolve(stack.deployment.loadBalancing.loadBalancer.loadBalancerDnsName) });
+    template.hasOutput('LoadBalancerDNS', { Value: resolve(stack.deployment.loadBalancer.loadBalancer.loadBalancerDnsName) });
+    // The former name of the attribute stays, deprecated, for code written against it.
+    expect(stack.deployment.loadBalancing).toBe(stack.deployment.loadBalancer);
     template.hasOutput('PyFidoEndpoint', { Value: 'https://auth.example.com:5001' });
     template.hasOutput('TomcatEndpoint', { Value: 'https://auth.example.com' });
     template.hasOutput('ClusterName', { Value: resolve(stack.deployment.cluster.clusterName) });

@@ -42,7 +42,7 @@ const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CRE
  *
  * Each resource has one way in: the cluster, certificate and key here, everything else through
  * the building block that owns it (`network.vpc`, `dataLayer.mongoDbSecret`, `pyFido.service`,
- * `pyFido.logGroup`, `loadBalancing.loadBalancer`, ...). Its `connections` are the tasks'
+ * `pyFido.logGroup`, `loadBalancer.loadBalancer`, ...). Its `connections` are the tasks'
  * security group: allow them to reach other resources with `deployment.connections.allowTo(...)`.
  */
 export class ArculusFidoDeployment extends Construct implements ec2.IConnectable {
@@ -76,11 +76,23 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /** Tomcat: `service`, `taskDefinition`, `container`, `targetGroup`, `logGroup`, `scalableTaskCount`. */
   public readonly tomcat: FidoService;
 
-  /** The edge: `loadBalancer`, its listeners, `accessLogsBucket`, `webAcl` and its log group. */
-  public readonly loadBalancing: FidoLoadBalancer;
+  /**
+   * The edge, configured by the `loadBalancer` prop: `loadBalancer`, its listeners,
+   * `accessLogsBucket`, `webAcl` and its log group.
+   */
+  public readonly loadBalancer: FidoLoadBalancer;
 
   /** Alarms, their notification `topic` and the `dashboard`. */
   public readonly monitoring: FidoMonitoring;
+
+  /**
+   * The edge, under its former name.
+   *
+   * @deprecated use `loadBalancer`, which matches the prop that configures it
+   */
+  public get loadBalancing(): FidoLoadBalancer {
+    return this.loadBalancer;
+  }
 
   /**
    * The Stop, Start, Redeploy and Diagnose runbooks and their roles.
@@ -171,7 +183,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
     this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
-    this.loadBalancing = this.addLoadBalancer(services, resolved, logEncryptionKey);
+    this.loadBalancer = this.addLoadBalancer(services, resolved, logEncryptionKey);
     this.routeTraffic(resolved);
     const deploymentAlarms = this.servicesWith(resolved)
       .filter(([, settings]) => settings.deploymentAlarms)
@@ -184,7 +196,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         zone: resolved.hostedZone,
         // Fully qualified, so that the zone's name is never appended a second time.
         recordName: `${resolved.domainName}.`,
-        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancing.loadBalancer)),
+        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
       });
     }
     this.warn(resolved);
@@ -233,7 +245,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
    * pair of target groups, for each; its test listener checks the 443 route.
    */
   private routeTraffic(resolved: ResolvedDeployment): void {
-    const lb = this.loadBalancing;
+    const lb = this.loadBalancer;
     const routes = [
       { service: this.pyFido, settings: resolved.pyFido, routes: [{ id: 'PyFido', listener: lb.pyFidoListener, testListener: lb.pyFidoTestListener }] },
       {

@@ -31,7 +31,7 @@ export class ArculusFidoStack extends Stack {
 
     new CfnOutput(this, 'LoadBalancerDNS', {
       description: 'DNS name of the load balancer: point the domain at it (alias A record, or CNAME)',
-      value: d.loadBalancing.loadBalancer.loadBalancerDnsName,
+      value: d.loadBalancer.loadBalancer.loadBalancerDnsName,
     });
     new CfnOutput(this, 'PyFidoEndpoint', { description: 'PyFIDO API endpoint URL', value: d.pyFidoEndpoint });
     new CfnOutput(this, 'TomcatEndpoint', { description: 'Tomcat portal URL', value: d.tomcatEndpoint });

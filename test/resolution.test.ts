@@ -293,6 +293,15 @@ describe('names', () => {
       .toThrow(/- applicationName: the names of 'arculus-auth-dev' \(cluster, log groups, alarms\) are those of the deployment 'Shared\/First' in the same stack/);
   });
 
+  test('an ECS cluster of the app\'s own with the deployment\'s cluster name is refused too', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Shared', { env: ENV });
+    new ecs.CfnCluster(stack, 'Theirs', { clusterName: 'arculus-auth-dev' });
+    const { ArculusFidoDeployment } = jest.requireActual('../src');
+    expect(() => new ArculusFidoDeployment(stack, 'Fido', baseProps(stack)))
+      .toThrow(/- applicationName: the ECS cluster name 'arculus-auth-dev' is that of the cluster 'Shared\/Theirs' in the same stack/);
+  });
+
   test('two deployments with the same names in stacks that may share an account and region are warned about', () => {
     const app = testApp();
     const first = new ArculusFidoStack(app, 'First', { env: ENV, ...baseProps(importsStack(app, 'I1')) });

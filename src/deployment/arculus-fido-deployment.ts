@@ -19,7 +19,6 @@ import { FidoLoadBalancer } from '../edge/fido-load-balancer';
 import { FidoNetwork } from '../network/fido-network';
 import { FidoMonitoring } from '../operations/fido-monitoring';
 import { FidoRunbooks } from '../operations/fido-runbooks';
-import { DEPLOYMENT_NAMES } from '../private/cross-checks';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
 import { resolveDeployment } from '../private/resolve';
@@ -117,7 +116,6 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   constructor(scope: Construct, id: string, props: ArculusFidoDeploymentProps) {
     super(scope, id);
     const resolved = resolveDeployment(this, props);
-    (this as any)[DEPLOYMENT_NAMES] = resolved.names;
     this.deploymentEnvironment = resolved.environment;
     this.applicationName = resolved.applicationName;
     this.tomcatEndpoint = `https://${resolved.domainName}`;

@@ -1,12 +1,10 @@
-import { Annotations, Arn, ArnFormat, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { DeploymentNames } from './names';
 import type { ResolvedDeployment } from './resolved';
 import { ProblemList, show } from './validation';
-
-/** Where a deployment keeps its names, for the deployments built after it in the same app. */
-export const DEPLOYMENT_NAMES = Symbol.for('arculus-fido-cdk.DeploymentNames');
 
 /**
  * Checks what only the stack, the given VPC and the rest of the app can tell: the region of the
@@ -201,17 +199,21 @@ export function checkSelectionOfVpc(
 /**
  * Refuses a second deployment with the same names in one stack, and warns about one in another
  * stack that may share the account and region: cluster, log group, alarm and namespace names are
- * unique there, so the second deploy would fail.
+ * unique there, so the second deploy would fail. Read from the app's ECS clusters (every
+ * deployment names its cluster `<applicationName>-<environment>`), whoever made them.
  */
 function checkNamesUnique(problems: ProblemList, scope: IConstruct, names: DeploymentNames): void {
-  const stack = Stack.of(scope);
-  for (const other of scope.node.root.node.findAll()) {
-    const taken: DeploymentNames | undefined = (other as any)[DEPLOYMENT_NAMES];
-    if (other === scope || taken?.cluster !== names.cluster) {
+  const stack = outermostStack(scope);
+  for (const cluster of scope.node.root.node.findAll()) {
+    if (!CfnResource.isCfnResource(cluster) || cluster.cfnResourceType !== 'AWS::ECS::Cluster'
+      || (cluster as ecs.CfnCluster).clusterName !== names.cluster || cluster.node.scopes.includes(scope)) {
       continue;
     }
-    const otherStack = Stack.of(other);
-    const what = `the names of '${names.cluster}' (cluster, log groups, alarms) are those of the deployment '${other.node.path}'`;
+    const owner = deploymentOf(cluster);
+    const otherStack = outermostStack(owner ?? cluster);
+    const what = owner
+      ? `the names of '${names.cluster}' (cluster, log groups, alarms) are those of the deployment '${owner.node.path}'`
+      : `the ECS cluster name '${names.cluster}' is that of the cluster '${cluster.node.path}'`;
     if (otherStack === stack) {
       problems.add('applicationName', `${what} in the same stack, and AWS takes each only once per account and region; give one of them another applicationName`);
     } else if (!provablyApart(stack, otherStack)) {
@@ -219,6 +221,20 @@ function checkNamesUnique(problems: ProblemList, scope: IConstruct, names: Deplo
         `${what}, in another stack that may deploy to the same account and region, where the second deploy would fail; give one of them another applicationName, or give both stacks env`);
     }
   }
+}
+
+/** The deployment whose cluster `cfnCluster` is: the nearest scope whose `cluster` it is. */
+function deploymentOf(cfnCluster: IConstruct): IConstruct | undefined {
+  return [...cfnCluster.node.scopes].reverse().find((s) => (s as { cluster?: IConstruct }).cluster?.node.defaultChild === cfnCluster);
+}
+
+/** The stack a construct deploys with: a nested stack's parent, up to the top. */
+function outermostStack(construct: IConstruct): Stack {
+  let stack = Stack.of(construct);
+  while (stack.nestedStackParent) {
+    stack = stack.nestedStackParent;
+  }
+  return stack;
 }
 
 function provablyApart(a: Stack, b: Stack): boolean {

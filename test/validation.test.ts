@@ -1,4 +1,4 @@
-import { Duration, Lazy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Errors, Lazy, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -26,6 +26,21 @@ function escape(text: string): RegExp {
 }
 
 describe('errors when', () => {
+  test('the one gathered error is aws-cdk-lib\'s ValidationError, carrying the path of the construct whose props it judges', () => {
+    const app = testApp();
+    const error = (() => {
+      try {
+        new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(importsStack(app)), applicationName: 'Bad_Name' });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'ArculusFidoInvalidProps', constructPath: 'Fido/Fido' });
+    expect((error as Error).message).toMatch(/^ArculusFidoDeployment 'Fido\/Fido' has 1 problem in its props:\n {2}- applicationName: /);
+  });
+
   test('the deployment environment is outside the enum', () => {
     expectRejected({ deploymentEnvironment: 'production' as DeploymentEnvironment },
       "deploymentEnvironment: must be one of 'dev', 'staging' or 'prod' (DeploymentEnvironment.DEV, .STAGING, .PROD), got 'production'");

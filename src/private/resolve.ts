@@ -80,7 +80,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   }
   // Facts about the stack, the VPC and the other deployments: every value has its type by now.
   checkEnvironmentFacts(problems, scope, resolved);
-  problems.throwIfAny(`ArculusFidoDeployment '${scope.node.path}'`);
+  problems.throwIfAny(scope, 'ArculusFidoDeployment');
   return resolved;
 }
 

@@ -277,6 +277,6 @@ export function throwIfRequiredMissing(scope: IConstruct, className: string, pro
   if (problems.some((problem) => /: is required($|:)/.test(problem))) {
     const list = new ProblemList();
     list.addAll(problems);
-    list.throwIfAny(`${className} '${scope.node.path}'`);
+    list.throwIfAny(scope, className);
   }
 }

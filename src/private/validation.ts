@@ -1,4 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token, ValidationError } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** The name of the error every refusal of props is thrown as (aws-cdk-lib's names are literal strings). */
+const INVALID_PROPS = 'ArculusFidoInvalidProps' as ConstructorParameters<typeof ValidationError>[0];
 
 /**
  * Gathers every problem found in a construct's props so that the user sees them all in one error.
@@ -73,17 +77,19 @@ export class ProblemList {
   }
 
   /**
-   * Throws one error that lists every problem, if there is any.
+   * Throws one error that lists every problem, if there is any: aws-cdk-lib's `ValidationError`,
+   * which carries the construct's path (`constructPath`) to the CDK CLI and to tools that read it.
    *
-   * @param subject what was checked, e.g. `ArculusFidoDeployment Default/Fido`
+   * @param scope the construct whose props were checked
+   * @param className its class, for the message: `FidoNetwork 'Stack/Net' has 2 problems in its props`
    */
-  public throwIfAny(subject: string): void {
+  public throwIfAny(scope: IConstruct, className: string): void {
     if (this.problems.length === 0) {
       return;
     }
     const lines = this.problems.map((p) => `  - ${p}`).join('\n');
     const count = this.problems.length === 1 ? '1 problem' : `${this.problems.length} problems`;
-    throw new Error(`${subject} has ${count} in its props:\n${lines}`);
+    throw new ValidationError(INVALID_PROPS, `${className} '${scope.node.path}' has ${count} in its props:\n${lines}`, scope);
   }
 }
 

@@ -188,6 +188,8 @@ project.gitignore.exclude('.jsii.tabl.json', '/consumers/java/target/', '/consum
 // Local output stays out of `npm pack`, which jsii-pacmak runs and every binding embeds: the
 // caches (Go modules, Maven, pip: gigabytes), synthesized templates and the CI script.
 project.npmignore?.exclude('/.cache/', '/cdk.out/', '/.ci/');
+// Contributor material stays in the repository: the README links CONTRIBUTING.md on GitHub.
+project.npmignore?.exclude('/CONTRIBUTING.md');
 
 // A newcomer's apps: `cdk init` in TypeScript and Python, this library installed from the npm
 // tarball and the wheel, the README's example and the scenarios synthesized by the app's own

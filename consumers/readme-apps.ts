@@ -14,12 +14,16 @@ const ROOT = path.resolve(__dirname, '..');
 /** The stack the README's examples define. */
 export const README_STACK = 'ArculusFidoProd';
 
-/** The README's example in `language` (the fence's info string: ts, python, java, go). */
+/**
+ * The README's example in `language` (the fence's info string: ts, python, java, go): TypeScript in
+ * README.md, the other languages in docs/languages.md.
+ */
 export function readmeExample(language: string): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+  const file = language === 'ts' ? 'README.md' : 'docs/languages.md';
+  const readme = fs.readFileSync(path.join(ROOT, file), 'utf-8');
   const found = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(readme);
   if (!found) {
-    throw new Error(`README.md has no ${language} example`);
+    throw new Error(`${file} has no ${language} example`);
   }
   return found[1];
 }

@@ -1,7 +1,7 @@
 /**
  * What the integration tests (test/integ.*.ts) share: the deployment's images, which answer the
  * health checks without a private registry, the context a maintainer gives, and the assertions
- * every deployment must pass once it is up. integ-runner runs the apps; see README.md
+ * every deployment must pass once it is up. integ-runner runs the apps; see docs/integration-tests.md
  * ("Integration tests") for a run against an account.
  */
 import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';

@@ -27,13 +27,13 @@ import (
 // resolves the generated package), and returns the template it synthesizes.
 func runReadmeExample(t *testing.T) map[string]interface{} {
 	t.Helper()
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	readme, err := os.ReadFile(filepath.Join("..", "..", "docs", "languages.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := regexp.MustCompile("(?s)### Go\n\n```go\n(.*?)```").FindSubmatch(readme)
 	if found == nil {
-		t.Fatal("README.md has no Go example under '### Go'")
+		t.Fatal("docs/languages.md has no Go example under '### Go'")
 	}
 	// A folder whose name starts with '_' is part of no package pattern, so `./...` skips it.
 	dir, err := os.MkdirTemp(".", "_readme")

@@ -41,15 +41,15 @@ REFERENCE = pathlib.Path(os.environ["ARCULUS_REFERENCE_DIR"])
 
 def readme_example() -> str:
     """The README's Python example, exactly as a user copies it."""
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "languages.md").read_text()
     found = re.search(r"### Python\n\n```python\n(.*?)```", readme, re.S)
-    assert found, "README.md has no Python example under '### Python'"
+    assert found, "docs/languages.md has no Python example under '### Python'"
     return found.group(1)
 
 
 def readme_stack() -> Stack:
     scope: dict = {}
-    exec(compile(readme_example(), "README.md (Python example)", "exec"), scope)
+    exec(compile(readme_example(), "docs/languages.md (Python example)", "exec"), scope)
     return scope["app"].node.find_child("ArculusFidoProd")
 
 

@@ -82,9 +82,9 @@ class ConsumerTest {
     /** Compiles the README's Java example with this test's classpath and runs its main. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> runReadmeExample() throws Exception {
-        String text = Files.readString(ROOT.resolve("README.md"));
+        String text = Files.readString(ROOT.resolve("docs").resolve("languages.md"));
         Matcher found = Pattern.compile("### Java\\n\\n```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
-        assertTrue(found.find(), "README.md has no Java example under '### Java'");
+        assertTrue(found.find(), "docs/languages.md has no Java example under '### Java'");
         Path sources = Files.createTempDirectory("readme-java");
         Files.writeString(sources.resolve("FidoApp.java"), found.group(1));
 

@@ -140,7 +140,7 @@ export interface ArculusFidoDeploymentProps {
   /**
    * Create the AWS Systems Manager Automation runbooks of the guide's service management:
    * `<applicationName>-<environment>-Stop`, `-Start`, `-Redeploy` and `-Diagnose`, each with a role
-   * of its own, scoped to this cluster's services (see README, Operations).
+   * of its own, scoped to this cluster's services (see docs/operations.md).
    *
    * @default true
    */

@@ -77,7 +77,8 @@ export interface LoadBalancerOptions {
    *
    * @default - a bucket that blocks public access, enforces TLS, encrypts with SSE-S3 and expires
    * logs after the environment's log retention (`accessLogsExpiration` for a `FidoLoadBalancer` on
-   * its own); it is retained when it leaves the stack
+   * its own). A deployment retains it in prod and deletes it, emptied, with a dev or staging stack;
+   * a `FidoLoadBalancer` on its own retains it unless `accessLogsRemovalPolicy` says otherwise
    */
   readonly accessLogsBucket?: s3.IBucket;
 

@@ -1,4 +1,13 @@
+import * as path from 'path';
 import { awscdk, javascript, JsonFile } from 'projen';
+
+// This file reads top to bottom as: the library (what is built and shipped), its tests, and the
+// tools that judge, measure and show it. The tooling lives in tools/<name>/ (tools/README.md);
+// examples/ and docs/ stay at the top, where a newcomer looks for them.
+
+// ================================================================================================
+// The library
+// ================================================================================================
 
 /**
  * The aws-cdk-lib floor users may pair this library with, and the version the tests install.
@@ -21,7 +30,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
+  // .projenrc.ts stays at the root, where projen looks for it; the code it runs at build time
+  // (the API model's generator, below) is a tool like the others.
   projenrcTs: true,
+  projenrcTsOptions: { projenCodeDir: 'tools/projenrc' },
 
   cdkVersion: CDK_FLOOR,
   constructsVersion: '10.5.1',
@@ -59,7 +71,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // leaves it out (esbuild's externals for the runtime); the tests need it installed.
     '@aws-sdk/client-ec2@^3',
     // The application secret's rotation function's client, for the same reason: the runtime
-    // provides it, and its tests and runtime/run load the real module.
+    // provides it, and its tests and tools/runtime/run load the real module.
     '@aws-sdk/client-secrets-manager@^3',
   ],
 
@@ -73,12 +85,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // not be rewritten by it. `npx projen test:update` rewrites them on purpose.
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    // The caches hold other package.json files (the version matrix's copy of this project, the
-    // newcomer apps): not modules of this project, and a name collision for jest's module map.
-    // Jest's default, one worker fewer than the cores, is a single worker on this project's 2-core
-    // machines: every core, since synthesis is CPU-bound and the files are independent.
     // Jest crawls only src/ and test/: the caches hold whole copies of the project (the version
     // matrix's, with its own node_modules), which cost the suite 9 s of crawling when they exist.
+    // They also hold other package.json files (the matrix's copy of this project, the newcomer
+    // apps): not modules of this project, and a name collision for jest's module map.
+    // Jest's default, one worker fewer than the cores, is a single worker on this project's 2-core
+    // machines: every core, since synthesis is CPU-bound and the files are independent.
     jestConfig: { roots: ['<rootDir>/src', '<rootDir>/test'], modulePathIgnorePatterns: ['<rootDir>/.cache/'], maxWorkers: '100%' },
   },
 });
@@ -103,74 +115,98 @@ for (const name of ['app-secret-rotation', 'deployment-check']) {
   project.eslint?.allowDevDeps(entrypoint);
 }
 
-// The library's shape, checked on every build: no import circle, and no function so long that it
-// mixes concerns (the deployment builds each concern in its own method).
-project.eslint?.addRules({
-  'import/no-cycle': 'error',
-  'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
-});
-project.eslint?.addOverride({ files: ['test/**', 'bench/**', 'consumers/**', 'security/**', 'examples/**', 'newcomer/**'], rules: { 'max-lines-per-function': 'off' } });
-
-/**
- * A folder of TypeScript scripts run with ts-node: type-checked like the tests, linted (free to
- * import dev dependencies, as the tests are), and left out of the npm package (with `alsoExclude`).
- * What the README links (SECURITY.md, docs/) is shipped: npm and Construct Hub render the README
- * from the package (test/package-links.test.ts).
- */
-function scriptFolder(folder: string, ...alsoExclude: string[]): void {
-  new JsonFile(project, `${folder}/tsconfig.json`, {
-    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
-  });
-  project.eslint?.addLintPattern(folder);
-  project.eslint?.allowDevDeps(`${folder}/**`);
-  project.npmignore?.exclude(`/${folder}/`, ...alsoExclude);
-}
-
-// The example deployment a newcomer synthesizes on a fresh clone, with no AWS account.
-scriptFolder('examples');
-project.addTask('synth:example', {
-  description: 'Synthesize the bundled example deployment (examples/app.ts) to cdk.out and list its templates',
-  exec: 'ts-node --project examples/tsconfig.json examples/app.ts',
-});
-
-// The templates security reviewers judge, and the tools they judge them with (installed from
-// PyPI, pinned, by security/scan itself).
-scriptFolder('security');
-project.addTask('synth:security', {
-  description: 'Synthesize every preset, flat and nested, to cdk.out/security for the security scan',
-  exec: 'ts-node --project security/tsconfig.json security/synth-templates.ts',
-});
-project.addTask('security', {
-  description: 'Judge the synthesized templates with cfn-lint, checkov, the replacement check and the runbook check against botocore (see SECURITY.md)',
-  steps: [{ spawn: 'synth:security' }, { exec: 'security/scan' }],
-});
-
-// Rollout time and cost modeled from the templates, synth speed and the developer loop.
-scriptFolder('bench');
-project.addTask('bench', {
-  description: 'Model rollout time and monthly cost, time synth and the developer loop; writes docs/benchmarks.md',
-  exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
-});
-
-// The generated-props properties of the unit suite (test/generated/), over thousands of cases:
-// each distinct defect shrunk to its smallest props; figures to docs/benchmarks.md.
-scriptFolder('fuzz');
-project.addTask('fuzz', {
-  description: 'Run the generated-props properties over 5,000 cases (FUZZ_CASES, FUZZ_SEED), shrink each distinct defect, write the figures to docs/benchmarks.md',
-  exec: 'ts-node --project fuzz/tsconfig.json fuzz/run.ts',
-});
-
 // The API model the runtime checks read the props of each struct from (src/private/api-model.generated.ts),
-// written from the assembly jsii just wrote. When it changed, jsii runs again: the code it just
-// compiled read the old model. test/api-model.test.ts fails when the committed model is stale.
-project.compileTask.exec('ts-node --project projenrc/tsconfig.json projenrc/api-model.ts');
+// written from the assembly jsii just wrote (tools/projenrc/api-model.ts, projen's code dir above).
+// When it changed, jsii runs again: the code it just compiled read the old model.
+// test/api-model.test.ts fails when the committed model is stale.
+project.compileTask.exec('ts-node --project tools/projenrc/tsconfig.json tools/projenrc/api-model.ts');
 project.compileTask.exec('jsii --silence-warnings=reserved-word', {
   condition: 'node -e "const fs = require(\'fs\'); const t = (f) => fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0; process.exit(t(\'src/private/api-model.generated.ts\') > t(\'lib/private/api-model.generated.js\') ? 0 : 1)"',
 });
 
+// The CDK app a team that follows the deployment guide runs, with no TypeScript (src/app/main.ts):
+// npx cdk deploy --app "npx arculus-fido-app --parameters parameters/prod.json"
+project.addBins({ 'arculus-fido-app': 'lib/app/main.js' });
+
+// The library's shape, checked on every build: no import circle, and no function so long that it
+// mixes concerns (the deployment builds each concern in its own method). The tests, the examples
+// and the bench, consumer, security and newcomer scripts are exempt from the length rule.
+project.eslint?.addRules({
+  'import/no-cycle': 'error',
+  'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+});
+project.eslint?.addOverride({
+  files: ['test/**', 'examples/**', 'tools/bench/**', 'tools/consumers/**', 'tools/security/**', 'tools/newcomer/**'],
+  rules: { 'max-lines-per-function': 'off' },
+});
+
+// The npm package is the library: lib/, assets/, the jsii assembly, API.md, and what the README
+// links (SECURITY.md, docs/), since npm and Construct Hub render the README from the package
+// (test/package-links.test.ts). Every binding embeds it (jsii-pacmak runs `npm pack`), so none of
+// the rest ships: the tools and examples, the caches (Go modules, Maven, pip: gigabytes),
+// synthesized templates and the CI script. tools/consumers/run checks the tarball.
+project.npmignore?.exclude('/tools/', '/examples/', '/.cache/', '/cdk.out/', '/.ci/');
+// Contributor material stays in the repository: the README links CONTRIBUTING.md on GitHub.
+project.npmignore?.exclude('/CONTRIBUTING.md');
+
+/**
+ * A folder of TypeScript scripts run with ts-node (examples/, tools/<name>/): type-checked like the
+ * tests (its tsconfig.json extends test/tsconfig.json), and linted, free to import dev
+ * dependencies as the tests are. The npm package leaves them out (above).
+ */
+function scriptFolder(folder: string): void {
+  new JsonFile(project, `${folder}/tsconfig.json`, {
+    obj: { extends: path.posix.relative(folder, 'test/tsconfig.json'), include: ['**/*.ts'] },
+  });
+  project.eslint?.addLintPattern(folder);
+  project.eslint?.allowDevDeps(`${folder}/**`);
+}
+
+// ================================================================================================
+// The tests
+// ================================================================================================
+
+// The unit suite (jest, test/ and src/; options above) synthesizes the bundled functions' assets:
+// a fresh clone's `npx projen test` bundles them first, as `compile` does.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+}
+
+// Integration tests a maintainer with an AWS account deploys: test/integ.*.ts, IntegTest apps of
+// @aws-cdk/integ-tests-alpha (published up to 2.245.0-alpha.0, whose aws-cdk-lib peer range takes
+// the floor). integ-runner cannot run them yet: its newest release (2.197.10) reads cloud
+// assemblies up to schema 53, and the floor writes 54. Until one can, tools/integ/snapshots.ts
+// does what integ-runner does without credentials: synthesize each test and compare it with its
+// committed snapshot, so a change to what is deployed fails `test` until the snapshot is updated
+// on purpose (`npx projen integ:snapshot`).
+project.addDevDeps('@aws-cdk/integ-tests-alpha@2.245.0-alpha.0');
+scriptFolder('tools/integ');
+const integ = project.addTask('integ', {
+  description: 'Synthesize the integration tests (test/integ.*.ts) and compare them with their committed snapshots',
+  exec: 'ts-node --project tools/integ/tsconfig.json tools/integ/snapshots.ts',
+  receiveArgs: true,
+});
+project.addTask('integ:snapshot', {
+  description: 'Synthesize the integration tests and rewrite their committed snapshots, without deploying',
+  exec: 'ts-node --project tools/integ/tsconfig.json tools/integ/snapshots.ts --update',
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+
+// The bundled functions on the Node.js of every Lambda runtime they get (the floor aws-cdk-lib's
+// newest Node.js runtime and the newest aws-cdk-lib's; Node.js from the npm registry's
+// node-<platform>-<arch> packages), not only on the Node.js that runs jest.
+scriptFolder('tools/runtime');
+project.addTask('test:runtime', {
+  description: 'Run the bundled Lambda functions (assets/) on the Node.js of each runtime they get (floor and newest aws-cdk-lib), against local AWS endpoints',
+  exec: 'tools/runtime/run',
+});
+
 // Python, Java and Go users get the same deployment: the README's TypeScript example compiles
-// (jsii-rosetta, strict), and consumer apps in each language run against the packages
-// jsii-pacmak builds (consumers/run), their templates compared with the TypeScript synth.
+// (jsii-rosetta, strict, after every compile), and consumer apps in each language run against the
+// packages jsii-pacmak builds (tools/consumers/run), their templates compared with the TypeScript
+// synth.
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile the README\'s TypeScript example and translate it for the other languages (strict: a snippet that fails to compile fails)',
   exec: 'jsii-rosetta extract --strict',
@@ -179,75 +215,67 @@ project.postCompileTask.spawn(rosetta);
 // jsii-pacmak builds the Java artifact against a Maven repository of its own, thrown away after
 // each run unless given one to keep: the consumer suites' repository, so a rerun downloads nothing.
 project.tasks.tryFind('package:java')?.reset('jsii-pacmak -v --target java --maven-local-repository .cache/consumers/m2');
-scriptFolder('consumers');
+scriptFolder('tools/consumers');
 project.addTask('test:bindings', {
-  description: 'Build the npm, Python, Java and Go packages and run the consumer apps of each language against them (consumers/run)',
-  steps: [{ spawn: 'compile' }, { spawn: 'rosetta:extract' }, { exec: 'consumers/run' }],
+  description: 'Build the npm, Python, Java and Go packages and run the consumer apps of each language against them (tools/consumers/run)',
+  steps: [{ spawn: 'compile' }, { spawn: 'rosetta:extract' }, { exec: 'tools/consumers/run' }],
 });
-project.gitignore.exclude('.jsii.tabl.json', '/consumers/java/target/', '/consumers/go/_readme*/');
-// Local output stays out of `npm pack`, which jsii-pacmak runs and every binding embeds: the
-// caches (Go modules, Maven, pip: gigabytes), synthesized templates and the CI script.
-project.npmignore?.exclude('/.cache/', '/cdk.out/', '/.ci/');
-// Contributor material stays in the repository: the README links CONTRIBUTING.md on GitHub.
-project.npmignore?.exclude('/CONTRIBUTING.md');
+// The rosetta tablet, and what the Java and Go consumer apps build beside their sources.
+project.gitignore.exclude('.jsii.tabl.json', '/tools/consumers/java/target/', '/tools/consumers/go/_readme*/');
 
 // A newcomer's apps: `cdk init` in TypeScript and Python, this library installed from the npm
 // tarball and the wheel, the README's example and the scenarios synthesized by the app's own
-// `cdk synth` under the flags cdk init sets (newcomer/run). Not a script folder: scenarios.ts
-// imports the package by name, so the init app's own tsc checks it, not this project's.
+// `cdk synth` under the flags cdk init sets (tools/newcomer/run). Not a script folder:
+// scenarios.ts imports the package by name, so the init app's own tsc checks it, not this project's.
 project.addTask('test:newcomer', {
-  description: 'Create TypeScript and Python apps with cdk init, install the packed library and cdk synth the README example and the scenarios (newcomer/run)',
-  exec: 'newcomer/run',
+  description: 'Create TypeScript and Python apps with cdk init, install the packed library and cdk synth the README example and the scenarios (tools/newcomer/run)',
+  exec: 'tools/newcomer/run',
 });
-project.npmignore?.exclude('/newcomer/');
 
 // The unit suite on the aws-cdk-lib floor and on the newest aws-cdk-lib (in a copy of this project
 // under .cache/matrix, never in node_modules), each without feature flags and with cdk init's.
 project.addTask('test:matrix', {
-  description: 'Run the unit suite on the aws-cdk-lib floor and the newest aws-cdk-lib, without feature flags and with those cdk init sets (matrix/run)',
-  exec: 'matrix/run',
-});
-project.npmignore?.exclude('/matrix/');
-
-// The CDK app a team that follows the deployment guide runs, with no TypeScript (src/app/main.ts):
-// npx cdk deploy --app "npx arculus-fido-app --parameters parameters/prod.json"
-project.addBins({ 'arculus-fido-app': 'lib/app/main.js' });
-
-// Integration tests a maintainer with an AWS account deploys: test/integ.*.ts, IntegTest apps of
-// @aws-cdk/integ-tests-alpha (published up to 2.245.0-alpha.0, whose aws-cdk-lib peer range takes
-// the floor). integ-runner cannot run them yet: its newest release (2.197.10) reads cloud
-// assemblies up to schema 53, and the floor writes 54. Until one can, integ/snapshots.ts does
-// what integ-runner does without credentials: synthesize each test and compare it with its
-// committed snapshot, so a change to what is deployed fails `test` until the snapshot is updated
-// on purpose (`npx projen integ:snapshot`).
-project.addDevDeps('@aws-cdk/integ-tests-alpha@2.245.0-alpha.0');
-scriptFolder('integ');
-const integ = project.addTask('integ', {
-  description: 'Synthesize the integration tests (test/integ.*.ts) and compare them with their committed snapshots',
-  exec: 'ts-node --project integ/tsconfig.json integ/snapshots.ts',
-  receiveArgs: true,
-});
-project.addTask('integ:snapshot', {
-  description: 'Synthesize the integration tests and rewrite their committed snapshots, without deploying',
-  exec: 'ts-node --project integ/tsconfig.json integ/snapshots.ts --update',
-  receiveArgs: true,
-});
-project.testTask.spawn(integ);
-
-// The bundled functions on the Node.js of every Lambda runtime they get (the floor aws-cdk-lib's
-// newest Node.js runtime and the newest aws-cdk-lib's; Node.js from the npm registry's
-// node-<platform>-<arch> packages), not only on the Node.js that runs jest.
-scriptFolder('runtime');
-project.addTask('test:runtime', {
-  description: 'Run the bundled Lambda functions (assets/) on the Node.js of each runtime they get (floor and newest aws-cdk-lib), against local AWS endpoints',
-  exec: 'runtime/run',
+  description: 'Run the unit suite on the aws-cdk-lib floor and the newest aws-cdk-lib, without feature flags and with those cdk init sets (tools/matrix/run)',
+  exec: 'tools/matrix/run',
 });
 
-// The unit suite synthesizes the bundled functions' assets: a fresh clone's `npx projen test`
-// bundles them first, as `compile` does.
-const bundle = project.tasks.tryFind('bundle');
-if (bundle) {
-  project.testTask.prependSpawn(bundle);
-}
+// ================================================================================================
+// The tools
+// ================================================================================================
+
+// The templates security reviewers judge, and the tools they judge them with (installed from
+// PyPI, pinned, by tools/security/scan itself).
+scriptFolder('tools/security');
+project.addTask('synth:security', {
+  description: 'Synthesize every preset, flat and nested, to cdk.out/security for the security scan',
+  exec: 'ts-node --project tools/security/tsconfig.json tools/security/synth-templates.ts',
+});
+project.addTask('security', {
+  description: 'Judge the synthesized templates with cfn-lint, checkov, the replacement check and the runbook check against botocore (see SECURITY.md)',
+  steps: [{ spawn: 'synth:security' }, { exec: 'tools/security/scan' }],
+});
+
+// Rollout time and cost modeled from the templates, synth speed and the developer loop.
+scriptFolder('tools/bench');
+project.addTask('bench', {
+  description: 'Model rollout time and monthly cost, time synth and the developer loop; writes docs/benchmarks.md',
+  exec: 'ts-node --project tools/bench/tsconfig.json tools/bench/run.ts',
+});
+
+// The generated-props properties of the unit suite (test/generated/), over thousands of cases:
+// each distinct defect shrunk to its smallest props; figures to docs/benchmarks.md.
+scriptFolder('tools/fuzz');
+project.addTask('fuzz', {
+  description: 'Run the generated-props properties over 5,000 cases (FUZZ_CASES, FUZZ_SEED), shrink each distinct defect, write the figures to docs/benchmarks.md',
+  exec: 'ts-node --project tools/fuzz/tsconfig.json tools/fuzz/run.ts',
+});
+
+// The example deployment a newcomer synthesizes on a fresh clone, with no AWS account. It stays at
+// the top (examples/), where a newcomer looks for it.
+scriptFolder('examples');
+project.addTask('synth:example', {
+  description: 'Synthesize the bundled example deployment (examples/app.ts) to cdk.out and list its templates',
+  exec: 'ts-node --project examples/tsconfig.json examples/app.ts',
+});
 
 project.synth();

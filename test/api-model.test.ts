@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { MODEL_FILE, modelOf, render } from '../projenrc/api-model';
 import * as api from '../src';
 import { ENV, synthErrorOf, testApp } from './util';
 import { ALL_KEYS } from '../src/app/parameters';
@@ -11,6 +10,7 @@ import { API_MODEL } from '../src/private/api-model.generated';
 import { closest, editDistance } from '../src/private/nearest';
 import { sanitize, struct } from '../src/private/schema';
 import { ProblemList } from '../src/private/validation';
+import { MODEL_FILE, modelOf, render } from '../tools/projenrc/api-model';
 
 // Generated from the API model, which is generated from the jsii assembly: every struct level
 // reachable from every entry point that takes a struct (the exported classes' constructors and

@@ -1,4 +1,4 @@
-import { replaceFigures } from '../bench/doc';
+import { replaceFigures } from '../tools/bench/doc';
 
 const FUZZ = '<!-- fuzz:start -->\n| seed | runs |\n| --- | --- |\n| $& 42 | 100 |\n<!-- fuzz:end -->';
 

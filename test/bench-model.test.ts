@@ -5,13 +5,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { addBaseline } from '../bench/baseline';
+import { DeploymentEnvironment } from '../src';
+import { CERTIFICATE_ARN, ENV, synth, testApp } from './util';
+import { addBaseline } from '../tools/bench/baseline';
 import {
   alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, median,
   monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds,
-} from '../bench/model';
-import { DeploymentEnvironment } from '../src';
-import { CERTIFICATE_ARN, ENV, synth, testApp } from './util';
+} from '../tools/bench/model';
 
 /** A minimal template: one service behind one target group, with what the models read. */
 function serviceTemplate(service: object, targetGroup: object = {}, extra: object = {}): any {

@@ -228,7 +228,7 @@ describe('blue/green on both services, in prod', () => {
   test('switching from rolling replaces nothing: every resource keeps its logical ID, type and the properties whose change replaces it', () => {
     const before = rolling.toJSON().Resources as Resources;
     const after = template.toJSON().Resources as Resources;
-    // The registry schemas' createOnlyProperties (security/replacements.py judges every resource
+    // The registry schemas' createOnlyProperties (tools/security/replacements.py judges every resource
     // by the schemas cfn-lint ships), plus what the reference pages still call replacing
     // (DeploymentController, LaunchType): the properties whose change replaces the resource.
     const replacing: Record<string, string[]> = {

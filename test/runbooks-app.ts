@@ -16,7 +16,7 @@ export interface RunbooksStack {
 /**
  * The runbooks on a bare stack, as a user who builds another topology wires them: PyFIDO
  * autoscaled (2 tasks within 2..4), Tomcat without autoscaling (1 task), each with its target
- * group. Shared by the unit tests and by the security scan's templates (`security/runbooks.py`
+ * group. Shared by the unit tests and by the security scan's templates (`tools/security/runbooks.py`
  * judges the documents against botocore's API models).
  */
 export function runbooksStack(app: App, id = 'Runbooks', overrides: Partial<RunbookService> = {}): RunbooksStack {

@@ -9,7 +9,7 @@ import { ENV, joined, partition, synthErrorOf, testApp } from './util';
 
 // The runbooks on a bare stack (test/runbooks-app.ts): PyFIDO autoscaled (2 tasks within 2..4),
 // Tomcat without autoscaling (1 task), each with its target group. What the documents call is
-// also judged against botocore's API models by security/runbooks.py in the security scan.
+// also judged against botocore's API models by tools/security/runbooks.py in the security scan.
 
 type Json = any;
 

@@ -200,7 +200,7 @@ export function warnings(stack: ArculusFidoStack, id: string): string[] {
 
 /**
  * Whether the preset snapshots compare whole templates. They are made with the aws-cdk-lib floor
- * and no feature flags; in the version matrix's other cells (matrix/run: the newest aws-cdk-lib,
+ * and no feature flags; in the version matrix's other cells (tools/matrix/run: the newest aws-cdk-lib,
  * the flags of `cdk init`) a template differs for reasons of aws-cdk-lib's own (asset hashes,
  * handler runtimes, properties a flag sets), so there `ARCULUS_SNAPSHOT=logical-ids` compares only
  * what must never change: the logical IDs and types (`logicalIds`).

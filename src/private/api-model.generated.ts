@@ -1,4 +1,4 @@
-// Generated from the jsii assembly (.jsii) by projenrc/api-model.ts, run by `npx projen compile`: do not edit.
+// Generated from the jsii assembly (.jsii) by tools/projenrc/api-model.ts, run by `npx projen compile`: do not edit.
 // test/api-model.test.ts fails when it is stale.
 import type { ApiModel } from './api-model-types';
 

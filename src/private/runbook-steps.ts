@@ -2,7 +2,7 @@
  * The content of the runbooks' SSM Automation documents (schema 0.3): each step an AWS API call
  * that SSM makes with the document's role, named by its boto3 client (`ecs`,
  * `application-autoscaling`, `elbv2`) and operation, with the operation's own input names.
- * `security/runbooks.py` judges every such step against botocore's models of those APIs, and the
+ * `tools/security/runbooks.py` judges every such step against botocore's models of those APIs, and the
  * role's policy against the calls.
  */
 

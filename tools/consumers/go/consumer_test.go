@@ -1,0 +1,228 @@
+// A Go CDK app using the module jsii-pacmak generated into dist/go, as a Go user writes it. It
+// runs the README's Go example as written and builds the `custom` scenario of
+// tools/consumers/reference.ts in Go; each template must equal the TypeScript synth of the same props
+// (in $ARCULUS_REFERENCE_DIR), and carries what the options asked for.
+package consumer
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"testing"
+
+	fido "github.com/arculus/arculus-fido-cdk-go/arculusfidocdk"
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// runReadmeExample builds and runs the README's Go example as written, inside this module (so it
+// resolves the generated package), and returns the template it synthesizes.
+func runReadmeExample(t *testing.T) map[string]interface{} {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "languages.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := regexp.MustCompile("(?s)### Go\n\n```go\n(.*?)```").FindSubmatch(readme)
+	if found == nil {
+		t.Fatal("docs/languages.md has no Go example under '### Go'")
+	}
+	// A folder whose name starts with '_' is part of no package pattern, so `./...` skips it.
+	dir, err := os.MkdirTemp(".", "_readme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), found[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outdir := t.TempDir()
+	run := exec.Command("go", "run", "./"+filepath.Base(dir))
+	run.Env = append(os.Environ(), "CDK_OUTDIR="+outdir)
+	if output, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("the README's Go example does not run: %v\n%s", err, output)
+	}
+	return readJSON(t, filepath.Join(outdir, "ArculusFidoProd.template.json"))
+}
+
+// customStack is tools/consumers/reference.ts `custom` in Go.
+func customStack() awscdk.Stack {
+	app := awscdk.NewApp(nil)
+	stack := awscdk.NewStack(app, jsii.String("Platform"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
+	})
+	deployment := fido.NewArculusFidoDeployment(stack, jsii.String("Fido"), &fido.ArculusFidoDeploymentProps{
+		DeploymentEnvironment: fido.DeploymentEnvironment_STAGING,
+		ApplicationName:       jsii.String("passkeys"),
+		Domain: &fido.DomainOptions{
+			DomainName: jsii.String("passkeys.example.com"),
+			Certificate: awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"),
+				jsii.String("arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111")),
+		},
+		MongoDb: fido.MongoDbConnection_DocumentDb(&fido.DocumentDbOptions{
+			Instances:        jsii.Number(2),
+			InstanceType:     awsec2.InstanceType_Of(awsec2.InstanceClass_T4G, awsec2.InstanceSize_MEDIUM),
+			BackupRetention:  awscdk.Duration_Days(jsii.Number(14)),
+			RotationInterval: awscdk.Duration_Days(jsii.Number(60)),
+		}),
+		Network: &fido.NetworkOptions{
+			NatGateways:    jsii.Number(2),
+			AllowedIngress: &[]awsec2.IPeer{awsec2.Peer_Ipv4(jsii.String("203.0.113.0/24"))},
+		},
+		Waf:        &fido.WafOptions{Enabled: jsii.Bool(true), RateLimit: jsii.Number(2000)},
+		Encryption: &fido.EncryptionOptions{CustomerManagedKey: jsii.Bool(true)},
+		Images:     &fido.ImageOptions{Tag: jsii.String("2.1.0")},
+		Sizing: &fido.SizingOptions{
+			PyFido: &fido.ServiceSizing{
+				Cpu: jsii.Number(1024), MemoryLimitMiB: jsii.Number(2048), DesiredCount: jsii.Number(2), MaxCapacity: jsii.Number(8),
+				CpuArchitecture: awsecs.CpuArchitecture_ARM64(),
+			},
+		},
+		Logging: &fido.LoggingOptions{Retention: awslogs.RetentionDays_ONE_YEAR},
+		Secrets: &fido.SecretsOptions{ApplicationSecretRotationInterval: awscdk.Duration_Days(jsii.Number(14))},
+		Services: &fido.ServicesOptions{
+			PyFido: &fido.FidoServiceOptions{
+				Deployment: &fido.ServiceDeploymentOptions{
+					Strategy: awsecs.DeploymentStrategy_BLUE_GREEN,
+					BakeTime: awscdk.Duration_Minutes(jsii.Number(10)),
+					Checks:   &[]*fido.DeploymentCheck{{Path: jsii.String("/api/status"), ExpectedStatusCodes: jsii.String("200,401")}},
+				},
+			},
+			Tomcat: &fido.FidoServiceOptions{
+				ReadonlyRootFilesystem: jsii.Bool(true),
+				WritablePaths:          jsii.Strings("/tmp", "/usr/local/tomcat/work"),
+				Environment:            &map[string]*string{"JAVA_OPTS": jsii.String("-Xmx1536m")},
+				EnableExecuteCommand:   jsii.Bool(true),
+				Deployment: &fido.ServiceDeploymentOptions{
+					Strategy:     awsecs.DeploymentStrategy_LINEAR,
+					TrafficShift: &awsecs.TrafficShiftConfig{StepPercent: jsii.Number(20), StepBakeTime: awscdk.Duration_Minutes(jsii.Number(2))},
+				},
+			},
+		},
+		Monitoring: &fido.MonitoringOptions{
+			Emails:     jsii.Strings("oncall@example.com"),
+			Thresholds: &fido.AlarmThresholds{CpuPercent: jsii.Number(65), LatencyP99: awscdk.Duration_Seconds(jsii.Number(1))},
+		},
+	})
+	deployment.Connections().AllowTo(awsec2.Peer_Ipv4(jsii.String("10.1.0.0/16")), awsec2.Port_Tcp(jsii.Number(5432)), jsii.String("Reporting database"))
+	return stack
+}
+
+// asJSON turns a synthesized template into plain JSON values, as its TypeScript reference is read.
+func asJSON(t *testing.T, value interface{}) map[string]interface{} {
+	t.Helper()
+	text, err := json.Marshal(value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseJSON(t, text)
+}
+
+func reference(t *testing.T, name string) map[string]interface{} {
+	return readJSON(t, filepath.Join(os.Getenv("ARCULUS_REFERENCE_DIR"), name+".json"))
+}
+
+func readJSON(t *testing.T, file string) map[string]interface{} {
+	t.Helper()
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseJSON(t, text)
+}
+
+func parseJSON(t *testing.T, text []byte) map[string]interface{} {
+	t.Helper()
+	var parsed map[string]interface{}
+	if err := json.Unmarshal(text, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	return parsed
+}
+
+func resourceTypes(template map[string]interface{}) map[string]int {
+	counts := map[string]int{}
+	for _, resource := range template["Resources"].(map[string]interface{}) {
+		counts[resource.(map[string]interface{})["Type"].(string)]++
+	}
+	return counts
+}
+
+func assertSameAsTypeScript(t *testing.T, name string, template assertions.Template) {
+	actual := asJSON(t, template.ToJSON())
+	expected := reference(t, name)
+	if got, want := resourceTypes(actual), resourceTypes(expected); !reflect.DeepEqual(got, want) {
+		t.Fatalf("resource types and counts differ from the TypeScript synth:\n got %v\nwant %v", got, want)
+	}
+	resources := actual["Resources"].(map[string]interface{})
+	for id, want := range expected["Resources"].(map[string]interface{}) {
+		if got := resources[id]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s differs from the TypeScript synth:\n got %v\nwant %v", id, got, want)
+		}
+	}
+	if !reflect.DeepEqual(actual["Outputs"], expected["Outputs"]) {
+		t.Errorf("outputs differ from the TypeScript synth:\n got %v\nwant %v", actual["Outputs"], expected["Outputs"])
+	}
+}
+
+func TestReadmeExample(t *testing.T) {
+	synthesized := runReadmeExample(t)
+	template := assertions.Template_FromJSON(&synthesized, nil)
+	assertSameAsTypeScript(t, "readme", template)
+
+	template.ResourceCountIs(jsii.String("AWS::ECS::Service"), jsii.Number(2))
+	for _, port := range []float64{443, 5001, 8080} {
+		template.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::Listener"), map[string]interface{}{"Port": port, "Protocol": "HTTPS"})
+	}
+	template.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), map[string]interface{}{"Name": "auth.example.com.", "Type": "A"})
+	template.HasOutput(jsii.String("LoadBalancerDNS"), map[string]interface{}{})
+	template.HasOutput(jsii.String("MongoDBSecretArn"), map[string]interface{}{})
+}
+
+func TestCustomScenario(t *testing.T) {
+	template := assertions.Template_FromStack(customStack(), nil)
+	assertSameAsTypeScript(t, "custom", template)
+
+	template.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), map[string]interface{}{
+		"Cpu": "1024", "Memory": "2048",
+		"RuntimePlatform": map[string]interface{}{"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
+	})
+	template.HasResourceProperties(jsii.String("AWS::ECS::TaskDefinition"), map[string]interface{}{
+		"ContainerDefinitions": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{"ReadonlyRootFilesystem": true})},
+	})
+	template.HasResourceProperties(jsii.String("AWS::WAFv2::WebACL"), map[string]interface{}{
+		"Rules": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+			"Statement": map[string]interface{}{"RateBasedStatement": assertions.Match_ObjectLike(&map[string]interface{}{"Limit": 2000})},
+		})}),
+	})
+	template.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(2))
+	template.ResourceCountIs(jsii.String("AWS::DocDB::DBInstance"), jsii.Number(2))
+	template.HasResourceProperties(jsii.String("AWS::DocDB::DBInstance"), map[string]interface{}{"DBInstanceClass": "db.t4g.medium"})
+	template.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]interface{}{"LogGroupName": "/ecs/passkeys/staging/pyfido", "RetentionInDays": 365})
+	template.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroup"), map[string]interface{}{
+		"SecurityGroupEgress": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+			"CidrIp": "10.1.0.0/16", "FromPort": 5432, "ToPort": 5432,
+		})}),
+	})
+	template.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(1))
+	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{
+		"DeploymentConfiguration": assertions.Match_ObjectLike(&map[string]interface{}{"Strategy": "BLUE_GREEN", "BakeTimeInMinutes": 10}),
+	})
+	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{
+		"DeploymentConfiguration": assertions.Match_ObjectLike(&map[string]interface{}{
+			"Strategy": "LINEAR", "LinearConfiguration": map[string]interface{}{"StepPercent": 20, "StepBakeTimeInMinutes": 2},
+		}),
+	})
+	template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]interface{}{"Protocol": "email", "Endpoint": "oncall@example.com"})
+	template.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]interface{}{"AlarmName": "passkeys-staging-tomcat-cpu", "Threshold": 65})
+	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{"EnableExecuteCommand": true})
+	template.ResourceCountIs(jsii.String("AWS::SSM::Document"), jsii.Number(4))
+}

@@ -1,0 +1,229 @@
+package com.arculus.fido.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.arculus.fido.cdk.AlarmThresholds;
+import com.arculus.fido.cdk.ArculusFidoDeployment;
+import com.arculus.fido.cdk.DeploymentCheck;
+import com.arculus.fido.cdk.DeploymentEnvironment;
+import com.arculus.fido.cdk.DocumentDbOptions;
+import com.arculus.fido.cdk.DomainOptions;
+import com.arculus.fido.cdk.EncryptionOptions;
+import com.arculus.fido.cdk.FidoServiceOptions;
+import com.arculus.fido.cdk.ImageOptions;
+import com.arculus.fido.cdk.LoggingOptions;
+import com.arculus.fido.cdk.MongoDbConnection;
+import com.arculus.fido.cdk.MonitoringOptions;
+import com.arculus.fido.cdk.NetworkOptions;
+import com.arculus.fido.cdk.SecretsOptions;
+import com.arculus.fido.cdk.ServiceSizing;
+import com.arculus.fido.cdk.ServiceDeploymentOptions;
+import com.arculus.fido.cdk.ServicesOptions;
+import com.arculus.fido.cdk.SizingOptions;
+import com.arculus.fido.cdk.WafOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.ec2.InstanceClass;
+import software.amazon.awscdk.services.ec2.InstanceSize;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.DeploymentStrategy;
+import software.amazon.awscdk.services.ecs.TrafficShiftConfig;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/**
+ * A Java CDK app using the built artifact, as a Java user writes it. It compiles and runs the
+ * README's Java example as written, and builds the `custom` scenario of tools/consumers/reference.ts in
+ * Java. Each template must equal the TypeScript synth of the same props, and carries what the
+ * options asked for.
+ */
+class ConsumerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Paths.get("..", "..", "..").toAbsolutePath().normalize();
+    private static final Path REFERENCE = Paths.get(System.getenv("ARCULUS_REFERENCE_DIR"));
+
+    private static Map<String, Object> readme;
+    private static Map<String, Object> custom;
+
+    @BeforeAll
+    static void synthesize() throws Exception {
+        readme = runReadmeExample();
+        custom = Template.fromStack(customStack()).toJSON();
+    }
+
+    /** Compiles the README's Java example with this test's classpath and runs its main. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> runReadmeExample() throws Exception {
+        String text = Files.readString(ROOT.resolve("docs").resolve("languages.md"));
+        Matcher found = Pattern.compile("### Java\\n\\n```java\\n(.*?)```", Pattern.DOTALL).matcher(text);
+        assertTrue(found.find(), "docs/languages.md has no Java example under '### Java'");
+        Path sources = Files.createTempDirectory("readme-java");
+        Files.writeString(sources.resolve("FidoApp.java"), found.group(1));
+
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int compiled = javac.run(null, null, null,
+            "-classpath", System.getProperty("java.class.path"), "-d", sources.toString(),
+            sources.resolve("FidoApp.java").toString());
+        assertEquals(0, compiled, "the README's Java example does not compile");
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] { sources.toUri().toURL() }, ConsumerTest.class.getClassLoader())) {
+            Method main = loader.loadClass("FidoApp").getMethod("main", String[].class);
+            main.invoke(null, (Object) new String[0]);
+        }
+        File template = Paths.get(System.getenv("CDK_OUTDIR"), "ArculusFidoProd.template.json").toFile();
+        return JSON.readValue(template, Map.class);
+    }
+
+    /** tools/consumers/reference.ts `custom`, in Java. */
+    private static Stack customStack() {
+        App app = new App();
+        Stack stack = new Stack(app, "Platform", StackProps.builder()
+            .env(Environment.builder().account("111111111111").region("eu-west-1").build())
+            .build());
+        ArculusFidoDeployment deployment = ArculusFidoDeployment.Builder.create(stack, "Fido")
+            .deploymentEnvironment(DeploymentEnvironment.STAGING)
+            .applicationName("passkeys")
+            .domain(DomainOptions.builder()
+                .domainName("passkeys.example.com")
+                .certificate(Certificate.fromCertificateArn(stack, "Certificate",
+                    "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"))
+                .build())
+            .mongoDb(MongoDbConnection.documentDb(DocumentDbOptions.builder()
+                .instances(2)
+                .instanceType(InstanceType.of(InstanceClass.T4G, InstanceSize.MEDIUM))
+                .backupRetention(Duration.days(14))
+                .rotationInterval(Duration.days(60))
+                .build()))
+            .network(NetworkOptions.builder().natGateways(2).allowedIngress(List.of(Peer.ipv4("203.0.113.0/24"))).build())
+            .waf(WafOptions.builder().enabled(true).rateLimit(2000).build())
+            .encryption(EncryptionOptions.builder().customerManagedKey(true).build())
+            .images(ImageOptions.builder().tag("2.1.0").build())
+            .sizing(SizingOptions.builder()
+                .pyFido(ServiceSizing.builder().cpu(1024).memoryLimitMiB(2048).desiredCount(2).maxCapacity(8)
+                    .cpuArchitecture(CpuArchitecture.ARM64).build())
+                .build())
+            .logging(LoggingOptions.builder().retention(RetentionDays.ONE_YEAR).build())
+            .secrets(SecretsOptions.builder().applicationSecretRotationInterval(Duration.days(14)).build())
+            .services(ServicesOptions.builder()
+                .pyFido(FidoServiceOptions.builder()
+                    .deployment(ServiceDeploymentOptions.builder()
+                        .strategy(DeploymentStrategy.BLUE_GREEN)
+                        .bakeTime(Duration.minutes(10))
+                        .checks(List.of(DeploymentCheck.builder().path("/api/status").expectedStatusCodes("200,401").build()))
+                        .build())
+                    .build())
+                .tomcat(FidoServiceOptions.builder()
+                    .readonlyRootFilesystem(true)
+                    .writablePaths(List.of("/tmp", "/usr/local/tomcat/work"))
+                    .environment(Map.of("JAVA_OPTS", "-Xmx1536m"))
+                    .enableExecuteCommand(true)
+                    .deployment(ServiceDeploymentOptions.builder()
+                        .strategy(DeploymentStrategy.LINEAR)
+                        .trafficShift(TrafficShiftConfig.builder().stepPercent(20).stepBakeTime(Duration.minutes(2)).build())
+                        .build())
+                    .build())
+                .build())
+            .monitoring(MonitoringOptions.builder()
+                .emails(List.of("oncall@example.com"))
+                .thresholds(AlarmThresholds.builder().cpuPercent(65).latencyP99(Duration.seconds(1)).build())
+                .build())
+            .build();
+        deployment.getConnections().allowTo(Peer.ipv4("10.1.0.0/16"), Port.tcp(5432), "Reporting database");
+        return stack;
+    }
+
+    private static Map<String, Integer> resourceTypes(JsonNode template) {
+        Map<String, Integer> counts = new TreeMap<>();
+        template.get("Resources").forEach(resource -> counts.merge(resource.get("Type").asText(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** The template and its TypeScript reference, both read as JSON: equal resource by resource. */
+    private static void assertSameAsTypeScript(String name, Map<String, Object> template) throws Exception {
+        JsonNode actual = JSON.readTree(JSON.writeValueAsString(template));
+        JsonNode expected = JSON.readTree(REFERENCE.resolve(name + ".json").toFile());
+        assertEquals(resourceTypes(expected), resourceTypes(actual));
+        expected.get("Resources").fields().forEachRemaining(entry ->
+            assertEquals(entry.getValue(), actual.get("Resources").get(entry.getKey()), entry.getKey()));
+        assertEquals(expected.get("Outputs"), actual.get("Outputs"));
+    }
+
+    @Test
+    void readmeExampleEqualsTypeScript() throws Exception {
+        assertSameAsTypeScript("readme", readme);
+    }
+
+    @Test
+    void customScenarioEqualsTypeScript() throws Exception {
+        assertSameAsTypeScript("custom", custom);
+    }
+
+    @Test
+    void readmeExampleDeploysTheGuide() {
+        Template template = Template.fromJSON(readme);
+        template.resourceCountIs("AWS::ECS::Service", 2);
+        for (int port : new int[] { 443, 5001, 8080 }) {
+            template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of("Port", port, "Protocol", "HTTPS"));
+        }
+        template.hasResourceProperties("AWS::Route53::RecordSet", Map.of("Name", "auth.example.com.", "Type", "A"));
+        assertNotNull(template.findOutputs("LoadBalancerDNS").get("LoadBalancerDNS"));
+        assertNotNull(template.findOutputs("MongoDBSecretArn").get("MongoDBSecretArn"));
+    }
+
+    @Test
+    void customOptionsReachTheTemplate() {
+        Template template = Template.fromJSON(custom);
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+            "Cpu", "1024", "Memory", "2048",
+            "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX")));
+        template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+            "ContainerDefinitions", List.of(Match.objectLike(Map.of("ReadonlyRootFilesystem", true)))));
+        template.hasResourceProperties("AWS::WAFv2::WebACL", Map.of(
+            "Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of("Limit", 2000)))))))));
+        template.resourceCountIs("AWS::EC2::NatGateway", 2);
+        template.resourceCountIs("AWS::DocDB::DBInstance", 2);
+        template.hasResourceProperties("AWS::DocDB::DBInstance", Map.of("DBInstanceClass", "db.t4g.medium"));
+        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/ecs/passkeys/staging/pyfido", "RetentionInDays", 365));
+        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
+            "SecurityGroupEgress", Match.arrayWith(List.of(Match.objectLike(Map.of("CidrIp", "10.1.0.0/16", "FromPort", 5432, "ToPort", 5432))))));
+        template.resourceCountIs("AWS::KMS::Key", 1);
+        template.hasResourceProperties("AWS::ECS::Service", Map.of(
+            "DeploymentConfiguration", Match.objectLike(Map.of("Strategy", "BLUE_GREEN", "BakeTimeInMinutes", 10))));
+        template.hasResourceProperties("AWS::ECS::Service", Map.of(
+            "DeploymentConfiguration", Match.objectLike(Map.of("Strategy", "LINEAR",
+                "LinearConfiguration", Map.of("StepPercent", 20, "StepBakeTimeInMinutes", 2)))));
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "passkeys-staging-tomcat-cpu", "Threshold", 65));
+        template.hasResourceProperties("AWS::ECS::Service", Map.of("EnableExecuteCommand", true));
+        template.resourceCountIs("AWS::SSM::Document", 4);
+    }
+}

@@ -1,0 +1,180 @@
+"""A Python CDK app using the built wheel, as a Python user writes it.
+
+It runs the README's Python example as written, and builds the `custom` scenario of
+tools/consumers/reference.ts in Python. Each template must equal the TypeScript synth of the same props
+(written by reference.ts to $ARCULUS_REFERENCE_DIR), and carries what the options asked for.
+"""
+import json
+import os
+import pathlib
+import re
+from collections import Counter
+
+import pytest
+from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_logs as logs
+from aws_cdk.assertions import Match, Template
+
+from arculus_fido_cdk import (
+    AlarmThresholds,
+    ArculusFidoDeployment,
+    ArculusFidoStack,
+    DeploymentCheck,
+    DeploymentEnvironment,
+    DomainOptions,
+    FidoServiceOptions,
+    MongoDbConnection,
+    MonitoringOptions,
+    SecretsOptions,
+    ServiceDeploymentOptions,
+    ServicesOptions,
+    ServiceSizing,
+    SizingOptions,
+)
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+REFERENCE = pathlib.Path(os.environ["ARCULUS_REFERENCE_DIR"])
+
+
+def readme_example() -> str:
+    """The README's Python example, exactly as a user copies it."""
+    readme = (ROOT / "docs" / "languages.md").read_text()
+    found = re.search(r"### Python\n\n```python\n(.*?)```", readme, re.S)
+    assert found, "docs/languages.md has no Python example under '### Python'"
+    return found.group(1)
+
+
+def readme_stack() -> Stack:
+    scope: dict = {}
+    exec(compile(readme_example(), "docs/languages.md (Python example)", "exec"), scope)
+    return scope["app"].node.find_child("ArculusFidoProd")
+
+
+def custom_stack() -> Stack:
+    """tools/consumers/reference.ts `custom`, in Python."""
+    app = App()
+    stack = Stack(app, "Platform", env=Environment(account="111111111111", region="eu-west-1"))
+    deployment = ArculusFidoDeployment(stack, "Fido",
+        deployment_environment=DeploymentEnvironment.STAGING,
+        application_name="passkeys",
+        domain=DomainOptions(
+            domain_name="passkeys.example.com",
+            certificate=acm.Certificate.from_certificate_arn(stack, "Certificate",
+                "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"),
+        ),
+        mongo_db=MongoDbConnection.document_db(
+            instances=2,
+            instance_type=ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+            backup_retention=Duration.days(14),
+            rotation_interval=Duration.days(60),
+        ),
+        network={"nat_gateways": 2, "allowed_ingress": [ec2.Peer.ipv4("203.0.113.0/24")]},
+        waf={"enabled": True, "rate_limit": 2000},
+        encryption={"customer_managed_key": True},
+        images={"tag": "2.1.0"},
+        sizing=SizingOptions(
+            py_fido=ServiceSizing(cpu=1024, memory_limit_mib=2048, desired_count=2, max_capacity=8,
+                                  cpu_architecture=ecs.CpuArchitecture.ARM64),
+        ),
+        logging={"retention": logs.RetentionDays.ONE_YEAR},
+        secrets=SecretsOptions(application_secret_rotation_interval=Duration.days(14)),
+        services=ServicesOptions(
+            py_fido=FidoServiceOptions(
+                deployment=ServiceDeploymentOptions(
+                    strategy=ecs.DeploymentStrategy.BLUE_GREEN,
+                    bake_time=Duration.minutes(10),
+                    checks=[DeploymentCheck(path="/api/status", expected_status_codes="200,401")],
+                ),
+            ),
+            tomcat=FidoServiceOptions(
+                readonly_root_filesystem=True,
+                writable_paths=["/tmp", "/usr/local/tomcat/work"],
+                environment={"JAVA_OPTS": "-Xmx1536m"},
+                enable_execute_command=True,
+                deployment=ServiceDeploymentOptions(
+                    strategy=ecs.DeploymentStrategy.LINEAR,
+                    traffic_shift=ecs.TrafficShiftConfig(step_percent=20, step_bake_time=Duration.minutes(2)),
+                ),
+            ),
+        ),
+        monitoring=MonitoringOptions(
+            emails=["oncall@example.com"],
+            thresholds=AlarmThresholds(cpu_percent=65, latency_p99=Duration.seconds(1)),
+        ),
+    )
+    deployment.connections.allow_to(ec2.Peer.ipv4("10.1.0.0/16"), ec2.Port.tcp(5432), "Reporting database")
+    return stack
+
+
+@pytest.fixture(scope="module")
+def readme() -> Template:
+    return Template.from_stack(readme_stack())
+
+
+@pytest.fixture(scope="module")
+def custom() -> Template:
+    return Template.from_stack(custom_stack())
+
+
+def reference(name: str) -> dict:
+    return json.loads((REFERENCE / f"{name}.json").read_text())
+
+
+def resource_types(template: dict) -> Counter:
+    return Counter(resource["Type"] for resource in template["Resources"].values())
+
+
+@pytest.mark.parametrize("name", ["readme", "custom"])
+def test_same_resources_as_typescript(name, request):
+    actual = request.getfixturevalue(name).to_json()
+    expected = reference(name)
+    assert resource_types(actual) == resource_types(expected)
+    # Resource by resource: a dropped or misread option changes a property, not only a count.
+    for logical_id, resource in expected["Resources"].items():
+        assert actual["Resources"].get(logical_id) == resource, logical_id
+    assert actual.get("Outputs") == expected.get("Outputs")
+
+
+def test_readme_example_deploys_the_guide(readme: Template):
+    readme.resource_count_is("AWS::ECS::Service", 2)
+    for port in (443, 5001, 8080):
+        readme.has_resource_properties("AWS::ElasticLoadBalancingV2::Listener", {"Port": port, "Protocol": "HTTPS"})
+    readme.has_resource_properties("AWS::Route53::RecordSet", {"Name": "auth.example.com.", "Type": "A"})
+    readme.has_output("LoadBalancerDNS", {})
+    readme.has_output("MongoDBSecretArn", {})
+
+
+def test_custom_options_reach_the_template(custom: Template):
+    custom.has_resource_properties("AWS::ECS::TaskDefinition", {
+        "Cpu": "1024", "Memory": "2048", "RuntimePlatform": {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
+    })
+    custom.has_resource_properties("AWS::ECS::TaskDefinition", {
+        "ContainerDefinitions": [Match.object_like({"ReadonlyRootFilesystem": True})],
+    })
+    custom.has_resource_properties("AWS::WAFv2::WebACL", {
+        "Rules": Match.array_with([Match.object_like({"Statement": {"RateBasedStatement": Match.object_like({"Limit": 2000})}})]),
+    })
+    custom.resource_count_is("AWS::EC2::NatGateway", 2)
+    custom.resource_count_is("AWS::DocDB::DBInstance", 2)
+    custom.has_resource_properties("AWS::DocDB::DBInstance", {"DBInstanceClass": "db.t4g.medium"})
+    custom.has_resource_properties("AWS::Logs::LogGroup", {"LogGroupName": "/ecs/passkeys/staging/pyfido", "RetentionInDays": 365})
+    custom.has_resource_properties("AWS::EC2::SecurityGroup", {
+        "SecurityGroupEgress": Match.array_with([Match.object_like({"CidrIp": "10.1.0.0/16", "FromPort": 5432, "ToPort": 5432})]),
+    })
+    custom.resource_count_is("AWS::KMS::Key", 1)
+    custom.has_resource_properties("AWS::ECS::Service", {
+        "DeploymentConfiguration": Match.object_like({"Strategy": "BLUE_GREEN", "BakeTimeInMinutes": 10}),
+    })
+    custom.has_resource_properties("AWS::ECS::Service", {
+        "DeploymentConfiguration": Match.object_like({"Strategy": "LINEAR", "LinearConfiguration": {"StepPercent": 20, "StepBakeTimeInMinutes": 2}}),
+    })
+    custom.has_resource_properties("AWS::Lambda::Function", {
+        "Environment": {"Variables": Match.object_like({"DEPLOYMENT_CHECKS": Match.string_like_regexp("/api/status")})},
+    })
+    custom.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "oncall@example.com"})
+    custom.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": "passkeys-staging-tomcat-cpu", "Threshold": 65})
+    custom.has_resource_properties("AWS::ECS::Service", {"EnableExecuteCommand": True})
+    custom.resource_count_is("AWS::SSM::Document", 4)

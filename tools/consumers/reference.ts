@@ -1,0 +1,88 @@
+/**
+ * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
+ * consumer apps also build, and writes its template to `<dir>/<scenario>.json`: `readme`, the
+ * README's TypeScript example, and `custom`, below. Each consumer suite compares its own template
+ * with these, resource by resource, so a binding that drops or misreads an option fails.
+ *
+ *   ts-node --project tools/consumers/tsconfig.json tools/consumers/reference.ts <dir>
+ *
+ * Keep `custom` in step with its copies: tools/consumers/python/test_consumer.py,
+ * tools/consumers/java/src/test/java/com/arculus/fido/consumer/ConsumerTest.java and
+ * tools/consumers/go/consumer_test.go. The README examples of the four languages must agree with each
+ * other: each consumer suite runs its own.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { runApp, withReadmeApps } from './readme-apps';
+import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection } from '../../src';
+
+/**
+ * The construct in a platform team's own stack, with an option of every kind a binding has to
+ * carry: nested structs, enums of this library and of aws-cdk-lib, an abstract class's factory
+ * with its own options, durations, lists of interfaces, maps and a method call afterwards.
+ */
+function custom(): Stack {
+  const app = new App();
+  const stack = new Stack(app, 'Platform', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const deployment = new ArculusFidoDeployment(stack, 'Fido', {
+    deploymentEnvironment: DeploymentEnvironment.STAGING,
+    applicationName: 'passkeys',
+    domain: {
+      domainName: 'passkeys.example.com',
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate',
+        'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111'),
+    },
+    mongoDb: MongoDbConnection.documentDb({
+      instances: 2,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      backupRetention: Duration.days(14),
+      rotationInterval: Duration.days(60),
+    }),
+    network: { natGateways: 2, allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24')] },
+    waf: { enabled: true, rateLimit: 2000 },
+    encryption: { customerManagedKey: true },
+    images: { tag: '2.1.0' },
+    sizing: {
+      pyFido: { cpu: 1024, memoryLimitMiB: 2048, desiredCount: 2, maxCapacity: 8, cpuArchitecture: ecs.CpuArchitecture.ARM64 },
+    },
+    logging: { retention: logs.RetentionDays.ONE_YEAR },
+    secrets: { applicationSecretRotationInterval: Duration.days(14) },
+    services: {
+      pyFido: {
+        deployment: {
+          strategy: ecs.DeploymentStrategy.BLUE_GREEN,
+          bakeTime: Duration.minutes(10),
+          checks: [{ path: '/api/status', expectedStatusCodes: '200,401' }],
+        },
+      },
+      tomcat: {
+        readonlyRootFilesystem: true,
+        writablePaths: ['/tmp', '/usr/local/tomcat/work'],
+        environment: { JAVA_OPTS: '-Xmx1536m' },
+        enableExecuteCommand: true,
+        deployment: { strategy: ecs.DeploymentStrategy.LINEAR, trafficShift: { stepPercent: 20, stepBakeTime: Duration.minutes(2) } },
+      },
+    },
+    monitoring: { emails: ['oncall@example.com'], thresholds: { cpuPercent: 65, latencyP99: Duration.seconds(1) } },
+  });
+  deployment.connections.allowTo(ec2.Peer.ipv4('10.1.0.0/16'), ec2.Port.tcp(5432), 'Reporting database');
+  return stack;
+}
+
+if (require.main === module) {
+  const dir = process.argv[2];
+  if (!dir) {
+    throw new Error('usage: reference.ts <dir>');
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const write = (name: string, template: unknown) => fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(template, undefined, 2));
+  // The README's TypeScript example itself, compiled and run as a user's app (needs lib/ compiled).
+  write('readme', withReadmeApps((app) => runApp(process.execPath, ['app.js'], app).template));
+  const stack = custom();
+  write('custom', (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template);
+}

@@ -1,0 +1,207 @@
+/**
+ * Runs the bundled functions (assets/private/<name>.lambda/index.js) on the Node.js that runs it:
+ * tools/runtime/run bundles this driver and starts it with the Node.js of each Lambda runtime the
+ * functions get (nodejs24.x on the aws-cdk-lib floor, the newest aws-cdk-lib's newest Node.js
+ * runtime), the functions copied out of the project and the AWS SDK found through NODE_PATH only,
+ * as the Lambda runtime lays them out (/var/task, /var/runtime/node_modules).
+ *
+ *   node driver.js <app-secret-rotation.lambda dir> <deployment-check.lambda dir>
+ *
+ * Each function is loaded as the runtime loads a handler (require, and import() for a runtime that
+ * imports), then run twice: through makeHandler with a client of the test's own, and through its
+ * real entry point, whose AWS SDK client talks to a local server answering as Secrets Manager
+ * (JSON protocol) or EC2 (query protocol) would. A table of the checks, then exit 1 if one failed.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type * as rotationModule from '../../src/private/app-secret-rotation.lambda';
+import type * as checkModule from '../../src/private/deployment-check.lambda';
+import { SecretsManagerStub } from '../../test/secrets-manager-stub';
+
+const [rotationDir, checkDir] = process.argv.slice(2);
+const results: Array<{ check: string; ok: boolean; ms: number; detail: string }> = [];
+
+async function step(check: string, run: () => Promise<string | void>): Promise<void> {
+  const started = process.hrtime.bigint();
+  try {
+    const detail = (await run()) ?? '';
+    results.push({ check, ok: true, ms: Number(process.hrtime.bigint() - started) / 1e6, detail });
+  } catch (e) {
+    results.push({ check, ok: false, ms: Number(process.hrtime.bigint() - started) / 1e6, detail: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function listen(handler: http.RequestListener): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+function body(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString())).on('error', reject);
+  });
+}
+
+/** Secrets Manager's JSON 1.1 protocol over the in-memory secret: X-Amz-Target names the operation. */
+function secretsManagerEndpoint(stub: SecretsManagerStub): http.RequestListener {
+  return async (req, res) => {
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '') as rotationModule.SecretsManagerOperation;
+    const input = JSON.parse(await body(req)) as rotationModule.SecretsManagerCommand['input'];
+    try {
+      const output = await stub.send({ operation, input } as rotationModule.SecretsManagerCommand);
+      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output));
+    } catch (e) {
+      const { name, message } = e as Error;
+      res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: name, message }));
+    }
+  };
+}
+
+/** EC2's query protocol, DescribeNetworkInterfaces only: one in-use interface at 127.0.0.1. */
+function ec2Endpoint(requests: URLSearchParams[]): http.RequestListener {
+  return async (req, res) => {
+    const params = new URLSearchParams(await body(req));
+    requests.push(params);
+    res.writeHead(200, { 'Content-Type': 'text/xml' }).end(
+      '<?xml version="1.0" encoding="UTF-8"?>\n'
+      + '<DescribeNetworkInterfacesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><networkInterfaceSet>'
+      + '<item><networkInterfaceId>eni-1</networkInterfaceId><status>in-use</status><privateIpAddress>127.0.0.1</privateIpAddress></item>'
+      + '<item><networkInterfaceId>eni-2</networkInterfaceId><status>available</status><privateIpAddress>10.0.0.9</privateIpAddress></item>'
+      + '</networkInterfaceSet></DescribeNetworkInterfacesResponse>');
+  };
+}
+
+/** The function as the runtime loads it, by require and by import(): both must give the same handler. */
+async function load<T extends { handler: unknown }>(dir: string): Promise<T> {
+  const file = path.resolve(dir, 'index.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const required = require(file) as T;
+  const imported = await import(pathToFileURL(file).href) as T;
+  assert.strictEqual(typeof required.handler, 'function', 'require: no handler function');
+  assert.strictEqual(imported.handler, required.handler, 'import(): not the handler require gives');
+  return required;
+}
+
+/** The version of an SDK package, which must be found through NODE_PATH, as the runtime's is. */
+function sdkVersion(name: string): string {
+  const resolved = require.resolve(name);
+  for (const dir of (process.env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const file = path.join(dir, name, 'package.json');
+    if (resolved.startsWith(path.join(dir, name) + path.sep) && fs.existsSync(file)) {
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+    }
+  }
+  throw new Error(`${name} resolves to ${resolved}, not through NODE_PATH`);
+}
+
+const INITIAL = JSON.stringify({ jwtSecret: 'initial-jwt-secret-value', apiKey: 'an-api-key' });
+
+/** A bundle loaded as the runtime loads it, as the first step of its checks; undefined if that failed. */
+async function loadStep<T extends { handler: unknown }>(name: string, dir: string): Promise<T | undefined> {
+  let bundle: T | undefined;
+  await step(`${name}: loads (require, import)`, async () => {
+    bundle = await load<T>(dir);
+  });
+  return bundle;
+}
+
+async function rotationChecks(): Promise<void> {
+  const bundle = await loadStep<typeof rotationModule>('app-secret-rotation', rotationDir);
+  if (!bundle) {
+    return;
+  }
+  const { makeHandler, handler } = bundle;
+  await step('app-secret-rotation: two rotations, test client', async () => {
+    const stub = new SecretsManagerStub(INITIAL);
+    const handle = makeHandler({ client: stub, log: () => undefined });
+    await stub.rotate(handle);
+    const first = JSON.parse(stub.valueAt('AWSCURRENT')!);
+    await stub.rotate(handle);
+    const second = JSON.parse(stub.valueAt('AWSCURRENT')!);
+    assert.match(first.jwtSecret, /^[A-Za-z0-9_-]{86}$/);
+    assert.deepStrictEqual(second, { jwtSecret: second.jwtSecret, jwtSecretPrevious: first.jwtSecret, apiKey: 'an-api-key' });
+    return `${stub.calls.length} calls`;
+  });
+  await step('app-secret-rotation: entry point, SDK client to a local Secrets Manager', async () => {
+    const stub = new SecretsManagerStub(INITIAL);
+    const { server, url } = await listen(secretsManagerEndpoint(stub));
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = url;
+    const log = console.log;
+    const lines: string[] = [];
+    console.log = (line: string) => lines.push(line);
+    try {
+      // createSecret reads the empty pending version first: the SDK must give Secrets Manager's
+      // ResourceNotFoundException back by name, or nothing would ever be put.
+      const token = await stub.rotate(handler);
+      // The next rotation's createSecret, run twice: the second finds the value the first put.
+      const rerun = stub.startRotation();
+      await handler(stub.event('createSecret', rerun));
+      await handler(stub.event('createSecret', rerun));
+      assert.deepStrictEqual(JSON.parse(stub.valueAt('AWSPREVIOUS')!), JSON.parse(INITIAL));
+      assert.strictEqual(stub.stages()[token].join(), 'AWSCURRENT');
+      assert.ok(lines.every((l) => !l.includes('initial-jwt-secret-value')), 'a log line holds the secret');
+      return `${stub.calls.length} calls through @aws-sdk/client-secrets-manager ${sdkVersion('@aws-sdk/client-secrets-manager')}`;
+    } finally {
+      console.log = log;
+      server.close();
+    }
+  });
+}
+
+async function deploymentCheckChecks(): Promise<void> {
+  const bundle = await loadStep<typeof checkModule>('deployment-check', checkDir);
+  if (!bundle) {
+    return;
+  }
+  const { makeHandler, findLoadBalancerAddresses } = bundle;
+  const hosts: Array<string | undefined> = [];
+  const app = await listen((req, res) => {
+    hosts.push(req.headers.host);
+    res.writeHead(req.url === '/health' ? 200 : 500).end();
+  });
+  const port = Number(new URL(app.url).port);
+  const env = (p: string) => ({ SERVER_NAME: 'fido.example.com', LOAD_BALANCER_ENI_DESCRIPTION: 'ELB app/fido/1', DEPLOYMENT_CHECKS: JSON.stringify([{ port, path: p, expectedStatusCodes: '200' }]), CHECK_ATTEMPTS: '1' });
+  try {
+    await step('deployment-check: SUCCEEDED and FAILED, test addresses', async () => {
+      const run = (p: string) => makeHandler({ findAddresses: async () => ['127.0.0.1'], protocol: 'http', env: env(p), log: () => undefined })({});
+      assert.deepStrictEqual(await run('/health'), { hookStatus: 'SUCCEEDED' });
+      assert.deepStrictEqual(await run('/broken'), { hookStatus: 'FAILED' });
+      assert.deepStrictEqual(hosts, ['fido.example.com', 'fido.example.com']);
+    });
+    await step('deployment-check: addresses from the SDK client to a local EC2', async () => {
+      const requests: URLSearchParams[] = [];
+      const ec2 = await listen(ec2Endpoint(requests));
+      process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
+      try {
+        const handle = makeHandler({ findAddresses: (d) => findLoadBalancerAddresses(d), protocol: 'http', env: env('/health'), log: () => undefined });
+        assert.deepStrictEqual(await handle({}), { hookStatus: 'SUCCEEDED' });
+        assert.strictEqual(requests[0]?.get('Action'), 'DescribeNetworkInterfaces');
+        assert.strictEqual(requests[0]?.get('Filter.1.Value.1'), 'ELB app/fido/1');
+        return `through @aws-sdk/client-ec2 ${sdkVersion('@aws-sdk/client-ec2')}`;
+      } finally {
+        ec2.server.close();
+      }
+    });
+  } finally {
+    app.server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  // The SDK clients read these; a local endpoint takes any signature.
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' });
+  await rotationChecks();
+  await deploymentCheckChecks();
+  console.log(`Node.js ${process.version} (V8 ${process.versions.v8}) on ${process.platform}-${process.arch}`);
+  for (const r of results) {
+    console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.ms.toFixed(1).padStart(8)} ms  ${r.check}${r.detail ? `: ${r.detail}` : ''}`);
+  }
+  process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+}
+
+void main();

@@ -1,0 +1,72 @@
+/**
+ * Synthesizes every preset (dev, staging, prod), flat and in nested stacks, with a created
+ * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
+ * canary services with their deployment checks in every preset, into
+ * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
+ * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
+ * `tools/security/runbooks.py` also judges against botocore's API models.
+ *
+ *   npx projen synth:security
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../../src';
+import { addReviewedStack, ENV } from '../../test/util';
+
+const OUT = path.join('cdk.out', 'security');
+
+const shapes: Record<string, Partial<ArculusFidoStackProps>> = {};
+for (const environment of Object.values(DeploymentEnvironment)) {
+  for (const nestedStacks of [false, true]) {
+    shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = { deploymentEnvironment: environment, nestedStacks, mongoDb: MongoDbConnection.documentDb() };
+  }
+}
+for (const environment of Object.values(DeploymentEnvironment)) {
+  shapes[`${environment}-bluegreen`] = {
+    deploymentEnvironment: environment,
+    mongoDb: MongoDbConnection.documentDb(),
+    services: {
+      pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
+      tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
+    },
+  };
+}
+shapes['dev-atlas-cmk-waf'] = {
+  deploymentEnvironment: DeploymentEnvironment.DEV,
+  mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
+  encryption: { customerManagedKey: true },
+  waf: { enabled: true },
+  loadBalancer: { redirectHttp: true },
+  services: { tomcat: { enableExecuteCommand: true } },
+};
+
+/** An app writing to `cdk.out/security/<name>`. */
+function appFor(name: string): App {
+  return new App({
+    outdir: path.join(OUT, name),
+    // What `cdk synth` with credentials caches in cdk.context.json; without it the VPC's subnets
+    // name the placeholder zones 'dummy1a' and 'dummy1b'.
+    context: { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'] },
+  });
+}
+
+fs.rmSync(OUT, { recursive: true, force: true });
+for (const [name, props] of Object.entries(shapes)) {
+  const app = appFor(name);
+  addReviewedStack(app, 'ArculusFido', props);
+  const assembly = app.synth();
+  // Only the deployment's templates: the imports stack is empty.
+  fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
+  const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json'));
+  console.log(`${name}: ${templates.length} templates`);
+}
+
+// The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev).
+for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
+  const app = appFor(`images-${environment}`);
+  new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: environment });
+  app.synth();
+  console.log(`images-${environment}: 1 template`);
+}

@@ -1,0 +1,198 @@
+"""The runbook check fails where it must: each test breaks one thing of a good document.
+
+    python -m unittest tools/security/test_runbooks.py      (with the pinned botocore; tools/security/scan runs it)
+
+Runs under unittest (no package beyond botocore to install) and under pytest alike.
+"""
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runbooks  # noqa: E402  (the module under test, beside this file)
+
+CLUSTER = {"Ref": "Cluster"}
+SERVICE = {"Fn::GetAtt": ["Service", "Name"]}
+
+
+def good_template():
+    """A Stop document as FidoRunbooks writes it, with its role and the role's policy."""
+    content = {
+        "schemaVersion": "0.3",
+        "assumeRole": "{{AutomationAssumeRole}}",
+        "parameters": {
+            "AutomationAssumeRole": {"type": "String", "default": {"Fn::GetAtt": ["Role", "Arn"]}},
+            "Service": {"type": "String", "allowedValues": ["all", "api"]},
+        },
+        "mainSteps": [
+            {"name": "ChooseApi", "action": "aws:branch", "inputs": {
+                "Choices": [{"Or": [{"Variable": "{{Service}}", "StringEquals": "all"}, {"Variable": "{{Service}}", "StringEquals": "api"}], "NextStep": "ZeroBoundsApi"}],
+                "Default": "Report"}},
+            {"name": "ZeroBoundsApi", "action": "aws:executeAwsApi", "inputs": {
+                "Service": "application-autoscaling", "Api": "RegisterScalableTarget", "ServiceNamespace": "ecs",
+                "ResourceId": {"Fn::Join": ["", ["service/", CLUSTER, "/", SERVICE]]},
+                "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 0, "MaxCapacity": 0}},
+            {"name": "StopApi", "action": "aws:executeAwsApi", "inputs": {
+                "Service": "ecs", "Api": "UpdateService", "cluster": CLUSTER, "service": SERVICE, "desiredCount": 0},
+             "outputs": [{"Name": "DeploymentId", "Selector": "$.service.deployments[0].id", "Type": "String"}]},
+            {"name": "WaitStoppedApi", "action": "aws:waitForAwsResourceProperty", "inputs": {
+                "Service": "ecs", "Api": "DescribeServices", "cluster": CLUSTER, "services": [SERVICE],
+                "PropertySelector": "$.services[0].runningCount", "DesiredValues": ["0"]}, "timeoutSeconds": 900},
+            {"name": "CheckApi", "action": "aws:assertAwsResourceProperty", "inputs": {
+                "Service": "ecs", "Api": "DescribeServices", "cluster": CLUSTER, "services": [SERVICE],
+                "PropertySelector": "$.services[0].deployments[0].id", "DesiredValues": ["{{StopApi.DeploymentId}}"]}},
+            {"name": "Report", "action": "aws:executeAwsApi", "inputs": {
+                "Service": "ecs", "Api": "DescribeServices", "cluster": CLUSTER, "services": [SERVICE]},
+             "outputs": [{"Name": "Running", "Selector": "$.services[0].runningCount", "Type": "Integer"},
+                         {"Name": "Reasons", "Selector": "$.services..events..message", "Type": "StringList"}]},
+        ],
+    }
+    return {"Resources": {
+        "Document": {"Type": "AWS::SSM::Document", "Properties": {"Name": "test-Stop", "DocumentType": "Automation", "Content": content}},
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}}]}}},
+        "Policy": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": [{"Ref": "Role"}], "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Action": ["ecs:UpdateService", "ecs:DescribeServices"], "Resource": [{"Ref": "Service"}]},
+            {"Effect": "Allow", "Action": "application-autoscaling:RegisterScalableTarget", "Resource": "*"}]}}},
+    }}
+
+
+def steps(template):
+    return template["Resources"]["Document"]["Properties"]["Content"]["mainSteps"]
+
+
+def step(template, name):
+    return next(s for s in steps(template) if s["name"] == name)
+
+
+def statements(template):
+    return template["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"]
+
+
+class RunbookCheck(unittest.TestCase):
+    checker = runbooks.Checker()
+
+    def problems(self, template):
+        with tempfile.NamedTemporaryFile("w", suffix=".template.json", delete=False) as f:
+            json.dump(template, f)
+        try:
+            documents = self.checker.check_template(f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(len(documents), 1)
+        return documents[0].problems
+
+    def assertFails(self, template, expected):
+        problems = self.problems(template)
+        self.assertTrue(any(expected in p for p in problems), f"expected a problem with {expected!r}, got {problems}")
+
+    def test_a_good_document_passes(self):
+        self.assertEqual(self.problems(good_template()), [])
+
+    def test_an_unknown_api_fails(self):
+        t = good_template()
+        step(t, "StopApi")["inputs"]["Api"] = "UpdateServices"
+        self.assertFails(t, "'UpdateServices' is not an operation of ecs")
+
+    def test_an_unknown_service_fails(self):
+        t = good_template()
+        step(t, "StopApi")["inputs"]["Service"] = "ecs2"
+        self.assertFails(t, "Service 'ecs2' is not a boto3 client")
+
+    def test_a_missing_required_input_fails(self):
+        t = good_template()
+        del step(t, "ZeroBoundsApi")["inputs"]["ScalableDimension"]
+        self.assertFails(t, "requires 'ScalableDimension'")
+
+    def test_a_misspelt_input_fails(self):
+        t = good_template()
+        inputs = step(t, "StopApi")["inputs"]
+        inputs["desiredcount"] = inputs.pop("desiredCount")
+        self.assertFails(t, "'desiredcount' is not an input of ecs UpdateService")
+
+    def test_a_wrongly_typed_or_out_of_range_value_fails(self):
+        t = good_template()
+        step(t, "StopApi")["inputs"]["desiredCount"] = "0"
+        step(t, "ZeroBoundsApi")["inputs"]["ScalableDimension"] = "ecs:service:Count"
+        problems = self.problems(t)
+        self.assertTrue(any("desiredCount: must be an integer" in p for p in problems), problems)
+        self.assertTrue(any("must be one of" in p and "ecs:service:Count" in p for p in problems), problems)
+
+    def test_a_misspelt_selector_fails(self):
+        t = good_template()
+        step(t, "WaitStoppedApi")["inputs"]["PropertySelector"] = "$.services[0].runingCount"
+        step(t, "Report")["outputs"][0]["Selector"] = "$.service[0].runningCount"
+        problems = self.problems(t)
+        self.assertTrue(any("'runingCount' is not a member of Service" in p for p in problems), problems)
+        self.assertTrue(any("'service' is not a member of DescribeServicesResponse" in p for p in problems), problems)
+
+    def test_a_selector_of_the_wrong_type_fails(self):
+        t = good_template()
+        step(t, "Report")["outputs"][0]["Type"] = "String"
+        step(t, "WaitStoppedApi")["inputs"]["PropertySelector"] = "$.services[0].deployments"
+        problems = self.problems(t)
+        self.assertTrue(any("output Running is String, but '$.services[0].runningCount' selects a value of type integer" in p for p in problems), problems)
+        self.assertTrue(any("must select one value" in p for p in problems), problems)
+
+    def test_a_desired_value_outside_the_enum_fails(self):
+        t = good_template()
+        wait = step(t, "WaitStoppedApi")["inputs"]
+        wait["PropertySelector"], wait["DesiredValues"] = "$.services[0].deployments[0].rolloutState", ["COMPLETE"]
+        self.assertFails(t, "'COMPLETE' is not a value of")
+
+    def test_an_undefined_variable_or_step_fails(self):
+        t = good_template()
+        step(t, "CheckApi")["inputs"]["DesiredValues"] = ["{{StopApi.Deployment}}"]
+        step(t, "ChooseApi")["inputs"]["Default"] = "Reprot"
+        step(t, "ChooseApi")["inputs"]["Choices"][0]["Or"][1]["StringEquals"] = "apI"
+        problems = self.problems(t)
+        self.assertTrue(any("{{StopApi.Deployment}} is neither a parameter" in p for p in problems), problems)
+        self.assertTrue(any("goes to 'Reprot', which is no step" in p for p in problems), problems)
+        self.assertTrue(any("'apI', which is not one of its allowedValues" in p for p in problems), problems)
+
+    def test_an_extra_iam_action_fails(self):
+        t = good_template()
+        statements(t)[0]["Action"].append("ecs:DeleteService")
+        self.assertFails(t, "allows ecs:DeleteService, which no step calls")
+
+    def test_a_missing_iam_action_fails(self):
+        t = good_template()
+        statements(t)[0]["Action"].remove("ecs:DescribeServices")
+        self.assertFails(t, "does not allow ecs:DescribeServices, which a step calls")
+
+    def test_a_wildcard_iam_action_fails(self):
+        t = good_template()
+        statements(t)[1]["Action"] = "application-autoscaling:*"
+        self.assertFails(t, "allows the wildcard action application-autoscaling:*")
+
+    def test_a_role_outside_the_template_fails(self):
+        t = good_template()
+        t["Resources"]["Document"]["Properties"]["Content"]["parameters"]["AutomationAssumeRole"]["default"] = "arn:aws:iam::111111111111:role/x"
+        self.assertFails(t, "its default must be the Arn of a role of this template")
+
+    def test_the_command_exits_1_on_a_broken_document_and_0_on_a_good_one(self):
+        broken = good_template()
+        step(broken, "StopApi")["inputs"]["Api"] = "StopService"
+        with tempfile.TemporaryDirectory() as folder:
+            for name, template in (("good", good_template()), ("broken", broken)):
+                os.makedirs(os.path.join(folder, name))
+                with open(os.path.join(folder, name, "Stack.template.json"), "w") as f:
+                    json.dump(template, f)
+            script = runbooks.__file__
+            good = subprocess.run([sys.executable, script, os.path.join(folder, "good")], capture_output=True, text=True)
+            bad = subprocess.run([sys.executable, script, folder], capture_output=True, text=True)
+            empty = subprocess.run([sys.executable, script, tempfile.gettempdir() + "/does-not-exist.template.json"], capture_output=True, text=True)
+        self.assertEqual(good.returncode, 0, good.stdout + good.stderr)
+        self.assertIn("ok   test-Stop", good.stdout)
+        self.assertEqual(bad.returncode, 1, bad.stdout)
+        self.assertIn("FAIL test-Stop", bad.stdout)
+        self.assertIn("'StopService' is not an operation of ecs", bad.stdout)
+        self.assertNotEqual(empty.returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -26,12 +26,10 @@ const UNKNOWN = 'zzUnknown';
 
 /** Every struct level under `name`: its path from the top (`services[0]`, `sizing.pyFido`) and its struct. */
 function levels(name: string, at = ''): Array<{ path: string; struct: string }> {
-  const nested = Object.entries(API_MODEL.structs[name].fields).flatMap(([field, { struct: inner, collection }]) => {
-    if (!inner) {
-      return [];
-    }
-    const below = `${at ? `${at}.` : ''}${field}${collection === 'array' ? '[0]' : collection === 'map' ? '.key' : ''}`;
-    return levels(inner, below);
+  const nested = Object.entries(API_MODEL.structs[name].fields).flatMap(([field, { type }]) => {
+    const collection = 'array' in type ? '[0]' : 'map' in type ? '.key' : '';
+    const element = 'array' in type ? type.array : 'map' in type ? type.map : type;
+    return 'struct' in element ? levels(element.struct, `${at ? `${at}.` : ''}${field}${collection}`) : [];
   });
   return [{ path: at, struct: name }, ...nested];
 }
@@ -119,7 +117,7 @@ describe('a misspelt prop names the one meant', () => {
     let discarded = 0;
     let runs = 0;
     const levelsOf = [
-      ...structs.map((name) => ({ name, props: knownProps(name), shape: struct(name, {}) })),
+      ...structs.map((name) => ({ name, props: knownProps(name), shape: struct(name) })),
       { name: 'the parameters file', props: [...ALL_KEYS], shape: undefined },
     ];
     for (const level of levelsOf) {

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
 import { PRESETS } from '../private/presets';
-import { sanitize, SECRET, Shape, struct } from '../private/schema';
+import { sanitize, Shape, struct, typeShape } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
 /** The MongoDB port the deployment guide uses. */
@@ -434,7 +434,7 @@ class SecretConnection extends MongoDbConnection {
 
   public _problems(): string[] {
     const problems = new ProblemList();
-    if (sanitize(problems, 'mongoDb.secret', this.secret, SECRET) === undefined && problems.all.length === 0) {
+    if (sanitize(problems, 'mongoDb.secret', this.secret, typeShape('aws-cdk-lib.aws_secretsmanager.ISecret')) === undefined && problems.all.length === 0) {
       problems.add('mongoDb.secret', 'is required: the existing secret with the keys username, password, host and port');
     }
     checkPort(problems, typedOptions(problems, this.options, SECRET_OPTIONS).port);

@@ -41,11 +41,6 @@ export const BOOLEAN: Shape = { kind: 'boolean' };
 /** Any value: a prop whose type is not checked here (yet), only its name. */
 export const ANY: Shape = { kind: 'any' };
 
-/** One of an enum's values. */
-export function oneOf(expected: string, values: object): Shape {
-  return { kind: 'enum', values: Object.values(values), expected };
-}
-
 /**
  * An object that offers the members of an interface or class. Duck-typed rather than
  * `instanceof`, because an app may load two copies of aws-cdk-lib and jsii hands other languages'
@@ -216,9 +211,6 @@ export function arrayOf(of: Shape): Shape {
 export function mapOf(of: Shape): Shape {
   return { kind: 'map', of };
 }
-
-export const DURATION = typeShape('aws-cdk-lib.Duration');
-export const SECRET = typeShape('aws-cdk-lib.aws_secretsmanager.ISecret');
 
 function describe(shape: Shape): string {
   switch (shape.kind) {

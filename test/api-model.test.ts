@@ -5,10 +5,11 @@ import * as fc from 'fast-check';
 import * as api from '../src';
 import { ENV, synthErrorOf, testApp } from './util';
 import { ALL_KEYS } from '../src/app/parameters';
-import { knownProps } from '../src/private/api-model';
+import { knownProps, readAssembly } from '../src/private/api-model';
 import { API_MODEL } from '../src/private/api-model.generated';
 import { closest, editDistance } from '../src/private/nearest';
-import { sanitize, struct } from '../src/private/schema';
+import { sanitize, Shape, struct } from '../src/private/schema';
+import { TYPE_NOTES } from '../src/private/type-notes';
 import { ProblemList } from '../src/private/validation';
 import { MODEL_FILE, modelOf, render } from '../tools/projenrc/api-model';
 
@@ -26,12 +27,10 @@ const UNKNOWN = 'zzUnknown';
 
 /** Every struct level under `name`: its path from the top (`services[0]`, `sizing.pyFido`) and its struct. */
 function levels(name: string, at = ''): Array<{ path: string; struct: string }> {
-  const nested = Object.entries(API_MODEL.structs[name].fields).flatMap(([field, { struct: inner, collection }]) => {
-    if (!inner) {
-      return [];
-    }
-    const below = `${at ? `${at}.` : ''}${field}${collection === 'array' ? '[0]' : collection === 'map' ? '.key' : ''}`;
-    return levels(inner, below);
+  const nested = Object.entries(API_MODEL.structs[name].fields).flatMap(([field, { type }]) => {
+    const collection = 'array' in type ? '[0]' : 'map' in type ? '.key' : '';
+    const element = 'array' in type ? type.array : 'map' in type ? type.map : type;
+    return 'struct' in element ? levels(element.struct, `${at ? `${at}.` : ''}${field}${collection}`) : [];
   });
   return [{ path: at, struct: name }, ...nested];
 }
@@ -119,7 +118,7 @@ describe('a misspelt prop names the one meant', () => {
     let discarded = 0;
     let runs = 0;
     const levelsOf = [
-      ...structs.map((name) => ({ name, props: knownProps(name), shape: struct(name, {}) })),
+      ...structs.map((name) => ({ name, props: knownProps(name), shape: struct(name) })),
       { name: 'the parameters file', props: [...ALL_KEYS], shape: undefined },
     ];
     for (const level of levelsOf) {
@@ -143,5 +142,33 @@ describe('a misspelt prop names the one meant', () => {
       }
     }
     console.log(`typos: ${runs} runs over ${levelsOf.length} levels and ${levelsOf.reduce((n, l) => n + l.props.length, 0)} props, ${discarded} taken for another prop (or no typo) and not judged`);
+  });
+});
+
+describe('every prop has one source of truth', () => {
+  /** Whether `shape` checks nothing of a value (a list or map of anything checks only that it is one). */
+  const unchecked = (shape: Shape): boolean => shape.kind === 'any' || ((shape.kind === 'array' || shape.kind === 'map') && unchecked(shape.of));
+  const anyType = (type: object): boolean => 'primitive' in type && (type.primitive === 'any' || type.primitive === 'json');
+
+  test('its type, derived from the API model: no prop of a struct is left unchecked unless jsii types it `any`', () => {
+    const untyped = Object.entries(API_MODEL.structs).flatMap(([name, { fields }]) => {
+      const shape = struct(name) as Shape & { kind: 'struct' };
+      return Object.entries(fields).filter(([field, { type }]) => unchecked(shape.fields[field]) && !anyType(type)).map(([field]) => `${name}.${field}`);
+    });
+    expect(untyped).toEqual([]);
+    const props = Object.values(API_MODEL.structs).reduce((n, { fields }) => n + Object.keys(fields).length, 0);
+    console.log(`prop types: ${props} props of ${Object.keys(API_MODEL.structs).length} structs, each checked by the shape of its type; ${Object.keys(API_MODEL.types).length} enums, classes, interfaces and aws-cdk-lib structs named`);
+  });
+
+  (fs.existsSync(path.join(ROOT, '.jsii')) ? test : test.skip)('its default, documented: every optional prop of every struct has an @default', () => {
+    const assembly = readAssembly(path.join(ROOT, '.jsii'));
+    const undocumented = Object.entries(assembly.types as { [fqn: string]: any })
+      .filter(([, type]) => type.datatype)
+      .flatMap(([fqn, type]) => (type.properties ?? []).filter((p: any) => p.optional && !p.docs?.default).map((p: any) => `${fqn}.${p.name}`));
+    expect(undocumented).toEqual([]);
+  });
+
+  test('every note on a type names a type of the API model', () => {
+    expect(Object.keys(TYPE_NOTES).filter((fqn) => !API_MODEL.types[fqn])).toEqual([]);
   });
 });

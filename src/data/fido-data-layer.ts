@@ -109,7 +109,7 @@ export interface FidoDataLayerProps {
 }
 
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
-const PROPS_SHAPE = struct('FidoDataLayerProps', {}, { required: true });
+const PROPS_SHAPE = struct('FidoDataLayerProps', { required: true });
 
 /** Problems with a lone data layer's props but the connection's own, each naming its prop. */
 function dataLayerProblems(props: FidoDataLayerProps): string[] {

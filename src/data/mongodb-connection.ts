@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
 import { PRESETS } from '../private/presets';
-import { BOOLEAN, cdkStruct, DURATION, like, NUMBER, REMOVAL_POLICY, sanitize, SECRET, SECURITY_GROUP, Shape, STRING, struct } from '../private/schema';
+import { sanitize, Shape, struct, typeShape } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
 /** The MongoDB port the deployment guide uses. */
@@ -292,35 +292,9 @@ export abstract class MongoDbConnection {
   }
 }
 
-const SECRET_VALUE: Shape = {
-  kind: 'like',
-  expected: "a SecretValue such as SecretValue.secretsManager('name', { jsonField: 'password' })",
-  test: (value) => SecretValue.isSecretValue(value),
-};
-
-const ROTATION_SCHEDULE_OPTIONS = cdkStruct('a secretsmanager.RotationScheduleOptions object such as { rotationLambda: fn, automaticallyAfter: Duration.days(30) }', {
-  rotationLambda: like('a lambda.IFunction', 'functionArn:string', 'grantInvoke'),
-  hostedRotation: like('a secretsmanager.HostedRotation such as HostedRotation.mongoDbSingleUser({ vpc })', 'bind'),
-  automaticallyAfter: DURATION,
-  rotateImmediatelyOnUpdate: BOOLEAN,
-});
-
-const ENDPOINT_OPTIONS = struct('MongoDbEndpointOptions', {
-  host: STRING, port: NUMBER, username: STRING, password: SECRET_VALUE, securityGroup: SECURITY_GROUP, rotation: ROTATION_SCHEDULE_OPTIONS,
-});
-
-const SECRET_OPTIONS = struct('MongoDbSecretOptions', { securityGroup: SECURITY_GROUP, port: NUMBER });
-
-const DOCUMENTDB_OPTIONS = struct('DocumentDbOptions', {
-  instanceType: like('an ec2.InstanceType such as ec2.InstanceType.of(InstanceClass.R6G, InstanceSize.LARGE)', 'sameInstanceClassAs'),
-  instances: NUMBER,
-  engineVersion: STRING,
-  masterUsername: STRING,
-  backupRetention: DURATION,
-  removalPolicy: REMOVAL_POLICY,
-  rotatePassword: BOOLEAN,
-  rotationInterval: DURATION,
-});
+const ENDPOINT_OPTIONS = struct('MongoDbEndpointOptions');
+const SECRET_OPTIONS = struct('MongoDbSecretOptions');
+const DOCUMENTDB_OPTIONS = struct('DocumentDbOptions');
 
 /** Checks a connection's options against their shape (JavaScript callers have no compiler) and returns the well-typed part. */
 function typedOptions<T>(problems: ProblemList, options: T, shape: Shape): T {
@@ -460,7 +434,7 @@ class SecretConnection extends MongoDbConnection {
 
   public _problems(): string[] {
     const problems = new ProblemList();
-    if (sanitize(problems, 'mongoDb.secret', this.secret, SECRET) === undefined && problems.all.length === 0) {
+    if (sanitize(problems, 'mongoDb.secret', this.secret, typeShape('aws-cdk-lib.aws_secretsmanager.ISecret')) === undefined && problems.all.length === 0) {
       problems.add('mongoDb.secret', 'is required: the existing secret with the keys username, password, host and port');
     }
     checkPort(problems, typedOptions(problems, this.options, SECRET_OPTIONS).port);

@@ -136,7 +136,7 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
 }
 
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
-const PROPS_SHAPE = struct('FidoLoadBalancerProps', {}, { required: true });
+const PROPS_SHAPE = struct('FidoLoadBalancerProps', { required: true });
 
 /** Problems with a lone load balancer's props, each naming its prop. */
 function loadBalancerProblems(props: FidoLoadBalancerProps): string[] {

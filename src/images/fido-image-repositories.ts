@@ -7,7 +7,7 @@ import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { checkNames } from '../private/check-props';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
 import { PRESETS } from '../private/presets';
-import { declaredStruct, DURATION, KEY, NUMBER, REMOVAL_POLICY, sanitize, Shape, STRING, struct } from '../private/schema';
+import { declaredStruct, sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
 /** Untagged images are kept this long: see `untaggedImageMaxAge`. */
@@ -80,18 +80,10 @@ export interface FidoImageRepositoriesProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The props whose type is checked first, for a JavaScript caller. */
-const PROPS_FIELDS: { [name: string]: Shape } = {
-  deploymentEnvironment: STRING,
-  applicationName: STRING,
-  untaggedImageMaxAge: DURATION,
-  maxTaggedImageCount: NUMBER,
-  encryptionKey: KEY,
-  removalPolicy: REMOVAL_POLICY,
-};
-const PROPS_SHAPE = struct('FidoImageRepositoriesProps', PROPS_FIELDS);
+/** The props' shape, for a JavaScript caller. */
+const PROPS_SHAPE = struct('FidoImageRepositoriesProps');
 /** The props of an ArculusFidoImagesStack, which hands on its own (env, stackName, ...) too. */
-const STACK_PROPS_SHAPE = struct('ArculusFidoImagesStackProps', PROPS_FIELDS);
+const STACK_PROPS_SHAPE = struct('ArculusFidoImagesStackProps');
 
 /** Props whose value must be known at synth, and why. */
 const SYNTH_TIME_PROPS = {

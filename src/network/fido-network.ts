@@ -60,7 +60,7 @@ export interface FidoNetworkProps {
 }
 
 /** The props' keys, from the API model, for a caller without a compiler. */
-const PROPS_SHAPE = struct('FidoNetworkProps', {}, { required: true });
+const PROPS_SHAPE = struct('FidoNetworkProps', { required: true });
 
 /** Problems with a lone network's props, each naming its prop. */
 function networkProblems(props: FidoNetworkProps): string[] {

@@ -85,7 +85,7 @@ export interface FidoRunbooksProps {
 
 /** The longest suffix of a document name, which the prefix leaves room for within SSM's 128. */
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
-const PROPS_SHAPE = struct('FidoRunbooksProps', {}, { required: true });
+const PROPS_SHAPE = struct('FidoRunbooksProps', { required: true });
 
 const LONGEST_SUFFIX = '-Diagnose';
 const DOCUMENT_NAME_MAX = 128;

@@ -8,421 +8,557 @@ export const API_MODEL: ApiModel = {
   "structs": {
     "AlarmThresholds": {
       "fields": {
-        "cpuPercent": { "optional": true },
-        "documentDbConnections": { "optional": true },
-        "documentDbCpuPercent": { "optional": true },
-        "latencyP99": { "optional": true },
-        "memoryPercent": { "optional": true },
-        "missingTasks": { "optional": true },
-        "target5xxPercent": { "optional": true },
-        "unhealthyHosts": { "optional": true }
+        "cpuPercent": { "optional": true, "type": { "primitive": "number" } },
+        "documentDbConnections": { "optional": true, "type": { "primitive": "number" } },
+        "documentDbCpuPercent": { "optional": true, "type": { "primitive": "number" } },
+        "latencyP99": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "memoryPercent": { "optional": true, "type": { "primitive": "number" } },
+        "missingTasks": { "optional": true, "type": { "primitive": "number" } },
+        "target5xxPercent": { "optional": true, "type": { "primitive": "number" } },
+        "unhealthyHosts": { "optional": true, "type": { "primitive": "number" } }
       },
       "cdkBases": []
     },
     "ArculusFidoDeploymentProps": {
       "fields": {
-        "applicationName": { "optional": true },
-        "deploymentEnvironment": { "optional": false },
-        "domain": { "optional": false, "struct": "DomainOptions" },
-        "encryption": { "optional": true, "struct": "EncryptionOptions" },
-        "images": { "optional": true, "struct": "ImageOptions" },
-        "loadBalancer": { "optional": true, "struct": "LoadBalancerOptions" },
-        "logging": { "optional": true, "struct": "LoggingOptions" },
-        "mongoDb": { "optional": false },
-        "monitoring": { "optional": true, "struct": "MonitoringOptions" },
-        "nestedStacks": { "optional": true },
-        "network": { "optional": true, "struct": "NetworkOptions" },
-        "runbooks": { "optional": true },
-        "secrets": { "optional": true, "struct": "SecretsOptions" },
-        "services": { "optional": true, "struct": "ServicesOptions" },
-        "sizing": { "optional": true, "struct": "SizingOptions" },
-        "waf": { "optional": true, "struct": "WafOptions" }
+        "applicationName": { "optional": true, "type": { "primitive": "string" } },
+        "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
+        "domain": { "optional": false, "type": { "struct": "DomainOptions" } },
+        "encryption": { "optional": true, "type": { "struct": "EncryptionOptions" } },
+        "images": { "optional": true, "type": { "struct": "ImageOptions" } },
+        "loadBalancer": { "optional": true, "type": { "struct": "LoadBalancerOptions" } },
+        "logging": { "optional": true, "type": { "struct": "LoggingOptions" } },
+        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
+        "monitoring": { "optional": true, "type": { "struct": "MonitoringOptions" } },
+        "nestedStacks": { "optional": true, "type": { "primitive": "boolean" } },
+        "network": { "optional": true, "type": { "struct": "NetworkOptions" } },
+        "runbooks": { "optional": true, "type": { "primitive": "boolean" } },
+        "secrets": { "optional": true, "type": { "struct": "SecretsOptions" } },
+        "services": { "optional": true, "type": { "struct": "ServicesOptions" } },
+        "sizing": { "optional": true, "type": { "struct": "SizingOptions" } },
+        "waf": { "optional": true, "type": { "struct": "WafOptions" } }
       },
       "cdkBases": []
     },
     "ArculusFidoImagesStackProps": {
       "fields": {
-        "applicationName": { "optional": true },
-        "deploymentEnvironment": { "optional": false },
-        "encryptionKey": { "optional": true },
-        "maxTaggedImageCount": { "optional": true },
-        "removalPolicy": { "optional": true },
-        "untaggedImageMaxAge": { "optional": true }
+        "applicationName": { "optional": true, "type": { "primitive": "string" } },
+        "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
     },
     "ArculusFidoStackProps": {
       "fields": {
-        "applicationName": { "optional": true },
-        "deploymentEnvironment": { "optional": false },
-        "domain": { "optional": false, "struct": "DomainOptions" },
-        "encryption": { "optional": true, "struct": "EncryptionOptions" },
-        "images": { "optional": true, "struct": "ImageOptions" },
-        "loadBalancer": { "optional": true, "struct": "LoadBalancerOptions" },
-        "logging": { "optional": true, "struct": "LoggingOptions" },
-        "mongoDb": { "optional": false },
-        "monitoring": { "optional": true, "struct": "MonitoringOptions" },
-        "nestedStacks": { "optional": true },
-        "network": { "optional": true, "struct": "NetworkOptions" },
-        "runbooks": { "optional": true },
-        "secrets": { "optional": true, "struct": "SecretsOptions" },
-        "services": { "optional": true, "struct": "ServicesOptions" },
-        "sizing": { "optional": true, "struct": "SizingOptions" },
-        "waf": { "optional": true, "struct": "WafOptions" }
+        "applicationName": { "optional": true, "type": { "primitive": "string" } },
+        "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
+        "domain": { "optional": false, "type": { "struct": "DomainOptions" } },
+        "encryption": { "optional": true, "type": { "struct": "EncryptionOptions" } },
+        "images": { "optional": true, "type": { "struct": "ImageOptions" } },
+        "loadBalancer": { "optional": true, "type": { "struct": "LoadBalancerOptions" } },
+        "logging": { "optional": true, "type": { "struct": "LoggingOptions" } },
+        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
+        "monitoring": { "optional": true, "type": { "struct": "MonitoringOptions" } },
+        "nestedStacks": { "optional": true, "type": { "primitive": "boolean" } },
+        "network": { "optional": true, "type": { "struct": "NetworkOptions" } },
+        "runbooks": { "optional": true, "type": { "primitive": "boolean" } },
+        "secrets": { "optional": true, "type": { "struct": "SecretsOptions" } },
+        "services": { "optional": true, "type": { "struct": "ServicesOptions" } },
+        "sizing": { "optional": true, "type": { "struct": "SizingOptions" } },
+        "waf": { "optional": true, "type": { "struct": "WafOptions" } }
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
     },
     "DeploymentCheck": {
       "fields": {
-        "expectedStatusCodes": { "optional": true },
-        "path": { "optional": false }
+        "expectedStatusCodes": { "optional": true, "type": { "primitive": "string" } },
+        "path": { "optional": false, "type": { "primitive": "string" } }
       },
       "cdkBases": []
     },
     "DeploymentCheckTarget": {
       "fields": {
-        "loadBalancer": { "optional": false },
-        "serverName": { "optional": false },
-        "testPort": { "optional": false },
-        "vpcSubnets": { "optional": true }
+        "loadBalancer": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationLoadBalancer" } },
+        "serverName": { "optional": false, "type": { "primitive": "string" } },
+        "testPort": { "optional": false, "type": { "primitive": "number" } },
+        "vpcSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } }
       },
       "cdkBases": []
     },
     "DocumentDbOptions": {
       "fields": {
-        "backupRetention": { "optional": true },
-        "engineVersion": { "optional": true },
-        "instances": { "optional": true },
-        "instanceType": { "optional": true },
-        "masterUsername": { "optional": true },
-        "removalPolicy": { "optional": true },
-        "rotatePassword": { "optional": true },
-        "rotationInterval": { "optional": true }
+        "backupRetention": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "engineVersion": { "optional": true, "type": { "primitive": "string" } },
+        "instances": { "optional": true, "type": { "primitive": "number" } },
+        "instanceType": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.InstanceType" } },
+        "masterUsername": { "optional": true, "type": { "primitive": "string" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "rotatePassword": { "optional": true, "type": { "primitive": "boolean" } },
+        "rotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": []
     },
     "DomainOptions": {
       "fields": {
-        "certificate": { "optional": true },
-        "domainName": { "optional": false },
-        "hostedZone": { "optional": true }
+        "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
+        "domainName": { "optional": false, "type": { "primitive": "string" } },
+        "hostedZone": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } }
       },
       "cdkBases": []
     },
-    "EncryptionOptions": {
-      "fields": {
-        "customerManagedKey": { "optional": true }
-      },
-      "cdkBases": []
-    },
+    "EncryptionOptions": { "fields": { "customerManagedKey": { "optional": true, "type": { "primitive": "boolean" } } }, "cdkBases": [] },
     "FidoDataLayerProps": {
       "fields": {
-        "applicationSecret": { "optional": true },
-        "applicationSecretRotation": { "optional": true },
-        "clientSecurityGroup": { "optional": false },
-        "deploymentEnvironment": { "optional": false },
-        "encryptionKey": { "optional": true },
-        "logEncryptionKey": { "optional": true },
-        "logRemovalPolicy": { "optional": true },
-        "logRetention": { "optional": true },
-        "mongoDb": { "optional": false },
-        "removalPolicy": { "optional": true },
-        "vpc": { "optional": false },
-        "vpcSubnets": { "optional": true }
+        "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "applicationSecretRotation": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "clientSecurityGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
+        "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "logRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
+        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "vpc": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
+        "vpcSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } }
       },
       "cdkBases": []
     },
     "FidoImageRepositoriesProps": {
       "fields": {
-        "applicationName": { "optional": true },
-        "deploymentEnvironment": { "optional": false },
-        "encryptionKey": { "optional": true },
-        "maxTaggedImageCount": { "optional": true },
-        "removalPolicy": { "optional": true },
-        "untaggedImageMaxAge": { "optional": true }
+        "applicationName": { "optional": true, "type": { "primitive": "string" } },
+        "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": []
     },
     "FidoLoadBalancerProps": {
       "fields": {
-        "accessLogs": { "optional": true },
-        "accessLogsBucket": { "optional": true },
-        "accessLogsExpiration": { "optional": true },
-        "accessLogsPrefix": { "optional": true },
-        "accessLogsRemovalPolicy": { "optional": true },
-        "allowedIngress": { "optional": true },
-        "certificate": { "optional": false },
-        "deletionProtection": { "optional": true },
-        "desyncMitigationMode": { "optional": true },
-        "pyFidoTargetGroup": { "optional": false },
-        "pyFidoTestPort": { "optional": true },
-        "rateLimit": { "optional": true },
-        "redirectHttp": { "optional": true },
-        "securityGroup": { "optional": true },
-        "sslPolicy": { "optional": true },
-        "tomcatTargetGroup": { "optional": false },
-        "tomcatTestPort": { "optional": true },
-        "vpc": { "optional": false },
-        "vpcSubnets": { "optional": true },
-        "webAcl": { "optional": true },
-        "webAclLogEncryptionKey": { "optional": true },
-        "webAclLogGroupName": { "optional": true },
-        "webAclLogRemovalPolicy": { "optional": true },
-        "webAclLogRetention": { "optional": true }
+        "accessLogs": { "optional": true, "type": { "primitive": "boolean" } },
+        "accessLogsBucket": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_s3.IBucket" } },
+        "accessLogsExpiration": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "accessLogsPrefix": { "optional": true, "type": { "primitive": "string" } },
+        "accessLogsRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "allowedIngress": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_ec2.IPeer" } } },
+        "certificate": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
+        "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
+        "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
+        "pyFidoTargetGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup" } },
+        "pyFidoTestPort": { "optional": true, "type": { "primitive": "number" } },
+        "rateLimit": { "optional": true, "type": { "primitive": "number" } },
+        "redirectHttp": { "optional": true, "type": { "primitive": "boolean" } },
+        "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
+        "sslPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy" } },
+        "tomcatTargetGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup" } },
+        "tomcatTestPort": { "optional": true, "type": { "primitive": "number" } },
+        "vpc": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
+        "vpcSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
+        "webAcl": { "optional": true, "type": { "primitive": "boolean" } },
+        "webAclLogEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "webAclLogGroupName": { "optional": true, "type": { "primitive": "string" } },
+        "webAclLogRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "webAclLogRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } }
       },
       "cdkBases": []
     },
     "FidoMonitoringProps": {
       "fields": {
-        "alarms": { "optional": true },
-        "dashboard": { "optional": true },
-        "databaseCluster": { "optional": true },
-        "emails": { "optional": true },
-        "encryptionKey": { "optional": true },
-        "namePrefix": { "optional": false },
-        "services": { "optional": false, "struct": "MonitoredService", "collection": "array" },
-        "thresholds": { "optional": true, "struct": "AlarmThresholds" },
-        "topic": { "optional": true }
+        "alarms": { "optional": true, "type": { "primitive": "boolean" } },
+        "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
+        "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.IDatabaseCluster" } },
+        "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "namePrefix": { "optional": false, "type": { "primitive": "string" } },
+        "services": { "optional": false, "type": { "array": { "struct": "MonitoredService" } } },
+        "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
+        "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
       },
       "cdkBases": []
     },
     "FidoNetworkProps": {
       "fields": {
-        "allowAllOutbound": { "optional": true },
-        "flowLogEncryptionKey": { "optional": true },
-        "flowLogRemovalPolicy": { "optional": true },
-        "flowLogRetention": { "optional": true },
-        "natGateways": { "optional": true },
-        "vpc": { "optional": true }
+        "allowAllOutbound": { "optional": true, "type": { "primitive": "boolean" } },
+        "flowLogEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "flowLogRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "flowLogRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
+        "natGateways": { "optional": true, "type": { "primitive": "number" } },
+        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
       },
       "cdkBases": []
     },
     "FidoRunbooksProps": {
       "fields": {
-        "cluster": { "optional": false },
-        "documentNamePrefix": { "optional": false },
-        "services": { "optional": false, "struct": "RunbookService", "collection": "array" }
+        "cluster": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.ICluster" } },
+        "documentNamePrefix": { "optional": false, "type": { "primitive": "string" } },
+        "services": { "optional": false, "type": { "array": { "struct": "RunbookService" } } }
       },
       "cdkBases": []
     },
     "FidoServiceOptions": {
       "fields": {
-        "deployment": { "optional": true, "struct": "ServiceDeploymentOptions" },
-        "deploymentAlarms": { "optional": true },
-        "deregistrationDelay": { "optional": true },
-        "enableExecuteCommand": { "optional": true },
-        "environment": { "optional": true },
-        "healthCheck": { "optional": true },
-        "healthCheckGracePeriod": { "optional": true },
-        "readonlyRootFilesystem": { "optional": true },
-        "secrets": { "optional": true },
-        "stopTimeout": { "optional": true },
-        "targetProtocol": { "optional": true },
-        "writablePaths": { "optional": true }
+        "deployment": { "optional": true, "type": { "struct": "ServiceDeploymentOptions" } },
+        "deploymentAlarms": { "optional": true, "type": { "primitive": "boolean" } },
+        "deregistrationDelay": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "enableExecuteCommand": { "optional": true, "type": { "primitive": "boolean" } },
+        "environment": { "optional": true, "type": { "map": { "primitive": "string" } } },
+        "healthCheck": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_elasticloadbalancingv2.HealthCheck" } },
+        "healthCheckGracePeriod": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "readonlyRootFilesystem": { "optional": true, "type": { "primitive": "boolean" } },
+        "secrets": { "optional": true, "type": { "map": { "ref": "aws-cdk-lib.aws_ecs.Secret" } } },
+        "stopTimeout": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "targetProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationProtocol" } },
+        "writablePaths": { "optional": true, "type": { "array": { "primitive": "string" } } }
       },
       "cdkBases": []
     },
     "FidoServiceProps": {
       "fields": {
-        "cluster": { "optional": false },
-        "containerName": { "optional": false },
-        "containerPort": { "optional": false },
-        "deployment": { "optional": true, "struct": "ServiceDeploymentOptions" },
-        "deploymentAlarms": { "optional": true },
-        "deregistrationDelay": { "optional": true },
-        "enableExecuteCommand": { "optional": true },
-        "environment": { "optional": true },
-        "healthCheck": { "optional": true },
-        "healthCheckGracePeriod": { "optional": true },
-        "image": { "optional": false },
-        "logEncryptionKey": { "optional": true },
-        "logGroupName": { "optional": true },
-        "logRemovalPolicy": { "optional": true },
-        "logRetention": { "optional": true },
-        "readonlyRootFilesystem": { "optional": true },
-        "secrets": { "optional": true },
-        "securityGroups": { "optional": true },
-        "serviceConnect": { "optional": true },
-        "sizing": { "optional": true, "struct": "ServiceSizing" },
-        "stopTimeout": { "optional": true },
-        "targetProtocol": { "optional": true },
-        "vpcSubnets": { "optional": true },
-        "writablePaths": { "optional": true }
+        "cluster": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.ICluster" } },
+        "containerName": { "optional": false, "type": { "primitive": "string" } },
+        "containerPort": { "optional": false, "type": { "primitive": "number" } },
+        "deployment": { "optional": true, "type": { "struct": "ServiceDeploymentOptions" } },
+        "deploymentAlarms": { "optional": true, "type": { "primitive": "boolean" } },
+        "deregistrationDelay": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "enableExecuteCommand": { "optional": true, "type": { "primitive": "boolean" } },
+        "environment": { "optional": true, "type": { "map": { "primitive": "string" } } },
+        "healthCheck": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_elasticloadbalancingv2.HealthCheck" } },
+        "healthCheckGracePeriod": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "image": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.ContainerImage" } },
+        "logEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logGroupName": { "optional": true, "type": { "primitive": "string" } },
+        "logRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "logRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
+        "readonlyRootFilesystem": { "optional": true, "type": { "primitive": "boolean" } },
+        "secrets": { "optional": true, "type": { "map": { "ref": "aws-cdk-lib.aws_ecs.Secret" } } },
+        "securityGroups": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } } },
+        "serviceConnect": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ecs.ServiceConnectProps" } },
+        "sizing": { "optional": true, "type": { "struct": "ServiceSizing" } },
+        "stopTimeout": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "targetProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationProtocol" } },
+        "vpcSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
+        "writablePaths": { "optional": true, "type": { "array": { "primitive": "string" } } }
       },
       "cdkBases": []
     },
     "ImageOptions": {
       "fields": {
-        "pyFido": { "optional": true },
-        "repositories": { "optional": true },
-        "tag": { "optional": true },
-        "tomcat": { "optional": true }
+        "pyFido": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ecs.ContainerImage" } },
+        "repositories": { "optional": true, "type": { "ref": "arculus-fido-cdk.IFidoImageRepositories" } },
+        "tag": { "optional": true, "type": { "primitive": "string" } },
+        "tomcat": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ecs.ContainerImage" } }
       },
       "cdkBases": []
     },
     "LoadBalancerOptions": {
       "fields": {
-        "accessLogs": { "optional": true },
-        "accessLogsBucket": { "optional": true },
-        "accessLogsPrefix": { "optional": true },
-        "deletionProtection": { "optional": true },
-        "desyncMitigationMode": { "optional": true },
-        "redirectHttp": { "optional": true },
-        "sslPolicy": { "optional": true }
+        "accessLogs": { "optional": true, "type": { "primitive": "boolean" } },
+        "accessLogsBucket": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_s3.IBucket" } },
+        "accessLogsPrefix": { "optional": true, "type": { "primitive": "string" } },
+        "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
+        "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
+        "redirectHttp": { "optional": true, "type": { "primitive": "boolean" } },
+        "sslPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy" } }
       },
       "cdkBases": []
     },
     "LoggingOptions": {
       "fields": {
-        "encryptionKey": { "optional": true },
-        "removalPolicy": { "optional": true },
-        "retention": { "optional": true }
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "retention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } }
       },
       "cdkBases": []
     },
     "MongoDbBindOptions": {
       "fields": {
-        "deploymentEnvironment": { "optional": false },
-        "encryptionKey": { "optional": true },
-        "logRetention": { "optional": true },
-        "removalPolicy": { "optional": true },
-        "vpc": { "optional": false },
-        "vpcSubnets": { "optional": true }
+        "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "vpc": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
+        "vpcSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } }
       },
       "cdkBases": []
     },
     "MongoDbConnectionConfig": {
       "fields": {
-        "databaseCluster": { "optional": true },
-        "port": { "optional": false },
-        "secret": { "optional": false },
-        "secretRotates": { "optional": true },
-        "securityGroup": { "optional": true }
+        "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.DatabaseCluster" } },
+        "port": { "optional": false, "type": { "primitive": "number" } },
+        "secret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "secretRotates": { "optional": true, "type": { "primitive": "boolean" } },
+        "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } }
       },
       "cdkBases": []
     },
     "MongoDbEndpointOptions": {
       "fields": {
-        "host": { "optional": false },
-        "password": { "optional": true },
-        "port": { "optional": true },
-        "rotation": { "optional": true },
-        "securityGroup": { "optional": true },
-        "username": { "optional": false }
+        "host": { "optional": false, "type": { "primitive": "string" } },
+        "password": { "optional": true, "type": { "ref": "aws-cdk-lib.SecretValue" } },
+        "port": { "optional": true, "type": { "primitive": "number" } },
+        "rotation": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.RotationScheduleOptions" } },
+        "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
+        "username": { "optional": false, "type": { "primitive": "string" } }
       },
       "cdkBases": []
     },
     "MongoDbSecretOptions": {
       "fields": {
-        "port": { "optional": true },
-        "securityGroup": { "optional": true }
+        "port": { "optional": true, "type": { "primitive": "number" } },
+        "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } }
       },
       "cdkBases": []
     },
     "MonitoredService": {
       "fields": {
-        "logGroup": { "optional": false },
-        "name": { "optional": false },
-        "service": { "optional": false },
-        "targetGroups": { "optional": false }
+        "logGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_logs.ILogGroup" } },
+        "name": { "optional": false, "type": { "primitive": "string" } },
+        "service": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.IBaseService" } },
+        "targetGroups": {
+          "optional": false,
+          "type": { "array": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup" } }
+        }
       },
       "cdkBases": []
     },
     "MonitoringOptions": {
       "fields": {
-        "alarms": { "optional": true },
-        "dashboard": { "optional": true },
-        "emails": { "optional": true },
-        "thresholds": { "optional": true, "struct": "AlarmThresholds" },
-        "topic": { "optional": true }
+        "alarms": { "optional": true, "type": { "primitive": "boolean" } },
+        "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
+        "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
+        "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
+        "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
       },
       "cdkBases": []
     },
     "NetworkOptions": {
       "fields": {
-        "allowAllOutbound": { "optional": true },
-        "allowedIngress": { "optional": true },
-        "natGateways": { "optional": true },
-        "privateSubnets": { "optional": true },
-        "publicSubnets": { "optional": true },
-        "vpc": { "optional": true }
+        "allowAllOutbound": { "optional": true, "type": { "primitive": "boolean" } },
+        "allowedIngress": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_ec2.IPeer" } } },
+        "natGateways": { "optional": true, "type": { "primitive": "number" } },
+        "privateSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
+        "publicSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
+        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
       },
       "cdkBases": []
     },
     "RunbookService": {
       "fields": {
-        "desiredCount": { "optional": false },
-        "maxCapacity": { "optional": true },
-        "minCapacity": { "optional": true },
-        "name": { "optional": false },
-        "service": { "optional": false },
-        "targetGroups": { "optional": true }
+        "desiredCount": { "optional": false, "type": { "primitive": "number" } },
+        "maxCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "minCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "name": { "optional": false, "type": { "primitive": "string" } },
+        "service": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.IService" } },
+        "targetGroups": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup" } } }
       },
       "cdkBases": []
     },
     "SecretsOptions": {
       "fields": {
-        "applicationSecret": { "optional": true },
-        "applicationSecretRotationInterval": { "optional": true },
-        "encryptionKey": { "optional": true },
-        "rotateApplicationSecret": { "optional": true }
+        "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "applicationSecretRotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "rotateApplicationSecret": { "optional": true, "type": { "primitive": "boolean" } }
       },
       "cdkBases": []
     },
     "ServiceDeploymentOptions": {
       "fields": {
-        "bakeTime": { "optional": true },
-        "checks": { "optional": true, "struct": "DeploymentCheck", "collection": "array" },
-        "strategy": { "optional": true },
-        "testPort": { "optional": true },
-        "trafficShift": { "optional": true }
+        "bakeTime": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "checks": { "optional": true, "type": { "array": { "struct": "DeploymentCheck" } } },
+        "strategy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ecs.DeploymentStrategy" } },
+        "testPort": { "optional": true, "type": { "primitive": "number" } },
+        "trafficShift": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ecs.TrafficShiftConfig" } }
       },
       "cdkBases": []
     },
     "ServiceSizing": {
       "fields": {
-        "cpu": { "optional": true },
-        "cpuArchitecture": { "optional": true },
-        "desiredCount": { "optional": true },
-        "maxCapacity": { "optional": true },
-        "memoryLimitMiB": { "optional": true },
-        "minCapacity": { "optional": true },
-        "spot": { "optional": true },
-        "targetCpuUtilizationPercent": { "optional": true }
+        "cpu": { "optional": true, "type": { "primitive": "number" } },
+        "cpuArchitecture": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ecs.CpuArchitecture" } },
+        "desiredCount": { "optional": true, "type": { "primitive": "number" } },
+        "maxCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "memoryLimitMiB": { "optional": true, "type": { "primitive": "number" } },
+        "minCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "spot": { "optional": true, "type": { "primitive": "boolean" } },
+        "targetCpuUtilizationPercent": { "optional": true, "type": { "primitive": "number" } }
       },
       "cdkBases": []
     },
     "ServicesOptions": {
       "fields": {
-        "pyFido": { "optional": true, "struct": "FidoServiceOptions" },
-        "tomcat": { "optional": true, "struct": "FidoServiceOptions" }
+        "pyFido": { "optional": true, "type": { "struct": "FidoServiceOptions" } },
+        "tomcat": { "optional": true, "type": { "struct": "FidoServiceOptions" } }
       },
       "cdkBases": []
     },
     "SizingOptions": {
       "fields": {
-        "pyFido": { "optional": true, "struct": "ServiceSizing" },
-        "tomcat": { "optional": true, "struct": "ServiceSizing" }
+        "pyFido": { "optional": true, "type": { "struct": "ServiceSizing" } },
+        "tomcat": { "optional": true, "type": { "struct": "ServiceSizing" } }
       },
       "cdkBases": []
     },
     "TrafficRouteOptions": {
       "fields": {
-        "listener": { "optional": false },
-        "testListener": { "optional": true }
+        "listener": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationListener" } },
+        "testListener": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationListener" } }
       },
       "cdkBases": []
     },
     "WafOptions": {
       "fields": {
-        "enabled": { "optional": true },
-        "rateLimit": { "optional": true }
+        "enabled": { "optional": true, "type": { "primitive": "boolean" } },
+        "rateLimit": { "optional": true, "type": { "primitive": "number" } }
       },
       "cdkBases": []
     }
   },
   "cdkStructs": {
-    "aws-cdk-lib.StackProps": [ "analyticsReporting", "crossRegionReferences", "description", "env", "notificationArns", "permissionsBoundary", "propertyInjectors", "stackName", "suppressTemplateIndentation", "synthesizer", "tags", "terminationProtection" ]
+    "aws-cdk-lib.StackProps": [
+      "analyticsReporting",
+      "crossRegionReferences",
+      "description",
+      "env",
+      "notificationArns",
+      "permissionsBoundary",
+      "propertyInjectors",
+      "stackName",
+      "suppressTemplateIndentation",
+      "synthesizer",
+      "tags",
+      "terminationProtection"
+    ]
+  },
+  "types": {
+    "arculus-fido-cdk.DeploymentEnvironment": { "kind": "enum", "values": [ "dev", "staging", "prod" ] },
+    "arculus-fido-cdk.IFidoImageRepositories": { "kind": "ref", "members": [ "pyFidoRepository:object", "tomcatRepository:object" ] },
+    "arculus-fido-cdk.MongoDbConnection": { "kind": "ref", "members": [ "bind" ] },
+    "aws-cdk-lib.aws_certificatemanager.ICertificate": { "kind": "ref", "members": [ "certificateArn:string", "metricDaysToExpiry" ] },
+    "aws-cdk-lib.aws_docdb.DatabaseCluster": { "kind": "ref", "members": [ "clusterIdentifier:string", "addRotationMultiUser" ] },
+    "aws-cdk-lib.aws_docdb.IDatabaseCluster": { "kind": "ref", "members": [ "clusterIdentifier:string", "asSecretAttachmentTarget" ] },
+    "aws-cdk-lib.aws_ec2.InstanceType": { "kind": "ref", "members": [ "isBurstable" ] },
+    "aws-cdk-lib.aws_ec2.IPeer": { "kind": "ref", "members": [ "uniqueId:string", "toEgressRuleConfig" ] },
+    "aws-cdk-lib.aws_ec2.ISecurityGroup": { "kind": "ref", "members": [ "securityGroupId:string", "addEgressRule" ] },
+    "aws-cdk-lib.aws_ec2.ISubnet": { "kind": "ref", "members": [ "subnetId:string", "associateNetworkAcl" ] },
+    "aws-cdk-lib.aws_ec2.IVpc": { "kind": "ref", "members": [ "vpcArn:string", "addClientVpnEndpoint" ] },
+    "aws-cdk-lib.aws_ec2.SubnetFilter": { "kind": "ref", "members": [ "selectSubnets" ] },
+    "aws-cdk-lib.aws_ec2.SubnetSelection": {
+      "kind": "struct",
+      "fields": {
+        "availabilityZones": { "optional": true, "type": { "array": { "primitive": "string" } } },
+        "onePerAz": { "optional": true, "type": { "primitive": "boolean" } },
+        "subnetFilters": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_ec2.SubnetFilter" } } },
+        "subnetGroupName": { "optional": true, "type": { "primitive": "string" } },
+        "subnets": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_ec2.ISubnet" } } },
+        "subnetType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.SubnetType" } }
+      }
+    },
+    "aws-cdk-lib.aws_ec2.SubnetType": { "kind": "enum" },
+    "aws-cdk-lib.aws_ecs.ContainerImage": { "kind": "ref", "members": [ "bind" ] },
+    "aws-cdk-lib.aws_ecs.CpuArchitecture": { "kind": "ref", "members": [] },
+    "aws-cdk-lib.aws_ecs.DeploymentStrategy": { "kind": "enum" },
+    "aws-cdk-lib.aws_ecs.IBaseService": { "kind": "ref", "members": [ "serviceArn:string" ] },
+    "aws-cdk-lib.aws_ecs.ICluster": { "kind": "ref", "members": [ "clusterArn:string" ] },
+    "aws-cdk-lib.aws_ecs.IService": { "kind": "ref", "members": [ "serviceArn:string" ] },
+    "aws-cdk-lib.aws_ecs.LogDriver": { "kind": "ref", "members": [ "bind" ] },
+    "aws-cdk-lib.aws_ecs.Secret": { "kind": "ref", "members": [ "arn:string", "grantRead" ] },
+    "aws-cdk-lib.aws_ecs.ServiceConnectAccessLogConfiguration": {
+      "kind": "struct",
+      "fields": {
+        "format": { "optional": false, "type": { "enum": "aws-cdk-lib.aws_ecs.ServiceConnectAccessLogFormat" } },
+        "includeQueryParameters": { "optional": true, "type": { "primitive": "boolean" } }
+      }
+    },
+    "aws-cdk-lib.aws_ecs.ServiceConnectAccessLogFormat": { "kind": "enum" },
+    "aws-cdk-lib.aws_ecs.ServiceConnectProps": {
+      "kind": "struct",
+      "fields": {
+        "accessLogConfiguration": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ecs.ServiceConnectAccessLogConfiguration" } },
+        "logDriver": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ecs.LogDriver" } },
+        "namespace": { "optional": true, "type": { "primitive": "string" } },
+        "services": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_ecs.ServiceConnectService" } } }
+      }
+    },
+    "aws-cdk-lib.aws_ecs.ServiceConnectService": {
+      "kind": "struct",
+      "fields": {
+        "discoveryName": { "optional": true, "type": { "primitive": "string" } },
+        "dnsName": { "optional": true, "type": { "primitive": "string" } },
+        "idleTimeout": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "ingressPortOverride": { "optional": true, "type": { "primitive": "number" } },
+        "perRequestTimeout": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "port": { "optional": true, "type": { "primitive": "number" } },
+        "portMappingName": { "optional": false, "type": { "primitive": "string" } },
+        "tls": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ecs.ServiceConnectTlsConfiguration" } }
+      }
+    },
+    "aws-cdk-lib.aws_ecs.ServiceConnectTlsConfiguration": {
+      "kind": "struct",
+      "fields": {
+        "awsPcaAuthorityArn": { "optional": true, "type": { "primitive": "string" } },
+        "kmsKey": { "optional": true, "type": { "ref": "aws-cdk-lib.interfaces.aws_kms.IKeyRef" } },
+        "role": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_iam.IRole" } }
+      }
+    },
+    "aws-cdk-lib.aws_ecs.TrafficShiftConfig": {
+      "kind": "struct",
+      "fields": {
+        "stepBakeTime": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "stepPercent": { "optional": true, "type": { "primitive": "number" } }
+      }
+    },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationListener": { "kind": "ref", "members": [ "listenerArn:string", "addAction" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationLoadBalancer": { "kind": "ref", "members": [ "loadBalancerArn:string", "addListener" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationProtocol": { "kind": "enum" },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode": { "kind": "enum" },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.HealthCheck": {
+      "kind": "struct",
+      "fields": {
+        "enabled": { "optional": true, "type": { "primitive": "boolean" } },
+        "healthyGrpcCodes": { "optional": true, "type": { "primitive": "string" } },
+        "healthyHttpCodes": { "optional": true, "type": { "primitive": "string" } },
+        "healthyThresholdCount": { "optional": true, "type": { "primitive": "number" } },
+        "interval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "path": { "optional": true, "type": { "primitive": "string" } },
+        "port": { "optional": true, "type": { "primitive": "string" } },
+        "protocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.Protocol" } },
+        "timeout": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "unhealthyThresholdCount": { "optional": true, "type": { "primitive": "number" } }
+      }
+    },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup": { "kind": "ref", "members": [ "targetGroupArn:string", "addTarget" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup": { "kind": "ref", "members": [ "targetGroupArn:string" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.Protocol": { "kind": "enum" },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy": { "kind": "enum" },
+    "aws-cdk-lib.aws_iam.IRole": { "kind": "ref", "members": [ "roleArn:string", "grant" ] },
+    "aws-cdk-lib.aws_kms.IKey": { "kind": "ref", "members": [ "keyArn:string", "addAlias" ] },
+    "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "functionArn:string", "addEventSource" ] },
+    "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "logGroupArn:string", "addMetricFilter" ] },
+    "aws-cdk-lib.aws_logs.RetentionDays": { "kind": "enum" },
+    "aws-cdk-lib.aws_route53.IHostedZone": { "kind": "ref", "members": [ "hostedZoneArn:string", "grantDelegation" ] },
+    "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "bucketArn:string", "addEventNotification" ] },
+    "aws-cdk-lib.aws_secretsmanager.HostedRotation": { "kind": "ref", "members": [ "bind" ] },
+    "aws-cdk-lib.aws_secretsmanager.ISecret": { "kind": "ref", "members": [ "secretArn:string", "addRotationSchedule" ] },
+    "aws-cdk-lib.aws_secretsmanager.RotationScheduleOptions": {
+      "kind": "struct",
+      "fields": {
+        "automaticallyAfter": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "hostedRotation": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.HostedRotation" } },
+        "rotateImmediatelyOnUpdate": { "optional": true, "type": { "primitive": "boolean" } },
+        "rotationLambda": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } }
+      }
+    },
+    "aws-cdk-lib.aws_sns.ITopic": { "kind": "ref", "members": [ "topicArn:string", "addSubscription" ] },
+    "aws-cdk-lib.Duration": { "kind": "ref", "members": [ "formatTokenToNumber" ] },
+    "aws-cdk-lib.interfaces.aws_kms.IKeyRef": { "kind": "ref", "members": [ "keyRef:object", "env:object" ] },
+    "aws-cdk-lib.RemovalPolicy": { "kind": "enum" },
+    "aws-cdk-lib.SecretValue": { "kind": "ref", "members": [ "resolve" ] }
   },
   "entryPoints": [
     {
@@ -529,17 +665,13 @@ export const API_MODEL: ApiModel = {
       "type": "MongoDbConnection",
       "member": "documentDb",
       "kind": "static",
-      "parameters": [
-        { "name": "options", "struct": "DocumentDbOptions", "optional": true }
-      ]
+      "parameters": [ { "name": "options", "struct": "DocumentDbOptions", "optional": true } ]
     },
     {
       "type": "MongoDbConnection",
       "member": "fromEndpoint",
       "kind": "static",
-      "parameters": [
-        { "name": "options", "struct": "MongoDbEndpointOptions", "optional": false }
-      ]
+      "parameters": [ { "name": "options", "struct": "MongoDbEndpointOptions", "optional": false } ]
     },
     {
       "type": "MongoDbConnection",

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { databaseAlarmNames, dashboardName, serviceAlarmNames } from './names';
-import { arrayOf, BOOLEAN, DURATION, KEY, like, NUMBER, STRING, struct } from './schema';
+import { struct } from './schema';
 import { ProblemList, show } from './validation';
 import type { AlarmThresholds } from '../operations/options';
 
@@ -82,45 +82,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 const ALARM_NAME_LIMIT = 255;
 const DASHBOARD_NAME_LIMIT = 255;
 
-const THRESHOLDS = struct('AlarmThresholds', {
-  target5xxPercent: NUMBER,
-  unhealthyHosts: NUMBER,
-  latencyP99: DURATION,
-  cpuPercent: NUMBER,
-  memoryPercent: NUMBER,
-  missingTasks: NUMBER,
-  documentDbCpuPercent: NUMBER,
-  documentDbConnections: NUMBER,
-});
-
-const MONITORED_SERVICE = struct('MonitoredService', {
-  name: STRING,
-  service: like('an ecs.IBaseService such as an ecs.FargateService', 'serviceName:string', 'cluster:object'),
-  // Not `metrics`: an unattached target group's getter throws, which is a problem of its own.
-  targetGroups: arrayOf(like('an elbv2.IApplicationTargetGroup', 'targetGroupArn:string')),
-  logGroup: like('a logs.ILogGroup', 'logGroupName:string'),
-});
-
-/** What a user chooses of the monitoring (`MonitoringOptions`). */
-const OPTION_FIELDS = {
-  alarms: BOOLEAN,
-  topic: like('an sns.ITopic', 'topicArn:string', 'addSubscription'),
-  emails: arrayOf(STRING),
-  thresholds: THRESHOLDS,
-  dashboard: BOOLEAN,
-};
-
-/** The shape of a deployment's `monitoring`. */
-export const MONITORING_OPTIONS = struct('MonitoringOptions', OPTION_FIELDS);
-
 /** The shape of `FidoMonitoringProps`, for a JavaScript caller without a compiler. */
-export const MONITORING_PROPS = struct('FidoMonitoringProps', {
-  namePrefix: STRING,
-  services: arrayOf(MONITORED_SERVICE),
-  databaseCluster: like('a docdb.IDatabaseCluster', 'clusterIdentifier:string'),
-  encryptionKey: KEY,
-  ...OPTION_FIELDS,
-});
+export const MONITORING_PROPS = struct('FidoMonitoringProps');
 
 interface CheckedService {
   readonly name?: string;

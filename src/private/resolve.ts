@@ -4,13 +4,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
-import { DEPLOYMENT_PROPS, STACK_PROPS } from './deployment-shape';
 import { shiftsTraffic } from './deployment-strategy';
 import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
-import { declaredStruct, sanitize, withDefaults } from './schema';
+import { declaredStruct, sanitize, struct, withDefaults } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
@@ -30,7 +29,7 @@ const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
 export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymentProps): ResolvedDeployment {
   const problems = new ProblemList();
   // An ArculusFidoStack hands its props on whole: the stack's own are props there too.
-  const shape = declaredStruct(given) === 'ArculusFidoStackProps' ? STACK_PROPS : DEPLOYMENT_PROPS;
+  const shape = struct(declaredStruct(given) === 'ArculusFidoStackProps' ? 'ArculusFidoStackProps' : 'ArculusFidoDeploymentProps');
   const props: ArculusFidoDeploymentProps = sanitize(problems, '', refuseTokens(problems, given ?? {}), shape) ?? {};
   const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
   const environment = checkNames(problems, props.deploymentEnvironment, applicationName, { runbooks: props.runbooks ?? true });

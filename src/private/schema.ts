@@ -1,9 +1,10 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { cdkProp, knownProps, modelStruct } from './api-model';
+import type { ModelType } from './api-model-types';
+import { API_MODEL } from './api-model.generated';
 import { closest } from './nearest';
+import { article, TYPE_NOTES, typeName } from './type-notes';
 import { ProblemList, show } from './validation';
 
 /**
@@ -31,18 +32,14 @@ export type Shape =
     readonly required?: readonly string[];
   }
   | { readonly kind: 'array'; readonly of: Shape }
-  | { readonly kind: 'map'; readonly of: Shape };
+  | { readonly kind: 'map'; readonly of: Shape }
+  | { readonly kind: 'union'; readonly of: readonly Shape[] };
 
 export const STRING: Shape = { kind: 'string' };
 export const NUMBER: Shape = { kind: 'number' };
 export const BOOLEAN: Shape = { kind: 'boolean' };
 /** Any value: a prop whose type is not checked here (yet), only its name. */
 export const ANY: Shape = { kind: 'any' };
-
-/** One of an enum's values. */
-export function oneOf(expected: string, values: object): Shape {
-  return { kind: 'enum', values: Object.values(values), expected };
-}
 
 /**
  * An object that offers the members of an interface or class. Duck-typed rather than
@@ -68,38 +65,121 @@ export function like(expected: string, ...members: string[]): Shape {
 }
 
 /**
- * One of this library's structs, its props taken from the API model (the jsii assembly): a key
- * the struct does not have is refused, since it would be ignored. `fields` gives the shape of the
- * props whose type is checked; every other prop is accepted as it is, except that one holding
- * another struct of this library is checked as that struct. With `required`, a prop the API
+ * One of this library's structs, its props and their types taken from the API model (the jsii
+ * assembly): a key the struct does not have is refused, since it would be ignored, and each prop
+ * is checked against the shape its type gives (`shapeOf`). With `required`, a prop the API
  * requires is reported when missing, here and in the structs below.
  */
-export function struct(name: string, fields: { [name: string]: Shape }, options: { required?: boolean } = {}): Shape {
-  const model = modelStruct(name);
-  const extra = Object.keys(fields).filter((field) => !model.fields[field]);
-  if (extra.length > 0) {
-    throw new Error(`The shape of ${name} has ${extra.join(', ')}, which the API model lacks; run npx projen compile`);
+export function struct(name: string, options: { required?: boolean } = {}): Shape {
+  const key = `${name}${options.required ? '!' : ''}`;
+  const cached = STRUCTS.get(key);
+  if (cached) {
+    return cached;
   }
-  const derived = Object.fromEntries(Object.entries(model.fields).map(([field, { struct: inner, collection }]): [string, Shape] => {
-    if (fields[field]) {
-      return [field, fields[field]];
-    }
-    if (!inner) {
-      return [field, ANY];
-    }
-    const shape = struct(inner, {}, options);
-    return [field, collection === 'array' ? arrayOf(shape) : collection === 'map' ? mapOf(shape) : shape];
-  }));
-  return {
+  const model = modelStruct(name);
+  const fields: { [field: string]: Shape } = {};
+  const shape: Shape = {
     kind: 'struct',
-    expected: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} object`,
-    fields: derived,
+    expected: `${article(name)} ${name} object`,
+    fields,
     closed: true,
     name,
     known: knownProps(name),
     cdkBases: model.cdkBases,
     required: options.required ? Object.keys(model.fields).filter((field) => !model.fields[field].optional) : undefined,
   };
+  // Cached before its fields are made, so a struct that holds itself would end.
+  STRUCTS.set(key, shape);
+  for (const [field, { type }] of Object.entries(model.fields)) {
+    fields[field] = shapeOf(type, options);
+  }
+  return shape;
+}
+
+const STRUCTS = new Map<string, Shape>();
+
+/**
+ * The shape a value of the jsii type `type` must have: a primitive its `typeof`, an enum one of
+ * its values, a class or interface an object offering a few of its members, a struct its props'.
+ * TYPE_NOTES (type-notes.ts) adds what the model cannot know: a friendlier description, members
+ * the assembly does not list, another test.
+ */
+export function shapeOf(type: ModelType, options: { required?: boolean } = {}): Shape {
+  if ('primitive' in type) {
+    switch (type.primitive) {
+      case 'string': return STRING;
+      case 'number': return NUMBER;
+      case 'boolean': return BOOLEAN;
+      case 'date': return like('a Date', 'getTime');
+      default: return ANY;
+    }
+  }
+  if ('array' in type) {
+    return arrayOf(shapeOf(type.array, options));
+  }
+  if ('map' in type) {
+    return mapOf(shapeOf(type.map, options));
+  }
+  if ('union' in type) {
+    return { kind: 'union', of: type.union.map((of) => shapeOf(of, options)) };
+  }
+  if ('struct' in type) {
+    return struct(type.struct, options);
+  }
+  return typeShape('enum' in type ? type.enum : 'ref' in type ? type.ref : type.cdkStruct);
+}
+
+const TYPES = new Map<string, Shape>();
+
+/** The shape of a value of the enum, class, interface or aws-cdk-lib struct `fqn` of the API model. */
+export function typeShape(fqn: string): Shape {
+  let shape = TYPES.get(fqn);
+  if (!shape) {
+    shape = makeTypeShape(fqn);
+    TYPES.set(fqn, shape);
+  }
+  return shape;
+}
+
+function makeTypeShape(fqn: string): Shape {
+  const info = API_MODEL.types[fqn];
+  if (!info) {
+    throw new Error(`${fqn} is not a type of the API model (src/private/api-model.generated.ts); run npx projen compile`);
+  }
+  const note = TYPE_NOTES[fqn] ?? {};
+  const name = typeName(fqn);
+  switch (info.kind) {
+    case 'enum': {
+      const values = () => info.values ?? cdkEnumValues(fqn);
+      if (note.valuesCheckedBy) {
+        return typeof values()[0] === 'number' ? NUMBER : STRING;
+      }
+      let read: readonly unknown[] | undefined;
+      // Read when first checked: the aws-cdk-lib in use has the values.
+      return { kind: 'enum', expected: note.expected ?? `${article(name)} ${name}`, get values() { return (read ??= values()); } };
+    }
+    case 'struct':
+      return cdkStruct(note.expected ?? `${article(name)} ${name} object`,
+        Object.fromEntries(Object.entries(info.fields).map(([field, { type }]): [string, Shape] => [field, shapeOf(type)])));
+    default: {
+      const expected = note.expected ?? `${article(name)} ${name}`;
+      return note.test ? { kind: 'like', expected, test: note.test } : like(expected, ...(note.members ?? info.members));
+    }
+  }
+}
+
+/**
+ * The values of the aws-cdk-lib enum `fqn` in the aws-cdk-lib in use:
+ * `aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy` is `require('aws-cdk-lib/aws-elasticloadbalancingv2').SslPolicy`.
+ * A numeric enum's object also maps its values back to their names, which are left out.
+ */
+function cdkEnumValues(fqn: string): Array<string | number> {
+  const parts = fqn.split('.');
+  const submodule = parts.length > 2 ? `/${parts[1].replace(/_/g, '-')}` : '';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const values: unknown[] = Object.values(require(`aws-cdk-lib${submodule}`)[parts[parts.length - 1]]);
+  const numeric = values.some((value) => typeof value === 'number');
+  return values.filter((value): value is string | number => (numeric ? typeof value === 'number' : typeof value === 'string'));
 }
 
 const PROPS_OF = Symbol('propsOf');
@@ -132,34 +212,6 @@ export function mapOf(of: Shape): Shape {
   return { kind: 'map', of };
 }
 
-export const DURATION = like('a Duration such as Duration.seconds(30)', 'toSeconds', 'toHumanString', 'isUnresolved');
-export const REMOVAL_POLICY = oneOf('a RemovalPolicy (RemovalPolicy.RETAIN, SNAPSHOT or DESTROY)', RemovalPolicy);
-export const VPC = like('an ec2.IVpc, e.g. ec2.Vpc.fromLookup(...)', 'vpcId:string', 'selectSubnets');
-export const SUBNET_SELECTION = cdkStruct('an ec2.SubnetSelection object such as { subnetType: ec2.SubnetType.PUBLIC } or { subnets: [subnet, ...] } (not a list of subnet IDs: wrap them with ec2.Subnet.fromSubnetId)', {
-  subnetType: oneOf('an ec2.SubnetType', ec2.SubnetType),
-  availabilityZones: arrayOf(STRING),
-  subnetGroupName: STRING,
-  subnets: arrayOf(like('an ec2.ISubnet, e.g. ec2.Subnet.fromSubnetId(...)', 'subnetId:string')),
-  onePerAz: BOOLEAN,
-  subnetFilters: arrayOf(like('an ec2.SubnetFilter', 'selectSubnets')),
-});
-export const PEER = like("an ec2.IPeer such as ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.prefixList(...) or a security group", 'toIngressRuleConfig', 'uniqueId:string');
-export const KEY = like('a kms.IKey', 'keyArn:string', 'grantDecrypt');
-export const SECRET = like('a secretsmanager.ISecret', 'secretArn:string', 'grantRead');
-export const SECURITY_GROUP = like('an ec2.ISecurityGroup', 'securityGroupId:string');
-export const HEALTH_CHECK = cdkStruct('an elbv2.HealthCheck object', {
-  enabled: BOOLEAN,
-  path: STRING,
-  port: STRING,
-  protocol: oneOf('an elbv2.Protocol', elbv2.Protocol),
-  interval: DURATION,
-  timeout: DURATION,
-  healthyThresholdCount: NUMBER,
-  unhealthyThresholdCount: NUMBER,
-  healthyHttpCodes: STRING,
-  healthyGrpcCodes: STRING,
-});
-
 function describe(shape: Shape): string {
   switch (shape.kind) {
     case 'string': return 'a string';
@@ -168,6 +220,7 @@ function describe(shape: Shape): string {
     case 'any': return 'anything';
     case 'array': return `a list, each item ${describe(shape.of)}`;
     case 'map': return `an object of named values, each ${describe(shape.of)}`;
+    case 'union': return shape.of.map(describe).join(' or ');
     default: return shape.expected;
   }
 }
@@ -192,6 +245,7 @@ function matches(shape: Shape, value: unknown): boolean {
     case 'enum': return shape.values.includes(value) || Token.isUnresolved(value);
     case 'like': return shape.test(value);
     case 'array': return Array.isArray(value);
+    case 'union': return shape.of.some((of) => matches(of, value));
     default: return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 }
@@ -225,6 +279,8 @@ export function sanitize(problems: ProblemList, prop: string, value: unknown, sh
         .filter(([, item]) => item !== undefined));
     case 'struct':
       return sanitizeStruct(problems, prop, value as { [key: string]: unknown }, shape);
+    case 'union':
+      return sanitize(problems, prop, value, shape.of.find((of) => matches(of, value))!, inList);
     default:
       return value;
   }

@@ -13,7 +13,6 @@ import { FidoServiceOptions, ServiceSizing } from './options';
 import { bundledFunction } from '../private/bundled-function';
 import { checkServiceOptions, checkSizing } from '../private/check-props';
 import { checkSelectionOfVpc } from '../private/cross-checks';
-import { SERVICE_OPTION_FIELDS, SERVICE_SIZING } from '../private/deployment-shape';
 import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from '../private/deployment-strategy';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { deploymentAlarmNames } from '../private/names';
@@ -31,11 +30,8 @@ const STANDALONE_SIZING: ResolvedSizing = {
 };
 
 
-/**
- * The props' keys and the required ones, from the API model, and the type of what a user chooses;
- * what the deployment wires in is typed by it.
- */
-const PROPS_SHAPE = struct('FidoServiceProps', { ...SERVICE_OPTION_FIELDS, sizing: SERVICE_SIZING }, { required: true });
+/** The props' keys, their types and the required ones, from the API model. */
+const PROPS_SHAPE = struct('FidoServiceProps', { required: true });
 
 /** Problems with a lone service's props, each naming its prop (a deployment checks its own before it builds). */
 function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): string[] {

@@ -183,7 +183,9 @@ describe('a VPC created in the app, given as network.vpc', () => {
   /** VPC A, which the deployment is given, and VPC B beside it, both in the stack of `scope`. */
   const vpcs = (scope: Construct) => ({ a: new ec2.Vpc(scope, 'A', { maxAzs: 2 }), b: new ec2.Vpc(scope, 'B', { maxAzs: 2 }) });
   /** The subnets a template refers to, as the IDs of the other stack's subnet resources it imports. */
-  const importedSubnets = (subnets: unknown[]) => subnets.map((s) => /ExportsOutputRef(\w+?)Subnet[0-9A-F]{8}/.exec(JSON.stringify(s))?.[1]);
+  // A reference to the Imports stack: an export (Fn::ImportValue), or under cdk init's flags a
+  // published output (Fn::GetStackOutput).
+  const importedSubnets = (subnets: unknown[]) => subnets.map((s) => /(?:Exports|Publish)OutputRef(\w+?)Subnet[0-9A-F]{8}/.exec(JSON.stringify(s))?.[1]);
 
   test('takes its own subnets, selected one by one, though another VPC is beside it', () => {
     const { template } = synth((scope) => {

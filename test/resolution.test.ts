@@ -234,6 +234,15 @@ describe('a JavaScript caller without a compiler', () => {
     expectGathered(overrides as any, expected);
   });
 
+  test('has the aws-cdk-lib objects it passes taken as they are, those imported outside any stack too', () => {
+    // The type checks duck-type an object by its methods: a getter, such as an ARN formatted from
+    // the stack, would throw for a hosted zone imported in the app's scope (as the integ tests do).
+    const app = testApp();
+    const zone = route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' });
+    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(importsStack(app)), domain: { domainName: 'auth.example.com', hostedZone: zone } });
+    expect(stack.deployment.certificate).toBeDefined();
+  });
+
   test('gets the gathered error for a negative retention, not a Duration error from deep inside', () => {
     expectGathered({ logging: { retention: -1 as any } }, /- logging\.retention: must be a period CloudWatch Logs accepts/);
   });

@@ -439,14 +439,14 @@ export const API_MODEL: ApiModel = {
     "arculus-fido-cdk.DeploymentEnvironment": { "kind": "enum", "values": [ "dev", "staging", "prod" ] },
     "arculus-fido-cdk.IFidoImageRepositories": { "kind": "ref", "members": [ "pyFidoRepository:object", "tomcatRepository:object" ] },
     "arculus-fido-cdk.MongoDbConnection": { "kind": "ref", "members": [ "bind" ] },
-    "aws-cdk-lib.aws_certificatemanager.ICertificate": { "kind": "ref", "members": [ "certificateArn:string", "metricDaysToExpiry" ] },
-    "aws-cdk-lib.aws_docdb.DatabaseCluster": { "kind": "ref", "members": [ "clusterIdentifier:string", "addRotationMultiUser" ] },
-    "aws-cdk-lib.aws_docdb.IDatabaseCluster": { "kind": "ref", "members": [ "clusterIdentifier:string", "asSecretAttachmentTarget" ] },
+    "aws-cdk-lib.aws_certificatemanager.ICertificate": { "kind": "ref", "members": [ "metricDaysToExpiry" ] },
+    "aws-cdk-lib.aws_docdb.DatabaseCluster": { "kind": "ref", "members": [ "addRotationMultiUser" ] },
+    "aws-cdk-lib.aws_docdb.IDatabaseCluster": { "kind": "ref", "members": [ "asSecretAttachmentTarget" ] },
     "aws-cdk-lib.aws_ec2.InstanceType": { "kind": "ref", "members": [ "isBurstable" ] },
-    "aws-cdk-lib.aws_ec2.IPeer": { "kind": "ref", "members": [ "uniqueId:string", "toEgressRuleConfig" ] },
-    "aws-cdk-lib.aws_ec2.ISecurityGroup": { "kind": "ref", "members": [ "securityGroupId:string", "addEgressRule" ] },
-    "aws-cdk-lib.aws_ec2.ISubnet": { "kind": "ref", "members": [ "subnetId:string", "associateNetworkAcl" ] },
-    "aws-cdk-lib.aws_ec2.IVpc": { "kind": "ref", "members": [ "vpcArn:string", "addClientVpnEndpoint" ] },
+    "aws-cdk-lib.aws_ec2.IPeer": { "kind": "ref", "members": [ "toEgressRuleConfig" ] },
+    "aws-cdk-lib.aws_ec2.ISecurityGroup": { "kind": "ref", "members": [ "addEgressRule" ] },
+    "aws-cdk-lib.aws_ec2.ISubnet": { "kind": "ref", "members": [ "associateNetworkAcl" ] },
+    "aws-cdk-lib.aws_ec2.IVpc": { "kind": "ref", "members": [ "addClientVpnEndpoint" ] },
     "aws-cdk-lib.aws_ec2.SubnetFilter": { "kind": "ref", "members": [ "selectSubnets" ] },
     "aws-cdk-lib.aws_ec2.SubnetSelection": {
       "kind": "struct",
@@ -463,11 +463,11 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_ecs.ContainerImage": { "kind": "ref", "members": [ "bind" ] },
     "aws-cdk-lib.aws_ecs.CpuArchitecture": { "kind": "ref", "members": [] },
     "aws-cdk-lib.aws_ecs.DeploymentStrategy": { "kind": "enum" },
-    "aws-cdk-lib.aws_ecs.IBaseService": { "kind": "ref", "members": [ "serviceArn:string" ] },
-    "aws-cdk-lib.aws_ecs.ICluster": { "kind": "ref", "members": [ "clusterArn:string" ] },
-    "aws-cdk-lib.aws_ecs.IService": { "kind": "ref", "members": [ "serviceArn:string" ] },
+    "aws-cdk-lib.aws_ecs.IBaseService": { "kind": "ref", "members": [ "serviceName:string" ] },
+    "aws-cdk-lib.aws_ecs.ICluster": { "kind": "ref", "members": [ "clusterName:string" ] },
+    "aws-cdk-lib.aws_ecs.IService": { "kind": "ref", "members": [ "serviceName:string" ] },
     "aws-cdk-lib.aws_ecs.LogDriver": { "kind": "ref", "members": [ "bind" ] },
-    "aws-cdk-lib.aws_ecs.Secret": { "kind": "ref", "members": [ "arn:string", "grantRead" ] },
+    "aws-cdk-lib.aws_ecs.Secret": { "kind": "ref", "members": [ "grantRead" ] },
     "aws-cdk-lib.aws_ecs.ServiceConnectAccessLogConfiguration": {
       "kind": "struct",
       "fields": {
@@ -513,8 +513,8 @@ export const API_MODEL: ApiModel = {
         "stepPercent": { "optional": true, "type": { "primitive": "number" } }
       }
     },
-    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationListener": { "kind": "ref", "members": [ "listenerArn:string", "addAction" ] },
-    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationLoadBalancer": { "kind": "ref", "members": [ "loadBalancerArn:string", "addListener" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationListener": { "kind": "ref", "members": [ "addAction" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationLoadBalancer": { "kind": "ref", "members": [ "addListener" ] },
     "aws-cdk-lib.aws_elasticloadbalancingv2.ApplicationProtocol": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.HealthCheck": {
@@ -532,19 +532,19 @@ export const API_MODEL: ApiModel = {
         "unhealthyThresholdCount": { "optional": true, "type": { "primitive": "number" } }
       }
     },
-    "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup": { "kind": "ref", "members": [ "targetGroupArn:string", "addTarget" ] },
-    "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup": { "kind": "ref", "members": [ "targetGroupArn:string" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup": { "kind": "ref", "members": [ "addTarget" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup": { "kind": "ref", "members": [ "targetGroupName:string" ] },
     "aws-cdk-lib.aws_elasticloadbalancingv2.Protocol": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy": { "kind": "enum" },
-    "aws-cdk-lib.aws_iam.IRole": { "kind": "ref", "members": [ "roleArn:string", "grant" ] },
-    "aws-cdk-lib.aws_kms.IKey": { "kind": "ref", "members": [ "keyArn:string", "addAlias" ] },
-    "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "functionArn:string", "addEventSource" ] },
-    "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "logGroupArn:string", "addMetricFilter" ] },
+    "aws-cdk-lib.aws_iam.IRole": { "kind": "ref", "members": [ "grant" ] },
+    "aws-cdk-lib.aws_kms.IKey": { "kind": "ref", "members": [ "addAlias" ] },
+    "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "addEventSource" ] },
+    "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "addMetricFilter" ] },
     "aws-cdk-lib.aws_logs.RetentionDays": { "kind": "enum" },
-    "aws-cdk-lib.aws_route53.IHostedZone": { "kind": "ref", "members": [ "hostedZoneArn:string", "grantDelegation" ] },
-    "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "bucketArn:string", "addEventNotification" ] },
+    "aws-cdk-lib.aws_route53.IHostedZone": { "kind": "ref", "members": [ "grantDelegation" ] },
+    "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "addEventNotification" ] },
     "aws-cdk-lib.aws_secretsmanager.HostedRotation": { "kind": "ref", "members": [ "bind" ] },
-    "aws-cdk-lib.aws_secretsmanager.ISecret": { "kind": "ref", "members": [ "secretArn:string", "addRotationSchedule" ] },
+    "aws-cdk-lib.aws_secretsmanager.ISecret": { "kind": "ref", "members": [ "addRotationSchedule" ] },
     "aws-cdk-lib.aws_secretsmanager.RotationScheduleOptions": {
       "kind": "struct",
       "fields": {
@@ -554,7 +554,7 @@ export const API_MODEL: ApiModel = {
         "rotationLambda": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } }
       }
     },
-    "aws-cdk-lib.aws_sns.ITopic": { "kind": "ref", "members": [ "topicArn:string", "addSubscription" ] },
+    "aws-cdk-lib.aws_sns.ITopic": { "kind": "ref", "members": [ "addSubscription" ] },
     "aws-cdk-lib.Duration": { "kind": "ref", "members": [ "formatTokenToNumber" ] },
     "aws-cdk-lib.interfaces.aws_kms.IKeyRef": { "kind": "ref", "members": [ "keyRef:object", "env:object" ] },
     "aws-cdk-lib.RemovalPolicy": { "kind": "enum" },

@@ -111,18 +111,21 @@ function allMembers(typeOf: (fqn: string) => any, fqn: string): { properties: an
 
 /**
  * A few members that tell an object offering `fqn` from another (it is duck-typed, see `like` in
- * src/private/schema.ts), chosen the same way every time: the nearest identifying string property
- * (`vpcId`, `keyArn`, `logGroupName`, ...) and the nearest method, each the first by name; a type
- * with neither gets its first two non-optional properties. Only those: another getter may throw
- * (an imported subnet's `availabilityZone`, an unattached target group's `metrics`).
+ * src/private/schema.ts), chosen the same way every time. A method first, the nearest and then the
+ * first by name: asking whether an object has a method reads its prototype and runs nothing. Only
+ * for a type without methods, its identifying string property (an ID before a name before an
+ * ARN), or else its first two non-optional properties: reading a property runs its getter, and a
+ * getter may throw where the object is fine (an imported subnet's `availabilityZone`, an ARN
+ * formatted from the stack of an import made outside any stack).
  */
 export function distinctiveMembers(typeOf: (fqn: string) => any, fqn: string): string[] {
   const { members } = allMembers(typeOf, fqn);
   const order = (a: Member, b: Member) => a.depth - b.depth || a.name.localeCompare(b.name);
-  const identity = members.filter((m) => !m.method && !m.optional && m.type?.primitive === 'string' && /(Arn|Id|Name|Identifier)$|^(arn|id|name)$/.test(m.name)).sort(order)[0];
+  const rank = (m: Member) => (/(Id|Identifier)$|^id$/.test(m.name) ? 0 : /(Name)$|^name$/.test(m.name) ? 1 : 2);
   const method = members.filter((m) => m.method).sort(order)[0];
-  const chosen = [identity, method].filter((m): m is Member => m !== undefined);
-  const picked = chosen.length > 0 ? chosen : members.filter((m) => !m.method && !m.optional).sort(order).slice(0, 2);
+  const identity = members.filter((m) => !m.method && !m.optional && m.type?.primitive === 'string' && /(Arn|Id|Name|Identifier)$|^(arn|id|name)$/.test(m.name))
+    .sort((a, b) => rank(a) - rank(b) || order(a, b))[0];
+  const picked = method ? [method] : identity ? [identity] : members.filter((m) => !m.method && !m.optional).sort(order).slice(0, 2);
   return picked.map((m) => (m.method ? m.name : `${m.name}:${typeofOf(m.type)}`));
 }
 

@@ -238,8 +238,8 @@ describe('a JavaScript caller without a compiler', () => {
     // The type checks duck-type an object by its methods: a getter, such as an ARN formatted from
     // the stack, would throw for a hosted zone imported in the app's scope (as the integ tests do).
     const app = testApp();
-    const zone = route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' });
-    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(importsStack(app)), domain: { domainName: 'auth.example.com', hostedZone: zone } });
+    const appZone = route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' });
+    const stack = new ArculusFidoStack(app, 'Fido', { env: ENV, ...baseProps(importsStack(app)), domain: { domainName: 'auth.example.com', hostedZone: appZone } });
     expect(stack.deployment.certificate).toBeDefined();
   });
 

@@ -11,7 +11,6 @@ import { closest, editDistance } from '../src/private/nearest';
 import { sanitize, Shape, struct } from '../src/private/schema';
 import { TYPE_NOTES } from '../src/private/type-notes';
 import { ProblemList } from '../src/private/validation';
-import { MODEL_FILE, modelOf, render } from '../tools/projenrc/api-model';
 
 // Generated from the API model, which is generated from the jsii assembly: every struct level
 // reachable from every entry point that takes a struct (the exported classes' constructors and
@@ -21,9 +20,8 @@ import { MODEL_FILE, modelOf, render } from '../tools/projenrc/api-model';
 const ROOT = path.join(__dirname, '..');
 const UNKNOWN = 'zzUnknown';
 
-(fs.existsSync(path.join(ROOT, '.jsii')) ? test : test.skip)('the API model is the one of the current .jsii (npx projen compile writes it)', () => {
-  expect(fs.readFileSync(path.join(ROOT, MODEL_FILE), 'utf8')).toEqual(render(modelOf(ROOT)));
-});
+// That the committed model is the one of the current .jsii is .ci/run's to check: compile writes
+// it, and the tree must then be as committed (on a fresh clone, before compile, there is no .jsii).
 
 /** Every struct level under `name`: its path from the top (`services[0]`, `sizing.pyFido`) and its struct. */
 function levels(name: string, at = ''): Array<{ path: string; struct: string }> {
@@ -112,7 +110,7 @@ describe('a misspelt prop names the one meant', () => {
 
   const structs = Object.keys(API_MODEL.structs);
   /** Typos drawn for each prop of each level: every prop is misspelt, not only those a random draw picks. */
-  const RUNS_PER_PROP = 4;
+  const RUNS_PER_PROP = 3;
 
   test(`one or two edits of every prop of every struct, and of every parameter of the app (${RUNS_PER_PROP} runs a prop)`, () => {
     let discarded = 0;

@@ -13,7 +13,7 @@ import { bundledFunction } from '../private/bundled-function';
 import { checkSelectionOfVpc } from '../private/cross-checks';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
-import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
 
 const APPLICATION_SECRET_NOT_ROTATED = 'Rotation of the application secret is turned off (secrets.rotateApplicationSecret: false, or runbooks: false, which leaves nothing to roll the services after a rotation); the operator rotates it by putting a new value, which redeploys the services where the runbooks are on (else run Redeploy).';
@@ -159,10 +159,8 @@ export class FidoDataLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
-    // A deployment checks these before it builds; a data layer on its own checks them at synth.
     const problems = dataLayerProblems(props);
-    throwIfRequiredMissing(this, 'FidoDataLayer', problems);
-    this.node.addValidation({ validate: () => [...problems, ...props.mongoDb._problems(), ...subnetProblems(props)] });
+    reportBlockProblems(this, 'FidoDataLayer', problems, () => [...props.mongoDb._problems(), ...subnetProblems(props)]);
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,

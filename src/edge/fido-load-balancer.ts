@@ -11,7 +11,7 @@ import { LoadBalancerOptions } from './options';
 import { checkSelectionOfVpc } from '../private/cross-checks';
 import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from '../private/load-balancer-rules';
 import { acknowledge, LOG_KEY_REASON } from '../private/nag';
-import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
 
 /**
@@ -233,9 +233,7 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: FidoLoadBalancerProps) {
     super(scope, id);
 
-    // A deployment checks these before it builds; a load balancer on its own checks them at synth.
-    throwIfRequiredMissing(this, 'FidoLoadBalancer', loadBalancerProblems(props));
-    this.node.addValidation({ validate: () => loadBalancerProblems(props) });
+    reportBlockProblems(this, 'FidoLoadBalancer', loadBalancerProblems(props));
     const allowedIngress = props.allowedIngress ?? [ec2.Peer.anyIpv4()];
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {

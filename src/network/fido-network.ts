@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { checkNatGateways } from '../private/check-props';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
-import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
 
 /**
@@ -100,9 +100,7 @@ export class FidoNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoNetworkProps = {}) {
     super(scope, id);
-    // A deployment checks this before it builds; a network on its own checks it at synth.
-    throwIfRequiredMissing(this, 'FidoNetwork', networkProblems(props));
-    this.node.addValidation({ validate: () => networkProblems(props) });
+    reportBlockProblems(this, 'FidoNetwork', networkProblems(props));
 
     if (props.vpc) {
       this.vpc = props.vpc;

@@ -10,7 +10,7 @@ import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from 
 import {
   automationDocument, diagnoseSteps, forPickedServices, redeploySteps, reportStep, RunbookTarget, startSteps, stepOutputs, stopSteps, WAIT_SECONDS,
 } from '../private/runbook-steps';
-import { sanitize, struct, throwIfRequiredMissing } from '../private/schema';
+import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
 /**
@@ -181,8 +181,7 @@ export class FidoRunbooks extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoRunbooksProps) {
     super(scope, id);
-    throwIfRequiredMissing(this, 'FidoRunbooks', runbookProblems(props));
-    this.node.addValidation({ validate: () => runbookProblems(props) });
+    reportBlockProblems(this, 'FidoRunbooks', runbookProblems(props));
     this.props = props;
 
     const targets = props.services.map((s): RunbookTarget => ({

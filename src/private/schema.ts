@@ -325,14 +325,18 @@ export function withDefaults<T extends object>(defaults: T, given: Partial<T> | 
 }
 
 /**
- * Throws a building block's problems at once, as one error, when a prop it requires is missing:
- * nothing can be built without it, and building would fail on it with a TypeError. Otherwise its
- * problems wait for synth, where its other checks report them.
+ * Reports the problems a building block found in its props when it was made: at once, as one
+ * error, when a prop it requires is missing (nothing can be built without it, and building would
+ * fail on it with a TypeError); otherwise at synth, where `atSynth` adds what only the finished
+ * tree tells. A deployment checks its blocks' props before it builds them.
  */
-export function throwIfRequiredMissing(scope: IConstruct, className: string, problems: readonly string[]): void {
+export function reportBlockProblems(
+  scope: IConstruct, className: string, problems: readonly string[], atSynth: () => readonly string[] = () => [],
+): void {
   if (problems.some((problem) => /: is required($|:)/.test(problem))) {
     const list = new ProblemList();
     list.addAll(problems);
     list.throwIfAny(scope, className);
   }
+  scope.node.addValidation({ validate: () => [...problems, ...atSynth()] });
 }

@@ -17,7 +17,7 @@ import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { deploymentAlarmNames } from '../private/names';
 import { ResolvedSizing } from '../private/presets';
-import { sanitize, struct, throwIfRequiredMissing, withDefaults } from '../private/schema';
+import { sanitize, struct, reportBlockProblems, withDefaults } from '../private/schema';
 import { autoscales, resolveSizing } from '../private/sizing';
 import { ProblemList } from '../private/validation';
 
@@ -233,10 +233,9 @@ export class FidoService extends Construct implements ec2.IConnectable {
     super(scope, id);
 
     const sizing = resolveSizing(STANDALONE_SIZING, props?.sizing);
-    throwIfRequiredMissing(this, 'FidoService', loneServiceProblems(props, sizing));
+    // Routes are added after the service is made: they are judged at synth.
+    reportBlockProblems(this, 'FidoService', loneServiceProblems(props, sizing), () => this.routeProblems());
     const autoscaling = autoscales(sizing);
-    // A deployment checks these before it builds; a service on its own checks them at synth.
-    this.node.addValidation({ validate: () => [...loneServiceProblems(props, sizing), ...this.routeProblems()] });
     this.props = props;
     const shifting = shiftsTraffic(props.deployment?.strategy);
 

@@ -6,10 +6,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentEnvironment, FidoDataLayer, FidoDataLayerProps, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
-import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp } from './util';
+import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp, thrownBy } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
-// alone, and it checks its own props at synth (the deployment checks them before it builds).
+// alone, and it refuses wrong props when it is made, as the deployment does: one error naming
+// each prop (the deployment checks its blocks' props before it builds them).
 
 
 const bareStack = () => new Stack(testApp(), 'Bare', { env: ENV });
@@ -24,17 +25,16 @@ describe('FidoNetwork alone', () => {
     template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
   });
 
-  test('refuses a NAT count the two-AZ VPC cannot take, at synth', () => {
+  test('refuses a NAT count the two-AZ VPC cannot take, when it is made', () => {
     const stack = bareStack();
-    new FidoNetwork(stack, 'Network', { natGateways: 3 });
-    expect(synthErrorOf(stack)).toMatch(/\[Bare\/Network\] natGateways: must be a whole number from 1 to 2, got 3/);
+    expect(thrownBy(() => new FidoNetwork(stack, 'Network', { natGateways: 3 })))
+      .toMatch(/^FidoNetwork 'Bare\/Network' has 1 problem in its props:\n {2}- natGateways: must be a whole number from 1 to 2, got 3$/);
   });
 
   test('refuses natGateways beside a given VPC, which has NAT gateways of its own', () => {
     const stack = bareStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
-    new FidoNetwork(stack, 'Network', { vpc, natGateways: 2 });
-    expect(synthErrorOf(stack)).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
+    expect(thrownBy(() => new FidoNetwork(stack, 'Network', { vpc, natGateways: 2 }))).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
   });
 });
 
@@ -67,25 +67,24 @@ describe('FidoService alone', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 5 });
   });
 
-  test('checks its sizing and options at synth, with the prop named', () => {
-    const stack = service({ sizing: { cpu: 256, memoryLimitMiB: 4096 }, healthCheck: { path: 'health' }, stopTimeout: Duration.seconds(1) });
-    const message = synthErrorOf(stack);
-    expect(message).toMatch(/\[Bare\/Service\] sizing\.memoryLimitMiB: Fargate CPU 256 takes 512, 1024, 2048 MiB of memory, got 4096/);
+  test('checks its sizing and options when it is made, with the prop named', () => {
+    const message = thrownBy(() => service({ sizing: { cpu: 256, memoryLimitMiB: 4096 }, healthCheck: { path: 'health' }, stopTimeout: Duration.seconds(1) }));
+    expect(message).toMatch(/has 3 problems in its props:\n {2}- sizing\.memoryLimitMiB: Fargate CPU 256 takes 512, 1024, 2048 MiB of memory, got 4096/);
     expect(message).toMatch(/healthCheck\.path: must be a URL path starting with '\/'/);
     expect(message).toMatch(/stopTimeout: must be a whole number of seconds from 2 to 120, got 1 second/);
   });
 
   test('refuses task subnets of another VPC of the app than the cluster\'s, naming only those', () => {
-    const message = synthErrorOf(service((stack, vpc) => {
+    const message = thrownBy(() => service((stack, vpc) => {
       const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2 });
       return { vpcSubnets: { subnets: [vpc.privateSubnets[0], other.privateSubnets[1]] } };
     }));
-    expect(message).toMatch(/^ {2}\[Bare\/Service\] vpcSubnets: selects 'Bare\/Other\/PrivateSubnet2', a subnet of the VPC 'Bare\/Other', not of cluster\.vpc 'Bare\/Vpc'; select subnets of cluster\.vpc$/m);
+    expect(message).toMatch(/^ {2}- vpcSubnets: selects 'Bare\/Other\/PrivateSubnet2', a subnet of the VPC 'Bare\/Other', not of cluster\.vpc 'Bare\/Vpc'; select subnets of cluster\.vpc$/m);
     expect(message).not.toMatch(/PrivateSubnet1/);
   });
 
   test('gives a JavaScript caller\'s wrong types the same kind of message', () => {
-    const message = synthErrorOf(service({ sizing: { cpu: '512' as any }, environment: { PORT: 8080 as any } }));
+    const message = thrownBy(() => service({ sizing: { cpu: '512' as any }, environment: { PORT: 8080 as any } }));
     expect(message).toMatch(/sizing\.cpu: must be a number, got '512'/);
     expect(message).toMatch(/environment\.PORT: must be a string, got 8080/);
   });
@@ -167,15 +166,15 @@ describe('FidoLoadBalancer alone', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
-  test('checks its options at synth, with the prop named', () => {
-    const message = synthErrorOf(loadBalancer({ desyncMitigationMode: elbv2.DesyncMitigationMode.MONITOR, webAcl: true, rateLimit: 5, accessLogsPrefix: '/alb' }));
-    expect(message).toMatch(/\[Bare\/LoadBalancer\] desyncMitigationMode: MONITOR lets request-smuggling attempts through/);
+  test('checks its options when it is made, with the prop named', () => {
+    const message = thrownBy(() => loadBalancer({ desyncMitigationMode: elbv2.DesyncMitigationMode.MONITOR, webAcl: true, rateLimit: 5, accessLogsPrefix: '/alb' }));
+    expect(message).toMatch(/- desyncMitigationMode: MONITOR lets request-smuggling attempts through/);
     expect(message).toMatch(/rateLimit: must be a whole number from 10 to 2000000000, got 5/);
     expect(message).toMatch(/accessLogsPrefix: must be an S3 key prefix without leading or trailing '\/'/);
   });
 
   test('refuses a malformed IPv4 CIDR and subnets of another VPC of the app, and takes /32, /0, host bits set and its own subnets', () => {
-    const message = synthErrorOf(loadBalancer((stack, vpc) => {
+    const message = thrownBy(() => loadBalancer((stack, vpc) => {
       const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2 });
       // The same load balancer with what it takes, beside: none of it is named.
       const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80, targetType: elbv2.TargetType.IP });
@@ -190,8 +189,8 @@ describe('FidoLoadBalancer alone', () => {
       return { vpcSubnets: { subnets: other.publicSubnets }, allowedIngress: [ec2.Peer.ipv4('198.51.100.7/32'), ec2.Peer.ipv4('10.0.999.0/24')] };
     }));
     expect(message!.split('\n').slice(1)).toEqual([
-      "  [Bare/LoadBalancer] allowedIngress[1]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.999.0/24'",
-      "  [Bare/LoadBalancer] vpcSubnets: selects 'Bare/Other/PublicSubnet1' and 'Bare/Other/PublicSubnet2', subnets of the VPC 'Bare/Other', not of vpc 'Bare/Vpc'; select subnets of vpc",
+      "  - allowedIngress[1]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.999.0/24'",
+      "  - vpcSubnets: selects 'Bare/Other/PublicSubnet1' and 'Bare/Other/PublicSubnet2', subnets of the VPC 'Bare/Other', not of vpc 'Bare/Vpc'; select subnets of vpc",
     ]);
   });
 });
@@ -218,24 +217,24 @@ describe('FidoDataLayer alone', () => {
 
   test('refuses a rotation interval Secrets Manager does not take, and a rotation beside a given application secret', () => {
     const atlas = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' });
-    expect(synthErrorOf(dataLayer(atlas, { applicationSecretRotation: Duration.days(1001) })))
-      .toMatch(/\[Bare\/Data\] applicationSecretRotation: Secrets Manager rotates every 1 to 1000 whole days, got 1001 days/);
+    expect(thrownBy(() => dataLayer(atlas, { applicationSecretRotation: Duration.days(1001) })))
+      .toMatch(/- applicationSecretRotation: Secrets Manager rotates every 1 to 1000 whole days, got 1001 days/);
     const app = testApp();
     const given = secretsmanager.Secret.fromSecretNameV2(new Stack(app, 'Secrets', { env: ENV }), 'App', 'fido/app');
-    expect(synthErrorOf(dataLayer(atlas, { applicationSecret: given, applicationSecretRotation: Duration.days(30) })))
+    expect(thrownBy(() => dataLayer(atlas, { applicationSecret: given, applicationSecretRotation: Duration.days(30) })))
       .toMatch(/applicationSecretRotation: rotates only the application secret this construct creates, but applicationSecret is given/);
     const hourly = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', rotation: { automaticallyAfter: Duration.hours(1) } });
-    expect(synthErrorOf(dataLayer(hourly))).toMatch(/\[Bare\/Data\] mongoDb\.rotation: must give exactly one of rotationLambda .* got neither/);
-    expect(synthErrorOf(dataLayer(hourly))).toMatch(/mongoDb\.rotation\.automaticallyAfter: Secrets Manager rotates every 4 hours to 1000 days, got 1 hour/);
+    expect(thrownBy(() => dataLayer(hourly))).toMatch(/- mongoDb\.rotation: must give exactly one of rotationLambda .* got neither/);
+    expect(thrownBy(() => dataLayer(hourly))).toMatch(/mongoDb\.rotation\.automaticallyAfter: Secrets Manager rotates every 4 hours to 1000 days, got 1 hour/);
   });
 
-  test('checks the MongoDB connection at synth, with the prop named', () => {
-    const message = synthErrorOf(dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', port: 70000 })));
-    expect(message).toMatch(/\[Bare\/Data\] mongoDb\.port: must be a TCP port from 1 to 65535, got 70000/);
+  test('checks the MongoDB connection when it is made, with the prop named', () => {
+    const message = thrownBy(() => dataLayer(MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', port: 70000 })));
+    expect(message).toMatch(/^FidoDataLayer 'Bare\/Data' has 1 problem in its props:\n {2}- mongoDb\.port: must be a TCP port from 1 to 65535, got 70000/);
   });
 
   test('refuses database subnets of another VPC of the app than its own', () => {
-    const message = synthErrorOf(dataLayer(MongoDbConnection.documentDb(), (stack) => ({ vpcSubnets: { subnets: new ec2.Vpc(stack, 'Other', { maxAzs: 2 }).privateSubnets } })));
-    expect(message).toMatch(/^ {2}\[Bare\/Data\] vpcSubnets: selects 'Bare\/Other\/PrivateSubnet1' and 'Bare\/Other\/PrivateSubnet2', subnets of the VPC 'Bare\/Other', not of vpc 'Bare\/Vpc'; select subnets of vpc$/m);
+    const message = thrownBy(() => dataLayer(MongoDbConnection.documentDb(), (stack) => ({ vpcSubnets: { subnets: new ec2.Vpc(stack, 'Other', { maxAzs: 2 }).privateSubnets } })));
+    expect(message).toMatch(/^ {2}- vpcSubnets: selects 'Bare\/Other\/PrivateSubnet1' and 'Bare\/Other\/PrivateSubnet2', subnets of the VPC 'Bare\/Other', not of vpc 'Bare\/Vpc'; select subnets of vpc$/m);
   });
 });

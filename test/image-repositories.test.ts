@@ -25,7 +25,7 @@ function build(props: Partial<FidoImageRepositoriesProps> | ((stack: Stack) => P
   return { stack, repositories, template: Template.fromStack(stack) };
 }
 
-/** The synth error for `props`, or undefined if they synthesize. */
+/** The error of making the repositories with `props`, or undefined if they synthesize. */
 function buildError(props: Partial<FidoImageRepositoriesProps> | ((stack: Stack) => Partial<FidoImageRepositoriesProps>)): string | undefined {
   try {
     build(props);
@@ -228,7 +228,7 @@ describe('ArculusFidoImagesStack', () => {
 describe('validation', () => {
   test('errors when applicationName is not lowercase letters, digits and single hyphens', () => {
     expect(buildError({ applicationName: 'Arculus_Auth' })).toMatch(
-      /\[Images\/Images\] applicationName: must be lowercase letters, digits and single hyphens, starting with a letter \(e\.g\. 'arculus-auth'\), got 'Arculus_Auth'/);
+      /FidoImageRepositories 'Images\/Images' has 1 problem in its props:\n {2}- applicationName: must be lowercase letters, digits and single hyphens, starting with a letter \(e\.g\. 'arculus-auth'\), got 'Arculus_Auth'/);
   });
 
   test('errors when applicationName makes a name over its AWS limit', () => {
@@ -277,9 +277,10 @@ describe('validation', () => {
     expect(error).toMatch(/encryptionKey: must be a kms\.IKey, got 'alias\/ecr'/);
   });
 
-  test('gathers every problem into one synth error', () => {
+  test('gathers every problem into one error', () => {
     const error = buildError({ applicationName: 'Bad', maxTaggedImageCount: 0, untaggedImageMaxAge: Duration.hours(1), removalPolicy: RemovalPolicy.SNAPSHOT })!;
-    expect(error.match(/\[Images\/Images\]/g)).toHaveLength(4);
+    expect(error).toMatch(/^FidoImageRepositories 'Images\/Images' has 4 problems in its props:\n/);
+    expect(error.match(/^ {2}- /gm)).toHaveLength(4);
   });
 
   test('valid props synthesize', () => {

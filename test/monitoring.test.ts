@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DeploymentEnvironment, FidoLoadBalancer, FidoMonitoring, FidoMonitoringProps, FidoService, MonitoredService } from '../src';
 import { runNag } from './nag-report';
-import { addReviewedStack, CERTIFICATE_ARN, ENV, synthErrorOf, testApp } from './util';
+import { addReviewedStack, CERTIFICATE_ARN, ENV, testApp, thrownBy } from './util';
 import { deploymentAlarmNames } from '../src/private/names';
 
 // FidoMonitoring on a bare stack, beside the building blocks it watches: a rolling PyFIDO, a
@@ -461,9 +461,9 @@ describe('FidoMonitoring with a topic or key of the user\'s', () => {
   });
 });
 
-describe('FidoMonitoring checks its props at synth, with the prop named', () => {
+describe('FidoMonitoring checks its props when it is made, with the prop named', () => {
   test('errors when a threshold is out of its range', () => {
-    const f = monitored({
+    const message = thrownBy(() => monitored({
       thresholds: {
         target5xxPercent: 0,
         unhealthyHosts: 1.5,
@@ -474,9 +474,8 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
         documentDbCpuPercent: 200,
         documentDbConnections: 40000,
       },
-    });
-    const message = synthErrorOf(f.stack);
-    expect(message).toMatch(/\[Bare\/Monitoring\] thresholds\.target5xxPercent: must be a percentage more than 0 and at most 100, got 0/);
+    }));
+    expect(message).toMatch(/^FidoMonitoring 'Bare\/Monitoring' has 8 problems in its props:\n {2}- thresholds\.target5xxPercent: must be a percentage more than 0 and at most 100, got 0/);
     expect(message).toMatch(/thresholds\.unhealthyHosts: must be a whole number from 1 to 1000, got 1\.5/);
     expect(message).toMatch(/thresholds\.latencyP99: must be more than 0 and at most 4000 seconds, got 1 hour 23 minutes/);
     expect(message).toMatch(/thresholds\.cpuPercent: must be a percentage more than 0 and at most 100, got 101/);
@@ -487,39 +486,38 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
   });
 
   test('errors when an e-mail address is malformed or listed twice', () => {
-    const message = synthErrorOf(monitored({ emails: ['ops@example.com', 'not-an-address', 'ops@example.com'] }).stack);
+    const message = thrownBy(() => monitored({ emails: ['ops@example.com', 'not-an-address', 'ops@example.com'] }));
     expect(message).toMatch(/emails\[1\]: must be an e-mail address such as 'ops@example\.com', got 'not-an-address'/);
     expect(message).toMatch(/emails\[2\]: 'ops@example\.com' is listed twice/);
   });
 
   test('errors when the prefix cannot name a dashboard, or makes an alarm name too long', () => {
-    expect(synthErrorOf(monitored({ namePrefix: 'arculus auth/prod' }).stack)).toMatch(/namePrefix: must be letters, digits, '-' and '_' \(it names the dashboard and the alarms\), got 'arculus auth\/prod'/);
+    expect(thrownBy(() => monitored({ namePrefix: 'arculus auth/prod' }))).toMatch(/namePrefix: must be letters, digits, '-' and '_' \(it names the dashboard and the alarms\), got 'arculus auth\/prod'/);
     const long = 'a'.repeat(240);
-    expect(synthErrorOf(monitored({ namePrefix: long }).stack)).toMatch(/services\[0\]\.name: makes the alarm name 'a{240}-pyfido-unhealthy-targets' 265 characters long, over CloudWatch's limit of 255; shorten namePrefix or the service name by 10/);
+    expect(thrownBy(() => monitored({ namePrefix: long }))).toMatch(/services\[0\]\.name: makes the alarm name 'a{240}-pyfido-unhealthy-targets' 265 characters long, over CloudWatch's limit of 255; shorten namePrefix or the service name by 10/);
   });
 
   test('errors when two services share a name, or a name is not one an alarm can carry', () => {
     const f = fixture();
-    new FidoMonitoring(f.stack, 'Monitoring', {
+    const message = thrownBy(() => new FidoMonitoring(f.stack, 'Monitoring', {
       namePrefix: PREFIX,
       services: [f.services[0], { ...f.services[1], name: 'pyfido' }, { ...f.services[1], name: 'tom cat' }],
-    });
-    const message = synthErrorOf(f.stack);
+    }));
     expect(message).toMatch(/services\[1\]\.name: 'pyfido' is the name of another service/);
     expect(message).toMatch(/services\[2\]\.name: must be letters, digits, '-' and '_'/);
   });
 
   test('errors when a service name makes a DocumentDB alarm\'s name', () => {
     const f = fixture();
-    new FidoMonitoring(f.stack, 'Monitoring', { namePrefix: PREFIX, services: [{ ...f.services[0], name: 'docdb' }], databaseCluster: f.database });
-    expect(synthErrorOf(f.stack)).toMatch(/makes the alarm name 'arculus-auth-prod-docdb-cpu', which another alarm of this construct has/);
+    expect(thrownBy(() => new FidoMonitoring(f.stack, 'Monitoring', { namePrefix: PREFIX, services: [{ ...f.services[0], name: 'docdb' }], databaseCluster: f.database })))
+      .toMatch(/makes the alarm name 'arculus-auth-prod-docdb-cpu', which another alarm of this construct has/);
   });
 
   test('errors when a topic and a key are both given, or the topic uses the AWS managed key', () => {
     const f = fixture();
     const topic = new sns.Topic(f.stack, 'Managed', { masterKey: kms.Alias.fromAliasName(f.stack, 'SnsAlias', 'alias/aws/sns') });
-    new FidoMonitoring(f.stack, 'Monitoring', { namePrefix: PREFIX, services: f.services, topic, encryptionKey: new kms.Key(f.stack, 'Key') });
-    const message = synthErrorOf(f.stack);
+    const key = new kms.Key(f.stack, 'Key');
+    const message = thrownBy(() => new FidoMonitoring(f.stack, 'Monitoring', { namePrefix: PREFIX, services: f.services, topic, encryptionKey: key }));
     expect(message).toMatch(/encryptionKey: only applies to a topic this construct creates, but topic is given/);
     expect(message).toMatch(/topic: is encrypted with the AWS managed key aws\/sns/);
   });
@@ -529,34 +527,33 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
     const vpc = f.stack.node.findChild('Vpc') as ec2.Vpc;
     const loose = new elbv2.ApplicationTargetGroup(f.stack, 'Loose', { vpc, port: 80, targetType: elbv2.TargetType.IP });
     const tomcat = f.services[1];
-    new FidoMonitoring(f.stack, 'Monitoring', {
+    const message = thrownBy(() => new FidoMonitoring(f.stack, 'Monitoring', {
       namePrefix: PREFIX,
       services: [
         { ...f.services[0], targetGroups: [...f.services[0].targetGroups, loose] },
         { ...tomcat, targetGroups: [...tomcat.targetGroups, ...tomcat.targetGroups, ...tomcat.targetGroups] },
       ],
-    });
-    const message = synthErrorOf(f.stack);
+    }));
     expect(message).toMatch(/services\[0\]\.targetGroups\[1\]: is not attached to a load balancer yet/);
     expect(message).toMatch(/services\[1\]\.targetGroups: takes at most 5 target groups .* got 6/);
   });
 
   test('errors when an alarm handed to notifyOn() is imported, whose actions cannot be set here', () => {
     const f = monitored();
-    f.monitoring.notifyOn(cloudwatch.Alarm.fromAlarmName(f.stack, 'Imported', 'someone-elses-alarm'));
-    expect(synthErrorOf(f.stack)).toMatch(/notifyOn\(\): alarm 'someone-elses-alarm' is not defined in this app/);
+    const imported = cloudwatch.Alarm.fromAlarmName(f.stack, 'Imported', 'someone-elses-alarm');
+    expect(thrownBy(() => f.monitoring.notifyOn(imported)))
+      .toMatch(/^FidoMonitoring 'Bare\/Monitoring' has 1 problem in a call:\n {2}- notifyOn\(\): alarm 'someone-elses-alarm' is not defined in this app/);
   });
 
   test('gives a JavaScript caller\'s wrong types and unknown props the same kind of message', () => {
     const f = fixture();
-    new FidoMonitoring(f.stack, 'Monitoring', {
+    const message = thrownBy(() => new FidoMonitoring(f.stack, 'Monitoring', {
       namePrefix: PREFIX,
       services: f.services,
       thresholds: { cpuPercent: '80' as any, latencyP99: 2 as any },
       emails: 'ops@example.com' as any,
       cluster: f.services[0].service.cluster,
-    } as any);
-    const message = synthErrorOf(f.stack);
+    } as any));
     expect(message).toMatch(/thresholds\.cpuPercent: must be a number, got '80'/);
     expect(message).toMatch(/thresholds\.latencyP99: must be a Duration such as Duration\.seconds\(30\), got 2/);
     expect(message).toMatch(/emails: must be a list, each item a string, got 'ops@example\.com'/);
@@ -565,8 +562,7 @@ describe('FidoMonitoring checks its props at synth, with the prop named', () => 
 
   test('errors when a JavaScript caller leaves out what is required', () => {
     const f = fixture();
-    new FidoMonitoring(f.stack, 'Monitoring', { services: [{ name: 'pyfido', service: f.services[0].service }] } as any);
-    const message = synthErrorOf(f.stack);
+    const message = thrownBy(() => new FidoMonitoring(f.stack, 'Monitoring', { services: [{ name: 'pyfido', service: f.services[0].service }] } as any));
     expect(message).toMatch(/namePrefix: is required/);
     expect(message).toMatch(/services\[0\]\.targetGroups: is required/);
     expect(message).toMatch(/services\[0\]\.logGroup: is required/);

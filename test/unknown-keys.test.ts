@@ -4,7 +4,7 @@ import {
   ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoStack, DeploymentEnvironment, FidoDataLayer, FidoImageRepositories, FidoLoadBalancer,
   FidoMonitoring, FidoNetwork, FidoRunbooks, FidoService, MongoDbConnection,
 } from '../src';
-import { baseProps, ENV, synthErrorOf, testApp } from './util';
+import { baseProps, ENV, synthErrorOf, testApp, thrownBy } from './util';
 import { cdkProp, forgetRuntimeCdk } from '../src/private/api-model';
 import { API_MODEL } from '../src/private/api-model.generated';
 import { closest, editDistance } from '../src/private/nearest';
@@ -31,7 +31,7 @@ describe('a prop a construct does not have', () => {
     expect(message).toContain('- loging: is not a prop of ArculusFidoDeploymentProps, so it would be ignored; did you mean logging?');
   });
 
-  test('ArculusFidoStack refuses sizng and names sizing, and accepts the stack props', () => {
+  test('ArculusFidoStack refuses sizng and names sizing, and takes the stack props as its own', () => {
     const app = testApp();
     const scope = new Stack(app, 'Imports', { env: ENV });
     expect(() => new ArculusFidoStack(app, 'Fido', {
@@ -42,24 +42,17 @@ describe('a prop a construct does not have', () => {
       tags: { team: 'auth' },
       ...baseProps(scope),
       sizng: { pyFido: { cpu: 4096 } },
-    } as any)).toThrow('- sizng: is not a prop of ArculusFidoStackProps, so it would be ignored; did you mean sizing?');
+    } as any)).toThrow("ArculusFidoDeployment 'Fido/Fido' has 1 problem in its props:\n  - sizng: is not a prop of ArculusFidoDeploymentProps, so it would be ignored; did you mean sizing?");
   });
 
-  test('ArculusFidoImagesStack refuses zzUnknown and lists the props, the stack props among them', () => {
-    const app = new App();
-    new ArculusFidoImagesStack(app, 'Images', { env: ENV, deploymentEnvironment: DeploymentEnvironment.DEV, zzUnknown: 1 } as any);
-    let message = '';
-    try {
-      app.synth();
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/\[Images\/Images\] zzUnknown: is not a prop of ArculusFidoImagesStackProps, so it would be ignored; the props are .*applicationName.*, env,/);
+  test('ArculusFidoImagesStack refuses zzUnknown, naming the props of the repositories it hands the rest to', () => {
+    expect(thrownBy(() => new ArculusFidoImagesStack(new App(), 'Images', { env: ENV, stackName: 'images', deploymentEnvironment: DeploymentEnvironment.DEV, zzUnknown: 1 } as any)))
+      .toMatch(/^FidoImageRepositories 'Images\/Images' has 1 problem in its props:\n {2}- zzUnknown: is not a prop of FidoImageRepositoriesProps, so it would be ignored; the props are applicationName, deploymentEnvironment, /);
   });
 
   test('FidoNetwork refuses natGateway and names natGateways', () => {
     expect(errorOf((stack) => new FidoNetwork(stack, 'Net', { natGateway: 0 } as any)))
-      .toMatch(/\[Test\/Net\] natGateway: is not a prop of FidoNetworkProps, so it would be ignored; did you mean natGateways\?/);
+      .toMatch(/- natGateway: is not a prop of FidoNetworkProps, so it would be ignored; did you mean natGateways\?/);
   });
 
   test('a nested level names the nearest prop by edit distance, not only by case', () => {

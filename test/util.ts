@@ -171,10 +171,23 @@ export function synthError(overrides: Partial<ArculusFidoStackProps> | ((scope: 
   return undefined;
 }
 
-/** The synth error of `stack`'s app (a building block's own validation, say), or `undefined`. */
-export function synthErrorOf(stack: Stack): string | undefined {
+/** What `build` throws (a building block's refusal of its props, say), or `undefined`. */
+export function thrownBy(build: () => unknown): string | undefined {
   try {
-    Template.fromStack(stack);
+    build();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+/**
+ * The error of `stack`, or `undefined`: what a building block throws when it is made (pass a
+ * function that makes the stack), else its app's synth error (a later call left undone, say).
+ */
+export function synthErrorOf(stack: Stack | (() => Stack)): string | undefined {
+  try {
+    Template.fromStack(typeof stack === 'function' ? stack() : stack);
   } catch (e) {
     return (e as Error).message;
   }

@@ -119,13 +119,13 @@ function dataLayerProblems(props: FidoDataLayerProps): string[] {
   if (props?.applicationSecret && props.applicationSecretRotation) {
     problems.add('applicationSecretRotation', 'rotates only the application secret this construct creates, but applicationSecret is given: rotate that secret where it is managed, or leave one of the two out');
   }
-  return [...problems.all];
-}
-
-/** Problems with the subnets a data layer is given: none of another VPC than its own. */
-function subnetProblems(props: FidoDataLayerProps): string[] {
-  const problems = new ProblemList();
-  checkSelectionOfVpc(problems, 'vpcSubnets', 'vpc', () => props.vpc, props.vpcSubnets);
+  // The connection's own options, and subnets of no other VPC than its own, once their types hold.
+  if (!problems.about('mongoDb')) {
+    problems.addAll(props!.mongoDb.validate());
+  }
+  if (!problems.about('vpc') && !problems.about('vpcSubnets')) {
+    checkSelectionOfVpc(problems, 'vpcSubnets', 'vpc', () => props!.vpc, props!.vpcSubnets);
+  }
   return [...problems.all];
 }
 
@@ -159,8 +159,7 @@ export class FidoDataLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
-    const problems = dataLayerProblems(props);
-    reportBlockProblems(this, 'FidoDataLayer', problems, () => [...props.mongoDb._problems(), ...subnetProblems(props)]);
+    reportBlockProblems(this, 'FidoDataLayer', dataLayerProblems(props));
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,
@@ -220,7 +219,7 @@ export class FidoDataLayer extends Construct {
     });
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
-    if (props.applicationSecretRotation && !problems.some((p) => p.startsWith('applicationSecretRotation: '))) {
+    if (props.applicationSecretRotation) {
       this.applicationSecretRotationFunction = this.rotate(applicationSecret, props.applicationSecretRotation, props);
     } else {
       acknowledge(applicationSecret, {

@@ -283,11 +283,16 @@ export abstract class MongoDbConnection {
   public abstract bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig;
 
   /**
-   * Problems with the connection's options, each naming its prop under `mongoDb`.
+   * Checks the connection's options: the type of every value (a JavaScript caller has no
+   * compiler) and every value the chosen MongoDB takes.
    *
-   * @internal
+   * `ArculusFidoDeployment` and `FidoDataLayer` call it and list what it returns in their one
+   * gathered error, so a subclass's own problems are reported the same way.
+   *
+   * @returns one problem per line, each naming its prop under `mongoDb` (such as
+   * `mongoDb.port: must be a TCP port from 1 to 65535, got 0`); empty when there is none
    */
-  public _problems(): string[] {
+  public validate(): string[] {
     return [];
   }
 }
@@ -312,7 +317,7 @@ class EndpointConnection extends MongoDbConnection {
     super();
   }
 
-  public _problems(): string[] {
+  public validate(): string[] {
     const problems = new ProblemList();
     const { host, username, port, rotation } = typedOptions(problems, this.options, ENDPOINT_OPTIONS);
     checkPort(problems, port);
@@ -361,8 +366,8 @@ class EndpointConnection extends MongoDbConnection {
     });
     acknowledge(secret, options.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
     if (this.options.rotation) {
-      // A rotation Secrets Manager would refuse is reported by _problems(), named, at validation.
-      if (this._problems().length === 0) {
+      // A rotation Secrets Manager would refuse is reported by validate(), named, at validation.
+      if (this.validate().length === 0) {
         secret.addRotationSchedule('Rotation', this.options.rotation);
       }
     } else {
@@ -432,7 +437,7 @@ class SecretConnection extends MongoDbConnection {
     super();
   }
 
-  public _problems(): string[] {
+  public validate(): string[] {
     const problems = new ProblemList();
     if (sanitize(problems, 'mongoDb.secret', this.secret, typeShape('aws-cdk-lib.aws_secretsmanager.ISecret')) === undefined && problems.all.length === 0) {
       problems.add('mongoDb.secret', 'is required: the existing secret with the keys username, password, host and port');
@@ -451,7 +456,7 @@ class DocumentDbConnection extends MongoDbConnection {
     super();
   }
 
-  public _problems(): string[] {
+  public validate(): string[] {
     const problems = new ProblemList();
     const { instances, engineVersion, rotationInterval, backupRetention } = typedOptions(problems, this.options, DOCUMENTDB_OPTIONS);
     const synthTime = 'a DocumentDB cluster is written with one instance resource per count and a parameter group of the engine\'s family at synth';

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ArculusFidoDeployment } from './arculus-fido-deployment';
 import { ArculusFidoDeploymentProps } from './options';
-import { propsOf } from '../private/schema';
+import { withoutCdkBaseProps } from '../private/schema';
 
 /**
  * Props of `ArculusFidoStack`: the stack's own props and the deployment's.
@@ -25,8 +25,8 @@ export class ArculusFidoStack extends Stack {
   constructor(scope: Construct, id: string, props: ArculusFidoStackProps) {
     super(scope, id, props);
 
-    // Marked as the stack's props, whose own (env, stackName, ...) the deployment then accepts.
-    this.deployment = new ArculusFidoDeployment(this, 'Fido', propsOf('ArculusFidoStackProps', props));
+    // The stack's own props (env, stackName, ...) are the stack's: the deployment gets the rest.
+    this.deployment = new ArculusFidoDeployment(this, 'Fido', withoutCdkBaseProps('ArculusFidoStackProps', props) as ArculusFidoStackProps);
     const d = this.deployment;
 
     new CfnOutput(this, 'LoadBalancerDNS', {

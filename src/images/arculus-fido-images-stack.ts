@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FidoImageRepositories, FidoImageRepositoriesProps } from './fido-image-repositories';
-import { propsOf } from '../private/schema';
+import { withoutCdkBaseProps } from '../private/schema';
 
 /**
  * Props of `ArculusFidoImagesStack`: the stack's own props and the repositories'.
@@ -26,8 +26,8 @@ export class ArculusFidoImagesStack extends Stack {
   constructor(scope: Construct, id: string, props: ArculusFidoImagesStackProps) {
     super(scope, id, props);
 
-    // Marked as the stack's props, whose own (env, stackName, ...) the repositories then accept.
-    this.repositories = new FidoImageRepositories(this, 'Images', propsOf('ArculusFidoImagesStackProps', props));
+    // The stack's own props (env, stackName, ...) are the stack's: the repositories get the rest.
+    this.repositories = new FidoImageRepositories(this, 'Images', withoutCdkBaseProps('ArculusFidoImagesStackProps', props) as ArculusFidoImagesStackProps);
     const r = this.repositories;
 
     new CfnOutput(this, 'PyFidoRepositoryUri', { description: 'URI of the PyFIDO image repository: tag and push <uri>:<version>', value: r.pyFidoRepository.repositoryUri });

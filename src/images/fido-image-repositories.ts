@@ -7,7 +7,7 @@ import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { checkNames } from '../private/check-props';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
 import { PRESETS } from '../private/presets';
-import { declaredStruct, sanitize, struct } from '../private/schema';
+import { reportBlockProblems, sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
 /** Untagged images are kept this long: see `untaggedImageMaxAge`. */
@@ -82,8 +82,6 @@ export interface FidoImageRepositoriesProps {
 
 /** The props' shape, for a JavaScript caller. */
 const PROPS_SHAPE = struct('FidoImageRepositoriesProps');
-/** The props of an ArculusFidoImagesStack, which hands on its own (env, stackName, ...) too. */
-const STACK_PROPS_SHAPE = struct('ArculusFidoImagesStackProps');
 
 /** Props whose value must be known at synth, and why. */
 const SYNTH_TIME_PROPS = {
@@ -123,8 +121,7 @@ function resolveRepositories(given: FidoImageRepositoriesProps): ResolvedReposit
       delete raw[prop];
     }
   }
-  const shape = declaredStruct(given) === 'ArculusFidoImagesStackProps' ? STACK_PROPS_SHAPE : PROPS_SHAPE;
-  const props: FidoImageRepositoriesProps = sanitize(problems, '', raw, shape) ?? {};
+  const props: FidoImageRepositoriesProps = sanitize(problems, '', raw, PROPS_SHAPE) ?? {};
   const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
   // The repositories' own names, not the runbooks' tighter ones, limit applicationName here.
   const environment = checkNames(problems, props.deploymentEnvironment, applicationName, { runbooks: false });
@@ -188,8 +185,7 @@ export class FidoImageRepositories extends Construct implements IFidoImageReposi
   constructor(scope: Construct, id: string, props: FidoImageRepositoriesProps) {
     super(scope, id);
     const resolved = resolveRepositories(props);
-    // Reported at synth, with the construct's path; the defaults were built in their place.
-    this.node.addValidation({ validate: () => [...resolved.problems] });
+    reportBlockProblems(this, 'FidoImageRepositories', resolved.problems);
 
     this.pyFidoRepository = this.createRepository('PyFidoRepository', resolved, resolved.names?.pyFido);
     this.tomcatRepository = this.createRepository('TomcatRepository', resolved, resolved.names?.tomcat);

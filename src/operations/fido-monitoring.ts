@@ -137,10 +137,10 @@ export class FidoMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: FidoMonitoringProps) {
     super(scope, id);
     // Wrongly typed parts (from a caller without a compiler) are left out, so what is built from
-    // `given` never meets them; every problem is reported at synth, each naming its prop.
+    // `given` never meets them; the defaults are built in place of wrong values, so that the one
+    // error thrown at the end names every problem with the props, the services' included.
     const given: Partial<FidoMonitoringProps> = sanitize(this.problems, '', props, MONITORING_PROPS) ?? {};
     checkMonitoringProps(this.problems, given);
-    this.node.addValidation({ validate: () => [...this.problems.all] });
 
     const prefix = given.namePrefix ?? '';
     const thresholds: Required<AlarmThresholds> = { ...DEFAULT_THRESHOLDS, ...definedOnly(given.thresholds ?? {}) };
@@ -167,21 +167,21 @@ export class FidoMonitoring extends Construct {
         alarms: this.alarms,
       });
     }
+    this.problems.throwIfAny(this, 'FidoMonitoring');
   }
 
   /**
    * Sends ALARM and OK of these alarms to the topic as well, e.g. the deployment alarms of
    * `FidoService.addDeploymentAlarms()`. Each must be defined in this app (an `Alarm` or
-   * `CompositeAlarm`): an imported alarm's actions belong to its own definition, and synth says
-   * so. An alarm handed twice is notified once.
+   * `CompositeAlarm`): an imported alarm's actions belong to its own definition, so one is refused
+   * at once, with the others. An alarm handed twice is notified once.
    */
   public notifyOn(...alarms: cloudwatch.IAlarm[]): void {
+    const problems = new ProblemList();
+    alarms.filter((alarm) => !definedHere(alarm)).forEach((alarm) => problems.add('notifyOn()', `alarm ${show(alarm.alarmName)} is not defined in this app (imported?), so its actions cannot be set here; add the topic to its actions where it is defined`));
+    problems.throwIfAny(this, 'FidoMonitoring', 'in a call');
     for (const alarm of alarms) {
       if (this.notifying.has(alarm)) {
-        continue;
-      }
-      if (!definedHere(alarm)) {
-        this.problems.add('notifyOn()', `alarm ${show(alarm.alarmName)} is not defined in this app (imported?), so its actions cannot be set here; add the topic to its actions where it is defined`);
         continue;
       }
       (alarm as cloudwatch.AlarmBase).addAlarmAction(this.action);

@@ -9,7 +9,7 @@ import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
-import { declaredStruct, sanitize, struct, withDefaults } from './schema';
+import { sanitize, struct, withDefaults } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
@@ -28,9 +28,7 @@ const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
  */
 export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymentProps): ResolvedDeployment {
   const problems = new ProblemList();
-  // An ArculusFidoStack hands its props on whole: the stack's own are props there too.
-  const shape = struct(declaredStruct(given) === 'ArculusFidoStackProps' ? 'ArculusFidoStackProps' : 'ArculusFidoDeploymentProps');
-  const props: ArculusFidoDeploymentProps = sanitize(problems, '', refuseTokens(problems, given ?? {}), shape) ?? {};
+  const props: ArculusFidoDeploymentProps = sanitize(problems, '', refuseTokens(problems, given ?? {}), struct('ArculusFidoDeploymentProps')) ?? {};
   const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
   const environment = checkNames(problems, props.deploymentEnvironment, applicationName, { runbooks: props.runbooks ?? true });
   const preset = PRESETS[environment ?? DeploymentEnvironment.DEV];
@@ -75,7 +73,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   if (!props.mongoDb) {
     problems.addUnlessAbout('mongoDb', 'is required: choose MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()');
   } else {
-    problems.addAll(props.mongoDb._problems());
+    problems.addAll(props.mongoDb.validate());
   }
   // Facts about the stack, the VPC and the other deployments: every value has its type by now.
   checkEnvironmentFacts(problems, scope, resolved);

@@ -182,21 +182,15 @@ function cdkEnumValues(fqn: string): Array<string | number> {
   return values.filter((value): value is string | number => (numeric ? typeof value === 'number' : typeof value === 'string'));
 }
 
-const PROPS_OF = Symbol('propsOf');
-
 /**
- * A copy of `props` that says which struct they are, for a construct that a stack hands its own
- * props on to: the construct then knows the stack's props (`env`, `stackName`, ...) as props.
+ * `props` without the props of the aws-cdk-lib structs the struct `name` extends: what a stack
+ * whose props extend StackProps hands on to the construct it holds, once it has taken its own
+ * (`env`, `stackName`, ... and those a newer aws-cdk-lib adds).
  */
-export function propsOf<T extends object>(name: string, props: T): T {
-  const copy = { ...(props ?? {}) } as T;
-  Object.defineProperty(copy, PROPS_OF, { value: name, enumerable: false });
-  return copy;
-}
-
-/** The struct `props` were marked as by `propsOf`, if any. */
-export function declaredStruct(props: unknown): string | undefined {
-  return typeof props === 'object' && props !== null ? (props as { [PROPS_OF]?: string })[PROPS_OF] : undefined;
+export function withoutCdkBaseProps<T extends object>(name: string, props: T): Partial<T> {
+  const { cdkBases } = modelStruct(name);
+  const isBaseProp = (key: string) => cdkBases.some((base) => (API_MODEL.cdkStructs[base] ?? []).includes(key) || cdkProp(base, key));
+  return Object.fromEntries(Object.entries(props ?? {}).filter(([key]) => !isBaseProp(key))) as Partial<T>;
 }
 
 /** One of aws-cdk-lib's structs, which may gain fields in a newer release: unknown keys pass. */
@@ -325,18 +319,18 @@ export function withDefaults<T extends object>(defaults: T, given: Partial<T> | 
 }
 
 /**
- * Reports the problems a building block found in its props when it was made: at once, as one
- * error, when a prop it requires is missing (nothing can be built without it, and building would
- * fail on it with a TypeError); otherwise at synth, where `atSynth` adds what only the finished
- * tree tells. A deployment checks its blocks' props before it builds them.
+ * Reports the problems a building block found in its props, as `ArculusFidoDeployment` does: at
+ * once, when it is made, as one `ValidationError` listing every problem. `afterwards` is judged
+ * at synth (`node.addValidation`): what a later call must still do, such as a route only
+ * `addTrafficRoute()` gives, which only the finished tree tells.
  */
 export function reportBlockProblems(
-  scope: IConstruct, className: string, problems: readonly string[], atSynth: () => readonly string[] = () => [],
+  scope: IConstruct, className: string, problems: readonly string[], afterwards?: () => readonly string[],
 ): void {
-  if (problems.some((problem) => /: is required($|:)/.test(problem))) {
-    const list = new ProblemList();
-    list.addAll(problems);
-    list.throwIfAny(scope, className);
+  const list = new ProblemList();
+  list.addAll(problems);
+  list.throwIfAny(scope, className);
+  if (afterwards) {
+    scope.node.addValidation({ validate: () => [...afterwards()] });
   }
-  scope.node.addValidation({ validate: () => [...problems, ...atSynth()] });
 }

@@ -25,8 +25,8 @@ export const TYPE_NOTES: { readonly [fqn: string]: TypeNote } = {
   'arculus-fido-cdk.IFidoImageRepositories': { expected: 'an IFidoImageRepositories such as a FidoImageRepositories' },
   'arculus-fido-cdk.MongoDbConnection': {
     expected: 'a MongoDbConnection from MongoDbConnection.fromEndpoint(), .fromSecret() or .documentDb()',
-    // `_problems` is internal, so not in the assembly: it tells a connection of this library from another class's.
-    members: ['bind', '_problems'],
+    // Both its methods, where the model takes one: the deployment calls validate() before bind().
+    members: ['bind', 'validate'],
   },
   'aws-cdk-lib.Duration': { expected: 'a Duration such as Duration.seconds(30)', members: ['toSeconds', 'toHumanString', 'isUnresolved'] },
   'aws-cdk-lib.RemovalPolicy': { expected: 'a RemovalPolicy (RemovalPolicy.RETAIN, SNAPSHOT or DESTROY)' },

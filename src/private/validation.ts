@@ -82,14 +82,15 @@ export class ProblemList {
    *
    * @param scope the construct whose props were checked
    * @param className its class, for the message: `FidoNetwork 'Stack/Net' has 2 problems in its props`
+   * @param where what was checked, for the message: a method's arguments are `in a call`
    */
-  public throwIfAny(scope: IConstruct, className: string): void {
+  public throwIfAny(scope: IConstruct, className: string, where = 'in its props'): void {
     if (this.problems.length === 0) {
       return;
     }
     const lines = this.problems.map((p) => `  - ${p}`).join('\n');
     const count = this.problems.length === 1 ? '1 problem' : `${this.problems.length} problems`;
-    throw new ValidationError(INVALID_PROPS, `${className} '${scope.node.path}' has ${count} in its props:\n${lines}`, scope);
+    throw new ValidationError(INVALID_PROPS, `${className} '${scope.node.path}' has ${count} ${where}:\n${lines}`, scope);
   }
 }
 

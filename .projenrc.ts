@@ -212,6 +212,13 @@ const rosetta = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
+// The other documents' TypeScript examples (docs/*.md), which rosetta does not see, compile too.
+scriptFolder('tools/doc-examples');
+const docExamples = project.addTask('docs:examples', {
+  description: 'Compile the TypeScript examples of README.md and docs/*.md against the library (a snippet that fails to compile fails)',
+  exec: 'ts-node --project tools/doc-examples/tsconfig.json tools/doc-examples/check.ts',
+});
+project.postCompileTask.spawn(docExamples);
 // jsii-pacmak builds the Java artifact against a Maven repository of its own, thrown away after
 // each run unless given one to keep: the consumer suites' repository, so a rerun downloads nothing.
 project.tasks.tryFind('package:java')?.reset('jsii-pacmak -v --target java --maven-local-repository .cache/consumers/m2');

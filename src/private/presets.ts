@@ -1,20 +1,15 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import type { ServiceSizing } from '../service/options';
 
-/** A service's sizing with every value decided. */
-export interface ResolvedSizing {
-  readonly cpu: number;
-  readonly memoryLimitMiB: number;
-  readonly desiredCount: number;
-  readonly minCapacity: number;
-  readonly maxCapacity: number;
-  readonly targetCpuUtilizationPercent: number;
-  readonly spot: boolean;
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
-}
+/**
+ * A service's sizing with every value decided: each prop of `ServiceSizing`, given or from the
+ * preset, but the CPU architecture, which may stay Fargate's default. Derived, so that a prop
+ * added to `ServiceSizing` needs a default here before anything compiles.
+ */
+export type ResolvedSizing = Required<Omit<ServiceSizing, 'cpuArchitecture'>> & Pick<ServiceSizing, 'cpuArchitecture'>;
 
 /** What a created DocumentDB cluster gets when its options leave a value open. */
 export interface DocumentDbPreset {

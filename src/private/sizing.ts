@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import type { ResolvedSizing } from './presets';
+import { withDefaults } from './schema';
 import type { ServiceSizing } from '../service/options';
 
 /** A number known at synth, as opposed to a token resolved at deploy time. */
@@ -22,16 +23,8 @@ export function resolveSizing(base: ResolvedSizing, given: ServiceSizing = {}): 
   }
   const minCapacity = min ?? (known(max) && known(desiredCount) ? Math.min(desiredCount, max) : desiredCount);
   const maxCapacity = max ?? (known(desiredCount) && known(minCapacity) ? Math.max(base.maxCapacity, desiredCount, minCapacity) : desiredCount);
-  return {
-    cpu: given.cpu ?? base.cpu,
-    memoryLimitMiB: given.memoryLimitMiB ?? base.memoryLimitMiB,
-    desiredCount,
-    minCapacity,
-    maxCapacity,
-    targetCpuUtilizationPercent: given.targetCpuUtilizationPercent ?? base.targetCpuUtilizationPercent,
-    spot: given.spot ?? base.spot,
-    cpuArchitecture: given.cpuArchitecture ?? base.cpuArchitecture,
-  };
+  // Every other value is the one given, or the base's.
+  return { ...withDefaults(base, given), desiredCount, minCapacity, maxCapacity };
 }
 
 /**

@@ -26,7 +26,7 @@ export class ArculusFidoStack extends Stack {
     super(scope, id, props);
 
     // The stack's own props (env, stackName, ...) are the stack's: the deployment gets the rest.
-    this.deployment = new ArculusFidoDeployment(this, 'Fido', withoutCdkBaseProps('ArculusFidoStackProps', props) as ArculusFidoStackProps);
+    this.deployment = new ArculusFidoDeployment(this, 'Fido', withoutCdkBaseProps<ArculusFidoDeploymentProps>('ArculusFidoStackProps', props));
     const d = this.deployment;
 
     new CfnOutput(this, 'LoadBalancerDNS', {

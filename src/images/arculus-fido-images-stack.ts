@@ -27,7 +27,7 @@ export class ArculusFidoImagesStack extends Stack {
     super(scope, id, props);
 
     // The stack's own props (env, stackName, ...) are the stack's: the repositories get the rest.
-    this.repositories = new FidoImageRepositories(this, 'Images', withoutCdkBaseProps('ArculusFidoImagesStackProps', props) as ArculusFidoImagesStackProps);
+    this.repositories = new FidoImageRepositories(this, 'Images', withoutCdkBaseProps<FidoImageRepositoriesProps>('ArculusFidoImagesStackProps', props));
     const r = this.repositories;
 
     new CfnOutput(this, 'PyFidoRepositoryUri', { description: 'URI of the PyFIDO image repository: tag and push <uri>:<version>', value: r.pyFidoRepository.repositoryUri });

@@ -187,10 +187,10 @@ function cdkEnumValues(fqn: string): Array<string | number> {
  * whose props extend StackProps hands on to the construct it holds, once it has taken its own
  * (`env`, `stackName`, ... and those a newer aws-cdk-lib adds).
  */
-export function withoutCdkBaseProps<T extends object>(name: string, props: T): Partial<T> {
+export function withoutCdkBaseProps<Rest extends object>(name: string, props: Rest & object): Rest {
   const { cdkBases } = modelStruct(name);
   const isBaseProp = (key: string) => cdkBases.some((base) => (API_MODEL.cdkStructs[base] ?? []).includes(key) || cdkProp(base, key));
-  return Object.fromEntries(Object.entries(props ?? {}).filter(([key]) => !isBaseProp(key))) as Partial<T>;
+  return Object.fromEntries(Object.entries(props ?? {}).filter(([key]) => !isBaseProp(key))) as Rest;
 }
 
 /** One of aws-cdk-lib's structs, which may gain fields in a newer release: unknown keys pass. */

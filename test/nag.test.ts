@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedStack, importsStack } from './util';
+import { addReviewedStack, everyScaling, importsStack } from './util';
 
 interface Checked {
   readonly findings: Finding[];
@@ -42,7 +42,7 @@ const ENVIRONMENTS = [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, 
  * on both. Every preset meets both shapes, with one synth each.
  */
 const SHAPES: ReadonlyArray<[string, Partial<ArculusFidoStackProps>]> = [
-  ['flat, rolling', { nestedStacks: false }],
+  ['flat, rolling, every scaling option', { nestedStacks: false }],
   ['nested, blue/green and canary with their checks, ECS Exec', {
     nestedStacks: true,
     services: {
@@ -54,7 +54,8 @@ const SHAPES: ReadonlyArray<[string, Partial<ArculusFidoStackProps>]> = [
 
 describe.each(ENVIRONMENTS)('cdk-nag on the %s preset', (environment) => {
   test.each(SHAPES)('with DocumentDB, %s: no unacknowledged finding', (_shape, props) => {
-    const { findings, stack } = check({ deploymentEnvironment: environment, ...props });
+    const scaling = props.nestedStacks ? {} : { sizing: everyScaling(environment) };
+    const { findings, stack } = check({ deploymentEnvironment: environment, ...props, ...scaling });
     expect(findings).toEqual([]);
     if (props.nestedStacks) {
       // The check function's own findings, on each of the two functions: nothing acknowledged wider.

@@ -115,7 +115,7 @@ describe('FidoRunbooks on a bare stack', () => {
     }
   });
 
-  test('Stop sets the scaler\'s bounds to 0..0 before the task count of the autoscaled service, and waits until no task runs', () => {
+  test('Stop sets the scaler\'s bounds to 0..0, its schedules suspended, before the task count of the autoscaled service, and waits until no task runs', () => {
     const document = content(template, 'Stop');
     expect(document.mainSteps.map((s: Json) => s.name)).toEqual([
       'ChoosePyfido', 'ZeroBoundsPyfido', 'StopPyfido', 'WaitStoppedPyfido', 'ChooseTomcat', 'StopTomcat', 'WaitStoppedTomcat', 'Report',
@@ -128,6 +128,8 @@ describe('FidoRunbooks on a bare stack', () => {
       ScalableDimension: 'ecs:service:DesiredCount',
       MinCapacity: 0,
       MaxCapacity: 0,
+      // A schedule (office hours) would start the stopped service again at its next time.
+      SuspendedState: { ScheduledScalingSuspended: true },
     });
     expect(step(document, 'StopTomcat').inputs).toEqual({ Service: 'ecs', Api: 'UpdateService', cluster: { Ref: ids.cluster }, service: name(ids.tomcat), desiredCount: 0 });
     expect(step(document, 'WaitStoppedPyfido')).toEqual({
@@ -145,12 +147,14 @@ describe('FidoRunbooks on a bare stack', () => {
     });
   });
 
-  test('Start restores the scaler\'s bounds, then the configured task counts, and waits until they run', () => {
+  test('Start restores the scaler\'s bounds and resumes its schedules, then the configured task counts, and waits until they run', () => {
     const document = content(template, 'Start');
     expect(document.mainSteps.map((s: Json) => s.name)).toEqual([
       'ChoosePyfido', 'RestoreBoundsPyfido', 'StartPyfido', 'WaitStartedPyfido', 'ChooseTomcat', 'StartTomcat', 'WaitStartedTomcat', 'Report',
     ]);
-    expect(step(document, 'RestoreBoundsPyfido').inputs).toMatchObject({ Api: 'RegisterScalableTarget', MinCapacity: 2, MaxCapacity: 4 });
+    expect(step(document, 'RestoreBoundsPyfido').inputs).toMatchObject({
+      Api: 'RegisterScalableTarget', MinCapacity: 2, MaxCapacity: 4, SuspendedState: { ScheduledScalingSuspended: false },
+    });
     expect(step(document, 'StartPyfido').inputs).toEqual({ Service: 'ecs', Api: 'UpdateService', cluster: { Ref: ids.cluster }, service: name(ids.pyFido), desiredCount: 2 });
     expect(step(document, 'StartTomcat').inputs).toMatchObject({ service: name(ids.tomcat), desiredCount: 1 });
     expect(step(document, 'WaitStartedPyfido').inputs).toMatchObject({ PropertySelector: '$.services[0].runningCount', DesiredValues: ['2'] });

@@ -143,9 +143,10 @@ function runbookProblems(given: FidoRunbooksProps): string[] {
  *
  * - `<prefix>-Stop` stops every service or one (`Service`: `all` or a service's name): for an
  *   autoscaled service it first sets the scaler's bounds to 0..0, since the scaler would start
- *   tasks again up to its minimum, then sets no task and waits until none runs.
- * - `<prefix>-Start` restores the scaler's bounds and the task count given here, and waits until
- *   the tasks run.
+ *   tasks again up to its minimum, and suspends its scheduled scaling, since a schedule (office
+ *   hours) would too, then sets no task and waits until none runs.
+ * - `<prefix>-Start` restores the scaler's bounds and the task count given here, resumes scheduled
+ *   scaling (a schedule applies again at its next time), and waits until the tasks run.
  * - `<prefix>-Redeploy` starts a new deployment of the same task definition (after pushing an image
  *   to the same tag, or rotating a secret) and waits until ECS completes it; a deployment that ECS
  *   rolls back fails the run.
@@ -202,10 +203,10 @@ export class FidoRunbooks extends Construct {
     this.diagnoseRole = this.role('DiagnoseRole', 'reads the state of the FIDO services', this.diagnoseStatements(targets));
 
     this.stopDocument = this.document('StopDocument', 'Stop', automationDocument(
-      `# Stop FIDO services\n\nStops every service (\`all\`) or one of ${names.join(', ')}: the scaler's bounds to 0..0 first where the service autoscales (else it would start tasks again up to its minimum), then no task, then waits up to ${WAIT_SECONDS.stop} s until none runs. \`${props.documentNamePrefix}-Start\` restores them.`,
+      `# Stop FIDO services\n\nStops every service (\`all\`) or one of ${names.join(', ')}: the scaler's bounds to 0..0 first where the service autoscales (else it would start tasks again up to its minimum), with its scheduled scaling suspended (else a schedule, such as office hours, would start it at its next time), then no task, then waits up to ${WAIT_SECONDS.stop} s until none runs. \`${props.documentNamePrefix}-Start\` restores them.`,
       this.parameters(this.stopRole, names), forPickedServices(targets, stopSteps, reportStep(props.cluster.clusterName, targets))));
     this.startDocument = this.document('StartDocument', 'Start', automationDocument(
-      `# Start FIDO services\n\nStarts every service (\`all\`) or one of ${names.join(', ')} as configured: the scaler's bounds first where the service autoscales, then the task count, then waits up to ${WAIT_SECONDS.start} s until the tasks run.`,
+      `# Start FIDO services\n\nStarts every service (\`all\`) or one of ${names.join(', ')} as configured: the scaler's bounds first where the service autoscales, with its scheduled scaling resumed (a schedule, such as office hours, applies again at its next time: outside office hours the services run until the next end of the hours), then the task count, then waits up to ${WAIT_SECONDS.start} s until the tasks run.`,
       this.parameters(this.startRole, names), forPickedServices(targets, startSteps, reportStep(props.cluster.clusterName, targets))));
     this.redeployDocument = this.document('RedeployDocument', 'Redeploy', automationDocument(
       `# Redeploy FIDO services\n\nStarts a new deployment of every service (\`all\`) or one of ${names.join(', ')} with the same task definition (after pushing an image to the same tag, or rotating a secret), and waits up to ${WAIT_SECONDS.redeploy} s until ECS completes it. A deployment that ECS rolls back fails the run.`,

@@ -347,6 +347,16 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "OfficeHours": {
+      "fields": {
+        "end": { "optional": false, "type": { "primitive": "string" } },
+        "start": { "optional": false, "type": { "primitive": "string" } },
+        "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } },
+        "wakeAhead": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "weekDays": { "optional": true, "type": { "primitive": "string" } }
+      },
+      "cdkBases": []
+    },
     "RunbookService": {
       "fields": {
         "desiredCount": { "optional": false, "type": { "primitive": "number" } },
@@ -355,6 +365,16 @@ export const API_MODEL: ApiModel = {
         "name": { "optional": false, "type": { "primitive": "string" } },
         "service": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.IService" } },
         "targetGroups": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup" } } }
+      },
+      "cdkBases": []
+    },
+    "ScheduledCapacity": {
+      "fields": {
+        "maxCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "minCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "name": { "optional": true, "type": { "primitive": "string" } },
+        "schedule": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_applicationautoscaling.Schedule" } },
+        "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } }
       },
       "cdkBases": []
     },
@@ -385,8 +405,14 @@ export const API_MODEL: ApiModel = {
         "maxCapacity": { "optional": true, "type": { "primitive": "number" } },
         "memoryLimitMiB": { "optional": true, "type": { "primitive": "number" } },
         "minCapacity": { "optional": true, "type": { "primitive": "number" } },
+        "predictiveScaling": { "optional": true, "type": { "enum": "arculus-fido-cdk.PredictiveScalingMode" } },
+        "scaleInCooldown": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "scaleOutCooldown": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "schedules": { "optional": true, "type": { "array": { "struct": "ScheduledCapacity" } } },
         "spot": { "optional": true, "type": { "primitive": "boolean" } },
-        "targetCpuUtilizationPercent": { "optional": true, "type": { "primitive": "number" } }
+        "targetCpuUtilizationPercent": { "optional": true, "type": { "primitive": "number" } },
+        "targetMemoryUtilizationPercent": { "optional": true, "type": { "primitive": "number" } },
+        "targetRequestsPerTarget": { "optional": true, "type": { "primitive": "number" } }
       },
       "cdkBases": []
     },
@@ -399,6 +425,7 @@ export const API_MODEL: ApiModel = {
     },
     "SizingOptions": {
       "fields": {
+        "officeHours": { "optional": true, "type": { "struct": "OfficeHours" } },
         "pyFido": { "optional": true, "type": { "struct": "ServiceSizing" } },
         "tomcat": { "optional": true, "type": { "struct": "ServiceSizing" } }
       },
@@ -439,6 +466,8 @@ export const API_MODEL: ApiModel = {
     "arculus-fido-cdk.DeploymentEnvironment": { "kind": "enum", "values": [ "dev", "staging", "prod" ] },
     "arculus-fido-cdk.IFidoImageRepositories": { "kind": "ref", "members": [ "pyFidoRepository:object", "tomcatRepository:object" ] },
     "arculus-fido-cdk.MongoDbConnection": { "kind": "ref", "members": [ "bind" ] },
+    "arculus-fido-cdk.PredictiveScalingMode": { "kind": "enum", "values": [ "ForecastOnly", "ForecastAndScale" ] },
+    "aws-cdk-lib.aws_applicationautoscaling.Schedule": { "kind": "ref", "members": [ "expressionString:string" ] },
     "aws-cdk-lib.aws_certificatemanager.ICertificate": { "kind": "ref", "members": [ "metricDaysToExpiry" ] },
     "aws-cdk-lib.aws_docdb.DatabaseCluster": { "kind": "ref", "members": [ "addRotationMultiUser" ] },
     "aws-cdk-lib.aws_docdb.IDatabaseCluster": { "kind": "ref", "members": [ "asSecretAttachmentTarget" ] },
@@ -558,7 +587,8 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.Duration": { "kind": "ref", "members": [ "formatTokenToNumber" ] },
     "aws-cdk-lib.interfaces.aws_kms.IKeyRef": { "kind": "ref", "members": [ "keyRef:object", "env:object" ] },
     "aws-cdk-lib.RemovalPolicy": { "kind": "enum" },
-    "aws-cdk-lib.SecretValue": { "kind": "ref", "members": [ "resolve" ] }
+    "aws-cdk-lib.SecretValue": { "kind": "ref", "members": [ "resolve" ] },
+    "aws-cdk-lib.TimeZone": { "kind": "ref", "members": [ "timezoneName:string" ] }
   },
   "entryPoints": [
     {

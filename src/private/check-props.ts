@@ -6,6 +6,7 @@ import { checkFargateSize } from './fargate';
 import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
 import { isDeploymentEnvironment, ResolvedSizing } from './presets';
+import { checkScaling } from './scaling';
 import { ProblemList, show } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import type { ArculusFidoDeploymentProps } from '../deployment/options';
@@ -114,7 +115,9 @@ export function checkDomain(problems: ProblemList, domain: DomainOptions | undef
  * Checks a service's final sizing. Range problems name the prop the value came from; relations
  * are only checked between values the user gave, since the defaults adapt to them.
  */
-export function checkSizing(problems: ProblemList, prop: string, sizing: ResolvedSizing, given: ServiceSizing): void {
+export function checkSizing(
+  problems: ProblemList, prop: string, sizing: ResolvedSizing, given: ServiceSizing, reservedScheduleNames: readonly string[] = [],
+): void {
   checkFargateSize(problems, prop, sizing.cpu, sizing.memoryLimitMiB);
   const counts = ['minCapacity', 'desiredCount', 'maxCapacity'] as const;
   const whole = counts.filter((key) => {
@@ -140,6 +143,7 @@ export function checkSizing(problems: ProblemList, prop: string, sizing: Resolve
   conflict('desiredCount', 'maxCapacity', 'high');
   conflict('minCapacity', 'maxCapacity', 'high');
   problems.integerInRange(`${prop}.targetCpuUtilizationPercent`, sizing.targetCpuUtilizationPercent, 10, 90);
+  checkScaling(problems, prop, sizing, given, reservedScheduleNames);
 }
 
 /** Checks the options of one service. */

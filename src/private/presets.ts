@@ -1,15 +1,18 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import type { ServiceSizing } from '../service/options';
 
+/** The sizing props whose default is to leave the thing out: Fargate's architecture, no such policy. */
+type LeftOutByDefault = 'cpuArchitecture' | 'targetMemoryUtilizationPercent' | 'targetRequestsPerTarget' | 'schedules' | 'predictiveScaling';
+
 /**
  * A service's sizing with every value decided: each prop of `ServiceSizing`, given or from the
- * preset, but the CPU architecture, which may stay Fargate's default. Derived, so that a prop
- * added to `ServiceSizing` needs a default here before anything compiles.
+ * preset, but those whose default is to leave the thing out. Derived, so that a prop added to
+ * `ServiceSizing` needs a default here (or a place in `LeftOutByDefault`) before anything compiles.
  */
-export type ResolvedSizing = Required<Omit<ServiceSizing, 'cpuArchitecture'>> & Pick<ServiceSizing, 'cpuArchitecture'>;
+export type ResolvedSizing = Required<Omit<ServiceSizing, LeftOutByDefault>> & Pick<ServiceSizing, LeftOutByDefault>;
 
 /** What a created DocumentDB cluster gets when its options leave a value open. */
 export interface DocumentDbPreset {
@@ -46,9 +49,16 @@ export interface EnvironmentPreset {
 
 const CPU_TARGET = 70;
 
+/**
+ * How fast the scaler acts: out again a minute after a scale-out (a login storm needs every
+ * round it can get), in only after five (a task started in a storm is not stopped in a lull).
+ */
+export const SCALING_PACE = { scaleOutCooldown: Duration.seconds(60), scaleInCooldown: Duration.seconds(300) };
+
 /** A preset's sizing: `minCapacity` is `desiredCount`, the CPU target 70%. */
 function sizing(cpu: number, memoryLimitMiB: number, desiredCount: number, maxCapacity: number, spot: boolean): ResolvedSizing {
-  return { cpu, memoryLimitMiB, desiredCount, minCapacity: desiredCount, maxCapacity, targetCpuUtilizationPercent: CPU_TARGET, spot };
+  const targetCpuUtilizationPercent = CPU_TARGET;
+  return { cpu, memoryLimitMiB, desiredCount, minCapacity: desiredCount, maxCapacity, targetCpuUtilizationPercent, spot, ...SCALING_PACE };
 }
 
 /** Outside prod: one burstable instance, destroyed with the stack. */

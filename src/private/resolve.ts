@@ -9,6 +9,7 @@ import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
+import { checkRequestsWithStrategy, officeHoursNames, officeHoursSchedules, OfficeHoursSchedules } from './scaling';
 import { sanitize, struct, withDefaults } from './schema';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
@@ -36,6 +37,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   const domainName = checkDomain(problems, props.domain);
   const logRetention = checkRetention(problems, props.logging?.retention) ?? preset.logRetention;
   const baseEnvironment = { ENVIRONMENT: environment ?? '', DOMAIN_NAME: domainName };
+  const officeHours = officeHoursSchedules(problems, props.sizing?.officeHours, environment);
 
   const resolved = {
     environment: environment!,
@@ -52,8 +54,8 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     applicationSecretRotation: resolveApplicationSecretRotation(problems, props),
     ...resolveEdge(problems, props, preset, logRetention),
     imageTag: props.images?.tag ?? 'latest',
-    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, baseEnvironment),
-    tomcat: resolveService(problems, props, preset, 'tomcat', names.tomcat, {
+    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, officeHours, baseEnvironment),
+    tomcat: resolveService(problems, props, preset, 'tomcat', names.tomcat, officeHours, {
       ...baseEnvironment,
       // What browsers are sent to, and the in-VPC address the portal calls PyFIDO at.
       PYFIDO_URL: `https://${domainName}:${PYFIDO_PORT}`,
@@ -175,14 +177,16 @@ const SERVICE_DEFAULTS = {
 
 function resolveService(
   problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, prop: 'pyFido' | 'tomcat', names: ServiceNames,
-  environment: { [name: string]: string },
+  officeHours: OfficeHoursSchedules, environment: { [name: string]: string },
 ): ResolvedService {
   const defaults = SERVICE_DEFAULTS[prop];
   const given: ServiceSizing = props.sizing?.[prop] ?? {};
-  const sizing = resolveSizing(preset[prop], given);
-  checkSizing(problems, `sizing.${prop}`, sizing, given);
+  const resolved = resolveSizing(preset[prop], given);
+  checkSizing(problems, `sizing.${prop}`, resolved, given, officeHoursNames(props.sizing?.officeHours));
+  const sizing = { ...resolved, schedules: [...resolved.schedules ?? [], ...officeHours(resolved)] };
   const options: FidoServiceOptions = props.services?.[prop] ?? {};
   checkServiceOptions(problems, `services.${prop}`, options);
+  checkRequestsWithStrategy(problems, `sizing.${prop}`, `services.${prop}.`, given, options.deployment?.strategy);
   return {
     prop,
     name: defaults.name,

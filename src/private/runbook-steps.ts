@@ -108,7 +108,7 @@ export function forPickedServices(targets: RunbookTarget[], stepsOf: (t: Runbook
  */
 export function stopSteps(t: RunbookTarget): Step[] {
   return [
-    ...(t.bounds ? [scalerBounds(`ZeroBounds${t.stepName}`, t, 0, 0)] : []),
+    ...(t.bounds ? [scalerBounds(`ZeroBounds${t.stepName}`, t, 0, 0, true)] : []),
     call(`Stop${t.stepName}`, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, desiredCount: 0 }),
     call(`WaitStopped${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
       ...describeService(t), PropertySelector: '$.services[0].runningCount', DesiredValues: ['0'],
@@ -119,7 +119,7 @@ export function stopSteps(t: RunbookTarget): Step[] {
 /** Start: the scaler's bounds back first, then the configured count, then the wait until it runs. */
 export function startSteps(t: RunbookTarget): Step[] {
   return [
-    ...(t.bounds ? [scalerBounds(`RestoreBounds${t.stepName}`, t, t.bounds.min, t.bounds.max)] : []),
+    ...(t.bounds ? [scalerBounds(`RestoreBounds${t.stepName}`, t, t.bounds.min, t.bounds.max, false)] : []),
     call(`Start${t.stepName}`, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, desiredCount: t.desiredCount }),
     call(`WaitStarted${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
       ...describeService(t), PropertySelector: '$.services[0].runningCount', DesiredValues: [String(t.desiredCount)],
@@ -127,14 +127,19 @@ export function startSteps(t: RunbookTarget): Step[] {
   ];
 }
 
-/** RegisterScalableTarget of the service's task count, which updates the bounds of the existing target. */
-function scalerBounds(name: string, t: RunbookTarget, min: number, max: number): Step {
+/**
+ * RegisterScalableTarget of the service's task count, which updates the bounds of the existing
+ * target, and suspends or resumes its scheduled scaling: a schedule (office hours, say) would
+ * otherwise start a stopped service again at its next time.
+ */
+function scalerBounds(name: string, t: RunbookTarget, min: number, max: number, suspendSchedules: boolean): Step {
   return call(name, 'aws:executeAwsApi', 'application-autoscaling', 'RegisterScalableTarget', {
     ServiceNamespace: 'ecs',
     ResourceId: `service/${t.cluster}/${t.service}`,
     ScalableDimension: SCALABLE_DIMENSION,
     MinCapacity: min,
     MaxCapacity: max,
+    SuspendedState: { ScheduledScalingSuspended: suspendSchedules },
   });
 }
 

@@ -29,9 +29,9 @@ export function resolveSizing(base: ResolvedSizing, given: ServiceSizing = {}): 
 
 /**
  * Whether the service scales: when its bounds differ, or when either is a token (a bound known
- * only at deploy time needs the scaler in the template to take effect).
+ * only at deploy time needs the scaler in the template to take effect), or on a schedule.
  */
 export function autoscales(sizing: ResolvedSizing): boolean {
   const { minCapacity, maxCapacity } = sizing;
-  return !known(minCapacity) || !known(maxCapacity) || maxCapacity > minCapacity;
+  return !known(minCapacity) || !known(maxCapacity) || maxCapacity > minCapacity || (sizing.schedules ?? []).length > 0;
 }

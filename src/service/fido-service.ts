@@ -16,7 +16,8 @@ import { checkSelectionOfVpc } from '../private/cross-checks';
 import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from '../private/deployment-strategy';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { deploymentAlarmNames } from '../private/names';
-import { ResolvedSizing } from '../private/presets';
+import { ResolvedSizing, SCALING_PACE } from '../private/presets';
+import { addScaling, attachedToLoadBalancer, checkRequestsWithStrategy } from '../private/scaling';
 import { sanitize, struct, reportBlockProblems, withDefaults } from '../private/schema';
 import { autoscales, resolveSizing } from '../private/sizing';
 import { ProblemList } from '../private/validation';
@@ -26,7 +27,7 @@ const CIRCUIT_BREAKER_REASON = 'ECS documents the circuit breaker for rolling de
 
 /** A lone service's sizing: the smallest Fargate task, one of it, no autoscaling, on-demand. */
 const STANDALONE_SIZING: ResolvedSizing = {
-  cpu: 256, memoryLimitMiB: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, targetCpuUtilizationPercent: 70, spot: false,
+  cpu: 256, memoryLimitMiB: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, targetCpuUtilizationPercent: 70, spot: false, ...SCALING_PACE,
 };
 
 
@@ -39,6 +40,7 @@ function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): s
   const typed: FidoServiceProps = sanitize(problems, '', props ?? {}, PROPS_SHAPE) ?? {};
   if (problems.all.length === 0) {
     checkSizing(problems, 'sizing', sizing, typed.sizing ?? {});
+    checkRequestsWithStrategy(problems, 'sizing', '', typed.sizing ?? {}, typed.deployment?.strategy);
     checkServiceOptions(problems, '', typed, []);
   }
   checkSelectionOfVpc(problems, 'vpcSubnets', 'cluster.vpc', () => props.cluster.vpc, props?.vpcSubnets);
@@ -312,12 +314,7 @@ export class FidoService extends Construct implements ec2.IConnectable {
     this.alternateTargetGroup = shifting ? this.createTargetGroup('AlternateTargetGroup', false) : undefined;
 
     if (autoscaling) {
-      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: sizing.minCapacity, maxCapacity: sizing.maxCapacity });
-      this.scalableTaskCount.scaleOnCpuUtilization('CpuScaling', {
-        targetUtilizationPercent: sizing.targetCpuUtilizationPercent,
-        scaleInCooldown: Duration.seconds(300),
-        scaleOutCooldown: Duration.seconds(60),
-      });
+      this.scalableTaskCount = addScaling(this.service, sizing, this.targetGroup);
     }
   }
 
@@ -481,11 +478,18 @@ export class FidoService extends Construct implements ec2.IConnectable {
     return fn;
   }
 
-  /** A blue/green service without a route would never register a task. */
+  /**
+   * A blue/green service without a route would never register a task, and a policy on requests
+   * reads them from the load balancer a listener forwards to the target group from.
+   */
   private routeProblems(): string[] {
-    return this.alternateTargetGroup && this.routes.length === 0
-      ? [`deployment.strategy is ${this.props.deployment?.strategy}, but no listener routes to the service: call addTrafficRoute() with the production listener`]
-      : [];
+    if (this.alternateTargetGroup && this.routes.length === 0) {
+      return [`deployment.strategy is ${this.props.deployment?.strategy}, but no listener routes to the service: call addTrafficRoute() with the production listener`];
+    }
+    if (this.props.sizing?.targetRequestsPerTarget !== undefined && !attachedToLoadBalancer(this.targetGroup)) {
+      return ['sizing.targetRequestsPerTarget: scales on the requests the load balancer counts for targetGroup, but no listener forwards to it: add it to a listener (addTargetGroups or ListenerAction.forward)'];
+    }
+    return [];
   }
 
   private acknowledgeCheckFindings(fn: lambda.Function, logGroup: logs.LogGroup, logEncryptionKey?: kms.IKey): void {

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 
@@ -21,6 +22,105 @@ export interface SizingOptions {
    * up to 4 (staging), 1024 / 2048 / 3 with up to 6 (prod)
    */
   readonly tomcat?: ServiceSizing;
+
+  /**
+   * Hours in which the services run; outside them both scale to zero tasks, and they are back
+   * (at their `minCapacity`, or `desiredCount` without autoscaling) `wakeAhead` before the hours
+   * start. For dev and staging: a FIDO2 server that sleeps refuses sign-ins, so prod refuses it.
+   *
+   * The Stop runbook holds the services at zero through the schedule (it suspends scheduled
+   * scaling), and Start resumes the schedule with the services.
+   *
+   * @default - the services run around the clock
+   */
+  readonly officeHours?: OfficeHours;
+}
+
+/**
+ * Hours in which the services of a dev or staging deployment run, on the same days each week.
+ */
+export interface OfficeHours {
+  /**
+   * When the hours start, as `HH:MM` on a 24-hour clock, in `timeZone`.
+   */
+  readonly start: string;
+
+  /**
+   * When the hours end and the services scale to zero, as `HH:MM`, later than `start` on the
+   * same day.
+   */
+  readonly end: string;
+
+  /**
+   * Days the hours apply to, as a cron day-of-week field: `MON-FRI`, `MON,WED,FRI`, `*`.
+   *
+   * @default 'MON-FRI'
+   */
+  readonly weekDays?: string;
+
+  /**
+   * Time zone of `start` and `end`; scheduled scaling follows its daylight saving time.
+   *
+   * @default TimeZone.ETC_UTC
+   */
+  readonly timeZone?: TimeZone;
+
+  /**
+   * How long before `start` the services scale back up, so that their tasks have started and
+   * passed their health checks when the hours begin. From 0 to 60 minutes, in whole minutes.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly wakeAhead?: Duration;
+}
+
+/**
+ * Capacity of a service on a schedule: scheduled scaling sets the scaler's bounds at each time
+ * the schedule gives, for known peaks (the first sign-ins of the working day) or quiet hours.
+ */
+export interface ScheduledCapacity {
+  /**
+   * Name of the scheduled action: letters, digits, `-` and `_`, unique among the service's.
+   *
+   * @default - `Schedule<n>`, its place in the list from 1
+   */
+  readonly name?: string;
+
+  /**
+   * When the bounds change: `Schedule.cron(...)`, `Schedule.rate(...)` or `Schedule.at(...)`.
+   */
+  readonly schedule: appscaling.Schedule;
+
+  /**
+   * Time zone of a cron or `at` schedule.
+   *
+   * @default TimeZone.ETC_UTC
+   */
+  readonly timeZone?: TimeZone;
+
+  /**
+   * The scaler's fewest tasks from then on. At least one of `minCapacity` and `maxCapacity`.
+   *
+   * @default - unchanged
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * The scaler's most tasks from then on.
+   *
+   * @default - unchanged
+   */
+  readonly maxCapacity?: number;
+}
+
+/**
+ * How a predictive scaling policy acts on its forecast of the service's CPU load.
+ */
+export enum PredictiveScalingMode {
+  /** Forecasts only, to compare with the load before it scales anything. */
+  FORECAST_ONLY = 'ForecastOnly',
+  /** Forecasts, and raises the task count ahead of the forecast load. */
+  FORECAST_AND_SCALE = 'ForecastAndScale',
 }
 
 /**
@@ -113,6 +213,57 @@ export interface ServiceSizing {
    * @default ecs.CpuArchitecture.X86_64
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Average memory utilization, in percent, that target tracking keeps the service at, beside
+   * CPU: the service scales out when any policy asks, and in only when all allow. A JVM (Tomcat)
+   * reserves its heap at start, so its memory says little about its load: prefer requests.
+   *
+   * @default - no scaling on memory
+   */
+  readonly targetMemoryUtilizationPercent?: number;
+
+  /**
+   * Requests per task per minute (the load balancer's `RequestCountPerTarget`) that target
+   * tracking keeps the service at, beside CPU. A login storm raises it in proportion at once,
+   * where CPU stops at 100% and takes several rounds to scale: measure what one task serves at
+   * the CPU target, and give that. Only for the rolling strategy: blue/green moves production
+   * between two target groups, and the policy reads one.
+   *
+   * @default - no scaling on requests
+   */
+  readonly targetRequestsPerTarget?: number;
+
+  /**
+   * How long after a scale-out the scaler waits before it scales out again on the same policy.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly scaleOutCooldown?: Duration;
+
+  /**
+   * How long after a scaling activity the scaler waits before it scales in.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly scaleInCooldown?: Duration;
+
+  /**
+   * Capacity on a schedule: each entry sets the scaler's bounds at its times. The service gets a
+   * scaler even if its bounds do not differ.
+   *
+   * @default - none
+   */
+  readonly schedules?: ScheduledCapacity[];
+
+  /**
+   * Predictive scaling on CPU, beside target tracking: Application Auto Scaling forecasts the
+   * load from the last 14 days (it needs 24 hours of it) and raises the task count ahead of a
+   * daily peak. Start with `FORECAST_ONLY` and compare the forecast with the load.
+   *
+   * @default - no predictive scaling
+   */
+  readonly predictiveScaling?: PredictiveScalingMode;
 }
 
 /**

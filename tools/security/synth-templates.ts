@@ -1,6 +1,6 @@
 /**
- * Synthesizes every preset (dev, staging, prod), flat and in nested stacks, with a created
- * DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
+ * Synthesizes every preset (dev, staging, prod), flat (with every scaling option) and in nested
+ * stacks, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
  * canary services with their deployment checks in every preset, into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
@@ -13,14 +13,20 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../../src';
-import { addReviewedStack, ENV } from '../../test/util';
+import { addReviewedStack, ENV, everyScaling } from '../../test/util';
 
 const OUT = path.join('cdk.out', 'security');
 
 const shapes: Record<string, Partial<ArculusFidoStackProps>> = {};
 for (const environment of Object.values(DeploymentEnvironment)) {
   for (const nestedStacks of [false, true]) {
-    shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = { deploymentEnvironment: environment, nestedStacks, mongoDb: MongoDbConnection.documentDb() };
+    shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = {
+      deploymentEnvironment: environment,
+      nestedStacks,
+      mongoDb: MongoDbConnection.documentDb(),
+      // The flat shapes carry every scaling option too: policies, schedules, forecast, office hours.
+      ...(nestedStacks ? {} : { sizing: everyScaling(environment) }),
+    };
   }
 }
 for (const environment of Object.values(DeploymentEnvironment)) {

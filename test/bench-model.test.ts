@@ -9,8 +9,8 @@ import { DeploymentEnvironment } from '../src';
 import { CERTIFICATE_ARN, ENV, synth, testApp } from './util';
 import { addBaseline } from '../tools/bench/baseline';
 import {
-  alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, median,
-  monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds,
+  alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, cronDays, median,
+  monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds, SCALE_OUT, scaleOut, scaleOutsOf, TASK_START_SECONDS,
 } from '../tools/bench/model';
 
 /** A minimal template: one service behind one target group, with what the models read. */
@@ -290,7 +290,55 @@ describe('the blue/green rows of the bench table', () => {
   });
 });
 
+describe('the scale-out model', () => {
+  const round = SCALE_OUT.alarmSeconds + TASK_START_SECONDS + 60;
+
+  test('CPU stops at 100%, so a 3x step takes a round per 100/target: 2 -> 3 -> 5 -> 6 tasks at 70%', () => {
+    expect(scaleOut('cpu', 2, 10, 70, 60)).toEqual({ rounds: 3, seconds: 3 * round, tasks: 6, needed: 6 });
+  });
+
+  test('requests per target rise with the load, so one round asks for all of it', () => {
+    expect(scaleOut('requests', 2, 10, 70, 60)).toEqual({ rounds: 1, seconds: round, tasks: 6, needed: 6 });
+  });
+
+  test('maxCapacity stops either short of what the step needs, CPU a round later', () => {
+    expect(scaleOut('cpu', 3, 6, 70, 60)).toEqual({ rounds: 2, seconds: 2 * round, tasks: 6, needed: 9 });
+    expect(scaleOut('requests', 3, 6, 70, 60)).toEqual({ rounds: 1, seconds: round, tasks: 6, needed: 9 });
+    expect(scaleOut('cpu', 1, 1, 70, 60)).toEqual({ rounds: 0, seconds: 0, tasks: 1, needed: 3 });
+  });
+
+  test('a lower CPU target leaves more room per round: 50% doubles the tasks each time', () => {
+    expect(scaleOut('cpu', 2, 10, 50, 60).rounds).toBe(2);
+  });
+
+  test('reads each autoscaled service\'s tasks, bounds, CPU target and health check from the template', () => {
+    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING, sizing: { pyFido: { targetCpuUtilizationPercent: 50 } } });
+    const json = template.toJSON();
+    const byService = Object.fromEntries(scaleOutsOf(json).map((s) => [s.service.replace(/[0-9A-F]{8}$/, ''), s]));
+    // Staging: 2 tasks up to 4, health checks of 2 x 30 s.
+    expect(byService.FidoPyFidoService.cpu).toEqual(scaleOut('cpu', 2, 4, 50, 60));
+    expect(byService.FidoTomcatService.cpu).toEqual(scaleOut('cpu', 2, 4, 70, 60));
+    expect(scaleOutsOf(json, true).every((s) => s.requests.tasks === s.requests.needed)).toBe(true);
+    // Dev runs one task without a scaler: nothing to model.
+    expect(scaleOutsOf(synth().template.toJSON())).toEqual([]);
+  });
+});
+
 describe('the cost model', () => {
+  test('prices tasks that sleep outside office hours by the hours they run', () => {
+    const always = synth().template.toJSON();
+    const hours = synth({ sizing: { officeHours: { start: '08:00', end: '19:00' } } }).template.toJSON();
+    const fargate = (template: any) => monthlyCostOf(template).filter((l) => l.item.startsWith('Fargate'));
+    // Awake from 07:45 to 19:00 on five days: 56.25 of 168 hours.
+    const share = (5 * 11.25) / 168;
+    fargate(hours).forEach((line, i) => expect(line.usdPerMonth).toBeCloseTo(fargate(always)[i].usdPerMonth * share, 6));
+    expect(fargate(hours)[0].item).toMatch(/, 56 h a week\)$/);
+    expect(cronDays('MON-FRI')).toBe(5);
+    expect(cronDays('MON,WED,FRI')).toBe(3);
+    expect(cronDays('*')).toBe(7);
+    expect(cronDays('2-6')).toBe(5);
+  });
+
   test('prices Fargate by vCPU- and GB-hours, on-demand, Spot and ARM64', () => {
     const onDemand = monthlyCostOf(serviceTemplate({ DesiredCount: 2 }))[0].usdPerMonth;
     expect(onDemand).toBeCloseTo(2 * (1 * 0.04048 + 2 * 0.004445) * 730, 6);

@@ -511,6 +511,37 @@ function operationsCost(template: any): CostLine[] {
   return lines;
 }
 
+/** Days a cron day-of-week field names: `MON-FRI` 5, `MON,WED` 2, `*` 7. */
+export function cronDays(field: string): number {
+  const days = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+  const index = (day: string) => (/^\d$/.test(day) ? Number(day) - 1 : days.indexOf(day.toUpperCase()));
+  if (field === '*' || field === '?') {
+    return 7;
+  }
+  return field.split(',').reduce((n, part) => {
+    const [from, to] = part.split('-');
+    return n + (to === undefined ? 1 : index(to) - index(from) + 1);
+  }, 0);
+}
+
+/**
+ * The share of the week a service's tasks run: all of it, unless its scaler sleeps on a schedule
+ * (a scheduled action to 0..0, office hours' end) and wakes on another on the same days.
+ */
+export function awakeShare(template: any, serviceId: string): number {
+  const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
+    .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+  const actions: any[] = target?.[1].Properties.ScheduledActions ?? [];
+  const cron = (action: any) => /^cron\((\d+) (\d+) \? \* (\S+) \*\)$/.exec(action?.Schedule ?? '');
+  const sleep = cron(actions.find((a) => a.ScalableTargetAction?.MaxCapacity === 0));
+  const wake = sleep && cron(actions.find((a) => a.ScalableTargetAction?.MaxCapacity > 0 && cron(a)?.[3] === sleep[3]));
+  if (!sleep || !wake) {
+    return 1;
+  }
+  const minutes = (match: RegExpExecArray) => Number(match[2]) * 60 + Number(match[1]);
+  return (cronDays(sleep[3]) * (minutes(sleep) - minutes(wake))) / (7 * 24 * 60);
+}
+
 function fargateCost(template: any): CostLine[] {
   return resourcesOf(template, 'AWS::ECS::Service').map(([id, service]) => {
     const props = service.Properties;
@@ -521,8 +552,10 @@ function fargateCost(template: any): CostLine[] {
     const rate = spot ? (arm ? PRICES.fargateSpotArm : PRICES.fargateSpot) : (arm ? PRICES.fargateArm : PRICES.fargate);
     const vcpu = Number(taskDefinition.Cpu) / 1024;
     const gb = Number(taskDefinition.Memory) / 1024;
-    const usd = tasks * (vcpu * rate.vcpuHour + gb * rate.gbHour) * HOURS_PER_MONTH;
-    return { item: `Fargate ${id} (${tasks} x ${vcpu} vCPU / ${gb} GB${spot ? ', Spot' : ''}${arm ? ', ARM64' : ''})`, usdPerMonth: usd };
+    const awake = awakeShare(template, id);
+    const usd = tasks * (vcpu * rate.vcpuHour + gb * rate.gbHour) * HOURS_PER_MONTH * awake;
+    const hours = awake < 1 ? `, ${(awake * 168).toFixed(0)} h a week` : '';
+    return { item: `Fargate ${id} (${tasks} x ${vcpu} vCPU / ${gb} GB${spot ? ', Spot' : ''}${arm ? ', ARM64' : ''}${hours})`, usdPerMonth: usd };
   });
 }
 
@@ -618,4 +651,83 @@ export function compareTopology(deployment: any, baseline: any): TopologyCompari
       return { type, deployment: ours[type] ?? 0, baseline: theirs[type] ?? 0, drift };
     });
   return { differences, drift: differences.reduce((sum, d) => sum + d.drift, 0) };
+}
+
+/**
+ * What the scale-out model takes from CloudWatch and Application Auto Scaling. A target tracking
+ * policy's high alarm needs three one-minute datapoints over the target; the step in traffic is
+ * three times the load the tasks carried at the target.
+ */
+export const SCALE_OUT = { alarmSeconds: 3 * 60, step: 3 };
+
+/** The metric a target tracking policy scales on, as the model tells them apart. */
+export type ScalingSignal = 'cpu' | 'requests';
+
+/** How a service scales out after the step, by the model. */
+export interface ScaleOut {
+  /** Scaling actions until the tasks carry the load, or until `maxCapacity` stops them. */
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly tasks: number;
+  /** Tasks the step needs at the target: `step x` the tasks before it. */
+  readonly needed: number;
+}
+
+/**
+ * Models the time from a step in sign-in traffic (`SCALE_OUT.step` times what `tasks` carried at
+ * `targetPercent`) until enough tasks serve it, or until `maxCapacity` stops the scaler. Each
+ * round, the high alarm fires (`SCALE_OUT.alarmSeconds`) and the scaler asks for tasks x metric
+ * / target; the new tasks start and turn healthy (`TASK_START_SECONDS + healthySeconds`) before
+ * the load spreads and the next round's datapoints can show it. CPU stops at 100% however large
+ * the step, so each round asks for at most 100 / target times the tasks; requests per target
+ * rise with the load, so one round asks for all of it.
+ */
+export function scaleOut(signal: ScalingSignal, tasks: number, maxCapacity: number, targetPercent: number, healthySeconds: number): ScaleOut {
+  const load = SCALE_OUT.step * tasks * targetPercent;
+  const needed = Math.ceil(load / targetPercent);
+  const roundSeconds = SCALE_OUT.alarmSeconds + TASK_START_SECONDS + healthySeconds;
+  let running = tasks;
+  let rounds = 0;
+  while (load / running > targetPercent && running < maxCapacity) {
+    const perTask = load / running;
+    const metric = signal === 'cpu' ? Math.min(100, perTask) : perTask;
+    running = Math.min(maxCapacity, Math.ceil(running * metric / targetPercent));
+    rounds++;
+  }
+  return { rounds, seconds: rounds * roundSeconds, tasks: running, needed };
+}
+
+/** A service's scale-out by each signal, from its template: its tasks, bounds, CPU target and target group. */
+export interface ServiceScaleOut {
+  readonly service: string;
+  readonly cpu: ScaleOut;
+  readonly requests: ScaleOut;
+}
+
+/**
+ * The scale-out of each autoscaled service of `template`, on CPU alone (as its CPU policy tracks)
+ * and on requests per target at the same share of a task, with its bounds as given, or with
+ * `maxCapacity` raised to what the step needs (`uncapped`).
+ */
+export function scaleOutsOf(template: any, uncapped = false): ServiceScaleOut[] {
+  return resourcesOf(template, 'AWS::ECS::Service').flatMap(([serviceId, service]) => {
+    const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
+      .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+    if (!target) {
+      return [];
+    }
+    const cpuPolicy = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalingPolicy')
+      .map(([, p]) => p.Properties)
+      .find((p) => refId(p.ScalingTargetId) === target[0]
+        && p.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType === 'ECSServiceAverageCPUUtilization');
+    const cpuTarget = cpuPolicy?.TargetTrackingScalingPolicyConfiguration.TargetValue ?? 70;
+    const tasks = desiredCountOf(template, serviceId, service);
+    const max = uncapped ? Math.max(target[1].Properties.MaxCapacity, SCALE_OUT.step * tasks) : target[1].Properties.MaxCapacity;
+    const timing = slowestTiming(template, (service.Properties.LoadBalancers ?? []).map((lb: any) => lb.TargetGroupArn));
+    return [{
+      service: serviceId,
+      cpu: scaleOut('cpu', tasks, max, cpuTarget, timing.healthySeconds),
+      requests: scaleOut('requests', tasks, max, cpuTarget, timing.healthySeconds),
+    }];
+  });
 }

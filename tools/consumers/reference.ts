@@ -13,18 +13,20 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { runApp, withReadmeApps } from './readme-apps';
-import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection } from '../../src';
+import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection, PredictiveScalingMode } from '../../src';
 
 /**
  * The construct in a platform team's own stack, with an option of every kind a binding has to
  * carry: nested structs, enums of this library and of aws-cdk-lib, an abstract class's factory
- * with its own options, durations, lists of interfaces, maps and a method call afterwards.
+ * with its own options, durations, lists of interfaces and of structs holding aws-cdk-lib
+ * objects (a schedule and its time zone), maps and a method call afterwards.
  */
 function custom(): Stack {
   const app = new App();
@@ -48,7 +50,19 @@ function custom(): Stack {
     encryption: { customerManagedKey: true },
     images: { tag: '2.1.0' },
     sizing: {
-      pyFido: { cpu: 1024, memoryLimitMiB: 2048, desiredCount: 2, maxCapacity: 8, cpuArchitecture: ecs.CpuArchitecture.ARM64 },
+      pyFido: {
+        cpu: 1024,
+        memoryLimitMiB: 2048,
+        desiredCount: 2,
+        maxCapacity: 8,
+        cpuArchitecture: ecs.CpuArchitecture.ARM64,
+        targetMemoryUtilizationPercent: 75,
+        schedules: [{
+          name: 'MorningPeak', schedule: appscaling.Schedule.cron({ hour: '7', minute: '30', weekDay: 'MON-FRI' }), timeZone: TimeZone.EUROPE_BERLIN, minCapacity: 4,
+        }],
+        predictiveScaling: PredictiveScalingMode.FORECAST_ONLY,
+      },
+      officeHours: { start: '07:00', end: '20:00', timeZone: TimeZone.EUROPE_BERLIN },
     },
     logging: { retention: logs.RetentionDays.ONE_YEAR },
     secrets: { applicationSecretRotationInterval: Duration.days(14) },

@@ -16,6 +16,7 @@ import (
 	fido "github.com/arculus/arculus-fido-cdk-go/arculusfidocdk"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapplicationautoscaling"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
@@ -83,8 +84,17 @@ func customStack() awscdk.Stack {
 		Sizing: &fido.SizingOptions{
 			PyFido: &fido.ServiceSizing{
 				Cpu: jsii.Number(1024), MemoryLimitMiB: jsii.Number(2048), DesiredCount: jsii.Number(2), MaxCapacity: jsii.Number(8),
-				CpuArchitecture: awsecs.CpuArchitecture_ARM64(),
+				CpuArchitecture:                awsecs.CpuArchitecture_ARM64(),
+				TargetMemoryUtilizationPercent: jsii.Number(75),
+				Schedules: &[]*fido.ScheduledCapacity{{
+					Name:        jsii.String("MorningPeak"),
+					Schedule:    awsapplicationautoscaling.Schedule_Cron(&awsapplicationautoscaling.CronOptions{Hour: jsii.String("7"), Minute: jsii.String("30"), WeekDay: jsii.String("MON-FRI")}),
+					TimeZone:    awscdk.TimeZone_EUROPE_BERLIN(),
+					MinCapacity: jsii.Number(4),
+				}},
+				PredictiveScaling: fido.PredictiveScalingMode_FORECAST_ONLY,
 			},
+			OfficeHours: &fido.OfficeHours{Start: jsii.String("07:00"), End: jsii.String("20:00"), TimeZone: awscdk.TimeZone_EUROPE_BERLIN()},
 		},
 		Logging: &fido.LoggingOptions{Retention: awslogs.RetentionDays_ONE_YEAR},
 		Secrets: &fido.SecretsOptions{ApplicationSecretRotationInterval: awscdk.Duration_Days(jsii.Number(14))},

@@ -11,7 +11,8 @@ import re
 from collections import Counter
 
 import pytest
-from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk import App, Duration, Environment, Stack, TimeZone
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -28,6 +29,9 @@ from arculus_fido_cdk import (
     FidoServiceOptions,
     MongoDbConnection,
     MonitoringOptions,
+    OfficeHours,
+    PredictiveScalingMode,
+    ScheduledCapacity,
     SecretsOptions,
     ServiceDeploymentOptions,
     ServicesOptions,
@@ -77,7 +81,14 @@ def custom_stack() -> Stack:
         images={"tag": "2.1.0"},
         sizing=SizingOptions(
             py_fido=ServiceSizing(cpu=1024, memory_limit_mib=2048, desired_count=2, max_capacity=8,
-                                  cpu_architecture=ecs.CpuArchitecture.ARM64),
+                                  cpu_architecture=ecs.CpuArchitecture.ARM64,
+                                  target_memory_utilization_percent=75,
+                                  schedules=[ScheduledCapacity(
+                                      name="MorningPeak",
+                                      schedule=appscaling.Schedule.cron(hour="7", minute="30", week_day="MON-FRI"),
+                                      time_zone=TimeZone.EUROPE_BERLIN, min_capacity=4)],
+                                  predictive_scaling=PredictiveScalingMode.FORECAST_ONLY),
+            office_hours=OfficeHours(start="07:00", end="20:00", time_zone=TimeZone.EUROPE_BERLIN),
         ),
         logging={"retention": logs.RetentionDays.ONE_YEAR},
         secrets=SecretsOptions(application_secret_rotation_interval=Duration.days(14)),
@@ -148,6 +159,10 @@ def test_readme_example_deploys_the_guide(readme: Template):
 
 
 def test_custom_options_reach_the_template(custom: Template):
+    custom.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {
+        "ScheduledActions": Match.array_with([Match.object_like({"ScheduledActionName": "MorningPeak", "Timezone": "Europe/Berlin"})]),
+    })
+    custom.has_resource_properties("AWS::ApplicationAutoScaling::ScalingPolicy", {"PolicyType": "PredictiveScaling"})
     custom.has_resource_properties("AWS::ECS::TaskDefinition", {
         "Cpu": "1024", "Memory": "2048", "RuntimePlatform": {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
     })

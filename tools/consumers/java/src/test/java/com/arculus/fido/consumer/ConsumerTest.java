@@ -17,6 +17,9 @@ import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
 import com.arculus.fido.cdk.MonitoringOptions;
 import com.arculus.fido.cdk.NetworkOptions;
+import com.arculus.fido.cdk.OfficeHours;
+import com.arculus.fido.cdk.PredictiveScalingMode;
+import com.arculus.fido.cdk.ScheduledCapacity;
 import com.arculus.fido.cdk.SecretsOptions;
 import com.arculus.fido.cdk.ServiceSizing;
 import com.arculus.fido.cdk.ServiceDeploymentOptions;
@@ -46,8 +49,11 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TimeZone;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.applicationautoscaling.CronOptions;
+import software.amazon.awscdk.services.applicationautoscaling.Schedule;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.ec2.InstanceClass;
 import software.amazon.awscdk.services.ec2.InstanceSize;
@@ -128,7 +134,17 @@ class ConsumerTest {
             .images(ImageOptions.builder().tag("2.1.0").build())
             .sizing(SizingOptions.builder()
                 .pyFido(ServiceSizing.builder().cpu(1024).memoryLimitMiB(2048).desiredCount(2).maxCapacity(8)
-                    .cpuArchitecture(CpuArchitecture.ARM64).build())
+                    .cpuArchitecture(CpuArchitecture.ARM64)
+                    .targetMemoryUtilizationPercent(75)
+                    .schedules(List.of(ScheduledCapacity.builder()
+                        .name("MorningPeak")
+                        .schedule(Schedule.cron(CronOptions.builder().hour("7").minute("30").weekDay("MON-FRI").build()))
+                        .timeZone(TimeZone.EUROPE_BERLIN)
+                        .minCapacity(4)
+                        .build()))
+                    .predictiveScaling(PredictiveScalingMode.FORECAST_ONLY)
+                    .build())
+                .officeHours(OfficeHours.builder().start("07:00").end("20:00").timeZone(TimeZone.EUROPE_BERLIN).build())
                 .build())
             .logging(LoggingOptions.builder().retention(RetentionDays.ONE_YEAR).build())
             .secrets(SecretsOptions.builder().applicationSecretRotationInterval(Duration.days(14)).build())

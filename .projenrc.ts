@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { awscdk, javascript, JsonFile } from 'projen';
+import { ReleaseTrigger } from 'projen/lib/release';
 
 // This file reads top to bottom as: the library (what is built and shipped), its tests, and the
 // tools that judge, measure and show it. The tooling lives in tools/<name>/ (tools/README.md);
@@ -39,9 +40,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
-  // CI is `.ci/run` on a clean clone; no hosted workflows, no release pipeline from this repo yet.
+  // CI is `.ci/run` on a clean clone; no hosted workflows.
   github: false,
-  release: false,
+  // A maintainer cuts a release on a clean main with `npx projen release` (CONTRIBUTING.md,
+  // Releasing): projen's release, with commit-and-tag-version, bumps the version from the
+  // conventional commits since the last tag (below 1.0, a breaking change bumps the minor), builds
+  // the four packages into dist/ at that version, prepends its entry to CHANGELOG.md, commits and
+  // tags. Nothing is pushed or published: publib does that, with the maintainer's tokens.
+  release: true,
+  releaseTrigger: ReleaseTrigger.manual({ gitPushCommand: '' }),
+  // projen's first release is 0.0.0; this one's is 0.1.0 (tools/release/next-version).
+  nextVersionCommand: 'tools/release/next-version',
 
   publishToPypi: {
     distName: 'arculus-fido-cdk',

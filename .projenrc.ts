@@ -259,6 +259,32 @@ project.addTask('test:matrix', {
 // The tools
 // ================================================================================================
 
+// Releasing (tools/release/; the release options are at the top, the steps in CONTRIBUTING.md).
+// Before `npx projen release` commits, it checks the API it built against the last release's
+// (compat). The release commit then records the released package.json and .jsii as the baseline
+// every later change is compared with, offline and without tags. projen's own compat task asks npm for the last release; this one
+// reads the committed baseline and the commits since it (tools/release/compat.ts), so CI runs it.
+scriptFolder('tools/release');
+// jsii-diff's exit code is the gate: 1 for a breaking change, anything else for a failure to compare.
+project.addDevDeps('jsii-diff@^1.134.0');
+project.removeTask('compat');
+const compat = project.addTask('compat', {
+  description: 'Compare the API with the last release (tools/release/baseline) with jsii-diff; a breaking change fails unless a commit since says it breaks',
+  exec: 'ts-node --project tools/release/tsconfig.json tools/release/compat.ts',
+});
+const releaseTask = project.tasks.tryFind('release');
+const afterBuild = (releaseTask?.steps ?? []).findIndex((step) => step.spawn === project.buildTask.name) + 1;
+releaseTask?.insertStep(afterBuild, { spawn: compat.name });
+const publishGit = project.tasks.tryFind('publish:git');
+publishGit?.prependExec('tools/release/record-baseline');
+// It tags the release with its changelog entry, whose `#` headings git would strip as comments
+// (leaving the first release's tag message empty): git's comment character is `;` there instead.
+publishGit?.env('GIT_CONFIG_COUNT', '1');
+publishGit?.env('GIT_CONFIG_KEY_0', 'core.commentChar');
+publishGit?.env('GIT_CONFIG_VALUE_0', ';');
+// The baseline's .jsii is committed, unlike the one each build writes at the root.
+project.gitignore.include('/tools/release/baseline/.jsii');
+
 // The templates security reviewers judge, and the tools they judge them with (installed from
 // PyPI, pinned, by tools/security/scan itself).
 scriptFolder('tools/security');

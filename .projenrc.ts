@@ -260,9 +260,10 @@ project.addTask('test:matrix', {
 // ================================================================================================
 
 // Releasing (tools/release/; the release options are at the top, the steps in CONTRIBUTING.md).
-// Before `npx projen release` commits, it checks the API it built against the last release's
-// (compat). The release commit then records the released package.json and .jsii as the baseline
-// every later change is compared with, offline and without tags. projen's own compat task asks npm for the last release; this one
+// Before `npx projen release` commits, it checks what it built at the new version: the API
+// against the last release (compat) and the four artifacts. The release commit then records the
+// released package.json and .jsii as the baseline every later change is compared with, offline
+// and without tags. projen's own compat task asks npm for the last release; this one
 // reads the committed baseline and the commits since it (tools/release/compat.ts), so CI runs it.
 scriptFolder('tools/release');
 // jsii-diff's exit code is the gate: 1 for a breaking change, anything else for a failure to compare.
@@ -272,9 +273,13 @@ const compat = project.addTask('compat', {
   description: 'Compare the API with the last release (tools/release/baseline) with jsii-diff; a breaking change fails unless a commit since says it breaks',
   exec: 'ts-node --project tools/release/tsconfig.json tools/release/compat.ts',
 });
+const checkArtifacts = project.addTask('check:artifacts', {
+  description: 'Check the npm, Python, Java and Go artifacts in dist/: the names the README promises, the version, Construct Hub\'s metadata, nothing but the library; print their sizes',
+  exec: 'ts-node --project tools/release/tsconfig.json tools/release/artifacts.ts',
+});
 const releaseTask = project.tasks.tryFind('release');
 const afterBuild = (releaseTask?.steps ?? []).findIndex((step) => step.spawn === project.buildTask.name) + 1;
-releaseTask?.insertStep(afterBuild, { spawn: compat.name });
+releaseTask?.insertStep(afterBuild, { spawn: compat.name }, { spawn: checkArtifacts.name });
 const publishGit = project.tasks.tryFind('publish:git');
 publishGit?.prependExec('tools/release/record-baseline');
 // It tags the release with its changelog entry, whose `#` headings git would strip as comments

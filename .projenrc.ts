@@ -156,7 +156,9 @@ project.eslint?.addOverride({
 // synthesized templates and the CI script. tools/consumers/run checks the tarball.
 project.npmignore?.exclude('/tools/', '/examples/', '/.cache/', '/cdk.out/', '/.ci/');
 // Contributor material stays in the repository: the README links CONTRIBUTING.md on GitHub.
-project.npmignore?.exclude('/CONTRIBUTING.md');
+// CHANGELOG.md too: a release packs before it prepends its entry (`npx projen release`), so a
+// packed copy would lack its own version; the README links it on GitHub.
+project.npmignore?.exclude('/CONTRIBUTING.md', '/CHANGELOG.md');
 
 /**
  * A folder of TypeScript scripts run with ts-node (examples/, tools/<name>/): type-checked like the

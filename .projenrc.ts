@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { awscdk, javascript, JsonFile } from 'projen';
+import { ReleaseTrigger } from 'projen/lib/release';
 
 // This file reads top to bottom as: the library (what is built and shipped), its tests, and the
 // tools that judge, measure and show it. The tooling lives in tools/<name>/ (tools/README.md);
@@ -39,9 +40,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
-  // CI is `.ci/run` on a clean clone; no hosted workflows, no release pipeline from this repo yet.
+  // CI is `.ci/run` on a clean clone; no hosted workflows.
   github: false,
-  release: false,
+  // A maintainer cuts a release on a clean main with `npx projen release` (CONTRIBUTING.md,
+  // Releasing): projen's release, with commit-and-tag-version, bumps the version from the
+  // conventional commits since the last tag (below 1.0, a breaking change bumps the minor), builds
+  // the four packages into dist/ at that version, prepends its entry to CHANGELOG.md, commits and
+  // tags. Nothing is pushed or published: publib does that, with the maintainer's tokens.
+  release: true,
+  releaseTrigger: ReleaseTrigger.manual({ gitPushCommand: '' }),
+  // projen's first release is 0.0.0; this one's is 0.1.0 (tools/release/next-version).
+  nextVersionCommand: 'tools/release/next-version',
 
   publishToPypi: {
     distName: 'arculus-fido-cdk',
@@ -147,7 +156,9 @@ project.eslint?.addOverride({
 // synthesized templates and the CI script. tools/consumers/run checks the tarball.
 project.npmignore?.exclude('/tools/', '/examples/', '/.cache/', '/cdk.out/', '/.ci/');
 // Contributor material stays in the repository: the README links CONTRIBUTING.md on GitHub.
-project.npmignore?.exclude('/CONTRIBUTING.md');
+// CHANGELOG.md too: a release packs before it prepends its entry (`npx projen release`), so a
+// packed copy would lack its own version; the README links it on GitHub.
+project.npmignore?.exclude('/CONTRIBUTING.md', '/CHANGELOG.md');
 
 /**
  * A folder of TypeScript scripts run with ts-node (examples/, tools/<name>/): type-checked like the
@@ -249,6 +260,37 @@ project.addTask('test:matrix', {
 // ================================================================================================
 // The tools
 // ================================================================================================
+
+// Releasing (tools/release/; the release options are at the top, the steps in CONTRIBUTING.md).
+// Before `npx projen release` commits, it checks what it built at the new version: the API
+// against the last release (compat) and the four artifacts. The release commit then records the
+// released package.json and .jsii as the baseline every later change is compared with, offline
+// and without tags. projen's own compat task asks npm for the last release; this one
+// reads the committed baseline and the commits since it (tools/release/compat.ts), so CI runs it.
+scriptFolder('tools/release');
+// jsii-diff's exit code is the gate: 1 for a breaking change, anything else for a failure to compare.
+project.addDevDeps('jsii-diff@^1.134.0');
+project.removeTask('compat');
+const compat = project.addTask('compat', {
+  description: 'Compare the API with the last release (tools/release/baseline) with jsii-diff; a breaking change fails unless a commit since says it breaks',
+  exec: 'ts-node --project tools/release/tsconfig.json tools/release/compat.ts',
+});
+const checkArtifacts = project.addTask('check:artifacts', {
+  description: 'Check the npm, Python, Java and Go artifacts in dist/: the names the README promises, the version, Construct Hub\'s metadata, nothing but the library; print their sizes',
+  exec: 'ts-node --project tools/release/tsconfig.json tools/release/artifacts.ts',
+});
+const releaseTask = project.tasks.tryFind('release');
+const afterBuild = (releaseTask?.steps ?? []).findIndex((step) => step.spawn === project.buildTask.name) + 1;
+releaseTask?.insertStep(afterBuild, { spawn: compat.name }, { spawn: checkArtifacts.name });
+const publishGit = project.tasks.tryFind('publish:git');
+publishGit?.prependExec('tools/release/record-baseline');
+// It tags the release with its changelog entry, whose `#` headings git would strip as comments
+// (leaving the first release's tag message empty): git's comment character is `;` there instead.
+publishGit?.env('GIT_CONFIG_COUNT', '1');
+publishGit?.env('GIT_CONFIG_KEY_0', 'core.commentChar');
+publishGit?.env('GIT_CONFIG_VALUE_0', ';');
+// The baseline's .jsii is committed, unlike the one each build writes at the root.
+project.gitignore.include('/tools/release/baseline/.jsii');
 
 // The templates security reviewers judge, and the tools they judge them with (installed from
 // PyPI, pinned, by tools/security/scan itself).

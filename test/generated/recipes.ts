@@ -118,6 +118,8 @@ export interface DeploymentRecipe {
   /** LINEAR and CANARY only. The step in tenths of a percent: an integer, so that the percent is exactly the literal a user writes. */
   readonly trafficShift?: { readonly stepTenths?: number; readonly stepBakeMinutes?: number };
   readonly testPort?: number;
+  /** IPv4 ranges of testers admitted to the test listener. */
+  readonly testIngress?: string[];
   readonly checks?: CheckRecipe[];
 }
 
@@ -467,6 +469,8 @@ const shifting = (s: Service, strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY', lowe
       stepBakeMinutes: minutes,
     }, { requiredKeys: [], noNullPrototype: true }),
   testPort: TEST_PORTS[s],
+  // Now and then the same range as an allowed client's, which the test port must still admit only as a tester.
+  testIngress: fc.uniqueArray(fc.constantFrom('198.51.100.0/24', '192.0.2.7/32', '203.0.113.0/24'), { maxLength: 2 }),
   checks: fc.array(check, { maxLength: 3 }),
 }, { requiredKeys: ['strategy'], noNullPrototype: true }).map(dropUndefined);
 

@@ -19,7 +19,7 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HTTP_CODES = /^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$/;
 
 /** Names of the secrets the deployment itself injects; a plain variable of the same name would clash. */
-export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET'];
+export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS'];
 
 /** Props that decide what the template holds, so they must be known at synth, and why. */
 const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [

@@ -233,7 +233,7 @@ export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 4
 /** Plain variables the deployment sets itself, and the secrets it injects: generated variables keep clear of them. */
 export const RESERVED_VARIABLES = [
   'ENVIRONMENT', 'DOMAIN_NAME', 'PYFIDO_URL', 'PYFIDO_INTERNAL_URL',
-  'MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET',
+  'MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'APPLICATION_SECRET_ARN',
 ];
 
 /** The longest applicationName whose every derived name fits (runbook `<app>-staging-Redeploy`, 128). */

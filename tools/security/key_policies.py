@@ -24,6 +24,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+from template_files import templates_of_arguments
+
 SOURCE_KEYS = {"aws:sourceaccount", "aws:sourcearn", "kms:encryptioncontext:aws:logs:arn"}
 
 
@@ -87,27 +89,11 @@ def check_template(path):
             if resource.get("Type") == "AWS::KMS::Key"]
 
 
-def templates_in(paths):
-    found = []
-    for path in paths:
-        if os.path.isdir(path):
-            for folder, _, files in os.walk(path):
-                found += [os.path.join(folder, f) for f in files if f.endswith(".template.json")]
-        else:
-            found.append(path)
-    return sorted(found)
-
-
 def main(argv):
-    if not argv:
-        print(__doc__.strip().splitlines()[0], file=sys.stderr)
-        print("usage: key_policies.py PATH...", file=sys.stderr)
-        return 2
-    missing = [p for p in argv if not os.path.exists(p)]
-    if missing:
-        print(f"key policies: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 1
-    keys = [k for t in templates_in(argv) for k in check_template(t)]
+    templates, code = templates_of_arguments(argv, __doc__, "key_policies.py", "key policies")
+    if templates is None:
+        return code
+    keys = [k for t in templates for k in check_template(t)]
     for key in keys:
         mark = "ok  " if not key.problems else "FAIL"
         print(f"{mark} {key.logical_id} ({os.path.relpath(key.template)}): {key.statements} statements")

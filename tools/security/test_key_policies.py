@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import key_policies  # noqa: E402  (the module under test, beside this file)
+from template_files import check_as_file  # noqa: E402
 
 ALARMS = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":cloudwatch:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":alarm:*"]]}
 LOG_GROUPS = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":log-group:*"]]}
@@ -43,12 +44,7 @@ def statement(template, sid):
 
 class KeyPolicyCheck(unittest.TestCase):
     def problems(self, template):
-        with tempfile.NamedTemporaryFile("w", suffix=".template.json", delete=False) as f:
-            json.dump(template, f)
-        try:
-            keys = key_policies.check_template(f.name)
-        finally:
-            os.unlink(f.name)
+        keys = check_as_file(key_policies.check_template, template)
         self.assertEqual(len(keys), 1)
         return keys[0].problems
 

@@ -1,6 +1,8 @@
+import { EventEmitter } from 'events';
+import type * as httpsModule from 'https';
 import * as path from 'path';
 import { SecretsManagerStub } from './secrets-manager-stub';
-import { HandlerDeps, makeHandler, newJwtSecret, RotationEvent, sdkSecretsClient, SecretsManagerCommand } from '../src/private/app-secret-rotation.lambda';
+import { HandlerDeps, httpsPut, makeHandler, newJwtSecret, RotationEvent, sdkSecretsClient, SecretsManagerCommand } from '../src/private/app-secret-rotation.lambda';
 
 /**
  * The SDK is not a dependency of the tests: a module of the same shape stands in for it. Each
@@ -317,6 +319,149 @@ describe('rotations', () => {
       for (const value of values) {
         expect(text).not.toContain(value.slice(0, 10));
       }
+    }
+  });
+});
+
+/**
+ * The CloudFormation custom resource the deployment seeds jwtSecretPrevious with, and a handler
+ * over the stub secret that keeps what it answers CloudFormation.
+ */
+function seeding(initial = INITIAL) {
+  const s = setup(initial);
+  const responses: Array<{ url: string; body: any }> = [];
+  const handle = makeHandler({
+    client: s.secret,
+    log: (line) => s.lines.push(line),
+    respond: async (url: string, body: string) => {
+      responses.push({ url, body: JSON.parse(body) });
+    },
+  } as HandlerDeps);
+  const event = (RequestType: 'Create' | 'Update' | 'Delete', properties: Record<string, unknown> = {}) => ({
+    RequestType,
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/signed?X-Amz-Signature=response-url-signature',
+    StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/Fido/guid',
+    RequestId: '6f0c4cbb-1f6f-4b8e-9a53-0c4e3c4ee6a1',
+    ResourceType: 'Custom::ArculusFidoJwtSecretPrevious',
+    LogicalResourceId: 'ApplicationSecretPreviousKey',
+    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: `${s.secret.arn}/jwtSecretPrevious` }),
+    ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:rotation', SecretId: s.secret.arn, ...properties },
+  }) as unknown as RotationEvent;
+  return { ...s, handle, responses, event };
+}
+
+describe('seeding jwtSecretPrevious (a CloudFormation custom resource, before any task reads the key)', () => {
+  test('on Create, a value without the key gets jwtSecretPrevious equal to jwtSecret, every other key kept, as the new AWSCURRENT version', async () => {
+    const s = seeding();
+    await s.handle(s.event('Create'));
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: JWT_0, jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+    expect(s.json('AWSPREVIOUS')).toEqual(JSON.parse(INITIAL));
+    expect(s.secret.calls.find((c) => c.operation === 'PutSecretValue')?.input).toMatchObject({ VersionStages: ['AWSCURRENT'] });
+    expect(s.responses).toEqual([{
+      url: expect.stringMatching(/^https:\/\/cloudformation-custom-resource-response/),
+      body: {
+        Status: 'SUCCESS',
+        Reason: expect.any(String),
+        PhysicalResourceId: `${s.secret.arn}/jwtSecretPrevious`,
+        StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/Fido/guid',
+        RequestId: '6f0c4cbb-1f6f-4b8e-9a53-0c4e3c4ee6a1',
+        LogicalResourceId: 'ApplicationSecretPreviousKey',
+      },
+    }]);
+  });
+
+  test('the seeded value passes the next rotation, which keeps the seeded jwtSecret as jwtSecretPrevious', async () => {
+    const s = seeding();
+    await s.handle(s.event('Create'));
+    await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: expect.not.stringMatching(JWT_0), jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+  });
+
+  test.each(['Create', 'Update'] as const)('on %s, a value that has the key (a rotation ran) is left alone', async (requestType) => {
+    const rotated = JSON.stringify({ jwtSecret: 'jwt-new-value-of-a-rotation', jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+    const s = seeding(rotated);
+    await s.handle(s.event(requestType));
+    expect(s.operations()).not.toContain('PutSecretValue');
+    expect(s.secret.valueAt('AWSCURRENT')).toBe(rotated);
+    expect(s.responses.map((r) => r.body.Status)).toEqual(['SUCCESS']);
+  });
+
+  test('on Delete, calls nothing and answers SUCCESS with the resource\'s physical ID: the key stays for the tasks still running', async () => {
+    const s = seeding();
+    await s.handle(s.event('Delete'));
+    expect(s.secret.calls).toEqual([]);
+    expect(s.responses.map((r) => [r.body.Status, r.body.PhysicalResourceId])).toEqual([['SUCCESS', `${s.secret.arn}/jwtSecretPrevious`]]);
+  });
+
+  test.each([
+    ['a value without jwtSecret', JSON.stringify({ apiKey: API_KEY }), {}, /the AWSCURRENT value of .* has no jwtSecret/],
+    ['a value that is not JSON', 'S3cr3t-plain-text-value', {}, /is not a JSON object/],
+    ['no SecretId', INITIAL, { SecretId: undefined }, /SecretId must be a non-empty string/],
+  ])('answers FAILED, with the reason and no value, for %s, and puts nothing', async (_what, initial, properties, reason) => {
+    const s = seeding(initial);
+    await s.handle(s.event('Create', properties));
+    expect(s.operations()).not.toContain('PutSecretValue');
+    expect(s.responses).toHaveLength(1);
+    expect(s.responses[0].body).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(reason), LogicalResourceId: 'ApplicationSecretPreviousKey' });
+    expect(s.responses[0].body.PhysicalResourceId).toEqual(expect.any(String));
+    for (const value of [JWT_0, API_KEY, 'S3cr3t-plain-text-value']) {
+      expect(JSON.stringify(s.responses[0].body)).not.toContain(value.slice(0, 10));
+    }
+  });
+
+  test('logs neither a secret value nor the response URL, whose signature lets anyone answer for the stack', async () => {
+    const s = seeding();
+    await s.handle(s.event('Create'));
+    expect(s.lines.length).toBeGreaterThan(0);
+    for (const line of s.lines) {
+      for (const value of [JWT_0, API_KEY, 'response-url-signature', 'cloudformation-custom-resource-response']) {
+        expect(line).not.toContain(value.slice(0, 10));
+      }
+    }
+  });
+});
+
+describe('the answer to CloudFormation', () => {
+  /** https.request stood in for (on the module itself, which the function's import reads through): records the request and answers with `status`. */
+  function fakeHttps(status: number) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const https = require('https') as typeof httpsModule;
+    const sent: Array<{ url: unknown; options: any; body: string }> = [];
+    const spy = jest.spyOn(https, 'request').mockImplementation(((url: unknown, options: any, callback: (response: EventEmitter) => void) => {
+      const request = Object.assign(new EventEmitter(), {
+        setTimeout: () => request,
+        destroy: () => undefined,
+        end: (body: string) => {
+          sent.push({ url, options, body });
+          const response = Object.assign(new EventEmitter(), { statusCode: status, resume: () => setImmediate(() => response.emit('end')) });
+          callback(response);
+        },
+      });
+      return request;
+    }) as unknown as typeof https.request);
+    return { sent, restore: () => spy.mockRestore() };
+  }
+
+  test('is PUT to the response URL without a content type, as its signature requires', async () => {
+    const fake = fakeHttps(200);
+    try {
+      await httpsPut('https://bucket.s3.amazonaws.com/signed?X-Amz-Signature=abc', '{"Status":"SUCCESS"}');
+    } finally {
+      fake.restore();
+    }
+    expect(fake.sent).toEqual([{
+      url: 'https://bucket.s3.amazonaws.com/signed?X-Amz-Signature=abc',
+      options: { method: 'PUT', headers: { 'content-type': '', 'content-length': 20 } },
+      body: '{"Status":"SUCCESS"}',
+    }]);
+  });
+
+  test('fails when the URL refuses it, without quoting the URL', async () => {
+    const fake = fakeHttps(403);
+    try {
+      await expect(httpsPut('https://bucket.s3.amazonaws.com/signed?X-Amz-Signature=abc', '{}')).rejects.toThrow(/^CloudFormation's response URL answered HTTP 403$/);
+    } finally {
+      fake.restore();
     }
   });
 });

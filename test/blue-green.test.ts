@@ -1,5 +1,6 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
 import { GIVEN_VPC, givenVpc, logicalId, newestNamedNodeRuntime, once, synth, Synthesized, synthError, warningMessages } from './util';
@@ -132,7 +133,7 @@ describe('blue/green on both services, in prod', () => {
     }
   });
 
-  test('the test listeners are HTTPS with the production certificate and policy, admitting the allowed clients and the check', () => {
+  test('the test listeners are HTTPS with the production certificate and policy, admitting the check only, not the allowed clients', () => {
     const production = resources(template, 'AWS::ElasticLoadBalancingV2::Listener').find(([, p]) => p.Port === 443)![1];
     for (const port of [9001, 9443]) {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
@@ -140,12 +141,13 @@ describe('blue/green on both services, in prod', () => {
       });
     }
     const ingress = ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', LOAD_BALANCER_GROUP));
+    // The unchecked revision answers on the test ports: nobody but the check reaches them by default.
     expect(ingress.filter((rule) => /^9(001|443):/.test(rule)).sort()).toEqual([
-      '9001:0.0.0.0/0',
       `9001:${logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Deployment check of pyfido: the test listener and the EC2 API only' })}`,
-      '9443:0.0.0.0/0',
       `9443:${logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: 'Deployment check of tomcat: the test listener and the EC2 API only' })}`,
     ]);
+    // The production listeners still admit network.allowedIngress (0.0.0.0/0 by default).
+    expect(ingress.filter((rule) => /:0\.0\.0\.0\/0$/.test(rule)).sort()).toEqual(['443:0.0.0.0/0', '5001:0.0.0.0/0', '8080:0.0.0.0/0']);
   });
 
   test('the check runs in the VPC on the newest Node.js runtime, requests the health check path and the user\'s checks, and may only describe network interfaces', () => {
@@ -265,6 +267,32 @@ describe('linear and canary deployments', () => {
   });
 });
 
+describe('testers admitted to a test listener (deployment.testIngress)', () => {
+  const { template } = synth((scope) => ({
+    network: { allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24')] },
+    services: {
+      pyFido: {
+        deployment: {
+          strategy: ecs.DeploymentStrategy.BLUE_GREEN,
+          testIngress: [ec2.Peer.ipv4('198.51.100.0/24'), ec2.Peer.ipv4(new CfnParameter(scope, 'TesterCidr').valueAsString)],
+        },
+      },
+      tomcat: BLUE_GREEN,
+    },
+  }));
+  const ingress = ingressOf(template, logicalId(template, 'AWS::EC2::SecurityGroup', LOAD_BALANCER_GROUP));
+  const checkGroup = (container: string) => logicalId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: `Deployment check of ${container}: the test listener and the EC2 API only` });
+
+  test('reach the test port of their service only, beside the check; the allowed clients reach the production ports only', () => {
+    const parameterRule = ingress.find((rule) => rule.startsWith('9001:') && !rule.endsWith('198.51.100.0/24') && !rule.endsWith(checkGroup('pyfido')));
+    expect(parameterRule).toBeDefined();
+    expect(ingress.filter((rule) => /^9(001|443):/.test(rule)).sort()).toEqual([
+      '9001:198.51.100.0/24', `9001:${checkGroup('pyfido')}`, parameterRule, `9443:${checkGroup('tomcat')}`,
+    ].sort());
+    expect(ingress.filter((rule) => rule.endsWith(':203.0.113.0/24')).sort()).toEqual(['443:203.0.113.0/24', '5001:203.0.113.0/24', '8080:203.0.113.0/24']);
+  });
+});
+
 describe('a rolling service (the default in every preset)', () => {
   test.each(Object.values(DeploymentEnvironment))('%s: no alternate target group, listener rule, test listener or check', (environment) => {
     const { template } = presets[environment]();
@@ -343,6 +371,19 @@ describe('deployment options that are wrong or would be ignored', () => {
       .toContain('services.pyFido.deployment.strategy: cannot be a token (a CloudFormation parameter or reference), because it decides which target groups, listener rules and functions the template holds');
     expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, Checks: [] } as any } }))
       .toContain('services.pyFido.deployment.Checks: is not a prop of ServiceDeploymentOptions, so it would be ignored; did you mean checks?');
+  });
+
+  test('testIngress: IPv6 ranges and CIDRs EC2 refuses are refused, as in network.allowedIngress, and it needs a test listener', () => {
+    const message = errorFor({
+      pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testIngress: [ec2.Peer.ipv4('198.51.100.0/24'), ec2.Peer.anyIpv6(), ec2.Peer.ipv4('10.0.0.0/33')] } },
+      tomcat: { deployment: { testIngress: [ec2.Peer.ipv4('198.51.100.0/24')] } },
+    });
+    expect(message).toContain("services.pyFido.deployment.testIngress[1]: is the IPv6 range ::/0, but the load balancer is IPv4-only and would never see it; give the testers' IPv4 ranges");
+    expect(message).toContain("services.pyFido.deployment.testIngress[2]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.0.0/33'");
+    expect(message).toContain('services.tomcat.deployment.testIngress: only applies to BLUE_GREEN, LINEAR and CANARY deployments, but strategy is ROLLING (the default)');
+    expect(message).toContain('3 problems');
+    expect(errorFor({ pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testIngress: ['198.51.100.0/24' as unknown as ec2.IPeer] } } }))
+      .toContain("services.pyFido.deployment.testIngress[0]: must be an ec2.IPeer such as ec2.Peer.ipv4('203.0.113.0/24')");
   });
 
   test('a given VPC\'s private subnets carry the check', () => {

@@ -101,7 +101,11 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
       image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
       containerPort: 8080,
       healthCheck: { path: '/ready' },
-      deployment: { strategy: ecs.DeploymentStrategy.CANARY, trafficShift: { stepPercent: 10, stepBakeTime: Duration.minutes(3) } },
+      deployment: {
+        strategy: ecs.DeploymentStrategy.CANARY,
+        trafficShift: { stepPercent: 10, stepBakeTime: Duration.minutes(3) },
+        testIngress: [ec2.Peer.ipv4('198.51.100.0/24')],
+      },
     });
     const edge = new FidoLoadBalancer(stack, 'LoadBalancer', {
       vpc,
@@ -127,6 +131,20 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { SERVER_NAME: 'api.example.com', DEPLOYMENT_CHECKS: JSON.stringify([{ port: 9001, path: '/ready', expectedStatusCodes: '200' }]) } },
     });
+  });
+
+  test('the test listener admits the check and the service\'s testIngress, not the load balancer\'s allowedIngress', () => {
+    const template = Template.fromStack(compose(true).stack).toJSON();
+    const ofGroup = (group: any) => [
+      ...group.Properties.SecurityGroupIngress ?? [],
+      ...Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress').map((r) => r.Properties),
+    ];
+    const [loadBalancerGroup] = Object.values(template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::EC2::SecurityGroup' && r.Properties.GroupDescription === 'Arculus FIDO load balancer');
+    const onTestPort = ofGroup(loadBalancerGroup).filter((rule: any) => rule.FromPort === 9001)
+      .map((rule: any) => rule.CidrIp ?? rule.SourceSecurityGroupId['Fn::GetAtt'][0]);
+    expect(onTestPort).toHaveLength(2);
+    expect(onTestPort).toEqual(expect.arrayContaining(['198.51.100.0/24', expect.stringMatching(/^ServiceDeploymentCheckSecurityGroup/)]));
   });
 
   test('without a route, synth says that no listener reaches the service', () => {

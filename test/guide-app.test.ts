@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { importsStack, testApp } from './util';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { run } from '../src/app/main';
-import { addGuideStack, ALL_KEYS, GUIDE_KEYS, GuideParameters, loadGuide, parseParameters, UserError } from '../src/app/parameters';
+import { addGuideStack, ALL_KEYS, GUIDE_KEYS, GuideParameters, loadGuide, parseParameters, secretBearing, UserError } from '../src/app/parameters';
 
 // The app the npm package ships (`npx arculus-fido-app --parameters parameters/prod.json`): the
 // deployment guide's parameters file, in either form, read as the props of one ArculusFidoStack.
@@ -194,7 +194,8 @@ describe('a file the app refuses, before anything is synthesized', () => {
   });
 
   test('JSON of neither form', () => {
-    expect(refusal('prod' as any)).toMatch(/- JSON: the file must be a list of \{"ParameterKey": \.\.\., "ParameterValue": \.\.\.\} entries .* or an object such as \{"Environment": "prod", \.\.\.\}, got 'prod'/);
+    // Its kind, not its value: a file of the wrong form may be any file, a password's too.
+    expect(refusal('prod' as any)).toMatch(/- JSON: the file must be a list of \{"ParameterKey": \.\.\., "ParameterValue": \.\.\.\} entries .* or an object such as \{"Environment": "prod", \.\.\.\}, got a string$/);
   });
 
   test('CloudFormation entries this app cannot read', () => {
@@ -208,7 +209,7 @@ describe('a file the app refuses, before anything is synthesized', () => {
     expect(message).toMatch(/- ImageTag: has UsePreviousValue, an update-stack option that keeps a deployed value: this app has no deployed value to keep; give ParameterValue/);
     expect(message).toMatch(/- ImageTag: has no ParameterValue; give one, or remove the entry/);
     expect(message).toMatch(/- ApplicationName: is given more than once; keep one/);
-    expect(message).toMatch(/- \[11\]: must be an object \{"ParameterKey": \.\.\., "ParameterValue": \.\.\.\}, got 'Environment=prod'/);
+    expect(message).toMatch(/- \[11\]: must be an object \{"ParameterKey": \.\.\., "ParameterValue": \.\.\.\}, got a string; /);
   });
 
   test.each([
@@ -262,6 +263,72 @@ describe('a file the app refuses, before anything is synthesized', () => {
 
   test('a file that does not exist', () => {
     expect(userError(() => loadGuide('parameters/nope.json', VARS))).toMatch(/- --parameters: parameters\/nope\.json does not exist \(relative paths start at .*\); give the path of the parameters file/);
+  });
+
+  test('a file over 1 MiB, named with the limit, unread past it; one of 1 MiB is read', () => {
+    const padded = (bytes: number) => {
+      const text = JSON.stringify(GUIDE);
+      return `${text}${' '.repeat(bytes - text.length)}`;
+    };
+    const large = tempFile('prod.json', padded(1024 * 1024 + 1));
+    const message = userError(() => loadGuide(large, VARS));
+    expect(message).toMatch(/^nothing was synthesized from .*prod\.json, 1 problem:\n/);
+    expect(message).toContain(`- --parameters: ${large} is larger than 1 MiB (1048576 bytes), the most a parameters file may be (it holds a few dozen short values); check that --parameters names the parameters file`);
+    expect(loadGuide(tempFile('prod.json', padded(1024 * 1024)), VARS).parameters.vpcId).toBe(VPC_ID);
+  });
+
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s, a name every object inherits, is an unknown key like any other', (key) => {
+    // JSON.parse makes "__proto__" an own key of the object, as it does any other.
+    const text = JSON.stringify(GUIDE).replace(/^\{/, `{${JSON.stringify(key)}: "x", `);
+    const message = userError(() => parseParameters(text, FILE));
+    expect(message).toMatch(/has 1 problem/);
+    expect(message).toContain(`- ${key}: is not a parameter of this app, so it would be ignored; `);
+    expect(userError(() => parseParameters(asCloudFormationList({ ...GUIDE, [key]: 'x' }), FILE))).toContain(`- ${key}: is not a parameter of this app`);
+  });
+});
+
+describe('a value that may be a secret, which no message shows', () => {
+  const PASSWORD = 'Hunter2-Pa55word!';
+
+  test('the rule: a key whose name, in any case, holds password, passwd, passphrase, passcode, pwd, secret, token, credential or key', () => {
+    expect(ALL_KEYS.filter(secretBearing)).toEqual(['MongoDBPassword', 'CustomerManagedKey', 'MongoDBPasswordSecretArn']);
+    for (const key of ['mongodbpassword', 'DB_PASSWD', 'Passphrase', 'SmtpPasscode', 'PWD', 'ClientSecret', 'ApiToken', 'AwsCredentials', 'ApiKey', 'PRIVATE_KEY']) {
+      expect([key, secretBearing(key)]).toEqual([key, true]);
+    }
+    for (const key of ['MongoDBHost', 'MongoDBUsername', 'DomainName', 'Environment', 'HostedZoneId', 'ImageTag', 'AllowedIngress']) {
+      expect([key, secretBearing(key)]).toEqual([key, false]);
+    }
+  });
+
+  test.each([
+    ['a password pasted as the secret\'s ARN', 'MongoDBPasswordSecretArn', PASSWORD, "must be a Secrets Manager secret ARN such as 'arn:aws:secretsmanager:us-east-1:111111111111:secret:arculus-auth/prod/mongodb-password-AbCdEf', got a value that is not shown (MongoDBPasswordSecretArn may hold a secret)"],
+    ['a number as the secret\'s ARN', 'MongoDBPasswordSecretArn', 20250101, 'must be a string (the ARN of a Secrets Manager secret that holds the database password as plain text (default: a password is generated into the deployment\'s MongoDB secret)), got a number that is not shown (MongoDBPasswordSecretArn may hold a secret)'],
+    ['a string for the key switch', 'CustomerManagedKey', PASSWORD, "must be true or false (or the strings 'true', 'false') (true for one customer-managed KMS key for logs, secrets and database (default true in prod, false in dev and staging)), got a string that is not shown (CustomerManagedKey may hold a secret)"],
+  ])('%s: the problem, with the key and the fix, not the value', (_what, key, value, expected) => {
+    for (const text of [JSON.stringify({ ...GUIDE, [key]: value }), asCloudFormationList({ ...GUIDE, [key]: value })]) {
+      const message = userError(() => parseParameters(text, FILE));
+      expect(message).toContain(`- ${key}: ${expected}`);
+      expect(message).not.toContain(String(value));
+      expect(message).not.toContain(String(value).slice(0, 4));
+    }
+  });
+
+  test('nor the value of an unknown key, nor an entry of the list form that is not an object, which is the value of no key', () => {
+    const message = userError(() => parseParameters(JSON.stringify([
+      ...JSON.parse(asCloudFormationList({ ...GUIDE, MongoDBPasswrd: PASSWORD })),
+      `MongoDBPassword=${PASSWORD}`,
+    ]), FILE));
+    expect(message).toContain('- MongoDBPasswrd: is not a parameter of this app, so it would be ignored; did you mean MongoDBPassword?');
+    expect(message).toContain('- [11]: must be an object {"ParameterKey": ..., "ParameterValue": ...}, got a string; the file must be');
+    expect(message).not.toContain('Hunt');
+  });
+
+  test('nor a part of the file around a JSON syntax error, which may be a value: only its line and column', () => {
+    const text = `{\n  "Environment": "prod",\n  "MongoDBPasswordSecretArn": ${PASSWORD}\n}\n`;
+    const message = userError(() => parseParameters(text, FILE));
+    expect(message).toMatch(/- JSON: not valid at line 3, column 31: an unexpected character/);
+    expect(message).not.toContain('Hunt');
+    expect(message).not.toMatch(/'H'|"H"/);
   });
 });
 

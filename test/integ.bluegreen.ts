@@ -1,10 +1,11 @@
 /**
  * Integration test: the dev preset with both services deploying blue/green, as the README
  * recommends for prod. After deploying, everything the dev test asserts holds, ECS reports the
- * strategy, the bake time and the deployment check at POST_TEST_TRAFFIC_SHIFT, and the test
- * listeners (9001, 9443) answer as the production ones do. Deploying the stack a second time with
- * another image tag (`-c arculus-integ:imageTag=...`) runs a blue/green deployment through the
- * check; its log group says what each request answered.
+ * strategy, the bake time and the deployment check at POST_TEST_TRAFFIC_SHIFT. The test listeners
+ * (9001, 9443) admit only the deployment checks, so the assertions, which call from outside the
+ * VPC, cannot reach them: deploying the stack a second time with another image tag
+ * (`-c arculus-integ:imageTag=...`) runs a blue/green deployment through the check, whose log
+ * group says what each request to the test listener answered.
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration } from 'aws-cdk-lib';
@@ -46,6 +47,3 @@ for (const service of [stack.deployment.pyFido, stack.deployment.tomcat]) {
     }],
   }));
 }
-const wait = { totalTimeout: Duration.minutes(10), interval: Duration.seconds(30) };
-integ.assertions.httpApiCall(`https://${domain.domainName}:9001/health`).expect(ExpectedResult.objectLike({ status: 200 })).waitForAssertions(wait);
-integ.assertions.httpApiCall(`https://${domain.domainName}:9443/`).expect(ExpectedResult.objectLike({ ok: true })).waitForAssertions(wait);

@@ -257,9 +257,11 @@ describe('FidoMonitoring with its defaults', () => {
     }
   });
 
-  test('encrypts the topic with a created, rotated key whose policy lets CloudWatch use it', () => {
+  test('encrypts the topic with a created, rotated key whose policy lets CloudWatch use it for this account\'s alarms only', () => {
     const [keyId] = Object.keys(resources(template, 'AWS::KMS::Key'));
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: { EnableKeyRotation: true, PendingWindowInDays: 7 } });
+    const [topicPolicy] = Object.values(resources(template, 'AWS::SNS::TopicPolicy'));
+    const alarmsOfThisAccount = topicPolicy.PolicyDocument.Statement.find((s: any) => s.Sid === 'AllowAlarmsOfThisAccount').Condition;
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([{
@@ -268,9 +270,12 @@ describe('FidoMonitoring with its defaults', () => {
           Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Resource: '*',
+          // As the topic policy: the account, and its alarms' ARNs.
+          Condition: alarmsOfThisAccount,
         }]),
       },
     });
+    expect(alarmsOfThisAccount.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     expect(f.monitoring.encryptionKey).toBeDefined();
   });

@@ -17,8 +17,9 @@ export interface Finding {
  * nobody acknowledged, and what `build` returned. aws-cdk-lib prints its validation progress and
  * report and marks the process as failed when a plugin reports a violation (newer releases throw
  * 'ValidationFailed' instead): both are silenced here, and the report file is read either way.
+ * The templates the app wrote (nested stacks' included) come back by file name.
  */
-export function runNag<T>(build: (app: App) => T): { findings: Finding[]; built: T } {
+export function runNag<T>(build: (app: App) => T): { findings: Finding[]; built: T; templates: Record<string, any> } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-nag-'));
   try {
     const app = testApp({ outdir });
@@ -40,7 +41,9 @@ export function runNag<T>(build: (app: App) => T): { findings: Finding[]; built:
     const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')) : { pluginReports: [] };
     const findings: Finding[] = report.pluginReports.flatMap((plugin: any) => plugin.violations.flatMap((violation: any) =>
       violation.violatingConstructs.map((c: any) => ({ rule: violation.ruleName, path: c.constructPath }))));
-    return { findings, built };
+    const templates = Object.fromEntries(fs.readdirSync(outdir).filter((file) => file.endsWith('.template.json'))
+      .map((file) => [file, JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8'))]));
+    return { findings, built, templates };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -4,18 +4,20 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedStack, everyScaling, importsStack } from './util';
+import { addReviewedStack, everyScaling, importsStack, once } from './util';
 
 interface Checked {
   readonly findings: Finding[];
   readonly stack: ArculusFidoStack;
+  /** Every template the app wrote, by file name: the deployment's, its nested stacks' and the imports'. */
+  readonly templates: Record<string, any>;
 }
 
 /** A deployment as a security reviewer synthesizes it, judged by the rule packs: every finding nobody acknowledged. */
 function check(props: Partial<ArculusFidoStackProps> | ((scope: Construct) => Partial<ArculusFidoStackProps>)): Checked {
   // Resources the props import live in a stack of their own, as in a real app.
-  const { findings, built } = runNag((app) => addReviewedStack(app, 'Fido', typeof props === 'function' ? props(importsStack(app, 'UserImports')) : props));
-  return { findings, stack: built };
+  const { findings, built, templates } = runNag((app) => addReviewedStack(app, 'Fido', typeof props === 'function' ? props(importsStack(app, 'UserImports')) : props));
+  return { findings, stack: built, templates };
 }
 
 /**
@@ -52,10 +54,41 @@ const SHAPES: ReadonlyArray<[string, Partial<ArculusFidoStackProps>]> = [
   }],
 ];
 
+/**
+ * The condition keys that bind a service principal in a key policy to this account's resources:
+ * the global source keys, or CloudWatch Logs' encryption context (the log group's ARN), which AWS
+ * documents for it instead.
+ */
+const SOURCE_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'kms:encryptioncontext:aws:logs:arn'];
+
+/**
+ * Each statement of a key policy in `templates` that lets an AWS service principal use the key
+ * on behalf of anyone (a confused deputy): no condition on one of SOURCE_KEYS.
+ */
+function unboundServiceStatements(templates: Record<string, any>): string[] {
+  return Object.entries(templates).flatMap(([file, template]) => Object.entries((template.Resources ?? {}) as Record<string, any>)
+    .filter(([, resource]) => resource.Type === 'AWS::KMS::Key')
+    .flatMap(([id, resource]) => (resource.Properties.KeyPolicy.Statement as any[])
+      .filter((statement) => statement.Effect === 'Allow' && statement.Principal?.Service !== undefined)
+      .filter((statement) => !Object.values(statement.Condition ?? {})
+        .some((keys: any) => Object.keys(keys).some((key) => SOURCE_KEYS.includes(key.toLowerCase()))))
+      .map((statement) => `${file} ${id} ${statement.Sid ?? ''}: ${JSON.stringify(statement.Principal.Service)}`)));
+}
+
 describe.each(ENVIRONMENTS)('cdk-nag on the %s preset', (environment) => {
-  test.each(SHAPES)('with DocumentDB, %s: no unacknowledged finding', (_shape, props) => {
-    const scaling = props.nestedStacks ? {} : { sizing: everyScaling(environment) };
-    const { findings, stack } = check({ deploymentEnvironment: environment, ...props, ...scaling });
+  // The flat shape carries every scaling option too (test/util.ts everyScaling).
+  const checked = Object.fromEntries(SHAPES.map(([shape, props]) => [shape, once(() => check({
+    deploymentEnvironment: environment, ...props, ...(props.nestedStacks ? {} : { sizing: everyScaling(environment) }),
+  }))]));
+
+  test.each(SHAPES)('with DocumentDB, %s: every service principal in a key policy acts for this account\'s resources only', (shape) => {
+    const { templates } = checked[shape]();
+    expect(Object.values(templates).some((t) => Object.values(t.Resources ?? {}).some((r: any) => r.Type === 'AWS::KMS::Key'))).toBe(true);
+    expect(unboundServiceStatements(templates)).toEqual([]);
+  });
+
+  test.each(SHAPES)('with DocumentDB, %s: no unacknowledged finding', (shape, props) => {
+    const { findings, stack } = checked[shape]();
     expect(findings).toEqual([]);
     if (props.nestedStacks) {
       // The check function's own findings, on each of the two functions: nothing acknowledged wider.

@@ -1,10 +1,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
-import { baseProps, ENV, joined, logicalId, newestNamedNodeRuntime, once, partition, synth, synthError, testApp, warnings } from './util';
+import { baseProps, containerDefinition, ENV, joined, logicalId, newestNamedNodeRuntime, once, partition, synth, synthError, testApp, warnings } from './util';
 
 const ATLAS = { host: 'cluster0.abcde.mongodb.net', username: 'fido' };
 
@@ -96,6 +97,59 @@ describe('the application secret, by default', () => {
       expect(container.Environment).toContainEqual({ Name: 'APPLICATION_SECRET_ARN', Value: { Ref: secret } });
       expect(container.Secrets).toContainEqual({ Name: 'JWT_SECRET', ValueFrom: expect.anything() });
     }
+  });
+});
+
+describe('the previous jwtSecret reaches the containers (JWT_SECRET_PREVIOUS)', () => {
+  const { template } = synth();
+  const resources = template.toJSON().Resources as Record<string, any>;
+  const secret = applicationSecretOf(template);
+  const fn = logicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Rotates the Arculus FIDO application secret') });
+  const seeds = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::ArculusFidoJwtSecretPrevious');
+
+  test('from the key jwtSecretPrevious of the created, rotated application secret', () => {
+    for (const container of Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((t: any) => t.Properties.ContainerDefinitions[0])) {
+      expect(container.Secrets).toContainEqual({ Name: 'JWT_SECRET_PREVIOUS', ValueFrom: { 'Fn::Join': ['', [{ Ref: secret }, ':jwtSecretPrevious::']] } });
+    }
+  });
+
+  test('which the rotation function puts in the secret (equal to jwtSecret) before any task starts, as a custom resource', () => {
+    expect(seeds).toHaveLength(1);
+    const [seed, resource] = seeds[0];
+    expect(resource.Properties).toEqual({ ServiceToken: { 'Fn::GetAtt': [fn, 'Arn'] }, SecretId: { Ref: secret } });
+    // Only once the function may read and write the secret.
+    const role = resources[fn].Properties.Role['Fn::GetAtt'][0];
+    const policy = Object.entries(resources).find(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))![0];
+    expect(resource.DependsOn).toContain(policy);
+    // ECS reads the key when a task starts: both services wait for it, as does the rule that
+    // redeploys on a change of the secret (so the seed's new version starts no Redeploy at creation).
+    for (const [, service] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Service')) {
+      expect(service.DependsOn).toContain(seed);
+    }
+    const rule = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern).includes(secret))!;
+    expect(rule[1].DependsOn).toContain(seed);
+  });
+
+  test('not from a secret the deployment does not rotate, nor from a given one, whose keys are its owner\'s; a given one\'s may be mapped by hand', () => {
+    const notRotated = atlasRotatedByUser().template;
+    const given = synth((scope) => {
+      const applicationSecret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'App', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/app-AbCdEf');
+      return { secrets: { applicationSecret }, services: { tomcat: { secrets: { JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(applicationSecret, 'jwtSecretPrevious') } } } };
+    }).template;
+    for (const t of [notRotated, given]) {
+      expect(Object.values(t.toJSON().Resources).filter((r: any) => r.Type === 'Custom::ArculusFidoJwtSecretPrevious')).toEqual([]);
+    }
+    const names = (t: Template, container: string) => containerDefinition(t, container).Secrets.map((s: any) => s.Name);
+    expect(names(notRotated, 'pyfido')).not.toContain('JWT_SECRET_PREVIOUS');
+    expect(names(given, 'pyfido')).not.toContain('JWT_SECRET_PREVIOUS');
+    expect(containerDefinition(given, 'tomcat').Secrets).toContainEqual({
+      Name: 'JWT_SECRET_PREVIOUS', ValueFrom: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/app-AbCdEf:jwtSecretPrevious::',
+    });
+  });
+
+  test('a plain variable of that name is refused, as for the other secrets', () => {
+    expect(synthError({ services: { pyFido: { environment: { JWT_SECRET_PREVIOUS: 'x' } } } }))
+      .toEqual(expect.stringContaining('services.pyFido.environment.JWT_SECRET_PREVIOUS: is also set as a secret'));
   });
 });
 
@@ -236,6 +290,14 @@ describe('prod in nested stacks, with its customer-managed key', () => {
   test('the rules live beside the runbooks and watch both secrets', () => {
     services.resourceCountIs('AWS::Events::Rule', 2);
     expect(Object.keys(data.findResources('AWS::SecretsManager::RotationSchedule'))).toHaveLength(2);
+  });
+
+  test('jwtSecretPrevious is put in the data stack, which the services stack waits for', () => {
+    expect(Object.values(data.toJSON().Resources).filter((r: any) => r.Type === 'Custom::ArculusFidoJwtSecretPrevious')).toHaveLength(1);
+    const nested = template.toJSON().Resources as Record<string, any>;
+    const stackOf = (id: string) => Object.entries(nested).find(([logical, r]) => r.Type === 'AWS::CloudFormation::Stack' && logical.startsWith(`Fido${id}`))![0];
+    expect(nested[stackOf('DataStack')]).toBeDefined();
+    expect([].concat(nested[stackOf('ServicesStack')].DependsOn ?? [])).toContain(stackOf('DataStack'));
   });
 });
 

@@ -6,7 +6,8 @@ import type {
  * One secret in memory, with versions and staging labels, answering the calls of the rotation
  * function as Secrets Manager does (the rules its API reference states):
  * - a label is on one version at most; putting or moving it takes it off the other;
- * - moving AWSCURRENT moves AWSPREVIOUS to the version AWSCURRENT left;
+ * - moving AWSCURRENT (UpdateSecretVersionStage, or PutSecretValue staging a new version
+ *   AWSCURRENT) moves AWSPREVIOUS to the version AWSCURRENT left;
  * - moving a label off another version than RemoveFromVersionId names is refused;
  * - RotateSecret makes the rotation's version, staged AWSPENDING, with no value: reading it is a
  *   ResourceNotFoundException until PutSecretValue gives it one; and it is refused while
@@ -113,9 +114,13 @@ export class SecretsManagerStub implements SecretsClient {
       }
       return { VersionId: input.ClientRequestToken };
     }
+    const current = this.holder('AWSCURRENT');
     this.versions.set(input.ClientRequestToken, { value: input.SecretString, stages: existing?.stages ?? new Set() });
     for (const stage of input.VersionStages) {
       this.label(stage, input.ClientRequestToken);
+    }
+    if (input.VersionStages.includes('AWSCURRENT') && current !== undefined && current !== input.ClientRequestToken) {
+      this.label('AWSPREVIOUS', current);
     }
     return { VersionId: input.ClientRequestToken };
   }

@@ -19,17 +19,25 @@ function arnWith(arn: unknown, suffix: string): unknown {
   return typeof arn === 'string' ? `${arn}${suffix}` : { 'Fn::Join': ['', [arn, suffix]] };
 }
 
-/** Asserts that every container reads the MongoDB keys from `secretArn` and JWT_SECRET from the application secret. */
-function expectSecretsWiredTo(template: Template, mongoSecretArn: unknown, applicationSecretArn: unknown): void {
+/**
+ * Asserts that every container reads the MongoDB keys from `secretArn`, and JWT_SECRET from the
+ * application secret; and JWT_SECRET_PREVIOUS from it when the deployment created and rotates it
+ * (`previous`), never from a given one, whose keys are its owner's.
+ */
+function expectSecretsWiredTo(template: Template, mongoSecretArn: unknown, applicationSecretArn: unknown, previous: boolean): void {
+  const names = previous ? [...SECRET_NAMES, 'JWT_SECRET_PREVIOUS'].sort() : SECRET_NAMES;
   for (const container of ['pyfido', 'tomcat']) {
     const secrets = secretsOf(template, container);
-    expect(Object.keys(secrets).sort()).toEqual(SECRET_NAMES);
+    expect(Object.keys(secrets).sort()).toEqual(names);
     for (const [name, key] of Object.entries(MONGO_KEYS)) {
       expect(secrets[name]).toEqual(arnWith(mongoSecretArn, `:${key}::`));
     }
     expect(secrets.JWT_SECRET).toEqual(arnWith(applicationSecretArn, ':jwtSecret::'));
+    if (previous) {
+      expect(secrets.JWT_SECRET_PREVIOUS).toEqual(arnWith(applicationSecretArn, ':jwtSecretPrevious::'));
+    }
     const plain = (containerDefinition(template, container).Environment ?? []).map((e: any) => e.Name);
-    expect(plain.filter((n: string) => SECRET_NAMES.includes(n))).toEqual([]);
+    expect(plain.filter((n: string) => names.includes(n))).toEqual([]);
   }
 }
 
@@ -58,7 +66,7 @@ describe('MongoDB Atlas by endpoint, without a password', () => {
   });
 
   test('injects every secret as an ECS secret, never as a plain variable', () => {
-    expectSecretsWiredTo(synthesized.template, { Ref: mongoSecret }, { Ref: appSecret });
+    expectSecretsWiredTo(synthesized.template, { Ref: mongoSecret }, { Ref: appSecret }, true);
   });
 
   test('lets the execution roles read both secrets, and the task roles the application secret only', () => {
@@ -141,7 +149,7 @@ describe('an existing MongoDB secret and application secret', () => {
   });
 
   test('wires the given secrets into the containers', () => {
-    expectSecretsWiredTo(synthesized.template, MONGO_ARN, APP_ARN);
+    expectSecretsWiredTo(synthesized.template, MONGO_ARN, APP_ARN, false);
   });
 });
 
@@ -176,7 +184,7 @@ describe('Amazon DocumentDB', () => {
     const secret = logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) });
     const attachment = logicalId(synthesized.template, 'AWS::SecretsManager::SecretTargetAttachment', { TargetType: 'AWS::DocDB::DBCluster' });
     const appSecret = logicalId(synthesized.template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('application secret') });
-    expectSecretsWiredTo(synthesized.template, { Ref: attachment }, { Ref: appSecret });
+    expectSecretsWiredTo(synthesized.template, { Ref: attachment }, { Ref: appSecret }, true);
     expect(synthesized.template.toJSON().Resources[attachment].Properties.SecretId).toEqual({ Ref: secret });
   });
 });

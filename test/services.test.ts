@@ -115,7 +115,7 @@ describe('images and extra settings', () => {
 
   test('extra secrets are added to the deployment\'s', () => {
     const names = containerDefinition(synthesized.template, 'pyfido').Secrets.map((s: any) => s.Name).sort();
-    expect(names).toEqual(['JWT_SECRET', 'MONGODB_HOST', 'MONGODB_PASSWORD', 'MONGODB_PORT', 'MONGODB_USERNAME', 'SMTP_PASSWORD']);
+    expect(names).toEqual(['JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'MONGODB_HOST', 'MONGODB_PASSWORD', 'MONGODB_PORT', 'MONGODB_USERNAME', 'SMTP_PASSWORD']);
   });
 
   test('the application name prefixes the cluster and log groups', () => {

@@ -67,9 +67,12 @@ interface KeySpec {
   readonly what: string;
   /** The prop it becomes, to name the key in the library's own errors. */
   readonly props?: string[];
-  /** A problem with a value of the right form, or undefined. */
-  readonly check?: (value: any) => string | undefined;
+  /** A problem with a value of the right form, or undefined; `show` is how the message may show a value. */
+  readonly check?: (value: any, show: Show) => string | undefined;
 }
+
+/** How a message shows a value of one key: quoted, or not at all (`shownAs`). */
+type Show = (value: string) => string;
 
 const ID_HEX = '([0-9a-f]{8}|[0-9a-f]{17})';
 const VPC_ID = new RegExp(`^vpc-${ID_HEX}$`);
@@ -81,25 +84,41 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const ENVIRONMENTS = Object.values(DeploymentEnvironment) as string[];
 const RETENTION_DAYS = (Object.values(logs.RetentionDays).filter((v) => typeof v === 'number') as number[]).sort((a, b) => a - b);
 
-function pattern(re: RegExp, example: string): (value: string) => string | undefined {
-  return (value) => (re.test(value) ? undefined : `must be ${example}, got ${quote(value)}`);
+/**
+ * Whether a key may hold a secret, so that no message ever shows its value: its name, in any case,
+ * holds password, passwd, passphrase, passcode, pwd, secret, token, credential or key. Judged by
+ * the name alone, for keys of the file (MongoDBPassword, MongoDBPasswordSecretArn, where a pasted
+ * password lands, and CustomerManagedKey) and unknown ones alike: a value not shown costs a
+ * clearer message at most, a value shown may put a password in a CI log.
+ */
+export function secretBearing(key: string): boolean {
+  return /passw(or)?d|passphrase|passcode|pwd|secret|token|credential|key/i.test(key);
 }
 
-function eachItem(check: (value: string) => string | undefined): (values: string[]) => string | undefined {
-  return (values) => {
-    const problems = values.map(check).filter((p) => p !== undefined);
+/** How the messages about `key` show one of its values. */
+function shownAs(key: string): Show {
+  return secretBearing(key) ? () => `a value that is not shown (${key} may hold a secret)` : quote;
+}
+
+function pattern(re: RegExp, example: string): (value: string, show: Show) => string | undefined {
+  return (value, show) => (re.test(value) ? undefined : `must be ${example}, got ${show(value)}`);
+}
+
+function eachItem(check: (value: string, show: Show) => string | undefined): (values: string[], show: Show) => string | undefined {
+  return (values, show) => {
+    const problems = values.map((value) => check(value, show)).filter((p) => p !== undefined);
     const repeated = values.filter((v, i) => values.indexOf(v) !== i);
     if (repeated.length > 0) {
-      problems.push(`lists ${[...new Set(repeated)].map(quote).join(', ')} more than once`);
+      problems.push(`lists ${[...new Set(repeated)].map(show).join(', ')} more than once`);
     }
     return problems.length ? problems.join('; ') : undefined;
   };
 }
 
-function ipv4Cidr(value: string): string | undefined {
+function ipv4Cidr(value: string, show: Show): string | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
   const ok = match && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32;
-  return ok ? undefined : `each item must be an IPv4 CIDR such as '203.0.113.0/24' (0.0.0.0/0 for any client), got ${quote(value)}`;
+  return ok ? undefined : `each item must be an IPv4 CIDR such as '203.0.113.0/24' (0.0.0.0/0 for any client), got ${show(value)}`;
 }
 
 /** Every key the file may hold, in the guide's order, then the hosted zone, then the options. */
@@ -109,10 +128,10 @@ const KEYS: { readonly [key: string]: KeySpec } = {
     required: true,
     what: `the deployment environment, one of ${ENVIRONMENTS.join(', ')}`,
     props: ['deploymentEnvironment'],
-    check: (v: string) => {
+    check: (v: string, show: Show) => {
       if (ENVIRONMENTS.includes(v)) return undefined;
       const near = ENVIRONMENTS.find((e) => e === v.toLowerCase());
-      return `must be one of ${ENVIRONMENTS.join(', ')}, got ${quote(v)}${near ? `; did you mean '${near}'?` : ''}`;
+      return `must be one of ${ENVIRONMENTS.join(', ')}, got ${show(v)}${near ? `; did you mean '${near}'?` : ''}`;
     },
   },
   ApplicationName: {
@@ -267,6 +286,29 @@ class Problems {
   }
 }
 
+/** The most a parameters file may hold: a few dozen short values take a few kilobytes. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The text of `file`, or undefined when it holds more than MAX_FILE_BYTES, of which no more is
+ * read: a wrong path (a log, an image, /dev/zero) is refused rather than read whole.
+ */
+function readCapped(file: string): string | undefined {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    let read: number;
+    do {
+      read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      length += read;
+    } while (read > 0 && length < buffer.length);
+    return length > MAX_FILE_BYTES ? undefined : buffer.toString('utf8', 0, length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Reads the parameters file at `file` and the account and region from `vars` (the process
  * environment, where the CDK CLI puts them). Every problem of both is thrown as one error.
@@ -275,7 +317,10 @@ export function loadGuide(file: string, vars: Variables): { parameters: GuidePar
   const problems = new Problems();
   let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readCapped(file);
+    if (text === undefined) {
+      problems.addOutside('--parameters', `${file} is larger than 1 MiB (${MAX_FILE_BYTES} bytes), the most a parameters file may be (it holds a few dozen short values); check that --parameters names the parameters file`);
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     problems.addOutside('--parameters', code === 'ENOENT'
@@ -302,10 +347,11 @@ export function parseParameters(text: string, file: string): GuideParameters {
 
 function checkParameters(problems: Problems, text: string, file: string, region?: string): GuideParameters | undefined {
   let json: unknown;
+  const unmarked = text.replace(/^\uFEFF/, '');
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = JSON.parse(unmarked);
   } catch (e) {
-    problems.add('JSON', jsonError(text, (e as Error).message));
+    problems.add('JSON', jsonError(unmarked, (e as Error).message));
     return undefined;
   }
   const entries = entriesOf(problems, json);
@@ -315,7 +361,8 @@ function checkParameters(problems: Problems, text: string, file: string, region?
   const values = new Map<string, Value>();
   const seen = new Set<string>();
   for (const [key, raw] of entries) {
-    const spec = KEYS[key];
+    // Own keys only: "constructor" or "__proto__" in a file is a key like any other, not Object's.
+    const spec = Object.hasOwn(KEYS, key) ? KEYS[key] : undefined;
     if (!spec) {
       problems.add(key, unknownKey(key));
     } else if (seen.has(key)) {
@@ -363,7 +410,8 @@ function entriesOf(problems: Problems, json: unknown): Array<[string, unknown]> 
     json.forEach((entry, index) => {
       const where = `[${index}]`;
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-        problems.add(where, `must be an object {"ParameterKey": ..., "ParameterValue": ...}, got ${describeJson(entry)}; the file must be ${forms}`);
+        // Its kind only: the value of no key, it may be anything ('MongoDBPassword=...').
+        problems.add(where, `must be an object {"ParameterKey": ..., "ParameterValue": ...}, got ${kindOf(entry)}; the file must be ${forms}`);
         return;
       }
       const { ParameterKey: key, ParameterValue: value, ...rest } = entry as { [field: string]: unknown };
@@ -389,7 +437,8 @@ function entriesOf(problems: Problems, json: unknown): Array<[string, unknown]> 
   if (typeof json === 'object' && json !== null) {
     return Object.entries(json);
   }
-  problems.add('JSON', `the file must be ${forms}, got ${describeJson(json)}`);
+  // Its kind only: a file of the wrong form may be any file, a password's too.
+  problems.add('JSON', `the file must be ${forms}, got ${kindOf(json)}`);
   return undefined;
 }
 
@@ -405,16 +454,18 @@ function valueOf(problems: Problems, key: string, spec: KeySpec, raw: unknown): 
     // refused after the loop, by a message that never echoes it.
     return undefined;
   }
+  const show = shownAs(key);
   const value = coerce(spec.form, raw);
   if (value === undefined) {
-    problems.add(key, `must be ${FORMS[spec.form]} (${spec.what}), got ${describeJson(raw)}`);
+    const got = secretBearing(key) ? `${kindOf(raw)} that is not shown (${key} may hold a secret)` : describeJson(raw);
+    problems.add(key, `must be ${FORMS[spec.form]} (${spec.what}), got ${got}`);
     return undefined;
   }
   if (Array.isArray(value) && value.some((item) => item === '')) {
-    problems.add(key, `has an empty item (two commas in a row, or one at an end), got ${quote(value.join(','))}; separate the values with single commas`);
+    problems.add(key, `has an empty item (two commas in a row, or one at an end), got ${show(value.join(','))}; separate the values with single commas`);
     return undefined;
   }
-  const problem = spec.check?.(value);
+  const problem = spec.check?.(value, show);
   if (problem) {
     problems.add(key, problem);
     return undefined;
@@ -518,7 +569,7 @@ function checkEnvironment(problems: Problems, vars: Variables): GuideEnvironment
 
 /** The message of an unknown key, with the known key it most likely means. */
 function unknownKey(key: string): string {
-  const why = NOT_HERE[key.toLowerCase()];
+  const why = Object.hasOwn(NOT_HERE, key.toLowerCase()) ? NOT_HERE[key.toLowerCase()] : undefined;
   if (why) {
     return why;
   }
@@ -526,11 +577,19 @@ function unknownKey(key: string): string {
   return `is not a parameter of this app, so it would be ignored; ${near ? `did you mean ${near}?` : `the parameters are ${ALL_KEYS.join(', ')}`}`;
 }
 
-/** JSON.parse's complaint, at a line and column of the file, with the usual cause. */
+/**
+ * JSON.parse's complaint, at a line and column of the file, with the usual cause. Never the text
+ * of the file, which V8 quotes around an unexpected token and which may be a secret's value (a
+ * password left unquoted): that text only serves to find the line and column.
+ */
 function jsonError(text: string, message: string): string {
-  const reason = message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+$/, '').replace(/^Unexpected end of JSON input$/, 'the file ends before the JSON does');
-  const at = /at position (\d+)/.exec(message);
-  const position = at ? Number(at[1]) : text.length;
+  const reason = /^Unexpected token\b/.test(message) ? 'an unexpected character'
+    : message.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+$/, '').replace(/^Unexpected end of JSON input$/, 'the file ends before the JSON does')
+      .replace(/,? (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+  const position = errorPosition(text, message);
+  if (position === undefined) {
+    return `not valid JSON: ${reason}`;
+  }
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
@@ -539,6 +598,37 @@ function jsonError(text: string, message: string): string {
     : /^\s*'/.test(text.slice(position)) ? ' (JSON strings and keys take double quotes)'
       : text.trim() === '' ? ' (the file is empty)' : '';
   return `not valid at line ${line}, column ${column}: ${reason}${hint}`;
+}
+
+/**
+ * Where in `text` JSON.parse failed: the position it names, or, where V8 (Node.js 20 and later)
+ * quotes the text around an unexpected token instead (up to 10 characters either side, '...'
+ * marking a cut), the token found in `text` by that quote.
+ */
+function errorPosition(text: string, message: string): number | undefined {
+  const at = /at position (\d+)/.exec(message);
+  if (at) {
+    return Number(at[1]);
+  }
+  if (message === 'Unexpected end of JSON input') {
+    return text.length;
+  }
+  const quoted = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+  const start = quoted ? text.indexOf(quoted[3]) : -1;
+  if (!quoted || start < 0) {
+    return undefined;
+  }
+  const [, token, cutBefore, context, cutAfter] = quoted;
+  const from = cutBefore ? start + 10 : cutAfter ? start + context.length - 10 : start;
+  const index = text.indexOf(token, from);
+  return index < 0 ? undefined : index;
+}
+
+/** What a JSON value is, without the value: 'a string', 'a number', ... */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function describeJson(value: unknown): string {

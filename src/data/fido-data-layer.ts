@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -100,6 +100,11 @@ export interface FidoDataLayerProps {
    * only HTTPS out (Secrets Manager's endpoint, through the NAT gateways or a VPC endpoint).
    * Refused beside a given `applicationSecret`, which rotates as its owner arranges.
    *
+   * The key `jwtSecretPrevious` is there before the first rotation too: on deployment, the same
+   * function puts it, equal to `jwtSecret`, into a value without it (a CloudFormation custom
+   * resource), so that an ECS secret may name it from the start. It answers CloudFormation at a
+   * presigned S3 URL, so the subnets need HTTPS to S3 as well (a NAT gateway or an S3 endpoint).
+   *
    * ECS reads secrets when a task starts: roll the services after each rotation
    * (`FidoRunbooks.redeployOnSecretChange()` does it).
    *
@@ -137,7 +142,10 @@ export class FidoDataLayer extends Construct {
   /** Secret with the JSON keys `username`, `password`, `host` and `port`. */
   public readonly mongoDbSecret: secretsmanager.ISecret;
 
-  /** Secret with the JSON key `jwtSecret` (and any API keys the operator adds). */
+  /**
+   * Secret with the JSON key `jwtSecret` (and any API keys the operator adds); and
+   * `jwtSecretPrevious` when this construct created and rotates it.
+   */
   public readonly applicationSecret: secretsmanager.ISecret;
 
   /**
@@ -156,6 +164,15 @@ export class FidoDataLayer extends Construct {
    * @default - none: `applicationSecretRotation` is not set, or the application secret was given
    */
   public readonly applicationSecretRotationFunction?: lambda.IFunction;
+
+  /**
+   * The custom resource that puts `jwtSecretPrevious` into the created, rotated application
+   * secret before any task reads it: what reads the key (an ECS service whose tasks get
+   * `JWT_SECRET_PREVIOUS`) must depend on it.
+   *
+   * @default - none: the application secret is given, or does not rotate
+   */
+  public readonly previousJwtSecretSeed?: CustomResource;
 
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
@@ -220,7 +237,9 @@ export class FidoDataLayer extends Construct {
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
     if (props.applicationSecretRotation) {
-      this.applicationSecretRotationFunction = this.rotate(applicationSecret, props.applicationSecretRotation, props);
+      const fn = this.rotate(applicationSecret, props.applicationSecretRotation, props);
+      this.applicationSecretRotationFunction = fn;
+      this.previousJwtSecretSeed = this.seedPreviousJwtSecret(applicationSecret, fn);
     } else {
       acknowledge(applicationSecret, {
         'AwsSolutions-SMG4': APPLICATION_SECRET_NOT_ROTATED,
@@ -234,7 +253,7 @@ export class FidoDataLayer extends Construct {
    * schedule. CDK's rotation schedule grants the function the four Secrets Manager calls on this
    * secret (and the key's use through Secrets Manager) and lets Secrets Manager invoke it.
    */
-  private rotate(secret: secretsmanager.Secret, interval: Duration, props: FidoDataLayerProps): lambda.IFunction {
+  private rotate(secret: secretsmanager.Secret, interval: Duration, props: FidoDataLayerProps): lambda.Function {
     const securityGroup = new ec2.SecurityGroup(this, 'ApplicationSecretRotationSecurityGroup', {
       vpc: props.vpc,
       description: 'Rotation function of the Arculus FIDO application secret: HTTPS to Secrets Manager only',
@@ -286,5 +305,23 @@ export class FidoDataLayer extends Construct {
       acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
     }
     return fn;
+  }
+
+  /**
+   * The generated value holds `jwtSecret` only, and ECS refuses to start a task whose secret names
+   * a JSON key the value lacks: the rotation function, as a custom resource, puts
+   * `jwtSecretPrevious` (equal to `jwtSecret`, every other key kept) into a value without it, once
+   * it may read and write the secret. Changing the generated value's template instead would make
+   * CloudFormation generate a new value for an existing secret, dropping the keys added since.
+   */
+  private seedPreviousJwtSecret(secret: secretsmanager.Secret, fn: lambda.Function): CustomResource {
+    const seed = new CustomResource(this, 'ApplicationSecretPreviousKey', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::ArculusFidoJwtSecretPrevious',
+      properties: { SecretId: secret.secretArn },
+    });
+    // The function's role and its policy: the grants of the rotation schedule.
+    seed.node.addDependency(fn);
+    return seed;
   }
 }

@@ -7,8 +7,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
  */
 export interface SecretsOptions {
   /**
-   * An existing application secret. It must hold the JSON key `jwtSecret`; add API keys as further
-   * keys and map them with `services.*.secrets`.
+   * An existing application secret. It must hold the JSON key `jwtSecret`, which the containers
+   * get as `JWT_SECRET`; add API keys as further keys and map them with `services.*.secrets`.
+   * `JWT_SECRET_PREVIOUS` is not set from it: map `jwtSecretPrevious` yourself once every version
+   * holds it (ECS refuses to start a task whose secret names a key the value lacks).
    *
    * @default - a secret with a generated 64-character `jwtSecret`
    */
@@ -28,10 +30,12 @@ export interface SecretsOptions {
   /**
    * Rotate the application secret the deployment creates, every
    * `applicationSecretRotationInterval`, with the rotation function the library ships: a new
-   * `jwtSecret` each time, the one before kept as `jwtSecretPrevious` (absent until the first
-   * rotation), every other key unchanged. After each rotation the Redeploy runbook rolls both
-   * services, so they read the new value (see SECURITY.md for what the application does with the
-   * two keys). Needs `runbooks`; a given `applicationSecret` rotates as its owner arranges.
+   * `jwtSecret` each time, the one before kept as `jwtSecretPrevious` (equal to `jwtSecret` until
+   * the first rotation: the function puts it on deployment), every other key unchanged. The
+   * containers get both, as `JWT_SECRET` and `JWT_SECRET_PREVIOUS`. After each rotation the
+   * Redeploy runbook rolls both services, so they read the new values (see SECURITY.md for what
+   * the application does with the two keys). Needs `runbooks`; a given `applicationSecret`
+   * rotates as its owner arranges.
    *
    * @default - true when the deployment creates the application secret and `runbooks` is on
    */

@@ -169,6 +169,11 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn };
     this.pyFido = this.addService(services, resolved.pyFido, resolved, { secrets, environment: serviceEnvironment }, logEncryptionKey);
     this.tomcat = this.addService(services, resolved.tomcat, resolved, { secrets, environment: serviceEnvironment }, logEncryptionKey);
+    // A task reads jwtSecretPrevious when it starts: not before the key is in the secret.
+    const seed = this.dataLayer.previousJwtSecretSeed;
+    if (seed) {
+      [this.pyFido, this.tomcat].forEach((s) => s.service.node.addDependency(seed));
+    }
     // As the guide says, the tasks may read the application secret through their task role (API
     // keys the application loads at run time); the MongoDB secret stays the execution role's alone.
     const taskRoles = [this.pyFido, this.tomcat].map((s) => s.taskDefinition.taskRole);
@@ -352,7 +357,13 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       })),
     });
     runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', mongoDbSecret);
-    runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', applicationSecret);
+    const applicationSecretRule = runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', applicationSecret);
+    // Putting jwtSecretPrevious when the stack is created makes a new current version: the rule
+    // comes after it, so that it starts no Redeploy of services still being created.
+    const seed = this.dataLayer.previousJwtSecretSeed;
+    if (seed) {
+      applicationSecretRule.node.addDependency(seed);
+    }
     return runbooks;
   }
 
@@ -361,7 +372,11 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     return [[this.pyFido, resolved.pyFido], [this.tomcat, resolved.tomcat]];
   }
 
-  /** The MongoDB and application secrets, as every container reads them, and the two secrets themselves. */
+  /**
+   * The MongoDB and application secrets, as every container reads them, and the two secrets
+   * themselves. `JWT_SECRET_PREVIOUS` only from an application secret the deployment created and
+   * rotates, which holds the key from the start; a given secret's keys are its owner's.
+   */
   private deploymentSecrets(otherStacks: OtherStacks): {
     secrets: { [name: string]: ecs.Secret }; applicationSecret: secretsmanager.ISecret; mongoDbSecret: secretsmanager.ISecret;
   } {
@@ -374,6 +389,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
         MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),
         JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
+        ...(this.dataLayer.previousJwtSecretSeed ? { JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(application, 'jwtSecretPrevious') } : {}),
       },
       applicationSecret: application,
       mongoDbSecret: mongoDb,

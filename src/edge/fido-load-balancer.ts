@@ -63,7 +63,10 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   /**
    * Port of an HTTPS test listener for PyFIDO, through which a blue/green, linear or canary
    * deployment checks the new revision. It forwards to `pyFidoTargetGroup` until the service
-   * routes it (`FidoService.addTrafficRoute()`), and admits `allowedIngress`.
+   * routes it (`FidoService.addTrafficRoute()`). It admits no client of its own, not even
+   * `allowedIngress`, since it serves the new revision before the revision is checked: the
+   * service's deployment check (`FidoService.addDeploymentCheck()`) and its
+   * `deployment.testIngress` (`addTrafficRoute()`) open it.
    *
    * @default - no test listener
    */
@@ -252,7 +255,7 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     });
     this.connections = this.loadBalancer.connections;
 
-    const listener = (listenerId: string, port: number, targetGroup: elbv2.IApplicationTargetGroup) => {
+    const listener = (listenerId: string, port: number, targetGroup: elbv2.IApplicationTargetGroup, admitted: ec2.IPeer[]) => {
       const created = this.loadBalancer.addListener(listenerId, {
         port,
         protocol: elbv2.ApplicationProtocol.HTTPS,
@@ -261,17 +264,18 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
         defaultTargetGroups: [targetGroup],
         open: false,
       });
-      this.admit(created, allowedIngress, `HTTPS ${port}`);
+      this.admit(created, admitted, `HTTPS ${port}`);
       return created;
     };
-    this.httpsListener = listener('HttpsListener', 443, props.tomcatTargetGroup);
-    this.pyFidoListener = listener('PyFidoListener', 5001, props.pyFidoTargetGroup);
-    this.tomcatListener = listener('TomcatListener', 8080, props.tomcatTargetGroup);
+    this.httpsListener = listener('HttpsListener', 443, props.tomcatTargetGroup, allowedIngress);
+    this.pyFidoListener = listener('PyFidoListener', 5001, props.pyFidoTargetGroup, allowedIngress);
+    this.tomcatListener = listener('TomcatListener', 8080, props.tomcatTargetGroup, allowedIngress);
+    // The test listeners serve a revision before it is checked: only what the service names reaches them.
     if (props.pyFidoTestPort !== undefined) {
-      this.pyFidoTestListener = listener('PyFidoTestListener', props.pyFidoTestPort, props.pyFidoTargetGroup);
+      this.pyFidoTestListener = listener('PyFidoTestListener', props.pyFidoTestPort, props.pyFidoTargetGroup, []);
     }
     if (props.tomcatTestPort !== undefined) {
-      this.tomcatTestListener = listener('TomcatTestListener', props.tomcatTestPort, props.tomcatTargetGroup);
+      this.tomcatTestListener = listener('TomcatTestListener', props.tomcatTestPort, props.tomcatTargetGroup, []);
     }
 
     if (props.redirectHttp) {
@@ -304,7 +308,7 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     if (allowedIngress.some((peer) => peer.uniqueId === '0.0.0.0/0')) {
       for (const securityGroup of this.loadBalancer.connections.securityGroups) {
         acknowledge(securityGroup, {
-          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client, on its HTTPS listeners (443, 5001, 8080, and the test listeners of blue/green services) and the optional redirect-only port 80; network.allowedIngress narrows it.',
+          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client, on its production HTTPS listeners (443, 5001, 8080) and the optional redirect-only port 80; network.allowedIngress narrows it. The test listeners of blue/green services admit only the deployment check and the testers named in deployment.testIngress.',
         });
       }
     }

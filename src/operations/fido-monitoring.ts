@@ -77,8 +77,9 @@ export interface FidoMonitoringProps extends MonitoringOptions {
 
   /**
    * Customer-managed key of a created topic. Its key policy gets a statement that lets CloudWatch
-   * (`cloudwatch.amazonaws.com`) use it to publish; an imported key's policy cannot be changed
-   * here (synth warns), so it must already allow that. Refused with `topic`.
+   * (`cloudwatch.amazonaws.com`) use it to publish for this account's alarms only
+   * (`aws:SourceAccount` and `aws:SourceArn` conditions); an imported key's policy cannot be
+   * changed here (synth warns), so it must already allow that. Refused with `topic`.
    *
    * @default - a new key, rotated every year, that costs 1 USD per month
    */
@@ -204,29 +205,33 @@ export class FidoMonitoring extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // The AWS documented statement for an AWS service publishing to an encrypted topic. The
-    // topic policy below limits who may publish to this account's alarms.
+    // CloudWatch acts for this account's alarms only, in the key policy and the topic policy alike:
+    // the key may be the deployment's one key, which also encrypts its secrets, database and logs,
+    // so CloudWatch acting for anyone else's alarm (a confused deputy) must not be able to use it.
+    const stack = Stack.of(this);
+    const alarmsOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    // The AWS documented statement for an AWS service publishing to an encrypted topic.
     const { statementAdded } = key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublish',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
+      conditions: alarmsOfThisAccount,
     }));
     if (!statementAdded) {
       Annotations.of(this).addWarningV2('arculus-fido:monitoring-key-policy',
-        'encryptionKey is imported, so its key policy cannot be changed here: it must let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*, or no alarm notification is delivered.');
+        'encryptionKey is imported, so its key policy cannot be changed here: it must let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey* (best only for this account\'s alarms, with aws:SourceAccount and aws:SourceArn conditions), or no alarm notification is delivered.');
     }
     const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
-    const stack = Stack.of(this);
     topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAlarmsOfThisAccount',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
+      conditions: alarmsOfThisAccount,
     }));
     return topic;
   }

@@ -157,9 +157,10 @@ export interface MonitoringOptions {
   /**
    * Topic that receives ALARM and OK from every alarm. Its access policy must let CloudWatch
    * (`cloudwatch.amazonaws.com`) publish, as SNS's default policy does, and its key, if any, must
-   * be customer-managed and let CloudWatch use it (`kms:Decrypt`, `kms:GenerateDataKey*`):
-   * CloudWatch cannot publish to a topic encrypted with the AWS managed key `aws/sns`. Its
-   * policy and key are left as they are.
+   * be customer-managed and let CloudWatch use it (`kms:Decrypt`, `kms:GenerateDataKey*`, best
+   * with the conditions `aws:SourceAccount` and `aws:SourceArn` on your alarms, so that no other
+   * account's alarm can make CloudWatch use the key): CloudWatch cannot publish to a topic
+   * encrypted with the AWS managed key `aws/sns`. Its policy and key are left as they are.
    *
    * @default - a new topic, encrypted with `encryptionKey`, that refuses publishing without TLS
    */

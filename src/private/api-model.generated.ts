@@ -392,6 +392,7 @@ export const API_MODEL: ApiModel = {
         "bakeTime": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "checks": { "optional": true, "type": { "array": { "struct": "DeploymentCheck" } } },
         "strategy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ecs.DeploymentStrategy" } },
+        "testIngress": { "optional": true, "type": { "array": { "ref": "aws-cdk-lib.aws_ec2.IPeer" } } },
         "testPort": { "optional": true, "type": { "primitive": "number" } },
         "trafficShift": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ecs.TrafficShiftConfig" } }
       },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import * as https from 'https';
 
 /**
  * The rotation function of the application secret: Secrets Manager calls it four times per
@@ -7,8 +8,13 @@ import { randomBytes } from 'crypto';
  * current one as `jwtSecretPrevious`: tokens signed before the rotation stay verifiable for one
  * rotation period, and no longer (the value before that is dropped).
  *
+ * CloudFormation also calls it, as the custom resource that seeds `jwtSecretPrevious` (equal to
+ * `jwtSecret`) into a value without it, before any task starts: ECS refuses to start a task whose
+ * secret names a JSON key the value lacks, and the generated value has only `jwtSecret`.
+ *
  * No secret value is ever logged or put in an error message: the Lambda runtime logs a thrown
- * error as it is.
+ * error as it is. Nor is CloudFormation's response URL, whose signature lets anyone answer for
+ * the stack.
  */
 
 const CURRENT = 'AWSCURRENT';
@@ -65,6 +71,21 @@ export interface SecretsClient {
   send<K extends SecretsManagerOperation>(command: SecretsManagerCommand<K>): Promise<SecretsManagerOperations[K]['output']>;
 }
 
+/**
+ * What CloudFormation invokes the function with for the custom resource that seeds
+ * `jwtSecretPrevious` (the fields the function reads).
+ */
+export interface SeedEvent {
+  readonly RequestType: string;
+  /** Where the answer goes: a presigned S3 URL. Sensitive: never logged. */
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties?: { readonly SecretId?: unknown };
+}
+
 /** What the handler needs from outside; the Lambda entry point gives the real ones. */
 export interface HandlerDeps {
   readonly client: SecretsClient;
@@ -72,6 +93,8 @@ export interface HandlerDeps {
   readonly random?: () => string;
   /** @default console.log */
   readonly log?: (line: string) => void;
+  /** Sends CloudFormation the answer to a custom resource event. @default an HTTPS PUT of the body to the URL */
+  readonly respond?: (url: string, body: string) => Promise<void>;
 }
 
 /** The SDK module, as much of it as the default client uses. */
@@ -257,14 +280,91 @@ async function versionStages(client: SecretsClient, rotation: Rotation): Promise
   return stages;
 }
 
+/** Whether CloudFormation sent the event (a custom resource's request), not Secrets Manager. */
+function isSeedEvent(event: unknown): event is SeedEvent {
+  return typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event;
+}
+
+/**
+ * Puts `jwtSecretPrevious`, equal to `jwtSecret`, into a current value without it (every other
+ * key kept), as a new AWSCURRENT version; a value that has it (a rotation ran) is left alone.
+ * Accepting the current key a second time widens nothing, and the next rotation keeps it as the
+ * previous one, as it should.
+ */
+async function seedPreviousKey(client: SecretsClient, secretId: unknown, token: string, note: (message: string) => void): Promise<void> {
+  if (typeof secretId !== 'string' || secretId === '') {
+    throw new Error('ResourceProperties.SecretId must be a non-empty string');
+  }
+  const { SecretString } = await client.send({ operation: 'GetSecretValue', input: { SecretId: secretId, VersionStage: CURRENT } });
+  const current = parseValue(SecretString, CURRENT, secretId);
+  const jwtSecret = jwtSecretOf(current, CURRENT, secretId);
+  if (typeof current.jwtSecretPrevious === 'string' && current.jwtSecretPrevious !== '') {
+    note('seed: the current value has a jwtSecretPrevious; nothing to do');
+    return;
+  }
+  const seeded = JSON.stringify({ ...current, jwtSecretPrevious: jwtSecret });
+  await client.send({ operation: 'PutSecretValue', input: { SecretId: secretId, ClientRequestToken: token, SecretString: seeded, VersionStages: [CURRENT] } });
+  note('seed: put jwtSecretPrevious, equal to jwtSecret, as the current version');
+}
+
+/**
+ * Answers a custom resource event: seeds on Create and Update, and leaves the key on Delete (tasks
+ * that still run read it when they restart). Every outcome is sent to CloudFormation, which would
+ * otherwise wait an hour; a failure with its reason, which names no value.
+ */
+async function answerCloudFormation(deps: HandlerDeps, event: SeedEvent, log: (line: string) => void): Promise<void> {
+  const secretId = event.ResourceProperties?.SecretId;
+  const fields = { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId, secretId };
+  const note = (message: string, more: Record<string, unknown> = {}) => log(JSON.stringify({ message, ...fields, ...more }));
+  note('custom resource request received');
+  let failure: string | undefined;
+  try {
+    if (event.RequestType !== 'Delete') {
+      await seedPreviousKey(deps.client, secretId, event.RequestId, note);
+    }
+  } catch (e) {
+    failure = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    note('custom resource request failed', { error: failure });
+  }
+  const body = JSON.stringify({
+    Status: failure === undefined ? 'SUCCESS' : 'FAILED',
+    Reason: failure ?? 'jwtSecretPrevious is in the current value',
+    PhysicalResourceId: event.PhysicalResourceId ?? (typeof secretId === 'string' && secretId !== '' ? `${secretId}/jwtSecretPrevious` : event.LogicalResourceId),
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  });
+  await (deps.respond ?? httpsPut)(event.ResponseURL, body);
+  note('custom resource answered', { status: failure === undefined ? 'SUCCESS' : 'FAILED' });
+}
+
+/** PUTs `body` to a presigned URL, as CloudFormation takes a custom resource's answer (no content type). */
+export function httpsPut(url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode !== undefined && response.statusCode < 300
+        ? resolve()
+        : reject(new Error(`CloudFormation's response URL answered HTTP ${response.statusCode}`))));
+    });
+    request.setTimeout(10_000, () => request.destroy(new Error('CloudFormation\'s response URL did not answer within 10 s')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /**
  * Builds the rotation function. A failed step throws, which is what tells Secrets Manager the
  * rotation failed (it retries, and leaves AWSCURRENT where it was); the error names the step, the
- * secret and the version, never a value.
+ * secret and the version, never a value. A CloudFormation custom resource event seeds
+ * `jwtSecretPrevious` instead.
  */
-export function makeHandler(deps: HandlerDeps): (event: RotationEvent) => Promise<void> {
+export function makeHandler(deps: HandlerDeps): (event: RotationEvent | SeedEvent) => Promise<void> {
   const log = deps.log ?? ((line: string) => console.log(line));
-  return async (event: RotationEvent) => {
+  return async (event: RotationEvent | SeedEvent) => {
+    if (isSeedEvent(event)) {
+      return answerCloudFormation(deps, event, log);
+    }
     const rotation = readEvent(event);
     const { step, secretId, token } = rotation;
     const note = (message: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({ message, step, secretId, token, ...fields }));

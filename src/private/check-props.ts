@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { checkDeploymentOptions } from './deployment-strategy';
 import { checkFargateSize } from './fargate';
-import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from './load-balancer-rules';
+import { checkAccessLogsPrefix, checkIngressPeers, desyncModeProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
 import { isDeploymentEnvironment, ResolvedSizing } from './presets';
 import { checkScaling } from './scaling';
@@ -20,7 +20,7 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HTTP_CODES = /^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$/;
 
 /** Names of the secrets the deployment itself injects; a plain variable of the same name would clash. */
-export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET'];
+export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS'];
 
 /** Props that decide what the template holds, so they must be known at synth, and why. */
 const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [
@@ -213,15 +213,7 @@ export function checkNetworkValues(problems: ProblemList, network: NetworkOption
   if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
     problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');
   }
-  (network.allowedIngress ?? []).forEach((peer, index) => {
-    if (peer.canInlineRule && (peer.toIngressRuleConfig() as { cidrIpv6?: string }).cidrIpv6 !== undefined) {
-      problems.add(`network.allowedIngress[${index}]`, `is the IPv6 range ${peer.uniqueId}, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges`);
-    }
-    const cidrProblem = ipv4CidrProblem(peer);
-    if (cidrProblem) {
-      problems.add(`network.allowedIngress[${index}]`, cidrProblem);
-    }
-  });
+  checkIngressPeers(problems, 'network.allowedIngress', network.allowedIngress ?? [], "clients'");
   checkNatGateways(problems, 'network.', 'the deployment', network.natGateways, network.vpc !== undefined);
   if (!network.vpc) {
     for (const key of ['publicSubnets', 'privateSubnets'] as const) {

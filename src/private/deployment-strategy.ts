@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { DeploymentCheck as CheckOption, ServiceDeploymentOptions } from '../service/options';
 import { DeploymentCheck, statusCodesProblem } from './deployment-check/checks';
+import { checkIngressPeers } from './load-balancer-rules';
 import { ProblemList, show } from './validation';
 
 /** How long both revisions run after production traffic moved, unless the user says otherwise. */
@@ -32,7 +33,7 @@ export function deploymentChecks(healthCheck: elbv2.HealthCheck | undefined, tes
 }
 
 /** What only a traffic-shifting strategy uses, and so is refused beside a rolling one. */
-const SHIFT_ONLY: ReadonlyArray<keyof ServiceDeploymentOptions> = ['bakeTime', 'trafficShift', 'testPort', 'checks'];
+const SHIFT_ONLY: ReadonlyArray<keyof ServiceDeploymentOptions> = ['bakeTime', 'trafficShift', 'testPort', 'testIngress', 'checks'];
 
 /**
  * Checks one service's deployment options (`prop` names them, e.g. `services.pyFido.deployment`).
@@ -59,6 +60,7 @@ export function checkDeploymentOptions(problems: ProblemList, prop: string, depl
   if (deployment.testPort !== undefined && PRODUCTION_PORTS.includes(deployment.testPort)) {
     problems.add(`${prop}.testPort`, `is a production listener's port (${PRODUCTION_PORTS.join(', ')}); choose a free port such as 9001, got ${deployment.testPort}`);
   }
+  checkIngressPeers(problems, `${prop}.testIngress`, deployment.testIngress ?? [], "testers'");
   checkChecks(problems, `${prop}.checks`, deployment.checks ?? []);
 }
 

@@ -37,3 +37,20 @@ export function ipv4CidrProblem(peer: ec2.IPeer): string | undefined {
   }
   return `must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got ${show(cidr)}`;
 }
+
+/**
+ * Checks peers admitted to the IPv4-only load balancer (`network.allowedIngress`, a service's
+ * `deployment.testIngress`): an IPv6 range would never match, and an IPv4 CIDR must be one EC2
+ * takes. `who` names the clients in the fix, e.g. `clients'`.
+ */
+export function checkIngressPeers(problems: ProblemList, prop: string, peers: ec2.IPeer[], who: string): void {
+  peers.forEach((peer, index) => {
+    if (peer.canInlineRule && (peer.toIngressRuleConfig() as { cidrIpv6?: string }).cidrIpv6 !== undefined) {
+      problems.add(`${prop}[${index}]`, `is the IPv6 range ${peer.uniqueId}, but the load balancer is IPv4-only and would never see it; give the ${who} IPv4 ranges`);
+    }
+    const cidrProblem = ipv4CidrProblem(peer);
+    if (cidrProblem) {
+      problems.add(`${prop}[${index}]`, cidrProblem);
+    }
+  });
+}

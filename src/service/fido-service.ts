@@ -142,7 +142,8 @@ export interface TrafficRouteOptions {
 
   /**
    * A test listener, whose traffic ECS moves to the new revision before any production traffic,
-   * and through which the deployment check calls it.
+   * and through which the deployment check calls it. It is opened to the service's
+   * `deployment.testIngress`.
    *
    * @default - no test route
    */
@@ -391,6 +392,10 @@ export class FidoService extends Construct implements ec2.IConnectable {
     });
     const production = rule(`${id}ProductionRule`, options.listener);
     const test = options.testListener ? rule(`${id}TestRule`, options.testListener) : undefined;
+    // The test listener serves the unchecked revision: the testers the user names reach it, and the check.
+    for (const peer of options.testListener ? this.props.deployment?.testIngress ?? [] : []) {
+      options.testListener!.connections.allowDefaultPortFrom(peer, `${this.containerName} test listener from testers (deployment.testIngress)`);
+    }
     // ECS changes the rules' weights with this role; the AWS managed policy is the set of
     // Elastic Load Balancing calls that ECS documents for it.
     this.loadBalancerRole ??= new iam.Role(this, 'LoadBalancerRole', {

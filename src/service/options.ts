@@ -1,5 +1,6 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 
@@ -407,7 +408,7 @@ export interface DeploymentCheck {
  * `bakeTime`, during which the deployment alarms still roll back, and stops it.
  *
  * It costs double the service's tasks while both revisions run, a second target group per
- * listener, and one test listener port, which admits only `network.allowedIngress` and the check.
+ * listener, and one test listener port, which admits only the check and `testIngress`.
  */
 export interface ServiceDeploymentOptions {
   /**
@@ -441,6 +442,19 @@ export interface ServiceDeploymentOptions {
    * @default - 9001 for PyFIDO, 9443 for Tomcat
    */
   readonly testPort?: number;
+
+  /**
+   * Testers admitted to the test listener besides the deployment check.
+   *
+   * During a deployment the test listener serves the new revision before it is checked, and
+   * outside one it is a second way into the service, so it admits only the check unless testers
+   * are named here: IPv4 ranges (such as the testers' office, `ec2.Peer.ipv4('203.0.113.0/24')`),
+   * prefix lists or security groups; the load balancer is IPv4-only. Only with `BLUE_GREEN`,
+   * `LINEAR` or `CANARY`.
+   *
+   * @default - only the deployment check (its security group), not `network.allowedIngress`
+   */
+  readonly testIngress?: ec2.IPeer[];
 
   /**
    * Requests the deployment check sends through the test listener besides the service's health

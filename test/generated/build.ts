@@ -351,6 +351,7 @@ export class PropsBuilder {
         stepBakeTime: minutes(shift.stepBakeMinutes),
       },
       testPort: d.testPort,
+      testIngress: d.testIngress?.map((cidr) => ec2.Peer.ipv4(cidr)),
       checks: d.checks?.map((c) => ({ path: c.path, expectedStatusCodes: c.expectedStatusCodes })),
     };
   }

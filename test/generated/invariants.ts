@@ -251,14 +251,15 @@ export const noSecretMaterial: Invariant = {
 };
 
 /**
- * The load balancer admits its listener ports (443, 5001, 8080, 80 with the redirect, and the test
- * port of each traffic-shifting service) from the allowed clients, and each deployment check's
- * security group on its own service's test port; that group admits nothing and sends only to that
- * port of the load balancer and to HTTPS (the EC2 API). The tasks admit 5001 and 8080 from the
- * load balancer only (and 5001 from themselves).
+ * The load balancer admits its production listener ports (443, 5001, 8080, 80 with the redirect)
+ * from the allowed clients, and the test port of each traffic-shifting service from that
+ * service's deployment check's security group and its testers (`deployment.testIngress`) only:
+ * never from the allowed clients, since it serves the unchecked revision. The check's group admits
+ * nothing and sends only to that port of the load balancer and to HTTPS (the EC2 API). The tasks
+ * admit 5001 and 8080 from the load balancer only (and 5001 from themselves).
  */
 export const securityGroups: Invariant = {
-  name: 'the security groups admit the allowed clients to the load balancer, each deployment check to its test port, and the load balancer to the tasks',
+  name: 'the security groups admit the allowed clients to the load balancer, each deployment check and its service\'s testers to its test port, and the load balancer to the tasks',
   check(d, recipe, facts) {
     const found: Violation[] = [];
     const { loadBalancer, tasks } = fidoSecurityGroups(d);
@@ -266,8 +267,12 @@ export const securityGroups: Invariant = {
       return [violation('load balancer or tasks without a security group', `${loadBalancer} ${tasks}`)];
     }
     const rules = securityGroupRules(d);
-    const testPorts = SERVICES.map((s) => testPortOf(recipe, s)).filter((p): p is number => p !== undefined);
-    const ports = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : []), ...testPorts];
+    const ports = [443, 5001, 8080, ...(recipe.loadBalancer?.redirectHttp ? [80] : [])];
+    const testers = SERVICES.flatMap((s) => {
+      const port = testPortOf(recipe, s);
+      const cidrs = port === undefined ? [] : recipe.services?.[s]?.deployment?.testIngress ?? [];
+      return cidrs.map((cidr) => ({ service: s, peer: JSON.stringify(cidr), port: port! }));
+    });
     // The security groups of the deployment checks, with their service's test port (a service without its check is not this invariant's to report).
     const services = fidoServices(d);
     const checks = SERVICES.flatMap((s) => {
@@ -279,10 +284,13 @@ export const securityGroups: Invariant = {
     for (const client of facts.clients) {
       for (const port of ports) {
         if (!albIngress.some((r) => r.peer === client && isTcpPort(r, port))) {
-          found.push(violation(testPorts.includes(port)
-            ? 'the load balancer does not admit a test port from an allowed client'
-            : 'the load balancer does not admit a listener port from an allowed client', `${client} ${port}`));
+          found.push(violation('the load balancer does not admit a listener port from an allowed client', `${client} ${port}`));
         }
+      }
+    }
+    for (const { service, peer, port } of testers) {
+      if (!albIngress.some((r) => r.peer === peer && isTcpPort(r, port))) {
+        found.push(violation('the load balancer does not admit a test port from a tester of its service', `${service} ${peer} ${port}`));
       }
     }
     for (const { service, group, port } of checks) {
@@ -293,8 +301,9 @@ export const securityGroups: Invariant = {
     for (const r of albIngress) {
       const fromClient = facts.clients.includes(r.peer) && ports.some((p) => isTcpPort(r, p));
       const fromCheck = checks.some((c) => c.group === r.peer && isTcpPort(r, c.port));
-      if (!fromClient && !fromCheck) {
-        found.push(violation('the load balancer admits something other than the allowed clients on its listener ports and the deployment checks on their test ports', describeRule(r)));
+      const fromTester = testers.some((t) => t.peer === r.peer && isTcpPort(r, t.port));
+      if (!fromClient && !fromCheck && !fromTester) {
+        found.push(violation('the load balancer admits something other than the allowed clients on its listener ports, and the deployment checks and testers on their test ports', describeRule(r)));
       }
     }
     for (const { service, group, port } of checks) {

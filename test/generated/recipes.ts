@@ -118,6 +118,8 @@ export interface DeploymentRecipe {
   /** LINEAR and CANARY only. The step in tenths of a percent: an integer, so that the percent is exactly the literal a user writes. */
   readonly trafficShift?: { readonly stepTenths?: number; readonly stepBakeMinutes?: number };
   readonly testPort?: number;
+  /** IPv4 ranges of testers admitted to the test listener. */
+  readonly testIngress?: string[];
   readonly checks?: CheckRecipe[];
 }
 
@@ -231,7 +233,7 @@ export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 4
 /** Plain variables the deployment sets itself, and the secrets it injects: generated variables keep clear of them. */
 export const RESERVED_VARIABLES = [
   'ENVIRONMENT', 'DOMAIN_NAME', 'PYFIDO_URL', 'PYFIDO_INTERNAL_URL',
-  'MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET',
+  'MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'APPLICATION_SECRET_ARN',
 ];
 
 /** The longest applicationName whose every derived name fits (runbook `<app>-staging-Redeploy`, 128). */
@@ -467,6 +469,8 @@ const shifting = (s: Service, strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY', lowe
       stepBakeMinutes: minutes,
     }, { requiredKeys: [], noNullPrototype: true }),
   testPort: TEST_PORTS[s],
+  // Now and then the same range as an allowed client's, which the test port must still admit only as a tester.
+  testIngress: fc.uniqueArray(fc.constantFrom('198.51.100.0/24', '192.0.2.7/32', '203.0.113.0/24'), { maxLength: 2 }),
   checks: fc.array(check, { maxLength: 3 }),
 }, { requiredKeys: ['strategy'], noNullPrototype: true }).map(dropUndefined);
 

@@ -37,6 +37,8 @@ import botocore.session
 from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationNotFoundError
 
+from template_files import templates_of_arguments
+
 API_ACTIONS = {"aws:executeAwsApi", "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"}
 STEP_KEYS = {"Service", "Api"}
 PROPERTY_KEYS = {"PropertySelector", "DesiredValues"}
@@ -437,28 +439,12 @@ class Checker:
                 if resource.get("Type") == "AWS::SSM::Document" and resource.get("Properties", {}).get("DocumentType") == "Automation"]
 
 
-def templates_in(paths):
-    found = []
-    for path in paths:
-        if os.path.isdir(path):
-            for folder, _, files in os.walk(path):
-                found += [os.path.join(folder, f) for f in files if f.endswith(".template.json")]
-        else:
-            found.append(path)
-    return sorted(found)
-
-
 def main(argv):
-    if not argv:
-        print(__doc__.strip().splitlines()[0], file=sys.stderr)
-        print("usage: runbooks.py PATH...", file=sys.stderr)
-        return 2
-    missing = [p for p in argv if not os.path.exists(p)]
-    if missing:
-        print(f"runbooks: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 1
+    templates, code = templates_of_arguments(argv, __doc__, "runbooks.py", "runbooks")
+    if templates is None:
+        return code
     checker = Checker()
-    documents = [d for t in templates_in(argv) for d in checker.check_template(t)]
+    documents = [d for t in templates for d in checker.check_template(t)]
     for doc in documents:
         mark = "ok  " if not doc.problems else "FAIL"
         print(f"{mark} {doc.name} ({os.path.relpath(doc.template)}): {doc.api_steps} API steps of {doc.steps} checked, "

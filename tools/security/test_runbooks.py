@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runbooks  # noqa: E402  (the module under test, beside this file)
+from template_files import check_as_file  # noqa: E402
 
 CLUSTER = {"Ref": "Cluster"}
 SERVICE = {"Fn::GetAtt": ["Service", "Name"]}
@@ -77,12 +78,7 @@ class RunbookCheck(unittest.TestCase):
     checker = runbooks.Checker()
 
     def problems(self, template):
-        with tempfile.NamedTemporaryFile("w", suffix=".template.json", delete=False) as f:
-            json.dump(template, f)
-        try:
-            documents = self.checker.check_template(f.name)
-        finally:
-            os.unlink(f.name)
+        documents = check_as_file(self.checker.check_template, template)
         self.assertEqual(len(documents), 1)
         return documents[0].problems
 

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -35,6 +35,12 @@ describe('FidoNetwork alone', () => {
     const stack = bareStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
     expect(thrownBy(() => new FidoNetwork(stack, 'Network', { vpc, natGateways: 2 }))).toMatch(/natGateways: only applies to a VPC this construct creates, but vpc is given/);
+  });
+
+  test('refuses a NAT count given as a token, as the deployment does: the template holds one NAT per count', () => {
+    const stack = bareStack();
+    expect(thrownBy(() => new FidoNetwork(stack, 'Network', { natGateways: new CfnParameter(stack, 'Nat', { type: 'Number' }).valueAsNumber })))
+      .toMatch(/^FidoNetwork 'Bare\/Network' has 1 problem in its props:\n {2}- natGateways: cannot be a token .*, because a created VPC gets one NAT gateway resource per count/);
   });
 });
 

@@ -22,11 +22,13 @@ const HTTP_CODES = /^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$/;
 /** Names of the secrets the deployment itself injects; a plain variable of the same name would clash. */
 export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB_USERNAME', 'MONGODB_PASSWORD', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS'];
 
-/** Props that decide what the template holds, so they must be known at synth, and why. */
+/**
+ * Props that decide what the template holds, so they must be known at synth, and why. The NAT
+ * count is refused in `checkNatGateways`, which FidoNetwork shares.
+ */
 const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [
   { path: ['deploymentEnvironment'], why: 'it picks the preset (sizing, NAT gateways, WAF, retention) while the template is written' },
   { path: ['applicationName'], why: 'the cluster, log group, alarm and repository names are built from it and checked against their AWS limits at synth' },
-  { path: ['network', 'natGateways'], why: 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own' },
 ];
 
 /**
@@ -197,12 +199,15 @@ function checkHealthCheck(problems: ProblemList, prop: string, healthCheck: elbv
 
 /**
  * Checks a NAT count: 1 or 2 for the two-AZ VPC that `creator` makes (its private subnets need a
- * NAT route out), refused beside a given VPC, whose NAT gateways are its own. Shared by the
- * deployment (`prefix` 'network.') and FidoNetwork on its own.
+ * NAT route out), known at synth (one NAT gateway resource per count), refused beside a given VPC,
+ * whose NAT gateways are its own. Shared by the deployment (`prefix` 'network.') and FidoNetwork
+ * on its own.
  */
 export function checkNatGateways(problems: ProblemList, prefix: string, creator: string, natGateways: number | undefined, vpcGiven: boolean): void {
   if (vpcGiven && natGateways !== undefined) {
     problems.add(`${prefix}natGateways`, `only applies to a VPC ${creator} creates, but ${prefix}vpc is given (its NAT gateways are its own); leave natGateways out, got ${show(natGateways)}`);
+  } else if (!vpcGiven && Token.isUnresolved(natGateways)) {
+    problems.refuseToken(`${prefix}natGateways`, natGateways, 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own');
   } else if (!vpcGiven) {
     problems.integerInRange(`${prefix}natGateways`, natGateways, 1, 2);
   }

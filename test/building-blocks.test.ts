@@ -16,12 +16,13 @@ import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp, thrownBy } from './util';
 const bareStack = () => new Stack(testApp(), 'Bare', { env: ENV });
 
 describe('FidoNetwork alone', () => {
-  test('creates the VPC and the two closed security groups', () => {
+  test('creates the VPC with its S3 gateway endpoint, and the two closed security groups', () => {
     const stack = bareStack();
     new FidoNetwork(stack, 'Network');
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
   });
 
@@ -41,6 +42,13 @@ describe('FidoNetwork alone', () => {
     const stack = bareStack();
     expect(thrownBy(() => new FidoNetwork(stack, 'Network', { natGateways: new CfnParameter(stack, 'Nat', { type: 'Number' }).valueAsNumber })))
       .toMatch(/^FidoNetwork 'Bare\/Network' has 1 problem in its props:\n {2}- natGateways: cannot be a token .*, because a created VPC gets one NAT gateway resource per count/);
+  });
+
+  test('refuses the S3 gateway endpoint option beside a given VPC', () => {
+    const stack = bareStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    expect(thrownBy(() => new FidoNetwork(stack, 'Given', { vpc, s3GatewayEndpoint: false })))
+      .toMatch(/ {2}- s3GatewayEndpoint: only applies to a VPC this construct creates, but vpc is given \(its endpoints are its own: add one with vpc\.addGatewayEndpoint\(\)\); leave s3GatewayEndpoint out, got false$/);
   });
 });
 

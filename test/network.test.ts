@@ -164,10 +164,11 @@ describe('an imported VPC', () => {
     template = Template.fromStack(stack);
   });
 
-  test('creates no VPC, subnets or NAT', () => {
+  test('creates no VPC, subnets, NAT or endpoint', () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::Subnet', 0);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
   test('puts the load balancer in its public subnets and the tasks in the chosen private subnets', () => {
@@ -219,5 +220,38 @@ describe('a VPC created in the app, given as network.vpc', () => {
       const b = new ec2.Vpc(scope, 'B', { maxAzs: 2 });
       return { network: { vpc: givenVpc(scope), privateSubnets: { subnets: b.privateSubnets } } };
     })).toMatch(new RegExp(`^  - network\\.privateSubnets: selects 'Imports/B/PrivateSubnet1' and 'Imports/B/PrivateSubnet2', subnets of the VPC 'Imports/B', not of network\\.vpc 'Imports/Vpc' \\(${GIVEN_VPC.vpcId}\\); select subnets of network\\.vpc$`, 'm'));
+  });
+});
+
+/** The route tables of the created VPC's private subnets, as references. */
+function privateRouteTables(template: Template): object[] {
+  const associations = Object.values(template.findResources('AWS::EC2::SubnetRouteTableAssociation')) as any[];
+  const subnets = template.findResources('AWS::EC2::Subnet');
+  return associations.filter((a) => !isPublicSubnet(subnets[a.Properties.SubnetId.Ref])).map((a) => a.Properties.RouteTableId);
+}
+
+describe('the S3 gateway endpoint', () => {
+  const without = once(() => synth({ network: { s3GatewayEndpoint: false } }));
+
+  test('is in a created VPC by default, routed from the private subnets only', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+      RouteTableIds: privateRouteTables(template),
+    });
+  });
+
+  test('only adds a resource to an existing deployment: every other resource is as without it', () => {
+    const before = without().template.toJSON();
+    const after = synth().template.toJSON();
+    const added = Object.keys(after.Resources).filter((id) => !(id in before.Resources));
+    expect(added.map((id) => after.Resources[id].Type)).toEqual(['AWS::EC2::VPCEndpoint']);
+    expect({ ...after, Resources: Object.fromEntries(Object.entries(after.Resources).filter(([id]) => !added.includes(id))) }).toEqual(before);
+  });
+
+  test('is left out with s3GatewayEndpoint: false', () => {
+    without().template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 });

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { checkNatGateways } from '../private/check-props';
+import { checkCreatedVpcOptions } from '../private/check-props';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
@@ -28,6 +28,14 @@ export interface FidoNetworkProps {
    * @default 1
    */
   readonly natGateways?: number;
+
+  /**
+   * An S3 gateway endpoint in the VPC this construct creates, routed from its private subnets, so
+   * that S3 traffic (ECR's image layers among it) skips NAT. Refused with `vpc`.
+   *
+   * @default true
+   */
+  readonly s3GatewayEndpoint?: boolean;
 
   /**
    * How long the flow logs of a created VPC are kept.
@@ -66,7 +74,7 @@ const PROPS_SHAPE = struct('FidoNetworkProps', { required: true });
 function networkProblems(props: FidoNetworkProps): string[] {
   const problems = new ProblemList();
   sanitize(problems, '', props, PROPS_SHAPE);
-  checkNatGateways(problems, '', 'this construct', props.natGateways, props.vpc !== undefined);
+  checkCreatedVpcOptions(problems, '', 'this construct', props, props.vpc !== undefined);
   return [...problems.all];
 }
 
@@ -118,6 +126,10 @@ export class FidoNetwork extends Construct {
           { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
         ],
       });
+      if (props.s3GatewayEndpoint ?? true) {
+        // Only the private subnets reach S3 through NAT; the public ones go out by the internet gateway.
+        vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] });
+      }
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
         removalPolicy: props.flowLogRemovalPolicy ?? RemovalPolicy.RETAIN,

@@ -44,6 +44,17 @@ export interface NetworkOptions {
   readonly natGateways?: number;
 
   /**
+   * An S3 gateway endpoint in a VPC the construct creates, routed from its private subnets: image
+   * layers that ECR serves from S3 and the tasks' other S3 requests in the region skip NAT (no
+   * NAT data processing). Gateway endpoints are free. Requests through it no longer come from the
+   * NAT's public address: an S3 bucket policy that admits that address (`aws:SourceIp`) must admit
+   * the endpoint (`aws:SourceVpce`) instead. Refused with `vpc`: add endpoints to your own VPC.
+   *
+   * @default true
+   */
+  readonly s3GatewayEndpoint?: boolean;
+
+  /**
    * Let the tasks open connections to any address on any port. By default their security group
    * only allows what the services need: HTTPS 443 (ECR, Secrets Manager, CloudWatch Logs and other
    * AWS APIs), the PyFIDO port 5001 (Tomcat calls PyFIDO at its public endpoint) and the MongoDB

@@ -188,6 +188,7 @@ export const API_MODEL: ApiModel = {
         "flowLogRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "flowLogRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
         "natGateways": { "optional": true, "type": { "primitive": "number" } },
+        "s3GatewayEndpoint": { "optional": true, "type": { "primitive": "boolean" } },
         "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
       },
       "cdkBases": []
@@ -343,6 +344,7 @@ export const API_MODEL: ApiModel = {
         "natGateways": { "optional": true, "type": { "primitive": "number" } },
         "privateSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "publicSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
+        "s3GatewayEndpoint": { "optional": true, "type": { "primitive": "boolean" } },
         "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
       },
       "cdkBases": []

@@ -24,7 +24,7 @@ export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB
 
 /**
  * Props that decide what the template holds, so they must be known at synth, and why. The NAT
- * count is refused in `checkNatGateways`, which FidoNetwork shares.
+ * count is refused in `checkCreatedVpcOptions`, which FidoNetwork shares.
  */
 const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [
   { path: ['deploymentEnvironment'], why: 'it picks the preset (sizing, NAT gateways, WAF, retention) while the template is written' },
@@ -197,20 +197,38 @@ function checkHealthCheck(problems: ProblemList, prop: string, healthCheck: elbv
   }
 }
 
+/** The props of a VPC that the deployment or `FidoNetwork` creates, named alike in both. */
+export interface CreatedVpcOptions {
+  readonly natGateways?: number;
+  readonly s3GatewayEndpoint?: boolean;
+}
+
+/** Why each prop of a created VPC does not apply to a given one. */
+const GIVEN_VPC_OWNS: { readonly [key in keyof CreatedVpcOptions]-?: string } = {
+  natGateways: 'its NAT gateways are its own',
+  s3GatewayEndpoint: 'its endpoints are its own: add one with vpc.addGatewayEndpoint()',
+};
+
 /**
- * Checks a NAT count: 1 or 2 for the two-AZ VPC that `creator` makes (its private subnets need a
- * NAT route out), known at synth (one NAT gateway resource per count), refused beside a given VPC,
- * whose NAT gateways are its own. Shared by the deployment (`prefix` 'network.') and FidoNetwork
- * on its own.
+ * Checks the props of the two-AZ VPC that `creator` makes: a NAT count of 1 or 2 (its private
+ * subnets need a NAT route out), known at synth (one NAT gateway resource per count); each refused
+ * beside a given VPC, which has its own.
+ * Shared by the deployment (`prefix` 'network.') and FidoNetwork on its own.
  */
-export function checkNatGateways(problems: ProblemList, prefix: string, creator: string, natGateways: number | undefined, vpcGiven: boolean): void {
-  if (vpcGiven && natGateways !== undefined) {
-    problems.add(`${prefix}natGateways`, `only applies to a VPC ${creator} creates, but ${prefix}vpc is given (its NAT gateways are its own); leave natGateways out, got ${show(natGateways)}`);
-  } else if (!vpcGiven && Token.isUnresolved(natGateways)) {
-    problems.refuseToken(`${prefix}natGateways`, natGateways, 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own');
-  } else if (!vpcGiven) {
-    problems.integerInRange(`${prefix}natGateways`, natGateways, 1, 2);
+export function checkCreatedVpcOptions(problems: ProblemList, prefix: string, creator: string, options: CreatedVpcOptions, vpcGiven: boolean): void {
+  if (vpcGiven) {
+    for (const key of Object.keys(GIVEN_VPC_OWNS) as Array<keyof CreatedVpcOptions>) {
+      const value = options[key];
+      if (value !== undefined) {
+        problems.add(`${prefix}${key}`, `only applies to a VPC ${creator} creates, but ${prefix}vpc is given (${GIVEN_VPC_OWNS[key]}); leave ${key} out, got ${show(value)}`);
+      }
+    }
+    return;
   }
+  if (Token.isUnresolved(options.natGateways)) {
+    problems.refuseToken(`${prefix}natGateways`, options.natGateways, 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own');
+  }
+  problems.integerInRange(`${prefix}natGateways`, options.natGateways, 1, 2);
 }
 
 /** Checks the network options that need no VPC to judge. */
@@ -219,7 +237,7 @@ export function checkNetworkValues(problems: ProblemList, network: NetworkOption
     problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');
   }
   checkIngressPeers(problems, 'network.allowedIngress', network.allowedIngress ?? [], "clients'");
-  checkNatGateways(problems, 'network.', 'the deployment', network.natGateways, network.vpc !== undefined);
+  checkCreatedVpcOptions(problems, 'network.', 'the deployment', network, network.vpc !== undefined);
   if (!network.vpc) {
     for (const key of ['publicSubnets', 'privateSubnets'] as const) {
       if (network[key] !== undefined) {

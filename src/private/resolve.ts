@@ -105,6 +105,7 @@ function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps
     vpc: network.vpc,
     // A given VPC's NAT gateways are its own.
     natGateways: network.vpc ? undefined : network.natGateways ?? preset.natGateways,
+    s3GatewayEndpoint: network.vpc ? undefined : network.s3GatewayEndpoint ?? true,
     publicSubnets: network.publicSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
     privateSubnets: network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     allowedIngress: network.allowedIngress ?? [ec2.Peer.anyIpv4()],

@@ -54,6 +54,8 @@ export interface ResolvedDeployment {
   readonly vpc?: ec2.IVpc;
   /** NAT gateways of a created VPC; none when the VPC is given. */
   readonly natGateways?: number;
+  /** An S3 gateway endpoint in a created VPC; none when the VPC is given. */
+  readonly s3GatewayEndpoint?: boolean;
   readonly publicSubnets: ec2.SubnetSelection;
   readonly privateSubnets: ec2.SubnetSelection;
   readonly allowedIngress: ec2.IPeer[];

@@ -256,6 +256,7 @@ export class PropsBuilder {
       ...(peers ? { allowedIngress: peers } : {}),
       ...(n.allowAllOutbound !== undefined ? { allowAllOutbound: n.allowAllOutbound } : {}),
       ...(n.natGateways !== undefined ? { natGateways: n.natGateways } : {}),
+      ...(n.s3GatewayEndpoint !== undefined ? { s3GatewayEndpoint: n.s3GatewayEndpoint } : {}),
       ...(n.publicSubnets ? { publicSubnets: publicSubnets[n.publicSubnets] } : {}),
       ...(n.privateSubnets ? { privateSubnets: privateSubnets[n.privateSubnets] } : {}),
     };

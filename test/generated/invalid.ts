@@ -276,6 +276,7 @@ export const CATALOG: readonly Entry[] = [
     path, givenVpc, values: otherVpcSubnets(), says: saysOtherVpc,
   }))),
   { path: 'network.natGateways', createdVpc: true, values: [num(0), num(3), num(1.5), num(Number.NaN), str('1'), obj()] },
+  { path: 'network.s3GatewayEndpoint', createdVpc: true, values: NOT_A_BOOLEAN },
   { path: 'network.allowAllOutbound', values: NOT_A_BOOLEAN },
   { path: 'loadBalancer', values: NOT_AN_OBJECT },
   { path: 'loadBalancer.sslPolicy', values: [str('TLS1.0'), num(5), obj()] },
@@ -355,7 +356,7 @@ function conflict(catalog: readonly Entry[], a: Mutation, b: Mutation): boolean 
   const ea = entryOf(catalog, a);
   const eb = entryOf(catalog, b);
   const nested = (x: string, y: string) => x === y || y.startsWith(`${x}.`);
-  const vpcProps = ['network.vpc', 'network.natGateways', 'network.publicSubnets', 'network.privateSubnets'];
+  const vpcProps = ['network.vpc', 'network.natGateways', 'network.s3GatewayEndpoint', 'network.publicSubnets', 'network.privateSubnets'];
   // A companion must not touch the other broken prop (nor what holds it), nor be set two ways by the two.
   const touches = (e: Entry, path: string) => (e.companions ?? []).some(([c]) => nested(c, path) || nested(path, c));
   const disagree = (ea.companions ?? []).some(([c, v]) => (eb.companions ?? []).some(([d, w]) => c === d && JSON.stringify(v) !== JSON.stringify(w)));
@@ -465,8 +466,8 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
       const imported = base.vpc.kind === 'attributes' || base.vpc.kind === 'lookup';
       const vpc: VpcRecipe = e.givenVpc === 'app' ? { kind: 'app', azs } : imported ? base.vpc : { kind: 'attributes', azs };
       if (JSON.stringify(vpc) !== JSON.stringify(base.vpc)) {
-        // A NAT count only goes with a created VPC; subnet selections of a given one carry over.
-        const { natGateways: _dropped, ...network } = base.network ?? {};
+        // The NAT count and endpoint option only go with a created VPC; subnet selections of a given one carry over.
+        const { natGateways: _count, s3GatewayEndpoint: _endpoint, ...network } = base.network ?? {};
         base = { ...base, vpc, ...(base.network ? { network } : {}) };
       }
     }

@@ -67,6 +67,8 @@ export interface NetworkRecipe {
   readonly allowedIngress?: PeerRecipe[];
   readonly allowAllOutbound?: boolean;
   readonly natGateways?: number;
+  /** The S3 gateway endpoint (created VPCs only). */
+  readonly s3GatewayEndpoint?: boolean;
   /** How the load balancer's subnets are selected: by type, by group name, one per AZ, or two given subnets (imported VPCs). */
   readonly publicSubnets?: 'type' | 'group' | 'onePerAz' | 'explicit';
   readonly privateSubnets?: 'type' | 'group' | 'explicit';
@@ -390,6 +392,7 @@ const network = (tokens: boolean): fc.Arbitrary<NetworkRecipe> => fc.record({
   allowedIngress: fc.uniqueArray(peer(tokens), { minLength: 1, maxLength: 3, selector: peerKey }),
   allowAllOutbound: fc.boolean(),
   natGateways: fc.integer({ min: 1, max: 2 }),
+  s3GatewayEndpoint: fc.boolean(),
   publicSubnets: fc.constantFrom('type' as const, 'group' as const, 'onePerAz' as const, 'explicit' as const),
   privateSubnets: fc.constantFrom('type' as const, 'group' as const, 'explicit' as const),
 }, { requiredKeys: [], noNullPrototype: true });
@@ -566,10 +569,10 @@ function normalize(recipe: ValidRecipe): ValidRecipe {
   const serviceOf = (given: ServiceRecipe | undefined): ServiceRecipe | undefined => given && normalizeService(given);
   const imported = recipe.vpc.kind !== 'created';
   // The library refuses options that would be ignored: subnets only with a given VPC, a NAT count
-  // only with a created one, the tag only for a default image, the rate limit only with the web
-  // ACL, the access log options only with access logs.
-  const { publicSubnets, privateSubnets, natGateways, ...rest } = recipe.network ?? {};
-  const given = recipe.network && { ...rest, ...(imported ? { publicSubnets, privateSubnets } : { natGateways }) };
+  // and the endpoint option only with a created one, the tag only for a default image, the rate
+  // limit only with the web ACL, the access log options only with access logs.
+  const { publicSubnets, privateSubnets, natGateways, s3GatewayEndpoint, ...rest } = recipe.network ?? {};
+  const given = recipe.network && { ...rest, ...(imported ? { publicSubnets, privateSubnets } : { natGateways, s3GatewayEndpoint }) };
   const bothImages = recipe.images?.pyFido !== undefined && recipe.images?.tomcat !== undefined;
   const webAcl = recipe.waf?.enabled ?? env === 'prod';
   const accessLogs = recipe.loadBalancer?.accessLogs ?? true;

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DeploymentEnvironment, FidoDataLayer, FidoDataLayerProps, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection } from '../src';
+import { DeploymentEnvironment, FidoDataLayer, FidoDataLayerProps, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection, NatType } from '../src';
 import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp, thrownBy } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
@@ -42,6 +42,23 @@ describe('FidoNetwork alone', () => {
     const stack = bareStack();
     expect(thrownBy(() => new FidoNetwork(stack, 'Network', { natGateways: new CfnParameter(stack, 'Nat', { type: 'Number' }).valueAsNumber })))
       .toMatch(/^FidoNetwork 'Bare\/Network' has 1 problem in its props:\n {2}- natGateways: cannot be a token .*, because a created VPC gets one NAT gateway resource per count/);
+  });
+
+  test('runs NAT instances of the image given, beside the S3 gateway endpoint', () => {
+    const stack = bareStack();
+    new FidoNetwork(stack, 'Network', { natType: NatType.INSTANCE, natMachineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.hasResourceProperties('AWS::EC2::Instance', { ImageId: 'ami-0123456789abcdef0', InstanceType: 't4g.nano' });
+  });
+
+  test('refuses a NAT instance option without NAT instances', () => {
+    const stack = bareStack();
+    expect(thrownBy(() => new FidoNetwork(stack, 'Network', { natInstanceType: new ec2.InstanceType('t4g.micro') }))).toBe([
+      "FidoNetwork 'Bare/Network' has 1 problem in its props:",
+      '  - natInstanceType: only applies to NAT instances, but natType is left out (NAT gateways); set natType: NatType.INSTANCE or leave natInstanceType out',
+    ].join('\n'));
   });
 
   test('refuses the S3 gateway endpoint option beside a given VPC', () => {

@@ -2,7 +2,7 @@ import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../src';
 import { Finding, runNag } from './nag-report';
 import { addReviewedStack, everyScaling, importsStack, once } from './util';
 
@@ -39,14 +39,16 @@ function acknowledgements(root: IConstruct): Array<{ construct: IConstruct; rule
 const ENVIRONMENTS = [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, DeploymentEnvironment.PROD];
 
 /**
- * The options each preset is judged in beyond its defaults: flat, as it comes (rolling); in nested
- * stacks, with a blue/green PyFIDO and a canary Tomcat with their deployment checks, and ECS Exec
- * on both. Every preset meets both shapes, with one synth each.
+ * The options each preset is judged in beyond its defaults: flat (rolling, NAT gateways and the S3
+ * gateway endpoint) with every scaling option; in nested stacks, with a blue/green PyFIDO and a
+ * canary Tomcat with their deployment checks, ECS Exec on both, and NAT instances. Every preset
+ * meets both shapes, with one synth each.
  */
 const SHAPES: ReadonlyArray<[string, Partial<ArculusFidoStackProps>]> = [
   ['flat, rolling, every scaling option', { nestedStacks: false }],
-  ['nested, blue/green and canary with their checks, ECS Exec', {
+  ['nested, blue/green and canary with their checks, ECS Exec, NAT instances', {
     nestedStacks: true,
+    network: { natType: NatType.INSTANCE },
     services: {
       pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN }, enableExecuteCommand: true },
       tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY }, enableExecuteCommand: true },
@@ -94,6 +96,10 @@ describe.each(ENVIRONMENTS)('cdk-nag on the %s preset', (environment) => {
       // The check function's own findings, on each of the two functions: nothing acknowledged wider.
       const checks = acknowledgements(stack).filter((a) => a.construct.node.id === 'DeploymentCheck');
       expect(new Set(checks.map((a) => a.construct.node.path))).toEqual(new Set(['Fido/Fido/ServicesStack/PyFido/DeploymentCheck', 'Fido/Fido/ServicesStack/Tomcat/DeploymentCheck']));
+      // The NAT instances' findings, on each instance alone: one in dev and staging, one per AZ in prod.
+      const nat = acknowledgements(stack).filter((a) => a.construct.node.id === 'NatInstance');
+      expect(new Set(nat.map((a) => a.rule))).toEqual(new Set(['AwsSolutions-EC28', 'AwsSolutions-EC29', 'NIST.800.53.R5-EC2InstanceNoPublicIp', 'NIST.800.53.R5-EC2InstancesInVPC']));
+      expect(new Set(nat.map((a) => a.construct.node.path)).size).toBe(environment === DeploymentEnvironment.PROD ? 2 : 1);
     }
 
     const acks = acknowledgements(stack);

@@ -1,8 +1,9 @@
 
+import { CfnParameter } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ArculusFidoStack } from '../src';
+import { ArculusFidoStack, DeploymentEnvironment, NatType } from '../src';
 import { baseProps, ENV, GIVEN_VPC, givenVpc, importsStack, logicalId, once, synth, synthError, Synthesized, testApp } from './util';
 
 const ref = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
@@ -168,6 +169,7 @@ describe('an imported VPC', () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::Subnet', 0);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Instance', 0);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
@@ -253,5 +255,147 @@ describe('the S3 gateway endpoint', () => {
 
   test('is left out with s3GatewayEndpoint: false', () => {
     without().template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+});
+
+/** The NAT instances' security group, by the description aws-cdk-lib gives it. */
+const NAT_SG = { GroupDescription: 'Security Group for NAT instances' };
+
+describe('NAT instances (natType: NatType.INSTANCE)', () => {
+  const dev = once(() => synth({ network: { natType: NatType.INSTANCE } }));
+
+  test('replace the NAT gateway with one t4g.nano instance on Amazon Linux 2023 for arm64, read from SSM at deploy time', () => {
+    const json = dev().template.toJSON();
+    dev().template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    const instances = Object.values(dev().template.findResources('AWS::EC2::Instance')) as any[];
+    expect(instances).toHaveLength(1);
+    const [instance] = instances;
+    expect(instance.Properties).toMatchObject({ InstanceType: 't4g.nano', SourceDestCheck: false });
+    expect(json.Parameters[instance.Properties.ImageId.Ref]).toEqual({
+      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+      Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64',
+    });
+    const [nic] = instance.Properties.NetworkInterfaces;
+    expect(nic.AssociatePublicIpAddress).toBe(true);
+    expect(isPublicSubnet(json.Resources[nic.SubnetId.Ref])).toBe(true);
+  });
+
+  test('route both private subnets out through the instance', () => {
+    const { template } = dev();
+    const instance = logicalId(template, 'AWS::EC2::Instance');
+    const routes = Object.values(template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0', InstanceId: { Ref: instance } } })) as any[];
+    expect(routes.map((r) => r.Properties.RouteTableId)).toEqual(privateRouteTables(template));
+  });
+
+  test('give the instance an Elastic IP, which stays when the instance is replaced', () => {
+    const { template } = dev();
+    template.resourceCountIs('AWS::EC2::EIP', 1);
+    template.hasResourceProperties('AWS::EC2::EIP', { Domain: 'vpc', InstanceId: { Ref: logicalId(template, 'AWS::EC2::Instance') } });
+  });
+
+  test('require IMDSv2 and encrypt the root volume', () => {
+    dev().template.hasResourceProperties('AWS::EC2::Instance', {
+      MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', DeleteOnTermination: true } }],
+    });
+  });
+
+  test('admit TCP, UDP and ICMP from the private subnets only, and send anywhere', () => {
+    const { template } = dev();
+    const natSg = logicalId(template, 'AWS::EC2::SecurityGroup', NAT_SG);
+    const privateCidrs = (Object.values(template.findResources('AWS::EC2::Subnet')) as any[]).filter((s) => !isPublicSubnet(s)).map((s) => s.Properties.CidrBlock);
+    expect(privateCidrs).toHaveLength(2);
+    expect(ingressOf(template, natSg)).toEqual(privateCidrs.flatMap((cidr) => [`${cidr}:-1--1`, `${cidr}:0-65535`, `${cidr}:0-65535`]).sort());
+    const protocols = template.toJSON().Resources[natSg].Properties.SecurityGroupIngress.map((r: any) => r.IpProtocol).sort();
+    expect(protocols).toEqual(['icmp', 'icmp', 'tcp', 'tcp', 'udp', 'udp']);
+    expect(egressOf(template, natSg)).toEqual(['0.0.0.0/0:all']);
+    template.hasResourceProperties('AWS::EC2::Instance', { NetworkInterfaces: [Match.objectLike({ GroupSet: [{ 'Fn::GetAtt': [natSg, 'GroupId'] }] })] });
+  });
+
+  test('keep the S3 gateway endpoint and leave the tasks\' security groups as they are', () => {
+    const { template } = dev();
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    const taskSg = logicalId(template, 'AWS::EC2::SecurityGroup', TASK_SG);
+    expect(egressOf(template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443', `${taskSg}:5001-5001`]);
+  });
+
+  test('follow the NAT count and the instance type\'s architecture: prod\'s two, one per AZ, on x86_64 for a t3.micro', () => {
+    const { template } = synth({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1.0.0' },
+      network: { natType: NatType.INSTANCE, natInstanceType: new ec2.InstanceType('t3.micro') },
+    });
+    const json = template.toJSON();
+    const instances = Object.values(template.findResources('AWS::EC2::Instance')) as any[];
+    expect(instances.map((i) => i.Properties.InstanceType)).toEqual(['t3.micro', 't3.micro']);
+    const subnetOf = (instance: any) => json.Resources[instance.Properties.NetworkInterfaces[0].SubnetId.Ref];
+    expect(new Set(instances.map((i) => JSON.stringify(subnetOf(i).Properties.AvailabilityZone))).size).toBe(2);
+    expect(new Set(instances.map((i) => json.Parameters[i.Properties.ImageId.Ref].Default))).toEqual(new Set(['/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64']));
+    template.resourceCountIs('AWS::EC2::EIP', 2);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+});
+
+describe('the NAT and endpoint options', () => {
+  test('are refused, in the one gathered error, where they would be ignored or a token decides the template', () => {
+    expect(synthError((scope) => ({
+      network: {
+        natInstanceType: new ec2.InstanceType(new CfnParameter(scope, 'NatType').valueAsString),
+        natMachineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+        natGateways: new CfnParameter(scope, 'NatCount', { type: 'Number' }).valueAsNumber,
+      },
+    }))).toMatch(new RegExp([
+      "^ArculusFidoDeployment 'Fido/Fido' has 3 problems in its props:",
+      '  - network\\.natGateways: cannot be a token \\(a CloudFormation parameter or reference\\), because a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own; got \\S+',
+      '  - network\\.natInstanceType: only applies to NAT instances, but network\\.natType is left out \\(NAT gateways\\); set natType: NatType\\.INSTANCE or leave natInstanceType out',
+      '  - network\\.natMachineImage: only applies to NAT instances, but network\\.natType is left out \\(NAT gateways\\); set natType: NatType\\.INSTANCE or leave natMachineImage out$',
+    ].join('\n')));
+  });
+
+  test('refuse a token type of NAT, and a token instance type the default image\'s architecture would be chosen from', () => {
+    const message = synthError((scope) => ({
+      network: { natType: new CfnParameter(scope, 'Nat').valueAsString as NatType, natInstanceType: new ec2.InstanceType(new CfnParameter(scope, 'Type').valueAsString) },
+    }));
+    expect(message).toMatch(/^ArculusFidoDeployment 'Fido\/Fido' has 2 problems in its props:\n/);
+    expect(message).toMatch(/\n {2}- network\.natType: cannot be a token .*, because it decides whether the template holds NAT gateways or NAT instances; give NatType\.GATEWAY or NatType\.INSTANCE; got /);
+    expect(message).toMatch(/\n {2}- network\.natInstanceType: cannot be a token .*, because the default image's architecture \(arm64 or x86_64\) is chosen from it at synth; give the type, or natMachineImage too; got /);
+  });
+
+  test('refuse a token instance type once, as ignored, without NAT instances', () => {
+    expect(synthError((scope) => ({ network: { natInstanceType: new ec2.InstanceType(new CfnParameter(scope, 'Type').valueAsString) } }))).toBe([
+      "ArculusFidoDeployment 'Fido/Fido' has 1 problem in its props:",
+      '  - network.natInstanceType: only applies to NAT instances, but network.natType is left out (NAT gateways); set natType: NatType.INSTANCE or leave natInstanceType out',
+    ].join('\n'));
+  });
+
+  test('carry a token instance type into the template beside a given image', () => {
+    const { template } = synth((scope) => ({
+      network: {
+        natType: NatType.INSTANCE,
+        natInstanceType: new ec2.InstanceType(new CfnParameter(scope, 'Type').valueAsString),
+        natMachineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+      },
+    }));
+    template.hasResourceProperties('AWS::EC2::Instance', { ImageId: 'ami-0123456789abcdef0', InstanceType: Match.objectLike({ 'Fn::ImportValue': Match.anyValue() }) });
+  });
+
+  test('are refused beside a given VPC, each naming why', () => {
+    expect(synthError((scope) => ({
+      network: {
+        vpc: givenVpc(scope),
+        natType: NatType.INSTANCE,
+        s3GatewayEndpoint: true,
+        natMachineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      },
+    }))).toBe([
+      "ArculusFidoDeployment 'Fido/Fido' has 3 problems in its props:",
+      "  - network.natType: only applies to a VPC the deployment creates, but network.vpc is given (its NAT is its own); leave natType out, got 'instance'",
+      '  - network.natMachineImage: only applies to a VPC the deployment creates, but network.vpc is given (its NAT is its own); leave natMachineImage out',
+      '  - network.s3GatewayEndpoint: only applies to a VPC the deployment creates, but network.vpc is given (its endpoints are its own: add one with vpc.addGatewayEndpoint()); leave s3GatewayEndpoint out, got true',
+    ].join('\n'));
+  });
+
+  test('refuse a value that is not a NatType, for a caller without a compiler', () => {
+    expect(synthError({ network: { natType: 'nat-instance' as NatType } })).toMatch(/\n {2}- network\.natType: must be a NatType, got 'nat-instance'$/);
   });
 });

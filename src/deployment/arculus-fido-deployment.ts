@@ -129,8 +129,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
 
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
       vpc: resolved.vpc,
-      natGateways: resolved.natGateways,
-      s3GatewayEndpoint: resolved.s3GatewayEndpoint,
+      ...resolved.createdVpc,
       flowLogRetention: resolved.logRetention,
       flowLogRemovalPolicy: resolved.logRemovalPolicy,
       flowLogEncryptionKey: logEncryptionKey,

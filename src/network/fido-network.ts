@@ -3,8 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { NatType } from './options';
 import { checkCreatedVpcOptions } from '../private/check-props';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
+import { hardenNatInstances, natInstanceProvider } from '../private/nat';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
 
@@ -28,6 +30,30 @@ export interface FidoNetworkProps {
    * @default 1
    */
   readonly natGateways?: number;
+
+  /**
+   * What gives the private subnets of the VPC this construct creates their way out: NAT gateways,
+   * or NAT instances (cheaper, but each one a single point of failure for its subnets' egress).
+   * `natGateways` counts either. Refused with `vpc`.
+   *
+   * @default NatType.GATEWAY
+   */
+  readonly natType?: NatType;
+
+  /**
+   * Instance type of each NAT instance. Only with `natType: NatType.INSTANCE`.
+   *
+   * @default - t4g.nano (Graviton)
+   */
+  readonly natInstanceType?: ec2.InstanceType;
+
+  /**
+   * Image of each NAT instance: an Amazon Linux 2023 image. Only with `natType: NatType.INSTANCE`.
+   *
+   * @default - the latest Amazon Linux 2023 image for the architecture of `natInstanceType`, read
+   * from SSM Parameter Store at each stack update (a newer one replaces the instances)
+   */
+  readonly natMachineImage?: ec2.IMachineImage;
 
   /**
    * An S3 gateway endpoint in the VPC this construct creates, routed from its private subnets, so
@@ -113,19 +139,24 @@ export class FidoNetwork extends Construct {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
+      const natInstances = props.natType === NatType.INSTANCE ? natInstanceProvider(props.natInstanceType, props.natMachineImage) : undefined;
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
         natGateways: props.natGateways ?? 1,
+        natGatewayProvider: natInstances,
         // The default security group admits all traffic between its members; nothing here uses
         // it, so its rules are removed (by a CDK custom resource).
         restrictDefaultSecurityGroup: true,
         subnetConfiguration: [
-          // The load balancer and NAT gateways get their own addresses: nothing launched in a
-          // public subnet gets a public IP by accident.
+          // The load balancer and NAT gateways or instances get their own addresses: nothing
+          // launched in a public subnet gets a public IP by accident.
           { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
           { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
         ],
       });
+      if (natInstances) {
+        hardenNatInstances(vpc, natInstances);
+      }
       if (props.s3GatewayEndpoint ?? true) {
         // Only the private subnets reach S3 through NAT; the public ones go out by the internet gateway.
         vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] });
@@ -142,7 +173,7 @@ export class FidoNetwork extends Construct {
       this.vpc = vpc;
       for (const subnet of vpc.publicSubnets) {
         acknowledge(subnet, {
-          'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW': 'A public subnet: it holds only the internet-facing load balancer and the NAT gateways, which need the route to the internet gateway. The tasks run in private subnets without it.',
+          'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW': 'A public subnet: it holds only the internet-facing load balancer and the NAT gateways or instances, which need the route to the internet gateway. The tasks run in private subnets without it.',
         });
       }
       acknowledge(flowLog.node.findChild('IAMRole'), {

@@ -1,6 +1,24 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /**
+ * What translates the addresses of a created VPC's private subnets for the internet.
+ */
+export enum NatType {
+  /**
+   * Managed NAT gateways: highly available within their AZ, scale on their own, billed per hour
+   * (0.045 USD in us-east-1) and per GB processed, plus their Elastic IP.
+   */
+  GATEWAY = 'gateway',
+  /**
+   * NAT instances (`ec2.NatProvider.instanceV2`): one EC2 instance per NAT, with an Elastic IP
+   * that stays across its replacement. About a tenth of a NAT gateway's price and no charge per
+   * GB, but each instance is a single point of failure for its subnets' egress, and its type
+   * bounds the bandwidth.
+   */
+  INSTANCE = 'instance',
+}
+
+/**
  * Where the deployment runs and who may reach it.
  */
 export interface NetworkOptions {
@@ -42,6 +60,37 @@ export interface NetworkOptions {
    * @default - 2 in prod, 1 in dev and staging
    */
   readonly natGateways?: number;
+
+  /**
+   * What gives the private subnets of a VPC the construct creates their way out: managed NAT
+   * gateways, or NAT instances (one small EC2 instance per NAT with an Elastic IP, about a tenth
+   * of the price and no charge per GB, but each a single point of failure for egress that a newer
+   * image replaces: see "NAT instances" in docs/operations.md). `natGateways` counts either.
+   * Refused with `vpc`; a value known at synth, since it decides the template's resources.
+   *
+   * @default NatType.GATEWAY
+   */
+  readonly natType?: NatType;
+
+  /**
+   * Instance type of each NAT instance. Only with `natType: NatType.INSTANCE`. A value known at
+   * synth: the default image's architecture follows it.
+   *
+   * @default - t4g.nano (Graviton, 2 vCPU, 0.5 GiB)
+   */
+  readonly natInstanceType?: ec2.InstanceType;
+
+  /**
+   * Image of each NAT instance: an Amazon Linux 2023 image (its user data installs iptables with
+   * dnf), of the instance type's architecture. Only with `natType: NatType.INSTANCE`. The default
+   * is read from SSM Parameter Store at each stack update, so the first update after Amazon Linux
+   * publishes a new image replaces the NAT instances; pin one to replace them only when you
+   * choose: `ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64,
+   * cachedInContext: true })` (kept in cdk.context.json) or `ec2.MachineImage.genericLinux({...})`.
+   *
+   * @default - the latest Amazon Linux 2023 image for the architecture of `natInstanceType`
+   */
+  readonly natMachineImage?: ec2.IMachineImage;
 
   /**
    * An S3 gateway endpoint in a VPC the construct creates, routed from its private subnets: image

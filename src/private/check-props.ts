@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { checkDeploymentOptions } from './deployment-strategy';
@@ -11,7 +12,7 @@ import { ProblemList, show } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import type { ArculusFidoDeploymentProps } from '../deployment/options';
 import type { DomainOptions } from '../edge/options';
-import type { NetworkOptions } from '../network/options';
+import { NatType, type NetworkOptions } from '../network/options';
 import type { FidoServiceOptions, ServiceSizing } from '../service/options';
 
 const APPLICATION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -24,7 +25,7 @@ export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB
 
 /**
  * Props that decide what the template holds, so they must be known at synth, and why. The NAT
- * count is refused in `checkCreatedVpcOptions`, which FidoNetwork shares.
+ * props are refused in `checkCreatedVpcOptions`, which FidoNetwork shares.
  */
 const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [
   { path: ['deploymentEnvironment'], why: 'it picks the preset (sizing, NAT gateways, WAF, retention) while the template is written' },
@@ -200,19 +201,25 @@ function checkHealthCheck(problems: ProblemList, prop: string, healthCheck: elbv
 /** The props of a VPC that the deployment or `FidoNetwork` creates, named alike in both. */
 export interface CreatedVpcOptions {
   readonly natGateways?: number;
+  readonly natType?: NatType;
+  readonly natInstanceType?: ec2.InstanceType;
+  readonly natMachineImage?: ec2.IMachineImage;
   readonly s3GatewayEndpoint?: boolean;
 }
 
 /** Why each prop of a created VPC does not apply to a given one. */
 const GIVEN_VPC_OWNS: { readonly [key in keyof CreatedVpcOptions]-?: string } = {
   natGateways: 'its NAT gateways are its own',
+  natType: 'its NAT is its own',
+  natInstanceType: 'its NAT is its own',
+  natMachineImage: 'its NAT is its own',
   s3GatewayEndpoint: 'its endpoints are its own: add one with vpc.addGatewayEndpoint()',
 };
 
 /**
  * Checks the props of the two-AZ VPC that `creator` makes: a NAT count of 1 or 2 (its private
- * subnets need a NAT route out), known at synth (one NAT gateway resource per count); each refused
- * beside a given VPC, which has its own.
+ * subnets need a NAT route out), the NAT instance options only with NAT instances, and values known
+ * at synth where the template depends on them; each refused beside a given VPC, which has its own.
  * Shared by the deployment (`prefix` 'network.') and FidoNetwork on its own.
  */
 export function checkCreatedVpcOptions(problems: ProblemList, prefix: string, creator: string, options: CreatedVpcOptions, vpcGiven: boolean): void {
@@ -220,7 +227,8 @@ export function checkCreatedVpcOptions(problems: ProblemList, prefix: string, cr
     for (const key of Object.keys(GIVEN_VPC_OWNS) as Array<keyof CreatedVpcOptions>) {
       const value = options[key];
       if (value !== undefined) {
-        problems.add(`${prefix}${key}`, `only applies to a VPC ${creator} creates, but ${prefix}vpc is given (${GIVEN_VPC_OWNS[key]}); leave ${key} out, got ${show(value)}`);
+        const got = key === 'natMachineImage' ? '' : `, got ${show(value)}`;
+        problems.add(`${prefix}${key}`, `only applies to a VPC ${creator} creates, but ${prefix}vpc is given (${GIVEN_VPC_OWNS[key]}); leave ${key} out${got}`);
       }
     }
     return;
@@ -229,6 +237,22 @@ export function checkCreatedVpcOptions(problems: ProblemList, prefix: string, cr
     problems.refuseToken(`${prefix}natGateways`, options.natGateways, 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own');
   }
   problems.integerInRange(`${prefix}natGateways`, options.natGateways, 1, 2);
+  const { natType, natInstanceType, natMachineImage } = options;
+  if (Token.isUnresolved(natType)) {
+    problems.refuseToken(`${prefix}natType`, natType, 'it decides whether the template holds NAT gateways or NAT instances; give NatType.GATEWAY or NatType.INSTANCE');
+  } else if (natType !== NatType.INSTANCE) {
+    for (const [key, value] of [['natInstanceType', natInstanceType], ['natMachineImage', natMachineImage]] as const) {
+      if (value !== undefined) {
+        problems.add(`${prefix}${key}`, `only applies to NAT instances, but ${prefix}natType is ${natType === undefined ? 'left out (NAT gateways)' : show(natType)}; set natType: NatType.INSTANCE or leave ${key} out`);
+      }
+    }
+  }
+  // With NAT instances, or maybe (a token type): without them, the type is refused as ignored above.
+  const instances = natType === NatType.INSTANCE || Token.isUnresolved(natType);
+  if (instances && natInstanceType !== undefined && !natMachineImage && Token.isUnresolved(natInstanceType.toString())) {
+    problems.refuseToken(`${prefix}natInstanceType`, natInstanceType,
+      "the default image's architecture (arm64 or x86_64) is chosen from it at synth; give the type, or natMachineImage too");
+  }
 }
 
 /** Checks the network options that need no VPC to judge. */

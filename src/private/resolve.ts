@@ -7,6 +7,7 @@ import { checkEnvironmentFacts } from './cross-checks';
 import { shiftsTraffic } from './deployment-strategy';
 import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
+import { DEFAULT_NAT_INSTANCE_TYPE } from './nat';
 import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { checkRequestsWithStrategy, officeHoursNames, officeHoursSchedules, OfficeHoursSchedules } from './scaling';
@@ -15,6 +16,7 @@ import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import type { ArculusFidoDeploymentProps } from '../deployment/options';
+import { NatType } from '../network/options';
 import type { MonitoringOptions } from '../operations/options';
 import type { FidoServiceOptions, ServiceSizing } from '../service/options';
 
@@ -101,11 +103,18 @@ function checkOperations(
 function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
   const network = props.network ?? {};
   checkNetworkValues(problems, network);
+  const natType = network.natType ?? NatType.GATEWAY;
   return {
     vpc: network.vpc,
-    // A given VPC's NAT gateways are its own.
-    natGateways: network.vpc ? undefined : network.natGateways ?? preset.natGateways,
-    s3GatewayEndpoint: network.vpc ? undefined : network.s3GatewayEndpoint ?? true,
+    // A given VPC's NAT and endpoints are its own.
+    createdVpc: network.vpc ? {} : {
+      natGateways: network.natGateways ?? preset.natGateways,
+      natType,
+      natInstanceType: natType === NatType.INSTANCE ? network.natInstanceType ?? DEFAULT_NAT_INSTANCE_TYPE : undefined,
+      // The latest Amazon Linux 2023 image of the instance type's architecture when left out.
+      natMachineImage: network.natMachineImage,
+      s3GatewayEndpoint: network.s3GatewayEndpoint ?? true,
+    },
     publicSubnets: network.publicSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
     privateSubnets: network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     allowedIngress: network.allowedIngress ?? [ec2.Peer.anyIpv4()],

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { CreatedVpcOptions } from './check-props';
 import type { DeploymentNames, ServiceNames } from './names';
 import type { EnvironmentPreset, ResolvedSizing } from './presets';
 import type { MongoDbConnection } from '../data/mongodb-connection';
@@ -52,10 +53,12 @@ export interface ResolvedDeployment {
   readonly hostedZone?: route53.IHostedZone;
   readonly mongoDb: MongoDbConnection;
   readonly vpc?: ec2.IVpc;
-  /** NAT gateways of a created VPC; none when the VPC is given. */
-  readonly natGateways?: number;
-  /** An S3 gateway endpoint in a created VPC; none when the VPC is given. */
-  readonly s3GatewayEndpoint?: boolean;
+  /**
+   * The NAT count and kind, the NAT instances' type and image (the latest Amazon Linux 2023 of the
+   * type's architecture when left out) and the S3 gateway endpoint of a created VPC; none when the
+   * VPC is given, whose NAT and endpoints are its own.
+   */
+  readonly createdVpc: CreatedVpcOptions;
   readonly publicSubnets: ec2.SubnetSelection;
   readonly privateSubnets: ec2.SubnetSelection;
   readonly allowedIngress: ec2.IPeer[];

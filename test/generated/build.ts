@@ -19,7 +19,7 @@ import {
   DeploymentRecipe, isParam, MongoRecipe, Num, PeerRecipe, Removal, Service, SERVICES, ServiceRecipe, SizingRecipe, Str, Strategy, ValidRecipe,
 } from './recipes';
 import { Deployed, rootParameter } from './templates';
-import { ArculusFidoDeployment, ArculusFidoDeploymentProps, DeploymentEnvironment, MongoDbConnection, ServiceDeploymentOptions } from '../../src';
+import { ArculusFidoDeployment, ArculusFidoDeploymentProps, DeploymentEnvironment, MongoDbConnection, NatType, ServiceDeploymentOptions } from '../../src';
 import { testApp } from '../util';
 
 export const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -256,6 +256,8 @@ export class PropsBuilder {
       ...(peers ? { allowedIngress: peers } : {}),
       ...(n.allowAllOutbound !== undefined ? { allowAllOutbound: n.allowAllOutbound } : {}),
       ...(n.natGateways !== undefined ? { natGateways: n.natGateways } : {}),
+      ...(n.natType !== undefined ? { natType: n.natType === 'instance' ? NatType.INSTANCE : NatType.GATEWAY } : {}),
+      ...(n.natInstanceType !== undefined ? { natInstanceType: new ec2.InstanceType(n.natInstanceType) } : {}),
       ...(n.s3GatewayEndpoint !== undefined ? { s3GatewayEndpoint: n.s3GatewayEndpoint } : {}),
       ...(n.publicSubnets ? { publicSubnets: publicSubnets[n.publicSubnets] } : {}),
       ...(n.privateSubnets ? { privateSubnets: privateSubnets[n.privateSubnets] } : {}),

@@ -12,6 +12,7 @@ import * as fc from 'fast-check';
 import { addDeployment, DEPLOYMENT_PATH, PropsBuilder, synthesizeApp } from './build';
 import type { Violation } from './invariants';
 import { MINIMAL_RECIPE, MongoRecipe, SERVICES, validRecipe, ValidRecipe, VpcRecipe } from './recipes';
+import { NatType } from '../../src';
 
 /** A value to put where a prop goes, as data (printed in counterexamples). */
 export type Bad =
@@ -49,6 +50,7 @@ const ENUMS = {
   'DeploymentStrategy.BLUE_GREEN': ecs.DeploymentStrategy.BLUE_GREEN,
   'DeploymentStrategy.LINEAR': ecs.DeploymentStrategy.LINEAR,
   'DeploymentStrategy.CANARY': ecs.DeploymentStrategy.CANARY,
+  'NatType.INSTANCE': NatType.INSTANCE,
 };
 
 const str = (s: string): Bad => ({ str: s });
@@ -276,6 +278,9 @@ export const CATALOG: readonly Entry[] = [
     path, givenVpc, values: otherVpcSubnets(), says: saysOtherVpc,
   }))),
   { path: 'network.natGateways', createdVpc: true, values: [num(0), num(3), num(1.5), num(Number.NaN), str('1'), obj()] },
+  { path: 'network.natType', createdVpc: true, values: [str('nat-instance'), str('INSTANCE'), num(1), bool(true), obj()] },
+  { path: 'network.natInstanceType', createdVpc: true, values: [str('t4g.nano'), obj(), num(1), list()], companions: [['network.natType', { enum: 'NatType.INSTANCE' }]] },
+  { path: 'network.natMachineImage', createdVpc: true, values: [str('ami-0123456789abcdef0'), obj(), num(1)], companions: [['network.natType', { enum: 'NatType.INSTANCE' }]] },
   { path: 'network.s3GatewayEndpoint', createdVpc: true, values: NOT_A_BOOLEAN },
   { path: 'network.allowAllOutbound', values: NOT_A_BOOLEAN },
   { path: 'loadBalancer', values: NOT_AN_OBJECT },
@@ -331,6 +336,7 @@ export const REFUSED_TOKENS: readonly Entry[] = [
   { path: 'deploymentEnvironment', values: [{ param: 'String' }] },
   { path: 'applicationName', values: [{ param: 'String' }] },
   { path: 'network.natGateways', createdVpc: true, values: [{ param: 'Number' }] },
+  { path: 'network.natType', createdVpc: true, values: [{ param: 'String' }] },
   { path: 'mongoDb.instances', mongo: 'documentDb', values: [{ param: 'Number' }] },
   { path: 'mongoDb.engineVersion', mongo: 'documentDb', values: [{ param: 'String' }] },
   ...SERVICES.map((s): Entry => ({ path: `services.${s}.deployment.strategy`, values: [{ param: 'String' }] })),
@@ -356,7 +362,7 @@ function conflict(catalog: readonly Entry[], a: Mutation, b: Mutation): boolean 
   const ea = entryOf(catalog, a);
   const eb = entryOf(catalog, b);
   const nested = (x: string, y: string) => x === y || y.startsWith(`${x}.`);
-  const vpcProps = ['network.vpc', 'network.natGateways', 'network.s3GatewayEndpoint', 'network.publicSubnets', 'network.privateSubnets'];
+  const vpcProps = ['network.vpc', 'network.natGateways', 'network.natType', 'network.natInstanceType', 'network.natMachineImage', 'network.s3GatewayEndpoint', 'network.publicSubnets', 'network.privateSubnets'];
   // A companion must not touch the other broken prop (nor what holds it), nor be set two ways by the two.
   const touches = (e: Entry, path: string) => (e.companions ?? []).some(([c]) => nested(c, path) || nested(path, c));
   const disagree = (ea.companions ?? []).some(([c, v]) => (eb.companions ?? []).some(([d, w]) => c === d && JSON.stringify(v) !== JSON.stringify(w)));
@@ -466,8 +472,8 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
       const imported = base.vpc.kind === 'attributes' || base.vpc.kind === 'lookup';
       const vpc: VpcRecipe = e.givenVpc === 'app' ? { kind: 'app', azs } : imported ? base.vpc : { kind: 'attributes', azs };
       if (JSON.stringify(vpc) !== JSON.stringify(base.vpc)) {
-        // The NAT count and endpoint option only go with a created VPC; subnet selections of a given one carry over.
-        const { natGateways: _count, s3GatewayEndpoint: _endpoint, ...network } = base.network ?? {};
+        // The NAT and endpoint options only go with a created VPC; subnet selections of a given one carry over.
+        const { natGateways: _count, natType: _type, natInstanceType: _instanceType, s3GatewayEndpoint: _endpoint, ...network } = base.network ?? {};
         base = { ...base, vpc, ...(base.network ? { network } : {}) };
       }
     }

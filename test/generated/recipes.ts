@@ -67,7 +67,9 @@ export interface NetworkRecipe {
   readonly allowedIngress?: PeerRecipe[];
   readonly allowAllOutbound?: boolean;
   readonly natGateways?: number;
-  /** The S3 gateway endpoint (created VPCs only). */
+  /** NAT gateways or NAT instances, of a type given or not (created VPCs only). */
+  readonly natType?: 'gateway' | 'instance';
+  readonly natInstanceType?: 't4g.nano' | 't4g.micro' | 't3.nano';
   readonly s3GatewayEndpoint?: boolean;
   /** How the load balancer's subnets are selected: by type, by group name, one per AZ, or two given subnets (imported VPCs). */
   readonly publicSubnets?: 'type' | 'group' | 'onePerAz' | 'explicit';
@@ -392,6 +394,8 @@ const network = (tokens: boolean): fc.Arbitrary<NetworkRecipe> => fc.record({
   allowedIngress: fc.uniqueArray(peer(tokens), { minLength: 1, maxLength: 3, selector: peerKey }),
   allowAllOutbound: fc.boolean(),
   natGateways: fc.integer({ min: 1, max: 2 }),
+  natType: fc.constantFrom('gateway' as const, 'instance' as const),
+  natInstanceType: fc.constantFrom('t4g.nano' as const, 't4g.micro' as const, 't3.nano' as const),
   s3GatewayEndpoint: fc.boolean(),
   publicSubnets: fc.constantFrom('type' as const, 'group' as const, 'onePerAz' as const, 'explicit' as const),
   privateSubnets: fc.constantFrom('type' as const, 'group' as const, 'explicit' as const),
@@ -568,11 +572,13 @@ function normalize(recipe: ValidRecipe): ValidRecipe {
     given && normalizeSizing(given, PRESET_SIZE[env][s], PRESET_COUNTS[env]);
   const serviceOf = (given: ServiceRecipe | undefined): ServiceRecipe | undefined => given && normalizeService(given);
   const imported = recipe.vpc.kind !== 'created';
-  // The library refuses options that would be ignored: subnets only with a given VPC, a NAT count
-  // and the endpoint option only with a created one, the tag only for a default image, the rate
-  // limit only with the web ACL, the access log options only with access logs.
-  const { publicSubnets, privateSubnets, natGateways, s3GatewayEndpoint, ...rest } = recipe.network ?? {};
-  const given = recipe.network && { ...rest, ...(imported ? { publicSubnets, privateSubnets } : { natGateways, s3GatewayEndpoint }) };
+  // The library refuses options that would be ignored: subnets only with a given VPC, the NAT and
+  // endpoint options only with a created one (an instance type only with NAT instances), the tag
+  // only for a default image, the rate limit only with the web ACL, the access log options only
+  // with access logs.
+  const { publicSubnets, privateSubnets, natGateways, natType, natInstanceType, s3GatewayEndpoint, ...rest } = recipe.network ?? {};
+  const created = { natGateways, natType, natInstanceType: natType === 'instance' ? natInstanceType : undefined, s3GatewayEndpoint };
+  const given = recipe.network && { ...rest, ...(imported ? { publicSubnets, privateSubnets } : created) };
   const bothImages = recipe.images?.pyFido !== undefined && recipe.images?.tomcat !== undefined;
   const webAcl = recipe.waf?.enabled ?? env === 'prod';
   const accessLogs = recipe.loadBalancer?.accessLogs ?? true;

@@ -1,7 +1,8 @@
 /**
  * Synthesizes every preset (dev, staging, prod), flat (with every scaling option) and in nested
- * stacks, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and WAF, and blue/green and
- * canary services with their deployment checks in every preset, into
+ * stacks, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and
+ * WAF, and in every preset blue/green and canary services with their deployment checks, and NAT
+ * instances, into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
  * `tools/security/runbooks.py` also judges against botocore's API models.
@@ -12,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection } from '../../src';
+import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
 import { addReviewedStack, ENV, everyScaling } from '../../test/util';
 
 const OUT = path.join('cdk.out', 'security');
@@ -38,6 +39,10 @@ for (const environment of Object.values(DeploymentEnvironment)) {
       tomcat: { deployment: { strategy: ecs.DeploymentStrategy.CANARY } },
     },
   };
+}
+// The network levers: NAT instances (beside the S3 gateway endpoint every created VPC has).
+for (const environment of Object.values(DeploymentEnvironment)) {
+  shapes[`${environment}-nat-instance`] = { deploymentEnvironment: environment, mongoDb: MongoDbConnection.documentDb(), network: { natType: NatType.INSTANCE } };
 }
 shapes['dev-atlas-cmk-waf'] = {
   deploymentEnvironment: DeploymentEnvironment.DEV,

@@ -421,6 +421,44 @@ describe('the cost model', () => {
     })).toThrow('an anomaly detection alarm');
   });
 
+  test('prices an EC2 instance by its type\'s hours and its gp3 volumes, 8 GiB where the template leaves the size to the image', () => {
+    const lines = monthlyCostOf(only({
+      Nat: {
+        Type: 'AWS::EC2::Instance',
+        Properties: { InstanceType: 't4g.nano', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }, { DeviceName: '/dev/xvdb', Ebs: { VolumeSize: 20 } }] },
+      },
+    })).filter((l) => /^(EC2|EBS)/.test(l.item));
+    expect(lines).toEqual([
+      { item: 'EC2 instance t4g.nano', usdPerMonth: expect.closeTo(0.0042 * 730, 6) },
+      { item: 'EBS gp3 28 GB (t4g.nano)', usdPerMonth: expect.closeTo(28 * 0.08, 6) },
+    ]);
+  });
+
+  test('counts an instance\'s own public address, unless an Elastic IP attached to it takes its place', () => {
+    const instance = { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 't4g.nano', NetworkInterfaces: [{ DeviceIndex: '0', AssociatePublicIpAddress: true }] } };
+    const addresses = (resources: object) => monthlyCostOf(only(resources)).find((l) => l.item.startsWith('Public IPv4'))!.item;
+    expect(addresses({ Nat: instance })).toBe('Public IPv4 address x1');
+    expect(addresses({ Nat: instance, Eip: { Type: 'AWS::EC2::EIP', Properties: { InstanceId: { Ref: 'Nat' } } } })).toBe('Public IPv4 address x1');
+    expect(addresses({ Nat: instance, Other: instance, Eip: { Type: 'AWS::EC2::EIP', Properties: { InstanceId: { Ref: 'Nat' } } } })).toBe('Public IPv4 address x2');
+  });
+
+  test('shows a gateway endpoint at no charge, beside interface endpoints at theirs', () => {
+    const lines = monthlyCostOf(only({
+      S3: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Gateway' } },
+      Ecr: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SubnetIds: ['a', 'b'] } },
+    })).filter((l) => /endpoint/.test(l.item));
+    expect(lines).toEqual([
+      { item: 'Interface endpoint ENIs x2', usdPerMonth: expect.closeTo(2 * 0.01 * 730, 6) },
+      { item: 'Gateway endpoint x1 (no charge)', usdPerMonth: 0 },
+    ]);
+  });
+
+  test('refuses an instance type or a volume type it has no price for', () => {
+    expect(() => monthlyCost(only({ I: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 'x9.huge' } } }))).toThrow('no EC2 price for "x9.huge" (I)');
+    expect(() => monthlyCost(only({ I: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 't4g.nano', BlockDeviceMappings: [{ Ebs: { VolumeType: 'io2' } }] } } })))
+      .toThrow('no EBS price for io2 volumes (I)');
+  });
+
   test('refuses a DocumentDB instance class it has no price for', () => {
     const template = serviceTemplate({ DesiredCount: 0 }, {}, { Db: { Type: 'AWS::DocDB::DBInstance', Properties: { DBInstanceClass: 'db.x9.huge' } } });
     expect(() => monthlyCost(template)).toThrow('no DocumentDB price for db.x9.huge');

@@ -38,7 +38,23 @@ export const PRICES = {
   alarmMetricMonth: 0.1,
   /** CloudWatch custom dashboard, a month. */
   dashboardMonth: 3,
+  /**
+   * EC2 on-demand Linux instance-hours by type, for NAT instances (aws.amazon.com/ec2/pricing/on-demand,
+   * US East (N. Virginia)). CPU credits a T instance spends above its baseline in unlimited mode
+   * (0.04 USD per vCPU-hour on T4g) depend on traffic and are left out.
+   */
+  ec2InstanceHour: { 't4g.nano': 0.0042, 't4g.micro': 0.0084, 't4g.small': 0.0168, 't3.nano': 0.0052, 't3.micro': 0.0104 } as Record<string, number>,
+  /** EBS gp3 storage per GB-month, its baseline 3,000 IOPS and 125 MB/s included (aws.amazon.com/ebs/pricing). */
+  ebsGp3GbMonth: 0.08,
+  /** Gateway VPC endpoints (S3, DynamoDB): no charge (docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). */
+  gatewayEndpointMonth: 0,
 };
+
+/**
+ * The root volume of an instance whose template leaves its size to the image: Amazon Linux 2023's
+ * 8 GiB, the NAT instances' image.
+ */
+export const DEFAULT_ROOT_VOLUME_GB = 8;
 
 /** Seconds the rollout model allows for a Fargate task to be pulled and started. */
 export const TASK_START_SECONDS = 60;
@@ -542,6 +558,46 @@ export function awakeShare(template: any, serviceId: string): number {
   return (cronDays(sleep[3]) * (minutes(sleep) - minutes(wake))) / (7 * 24 * 60);
 }
 
+/**
+ * EC2 instances (NAT instances): the hours of their type and their EBS volumes, gp3 only (an
+ * instance type or volume type without a price is refused rather than guessed); a volume without a
+ * size has the image's (`DEFAULT_ROOT_VOLUME_GB`). An instance with no volume in its template gets
+ * the image's root volume all the same.
+ */
+function instanceCost(template: any): CostLine[] {
+  return resourcesOf(template, 'AWS::EC2::Instance').flatMap(([id, instance]) => {
+    const type = instance.Properties.InstanceType;
+    const hourly = PRICES.ec2InstanceHour[type];
+    if (hourly === undefined) {
+      throw new Error(`no EC2 price for ${JSON.stringify(type)} (${id}); add it to PRICES`);
+    }
+    const volumes: any[] = (instance.Properties.BlockDeviceMappings ?? [{ Ebs: {} }]).filter((m: any) => m.Ebs);
+    const gb = volumes.reduce((sum, m) => {
+      if ((m.Ebs.VolumeType ?? 'gp3') !== 'gp3') {
+        throw new Error(`no EBS price for ${m.Ebs.VolumeType} volumes (${id}); add it to PRICES`);
+      }
+      return sum + Number(m.Ebs.VolumeSize ?? DEFAULT_ROOT_VOLUME_GB);
+    }, 0);
+    return [
+      { item: `EC2 instance ${type}`, usdPerMonth: hourly * HOURS_PER_MONTH },
+      { item: `EBS gp3 ${gb} GB (${type})`, usdPerMonth: gb * PRICES.ebsGp3GbMonth },
+    ];
+  });
+}
+
+/**
+ * Public IPv4 addresses: Elastic IPs, an instance's own public address unless an Elastic IP is
+ * attached to it (the Elastic IP takes its place), and one per subnet of each load balancer.
+ */
+function publicAddresses(template: any): number {
+  const eips = resourcesOf(template, 'AWS::EC2::EIP');
+  const attached = new Set(eips.map(([, eip]) => refId(eip.Properties?.InstanceId)).filter((id) => id !== undefined));
+  const hasOwnAddress = (instance: any) => (instance.Properties.NetworkInterfaces ?? []).some((n: any) => n.AssociatePublicIpAddress === true);
+  const ownAddresses = resourcesOf(template, 'AWS::EC2::Instance').filter(([id, instance]) => !attached.has(id) && hasOwnAddress(instance)).length;
+  const albAddresses = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').reduce((n, [, lb]) => n + (lb.Properties.Subnets?.length ?? 2), 0);
+  return eips.length + ownAddresses + albAddresses;
+}
+
 function fargateCost(template: any): CostLine[] {
   return resourcesOf(template, 'AWS::ECS::Service').map(([id, service]) => {
     const props = service.Properties;
@@ -561,11 +617,13 @@ function fargateCost(template: any): CostLine[] {
 
 /**
  * Models the monthly cost of what `template` runs around the clock: Fargate tasks at their
- * desired (or minimum) count, load balancers with one LCU, NAT gateways, public IPv4 addresses
- * (NAT gateways' and one per load balancer subnet), secrets, KMS keys, interface endpoints,
+ * desired (or minimum) count, load balancers with one LCU, NAT gateways, EC2 instances (NAT
+ * instances) with their EBS volumes, public IPv4 addresses (Elastic IPs, instances' own, and one
+ * per load balancer subnet), secrets, KMS keys, interface endpoints, gateway endpoints (at 0),
  * DocumentDB instances, WAF web ACLs, CloudWatch alarms (per alarm metric) and dashboards; SNS
  * topics and SSM Automation runbooks at 0 (`operationsCost`). Traffic-dependent charges are left
- * out, and so are per-account free tiers.
+ * out (NAT processing per GB among them, which a gateway endpoint saves), and so are per-account
+ * free tiers.
  */
 export function monthlyCostOf(template: any): CostLine[] {
   const count = (type: string) => resourcesOf(template, type).length;
@@ -573,8 +631,8 @@ export function monthlyCostOf(template: any): CostLine[] {
   const loadBalancers = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
   lines.push({ item: `Application Load Balancer x${loadBalancers.length} (1 LCU)`, usdPerMonth: loadBalancers.length * (PRICES.albHour + PRICES.lcuHour) * HOURS_PER_MONTH });
   lines.push({ item: `NAT gateway x${count('AWS::EC2::NatGateway')}`, usdPerMonth: count('AWS::EC2::NatGateway') * PRICES.natGatewayHour * HOURS_PER_MONTH });
-  const albAddresses = loadBalancers.reduce((n, [, lb]) => n + (lb.Properties.Subnets?.length ?? 2), 0);
-  const addresses = count('AWS::EC2::EIP') + albAddresses;
+  lines.push(...instanceCost(template));
+  const addresses = publicAddresses(template);
   lines.push({ item: `Public IPv4 address x${addresses}`, usdPerMonth: addresses * PRICES.publicIpv4Hour * HOURS_PER_MONTH });
   lines.push({ item: `Secrets Manager secret x${count('AWS::SecretsManager::Secret')}`, usdPerMonth: count('AWS::SecretsManager::Secret') * PRICES.secretMonth });
   if (count('AWS::KMS::Key') > 0) {
@@ -585,6 +643,10 @@ export function monthlyCostOf(template: any): CostLine[] {
     .reduce((n, [, e]) => n + (e.Properties.SubnetIds?.length ?? 2), 0);
   if (endpointAzs > 0) {
     lines.push({ item: `Interface endpoint ENIs x${endpointAzs}`, usdPerMonth: endpointAzs * PRICES.interfaceEndpointAzHour * HOURS_PER_MONTH });
+  }
+  const gatewayEndpoints = resourcesOf(template, 'AWS::EC2::VPCEndpoint').filter(([, e]) => e.Properties.VpcEndpointType === 'Gateway').length;
+  if (gatewayEndpoints > 0) {
+    lines.push({ item: `Gateway endpoint x${gatewayEndpoints} (no charge)`, usdPerMonth: gatewayEndpoints * PRICES.gatewayEndpointMonth });
   }
   for (const [id, instance] of resourcesOf(template, 'AWS::DocDB::DBInstance')) {
     const instanceClass = instance.Properties.DBInstanceClass;

@@ -5,9 +5,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DeploymentEnvironment } from '../src';
-import { CERTIFICATE_ARN, ENV, synth, testApp } from './util';
+import { DeploymentEnvironment, NatType } from '../src';
+import { CERTIFICATE_ARN, ENV, once, synth, testApp } from './util';
 import { addBaseline } from '../tools/bench/baseline';
+import { devLeverRows } from '../tools/bench/costs';
+import { allLevers, DEV_LEVERS } from '../tools/bench/levers';
 import {
   alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, cronDays, median,
   monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds, SCALE_OUT, scaleOut, scaleOutsOf, TASK_START_SECONDS,
@@ -492,4 +494,43 @@ describe('the topology comparison', () => {
 test('median', () => {
   expect(median([3, 1, 2])).toBe(2);
   expect(median([4, 1, 2, 3])).toBe(2.5);
+});
+
+describe('the dev cost levers', () => {
+  const rows = once(() => devLeverRows(synth().template.toJSON(), (props) => synth(props).template.toJSON()));
+  const dev = once(() => monthlyCost(synth().template.toJSON()));
+
+  test('price a NAT instance instead of a NAT gateway: the gateway\'s hours against a t4g.nano and its 8 GiB volume, the Elastic IP either way', () => {
+    const row = rows().find((r) => r.figure === 'Monthly cost, dev, NAT instance (modeled)')!;
+    const saving = 0.045 * 730 - (0.0042 * 730 + 8 * 0.08);
+    expect(row.value).toBe(`${(dev() - saving).toFixed(2)} USD`);
+    expect(row.reference).toMatch(new RegExp(`^${dev().toFixed(2)} USD without it, ${saving.toFixed(2)} USD less: a t4g\\.nano is a single point of failure`));
+  });
+
+  test('show the S3 gateway endpoint saving nothing in the model, and say why', () => {
+    const row = rows().find((r) => r.figure === 'Monthly cost, dev, S3 gateway endpoint (modeled)')!;
+    expect(row.value).toBe(`${dev().toFixed(2)} USD`);
+    expect(row.reference).toBe(`${dev().toFixed(2)} USD without it, 0.00 USD less: ${DEV_LEVERS[1].note}`);
+  });
+
+  test('price dev with all levers from one template that has them all, against the 45 USD goal', () => {
+    const all = rows()[rows().length - 1];
+    expect(all.figure).toBe('Monthly cost, dev with all levers (modeled: NAT instance, S3 gateway endpoint)');
+    const { template } = synth(allLevers());
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    expect(all.value).toBe(`${monthlyCost(template.toJSON()).toFixed(2)} USD`);
+    expect(all).toMatchObject({ reference: `${dev().toFixed(2)} USD with the preset's defaults`, goal: '<= 45 USD', met: monthlyCost(template.toJSON()) <= 45 });
+  });
+
+  test('are merged prop by prop, and refused when two set one prop differently', () => {
+    const levers = [
+      { name: 'A', on: { network: { natType: NatType.INSTANCE } }, note: '' },
+      { name: 'B', on: { network: { s3GatewayEndpoint: true }, runbooks: false }, note: '' },
+    ];
+    expect(allLevers(levers)).toEqual({ network: { natType: NatType.INSTANCE, s3GatewayEndpoint: true }, runbooks: false });
+    expect(() => allLevers([...levers, { name: 'C', on: { network: { natType: NatType.GATEWAY } }, note: '' }]))
+      .toThrow("the lever 'C' sets network.natType to gateway, but another lever set it to instance; levers must not disagree");
+  });
 });

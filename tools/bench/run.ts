@@ -12,8 +12,10 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { addBaseline } from './baseline';
+import { devLeverRows, presetCostRows } from './costs';
 import { replaceFigures } from './doc';
-import { blueGreenRows, compareTopology, median, monthlyCost, resourceTypeCounts, rolloutSeconds } from './model';
+import type { LeverProps } from './levers';
+import { BenchRow, blueGreenRows, compareTopology, median, resourceTypeCounts, rolloutSeconds } from './model';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../../src';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -26,14 +28,6 @@ const SYNTH_PAIRS = 15;
 const SYNTH_GOAL = 1.2;
 /** Resources the baseline may differ from the deployment by. */
 const MAX_DRIFT = 3;
-
-interface Row {
-  readonly figure: string;
-  readonly value: string;
-  readonly reference: string;
-  readonly goal: string;
-  readonly met: boolean | undefined;
-}
 
 /** One synthesized stack. */
 interface Synth {
@@ -51,9 +45,9 @@ function synthesized(stack: cxapi.CloudFormationStackArtifact, seconds: number):
 
 /**
  * Synthesizes one deployment the way the README's example does (the certificate imported at app
- * level, no second stack); returns the template and the wall time.
+ * level, no second stack), with `props` laid over it; returns the template and the wall time.
  */
-function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}, services?: ServicesOptions): Synth {
+function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}, props: LeverProps = {}): Synth {
   const started = process.hrtime.bigint();
   const app = new App({ context });
   const stack = new ArculusFidoStack(app, 'Fido', {
@@ -62,7 +56,7 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
     domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(app, 'Certificate', CERTIFICATE_ARN) },
     mongoDb: MongoDbConnection.fromEndpoint({ host: 'cluster0.abcde.mongodb.net', username: 'fido' }),
     images: { tag: '1.0.0' },
-    services,
+    ...props,
   });
   // The Atlas password rotates at the provider here, as in the baseline: said as a user says it.
   Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider, as in the baseline');
@@ -90,7 +84,7 @@ function timed(command: string, cwd: string): number {
 }
 
 function main(): void {
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
   const baseline = synthBaseline().template;
   const referenceRollout = rolloutSeconds(baseline);
 
@@ -112,17 +106,10 @@ function main(): void {
     pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
     tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
   };
-  rows.push(...blueGreenRows(synthDeployment(DeploymentEnvironment.PROD, {}, blueGreen).template, 'prod, blue/green'));
-  for (const { environment, template } of presets) {
-    const cost = monthlyCost(template);
-    rows.push({
-      figure: `Monthly cost, ${environment} (modeled, us-east-1)`,
-      value: `${cost.toFixed(2)} USD`,
-      reference: environment === DeploymentEnvironment.DEV ? `${monthlyCost(onDemand(template)).toFixed(2)} USD on on-demand Fargate` : '-',
-      goal: environment === DeploymentEnvironment.DEV ? '<= 75 USD' : '-',
-      met: environment === DeploymentEnvironment.DEV ? cost <= 75 : undefined,
-    });
-  }
+  rows.push(...blueGreenRows(synthDeployment(DeploymentEnvironment.PROD, {}, { services: blueGreen }).template, 'prod, blue/green'));
+  rows.push(...presetCostRows(presets));
+  // Dev with each cost lever of tools/bench/levers.ts, and with all of them.
+  rows.push(...devLeverRows(presets[0].template, (props) => synthDeployment(DeploymentEnvironment.DEV, {}, props).template));
 
   // 3. Synth speed, per synthesized resource, against the baseline: judged under the feature
   // flags `cdk init` writes into a new project's cdk.json, as a user's app runs, and under none.
@@ -162,7 +149,7 @@ function main(): void {
  * pair gives the ratio of the two times per resource, and the row reports the median ratio and
  * the range. Noise from other processes lands in one pair, not in a median of its own.
  */
-function synthSpeed(label: string, context: Record<string, any>): Row {
+function synthSpeed(label: string, context: Record<string, any>): BenchRow {
   let ours = synthDeployment(DeploymentEnvironment.PROD, context);
   let theirs = synthBaseline(context);
   for (let run = 1; run < WARM_UP_RUNS; run++) {
@@ -235,17 +222,6 @@ function checkTopology(label: string, deployment: any, baseline: any): void {
     const which = differences.filter((d) => d.drift > 0).map((d) => `${d.type} (deployment ${d.deployment}, baseline ${d.baseline})`);
     throw new Error(`tools/bench/baseline.ts no longer builds the deployment's topology (${label}): ${drift} resources apart, more than ${MAX_DRIFT}: ${which.join(', ')}. Build the same resources in the baseline before timing the two.`);
   }
-}
-
-/** The same template with every service on on-demand Fargate: what the dev Spot lever saves. */
-function onDemand(template: any): any {
-  const copy = JSON.parse(JSON.stringify(template));
-  for (const resource of Object.values(copy.Resources) as any[]) {
-    if (resource.Type === 'AWS::ECS::Service') {
-      delete resource.Properties.CapacityProviderStrategy;
-    }
-  }
-  return copy;
 }
 
 main();

@@ -20,13 +20,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { runApp, withReadmeApps } from './readme-apps';
-import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection, PredictiveScalingMode } from '../../src';
+import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection, NatType, PredictiveScalingMode } from '../../src';
 
 /**
  * The construct in a platform team's own stack, with an option of every kind a binding has to
  * carry: nested structs, enums of this library and of aws-cdk-lib, an abstract class's factory
  * with its own options, durations, lists of interfaces and of structs holding aws-cdk-lib
- * objects (a schedule and its time zone), maps and a method call afterwards.
+ * objects (a schedule and its time zone), maps, an aws-cdk-lib class made from a string (the NAT
+ * instances' type) and a method call afterwards.
  */
 function custom(): Stack {
   const app = new App();
@@ -45,7 +46,7 @@ function custom(): Stack {
       backupRetention: Duration.days(14),
       rotationInterval: Duration.days(60),
     }),
-    network: { natGateways: 2, allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24')] },
+    network: { natGateways: 2, natType: NatType.INSTANCE, natInstanceType: new ec2.InstanceType('t4g.micro'), allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24')] },
     waf: { enabled: true, rateLimit: 2000 },
     encryption: { customerManagedKey: true },
     images: { tag: '2.1.0' },

@@ -75,8 +75,10 @@ func customStack() awscdk.Stack {
 			RotationInterval: awscdk.Duration_Days(jsii.Number(60)),
 		}),
 		Network: &fido.NetworkOptions{
-			NatGateways:    jsii.Number(2),
-			AllowedIngress: &[]awsec2.IPeer{awsec2.Peer_Ipv4(jsii.String("203.0.113.0/24"))},
+			NatGateways:     jsii.Number(2),
+			NatType:         fido.NatType_INSTANCE,
+			NatInstanceType: awsec2.NewInstanceType(jsii.String("t4g.micro")),
+			AllowedIngress:  &[]awsec2.IPeer{awsec2.Peer_Ipv4(jsii.String("203.0.113.0/24"))},
 		},
 		Waf:        &fido.WafOptions{Enabled: jsii.Bool(true), RateLimit: jsii.Number(2000)},
 		Encryption: &fido.EncryptionOptions{CustomerManagedKey: jsii.Bool(true)},

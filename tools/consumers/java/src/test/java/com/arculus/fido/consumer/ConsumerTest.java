@@ -16,6 +16,7 @@ import com.arculus.fido.cdk.ImageOptions;
 import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
 import com.arculus.fido.cdk.MonitoringOptions;
+import com.arculus.fido.cdk.NatType;
 import com.arculus.fido.cdk.NetworkOptions;
 import com.arculus.fido.cdk.OfficeHours;
 import com.arculus.fido.cdk.PredictiveScalingMode;
@@ -128,7 +129,8 @@ class ConsumerTest {
                 .backupRetention(Duration.days(14))
                 .rotationInterval(Duration.days(60))
                 .build()))
-            .network(NetworkOptions.builder().natGateways(2).allowedIngress(List.of(Peer.ipv4("203.0.113.0/24"))).build())
+            .network(NetworkOptions.builder().natGateways(2).natType(NatType.INSTANCE).natInstanceType(new InstanceType("t4g.micro"))
+                .allowedIngress(List.of(Peer.ipv4("203.0.113.0/24"))).build())
             .waf(WafOptions.builder().enabled(true).rateLimit(2000).build())
             .encryption(EncryptionOptions.builder().customerManagedKey(true).build())
             .images(ImageOptions.builder().tag("2.1.0").build())

@@ -12,7 +12,7 @@ import { devLeverRows } from '../tools/bench/costs';
 import { allLevers, DEV_LEVERS } from '../tools/bench/levers';
 import {
   alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, cronDays, median,
-  monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds, SCALE_OUT, scaleOut, scaleOutsOf, TASK_START_SECONDS,
+  monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds, SCALE_OUT, scaleOut, scaleOutRows, scaleOutsOf, TASK_START_SECONDS,
 } from '../tools/bench/model';
 
 /** A minimal template: one service behind one target group, with what the models read. */
@@ -324,6 +324,25 @@ describe('the scale-out model', () => {
     // Dev runs one task without a scaler: nothing to model.
     expect(scaleOutsOf(synth().template.toJSON())).toEqual([]);
   });
+
+  test('gives each preset two rows: requests against CPU with the bounds the step needs (the goal), and with the preset\'s', () => {
+    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD });
+    const [uncapped, capped] = scaleOutRows(template.toJSON(), 'prod');
+    // Prod: 3 tasks at 70%; a 3x step needs 9, and its maxCapacity is 6.
+    expect(uncapped).toEqual({
+      figure: 'Scale-out after a 3x step, prod, maxCapacity at what it needs (modeled)',
+      value: `${round} s on requests per target (1 round)`,
+      reference: `${3 * round} s on CPU alone (3 rounds)`,
+      goal: '< half of CPU\'s',
+      met: true,
+    });
+    expect(capped).toMatchObject({
+      value: `${round} s on requests per target (1 round, 6 of the 9 tasks it needs)`,
+      reference: `${2 * round} s on CPU alone (2 rounds, 6 of the 9 tasks it needs)`,
+      met: undefined,
+    });
+    expect(scaleOutRows(synth().template.toJSON(), 'dev')).toEqual([]);
+  });
 });
 
 describe('the cost model', () => {
@@ -515,13 +534,22 @@ describe('the dev cost levers', () => {
 
   test('price dev with all levers from one template that has them all, against the 45 USD goal', () => {
     const all = rows()[rows().length - 1];
-    expect(all.figure).toBe('Monthly cost, dev with all levers (modeled: NAT instance, S3 gateway endpoint)');
+    expect(all.figure).toBe('Monthly cost, dev with all levers (modeled: NAT instance, S3 gateway endpoint, office hours 08:00-19:00 on weekdays, no dashboard)');
     const { template } = synth(allLevers());
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::Instance', 1);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(JSON.stringify(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))).toContain('OfficeHoursSleep');
     expect(all.value).toBe(`${monthlyCost(template.toJSON()).toFixed(2)} USD`);
-    expect(all).toMatchObject({ reference: `${dev().toFixed(2)} USD with the preset's defaults`, goal: '<= 45 USD', met: monthlyCost(template.toJSON()) <= 45 });
+    expect(all).toMatchObject({ reference: `${dev().toFixed(2)} USD with the preset's defaults`, goal: '<= 45 USD', met: true });
+  });
+
+  test('price office hours by the hours the tasks run, and no dashboard by its 3 USD', () => {
+    const row = (name: string) => rows().find((r) => r.figure === `Monthly cost, dev, ${name} (modeled)`)!;
+    const fargate = monthlyCostOf(synth().template.toJSON()).filter((l) => l.item.startsWith('Fargate')).reduce((n, l) => n + l.usdPerMonth, 0);
+    expect(row('office hours 08:00-19:00 on weekdays').reference).toMatch(new RegExp(`USD without it, ${(fargate * (1 - 56.25 / 168)).toFixed(2)} USD less: no sign-in outside the hours`));
+    expect(row('no dashboard').reference).toMatch(/USD without it, 3\.00 USD less: the alarms still notify/);
   });
 
   test('are merged prop by prop, and refused when two set one prop differently', () => {

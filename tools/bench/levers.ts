@@ -40,6 +40,16 @@ export const DEV_LEVERS: readonly CostLever[] = [
     off: { network: { s3GatewayEndpoint: false } },
     note: 'free; what it saves (NAT processing of image layers and other S3 traffic, 0.045 USD a GB through a NAT gateway) is traffic, which the model leaves out',
   },
+  {
+    name: 'office hours 08:00-19:00 on weekdays',
+    on: { sizing: { officeHours: { start: '08:00', end: '19:00' } } },
+    note: 'no sign-in outside the hours; the tasks are back 15 minutes before they start, and Stop holds them at zero through a wake',
+  },
+  {
+    name: 'no dashboard',
+    on: { monitoring: { dashboard: false } },
+    note: 'the alarms still notify; the Diagnose runbook, the metrics and the logs remain, without the one page that shows them together',
+  },
 ];
 
 /**

@@ -793,3 +793,30 @@ export function scaleOutsOf(template: any, uncapped = false): ServiceScaleOut[] 
     }];
   });
 }
+
+/**
+ * The scale-out rows of the bench's table for one preset's template (`label`, e.g. `prod`): the
+ * slowest service after a 3x step, on requests per target against CPU alone, with the bounds
+ * raised to what the step needs (the goal: under half of CPU's time) and with the preset's own.
+ * None for a template without a scaler (dev).
+ */
+export function scaleOutRows(template: any, label: string): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const uncapped of [true, false]) {
+    const services = scaleOutsOf(template, uncapped);
+    if (services.length === 0) {
+      return [];
+    }
+    const worst = (signal: ScalingSignal) => slowest(services, (s) => s[signal].seconds)[signal];
+    const [requests, cpu] = [worst('requests'), worst('cpu')];
+    const rounds = (s: ScaleOut) => `${s.rounds} round${s.rounds === 1 ? '' : 's'}${s.tasks < s.needed ? `, ${s.tasks} of the ${s.needed} tasks it needs` : ''}`;
+    rows.push({
+      figure: `Scale-out after a ${SCALE_OUT.step}x step, ${label}, ${uncapped ? 'maxCapacity at what it needs' : 'the preset\'s maxCapacity'} (modeled)`,
+      value: `${requests.seconds} s on requests per target (${rounds(requests)})`,
+      reference: `${cpu.seconds} s on CPU alone (${rounds(cpu)})`,
+      goal: uncapped ? '< half of CPU\'s' : '-',
+      met: uncapped ? requests.seconds < cpu.seconds / 2 : undefined,
+    });
+  }
+  return rows;
+}

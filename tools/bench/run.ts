@@ -15,7 +15,7 @@ import { addBaseline } from './baseline';
 import { devLeverRows, presetCostRows } from './costs';
 import { replaceFigures } from './doc';
 import type { LeverProps } from './levers';
-import { BenchRow, blueGreenRows, compareTopology, median, resourceTypeCounts, rolloutSeconds } from './model';
+import { BenchRow, blueGreenRows, compareTopology, median, resourceTypeCounts, rolloutSeconds, scaleOutRows } from './model';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../../src';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -107,6 +107,10 @@ function main(): void {
     tomcat: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN } },
   };
   rows.push(...blueGreenRows(synthDeployment(DeploymentEnvironment.PROD, {}, { services: blueGreen }).template, 'prod, blue/green'));
+  // How fast each preset's services scale out after a login storm, by signal (docs/capacity.md).
+  for (const { environment, template } of presets) {
+    rows.push(...scaleOutRows(template, environment));
+  }
   rows.push(...presetCostRows(presets));
   // Dev with each cost lever of tools/bench/levers.ts, and with all of them.
   rows.push(...devLeverRows(presets[0].template, (props) => synthDeployment(DeploymentEnvironment.DEV, {}, props).template));

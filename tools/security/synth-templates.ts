@@ -1,6 +1,6 @@
 /**
- * Synthesizes every preset (dev, staging, prod), flat (with every scaling option) and in nested
- * stacks, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and
+ * Synthesizes every preset (dev, staging, prod), flat, in nested stacks and with every scaling
+ * option, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and
  * WAF, and in every preset blue/green and canary services with their deployment checks, and NAT
  * instances, into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
@@ -25,10 +25,10 @@ for (const environment of Object.values(DeploymentEnvironment)) {
       deploymentEnvironment: environment,
       nestedStacks,
       mongoDb: MongoDbConnection.documentDb(),
-      // The flat shapes carry every scaling option too: policies, schedules, forecast, office hours.
-      ...(nestedStacks ? {} : { sizing: everyScaling(environment) }),
     };
   }
+  // Every scaling option: policies, schedules, forecast, and office hours where the preset takes them.
+  shapes[`${environment}-scaling`] = { deploymentEnvironment: environment, mongoDb: MongoDbConnection.documentDb(), sizing: everyScaling(environment) };
 }
 for (const environment of Object.values(DeploymentEnvironment)) {
   shapes[`${environment}-bluegreen`] = {

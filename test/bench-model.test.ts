@@ -313,22 +313,21 @@ describe('the scale-out model', () => {
     expect(scaleOut('cpu', 2, 10, 50, 60).rounds).toBe(2);
   });
 
+  // Prod, PyFIDO at a CPU target of its own: 3 tasks up to 6, health checks of 2 x 30 s.
+  const prod = once(() => synth({ deploymentEnvironment: DeploymentEnvironment.PROD, sizing: { pyFido: { targetCpuUtilizationPercent: 50 } } }).template.toJSON());
+
   test('reads each autoscaled service\'s tasks, bounds, CPU target and health check from the template', () => {
-    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.STAGING, sizing: { pyFido: { targetCpuUtilizationPercent: 50 } } });
-    const json = template.toJSON();
-    const byService = Object.fromEntries(scaleOutsOf(json).map((s) => [s.service.replace(/[0-9A-F]{8}$/, ''), s]));
-    // Staging: 2 tasks up to 4, health checks of 2 x 30 s.
-    expect(byService.FidoPyFidoService.cpu).toEqual(scaleOut('cpu', 2, 4, 50, 60));
-    expect(byService.FidoTomcatService.cpu).toEqual(scaleOut('cpu', 2, 4, 70, 60));
-    expect(scaleOutsOf(json, true).every((s) => s.requests.tasks === s.requests.needed)).toBe(true);
+    const byService = Object.fromEntries(scaleOutsOf(prod()).map((s) => [s.service.replace(/[0-9A-F]{8}$/, ''), s]));
+    expect(byService.FidoPyFidoService.cpu).toEqual(scaleOut('cpu', 3, 6, 50, 60));
+    expect(byService.FidoTomcatService.cpu).toEqual(scaleOut('cpu', 3, 6, 70, 60));
+    expect(scaleOutsOf(prod(), true).every((s) => s.requests.tasks === s.requests.needed)).toBe(true);
     // Dev runs one task without a scaler: nothing to model.
     expect(scaleOutsOf(synth().template.toJSON())).toEqual([]);
   });
 
   test('gives each preset two rows: requests against CPU with the bounds the step needs (the goal), and with the preset\'s', () => {
-    const { template } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD });
-    const [uncapped, capped] = scaleOutRows(template.toJSON(), 'prod');
-    // Prod: 3 tasks at 70%; a 3x step needs 9, and its maxCapacity is 6.
+    const [uncapped, capped] = scaleOutRows(prod(), 'prod');
+    // A 3x step needs 9 tasks, and prod's maxCapacity is 6; Tomcat, at 70%, is the slower on CPU.
     expect(uncapped).toEqual({
       figure: 'Scale-out after a 3x step, prod, maxCapacity at what it needs (modeled)',
       value: `${round} s on requests per target (1 round)`,

@@ -314,7 +314,10 @@ describe('the scale-out model', () => {
   });
 
   // Prod, PyFIDO at a CPU target of its own: 3 tasks up to 6, health checks of 2 x 30 s.
-  const prod = once(() => synth({ deploymentEnvironment: DeploymentEnvironment.PROD, sizing: { pyFido: { targetCpuUtilizationPercent: 50 } } }).template.toJSON());
+  const prod = once(() => synth({
+    deploymentEnvironment: DeploymentEnvironment.PROD,
+    sizing: { pyFido: { targetCpuUtilizationPercent: 50 } },
+  }).template.toJSON());
 
   test('reads each autoscaled service\'s tasks, bounds, CPU target and health check from the template', () => {
     const byService = Object.fromEntries(scaleOutsOf(prod()).map((s) => [s.service.replace(/[0-9A-F]{8}$/, ''), s]));

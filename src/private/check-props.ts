@@ -123,17 +123,7 @@ export function checkSizing(
 ): void {
   checkFargateSize(problems, prop, sizing.cpu, sizing.memoryLimitMiB);
   const counts = ['minCapacity', 'desiredCount', 'maxCapacity'] as const;
-  const whole = counts.filter((key) => {
-    const value = given[key];
-    if (value === undefined || Token.isUnresolved(value)) {
-      return false;
-    }
-    if (!Number.isInteger(value) || value < 1) {
-      problems.add(`${prop}.${key}`, `must be a whole number of tasks, at least 1, got ${show(value)}`);
-      return false;
-    }
-    return true;
-  });
+  const whole = counts.filter((key) => problems.wholeTasks(`${prop}.${key}`, given[key], 1));
   const conflict = (low: typeof counts[number], high: typeof counts[number], blame: 'low' | 'high') => {
     if (whole.includes(low) && whole.includes(high) && given[low]! > given[high]!) {
       const message = blame === 'low'

@@ -121,18 +121,8 @@ function checkScheduledBounds(problems: ProblemList, at: string, schedule: Sched
     problems.add(at, 'must give minCapacity, maxCapacity or both: a schedule sets the scaler\'s bounds');
     return;
   }
-  const whole = (key: 'minCapacity' | 'maxCapacity', value: number | undefined) => {
-    if (value === undefined || Token.isUnresolved(value)) {
-      return false;
-    }
-    if (!Number.isInteger(value) || value < 0) {
-      problems.add(`${at}.${key}`, `must be a whole number of tasks, at least 0, got ${show(value)}`);
-      return false;
-    }
-    return true;
-  };
-  const minKnown = whole('minCapacity', min);
-  const maxKnown = whole('maxCapacity', max);
+  const minKnown = problems.wholeTasks(`${at}.minCapacity`, min, 0);
+  const maxKnown = problems.wholeTasks(`${at}.maxCapacity`, max, 0);
   const ceiling = max ?? maxCapacity;
   if (minKnown && (max === undefined ? !Token.isUnresolved(maxCapacity) : maxKnown) && min! > ceiling) {
     problems.add(`${at}.minCapacity`, `must not exceed ${max === undefined ? 'the service\'s maxCapacity' : 'the schedule\'s maxCapacity'} (${ceiling}), got ${min}; raise maxCapacity${max === undefined ? ' in the schedule' : ''} or lower minCapacity`);

@@ -54,6 +54,21 @@ export class ProblemList {
     }
   }
 
+  /**
+   * Checks a number of tasks: whole, and at least `min`. Whether it is one known at synth that
+   * passed, for the comparisons that follow (a token is left to deploy time).
+   */
+  public wholeTasks(prop: string, value: number | undefined, min: number): value is number {
+    if (value === undefined || Token.isUnresolved(value)) {
+      return false;
+    }
+    if (!Number.isInteger(value) || value < min) {
+      this.add(prop, `must be a whole number of tasks, at least ${min}, got ${show(value)}`);
+      return false;
+    }
+    return true;
+  }
+
   /** Checks that a duration, in whole seconds, lies within [min, max] seconds. */
   public secondsInRange(prop: string, value: Duration | undefined, min: number, max: number): void {
     if (value === undefined || value.isUnresolved()) {

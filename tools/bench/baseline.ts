@@ -13,12 +13,12 @@
  * team sets up to run them: an alarm topic (encrypted with a key CloudWatch may use, TLS only) that
  * the deployment alarms and six alarms per service notify, a dashboard, and the guide's Stop,
  * Start, Redeploy and Diagnose procedures as SSM Automation runbooks, each with a role of its own,
- * and the application secret's rotation with Redeploy run when either secret changes.
- * `npx projen bench` compares its resource types with the deployment's and refuses to time the two
+ * the application secret's rotation (which also seeds its previous key) with Redeploy run when
+ * either secret changes, and a free S3 gateway endpoint in the VPC. `npx projen bench` compares its resource types with the deployment's and refuses to time the two
  * when they drift apart.
  */
 import { join } from 'path';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -57,7 +57,11 @@ interface Service {
 export function addBaseline(stack: Stack, certificateArn: string): void {
   // Emptying the default security group is explicit, not left to the feature flag that turns it
   // on in new projects: without any flags the baseline stages the same custom resource handler.
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, restrictDefaultSecurityGroup: true });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    restrictDefaultSecurityGroup: true,
+    gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+  });
   vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(stack, 'FlowLogs')) });
 
   const cluster = new ecs.Cluster(stack, 'Cluster', {
@@ -90,7 +94,11 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
       image: ecs.ContainerImage.fromRegistry(`example/${id.toLowerCase()}:1.0.0`),
       portMappings: [{ containerPort: port, name: id.toLowerCase() }],
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: id }),
-      secrets: { MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongo, 'password'), JWT_SECRET: ecs.Secret.fromSecretsManager(app, 'jwtSecret') },
+      secrets: {
+        MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongo, 'password'),
+        JWT_SECRET: ecs.Secret.fromSecretsManager(app, 'jwtSecret'),
+        JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(app, 'jwtSecretPrevious'),
+      },
     });
     const fargate = new ecs.FargateService(stack, `${id}Service`, {
       cluster,
@@ -204,6 +212,8 @@ function addSecretRotation(
     logGroup: new logs.LogGroup(stack, 'RotationLogs'),
   });
   rotated.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: Duration.days(30), rotateImmediatelyOnUpdate: false });
+  // The same function puts jwtSecretPrevious into the secret before any task reads it.
+  new CustomResource(stack, 'PreviousKey', { serviceToken: fn.functionArn, resourceType: 'Custom::ArculusFidoJwtSecretPrevious', properties: { SecretId: rotated.secretArn } });
   const definition = stack.formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${redeploy.ref}:$DEFAULT` });
   const eventsRole = new iam.Role(stack, 'RedeployEventsRole', { assumedBy: new iam.ServicePrincipal('events.amazonaws.com') });
   eventsRole.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [definition] }));

@@ -215,7 +215,10 @@ func TestCustomScenario(t *testing.T) {
 			"Statement": map[string]interface{}{"RateBasedStatement": assertions.Match_ObjectLike(&map[string]interface{}{"Limit": 2000})},
 		})}),
 	})
-	template.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(2))
+	// Two NAT instances of the type named, and no NAT gateway.
+	template.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(0))
+	template.ResourceCountIs(jsii.String("AWS::EC2::Instance"), jsii.Number(2))
+	template.HasResourceProperties(jsii.String("AWS::EC2::Instance"), map[string]interface{}{"InstanceType": "t4g.micro"})
 	template.ResourceCountIs(jsii.String("AWS::DocDB::DBInstance"), jsii.Number(2))
 	template.HasResourceProperties(jsii.String("AWS::DocDB::DBInstance"), map[string]interface{}{"DBInstanceClass": "db.t4g.medium"})
 	template.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]interface{}{"LogGroupName": "/ecs/passkeys/staging/pyfido", "RetentionInDays": 365})

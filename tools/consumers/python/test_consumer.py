@@ -174,7 +174,10 @@ def test_custom_options_reach_the_template(custom: Template):
     custom.has_resource_properties("AWS::WAFv2::WebACL", {
         "Rules": Match.array_with([Match.object_like({"Statement": {"RateBasedStatement": Match.object_like({"Limit": 2000})}})]),
     })
-    custom.resource_count_is("AWS::EC2::NatGateway", 2)
+    # Two NAT instances of the type named, and no NAT gateway.
+    custom.resource_count_is("AWS::EC2::NatGateway", 0)
+    custom.resource_count_is("AWS::EC2::Instance", 2)
+    custom.has_resource_properties("AWS::EC2::Instance", {"InstanceType": "t4g.micro"})
     custom.resource_count_is("AWS::DocDB::DBInstance", 2)
     custom.has_resource_properties("AWS::DocDB::DBInstance", {"DBInstanceClass": "db.t4g.medium"})
     custom.has_resource_properties("AWS::Logs::LogGroup", {"LogGroupName": "/ecs/passkeys/staging/pyfido", "RetentionInDays": 365})

@@ -227,7 +227,10 @@ class ConsumerTest {
         template.hasResourceProperties("AWS::WAFv2::WebACL", Map.of(
             "Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
                 "Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of("Limit", 2000)))))))));
-        template.resourceCountIs("AWS::EC2::NatGateway", 2);
+        // Two NAT instances of the type named, and no NAT gateway.
+        template.resourceCountIs("AWS::EC2::NatGateway", 0);
+        template.resourceCountIs("AWS::EC2::Instance", 2);
+        template.hasResourceProperties("AWS::EC2::Instance", Map.of("InstanceType", "t4g.micro"));
         template.resourceCountIs("AWS::DocDB::DBInstance", 2);
         template.hasResourceProperties("AWS::DocDB::DBInstance", Map.of("DBInstanceClass", "db.t4g.medium"));
         template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/ecs/passkeys/staging/pyfido", "RetentionInDays", 365));

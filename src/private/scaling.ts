@@ -94,10 +94,7 @@ export function checkScaling(
   problems: ProblemList, prop: string, sizing: ResolvedSizing, given: ServiceSizing, reserved: readonly string[] = [],
 ): void {
   problems.integerInRange(`${prop}.targetMemoryUtilizationPercent`, given.targetMemoryUtilizationPercent, 10, 90);
-  const requests = given.targetRequestsPerTarget;
-  if (requests !== undefined && !Token.isUnresolved(requests) && (!Number.isInteger(requests) || requests < 1)) {
-    problems.add(`${prop}.targetRequestsPerTarget`, `must be a whole number of requests per task per minute, at least 1, got ${show(requests)}`);
-  }
+  problems.wholeCount(`${prop}.targetRequestsPerTarget`, given.targetRequestsPerTarget, 1, 'requests per task per minute');
   problems.secondsInRange(`${prop}.scaleOutCooldown`, given.scaleOutCooldown, 0, 3600);
   problems.secondsInRange(`${prop}.scaleInCooldown`, given.scaleInCooldown, 0, 3600);
   const names = new Set<string>(reserved);

@@ -59,11 +59,19 @@ export class ProblemList {
    * passed, for the comparisons that follow (a token is left to deploy time).
    */
   public wholeTasks(prop: string, value: number | undefined, min: number): value is number {
+    return this.wholeCount(prop, value, min, 'tasks');
+  }
+
+  /**
+   * Checks a count of `unit` (e.g. `tasks`, `requests per task per minute`): whole, and at least
+   * `min`. Whether it is one known at synth that passed (a token is left to deploy time).
+   */
+  public wholeCount(prop: string, value: number | undefined, min: number, unit: string): value is number {
     if (value === undefined || Token.isUnresolved(value)) {
       return false;
     }
     if (!Number.isInteger(value) || value < min) {
-      this.add(prop, `must be a whole number of tasks, at least ${min}, got ${show(value)}`);
+      this.add(prop, `must be a whole number of ${unit}, at least ${min}, got ${show(value)}`);
       return false;
     }
     return true;

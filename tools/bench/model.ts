@@ -69,13 +69,18 @@ function refId(value: any): string | undefined {
   return value?.Ref ?? value?.['Fn::GetAtt']?.[0];
 }
 
+/** The scaler of the service `serviceId` (its logical ID and resource), if it autoscales. */
+function scalableTargetOf(template: any, serviceId: string): [string, any] | undefined {
+  return resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
+    .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+}
+
 /** A service's task count: `DesiredCount`, or the scaler's minimum when autoscaling left it out. */
 function desiredCountOf(template: any, serviceId: string, service: any): number {
   if (service.Properties.DesiredCount !== undefined) {
     return service.Properties.DesiredCount;
   }
-  const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
-    .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+  const target = scalableTargetOf(template, serviceId);
   return target ? target[1].Properties.MinCapacity : 1;
 }
 
@@ -545,8 +550,7 @@ export function cronDays(field: string): number {
  * (a scheduled action to 0..0, office hours' end) and wakes on another on the same days.
  */
 export function awakeShare(template: any, serviceId: string): number {
-  const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
-    .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+  const target = scalableTargetOf(template, serviceId);
   const actions: any[] = target?.[1].Properties.ScheduledActions ?? [];
   const cron = (action: any) => /^cron\((\d+) (\d+) \? \* (\S+) \*\)$/.exec(action?.Schedule ?? '');
   const sleep = cron(actions.find((a) => a.ScalableTargetAction?.MaxCapacity === 0));
@@ -773,8 +777,7 @@ export interface ServiceScaleOut {
  */
 export function scaleOutsOf(template: any, uncapped = false): ServiceScaleOut[] {
   return resourcesOf(template, 'AWS::ECS::Service').flatMap(([serviceId, service]) => {
-    const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
-      .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
+    const target = scalableTargetOf(template, serviceId);
     if (!target) {
       return [];
     }

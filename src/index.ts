@@ -1,6 +1,7 @@
 // The deployment: one construct, or one stack, for the whole Arculus FIDO2 server.
 export * from './deployment/arculus-fido-deployment';
 export * from './deployment/arculus-fido-stack';
+export * from './deployment/arculus-fido-region-pair';
 export * from './deployment/deployment-environment';
 export * from './deployment/options';
 // Its areas, each a building block of its own with its options.

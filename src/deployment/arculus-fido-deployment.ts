@@ -19,10 +19,11 @@ import { FidoLoadBalancer } from '../edge/fido-load-balancer';
 import { FidoNetwork } from '../network/fido-network';
 import { FidoMonitoring } from '../operations/fido-monitoring';
 import { FidoRunbooks } from '../operations/fido-runbooks';
+import { addFailoverRecord, deployedSizing } from '../private/failover';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
 import { resolveDeployment } from '../private/resolve';
-import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
+import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
 import { autoscales } from '../private/sizing';
 import { FidoService } from '../service/fido-service';
 
@@ -31,6 +32,14 @@ const CONSTRUCT_IDS = {
   pyFido: { service: 'PyFido', repository: 'PyFidoRepository' },
   tomcat: { service: 'Tomcat', repository: 'TomcatRepository' },
 } as const;
+
+/** A deployment's failover record and the health check Route 53 answers it by. */
+export interface DeploymentFailover {
+  /** The failover alias record of the domain. */
+  readonly record: route53.ARecord;
+  /** Healthy while Tomcat on 443 and PyFIDO on 5001 both pass Route 53's HTTPS checks. */
+  readonly healthCheck: route53.IHealthCheck;
+}
 
 /** Plain variable names that suggest a secret value. */
 const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
@@ -99,6 +108,14 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
    * @default - none: `runbooks` is false
    */
   public readonly runbooks?: FidoRunbooks;
+
+  /**
+   * The failover alias record of the domain and the health check that decides it (calculated
+   * from one HTTPS check of Tomcat on 443 and one of PyFIDO on 5001).
+   *
+   * @default - none: `domain.failover` is not set
+   */
+  public readonly failover?: DeploymentFailover;
 
   /** The log group of ECS Exec sessions, when a service allows ECS Exec. */
   private execLogGroup?: logs.LogGroup;
@@ -194,15 +211,37 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
     this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
-    if (resolved.hostedZone) {
-      new route53.ARecord(services, 'AliasRecord', {
-        zone: resolved.hostedZone,
-        // Fully qualified, so that the zone's name is never appended a second time.
-        recordName: `${resolved.domainName}.`,
-        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
+    this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone) : undefined;
+    this.warn(resolved);
+  }
+
+  /**
+   * The domain's record in the zone: a plain alias at the load balancer, or in a failover pair
+   * the region's failover alias with the health checks that decide it.
+   */
+  private addRecords(scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone): DeploymentFailover | undefined {
+    if (resolved.failover) {
+      return addFailoverRecord(scope, {
+        zone,
+        domainName: resolved.domainName,
+        loadBalancer: this.loadBalancer.loadBalancer,
+        failover: resolved.failover,
+        // Tomcat answers 443 and 8080 alike: its check on 443 covers both.
+        endpoints: [resolved.tomcat, resolved.pyFido].map((settings) => ({
+          id: CONSTRUCT_IDS[settings.prop].service,
+          port: settings.prop === 'tomcat' ? HTTPS_PORT : settings.port,
+          path: settings.options.healthCheck?.path ?? '/',
+        })),
+        setIdentifier: `${resolved.names.cluster}-${resolved.failover.role.toLowerCase()}`,
       });
     }
-    this.warn(resolved);
+    new route53.ARecord(scope, 'AliasRecord', {
+      zone,
+      // Fully qualified, so that the zone's name is never appended a second time.
+      recordName: `${resolved.domainName}.`,
+      target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
+    });
+    return undefined;
   }
 
   /**
@@ -226,7 +265,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       containerName: settings.name,
       image,
       containerPort: settings.port,
-      sizing: settings.sizing,
+      sizing: deployedSizing(settings.sizing, resolved.standbyTasks),
       vpcSubnets: resolved.privateSubnets,
       securityGroups: [this.network.serviceSecurityGroup],
       environment: { ...variables.environment, ...settings.options.environment },
@@ -352,7 +391,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         name: settings.name,
         service: service.service,
         desiredCount: settings.sizing.desiredCount,
-        ...(autoscales(settings.sizing) ? { minCapacity: settings.sizing.minCapacity, maxCapacity: settings.sizing.maxCapacity } : {}),
+        // Start raises a standby's scaler to the services' own bounds.
+        ...(autoscales(deployedSizing(settings.sizing, resolved.standbyTasks))
+          ? { minCapacity: settings.sizing.minCapacity, maxCapacity: settings.sizing.maxCapacity }
+          : {}),
         targetGroups: service.targetGroups,
       })),
     });

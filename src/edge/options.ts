@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -27,6 +28,47 @@ export interface DomainOptions {
    * @default - no DNS record is created: point a CNAME or alias at the `LoadBalancerDNS` output
    */
   readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * Make the deployment one of a failover pair: instead of the plain alias record, a failover
+   * alias record for `domainName` (which also carries the 5001 and 8080 endpoints) with this role,
+   * answered while Route 53's HTTPS health checks of this load balancer (Tomcat on 443, PyFIDO on
+   * 5001) pass. `ArculusFidoRegionPair` sets it on both of its regions; set it yourself to build a
+   * pair from two stacks of your own (one PRIMARY, one SECONDARY, same `domainName` and zone).
+   *
+   * Turning it on for a deployment whose plain record exists needs two deployments: Route 53 keeps
+   * a plain and a failover record of one name apart, so leave `hostedZone` out once (the record
+   * goes), then deploy with `failover` (docs/failover.md).
+   *
+   * @default - not part of a failover pair: a plain alias record in `hostedZone`
+   */
+  readonly failover?: DnsFailoverOptions;
+}
+
+/**
+ * A deployment's part in Route 53 DNS failover.
+ */
+export interface DnsFailoverOptions {
+  /**
+   * PRIMARY answers while its health checks pass; SECONDARY answers when the primary's fail.
+   */
+  readonly role: route53.Failover;
+
+  /**
+   * How often each Route 53 health checker requests the load balancer: 10 or 30 seconds. Fast
+   * (10 s) checks cost 1 USD a month more per check, and find an outage three times sooner.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly healthCheckInterval?: Duration;
+
+  /**
+   * Failed checks in a row before Route 53 calls the region down (and passed ones before it
+   * calls it up again): 1 to 10. Detection takes about `healthCheckInterval` x `failureThreshold`.
+   *
+   * @default 3
+   */
+  readonly failureThreshold?: number;
 }
 
 /**

@@ -161,7 +161,7 @@ export class FidoMonitoring extends Construct {
     if (given.dashboard !== false) {
       this.dashboard = monitoringDashboard(this, 'Dashboard', {
         // A refused prefix is reported at synth; CloudWatch's own check would throw here first.
-        dashboardName: this.problems.about('namePrefix') ? undefined : dashboardName(prefix),
+        dashboardName: given.dashboardName ?? (this.problems.about('namePrefix') ? undefined : dashboardName(prefix)),
         services,
         databaseCluster: database,
         thresholds: given.alarms !== false ? thresholds : undefined,

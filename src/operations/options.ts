@@ -188,4 +188,12 @@ export interface MonitoringOptions {
    * @default true
    */
   readonly dashboard?: boolean;
+
+  /**
+   * Name of the dashboard. CloudWatch dashboards are global to the account: two deployments of
+   * one name (a pair's two regions, say) need two names.
+   *
+   * @default - the prefix, e.g. `arculus-auth-prod`
+   */
+  readonly dashboardName?: string;
 }

@@ -51,6 +51,16 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
     },
+    "ArculusFidoRegionPairProps": {
+      "fields": {
+        "deployment": { "optional": false, "type": { "struct": "ArculusFidoDeploymentProps" } },
+        "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
+        "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "primary": { "optional": false, "type": { "struct": "PairRegionOptions" } },
+        "secondary": { "optional": false, "type": { "struct": "SecondaryRegionOptions" } }
+      },
+      "cdkBases": []
+    },
     "ArculusFidoStackProps": {
       "fields": {
         "applicationName": { "optional": true, "type": { "primitive": "string" } },
@@ -88,6 +98,21 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "DeploymentFailover": {
+      "fields": {
+        "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
+        "record": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.ARecord" } }
+      },
+      "cdkBases": []
+    },
+    "DnsFailoverOptions": {
+      "fields": {
+        "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
+        "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "role": { "optional": false, "type": { "enum": "aws-cdk-lib.aws_route53.Failover" } }
+      },
+      "cdkBases": []
+    },
     "DocumentDbOptions": {
       "fields": {
         "backupRetention": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
@@ -105,6 +130,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "domainName": { "optional": false, "type": { "primitive": "string" } },
+        "failover": { "optional": true, "type": { "struct": "DnsFailoverOptions" } },
         "hostedZone": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } }
       },
       "cdkBases": []
@@ -171,6 +197,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "alarms": { "optional": true, "type": { "primitive": "boolean" } },
         "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
+        "dashboardName": { "optional": true, "type": { "primitive": "string" } },
         "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.IDatabaseCluster" } },
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
@@ -334,6 +361,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "alarms": { "optional": true, "type": { "primitive": "boolean" } },
         "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
+        "dashboardName": { "optional": true, "type": { "primitive": "string" } },
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
         "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
@@ -365,6 +393,13 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "PairRegionOptions": {
+      "fields": {
+        "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
+        "stackName": { "optional": true, "type": { "primitive": "string" } }
+      },
+      "cdkBases": []
+    },
     "RunbookService": {
       "fields": {
         "desiredCount": { "optional": false, "type": { "primitive": "number" } },
@@ -383,6 +418,17 @@ export const API_MODEL: ApiModel = {
         "name": { "optional": true, "type": { "primitive": "string" } },
         "schedule": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_applicationautoscaling.Schedule" } },
         "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } }
+      },
+      "cdkBases": []
+    },
+    "SecondaryRegionOptions": {
+      "fields": {
+        "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
+        "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
+        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
+        "network": { "optional": true, "type": { "struct": "NetworkOptions" } },
+        "stackName": { "optional": true, "type": { "primitive": "string" } },
+        "standbyTasks": { "optional": true, "type": { "primitive": "number" } }
       },
       "cdkBases": []
     },
@@ -436,6 +482,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "officeHours": { "optional": true, "type": { "struct": "OfficeHours" } },
         "pyFido": { "optional": true, "type": { "struct": "ServiceSizing" } },
+        "standbyTasks": { "optional": true, "type": { "primitive": "number" } },
         "tomcat": { "optional": true, "type": { "struct": "ServiceSizing" } }
       },
       "cdkBases": []
@@ -581,6 +628,9 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "addEventSource" ] },
     "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "addMetricFilter" ] },
     "aws-cdk-lib.aws_logs.RetentionDays": { "kind": "enum" },
+    "aws-cdk-lib.aws_route53.ARecord": { "kind": "ref", "members": [ "domainName:string" ] },
+    "aws-cdk-lib.aws_route53.Failover": { "kind": "enum" },
+    "aws-cdk-lib.aws_route53.IHealthCheck": { "kind": "ref", "members": [ "healthCheckId:string" ] },
     "aws-cdk-lib.aws_route53.IHostedZone": { "kind": "ref", "members": [ "grantDelegation" ] },
     "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "addEventNotification" ] },
     "aws-cdk-lib.aws_secretsmanager.HostedRotation": { "kind": "ref", "members": [ "bind" ] },
@@ -596,6 +646,13 @@ export const API_MODEL: ApiModel = {
     },
     "aws-cdk-lib.aws_sns.ITopic": { "kind": "ref", "members": [ "addSubscription" ] },
     "aws-cdk-lib.Duration": { "kind": "ref", "members": [ "formatTokenToNumber" ] },
+    "aws-cdk-lib.Environment": {
+      "kind": "struct",
+      "fields": {
+        "account": { "optional": true, "type": { "primitive": "string" } },
+        "region": { "optional": true, "type": { "primitive": "string" } }
+      }
+    },
     "aws-cdk-lib.interfaces.aws_kms.IKeyRef": { "kind": "ref", "members": [ "keyRef:object", "env:object" ] },
     "aws-cdk-lib.RemovalPolicy": { "kind": "enum" },
     "aws-cdk-lib.SecretValue": { "kind": "ref", "members": [ "resolve" ] },
@@ -620,6 +677,16 @@ export const API_MODEL: ApiModel = {
         { "name": "scope", "optional": false },
         { "name": "id", "optional": false },
         { "name": "props", "struct": "ArculusFidoImagesStackProps", "optional": false }
+      ]
+    },
+    {
+      "type": "ArculusFidoRegionPair",
+      "member": "constructor",
+      "kind": "construct",
+      "parameters": [
+        { "name": "scope", "optional": false },
+        { "name": "id", "optional": false },
+        { "name": "props", "struct": "ArculusFidoRegionPairProps", "optional": false }
       ]
     },
     {

@@ -116,14 +116,17 @@ export function checkDomain(problems: ProblemList, domain: DomainOptions | undef
 
 /**
  * Checks a service's final sizing. Range problems name the prop the value came from; relations
- * are only checked between values the user gave, since the defaults adapt to them.
+ * are only checked between values the user gave, since the defaults adapt to them. `fewestTasks`
+ * is the least `minCapacity` and `desiredCount` may be: 1 in a deployment, which stands by at
+ * fewer through `sizing.standbyTasks` alone; 0 for a service on its own (a standby, or stopped).
+ * `maxCapacity` is always 1 or more.
  */
 export function checkSizing(
-  problems: ProblemList, prop: string, sizing: ResolvedSizing, given: ServiceSizing, reservedScheduleNames: readonly string[] = [],
+  problems: ProblemList, prop: string, sizing: ResolvedSizing, given: ServiceSizing, reservedScheduleNames: readonly string[] = [], fewestTasks = 1,
 ): void {
   checkFargateSize(problems, prop, sizing.cpu, sizing.memoryLimitMiB);
   const counts = ['minCapacity', 'desiredCount', 'maxCapacity'] as const;
-  const whole = counts.filter((key) => problems.wholeTasks(`${prop}.${key}`, given[key], 1));
+  const whole = counts.filter((key) => problems.wholeTasks(`${prop}.${key}`, given[key], key === 'maxCapacity' ? 1 : fewestTasks));
   const conflict = (low: typeof counts[number], high: typeof counts[number], blame: 'low' | 'high') => {
     if (whole.includes(low) && whole.includes(high) && given[low]! > given[high]!) {
       const message = blame === 'low'

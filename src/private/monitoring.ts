@@ -102,6 +102,7 @@ export interface CheckedProps {
   readonly emails?: readonly string[];
   readonly thresholds?: AlarmThresholds;
   readonly dashboard?: boolean;
+  readonly dashboardName?: string;
 }
 
 /** Checks the values of already type-checked props; each problem names its prop. */
@@ -187,6 +188,10 @@ function checkNames(problems: ProblemList, props: CheckedProps): void {
       problems.add(`services[${index}].name`, `${show(service.name)} is the name of another service; each service's alarms need names of their own`);
     }
   });
+  const dashboard = props.dashboardName;
+  if (dashboard !== undefined && !Token.isUnresolved(dashboard) && (!NAME.test(dashboard) || dashboard.length > DASHBOARD_NAME_LIMIT)) {
+    problems.add('dashboardName', `must be 1 to ${DASHBOARD_NAME_LIMIT} letters, digits, '-' and '_', got ${show(dashboard)}`);
+  }
   if (!prefixKnown || problems.about('namePrefix')) {
     return;
   }
@@ -205,7 +210,7 @@ function checkNames(problems: ProblemList, props: CheckedProps): void {
   if (taken) {
     problems.add(taken.prop, `makes the alarm name '${taken.name}', which another alarm of this construct has; alarm names are unique in an account and region`);
   }
-  if (props.dashboard !== false && dashboardName(prefix).length > DASHBOARD_NAME_LIMIT) {
+  if (props.dashboard !== false && props.dashboardName === undefined && dashboardName(prefix).length > DASHBOARD_NAME_LIMIT) {
     problems.add('namePrefix', `names the dashboard and is ${prefix.length} characters long, over CloudWatch's limit of ${DASHBOARD_NAME_LIMIT}`);
   }
 }

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { shiftsTraffic } from './deployment-strategy';
+import { checkStandby, resolveFailover } from './failover';
 import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat';
@@ -40,6 +41,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   const logRetention = checkRetention(problems, props.logging?.retention) ?? preset.logRetention;
   const baseEnvironment = { ENVIRONMENT: environment ?? '', DOMAIN_NAME: domainName };
   const officeHours = officeHoursSchedules(problems, props.sizing?.officeHours, environment);
+  const failover = resolveFailover(problems, props.domain, props.network?.allowedIngress);
 
   const resolved = {
     environment: environment!,
@@ -49,6 +51,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     domainName,
     certificate: props.domain?.certificate,
     hostedZone: props.domain?.hostedZone,
+    failover,
     mongoDb: props.mongoDb!,
     ...resolveNetwork(problems, props, preset),
     logRetention,
@@ -69,6 +72,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     runbooks: props.runbooks ?? true,
   };
   checkOperations(problems, resolved);
+  const standbyTasks = checkStandby(problems, props.sizing, failover, [resolved.pyFido, resolved.tomcat]);
   if (resolved.pyFido.testPort !== undefined && resolved.pyFido.testPort === resolved.tomcat.testPort) {
     // Name the port the user gave; when both were given, Tomcat's.
     const [blamed, other] = props.services?.tomcat?.deployment?.testPort !== undefined ? ['tomcat', 'PyFIDO'] : ['pyFido', 'Tomcat'];
@@ -82,7 +86,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   // Facts about the stack, the VPC and the other deployments: every value has its type by now.
   checkEnvironmentFacts(problems, scope, resolved);
   problems.throwIfAny(scope, 'ArculusFidoDeployment');
-  return resolved;
+  return { ...resolved, standbyTasks };
 }
 
 /**

@@ -10,6 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { CreatedVpcOptions } from './check-props';
+import type { ResolvedFailover } from './failover';
 import type { DeploymentNames, ServiceNames } from './names';
 import type { EnvironmentPreset, ResolvedSizing } from './presets';
 import type { MongoDbConnection } from '../data/mongodb-connection';
@@ -17,7 +18,8 @@ import type { DeploymentEnvironment } from '../deployment/deployment-environment
 import type { MonitoringOptions } from '../operations/options';
 import type { FidoServiceOptions } from '../service/options';
 
-/** Ports of the deployment guide's listeners and containers. */
+/** Ports of the deployment guide's listeners and containers: 443 serves the Tomcat portal. */
+export const HTTPS_PORT = 443;
 export const PYFIDO_PORT = 5001;
 export const TOMCAT_PORT = 8080;
 
@@ -51,6 +53,10 @@ export interface ResolvedDeployment {
   readonly domainName: string;
   readonly certificate?: acm.ICertificate;
   readonly hostedZone?: route53.IHostedZone;
+  /** The deployment's part in a failover pair: a failover record and health checks instead of the plain record. */
+  readonly failover?: ResolvedFailover;
+  /** The count both services run at while standing by as a failover pair's secondary. */
+  readonly standbyTasks?: number;
   readonly mongoDb: MongoDbConnection;
   readonly vpc?: ec2.IVpc;
   /**

@@ -39,7 +39,7 @@ function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): s
   const problems = new ProblemList();
   const typed: FidoServiceProps = sanitize(problems, '', props ?? {}, PROPS_SHAPE) ?? {};
   if (problems.all.length === 0) {
-    checkSizing(problems, 'sizing', sizing, typed.sizing ?? {});
+    checkSizing(problems, 'sizing', sizing, typed.sizing ?? {}, [], 0);
     checkRequestsWithStrategy(problems, 'sizing', '', typed.sizing ?? {}, typed.deployment?.strategy);
     checkServiceOptions(problems, '', typed, []);
   }

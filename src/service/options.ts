@@ -35,6 +35,18 @@ export interface SizingOptions {
    * @default - the services run around the clock
    */
   readonly officeHours?: OfficeHours;
+
+  /**
+   * Run each service at this many tasks while the deployment stands by as the SECONDARY of a
+   * failover pair (`domain.failover`): 1 or more is a warm standby, which serves as soon as DNS
+   * fails over; 0 is pilot light, which serves once the Start runbook (or your failover) has
+   * raised the services to their sizing. The services keep their `maxCapacity`, and the Start
+   * runbook raises them to their `desiredCount` and `minCapacity`. Refused beside schedules and
+   * office hours, which would move the standby's bounds.
+   *
+   * @default - no standby: the services run at their sizing
+   */
+  readonly standbyTasks?: number;
 }
 
 /**
@@ -171,13 +183,16 @@ export interface ServiceSizing {
    * Number of tasks to run. With autoscaling (`maxCapacity` above `minCapacity`) this is only
    * the count a new service starts with: it is left out of the template so that a deploy never
    * resets the count the scaler chose, and the scaler raises it to `minCapacity` at once.
+   * At least 1 in a deployment (which stands by at fewer through `sizing.standbyTasks`); a
+   * `FidoService` on its own may be 0.
    *
    * @default - 1 (dev), 2 (staging), 3 (prod); 1 outside a deployment
    */
   readonly desiredCount?: number;
 
   /**
-   * Fewest tasks the scaler keeps.
+   * Fewest tasks the scaler keeps: at least 1 in a deployment, 0 or more for a `FidoService` on
+   * its own.
    *
    * @default - `desiredCount`
    */

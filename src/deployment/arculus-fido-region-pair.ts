@@ -1,0 +1,253 @@
+import { Duration, Environment, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct, IConstruct } from 'constructs';
+import { ArculusFidoStack } from './arculus-fido-stack';
+import { ArculusFidoDeploymentProps } from './options';
+import { MongoDbConnection } from '../data/mongodb-connection';
+import { NetworkOptions } from '../network/options';
+import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
+import { sanitize, struct } from '../private/schema';
+import { ProblemList, show } from '../private/validation';
+
+/**
+ * Where one region of a pair deploys.
+ */
+export interface PairRegionOptions {
+  /**
+   * Account and region of the region's stack. The region must be given, and known at synth:
+   * the two regions' records, checks and names depend on it.
+   */
+  readonly env: Environment;
+
+  /**
+   * Name of the region's stack.
+   *
+   * @default - `<id>-primary` or `<id>-secondary`, `<id>` being the pair's construct ID
+   */
+  readonly stackName?: string;
+}
+
+/**
+ * The secondary region of a pair: where it deploys, and what it has of its own.
+ */
+export interface SecondaryRegionOptions extends PairRegionOptions {
+  /**
+   * The MongoDB the secondary region's services connect to: the secondary's endpoint of a
+   * MongoDB Atlas cluster with nodes in both regions, or of your own replica set (see
+   * docs/failover.md for what each side of the replication needs).
+   */
+  readonly mongoDb: MongoDbConnection;
+
+  /**
+   * Certificate of the domain in the secondary region: ACM certificates serve only the load
+   * balancers of their own region.
+   *
+   * @default - a DNS-validated certificate created in the secondary region, in the deployment's
+   * `domain.hostedZone` (`deployment.domain.certificate` is the primary's alone)
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The secondary region's network, in place of `deployment.network`.
+   *
+   * @default - `deployment.network`; a VPC given there belongs to the primary region, so with one
+   * the secondary needs its own here
+   */
+  readonly network?: NetworkOptions;
+
+  /**
+   * Tasks each service runs while the secondary stands by: 1 or more is a warm standby, which
+   * serves the moment DNS fails over; 0 is pilot light, cheaper, which serves once the Start
+   * runbook has raised the services to their sizing (Route 53 keeps answering with the primary
+   * while neither region passes its checks).
+   *
+   * @default 1
+   */
+  readonly standbyTasks?: number;
+}
+
+/**
+ * Props of `ArculusFidoRegionPair`.
+ */
+export interface ArculusFidoRegionPairProps {
+  /**
+   * The deployment both regions run: the primary's as given, the secondary's with the
+   * `secondary` options in place of its own. `domain.hostedZone` is required (it holds the
+   * failover records), and `domain.failover` and `sizing.standbyTasks` are the pair's to set.
+   */
+  readonly deployment: ArculusFidoDeploymentProps;
+
+  /** The primary region, which serves while its health checks pass. */
+  readonly primary: PairRegionOptions;
+
+  /** The secondary region, which serves when the primary's checks fail. */
+  readonly secondary: SecondaryRegionOptions;
+
+  /**
+   * How often Route 53's checkers request each region's load balancer: 10 or 30 seconds.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly healthCheckInterval?: Duration;
+
+  /**
+   * Failed checks in a row before Route 53 calls a region down: 1 to 10.
+   *
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+}
+
+/**
+ * The Arculus FIDO2 server in two regions, with DNS failover between them: the whole deployment
+ * in each region's own `ArculusFidoStack` (`primary` and `secondary`, deployed together with
+ * `cdk deploy --all`), each with a certificate of its own and a Route 53 failover alias record
+ * of the domain, answered while HTTPS health checks of that region's load balancer (Tomcat on
+ * 443, PyFIDO on 5001) pass. The secondary stands by at `secondary.standbyTasks` per service.
+ *
+ * Each region's stack holds everything of its region, the record and its checks included, so the
+ * stacks share no value and one region deploys while the other is down. Put the pair in an App
+ * or a Stage, not in a stack.
+ */
+export class ArculusFidoRegionPair extends Construct {
+  /** The primary region's stack. */
+  public readonly primary: ArculusFidoStack;
+
+  /** The secondary region's stack. */
+  public readonly secondary: ArculusFidoStack;
+
+  constructor(scope: Construct, id: string, props: ArculusFidoRegionPairProps) {
+    super(scope, id);
+    const problems = new ProblemList();
+    const given: ArculusFidoRegionPairProps = sanitize(problems, '', props, struct('ArculusFidoRegionPairProps', { required: true })) ?? {};
+    checkPair(problems, this, given);
+    problems.throwIfAny(this, 'ArculusFidoRegionPair');
+
+    const { deployment, primary, secondary } = given;
+    const failover = { healthCheckInterval: given.healthCheckInterval, failureThreshold: given.failureThreshold };
+    this.primary = new ArculusFidoStack(this, 'Primary', {
+      ...deployment,
+      env: primary.env,
+      stackName: primary.stackName ?? `${id}-primary`,
+      domain: { ...deployment.domain, failover: { role: route53.Failover.PRIMARY, ...failover } },
+    });
+    this.secondary = new ArculusFidoStack(this, 'Secondary', {
+      ...deployment,
+      env: secondary.env,
+      stackName: secondary.stackName ?? `${id}-secondary`,
+      mongoDb: secondary.mongoDb,
+      network: secondary.network ?? deployment.network,
+      domain: { ...deployment.domain, certificate: secondary.certificate, failover: { role: route53.Failover.SECONDARY, ...failover } },
+      sizing: { ...deployment.sizing, standbyTasks: secondary.standbyTasks ?? 1 },
+      // Dashboards are global to the account: the secondary's is named after its region.
+      monitoring: {
+        ...deployment.monitoring,
+        dashboardName: `${deployment.monitoring?.dashboardName ?? deploymentNames(deployment.applicationName ?? DEFAULT_APPLICATION_NAME, deployment.deploymentEnvironment).cluster}-${secondary.env.region}`,
+      },
+    });
+  }
+}
+
+/**
+ * Checks what only the pair knows: two regions known at synth and different, a scope outside any
+ * stack, a public zone both stacks can write to, what the pair sets left to it, and no resource
+ * of one region given to the other.
+ */
+function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoRegionPairProps): void {
+  if (pair.node.scopes.some((s) => Stack.isStack(s))) {
+    problems.add('scope', 'is inside a stack, but the pair makes a stack per region; put it in an App or a Stage');
+  }
+  const regions = (['primary', 'secondary'] as const).map((role) => {
+    const region = props[role]?.env?.region;
+    if (region === undefined || Token.isUnresolved(region)) {
+      problems.add(`${role}.env.region`, `must be a region known at synth, such as 'us-east-1', got ${region === undefined ? 'none' : show(region)}; the pair's records and names depend on it`);
+      return undefined;
+    }
+    return region;
+  });
+  if (regions[0] && regions[0] === regions[1] && props.primary.env.account === props.secondary.env.account) {
+    problems.add('secondary.env.region', `is the primary's region too (${regions[0]}); a pair survives a regional outage only across two regions`);
+  }
+  const deployment = props.deployment ?? {};
+  const zone = deployment.domain?.hostedZone;
+  if (deployment.domain && !zone) {
+    problems.add('deployment.domain.hostedZone', 'is required: the pair writes a failover record of domainName in it for each region');
+  } else if (zone && Token.isUnresolved(zone.hostedZoneId)) {
+    problems.add('deployment.domain.hostedZone', 'is a zone of one stack, which the other region\'s stack cannot refer to; import it by its ID with route53.HostedZone.fromHostedZoneAttributes()');
+  }
+  if (deployment.domain?.failover) {
+    problems.add('deployment.domain.failover', 'is set by the pair (PRIMARY and SECONDARY); give healthCheckInterval and failureThreshold on the pair instead');
+  }
+  if (deployment.sizing?.standbyTasks !== undefined) {
+    problems.add('deployment.sizing.standbyTasks', 'is set by the pair for the secondary region; give secondary.standbyTasks instead');
+  }
+  const [primaryRegion, secondaryRegion] = regions;
+  if (primaryRegion) {
+    refuseForeign(problems, 'deployment', deployment, primaryRegion, 'primary');
+  }
+  if (secondaryRegion) {
+    const secondaryProps = {
+      ...deployment,
+      domain: { ...deployment.domain, certificate: props.secondary.certificate },
+      network: props.secondary.network ?? deployment.network,
+    };
+    refuseForeign(problems, 'deployment', secondaryProps, secondaryRegion, 'secondary', props.secondary);
+  }
+}
+
+/**
+ * Refuses, one problem each, the resources in `value` (a struct of props, walked through its
+ * structs and lists) that belong to a region other than `region`: a stack cannot use them. A
+ * hosted zone is global. A value of `secondary` is named as `secondary.<prop>`.
+ */
+function refuseForeign(
+  problems: ProblemList, prefix: string, value: unknown, region: string, role: 'primary' | 'secondary', secondary?: SecondaryRegionOptions,
+): void {
+  for (const [path, resource] of resourcesIn(value, '')) {
+    const where = regionOf(resource);
+    if (where === undefined || where === region || isHostedZone(resource)) {
+      continue;
+    }
+    const fromSecondary = secondary && ((path === 'domain.certificate') || (path.startsWith('network.') && secondary.network));
+    const prop = fromSecondary ? `secondary.${path.replace(/^domain\./, '')}` : `${prefix}.${path}`;
+    const fix = role === 'secondary' && path.startsWith('network.') && !fromSecondary
+      ? 'give the secondary a network of its own in secondary.network'
+      : 'give one of that region, or leave it out to have one created there';
+    problems.add(prop, `is a resource of ${where}, but the ${role} region's stack deploys to ${region} and cannot use it; ${fix}`);
+  }
+}
+
+/** The constructs in a struct of props, with their paths: through plain objects and lists only. */
+function resourcesIn(value: unknown, path: string): Array<[string, IConstruct]> {
+  if (value === null || typeof value !== 'object') {
+    return [];
+  }
+  if (Construct.isConstruct(value)) {
+    return [[path, value]];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => resourcesIn(item, `${path}[${index}]`));
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    return [];
+  }
+  return Object.entries(value).flatMap(([key, item]) => resourcesIn(item, path ? `${path}.${key}` : key));
+}
+
+/**
+ * The region of a resource as known at synth: an imported resource's from its ARN, any other's
+ * from its stack. `undefined` when it is a token (an environment-agnostic stack) or not in a stack.
+ */
+function regionOf(construct: IConstruct): string | undefined {
+  try {
+    const region = Resource.isResource(construct) ? construct.env.region : Stack.of(construct).region;
+    return Token.isUnresolved(region) ? undefined : region;
+  } catch {
+    return undefined;
+  }
+}
+
+function isHostedZone(construct: IConstruct): boolean {
+  return typeof (construct as Partial<route53.IHostedZone>).hostedZoneId === 'string';
+}

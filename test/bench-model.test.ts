@@ -9,6 +9,7 @@ import { DeploymentEnvironment, NatType } from '../src';
 import { CERTIFICATE_ARN, ENV, once, synth, testApp } from './util';
 import { addBaseline } from '../tools/bench/baseline';
 import { devLeverRows } from '../tools/bench/costs';
+import { ALB_ALIAS_TTL_SECONDS, failoverOf, failoverRows } from '../tools/bench/failover';
 import { allLevers, DEV_LEVERS } from '../tools/bench/levers';
 import {
   alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, cronDays, median,
@@ -509,6 +510,41 @@ describe('the topology comparison', () => {
       ],
       drift: 3,
     });
+  });
+});
+
+describe('the failover model', () => {
+  /** A region of a pair: `serviceTemplate` with its standby's bounds and Route 53's checks. */
+  const targetGroup = { HealthCheckIntervalSeconds: 10, HealthyThresholdCount: 2 };
+  const region = (minCapacity: number, interval = 10, threshold = 3) => serviceTemplate({}, targetGroup, {
+    Scaler: { Type: 'AWS::ApplicationAutoScaling::ScalableTarget', Properties: { ResourceId: { 'Fn::Join': ['', ['service/', { Ref: 'Svc' }]] }, MinCapacity: minCapacity, MaxCapacity: 6 } },
+    Tomcat: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'HTTPS', Port: 443, RequestInterval: interval, FailureThreshold: threshold } } },
+    PyFido: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'HTTPS', Port: 5001, RequestInterval: interval, FailureThreshold: threshold } } },
+    Region: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: 2 } } },
+  });
+
+  test('is detection (interval x threshold) + the alias\'s TTL for a warm standby', () => {
+    expect(failoverOf(region(3), region(1)))
+      .toEqual({ detectionSeconds: 30, scaleUpSeconds: 0, dnsSeconds: ALB_ALIAS_TTL_SECONDS, rtoSeconds: 30 + 60 });
+    expect(failoverOf(region(3, 30, 2), region(1)).detectionSeconds).toBe(60);
+  });
+
+  test('adds task start, the target group\'s health check and the secondary\'s own checks for a pilot light', () => {
+    // 60 s start + 10 s x 2 healthy + 10 s x 3 of Route 53's.
+    expect(failoverOf(region(3), region(0)).scaleUpSeconds).toBe(60 + 20 + 30);
+  });
+
+  test('prices each check and each optional feature, and adds them to the cost of the pair', () => {
+    // Two HTTPS checks at 10 s (0.50 + 1 + 1 each) and a calculated one (0.50).
+    expect(monthlyCostOf(region(1)).find((l) => l.item.startsWith('Route 53'))).toEqual({ item: 'Route 53 health check x3 (4 optional features)', usdPerMonth: 5.5 });
+    const single = serviceTemplate({ DesiredCount: 3 });
+    const [rto, cost] = failoverRows('warm', { primary: region(3), secondary: region(1) }, single, 180);
+    expect(rto).toEqual(expect.objectContaining({ value: '90 s', reference: 'detection 30 s + DNS TTL 60 s', met: true }));
+    expect(cost.value).toBe(`${(monthlyCost(region(3)) + monthlyCost(region(1)) - monthlyCost(single)).toFixed(2)} USD a month`);
+  });
+
+  test('refuses a region without checks rather than guess', () => {
+    expect(() => failoverOf(serviceTemplate({ DesiredCount: 1 }), region(1))).toThrow(/no Route 53 endpoint health check/);
   });
 });
 

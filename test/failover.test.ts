@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
 import { givenVpc, importsStack, synthError, testApp, thrownBy } from './util';
+import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
 // certificate, and a Route 53 failover record per region answered while that region's load
@@ -149,6 +150,10 @@ describe('a prod pair with a warm standby', () => {
     expect(propertiesOf(secondary, 'AWS::CloudWatch::Dashboard').map((d) => d.DashboardName)).toEqual(['arculus-auth-prod-us-west-2']);
   });
 
+  test('fails over within the 3 minutes the bench models for a warm standby: 30 s of checks and the 60 s TTL', () => {
+    expect(failoverOf(primary.toJSON(), secondary.toJSON())).toEqual({ detectionSeconds: 30, scaleUpSeconds: 0, dnsSeconds: 60, rtoSeconds: 90 });
+  });
+
   test('gives each region the operator\'s outputs', () => {
     for (const template of [primary, secondary]) {
       for (const output of ['LoadBalancerDNS', 'ClusterName', 'StartRunbook', 'DiagnoseRunbook', 'AlarmTopicArn']) {
@@ -174,6 +179,11 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     for (const service of ['PyFido', 'Tomcat']) {
       expect(scalableTarget(secondary, service)).toMatchObject({ MinCapacity: 0, MaxCapacity: 6 });
     }
+  });
+
+  test('fails over once the standby has started and passed its checks, as the bench models it', () => {
+    // 60 s task start, the target groups' 30 s x 2 (the guide's health check), and Route 53's 30 s x 2.
+    expect(failoverOf(secondary.toJSON(), secondary.toJSON()).scaleUpSeconds).toBe(60 + 60 + 60);
   });
 
   test('checks at the given interval and threshold', () => {

@@ -48,6 +48,13 @@ export const PRICES = {
   ebsGp3GbMonth: 0.08,
   /** Gateway VPC endpoints (S3, DynamoDB): no charge (docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). */
   gatewayEndpointMonth: 0,
+  /**
+   * Route 53 health checks of AWS endpoints, a month (aws.amazon.com/route53/pricing): each check,
+   * and each optional feature it uses (HTTPS, the fast 10 s interval, string matching, latency
+   * measurement). A calculated check has no feature.
+   */
+  healthCheckMonth: 0.5,
+  healthCheckFeatureMonth: 1,
 };
 
 /**
@@ -61,7 +68,7 @@ export const TASK_START_SECONDS = 60;
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 
-function resourcesOf(template: any, type: string): Array<[string, any]> {
+export function resourcesOf(template: any, type: string): Array<[string, any]> {
   return Object.entries(template.Resources as Resources).filter(([, r]) => r.Type === type);
 }
 
@@ -70,13 +77,13 @@ function refId(value: any): string | undefined {
 }
 
 /** The scaler of the service `serviceId` (its logical ID and resource), if it autoscales. */
-function scalableTargetOf(template: any, serviceId: string): [string, any] | undefined {
+export function scalableTargetOf(template: any, serviceId: string): [string, any] | undefined {
   return resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')
     .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(`"${serviceId}"`));
 }
 
 /** A service's task count: `DesiredCount`, or the scaler's minimum when autoscaling left it out. */
-function desiredCountOf(template: any, serviceId: string, service: any): number {
+export function desiredCountOf(template: any, serviceId: string, service: any): number {
   if (service.Properties.DesiredCount !== undefined) {
     return service.Properties.DesiredCount;
   }
@@ -99,7 +106,7 @@ function strategyOf(serviceId: string, service: any): DeploymentStrategyName {
 }
 
 /** How long a target of one target group takes to turn healthy, and to drain when it leaves. */
-interface TargetGroupTiming {
+export interface TargetGroupTiming {
   /** Health check interval x healthy threshold. */
   readonly healthySeconds: number;
   readonly deregistrationDelaySeconds: number;
@@ -231,7 +238,7 @@ const STAGES_BEFORE_PRODUCTION_TRAFFIC = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', '
  * The slower health check and the longer deregistration delay of the target groups `arns` refer
  * to (CloudFormation's defaults when there is none).
  */
-function slowestTiming(template: any, arns: any[]): TargetGroupTiming {
+export function slowestTiming(template: any, arns: any[]): TargetGroupTiming {
   const timings = arns.map((arn) => targetGroupTiming(template, arn));
   if (timings.length === 0) {
     return targetGroupTiming(template, undefined);
@@ -664,8 +671,25 @@ export function monthlyCostOf(template: any): CostLine[] {
     const rules = webAcl.Properties.Rules?.length ?? 0;
     lines.push({ item: `WAF web ACL (${rules} rules)`, usdPerMonth: PRICES.wafWebAclMonth + rules * PRICES.wafRuleMonth });
   }
-  lines.push(...operationsCost(template));
+  lines.push(...operationsCost(template), ...healthCheckCost(template));
   return lines;
+}
+
+/** Route 53 health checks: each check, and each optional feature it uses. */
+function healthCheckCost(template: any): CostLine[] {
+  const checks = resourcesOf(template, 'AWS::Route53::HealthCheck').map(([, c]) => c.Properties.HealthCheckConfig);
+  if (checks.length === 0) {
+    return [];
+  }
+  const features = checks.reduce((n, c) => n
+    + (/^HTTPS/.test(c.Type) ? 1 : 0)
+    + (/STR_MATCH$/.test(c.Type) ? 1 : 0)
+    + (c.RequestInterval === 10 ? 1 : 0)
+    + (c.MeasureLatency ? 1 : 0), 0);
+  return [{
+    item: `Route 53 health check x${checks.length} (${features} optional features)`,
+    usdPerMonth: checks.length * PRICES.healthCheckMonth + features * PRICES.healthCheckFeatureMonth,
+  }];
 }
 
 /** The total of `monthlyCostOf`. */

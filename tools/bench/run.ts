@@ -10,13 +10,15 @@ import * as path from 'path';
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { addBaseline } from './baseline';
 import { devLeverRows, presetCostRows } from './costs';
 import { replaceFigures } from './doc';
+import { failoverRows, WARM_STANDBY_RTO_GOAL_SECONDS } from './failover';
 import type { LeverProps } from './levers';
 import { BenchRow, blueGreenRows, compareTopology, median, resourceTypeCounts, rolloutSeconds, scaleOutRows } from './model';
-import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../../src';
+import { ArculusFidoRegionPair, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../../src';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
@@ -63,6 +65,28 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return synthesized(assembly.getStackByName(stack.stackName), seconds);
+}
+
+/**
+ * Synthesizes the prod deployment as a pair, us-east-1 and us-west-2, the secondary standing by
+ * at `standbyTasks`; returns both templates.
+ */
+function synthPair(standbyTasks: number): { primary: any; secondary: any } {
+  const app = new App();
+  const zone = route53.HostedZone.fromHostedZoneAttributes(new Stack(app, 'Dns', { env: ENV }), 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const pair = new ArculusFidoRegionPair(app, 'Fido', {
+    deployment: {
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: { domainName: 'auth.example.com', hostedZone: zone },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+    },
+    primary: { env: ENV },
+    secondary: { env: { ...ENV, region: 'us-west-2' }, mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }), standbyTasks },
+  });
+  const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
+  const template = (stack: Stack) => assembly.getStackArtifact(stack.artifactId).template;
+  return { primary: template(pair.primary), secondary: template(pair.secondary) };
 }
 
 function synthBaseline(context: Record<string, any> = {}): Synth {
@@ -112,6 +136,9 @@ function main(): void {
     rows.push(...scaleOutRows(template, environment));
   }
   rows.push(...presetCostRows(presets));
+  // Two regions (docs/failover.md): the time sign-in is down when the primary fails, and the cost.
+  rows.push(...failoverRows('warm standby, 1 task per service', synthPair(1), presets[2].template, WARM_STANDBY_RTO_GOAL_SECONDS));
+  rows.push(...failoverRows('pilot light', synthPair(0), presets[2].template));
   // Dev with each cost lever of tools/bench/levers.ts, and with all of them.
   rows.push(...devLeverRows(presets[0].template, (props) => synthDeployment(DeploymentEnvironment.DEV, {}, props).template));
 

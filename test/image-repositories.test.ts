@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -185,6 +185,38 @@ describe('the options', () => {
     const resource = repository(template, 'arculus-auth/pyfido');
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(resource.Properties.EmptyOnDelete).not.toBe(true);
+  });
+});
+
+describe('replication to the secondary region of a pair', () => {
+  const { stack, template } = build({ applicationName: 'acme-auth', replicationRegions: ['us-west-2', 'eu-west-1'] });
+
+  test('copies every push to the two repositories to each region\'s registry of this account', () => {
+    template.resourceCountIs('AWS::ECR::ReplicationConfiguration', 1);
+    template.hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: {
+        Rules: [{
+          Destinations: [{ Region: 'us-west-2', RegistryId: ENV.account }, { Region: 'eu-west-1', RegistryId: ENV.account }],
+          RepositoryFilters: [{ Filter: 'acme-auth/', FilterType: 'PREFIX_MATCH' }],
+        }],
+      },
+    });
+  });
+
+  test('warns that the registry\'s replication configuration is replaced, and whose', () => {
+    const warnings = Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).messages.map((m) => String(m.entry.data));
+    expect(warnings.some((w) => w.includes('replaces the replication configuration of the whole ECR registry') && w.includes('[ack: arculus-fido:registry-replication]'))).toBe(true);
+  });
+
+  test('is left out without regions', () => {
+    expect(Object.keys(build().template.findResources('AWS::ECR::ReplicationConfiguration'))).toEqual([]);
+  });
+
+  test('refuses the repositories\' own region, a region twice and a name that is not a region, in one error', () => {
+    const message = buildError({ replicationRegions: [ENV.region, 'us-west-2', 'us-west-2', 'US West'] });
+    expect(message).toContain(`replicationRegions[0]: is the repositories' own region (${ENV.region})`);
+    expect(message).toContain("replicationRegions[2]: names 'us-west-2' a second time");
+    expect(message).toContain("replicationRegions[3]: must be a region's name such as 'us-west-2', got 'US West'");
   });
 });
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -78,7 +78,26 @@ export interface FidoImageRepositoriesProps {
    * @default - RemovalPolicy.RETAIN in prod, RemovalPolicy.DESTROY in dev and staging
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Regions of this account that every push is copied to, by ECR's registry replication, for
+   * the secondary region of an `ArculusFidoRegionPair`: its deployment pulls from the
+   * repositories of its own region, which must exist there first (an `ArculusFidoImagesStack` in
+   * that region makes them with the same settings; a repository ECR creates on replication has
+   * ECR's defaults instead). Only the two repositories' pushes are copied (a filter on
+   * `<applicationName>/`).
+   *
+   * ECR keeps one replication configuration per registry, so this one replaces any other of the
+   * account and region: synth warns (`arculus-fido:registry-replication`); acknowledge the
+   * warning once you know the registry has none of its own.
+   *
+   * @default - no replication
+   */
+  readonly replicationRegions?: string[];
 }
+
+/** A region's name as AWS writes it, e.g. `us-west-2` or `ap-southeast-1`. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** The props' shape, for a JavaScript caller. */
 const PROPS_SHAPE = struct('FidoImageRepositoriesProps');
@@ -99,6 +118,7 @@ interface ResolvedRepositories {
   readonly maxTaggedImageCount: number;
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
+  readonly replicationRegions: readonly string[];
   readonly problems: readonly string[];
 }
 
@@ -106,7 +126,7 @@ interface ResolvedRepositories {
  * Decides every setting once and checks every value. A wrong value is reported, and the
  * default built in its place, so that one synth error lists every problem.
  */
-function resolveRepositories(given: FidoImageRepositoriesProps): ResolvedRepositories {
+function resolveRepositories(given: FidoImageRepositoriesProps, ownRegion: string): ResolvedRepositories {
   const problems = new ProblemList();
   const raw: any = { ...(given ?? {}) };
   for (const [prop, why] of Object.entries(SYNTH_TIME_PROPS)) {
@@ -146,7 +166,19 @@ function resolveRepositories(given: FidoImageRepositoriesProps): ResolvedReposit
     removalPolicy = undefined;
   }
 
+  const replicationRegions = props.replicationRegions ?? [];
+  replicationRegions.forEach((region, index) => {
+    if (!Token.isUnresolved(region) && !REGION.test(region)) {
+      problems.add(`replicationRegions[${index}]`, `must be a region's name such as 'us-west-2', got ${show(region)}`);
+    } else if (region === ownRegion) {
+      problems.add(`replicationRegions[${index}]`, `is the repositories' own region (${region}); ECR replicates to other regions only`);
+    } else if (replicationRegions.indexOf(region) < index) {
+      problems.add(`replicationRegions[${index}]`, `names ${show(region)} a second time; give each region once`);
+    }
+  });
+
   return {
+    replicationRegions,
     names: names && { pyFido: names.pyFido.repository, tomcat: names.tomcat.repository },
     untaggedImageMaxAge: untaggedImageMaxAge ?? Duration.days(UNTAGGED_IMAGE_MAX_AGE_DAYS),
     maxTaggedImageCount: maxTaggedImageCount ?? MAX_TAGGED_IMAGE_COUNT,
@@ -184,11 +216,32 @@ export class FidoImageRepositories extends Construct implements IFidoImageReposi
 
   constructor(scope: Construct, id: string, props: FidoImageRepositoriesProps) {
     super(scope, id);
-    const resolved = resolveRepositories(props);
+    const resolved = resolveRepositories(props, Stack.of(this).region);
     reportBlockProblems(this, 'FidoImageRepositories', resolved.problems);
 
     this.pyFidoRepository = this.createRepository('PyFidoRepository', resolved, resolved.names?.pyFido);
     this.tomcatRepository = this.createRepository('TomcatRepository', resolved, resolved.names?.tomcat);
+    if (resolved.replicationRegions.length > 0) {
+      this.replicate(resolved.replicationRegions, props.applicationName ?? DEFAULT_APPLICATION_NAME);
+    }
+  }
+
+  /**
+   * The registry's replication: every push to `<applicationName>/...` copied to each region's
+   * registry of this account. ECR refuses a destination that is the registry itself.
+   */
+  private replicate(regions: readonly string[], applicationName: string): void {
+    const stack = Stack.of(this);
+    new ecr.CfnReplicationConfiguration(this, 'Replication', {
+      replicationConfiguration: {
+        rules: [{
+          destinations: regions.map((region) => ({ region, registryId: stack.account })),
+          repositoryFilters: [{ filter: `${applicationName}/`, filterType: 'PREFIX_MATCH' }],
+        }],
+      },
+    });
+    Annotations.of(this).addWarningV2('arculus-fido:registry-replication',
+      `replicationRegions replaces the replication configuration of the whole ECR registry of this account and region with its own rule (pushes to ${applicationName}/ copied to ${regions.join(', ')}); a rule the registry has from elsewhere is lost. Acknowledge this warning once you know it has none, or add that rule to the repositories' stack.`);
   }
 
   private createRepository(id: string, resolved: ResolvedRepositories, repositoryName: string | undefined): ecr.Repository {

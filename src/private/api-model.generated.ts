@@ -47,6 +47,7 @@ export const API_MODEL: ApiModel = {
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
@@ -160,6 +161,7 @@ export const API_MODEL: ApiModel = {
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": []

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -195,12 +196,17 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
     this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     if (resolved.hostedZone) {
-      new route53.ARecord(services, 'AliasRecord', {
+      const alias = {
         zone: resolved.hostedZone,
         // Fully qualified, so that the zone's name is never appended a second time.
         recordName: `${resolved.domainName}.`,
         target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
-      });
+      };
+      new route53.ARecord(services, 'AliasRecord', alias);
+      if (resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK) {
+        // IPv6 clients resolve the same name to the load balancer's IPv6 addresses.
+        new route53.AaaaRecord(services, 'AaaaAliasRecord', alias);
+      }
     }
     this.warn(resolved);
   }
@@ -403,6 +409,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       securityGroup: this.network.loadBalancerSecurityGroup,
       certificate: this.certificate,
       allowedIngress: resolved.allowedIngress,
+      ipAddressType: resolved.ipAddressType,
       pyFidoTargetGroup: this.pyFido.targetGroup,
       tomcatTargetGroup: this.tomcat.targetGroup,
       pyFidoTestPort: resolved.pyFido.testPort,

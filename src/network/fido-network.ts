@@ -64,6 +64,16 @@ export interface FidoNetworkProps {
   readonly s3GatewayEndpoint?: boolean;
 
   /**
+   * IP protocol of the VPC this construct creates. `DUAL_STACK` adds an Amazon-provided IPv6 /56,
+   * a /64 in every subnet, a `::/0` route from the public subnets to the internet gateway and one
+   * from the private subnets to an egress-only internet gateway; added to a VPC that had none, it
+   * replaces nothing. Refused with `vpc`.
+   *
+   * @default ec2.IpProtocol.IPV4_ONLY
+   */
+  readonly ipProtocol?: ec2.IpProtocol;
+
+  /**
    * How long the flow logs of a created VPC are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -142,6 +152,7 @@ export class FidoNetwork extends Construct {
       const natInstances = props.natType === NatType.INSTANCE ? natInstanceProvider(props.natInstanceType, props.natMachineImage) : undefined;
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
+        ipProtocol: props.ipProtocol,
         natGateways: props.natGateways ?? 1,
         natGatewayProvider: natInstances,
         // The default security group admits all traffic between its members; nothing here uses

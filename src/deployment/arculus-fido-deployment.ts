@@ -196,19 +196,24 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
     this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     if (resolved.hostedZone) {
-      const alias = {
-        zone: resolved.hostedZone,
-        // Fully qualified, so that the zone's name is never appended a second time.
-        recordName: `${resolved.domainName}.`,
-        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
-      };
-      new route53.ARecord(services, 'AliasRecord', alias);
-      if (resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK) {
-        // IPv6 clients resolve the same name to the load balancer's IPv6 addresses.
-        new route53.AaaaRecord(services, 'AaaaAliasRecord', alias);
-      }
+      this.addAliasRecords(services, resolved, resolved.hostedZone);
     }
     this.warn(resolved);
+  }
+
+  /** The domain's alias A record at the load balancer, and an AAAA record beside it when dual-stack. */
+  private addAliasRecords(scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone): void {
+    const alias = {
+      zone,
+      // Fully qualified, so that the zone's name is never appended a second time.
+      recordName: `${resolved.domainName}.`,
+      target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
+    };
+    new route53.ARecord(scope, 'AliasRecord', alias);
+    if (resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK) {
+      // IPv6 clients resolve the same name to the load balancer's IPv6 addresses.
+      new route53.AaaaRecord(scope, 'AaaaAliasRecord', alias);
+    }
   }
 
   /**

@@ -64,8 +64,9 @@ describe('loadBalancer.ipAddressType: DUAL_STACK, in a VPC the deployment create
     expect(subnets).toHaveLength(4);
     for (const subnet of subnets) {
       expect(subnet.Properties.Ipv6CidrBlock).toBeDefined();
-      // Nothing launched in a subnet gets a public IPv4 address by accident, as before.
+      // Nothing launched in a subnet gets a public address by accident: IPv4 as before, nor IPv6.
       expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+      expect(subnet.Properties.AssignIpv6AddressOnCreation).toBe(false);
     }
     template.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 1);
     const routes = Object.values(template.findResources('AWS::EC2::Route', { Properties: { DestinationIpv6CidrBlock: '::/0' } })) as any[];

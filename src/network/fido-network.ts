@@ -149,6 +149,8 @@ export class FidoNetwork extends Construct {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
+      // aws-cdk-lib refuses the IPv6 subnet option in an IPv4-only VPC.
+      const noIpv6OnLaunch = props.ipProtocol === ec2.IpProtocol.DUAL_STACK ? { ipv6AssignAddressOnCreation: false } : {};
       const natInstances = props.natType === NatType.INSTANCE ? natInstanceProvider(props.natInstanceType, props.natMachineImage) : undefined;
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
@@ -160,9 +162,10 @@ export class FidoNetwork extends Construct {
         restrictDefaultSecurityGroup: true,
         subnetConfiguration: [
           // The load balancer and NAT gateways or instances get their own addresses: nothing
-          // launched in a public subnet gets a public IP by accident.
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+          // launched in a subnet gets a public IP by accident, IPv4 or (every IPv6 address is
+          // public) IPv6. The load balancer takes its IPv6 addresses from the subnets' blocks anyway.
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false, ...noIpv6OnLaunch },
+          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22, ...noIpv6OnLaunch },
         ],
       });
       if (natInstances) {

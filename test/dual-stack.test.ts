@@ -210,7 +210,7 @@ describe('errors when', () => {
     ].join('\n'));
     expect(synthError((scope) => ({ loadBalancer: { ipAddressType: DUAL_STACK }, network: { vpc: givenVpc(scope) } }))).toBe([
       "ArculusFidoDeployment 'Fido/Fido' has 1 problem in its props:",
-      "  - network.vpc: is imported, so whether its public subnets have IPv6 cannot be read at synth, but loadBalancer.ipAddressType is DUAL_STACK; once its public subnets have IPv6 CIDR blocks and a ::/0 route to the internet gateway, say so with network.vpcIpProtocol: ec2.IpProtocol.DUAL_STACK",
+      '  - network.vpc: is imported, so whether its public subnets have IPv6 cannot be read at synth, but loadBalancer.ipAddressType is DUAL_STACK; once its public subnets have IPv6 CIDR blocks and a ::/0 route to the internet gateway, say so with network.vpcIpProtocol: ec2.IpProtocol.DUAL_STACK',
     ].join('\n'));
   });
 
@@ -231,8 +231,10 @@ describe('errors when', () => {
 });
 
 /** A standalone load balancer in `vpc`, with its target groups. */
-function loneLoadBalancer(stack: Stack, vpc: ec2.IVpc, props: { ipAddressType?: elbv2.IpAddressType; allowedIngress?: ec2.IPeer[] }): FidoLoadBalancer {
-  const targetGroup = (id: string, port: number) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+function loneLoadBalancer(stack: Stack, vpc: ec2.IVpc, props: { ipAddressType?: elbv2.IpAddressType; allowedIngress?: ec2.IPeer[] }) {
+  const targetGroup = (id: string, port: number) => new elbv2.ApplicationTargetGroup(stack, id, {
+    vpc, port, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP,
+  });
   return new FidoLoadBalancer(stack, 'Alb', {
     vpc,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),

@@ -86,7 +86,8 @@ function checkVpc(problems: ProblemList, resolved: ResolvedDeployment): void {
   checkSubnets(problems, vpc, 'network.privateSubnets', resolved.privateSubnets, (id) => (publicIds.has(id)
     ? 'is a public subnet of network.vpc, but the tasks get no public IP and would reach neither ECR nor Secrets Manager from it; select private subnets with a NAT route or VPC endpoints'
     : undefined));
-  if (resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK) {
+  // On subnets that are the VPC's own: a selection refused above is fixed first.
+  if (resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK && !problems.about('network.publicSubnets')) {
     const told = checkIpv6Subnets(problems, 'network.vpc', 'loadBalancer.ipAddressType', vpc, resolved.publicSubnets);
     if (!told && resolved.vpcIpProtocol !== ec2.IpProtocol.DUAL_STACK) {
       problems.add('network.vpc', 'is imported, so whether its public subnets have IPv6 cannot be read at synth, but loadBalancer.ipAddressType is DUAL_STACK; once its public subnets have IPv6 CIDR blocks and a ::/0 route to the internet gateway, say so with network.vpcIpProtocol: ec2.IpProtocol.DUAL_STACK');

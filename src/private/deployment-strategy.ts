@@ -39,7 +39,9 @@ const SHIFT_ONLY: ReadonlyArray<keyof ServiceDeploymentOptions> = ['bakeTime', '
  * Checks one service's deployment options (`prop` names them, e.g. `services.pyFido.deployment`).
  * Shared by the deployment's gathered validation and FidoService on its own.
  */
-export function checkDeploymentOptions(problems: ProblemList, prop: string, deployment: ServiceDeploymentOptions | undefined, families?: AddressFamilies): void {
+export function checkDeploymentOptions(
+  problems: ProblemList, prop: string, deployment: ServiceDeploymentOptions | undefined, families?: AddressFamilies,
+): void {
   if (!deployment) {
     return;
   }

@@ -86,7 +86,9 @@ export function ipAddressTypeProblem(type: elbv2.IpAddressType | undefined): str
  * `deployment.testIngress`): an IPv6 range only on a dual-stack load balancer (an IPv4-only one
  * would never see it), and each CIDR one EC2 takes. `who` names the clients in the fix, e.g. `clients'`.
  */
-export function checkIngressPeers(problems: ProblemList, prop: string, peers: ec2.IPeer[], who: string, families: AddressFamilies = { ipv6: false }): void {
+export function checkIngressPeers(
+  problems: ProblemList, prop: string, peers: ec2.IPeer[], who: string, families: AddressFamilies = { ipv6: false },
+): void {
   peers.forEach((peer, index) => {
     if (isIpv6Peer(peer) && !families.ipv6) {
       const { typeProp } = families;

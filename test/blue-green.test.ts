@@ -378,7 +378,7 @@ describe('deployment options that are wrong or would be ignored', () => {
       pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, testIngress: [ec2.Peer.ipv4('198.51.100.0/24'), ec2.Peer.anyIpv6(), ec2.Peer.ipv4('10.0.0.0/33')] } },
       tomcat: { deployment: { testIngress: [ec2.Peer.ipv4('198.51.100.0/24')] } },
     });
-    expect(message).toContain("services.pyFido.deployment.testIngress[1]: is the IPv6 range ::/0, but the load balancer is IPv4-only and would never see it; give the testers' IPv4 ranges");
+    expect(message).toContain("services.pyFido.deployment.testIngress[1]: is the IPv6 range ::/0, but loadBalancer.ipAddressType is IPV4 (the default), so no IPv6 client reaches the load balancer; set loadBalancer.ipAddressType: elbv2.IpAddressType.DUAL_STACK, or give the testers' IPv4 ranges");
     expect(message).toContain("services.pyFido.deployment.testIngress[2]: must be an IPv4 CIDR EC2 accepts, with a prefix length from 0 to 32 and each octet from 0 to 255 (such as '203.0.113.0/24'), got '10.0.0.0/33'");
     expect(message).toContain('services.tomcat.deployment.testIngress: only applies to BLUE_GREEN, LINEAR and CANARY deployments, but strategy is ROLLING (the default)');
     expect(message).toContain('3 problems');

@@ -1,5 +1,5 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -122,9 +122,9 @@ describe('FidoService alone', () => {
 });
 
 describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
-  const compose = (route: boolean) => {
+  const compose = (route: boolean, testers: ec2.IPeer[] = [ec2.Peer.ipv4('198.51.100.0/24')], ipAddressType?: elbv2.IpAddressType) => {
     const stack = bareStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, ipProtocol: ipAddressType ? ec2.IpProtocol.DUAL_STACK : undefined });
     const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
     const app = new FidoService(stack, 'Service', {
       cluster,
@@ -135,11 +135,12 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
       deployment: {
         strategy: ecs.DeploymentStrategy.CANARY,
         trafficShift: { stepPercent: 10, stepBakeTime: Duration.minutes(3) },
-        testIngress: [ec2.Peer.ipv4('198.51.100.0/24')],
+        testIngress: testers,
       },
     });
     const edge = new FidoLoadBalancer(stack, 'LoadBalancer', {
       vpc,
+      ipAddressType,
       certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
       pyFidoTargetGroup: app.targetGroup,
       tomcatTargetGroup: app.targetGroup,
@@ -176,6 +177,18 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
       .map((rule: any) => rule.CidrIp ?? rule.SourceSecurityGroupId['Fn::GetAtt'][0]);
     expect(onTestPort).toHaveLength(2);
     expect(onTestPort).toEqual(expect.arrayContaining(['198.51.100.0/24', expect.stringMatching(/^ServiceDeploymentCheckSecurityGroup/)]));
+  });
+
+  test('IPv6 testers: refused when the test listener\'s load balancer is IPv4, admitted when it is dual-stack', () => {
+    expect(thrownBy(() => compose(true, [ec2.Peer.ipv6('2001:db8::/48')]))).toBe([
+      "FidoService 'Bare/Service' has 1 problem in its props:",
+      "  - deployment.testIngress[0]: is the IPv6 range 2001:db8::/48, but the load balancer is IPv4-only and would never see it; give the testers' IPv4 ranges",
+    ].join('\n'));
+    const template = Template.fromStack(compose(true, [ec2.Peer.ipv6('2001:db8::/48')], elbv2.IpAddressType.DUAL_STACK).stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Arculus FIDO load balancer',
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIpv6: '2001:db8::/48', FromPort: 9001, ToPort: 9001 })]),
+    });
   });
 
   test('without a route, synth says that no listener reaches the service', () => {

@@ -2,8 +2,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+import { ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
 import { givenVpc, importsStack, synthError, testApp, thrownBy } from './util';
 import { failoverOf } from '../tools/bench/failover';
@@ -17,8 +18,8 @@ const HEALTH_CHECK = 'AWS::Route53::HealthCheck';
 const RECORD = 'AWS::Route53::RecordSet';
 
 /** A prod pair in us-east-1 and us-west-2, its zone imported by ID in a stack of the app. */
-function pair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
-  const fido = makePair(testApp(), overrides);
+function pair(overrides: Partial<ArculusFidoRegionPairProps> = {}, deployment: Partial<ArculusFidoDeploymentProps> = {}) {
+  const fido = makePair(testApp(), overrides, deployment);
   return { fido, primary: Template.fromStack(fido.primary), secondary: Template.fromStack(fido.secondary), findings: [] as Finding[] };
 }
 
@@ -29,7 +30,7 @@ function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
   return { fido, primary: template(fido.primary), secondary: template(fido.secondary), findings };
 }
 
-function makePair(app: App, overrides: Partial<ArculusFidoRegionPairProps>): ArculusFidoRegionPair {
+function makePair(app: App, overrides: Partial<ArculusFidoRegionPairProps>, deployment: Partial<ArculusFidoDeploymentProps> = {}): ArculusFidoRegionPair {
   const imports = importsStack(app);
   const zone = route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   return new ArculusFidoRegionPair(app, 'Fido', {
@@ -38,6 +39,7 @@ function makePair(app: App, overrides: Partial<ArculusFidoRegionPairProps>): Arc
       domain: { domainName: 'auth.example.com', hostedZone: zone },
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
       images: { tag: '1.0.0' },
+      ...deployment,
     },
     primary: { env: { account: ACCOUNT, region: 'us-east-1' } },
     secondary: {
@@ -173,6 +175,13 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     },
     healthCheckInterval: Duration.seconds(30),
     failureThreshold: 2,
+  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK } });
+
+  test('fails IPv6 clients over too: an AAAA failover alias beside the A record, decided by the same check', () => {
+    const records = propertiesOf(secondary, RECORD);
+    expect(records.map((r) => r.Type).sort()).toEqual(['A', 'AAAA']);
+    expect(records[0]).toEqual({ ...records[1], Type: records[0].Type });
+    expect(records.every((r) => r.Failover === 'SECONDARY')).toBe(true);
   });
 
   test('keeps the standby\'s services at zero tasks, scalable to their maximum', () => {

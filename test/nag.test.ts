@@ -1,5 +1,6 @@
 import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../src';
@@ -39,15 +40,17 @@ function acknowledgements(root: IConstruct): Array<{ construct: IConstruct; rule
 const ENVIRONMENTS = [DeploymentEnvironment.DEV, DeploymentEnvironment.STAGING, DeploymentEnvironment.PROD];
 
 /**
- * The options each preset is judged in beyond its defaults: flat (rolling, NAT gateways and the S3
- * gateway endpoint) with every scaling option; in nested stacks, with a blue/green PyFIDO and a
- * canary Tomcat with their deployment checks, ECS Exec on both, and NAT instances. Every preset
- * meets both shapes, with one synth each.
+ * The options each preset is judged in beyond its defaults: flat (IPv4, rolling, NAT gateways and
+ * the S3 gateway endpoint) with every scaling option; in nested stacks, dual-stack (IPv6 in the
+ * created VPC, ::/0 admitted), with a blue/green PyFIDO and a canary
+ * Tomcat with their deployment checks, ECS Exec on both, and NAT instances. Every preset meets both
+ * shapes, with one synth each.
  */
 const SHAPES: ReadonlyArray<[string, Partial<ArculusFidoStackProps>]> = [
-  ['flat, rolling, every scaling option', { nestedStacks: false }],
-  ['nested, blue/green and canary with their checks, ECS Exec, NAT instances', {
+  ['flat, IPv4, rolling, every scaling option', { nestedStacks: false }],
+  ['nested, dual-stack, blue/green and canary with their checks, ECS Exec, NAT instances', {
     nestedStacks: true,
+    loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
     network: { natType: NatType.INSTANCE },
     services: {
       pyFido: { deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN }, enableExecuteCommand: true },

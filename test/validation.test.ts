@@ -156,9 +156,9 @@ describe('errors when', () => {
     expectRejected({ network: { allowedIngress: [] } }, 'network.allowedIngress: is empty, so no client could reach the load balancer');
   });
 
-  test('allowedIngress names an IPv6 range the IPv4-only load balancer never sees', () => {
+  test('allowedIngress names an IPv6 range an IPv4 load balancer never sees, and says how to make it dual-stack', () => {
     expectRejected({ network: { allowedIngress: [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()] } },
-      "network.allowedIngress[1]: is the IPv6 range ::/0, but the load balancer is IPv4-only and would never see it; give the clients' IPv4 ranges");
+      "network.allowedIngress[1]: is the IPv6 range ::/0, but loadBalancer.ipAddressType is IPV4 (the default), so no IPv6 client reaches the load balancer; set loadBalancer.ipAddressType: elbv2.IpAddressType.DUAL_STACK, or give the clients' IPv4 ranges");
   });
 
   test('allowedIngress holds IPv4 CIDRs EC2 refuses, which aws-cdk-lib lets through: a prefix over 32, an octet over 255', () => {

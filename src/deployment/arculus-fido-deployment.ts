@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,6 +38,12 @@ const CONSTRUCT_IDS = {
 export interface DeploymentFailover {
   /** The failover alias record of the domain. */
   readonly record: route53.ARecord;
+  /**
+   * The AAAA failover alias record beside it, answered by the same health check.
+   *
+   * @default - none: the load balancer is IPv4 only
+   */
+  readonly ipv6Record?: route53.AaaaRecord;
   /** Healthy while Tomcat on 443 and PyFIDO on 5001 both pass Route 53's HTTPS checks. */
   readonly healthCheck: route53.IHealthCheck;
 }
@@ -216,10 +223,12 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   }
 
   /**
-   * The domain's record in the zone: a plain alias at the load balancer, or in a failover pair
-   * the region's failover alias with the health checks that decide it.
+   * The domain's records in the zone: a plain alias A record at the load balancer, or in a
+   * failover pair the region's failover alias with the health checks that decide it; and an
+   * AAAA record of the same kind beside it when the load balancer is dual-stack.
    */
   private addRecords(scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone): DeploymentFailover | undefined {
+    const ipv6 = resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK;
     if (resolved.failover) {
       return addFailoverRecord(scope, {
         zone,
@@ -233,14 +242,20 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
           path: settings.options.healthCheck?.path ?? '/',
         })),
         setIdentifier: `${resolved.names.cluster}-${resolved.failover.role.toLowerCase()}`,
+        ipv6,
       });
     }
-    new route53.ARecord(scope, 'AliasRecord', {
+    const alias = {
       zone,
       // Fully qualified, so that the zone's name is never appended a second time.
       recordName: `${resolved.domainName}.`,
       target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
-    });
+    };
+    new route53.ARecord(scope, 'AliasRecord', alias);
+    if (ipv6) {
+      // IPv6 clients resolve the same name to the load balancer's IPv6 addresses.
+      new route53.AaaaRecord(scope, 'AaaaAliasRecord', alias);
+    }
     return undefined;
   }
 
@@ -445,6 +460,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       securityGroup: this.network.loadBalancerSecurityGroup,
       certificate: this.certificate,
       allowedIngress: resolved.allowedIngress,
+      ipAddressType: resolved.ipAddressType,
       pyFidoTargetGroup: this.pyFido.targetGroup,
       tomcatTargetGroup: this.tomcat.targetGroup,
       pyFidoTestPort: resolved.pyFido.testPort,

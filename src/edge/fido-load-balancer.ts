@@ -9,7 +9,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LoadBalancerOptions } from './options';
 import { checkSelectionOfVpc } from '../private/cross-checks';
-import { checkAccessLogsPrefix, desyncModeProblem, ipv4CidrProblem } from '../private/load-balancer-rules';
+import { checkAccessLogsPrefix, checkIngressPeers, checkIpv6Subnets, desyncModeProblem, ipAddressTypeProblem } from '../private/load-balancer-rules';
 import { acknowledge, LOG_KEY_REASON } from '../private/nag';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
@@ -44,9 +44,11 @@ export interface FidoLoadBalancerProps extends LoadBalancerOptions {
   readonly certificate: acm.ICertificate;
 
   /**
-   * Clients admitted to the listener ports.
+   * Clients admitted to the listener ports: IPv4 ranges, and IPv6 ones when `ipAddressType` is
+   * `DUAL_STACK`.
    *
-   * @default [ec2.Peer.anyIpv4()] (0.0.0.0/0, as the deployment guide's security group table)
+   * @default [ec2.Peer.anyIpv4()] (0.0.0.0/0, as the deployment guide's security group table), and
+   * ec2.Peer.anyIpv6() (::/0) beside it when `ipAddressType` is `DUAL_STACK`
    */
   readonly allowedIngress?: ec2.IPeer[];
 
@@ -154,13 +156,21 @@ function loadBalancerProblems(props: FidoLoadBalancerProps): string[] {
   problems.integerInRange('pyFidoTestPort', props.pyFidoTestPort, 1, 65535);
   problems.integerInRange('tomcatTestPort', props.tomcatTestPort, 1, 65535);
   checkAccessLogsPrefix(problems, 'accessLogsPrefix', props.accessLogsPrefix);
-  (props.allowedIngress ?? []).forEach((peer, index) => {
-    const cidrProblem = ipv4CidrProblem(peer);
-    if (cidrProblem) {
-      problems.add(`allowedIngress[${index}]`, cidrProblem);
-    }
+  const typeProblem = ipAddressTypeProblem(props.ipAddressType);
+  if (typeProblem) {
+    problems.add('ipAddressType', typeProblem);
+  }
+  const dualStack = props.ipAddressType === elbv2.IpAddressType.DUAL_STACK;
+  checkIngressPeers(problems, 'allowedIngress', props.allowedIngress ?? [], "clients'", {
+    ipv6: dualStack,
+    typeProp: 'ipAddressType',
+    typeGiven: props.ipAddressType !== undefined,
   });
   checkSelectionOfVpc(problems, 'vpcSubnets', 'vpc', () => props.vpc, props.vpcSubnets);
+  if (dualStack && props.vpc) {
+    // Where the VPC tells (created in the app); an imported one is the deployment's to vouch for.
+    checkIpv6Subnets(problems, 'vpc', 'ipAddressType', props.vpc, props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC });
+  }
   return [...problems.all];
 }
 
@@ -237,12 +247,14 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
     super(scope, id);
 
     reportBlockProblems(this, 'FidoLoadBalancer', loadBalancerProblems(props));
-    const allowedIngress = props.allowedIngress ?? [ec2.Peer.anyIpv4()];
+    const dualStack = props.ipAddressType === elbv2.IpAddressType.DUAL_STACK;
+    const allowedIngress = props.allowedIngress ?? (dualStack ? [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()] : [ec2.Peer.anyIpv4()]);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
       internetFacing: true,
+      ipAddressType: props.ipAddressType,
       // Headers with invalid names are dropped, not passed to PyFIDO and Tomcat.
       dropInvalidHeaderFields: true,
       desyncMitigationMode: props.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE,
@@ -305,10 +317,10 @@ export class FidoLoadBalancer extends Construct implements ec2.IConnectable {
       this.webAcl = this.createWebAcl(props.rateLimit ?? 1000, this.webAclLogGroup);
     }
 
-    if (allowedIngress.some((peer) => peer.uniqueId === '0.0.0.0/0')) {
+    if (allowedIngress.some((peer) => peer.uniqueId === '0.0.0.0/0' || peer.uniqueId === '::/0')) {
       for (const securityGroup of this.loadBalancer.connections.securityGroups) {
         acknowledge(securityGroup, {
-          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client, on its production HTTPS listeners (443, 5001, 8080) and the optional redirect-only port 80; network.allowedIngress narrows it. The test listeners of blue/green services admit only the deployment check and the testers named in deployment.testIngress.',
+          'AwsSolutions-EC23': 'The load balancer serves the public FIDO2 endpoints to any client (0.0.0.0/0, and ::/0 when dual-stack), on its production HTTPS listeners (443, 5001, 8080) and the optional redirect-only port 80; network.allowedIngress narrows it. The test listeners of blue/green services admit only the deployment check and the testers named in deployment.testIngress.',
         });
       }
     }

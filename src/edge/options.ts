@@ -23,7 +23,8 @@ export interface DomainOptions {
 
   /**
    * Public hosted zone of `domainName`. When given, an alias A record points `domainName` at the
-   * load balancer (and, without `certificate`, a DNS-validated certificate is created).
+   * load balancer, and an alias AAAA record beside it when `loadBalancer.ipAddressType` is
+   * `DUAL_STACK` (and, without `certificate`, a DNS-validated certificate is created).
    *
    * @default - no DNS record is created: point a CNAME or alias at the `LoadBalancerDNS` output
    */
@@ -82,6 +83,21 @@ export interface LoadBalancerOptions {
    * post-quantum key exchange)
    */
   readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * The IP addresses the load balancer serves clients on. `DUAL_STACK` adds IPv6: a VPC the
+   * deployment creates gets an Amazon-provided IPv6 block (a /64 per subnet, IPv6 routes to the
+   * internet gateway and, from the private subnets, to an egress-only internet gateway), the
+   * listeners admit `::/0` beside `0.0.0.0/0` (or the IPv6 ranges of `network.allowedIngress`),
+   * and an alias AAAA record joins the A record in `domain.hostedZone`. A given VPC must have IPv6
+   * in its public subnets (`network.vpcIpProtocol` says so for an imported one). Turned on in a
+   * running deployment, it adds resources and replaces none. The tasks stay on IPv4 behind the
+   * load balancer. `DUAL_STACK_WITHOUT_PUBLIC_IPV4` is refused: IPv4-only clients, and the tasks
+   * calling the public PyFIDO endpoint, would lose the service. A value known at synth.
+   *
+   * @default elbv2.IpAddressType.IPV4
+   */
+  readonly ipAddressType?: elbv2.IpAddressType;
 
   /**
    * Add a port 80 listener that only redirects to HTTPS 443, for browsers that type the bare domain.

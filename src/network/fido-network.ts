@@ -64,6 +64,16 @@ export interface FidoNetworkProps {
   readonly s3GatewayEndpoint?: boolean;
 
   /**
+   * IP protocol of the VPC this construct creates. `DUAL_STACK` adds an Amazon-provided IPv6 /56,
+   * a /64 in every subnet, a `::/0` route from the public subnets to the internet gateway and one
+   * from the private subnets to an egress-only internet gateway; added to a VPC that had none, it
+   * replaces nothing. Refused with `vpc`.
+   *
+   * @default ec2.IpProtocol.IPV4_ONLY
+   */
+  readonly ipProtocol?: ec2.IpProtocol;
+
+  /**
    * How long the flow logs of a created VPC are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -139,9 +149,12 @@ export class FidoNetwork extends Construct {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
+      // aws-cdk-lib refuses the IPv6 subnet option in an IPv4-only VPC.
+      const noIpv6OnLaunch = props.ipProtocol === ec2.IpProtocol.DUAL_STACK ? { ipv6AssignAddressOnCreation: false } : {};
       const natInstances = props.natType === NatType.INSTANCE ? natInstanceProvider(props.natInstanceType, props.natMachineImage) : undefined;
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: 2,
+        ipProtocol: props.ipProtocol,
         natGateways: props.natGateways ?? 1,
         natGatewayProvider: natInstances,
         // The default security group admits all traffic between its members; nothing here uses
@@ -149,9 +162,10 @@ export class FidoNetwork extends Construct {
         restrictDefaultSecurityGroup: true,
         subnetConfiguration: [
           // The load balancer and NAT gateways or instances get their own addresses: nothing
-          // launched in a public subnet gets a public IP by accident.
-          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+          // launched in a subnet gets a public IP by accident, IPv4 or (every IPv6 address is
+          // public) IPv6. The load balancer takes its IPv6 addresses from the subnets' blocks anyway.
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false, ...noIpv6OnLaunch },
+          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22, ...noIpv6OnLaunch },
         ],
       });
       if (natInstances) {

@@ -46,9 +46,22 @@ export interface NetworkOptions {
   readonly privateSubnets?: ec2.SubnetSelection;
 
   /**
-   * Clients admitted to the load balancer's ports 443, 5001 and 8080.
+   * Whether the VPC given in `vpc` has IPv6 (`IpProtocol.DUAL_STACK`): an IPv6 CIDR block in its
+   * public subnets and a `::/0` route to its internet gateway, which a dual-stack load balancer
+   * (`loadBalancer.ipAddressType: DUAL_STACK`) needs. An imported or looked-up VPC does not tell
+   * at synth, so say it here; a VPC created in the app with `ipProtocol` tells by itself. Only
+   * with `vpc` and a dual-stack load balancer.
    *
-   * @default [ec2.Peer.anyIpv4()] (0.0.0.0/0, as the deployment guide)
+   * @default - read from a VPC created in the app; `IpProtocol.IPV4_ONLY` for an imported one
+   */
+  readonly vpcIpProtocol?: ec2.IpProtocol;
+
+  /**
+   * Clients admitted to the load balancer's ports 443, 5001 and 8080: IPv4 ranges, and IPv6 ones
+   * (`ec2.Peer.ipv6(...)`) when `loadBalancer.ipAddressType` is `DUAL_STACK`.
+   *
+   * @default [ec2.Peer.anyIpv4()] (0.0.0.0/0, as the deployment guide), and ec2.Peer.anyIpv6()
+   * (::/0) beside it with a dual-stack load balancer
    */
   readonly allowedIngress?: ec2.IPeer[];
 

@@ -102,6 +102,7 @@ export const API_MODEL: ApiModel = {
     "DeploymentFailover": {
       "fields": {
         "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
+        "ipv6Record": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.AaaaRecord" } },
         "record": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.ARecord" } }
       },
       "cdkBases": []
@@ -177,6 +178,7 @@ export const API_MODEL: ApiModel = {
         "certificate": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
         "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
+        "ipAddressType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType" } },
         "pyFidoTargetGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup" } },
         "pyFidoTestPort": { "optional": true, "type": { "primitive": "number" } },
         "rateLimit": { "optional": true, "type": { "primitive": "number" } },
@@ -216,6 +218,7 @@ export const API_MODEL: ApiModel = {
         "flowLogEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "flowLogRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "flowLogRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
+        "ipProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.IpProtocol" } },
         "natGateways": { "optional": true, "type": { "primitive": "number" } },
         "natInstanceType": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.InstanceType" } },
         "natMachineImage": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IMachineImage" } },
@@ -295,6 +298,7 @@ export const API_MODEL: ApiModel = {
         "accessLogsPrefix": { "optional": true, "type": { "primitive": "string" } },
         "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
         "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
+        "ipAddressType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType" } },
         "redirectHttp": { "optional": true, "type": { "primitive": "boolean" } },
         "sslPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy" } }
       },
@@ -381,7 +385,8 @@ export const API_MODEL: ApiModel = {
         "privateSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "publicSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "s3GatewayEndpoint": { "optional": true, "type": { "primitive": "boolean" } },
-        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
+        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
+        "vpcIpProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.IpProtocol" } }
       },
       "cdkBases": []
     },
@@ -533,6 +538,7 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_ec2.IMachineImage": { "kind": "ref", "members": [ "getImage" ] },
     "aws-cdk-lib.aws_ec2.InstanceType": { "kind": "ref", "members": [ "isBurstable" ] },
     "aws-cdk-lib.aws_ec2.IPeer": { "kind": "ref", "members": [ "toEgressRuleConfig" ] },
+    "aws-cdk-lib.aws_ec2.IpProtocol": { "kind": "enum" },
     "aws-cdk-lib.aws_ec2.ISecurityGroup": { "kind": "ref", "members": [ "addEgressRule" ] },
     "aws-cdk-lib.aws_ec2.ISubnet": { "kind": "ref", "members": [ "associateNetworkAcl" ] },
     "aws-cdk-lib.aws_ec2.IVpc": { "kind": "ref", "members": [ "addClientVpnEndpoint" ] },
@@ -622,6 +628,7 @@ export const API_MODEL: ApiModel = {
       }
     },
     "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup": { "kind": "ref", "members": [ "addTarget" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup": { "kind": "ref", "members": [ "targetGroupName:string" ] },
     "aws-cdk-lib.aws_elasticloadbalancingv2.Protocol": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy": { "kind": "enum" },
@@ -630,6 +637,7 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "addEventSource" ] },
     "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "addMetricFilter" ] },
     "aws-cdk-lib.aws_logs.RetentionDays": { "kind": "enum" },
+    "aws-cdk-lib.aws_route53.AaaaRecord": { "kind": "ref", "members": [ "domainName:string" ] },
     "aws-cdk-lib.aws_route53.ARecord": { "kind": "ref", "members": [ "domainName:string" ] },
     "aws-cdk-lib.aws_route53.Failover": { "kind": "enum" },
     "aws-cdk-lib.aws_route53.IHealthCheck": { "kind": "ref", "members": [ "healthCheckId:string" ] },

@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { checkDeploymentOptions } from './deployment-strategy';
 import { checkFargateSize } from './fargate';
-import { checkAccessLogsPrefix, checkIngressPeers, desyncModeProblem } from './load-balancer-rules';
+import { AddressFamilies, checkAccessLogsPrefix, checkIngressPeers, desyncModeProblem, ipAddressTypeProblem } from './load-balancer-rules';
 import { deploymentNames, derivedNames } from './names';
 import { isDeploymentEnvironment, ResolvedSizing } from './presets';
 import { checkScaling } from './scaling';
@@ -30,6 +30,7 @@ export const DEPLOYMENT_SECRET_NAMES = ['MONGODB_HOST', 'MONGODB_PORT', 'MONGODB
 const SYNTH_TIME_PROPS: ReadonlyArray<{ path: string[]; why: string }> = [
   { path: ['deploymentEnvironment'], why: 'it picks the preset (sizing, NAT gateways, WAF, retention) while the template is written' },
   { path: ['applicationName'], why: 'the cluster, log group, alarm and repository names are built from it and checked against their AWS limits at synth' },
+  { path: ['loadBalancer', 'ipAddressType'], why: 'it decides whether a created VPC gets IPv6 resources and the records AAAA ones, written at synth; give elbv2.IpAddressType.IPV4 or .DUAL_STACK' },
 ];
 
 /**
@@ -144,7 +145,7 @@ export function checkSizing(
 
 /** Checks the options of one service. */
 export function checkServiceOptions(
-  problems: ProblemList, prop: string, options: FidoServiceOptions, reservedSecretNames = DEPLOYMENT_SECRET_NAMES,
+  problems: ProblemList, prop: string, options: FidoServiceOptions, reservedSecretNames = DEPLOYMENT_SECRET_NAMES, families?: AddressFamilies,
 ): void {
   checkHealthCheck(problems, `${prop}.healthCheck`, options.healthCheck ?? {});
   problems.secondsInRange(`${prop}.deregistrationDelay`, options.deregistrationDelay, 0, 3600);
@@ -158,7 +159,7 @@ export function checkServiceOptions(
   }
   problems.secondsInRange(`${prop}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 2147483647);
   problems.secondsInRange(`${prop}.stopTimeout`, options.stopTimeout, 2, 120);
-  checkDeploymentOptions(problems, `${prop}.deployment`, options.deployment);
+  checkDeploymentOptions(problems, `${prop}.deployment`, options.deployment, families);
 
   const secretNames = new Set([...reservedSecretNames, ...Object.keys(options.secrets ?? {})]);
   for (const name of Object.keys(options.environment ?? {}).filter((n) => secretNames.has(n))) {
@@ -193,6 +194,7 @@ function checkHealthCheck(problems: ProblemList, prop: string, healthCheck: elbv
 
 /** The props of a VPC that the deployment or `FidoNetwork` creates, named alike in both. */
 export interface CreatedVpcOptions {
+  readonly ipProtocol?: ec2.IpProtocol;
   readonly natGateways?: number;
   readonly natType?: NatType;
   readonly natInstanceType?: ec2.InstanceType;
@@ -202,6 +204,7 @@ export interface CreatedVpcOptions {
 
 /** Why each prop of a created VPC does not apply to a given one. */
 const GIVEN_VPC_OWNS: { readonly [key in keyof CreatedVpcOptions]-?: string } = {
+  ipProtocol: 'its IP addresses are its own',
   natGateways: 'its NAT gateways are its own',
   natType: 'its NAT is its own',
   natInstanceType: 'its NAT is its own',
@@ -226,6 +229,9 @@ export function checkCreatedVpcOptions(problems: ProblemList, prefix: string, cr
     }
     return;
   }
+  if (Token.isUnresolved(options.ipProtocol)) {
+    problems.refuseToken(`${prefix}ipProtocol`, options.ipProtocol, 'it decides whether the template holds the IPv6 block, routes and egress-only gateway; give ec2.IpProtocol.IPV4_ONLY or .DUAL_STACK');
+  }
   if (Token.isUnresolved(options.natGateways)) {
     problems.refuseToken(`${prefix}natGateways`, options.natGateways, 'a created VPC gets one NAT gateway resource per count, written at synth; give the number, or a VPC of your own');
   }
@@ -248,12 +254,17 @@ export function checkCreatedVpcOptions(problems: ProblemList, prefix: string, cr
   }
 }
 
-/** Checks the network options that need no VPC to judge. */
-export function checkNetworkValues(problems: ProblemList, network: NetworkOptions): void {
+/** Checks the network options that need no VPC to judge; `families` tells whether the load balancer is dual-stack. */
+export function checkNetworkValues(problems: ProblemList, network: NetworkOptions, families: AddressFamilies): void {
   if (network.allowedIngress !== undefined && network.allowedIngress.length === 0) {
-    problems.add('network.allowedIngress', 'is empty, so no client could reach the load balancer; leave it out to admit 0.0.0.0/0, or name the clients');
+    problems.add('network.allowedIngress', `is empty, so no client could reach the load balancer; leave it out to admit ${families.ipv6 ? '0.0.0.0/0 and ::/0' : '0.0.0.0/0'}, or name the clients`);
   }
-  checkIngressPeers(problems, 'network.allowedIngress', network.allowedIngress ?? [], "clients'");
+  checkIngressPeers(problems, 'network.allowedIngress', network.allowedIngress ?? [], "clients'", families);
+  if (network.vpcIpProtocol !== undefined && !network.vpc) {
+    problems.add('network.vpcIpProtocol', 'only applies to a VPC you give in network.vpc; a created VPC gets IPv6 from loadBalancer.ipAddressType. Leave vpcIpProtocol out');
+  } else if (network.vpcIpProtocol !== undefined && !families.ipv6) {
+    problems.add('network.vpcIpProtocol', `only applies with loadBalancer.ipAddressType: DUAL_STACK, but it is IPV4${families.typeGiven ? '' : ' (the default)'}; set ipAddressType or leave vpcIpProtocol out, got ${show(network.vpcIpProtocol)}`);
+  }
   checkCreatedVpcOptions(problems, 'network.', 'the deployment', network, network.vpc !== undefined);
   if (!network.vpc) {
     for (const key of ['publicSubnets', 'privateSubnets'] as const) {
@@ -286,6 +297,10 @@ export function checkEdge(problems: ProblemList, props: ArculusFidoDeploymentPro
     problems.add('images.repositories', 'only applies to the default ECR images, but both images.pyFido and images.tomcat are given; leave repositories out');
   } else if (props.images?.repositories && (tag === undefined || tag === 'latest')) {
     problems.add('images.tag', `is ${tag === undefined ? "left out ('latest')" : "'latest'"}, but images.repositories has immutable tags, where a tag takes one push: push each build under its own tag (a version or a commit) and give it here`);
+  }
+  const typeProblem = ipAddressTypeProblem(props.loadBalancer?.ipAddressType);
+  if (typeProblem) {
+    problems.add('loadBalancer.ipAddressType', typeProblem);
   }
   const desyncProblem = desyncModeProblem(props.loadBalancer?.desyncMitigationMode);
   if (desyncProblem) {

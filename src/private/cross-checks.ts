@@ -1,7 +1,9 @@
 import { Annotations, Arn, ArnFormat, CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
+import { checkIpv6Subnets } from './load-balancer-rules';
 import { DeploymentNames } from './names';
 import type { ResolvedDeployment } from './resolved';
 import { ProblemList, show } from './validation';
@@ -84,6 +86,13 @@ function checkVpc(problems: ProblemList, resolved: ResolvedDeployment): void {
   checkSubnets(problems, vpc, 'network.privateSubnets', resolved.privateSubnets, (id) => (publicIds.has(id)
     ? 'is a public subnet of network.vpc, but the tasks get no public IP and would reach neither ECR nor Secrets Manager from it; select private subnets with a NAT route or VPC endpoints'
     : undefined));
+  // On subnets that are the VPC's own: a selection refused above is fixed first.
+  if (resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK && !problems.about('network.publicSubnets')) {
+    const told = checkIpv6Subnets(problems, 'network.vpc', 'loadBalancer.ipAddressType', vpc, resolved.publicSubnets);
+    if (!told && resolved.vpcIpProtocol !== ec2.IpProtocol.DUAL_STACK) {
+      problems.add('network.vpc', 'is imported, so whether its public subnets have IPv6 cannot be read at synth, but loadBalancer.ipAddressType is DUAL_STACK; once its public subnets have IPv6 CIDR blocks and a ::/0 route to the internet gateway, say so with network.vpcIpProtocol: ec2.IpProtocol.DUAL_STACK');
+    }
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { DeploymentCheck as CheckOption, ServiceDeploymentOptions } from '../service/options';
 import { DeploymentCheck, statusCodesProblem } from './deployment-check/checks';
-import { checkIngressPeers } from './load-balancer-rules';
+import { AddressFamilies, checkIngressPeers } from './load-balancer-rules';
 import { ProblemList, show } from './validation';
 
 /** How long both revisions run after production traffic moved, unless the user says otherwise. */
@@ -39,7 +39,9 @@ const SHIFT_ONLY: ReadonlyArray<keyof ServiceDeploymentOptions> = ['bakeTime', '
  * Checks one service's deployment options (`prop` names them, e.g. `services.pyFido.deployment`).
  * Shared by the deployment's gathered validation and FidoService on its own.
  */
-export function checkDeploymentOptions(problems: ProblemList, prop: string, deployment: ServiceDeploymentOptions | undefined): void {
+export function checkDeploymentOptions(
+  problems: ProblemList, prop: string, deployment: ServiceDeploymentOptions | undefined, families?: AddressFamilies,
+): void {
   if (!deployment) {
     return;
   }
@@ -60,7 +62,7 @@ export function checkDeploymentOptions(problems: ProblemList, prop: string, depl
   if (deployment.testPort !== undefined && PRODUCTION_PORTS.includes(deployment.testPort)) {
     problems.add(`${prop}.testPort`, `is a production listener's port (${PRODUCTION_PORTS.join(', ')}); choose a free port such as 9001, got ${deployment.testPort}`);
   }
-  checkIngressPeers(problems, `${prop}.testIngress`, deployment.testIngress ?? [], "testers'");
+  checkIngressPeers(problems, `${prop}.testIngress`, deployment.testIngress ?? [], "testers'", families);
   checkChecks(problems, `${prop}.checks`, deployment.checks ?? []);
 }
 

@@ -116,7 +116,9 @@ export function addFailoverRecord(scope: Construct, props: {
   readonly failover: ResolvedFailover;
   readonly endpoints: readonly CheckedEndpoint[];
   readonly setIdentifier: string;
-}): { record: route53.ARecord; healthCheck: route53.HealthCheck } {
+  /** Whether an AAAA failover record goes beside the A record (a dual-stack load balancer). */
+  readonly ipv6: boolean;
+}): { record: route53.ARecord; ipv6Record?: route53.AaaaRecord; healthCheck: route53.HealthCheck } {
   const checks = props.endpoints.map((endpoint) => new route53.HealthCheck(scope, `${endpoint.id}HealthCheck`, {
     type: route53.HealthCheckType.HTTPS,
     fqdn: props.loadBalancer.loadBalancerDnsName,
@@ -130,7 +132,7 @@ export function addFailoverRecord(scope: Construct, props: {
     childHealthChecks: checks,
     healthThreshold: checks.length,
   });
-  const record = new route53.ARecord(scope, 'FailoverRecord', {
+  const options = {
     zone: props.zone,
     // Fully qualified, so that the zone's name is never appended a second time.
     recordName: `${props.domainName}.`,
@@ -139,6 +141,9 @@ export function addFailoverRecord(scope: Construct, props: {
     failover: props.failover.role,
     setIdentifier: props.setIdentifier,
     healthCheck,
-  });
-  return { record, healthCheck };
+  };
+  const record = new route53.ARecord(scope, 'FailoverRecord', options);
+  // IPv6 clients fail over with the same checks: the load balancer's two families share them.
+  const ipv6Record = props.ipv6 ? new route53.AaaaRecord(scope, 'FailoverAaaaRecord', options) : undefined;
+  return { record, ipv6Record, healthCheck };
 }

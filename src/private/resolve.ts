@@ -6,6 +6,7 @@ import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention,
 import { checkEnvironmentFacts } from './cross-checks';
 import { shiftsTraffic } from './deployment-strategy';
 import { checkStandby, resolveFailover } from './failover';
+import type { AddressFamilies } from './load-balancer-rules';
 import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat';
@@ -42,6 +43,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
   const baseEnvironment = { ENVIRONMENT: environment ?? '', DOMAIN_NAME: domainName };
   const officeHours = officeHoursSchedules(problems, props.sizing?.officeHours, environment);
   const failover = resolveFailover(problems, props.domain, props.network?.allowedIngress);
+  const families = addressFamilies(props);
 
   const resolved = {
     environment: environment!,
@@ -53,19 +55,19 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     hostedZone: props.domain?.hostedZone,
     failover,
     mongoDb: props.mongoDb!,
-    ...resolveNetwork(problems, props, preset),
+    ...resolveNetwork(problems, props, preset, families),
     logRetention,
     ...resolveLogsAndSecrets(props, preset),
     applicationSecretRotation: resolveApplicationSecretRotation(problems, props),
     ...resolveEdge(problems, props, preset, logRetention),
     imageTag: props.images?.tag ?? 'latest',
-    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, officeHours, baseEnvironment),
+    pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, officeHours, baseEnvironment, families),
     tomcat: resolveService(problems, props, preset, 'tomcat', names.tomcat, officeHours, {
       ...baseEnvironment,
       // What browsers are sent to, and the in-VPC address the portal calls PyFIDO at.
       PYFIDO_URL: `https://${domainName}:${PYFIDO_PORT}`,
       PYFIDO_INTERNAL_URL: `${(props.services?.pyFido?.targetProtocol ?? elbv2.ApplicationProtocol.HTTP).toLowerCase()}://${PYFIDO}:${PYFIDO_PORT}`,
-    }),
+    }, families),
     nestedStacks: props.nestedStacks ?? false,
     executeCommand: SERVICES.some((service) => props.services?.[service]?.enableExecuteCommand === true),
     monitoring: props.monitoring ?? {},
@@ -104,14 +106,22 @@ function checkOperations(
   }
 }
 
-function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset) {
+/** Whether the load balancer is dual-stack, as the ingress checks and the network need it. */
+function addressFamilies(props: ArculusFidoDeploymentProps): AddressFamilies {
+  const type = props.loadBalancer?.ipAddressType;
+  return { ipv6: type === elbv2.IpAddressType.DUAL_STACK, typeProp: 'loadBalancer.ipAddressType', typeGiven: type !== undefined };
+}
+
+function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, families: AddressFamilies) {
   const network = props.network ?? {};
-  checkNetworkValues(problems, network);
+  checkNetworkValues(problems, network, families);
   const natType = network.natType ?? NatType.GATEWAY;
   return {
     vpc: network.vpc,
-    // A given VPC's NAT and endpoints are its own.
+    vpcIpProtocol: network.vpcIpProtocol,
+    // A given VPC's NAT, endpoints and addresses are its own.
     createdVpc: network.vpc ? {} : {
+      ipProtocol: families.ipv6 ? ec2.IpProtocol.DUAL_STACK : undefined,
       natGateways: network.natGateways ?? preset.natGateways,
       natType,
       natInstanceType: natType === NatType.INSTANCE ? network.natInstanceType ?? DEFAULT_NAT_INSTANCE_TYPE : undefined,
@@ -121,7 +131,7 @@ function resolveNetwork(problems: ProblemList, props: ArculusFidoDeploymentProps
     },
     publicSubnets: network.publicSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
     privateSubnets: network.privateSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    allowedIngress: network.allowedIngress ?? [ec2.Peer.anyIpv4()],
+    allowedIngress: network.allowedIngress ?? (families.ipv6 ? [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()] : [ec2.Peer.anyIpv4()]),
     allowAllOutbound: network.allowAllOutbound ?? false,
   };
 }
@@ -165,6 +175,8 @@ function resolveEdge(problems: ProblemList, props: ArculusFidoDeploymentProps, p
   const waf = props.waf?.enabled ?? preset.waf;
   checkEdge(problems, props, waf);
   return {
+    // As given: left out, the template names no type (IPv4), as before the option existed.
+    ipAddressType: loadBalancer.ipAddressType,
     sslPolicy: loadBalancer.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
     redirectHttp: loadBalancer.redirectHttp ?? false,
     deletionProtection: loadBalancer.deletionProtection ?? preset.deletionProtection,
@@ -191,7 +203,7 @@ const SERVICE_DEFAULTS = {
 
 function resolveService(
   problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, prop: 'pyFido' | 'tomcat', names: ServiceNames,
-  officeHours: OfficeHoursSchedules, environment: { [name: string]: string },
+  officeHours: OfficeHoursSchedules, environment: { [name: string]: string }, families: AddressFamilies,
 ): ResolvedService {
   const defaults = SERVICE_DEFAULTS[prop];
   const given: ServiceSizing = props.sizing?.[prop] ?? {};
@@ -199,7 +211,7 @@ function resolveService(
   checkSizing(problems, `sizing.${prop}`, resolved, given, officeHoursNames(props.sizing?.officeHours));
   const sizing = { ...resolved, schedules: [...resolved.schedules ?? [], ...officeHours(resolved)] };
   const options: FidoServiceOptions = props.services?.[prop] ?? {};
-  checkServiceOptions(problems, `services.${prop}`, options);
+  checkServiceOptions(problems, `services.${prop}`, options, undefined, families);
   checkRequestsWithStrategy(problems, `sizing.${prop}`, `services.${prop}.`, given, options.deployment?.strategy);
   return {
     prop,

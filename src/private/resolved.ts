@@ -59,8 +59,10 @@ export interface ResolvedDeployment {
   readonly standbyTasks?: number;
   readonly mongoDb: MongoDbConnection;
   readonly vpc?: ec2.IVpc;
+  /** What the user says of a given VPC's IPv6 (`network.vpcIpProtocol`), which an imported VPC does not tell. */
+  readonly vpcIpProtocol?: ec2.IpProtocol;
   /**
-   * The NAT count and kind, the NAT instances' type and image (the latest Amazon Linux 2023 of the
+   * The IP protocol (dual-stack with a dual-stack load balancer), the NAT count and kind, the NAT instances' type and image (the latest Amazon Linux 2023 of the
    * type's architecture when left out) and the S3 gateway endpoint of a created VPC; none when the
    * VPC is given, whose NAT and endpoints are its own.
    */
@@ -79,6 +81,11 @@ export interface ResolvedDeployment {
   /** How often the created application secret rotates; undefined when it does not. */
   readonly applicationSecretRotation?: Duration;
   readonly secretEncryptionKey?: kms.IKey;
+  /**
+   * IPV4 or DUAL_STACK as given; IPv4 when left out, and the template then names no type, as before
+   * the option existed. A dual-stack load balancer admits ::/0 by default and gets an AAAA record.
+   */
+  readonly ipAddressType?: elbv2.IpAddressType;
   readonly sslPolicy: elbv2.SslPolicy;
   readonly redirectHttp: boolean;
   readonly deletionProtection: boolean;

@@ -14,6 +14,7 @@ import { bundledFunction } from '../private/bundled-function';
 import { checkServiceOptions, checkSizing } from '../private/check-props';
 import { checkSelectionOfVpc } from '../private/cross-checks';
 import { CHECK_LIMITS, DEFAULT_BAKE_TIME, deploymentChecks, shiftsTraffic } from '../private/deployment-strategy';
+import { checkIngressPeers } from '../private/load-balancer-rules';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { deploymentAlarmNames } from '../private/names';
 import { ResolvedSizing, SCALING_PACE } from '../private/presets';
@@ -41,7 +42,8 @@ function loneServiceProblems(props: FidoServiceProps, sizing: ResolvedSizing): s
   if (problems.all.length === 0) {
     checkSizing(problems, 'sizing', sizing, typed.sizing ?? {}, [], 0);
     checkRequestsWithStrategy(problems, 'sizing', '', typed.sizing ?? {}, typed.deployment?.strategy);
-    checkServiceOptions(problems, '', typed, []);
+    // Whether the load balancer takes IPv6 testers is told by the test listener, at addTrafficRoute().
+    checkServiceOptions(problems, '', typed, [], { ipv6: true });
   }
   checkSelectionOfVpc(problems, 'vpcSubnets', 'cluster.vpc', () => props.cluster.vpc, props?.vpcSubnets);
   return problems.all.map((p) => p.replace(/^\./, ''));
@@ -367,6 +369,17 @@ export class FidoService extends Construct implements ec2.IConnectable {
     return [...this.registeredIn];
   }
 
+  /** Refuses IPv6 testers on the test listener of a load balancer that is not dual-stack, which would never see them. */
+  private checkTestersReach(testListener: elbv2.ApplicationListener): void {
+    const type = (testListener.loadBalancer as { ipAddressType?: elbv2.IpAddressType }).ipAddressType;
+    if (type !== elbv2.IpAddressType.IPV4) {
+      return;
+    }
+    const problems = new ProblemList();
+    checkIngressPeers(problems, 'deployment.testIngress', this.props.deployment?.testIngress ?? [], "testers'");
+    problems.throwIfAny(this, 'FidoService');
+  }
+
   /**
    * Routes a production listener (and a test listener) of a blue/green, linear or canary service
    * to it: a rule on each listener, matching every path, forwards to a pair of target groups,
@@ -393,6 +406,9 @@ export class FidoService extends Construct implements ec2.IConnectable {
     const production = rule(`${id}ProductionRule`, options.listener);
     const test = options.testListener ? rule(`${id}TestRule`, options.testListener) : undefined;
     // The test listener serves the unchecked revision: the testers the user names reach it, and the check.
+    if (options.testListener) {
+      this.checkTestersReach(options.testListener);
+    }
     for (const peer of options.testListener ? this.props.deployment?.testIngress ?? [] : []) {
       options.testListener!.connections.allowDefaultPortFrom(peer, `${this.containerName} test listener from testers (deployment.testIngress)`);
     }

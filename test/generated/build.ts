@@ -196,7 +196,9 @@ export class PropsBuilder {
       return this.vpc;
     }
     if (v.kind === 'app') {
-      this.vpc = new ec2.Vpc(this.stack, 'AppVpc', { maxAzs: v.azs });
+      // With IPv6 when the load balancer is dual-stack, as its subnets must have.
+      const ipProtocol = this.recipe.loadBalancer?.ipAddressType === 'dualstack' ? ec2.IpProtocol.DUAL_STACK : undefined;
+      this.vpc = new ec2.Vpc(this.stack, 'AppVpc', { maxAzs: v.azs, ipProtocol });
       return this.vpc;
     }
     const azs = AZS.slice(0, v.azs);
@@ -250,9 +252,13 @@ export class PropsBuilder {
     const peers = n.allowedIngress?.map((p, i) => this.peer(p, i));
     if (!peers) {
       this.clients.push(JSON.stringify('0.0.0.0/0'));
+      if (this.recipe.loadBalancer?.ipAddressType === 'dualstack') {
+        this.clients.push(JSON.stringify('::/0'));
+      }
     }
     return {
       ...(vpc ? { vpc } : {}),
+      ...(n.vpcIpProtocol ? { vpcIpProtocol: ec2.IpProtocol.DUAL_STACK } : {}),
       ...(peers ? { allowedIngress: peers } : {}),
       ...(n.allowAllOutbound !== undefined ? { allowAllOutbound: n.allowAllOutbound } : {}),
       ...(n.natGateways !== undefined ? { natGateways: n.natGateways } : {}),
@@ -268,6 +274,14 @@ export class PropsBuilder {
     if (p === 'anyIpv4') {
       this.clients.push(JSON.stringify('0.0.0.0/0'));
       return ec2.Peer.anyIpv4();
+    }
+    if (p === 'anyIpv6') {
+      this.clients.push(JSON.stringify('::/0'));
+      return ec2.Peer.anyIpv6();
+    }
+    if (typeof p === 'object' && 'cidr6' in p) {
+      this.clients.push(JSON.stringify(p.cidr6));
+      return ec2.Peer.ipv6(p.cidr6);
     }
     if (p === 'securityGroup') {
       this.clients.push(JSON.stringify(CLIENT_SECURITY_GROUP));
@@ -285,6 +299,7 @@ export class PropsBuilder {
   private loadBalancer(): ArculusFidoDeploymentProps['loadBalancer'] {
     const lb = this.recipe.loadBalancer!;
     return {
+      ipAddressType: lb.ipAddressType as elbv2.IpAddressType | undefined,
       sslPolicy: lb.sslPolicy as elbv2.SslPolicy | undefined,
       redirectHttp: lb.redirectHttp,
       deletionProtection: lb.deletionProtection,

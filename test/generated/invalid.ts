@@ -51,6 +51,9 @@ const ENUMS = {
   'DeploymentStrategy.LINEAR': ecs.DeploymentStrategy.LINEAR,
   'DeploymentStrategy.CANARY': ecs.DeploymentStrategy.CANARY,
   'NatType.INSTANCE': NatType.INSTANCE,
+  'IpAddressType.IPV4': elbv2.IpAddressType.IPV4,
+  'IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4': elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4,
+  'IpProtocol.DUAL_STACK': ec2.IpProtocol.DUAL_STACK,
 };
 
 const str = (s: string): Bad => ({ str: s });
@@ -272,7 +275,15 @@ export const CATALOG: readonly Entry[] = [
   { path: 'network.vpc', values: [str('vpc-0123456789abcdef0'), obj(), obj({ vpcId: str('vpc-0123456789abcdef0') }), num(1), list()] },
   { path: 'network.publicSubnets', values: [list(), str('subnet-0123456789abcdef0'), num(1), obj({ subnetType: str('Public-ish') }), obj({ subnetType: { enum: 'SubnetType.PRIVATE_WITH_EGRESS' } })] },
   { path: 'network.privateSubnets', values: [list(), str('subnet-0123456789abcdef0'), num(1), obj({ subnetType: str('Private-ish') })] },
-  { path: 'network.allowedIngress', values: [list(), str('0.0.0.0/0'), num(1), obj(), list(str('203.0.113.0/24')), list(num(5)), list(NULL), list(obj()), list({ ipv6Peer: true })] },
+  // An IPv6 peer is refused beside an IPv4 load balancer, said or left out.
+  {
+    path: 'network.allowedIngress',
+    values: [list(), str('0.0.0.0/0'), num(1), obj(), list(str('203.0.113.0/24')), list(num(5)), list(NULL), list(obj()), list({ ipv6Peer: true })],
+    companions: [['loadBalancer.ipAddressType', { enum: 'IpAddressType.IPV4' }]],
+  },
+  { path: 'network.allowedIngress', values: [list({ ipv6Peer: true })], companions: [['loadBalancer.ipAddressType', ABSENT]] },
+  // Said of a created VPC (which takes IPv6 from the load balancer), and not an IpProtocol.
+  { path: 'network.vpcIpProtocol', createdVpc: true, values: [{ enum: 'IpProtocol.DUAL_STACK' }, str('dual'), num(1)] },
   { path: 'network.allowedIngress', values: [], generated: MALFORMED_CIDRS, says: saysMalformedCidrs },
   ...(['network.publicSubnets', 'network.privateSubnets'] as const).flatMap((path) => (['imported', 'app'] as const).map((givenVpc): Entry => ({
     path, givenVpc, values: otherVpcSubnets(), says: saysOtherVpc,
@@ -288,6 +299,7 @@ export const CATALOG: readonly Entry[] = [
   { path: 'loadBalancer.desyncMitigationMode', values: [{ enum: 'DesyncMitigationMode.MONITOR' }, str('paranoid'), num(1)] },
   { path: 'loadBalancer.accessLogsPrefix', values: [str('/alb'), str('alb/'), str('AWSLogs'), str('my logs'), ...NOT_A_STRING] },
   { path: 'loadBalancer.accessLogsBucket', values: [str('fido-access-logs'), obj(), num(1)] },
+  { path: 'loadBalancer.ipAddressType', values: [{ enum: 'IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4' }, str('ipv6'), num(1), obj()] },
   { path: 'loadBalancer.redirectHttp', values: NOT_A_BOOLEAN },
   { path: 'loadBalancer.deletionProtection', values: NOT_A_BOOLEAN },
   { path: 'loadBalancer.accessLogs', values: NOT_A_BOOLEAN },
@@ -337,6 +349,7 @@ export const REFUSED_TOKENS: readonly Entry[] = [
   { path: 'applicationName', values: [{ param: 'String' }] },
   { path: 'network.natGateways', createdVpc: true, values: [{ param: 'Number' }] },
   { path: 'network.natType', createdVpc: true, values: [{ param: 'String' }] },
+  { path: 'loadBalancer.ipAddressType', values: [{ param: 'String' }] },
   { path: 'mongoDb.instances', mongo: 'documentDb', values: [{ param: 'Number' }] },
   { path: 'mongoDb.engineVersion', mongo: 'documentDb', values: [{ param: 'String' }] },
   ...SERVICES.map((s): Entry => ({ path: `services.${s}.deployment.strategy`, values: [{ param: 'String' }] })),
@@ -450,7 +463,8 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
   for (const m of c.mutations) {
     const e = entryOf(catalog, m);
     if (e.createdVpc && base.vpc.kind !== 'created') {
-      const { publicSubnets, privateSubnets, ...network } = base.network ?? {};
+      // A created VPC gets IPv6 from the load balancer's type: nothing to say of it.
+      const { publicSubnets, privateSubnets, vpcIpProtocol: _said, ...network } = base.network ?? {};
       base = {
         ...base,
         vpc: { kind: 'created' },
@@ -474,7 +488,9 @@ function baseFor(catalog: readonly Entry[], c: InvalidCase): ValidRecipe {
       if (JSON.stringify(vpc) !== JSON.stringify(base.vpc)) {
         // The NAT and endpoint options only go with a created VPC; subnet selections of a given one carry over.
         const { natGateways: _count, natType: _type, natInstanceType: _instanceType, s3GatewayEndpoint: _endpoint, ...network } = base.network ?? {};
-        base = { ...base, vpc, ...(base.network ? { network } : {}) };
+        // A dual-stack load balancer's given VPC has IPv6 (one created in the app is made so), and is said to.
+        const said = base.loadBalancer?.ipAddressType === 'dualstack' ? { vpcIpProtocol: 'dualStack' as const } : {};
+        base = { ...base, vpc, ...(base.network || said.vpcIpProtocol ? { network: { ...network, ...said } } : {}) };
       }
     }
   }

@@ -418,24 +418,70 @@ export const loadBalancerSubnets: Invariant = {
   },
 };
 
-/** With a hosted zone, the alias record is the lowercased domain (or the domain token) plus '.'. */
+/**
+ * With a hosted zone, the alias records are the lowercased domain (or the domain token) plus '.':
+ * an A record, and an AAAA record beside it (same name, zone and target) when dual-stack.
+ */
 export const aliasRecord: Invariant = {
-  name: "the alias record's name is the lowercased domain plus '.'",
+  name: "the alias records' name is the lowercased domain plus '.', AAAA beside A when dual-stack",
   check(d, recipe, facts) {
     const records = d.resources('AWS::Route53::RecordSet').filter((r) => r.resource.Properties.AliasTarget);
     if (recipe.domain.zoneName === undefined) {
       return records.length === 0 ? [] : [violation('an alias record without a hosted zone', '')];
     }
-    if (records.length !== 1) {
-      return [violation('not exactly one alias record with a hosted zone', `${records.length}`)];
+    const types = records.map((r) => r.resource.Properties.Type).sort();
+    const want = recipe.loadBalancer?.ipAddressType === 'dualstack' ? ['A', 'AAAA'] : ['A'];
+    if (JSON.stringify(types) !== JSON.stringify(want)) {
+      return [violation('the alias records are not an A record (and an AAAA record when dual-stack)', `${types.join(', ')}, expected ${want.join(', ')}`)];
     }
-    const name = d.canon(records[0].tid, records[0].resource.Properties.Name);
-    const want = concat(expectedDomain(recipe, facts), '.');
-    if (JSON.stringify(name) !== JSON.stringify(want)) {
-      return [violation(isParam(recipe.domain.name) ? 'the alias record of a domain token is not the token plus "."' : 'the alias record is not the lowercased domain plus "."',
-        `${JSON.stringify(name)}, expected ${JSON.stringify(want)}`)];
+    const found: Violation[] = [];
+    const wantName = concat(expectedDomain(recipe, facts), '.');
+    for (const record of records) {
+      const name = d.canon(record.tid, record.resource.Properties.Name);
+      if (JSON.stringify(name) !== JSON.stringify(wantName)) {
+        found.push(violation(isParam(recipe.domain.name) ? 'the alias record of a domain token is not the token plus "."' : 'the alias record is not the lowercased domain plus "."',
+          `${JSON.stringify(name)}, expected ${JSON.stringify(wantName)}`));
+      }
     }
-    return [];
+    const [a, aaaa] = records.map((r) => d.canon(r.tid, { zone: r.resource.Properties.HostedZoneId, target: r.resource.Properties.AliasTarget }));
+    if (aaaa && JSON.stringify(a) !== JSON.stringify(aaaa)) {
+      found.push(violation('the AAAA record is not in the zone of the A record, at its target', `${JSON.stringify(aaaa)} vs ${JSON.stringify(a)}`));
+    }
+    return found;
+  },
+};
+
+/**
+ * The load balancer's address type is the recipe's; a created VPC has IPv6 (a block, a /64 in each
+ * subnet, assigned to nothing on launch) exactly when the load balancer is dual-stack; and no IPv6
+ * rule admits anyone to an IPv4 load balancer.
+ */
+export const addressFamilies: Invariant = {
+  name: 'the load balancer serves IPv6 exactly when dual-stack, from a created VPC with IPv6',
+  check(d, recipe) {
+    const found: Violation[] = [];
+    const dualStack = recipe.loadBalancer?.ipAddressType === 'dualstack';
+    const alb = d.resources('AWS::ElasticLoadBalancingV2::LoadBalancer')[0];
+    const type = alb?.resource.Properties.IpAddressType ?? 'ipv4';
+    if (type !== (dualStack ? 'dualstack' : 'ipv4')) {
+      found.push(violation('the load balancer\'s IpAddressType is not the recipe\'s', `${type}`));
+    }
+    if (recipe.vpc.kind === 'created') {
+      const blocks = d.resources('AWS::EC2::VPCCidrBlock').filter((r) => r.resource.Properties.AmazonProvidedIpv6CidrBlock === true);
+      if (blocks.length !== (dualStack ? 1 : 0)) {
+        found.push(violation(dualStack ? 'a dual-stack deployment\'s created VPC has no IPv6 block' : 'an IPv4 deployment\'s created VPC has an IPv6 block', `${blocks.length}`));
+      }
+      for (const subnet of d.resources('AWS::EC2::Subnet')) {
+        const p = subnet.resource.Properties;
+        if ((p.Ipv6CidrBlock !== undefined) !== dualStack || (dualStack && p.AssignIpv6AddressOnCreation !== false)) {
+          found.push(violation('a created subnet\'s IPv6 block does not follow the load balancer, or it assigns IPv6 addresses on launch', JSON.stringify(p.Ipv6CidrBlock ?? null)));
+        }
+      }
+    }
+    if (!dualStack && securityGroupRules(d).some((r) => r.direction === 'in' && /:/.test(r.peer) && /^"[0-9a-f:]+\/\d+"$/i.test(r.peer))) {
+      found.push(violation('an IPv4 deployment admits an IPv6 range', ''));
+    }
+    return found;
   },
 };
 
@@ -825,5 +871,6 @@ function dropUndefinedFields(o: Record<string, unknown>): Record<string, unknown
 
 /** The invariants every valid deployment holds, in the order they are reported. */
 export const INVARIANTS: readonly Invariant[] = [
-  physicalNames, noSecretMaterial, securityGroups, retention, loadBalancerSubnets, aliasRecord, taskToTask, tokensCarried, deploymentStrategies,
+  physicalNames, noSecretMaterial, securityGroups, retention, loadBalancerSubnets, aliasRecord, addressFamilies, taskToTask, tokensCarried,
+  deploymentStrategies,
 ];

@@ -61,10 +61,13 @@ export type VpcRecipe =
   | { readonly kind: 'lookup'; readonly azs: number }
   | { readonly kind: 'app'; readonly azs: number };
 
-export type PeerRecipe = 'anyIpv4' | 'securityGroup' | 'prefixList' | { readonly cidr: Str };
+/** A client of the load balancer: IPv4 (any, or a range), IPv6 (any, or a range: dual-stack only), a security group or a prefix list. */
+export type PeerRecipe = 'anyIpv4' | 'anyIpv6' | 'securityGroup' | 'prefixList' | { readonly cidr: Str } | { readonly cidr6: string };
 
 export interface NetworkRecipe {
   readonly allowedIngress?: PeerRecipe[];
+  /** Said of a given VPC with a dual-stack load balancer, which an imported one does not tell. */
+  readonly vpcIpProtocol?: 'dualStack';
   readonly allowAllOutbound?: boolean;
   readonly natGateways?: number;
   /** NAT gateways or NAT instances, of a type given or not (created VPCs only). */
@@ -77,6 +80,8 @@ export interface NetworkRecipe {
 }
 
 export interface LoadBalancerRecipe {
+  /** IPv4 (said, or left out) or dual-stack: IPv6 in a created VPC, ::/0 admitted by default, AAAA beside A. */
+  readonly ipAddressType?: 'ipv4' | 'dualstack';
   readonly sslPolicy?: string;
   readonly redirectHttp?: boolean;
   readonly deletionProtection?: boolean;
@@ -380,15 +385,23 @@ const cidr = fc.tuple(fc.nat(0xffffffff), fc.integer({ min: 8, max: 32 })).map((
   return `${octets.join('.')}/${prefix}`;
 });
 
+/** An IPv6 CIDR EC2 takes: documentation and unique local ranges, now and then compressed differently. */
+const cidr6 = fc.constantFrom('2001:db8::/32', '2001:db8:1234::/48', 'fd00:ab:cd::/64', '2001:0db8:0000:0000::/64', '2001:db8::7/128');
+
 const peer = (tokens: boolean): fc.Arbitrary<PeerRecipe> => fc.oneof(
   fc.constant<PeerRecipe>('anyIpv4'),
   fc.record({ cidr: tokenOr(cidr, 'String', tokens) }, { noNullPrototype: true }),
+  fc.constant<PeerRecipe>('anyIpv6'),
+  fc.record({ cidr6 }, { noNullPrototype: true }),
   fc.constant<PeerRecipe>('securityGroup'),
   fc.constant<PeerRecipe>('prefixList'),
 );
 
 /** Peers are unique: one of each kind, distinct CIDRs, and at most one parameter CIDR. */
-const peerKey = (p: PeerRecipe) => typeof p === 'string' ? p : isParam(p.cidr) ? 'parameter' : p.cidr;
+const peerKey = (p: PeerRecipe) => typeof p === 'string' ? p : 'cidr6' in p ? p.cidr6 : isParam(p.cidr) ? 'parameter' : p.cidr;
+
+/** Whether a peer is an IPv6 range, which only a dual-stack load balancer takes. */
+export const isIpv6PeerRecipe = (p: PeerRecipe) => p === 'anyIpv6' || (typeof p === 'object' && 'cidr6' in p);
 
 const network = (tokens: boolean): fc.Arbitrary<NetworkRecipe> => fc.record({
   allowedIngress: fc.uniqueArray(peer(tokens), { minLength: 1, maxLength: 3, selector: peerKey }),
@@ -404,6 +417,7 @@ const network = (tokens: boolean): fc.Arbitrary<NetworkRecipe> => fc.record({
 const accessLogsPrefix = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,12}(\/[a-z0-9_-]{1,8}){0,2}$/).filter((p) => !/awslogs/i.test(p));
 
 const loadBalancer = (tokens: boolean): fc.Arbitrary<LoadBalancerRecipe> => fc.record({
+  ipAddressType: fc.constantFrom('ipv4' as const, 'dualstack' as const),
   sslPolicy: fc.constantFrom('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', 'ELBSecurityPolicy-TLS13-1-3-2021-06', 'ELBSecurityPolicy-TLS13-1-2-2021-06'),
   redirectHttp: fc.boolean(),
   deletionProtection: fc.boolean(),
@@ -576,9 +590,15 @@ function normalize(recipe: ValidRecipe): ValidRecipe {
   // endpoint options only with a created one (an instance type only with NAT instances), the tag
   // only for a default image, the rate limit only with the web ACL, the access log options only
   // with access logs.
-  const { publicSubnets, privateSubnets, natGateways, natType, natInstanceType, s3GatewayEndpoint, ...rest } = recipe.network ?? {};
+  // IPv6 clients only with a dual-stack load balancer, and an imported VPC said to have IPv6.
+  const { publicSubnets, privateSubnets, natGateways, natType, natInstanceType, s3GatewayEndpoint, vpcIpProtocol: _said, ...rest } =
+    recipe.network ?? {};
+  const dualStack = recipe.loadBalancer?.ipAddressType === 'dualstack';
+  const clients = rest.allowedIngress?.filter((p) => dualStack || !isIpv6PeerRecipe(p));
   const created = { natGateways, natType, natInstanceType: natType === 'instance' ? natInstanceType : undefined, s3GatewayEndpoint };
-  const given = recipe.network && { ...rest, ...(imported ? { publicSubnets, privateSubnets } : created) };
+  const givenVpc = { publicSubnets, privateSubnets, vpcIpProtocol: dualStack ? 'dualStack' as const : undefined };
+  const given = (recipe.network || (dualStack && imported))
+    && { ...rest, allowedIngress: clients?.length ? clients : undefined, ...(imported ? givenVpc : created) };
   const bothImages = recipe.images?.pyFido !== undefined && recipe.images?.tomcat !== undefined;
   const webAcl = recipe.waf?.enabled ?? env === 'prod';
   const accessLogs = recipe.loadBalancer?.accessLogs ?? true;

@@ -18,6 +18,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { runApp, withReadmeApps } from './readme-apps';
 import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection, NatType, PredictiveScalingMode } from '../../src';
@@ -46,7 +47,14 @@ function custom(): Stack {
       backupRetention: Duration.days(14),
       rotationInterval: Duration.days(60),
     }),
-    network: { natGateways: 2, natType: NatType.INSTANCE, natInstanceType: new ec2.InstanceType('t4g.micro'), allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24')] },
+    network: {
+      natGateways: 2,
+      natType: NatType.INSTANCE,
+      natInstanceType: new ec2.InstanceType('t4g.micro'),
+      allowedIngress: [ec2.Peer.ipv4('203.0.113.0/24'), ec2.Peer.ipv6('2001:db8::/32')],
+    },
+    // IPv6 clients: the created VPC gets IPv6, the listeners admit the IPv6 range above.
+    loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
     waf: { enabled: true, rateLimit: 2000 },
     encryption: { customerManagedKey: true },
     images: { tag: '2.1.0' },

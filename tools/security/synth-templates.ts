@@ -1,8 +1,8 @@
 /**
  * Synthesizes every preset (dev, staging, prod), flat, in nested stacks and with every scaling
  * option, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and
- * WAF, and in every preset blue/green and canary services with their deployment checks, and NAT
- * instances, into
+ * WAF, and in every preset blue/green and canary services with their deployment checks, NAT
+ * instances, and a dual-stack load balancer (IPv6 clients), into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
  * `tools/security/runbooks.py` also judges against botocore's API models.
@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
 import { addReviewedStack, ENV, everyScaling } from '../../test/util';
 
@@ -43,6 +44,16 @@ for (const environment of Object.values(DeploymentEnvironment)) {
 // The network levers: NAT instances (beside the S3 gateway endpoint every created VPC has).
 for (const environment of Object.values(DeploymentEnvironment)) {
   shapes[`${environment}-nat-instance`] = { deploymentEnvironment: environment, mongoDb: MongoDbConnection.documentDb(), network: { natType: NatType.INSTANCE } };
+}
+// IPv6 clients: each preset's flat shape with a dual-stack load balancer, and nothing else changed,
+// so that the scan also judges turning it on in a running deployment (it must replace nothing).
+for (const environment of Object.values(DeploymentEnvironment)) {
+  shapes[`${environment}-dual-stack`] = {
+    deploymentEnvironment: environment,
+    nestedStacks: false,
+    mongoDb: MongoDbConnection.documentDb(),
+    loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+  };
 }
 shapes['dev-atlas-cmk-waf'] = {
   deploymentEnvironment: DeploymentEnvironment.DEV,

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -78,11 +79,12 @@ func customStack() awscdk.Stack {
 			NatGateways:     jsii.Number(2),
 			NatType:         fido.NatType_INSTANCE,
 			NatInstanceType: awsec2.NewInstanceType(jsii.String("t4g.micro")),
-			AllowedIngress:  &[]awsec2.IPeer{awsec2.Peer_Ipv4(jsii.String("203.0.113.0/24"))},
+			AllowedIngress:  &[]awsec2.IPeer{awsec2.Peer_Ipv4(jsii.String("203.0.113.0/24")), awsec2.Peer_Ipv6(jsii.String("2001:db8::/32"))},
 		},
-		Waf:        &fido.WafOptions{Enabled: jsii.Bool(true), RateLimit: jsii.Number(2000)},
-		Encryption: &fido.EncryptionOptions{CustomerManagedKey: jsii.Bool(true)},
-		Images:     &fido.ImageOptions{Tag: jsii.String("2.1.0")},
+		LoadBalancer: &fido.LoadBalancerOptions{IpAddressType: awselasticloadbalancingv2.IpAddressType_DUAL_STACK},
+		Waf:          &fido.WafOptions{Enabled: jsii.Bool(true), RateLimit: jsii.Number(2000)},
+		Encryption:   &fido.EncryptionOptions{CustomerManagedKey: jsii.Bool(true)},
+		Images:       &fido.ImageOptions{Tag: jsii.String("2.1.0")},
 		Sizing: &fido.SizingOptions{
 			PyFido: &fido.ServiceSizing{
 				Cpu: jsii.Number(1024), MemoryLimitMiB: jsii.Number(2048), DesiredCount: jsii.Number(2), MaxCapacity: jsii.Number(8),
@@ -214,6 +216,12 @@ func TestCustomScenario(t *testing.T) {
 		"Rules": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
 			"Statement": map[string]interface{}{"RateBasedStatement": assertions.Match_ObjectLike(&map[string]interface{}{"Limit": 2000})},
 		})}),
+	})
+	// A dual-stack load balancer in a VPC with IPv6, admitting the IPv6 range given.
+	template.HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), map[string]interface{}{"IpAddressType": "dualstack"})
+	template.ResourceCountIs(jsii.String("AWS::EC2::VPCCidrBlock"), jsii.Number(1))
+	template.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroup"), map[string]interface{}{
+		"SecurityGroupIngress": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(&map[string]interface{}{"CidrIpv6": "2001:db8::/32", "FromPort": 443})}),
 	})
 	// Two NAT instances of the type named, and no NAT gateway.
 	template.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(0))

@@ -16,6 +16,7 @@ from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
@@ -77,7 +78,8 @@ def custom_stack() -> Stack:
             rotation_interval=Duration.days(60),
         ),
         network={"nat_gateways": 2, "nat_type": NatType.INSTANCE, "nat_instance_type": ec2.InstanceType("t4g.micro"),
-                 "allowed_ingress": [ec2.Peer.ipv4("203.0.113.0/24")]},
+                 "allowed_ingress": [ec2.Peer.ipv4("203.0.113.0/24"), ec2.Peer.ipv6("2001:db8::/32")]},
+        load_balancer={"ip_address_type": elbv2.IpAddressType.DUAL_STACK},
         waf={"enabled": True, "rate_limit": 2000},
         encryption={"customer_managed_key": True},
         images={"tag": "2.1.0"},
@@ -173,6 +175,12 @@ def test_custom_options_reach_the_template(custom: Template):
     })
     custom.has_resource_properties("AWS::WAFv2::WebACL", {
         "Rules": Match.array_with([Match.object_like({"Statement": {"RateBasedStatement": Match.object_like({"Limit": 2000})}})]),
+    })
+    # A dual-stack load balancer in a VPC with IPv6, admitting the IPv6 range given.
+    custom.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {"IpAddressType": "dualstack"})
+    custom.resource_count_is("AWS::EC2::VPCCidrBlock", 1)
+    custom.has_resource_properties("AWS::EC2::SecurityGroup", {
+        "SecurityGroupIngress": Match.array_with([Match.object_like({"CidrIpv6": "2001:db8::/32", "FromPort": 443})]),
     })
     # Two NAT instances of the type named, and no NAT gateway.
     custom.resource_count_is("AWS::EC2::NatGateway", 0)

@@ -13,6 +13,7 @@ import com.arculus.fido.cdk.DomainOptions;
 import com.arculus.fido.cdk.EncryptionOptions;
 import com.arculus.fido.cdk.FidoServiceOptions;
 import com.arculus.fido.cdk.ImageOptions;
+import com.arculus.fido.cdk.LoadBalancerOptions;
 import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
 import com.arculus.fido.cdk.MonitoringOptions;
@@ -64,6 +65,7 @@ import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.DeploymentStrategy;
 import software.amazon.awscdk.services.ecs.TrafficShiftConfig;
+import software.amazon.awscdk.services.elasticloadbalancingv2.IpAddressType;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
@@ -130,7 +132,8 @@ class ConsumerTest {
                 .rotationInterval(Duration.days(60))
                 .build()))
             .network(NetworkOptions.builder().natGateways(2).natType(NatType.INSTANCE).natInstanceType(new InstanceType("t4g.micro"))
-                .allowedIngress(List.of(Peer.ipv4("203.0.113.0/24"))).build())
+                .allowedIngress(List.of(Peer.ipv4("203.0.113.0/24"), Peer.ipv6("2001:db8::/32"))).build())
+            .loadBalancer(LoadBalancerOptions.builder().ipAddressType(IpAddressType.DUAL_STACK).build())
             .waf(WafOptions.builder().enabled(true).rateLimit(2000).build())
             .encryption(EncryptionOptions.builder().customerManagedKey(true).build())
             .images(ImageOptions.builder().tag("2.1.0").build())
@@ -228,6 +231,11 @@ class ConsumerTest {
             "Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
                 "Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of("Limit", 2000)))))))));
         // Two NAT instances of the type named, and no NAT gateway.
+        // A dual-stack load balancer in a VPC with IPv6, admitting the IPv6 range given.
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Map.of("IpAddressType", "dualstack"));
+        template.resourceCountIs("AWS::EC2::VPCCidrBlock", 1);
+        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of("SecurityGroupIngress",
+            Match.arrayWith(List.of(Match.objectLike(Map.of("CidrIpv6", "2001:db8::/32", "FromPort", 443))))));
         template.resourceCountIs("AWS::EC2::NatGateway", 0);
         template.resourceCountIs("AWS::EC2::Instance", 2);
         template.hasResourceProperties("AWS::EC2::Instance", Map.of("InstanceType", "t4g.micro"));

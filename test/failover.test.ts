@@ -30,7 +30,9 @@ function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
   return { fido, primary: template(fido.primary), secondary: template(fido.secondary), findings };
 }
 
-function makePair(app: App, overrides: Partial<ArculusFidoRegionPairProps>, deployment: Partial<ArculusFidoDeploymentProps> = {}): ArculusFidoRegionPair {
+function makePair(
+  app: App, overrides: Partial<ArculusFidoRegionPairProps>, deployment: Partial<ArculusFidoDeploymentProps> = {},
+): ArculusFidoRegionPair {
   const imports = importsStack(app);
   const zone = route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   return new ArculusFidoRegionPair(app, 'Fido', {

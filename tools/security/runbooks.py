@@ -19,7 +19,10 @@ and aws:assertAwsResourceProperty step of it:
 
 and the policy of the role named by the AutomationAssumeRole default (the AWS::IAM::Policy
 resources attached to it, and its inline policies) allows exactly the IAM actions the steps call,
-no wildcard, nothing more and nothing less. CloudFormation intrinsics in the content (Ref,
+no wildcard, nothing more and nothing less; every write action it allows (any verb but Describe,
+List and Get) has a condition, since any automation of the account that may pass the role runs
+with it; and its trust policy lets only ssm.amazonaws.com assume it, with aws:SourceAccount and
+aws:SourceArn (the confused deputy). CloudFormation intrinsics in the content (Ref,
 Fn::GetAtt, Fn::Join, ...) are values known at deploy time: they stand in for any value of the
 member's type.
 
@@ -46,6 +49,9 @@ PROPERTY_KEYS = {"PropertySelector", "DesiredValues"}
 # The IAM service prefix of each boto3 client the documents may call. botocore's signing name says
 # the same for these three; a client missing here is a problem to decide, not a guess.
 IAM_PREFIX = {"ecs": "ecs", "application-autoscaling": "application-autoscaling", "elbv2": "elasticloadbalancing"}
+
+# IAM actions that only read, by their verb; every other action a role allows is a write.
+READ_VERBS = ("Describe", "List", "Get")
 
 VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 PATH_TOKEN = re.compile(r"\.\.([A-Za-z_][A-Za-z0-9_]*)|\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*|-?\d*:-?\d*)\]")
@@ -76,6 +82,11 @@ def resolve(value):
                 return Unresolved(f"<{key}>")
         return {k: resolve(v) for k, v in value.items()}
     return value
+
+
+def is_write(action):
+    """Whether an IAM action (`service:Verb...`) changes something: any verb but Describe, List and Get."""
+    return not action.split(":", 1)[-1].startswith(READ_VERBS)
 
 
 def variables_in(value):
@@ -365,9 +376,7 @@ class Checker:
         if role is None or role.get("Type") != "AWS::IAM::Role":
             doc.problem("AutomationAssumeRole", f"its default must be the Arn of a role of this template, got {json.dumps(default)}")
             return
-        principals = [s.get("Principal", {}).get("Service") for s in role["Properties"].get("AssumeRolePolicyDocument", {}).get("Statement", [])]
-        if not any(p == "ssm.amazonaws.com" or (isinstance(p, list) and "ssm.amazonaws.com" in p) for p in principals):
-            doc.problem(f"role {role_id}", "is not assumable by ssm.amazonaws.com")
+        self.check_trust(doc, role_id, role)
         if role["Properties"].get("ManagedPolicyArns"):
             doc.problem(f"role {role_id}", "has managed policies, whose actions this check cannot read")
         documents = [p.get("PolicyDocument", {}) for p in role["Properties"].get("Policies", [])]
@@ -383,6 +392,9 @@ class Checker:
                 actions = statement.get("Action", [])
                 for action in [actions] if isinstance(actions, str) else actions:
                     allowed[action.lower()] = action
+                    if is_write(action) and not statement.get("Condition"):
+                        doc.problem(f"role {role_id}", f"allows the write action {action} without a condition: any automation of the "
+                                    "account may run with this role, so a write needs conditions that hold it to what its step does")
         for action in sorted(allowed.values()):
             if "*" in action or "?" in action:
                 doc.problem(f"role {role_id}", f"allows the wildcard action {action}; the steps call exactly {', '.join(sorted(doc.actions))}")
@@ -393,6 +405,29 @@ class Checker:
             if "*" not in action and "?" not in action:
                 doc.problem(f"role {role_id}", f"allows {allowed[action]}, which no step calls")
         return role_id
+
+    @staticmethod
+    def check_trust(doc, role_id, role):
+        """SSM Automation, and only it, assumes the role, and only for this account's executions: each
+        statement names aws:SourceAccount and aws:SourceArn (the confused deputy)."""
+        statements = role["Properties"].get("AssumeRolePolicyDocument", {}).get("Statement", [])
+        trusted = False
+        for statement in statements:
+            if statement.get("Effect") != "Allow":
+                continue
+            principal = statement.get("Principal", {})
+            services = principal.get("Service") if isinstance(principal, dict) else None
+            services = [services] if isinstance(services, str) else services or []
+            if principal != {"Service": "ssm.amazonaws.com"} and not (set(principal) == {"Service"} and services == ["ssm.amazonaws.com"]):
+                doc.problem(f"role {role_id}", f"may also be assumed by {json.dumps(principal)}; only ssm.amazonaws.com runs the document")
+                continue
+            trusted = True
+            keys = {key.lower() for values in (statement.get("Condition") or {}).values() for key in values}
+            for key in ("aws:SourceAccount", "aws:SourceArn"):
+                if key.lower() not in keys:
+                    doc.problem(f"role {role_id}", f"lets ssm.amazonaws.com assume it without {key}: an automation of another account could run with it")
+        if not trusted:
+            doc.problem(f"role {role_id}", "is not assumable by ssm.amazonaws.com")
 
     # -- documents -------------------------------------------------------------------------------
 

@@ -55,10 +55,15 @@ def good_template():
     return {"Resources": {
         "Document": {"Type": "AWS::SSM::Document", "Properties": {"Name": "test-Stop", "DocumentType": "Automation", "Content": content}},
         "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
-            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}}]}}},
+            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Condition": {
+                "StringEquals": {"aws:SourceAccount": "111111111111"},
+                "ArnLike": {"aws:SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":ssm:us-east-1:111111111111:automation-execution/*"]]}}}}]}}},
         "Policy": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": [{"Ref": "Role"}], "PolicyDocument": {"Statement": [
-            {"Effect": "Allow", "Action": ["ecs:UpdateService", "ecs:DescribeServices"], "Resource": [{"Ref": "Service"}]},
-            {"Effect": "Allow", "Action": "application-autoscaling:RegisterScalableTarget", "Resource": "*"}]}}},
+            {"Effect": "Allow", "Action": "ecs:UpdateService", "Resource": [{"Ref": "Service"}],
+             "Condition": {"Null": {"ecs:task-definition": "true", "ecs:enable-execute-command": "true"}}},
+            {"Effect": "Allow", "Action": "ecs:DescribeServices", "Resource": [{"Ref": "Service"}]},
+            {"Effect": "Allow", "Action": "application-autoscaling:RegisterScalableTarget", "Resource": "*",
+             "Condition": {"StringEquals": {"application-autoscaling:service-namespace": "ecs"}}}]}}},
     }}
 
 
@@ -152,18 +157,53 @@ class RunbookCheck(unittest.TestCase):
 
     def test_an_extra_iam_action_fails(self):
         t = good_template()
-        statements(t)[0]["Action"].append("ecs:DeleteService")
+        statements(t)[1]["Action"] = ["ecs:DescribeServices", "ecs:DeleteService"]
         self.assertFails(t, "allows ecs:DeleteService, which no step calls")
 
     def test_a_missing_iam_action_fails(self):
         t = good_template()
-        statements(t)[0]["Action"].remove("ecs:DescribeServices")
+        del statements(t)[1]
         self.assertFails(t, "does not allow ecs:DescribeServices, which a step calls")
 
     def test_a_wildcard_iam_action_fails(self):
         t = good_template()
-        statements(t)[1]["Action"] = "application-autoscaling:*"
+        statements(t)[2]["Action"] = "application-autoscaling:*"
         self.assertFails(t, "allows the wildcard action application-autoscaling:*")
+
+    def test_a_write_action_without_a_condition_fails_and_a_read_action_needs_none(self):
+        t = good_template()
+        del statements(t)[0]["Condition"]
+        statements(t)[2]["Condition"] = {}
+        problems = self.problems(t)
+        for action in ("ecs:UpdateService", "application-autoscaling:RegisterScalableTarget"):
+            self.assertTrue(any(f"allows the write action {action} without a condition" in p for p in problems), problems)
+        self.assertFalse(any("ecs:DescribeServices without a condition" in p for p in problems), problems)
+
+    def test_a_write_action_beside_a_read_action_without_a_condition_fails(self):
+        # A statement granting a read and a write at once: the write still needs its condition.
+        t = good_template()
+        statements(t)[1]["Action"] = ["ecs:DescribeServices", "ecs:UpdateService"]
+        self.assertFails(t, "allows the write action ecs:UpdateService without a condition")
+
+    def test_a_write_action_of_an_inline_policy_without_a_condition_fails(self):
+        t = good_template()
+        role = t["Resources"]["Role"]["Properties"]
+        role["Policies"] = [{"PolicyName": "Inline", "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Action": "ecs:UpdateService", "Resource": "*"}]}}]
+        self.assertFails(t, "allows the write action ecs:UpdateService without a condition")
+
+    def test_a_trust_policy_without_the_source_conditions_fails(self):
+        for missing in ("StringEquals", "ArnLike"):
+            t = good_template()
+            del t["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"][missing]
+            key = "aws:SourceAccount" if missing == "StringEquals" else "aws:SourceArn"
+            self.assertFails(t, f"lets ssm.amazonaws.com assume it without {key}")
+
+    def test_a_trust_policy_for_another_principal_fails(self):
+        t = good_template()
+        t["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"].append(
+            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}})
+        self.assertFails(t, "may also be assumed by")
 
     def test_a_role_outside_the_template_fails(self):
         t = good_template()

@@ -47,6 +47,18 @@ function normalize(list: Json[]): Json[] {
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
+/**
+ * What Stop, Start and Redeploy may not name in ecs:UpdateService: the condition keys of the call
+ * (Service Authorization Reference) that stand for parameters the runbooks never send, each
+ * required absent. Task CPU and memory come with a task definition, which is refused already.
+ */
+const UPDATE_SERVICE_CONDITION = {
+  Null: Object.fromEntries([
+    'ecs:task-definition', 'ecs:enable-execute-command', 'ecs:subnet', 'ecs:auto-assign-public-ip', 'ecs:capacity-provider',
+    'ecs:enable-service-connect', 'ecs:namespace', 'ecs:enable-vpc-lattice', 'ecs:enable-ebs-volumes', 'ecs:enable-ecs-managed-tags',
+    'ecs:propagate-tags',
+  ].map((key) => [key, 'true'])),
+};
 
 describe('FidoRunbooks on a bare stack', () => {
   let built: RunbooksStack;
@@ -235,9 +247,10 @@ describe('FidoRunbooks on a bare stack', () => {
     }
   });
 
-  test('Stop and Start may update and describe these services, and set the task count bounds of ECS services only', () => {
+  test('Stop and Start may describe these services, update them only without naming what they do not change, and set the task count bounds of ECS services only', () => {
     const expected = normalize([
-      { Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:UpdateService', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }], Condition: UPDATE_SERVICE_CONDITION },
       {
         Effect: 'Allow',
         Action: 'application-autoscaling:RegisterScalableTarget',
@@ -249,10 +262,19 @@ describe('FidoRunbooks on a bare stack', () => {
     expect(statements(template, logicalId(template, 'AWS::IAM::Role', 'RunbooksStartRole'))).toEqual(expected);
   });
 
-  test('Redeploy may update and describe these services, nothing else', () => {
+  test('Redeploy may describe these services and update them only without naming what it does not change, nothing else', () => {
     expect(statements(template, logicalId(template, 'AWS::IAM::Role', 'RunbooksRedeployRole'))).toEqual(normalize([
-      { Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:UpdateService', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }], Condition: UPDATE_SERVICE_CONDITION },
     ]));
+  });
+
+  test('every write a runbook role allows has a condition (any automation of the account that may pass the role runs with it)', () => {
+    for (const role of ['RunbooksStopRole', 'RunbooksStartRole', 'RunbooksRedeployRole', 'RunbooksDiagnoseRole']) {
+      const writes = statements(template, logicalId(template, 'AWS::IAM::Role', role))
+        .filter((s) => s.Action.some((a: string) => !/^[a-z-]+:(Describe|List|Get)/.test(a)));
+      expect(writes.filter((s) => !s.Condition || Object.keys(s.Condition).length === 0)).toEqual([]);
+    }
   });
 
   test('Diagnose may read these services, their tasks and deployments, and target health, nothing else', () => {
@@ -295,7 +317,7 @@ describe('FidoRunbooks for a service without autoscaling or target groups, impor
     expect(step(stop, 'StartApi').inputs).toEqual({ Service: 'ecs', Api: 'UpdateService', cluster: 'fido', service: 'api', desiredCount: 3 });
     expect(stop.parameters.Service.allowedValues).toEqual(['all', 'api']);
     for (const role of ['RunbooksStopRole', 'RunbooksStartRole']) {
-      expect(statements(template, logicalId(template, 'AWS::IAM::Role', role)).map((s) => s.Action)).toEqual([['ecs:DescribeServices', 'ecs:UpdateService']]);
+      expect(statements(template, logicalId(template, 'AWS::IAM::Role', role)).map((s) => s.Action)).toEqual([['ecs:DescribeServices'], ['ecs:UpdateService']]);
     }
   });
 

@@ -94,6 +94,40 @@ const SERVICE_NAME = /^[a-z][a-z0-9]{0,19}$/;
 /** ECS's limit of tasks per service. */
 const MAX_TASKS = 5000;
 
+/**
+ * The condition keys of ecs:UpdateService (Service Authorization Reference) that stand for a
+ * parameter Stop, Start and Redeploy never send: they send a task count or forceNewDeployment, for
+ * which ECS has no key. Any automation of the account that may pass their roles runs with them, so
+ * the roles allow the call only with each of these keys absent (`Null: true`), which refuses a call
+ * that swaps the task definition (another image, another task role), turns on ECS Exec, or changes
+ * the network: its subnets are a required member of the network configuration, so a call that
+ * changes the security groups or the public IP carries `ecs:subnet` too.
+ *
+ * `Null`, not `StringEquals`: a key the request does not carry is absent, and `StringEquals` on an
+ * absent key does not match, which would refuse the runbooks' own calls; nor `...IfExists`, which
+ * would let a request name the parameter with the allowed value (ECS Exec set to false, another
+ * subnet list). ECS documents `Null` among the evaluations of these keys.
+ *
+ * No condition key stands for the deployment configuration (its alarms and circuit breaker), the
+ * load balancers, the health check grace period, placement or the platform version: IAM cannot
+ * hold those, and the roles' trust (SSM Automation of this account) and resources (these services)
+ * are what bound them. Task CPU and memory (`ecs:task-cpu`, `ecs:task-memory`) come with a task
+ * definition, which is refused already.
+ */
+const UNSENT_UPDATE_SERVICE_KEYS = [
+  'ecs:task-definition',
+  'ecs:enable-execute-command',
+  'ecs:subnet',
+  'ecs:auto-assign-public-ip',
+  'ecs:capacity-provider',
+  'ecs:enable-service-connect',
+  'ecs:namespace',
+  'ecs:enable-vpc-lattice',
+  'ecs:enable-ebs-volumes',
+  'ecs:enable-ecs-managed-tags',
+  'ecs:propagate-tags',
+];
+
 /** Problems with the runbooks' props, each naming its prop. */
 function runbookProblems(given: FidoRunbooksProps): string[] {
   const problems = new ProblemList();
@@ -155,8 +189,11 @@ function runbookProblems(given: FidoRunbooksProps): string[] {
  *   failed deployment and why it failed, as step outputs of the execution.
  *
  * Each document runs with a role of its own, which SSM assumes (for automations of this account
- * only) and which may make only the calls of that document, on these services. To run one, an
- * operator needs `ssm:StartAutomationExecution` on the document and `iam:PassRole` on its role.
+ * only) and which may make only the calls of that document, on these services. Stop, Start and
+ * Redeploy may call ECS UpdateService only without a task definition, ECS Exec, network, capacity
+ * provider, Service Connect, VPC Lattice, volume or tag setting: what ECS offers condition keys for.
+ * To run one, an operator needs `ssm:StartAutomationExecution` on the document and `iam:PassRole`
+ * on its role.
  */
 export class FidoRunbooks extends Construct {
   /** Stops every service or one, scaler first. */
@@ -355,7 +392,8 @@ export class FidoRunbooks extends Construct {
   }
 
   /**
-   * Stop, Start and Redeploy: ECS UpdateService and DescribeServices on these services, and with
+   * Stop, Start and Redeploy: ECS DescribeServices on these services, UpdateService on them
+   * without any parameter the runbooks do not send (`UNSENT_UPDATE_SERVICE_KEYS`), and with
    * `scales` the scaler's bounds. Application Auto Scaling checks that the caller of
    * RegisterScalableTarget may itself call ECS DescribeServices and UpdateService on the service
    * (these), uses its service-linked role, which the stack's scalable target created, and passes
@@ -364,7 +402,14 @@ export class FidoRunbooks extends Construct {
   private changeStatements(scales: boolean): Array<{ statement: iam.PolicyStatement; wildcardReason?: string }> {
     const services = this.props.services.map((s) => s.service.serviceArn);
     return [
-      { statement: new iam.PolicyStatement({ actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: services }) },
+      { statement: new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: services }) },
+      {
+        statement: new iam.PolicyStatement({
+          actions: ['ecs:UpdateService'],
+          resources: services,
+          conditions: { Null: Object.fromEntries(UNSENT_UPDATE_SERVICE_KEYS.map((key) => [key, 'true'])) },
+        }),
+      },
       ...(scales ? [{
         statement: new iam.PolicyStatement({
           actions: ['application-autoscaling:RegisterScalableTarget'],

@@ -4,7 +4,8 @@
 
 Run it with a Python that has the pinned botocore (tools/security/scan installs it). For every
 AWS::SSM::Document of type Automation, and every aws:executeAwsApi, aws:waitForAwsResourceProperty
-and aws:assertAwsResourceProperty step of it:
+and aws:assertAwsResourceProperty step of it (an aws:executeScript step's script is judged alike
+by runbook_scripts.py: its boto3 calls, their inputs and the output members it reads):
 
   - the Service (a boto3 client name: ecs, application-autoscaling, elbv2) and Api (an operation
     name) exist in botocore;
@@ -40,8 +41,10 @@ import botocore.session
 from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationNotFoundError
 
+from runbook_scripts import check_script_step
 from template_files import templates_of_arguments
 
+SCRIPT_ACTION = "aws:executeScript"
 API_ACTIONS = {"aws:executeAwsApi", "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"}
 STEP_KEYS = {"Service", "Api"}
 PROPERTY_KEYS = {"PropertySelector", "DesiredValues"}
@@ -111,6 +114,7 @@ class Document:
     name: str
     problems: list = field(default_factory=list)
     api_steps: int = 0
+    script_steps: int = 0
     steps: int = 0
     actions: set = field(default_factory=set)
 
@@ -457,6 +461,9 @@ class Checker:
             if step.get("action") in API_ACTIONS:
                 doc.api_steps += 1
                 self.check_api_step(doc, step, f"step {step.get('name')}")
+            elif step.get("action") == SCRIPT_ACTION:
+                doc.script_steps += 1
+                check_script_step(self, doc, step, f"step {step.get('name')}", IAM_PREFIX)
         self.check_flow(doc, steps, parameters)
         known_outputs = {f"{s.get('name')}.{o.get('Name')}" for s in steps for o in s.get("outputs") or []}
         for output in content.get("outputs") or []:
@@ -482,13 +489,14 @@ def main(argv):
     documents = [d for t in templates for d in checker.check_template(t)]
     for doc in documents:
         mark = "ok  " if not doc.problems else "FAIL"
-        print(f"{mark} {doc.name} ({os.path.relpath(doc.template)}): {doc.api_steps} API steps of {doc.steps} checked, "
+        print(f"{mark} {doc.name} ({os.path.relpath(doc.template)}): {doc.api_steps} API steps and {doc.script_steps} scripts of {doc.steps} checked, "
               f"{len(doc.actions)} IAM actions, role {getattr(doc, 'role', None)}")
         for problem in doc.problems:
             print(f"     {problem}")
     problems = sum(len(d.problems) for d in documents)
     steps = sum(d.api_steps for d in documents)
-    print(f"runbooks: {len(documents)} Automation documents, {steps} API steps, {problems} problems (botocore {botocore.__version__})")
+    scripts = sum(d.script_steps for d in documents)
+    print(f"runbooks: {len(documents)} Automation documents, {steps} API steps, {scripts} scripts, {problems} problems (botocore {botocore.__version__})")
     if not documents:
         print("runbooks: no Automation document found in " + ", ".join(argv), file=sys.stderr)
         return 1

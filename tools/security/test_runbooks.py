@@ -67,6 +67,45 @@ def good_template():
     }}
 
 
+SCRIPT = """import boto3
+
+
+def handler(events, context):
+    ecs = boto3.client('ecs')
+    elbv2 = boto3.client('elbv2')
+    service = ecs.describe_services(cluster=events['Cluster'], services=[events['Service']])['services'][0]
+    rules = [b['advancedConfiguration']['productionListenerRule'] for b in service.get('loadBalancers', [])]
+    if not rules:
+        return {'Rules': [], 'Verdict': 'rolling'}
+    lines = []
+    for rule in elbv2.describe_rules(RuleArns=rules)['Rules']:
+        for group in rule['Actions'][0]['ForwardConfig']['TargetGroups']:
+            health = elbv2.describe_target_health(TargetGroupArn=group['TargetGroupArn'])['TargetHealthDescriptions']
+            lines.append(f"{group['Weight']} {len(health)}")
+    return {'Rules': lines, 'Verdict': 'read'}
+"""
+
+
+def script_template():
+    """A Diagnose document whose one step is a script, with its role and the role's policy."""
+    t = good_template()
+    content = t["Resources"]["Document"]["Properties"]["Content"]
+    content["parameters"] = {"AutomationAssumeRole": content["parameters"]["AutomationAssumeRole"]}
+    content["mainSteps"] = [{"name": "TrafficApi", "action": "aws:executeScript", "inputs": {
+        "Runtime": "python3.11", "Handler": "handler", "Script": SCRIPT,
+        "InputPayload": {"Cluster": CLUSTER, "Service": SERVICE}},
+        "outputs": [{"Name": "Rules", "Selector": "$.Payload.Rules", "Type": "StringList"},
+                    {"Name": "Verdict", "Selector": "$.Payload.Verdict", "Type": "String"}]}]
+    t["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"] = [
+        {"Effect": "Allow", "Action": "ecs:DescribeServices", "Resource": [{"Ref": "Service"}]},
+        {"Effect": "Allow", "Action": ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth"], "Resource": "*"}]
+    return t
+
+
+def script_inputs(template):
+    return steps(template)[0]["inputs"]
+
+
 def steps(template):
     return template["Resources"]["Document"]["Properties"]["Content"]["mainSteps"]
 
@@ -209,6 +248,73 @@ class RunbookCheck(unittest.TestCase):
         t = good_template()
         t["Resources"]["Document"]["Properties"]["Content"]["parameters"]["AutomationAssumeRole"]["default"] = "arn:aws:iam::111111111111:role/x"
         self.assertFails(t, "its default must be the Arn of a role of this template")
+
+    def test_a_good_script_passes_and_its_calls_are_the_role_s_actions(self):
+        self.assertEqual(self.problems(script_template()), [])
+        documents = check_as_file(self.checker.check_template, script_template())
+        self.assertEqual(documents[0].actions, {"ecs:DescribeServices", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth"})
+        self.assertEqual(documents[0].script_steps, 1)
+
+    def test_a_script_calling_an_unknown_operation_or_input_fails(self):
+        t = script_template()
+        inputs = script_inputs(t)
+        inputs["Script"] = inputs["Script"].replace("describe_rules(RuleArns=", "describe_rule(RuleArn=")
+        inputs["Script"] = inputs["Script"].replace("describe_target_health(TargetGroupArn=", "describe_target_health(TargetGroup=")
+        problems = self.problems(t)
+        self.assertTrue(any("describe_rule is not an operation of the elbv2 client" in p for p in problems), problems)
+        self.assertTrue(any("elbv2 DescribeTargetHealth requires 'TargetGroupArn'" in p for p in problems), problems)
+        self.assertTrue(any("'TargetGroup' is not an input of elbv2 DescribeTargetHealth" in p for p in problems), problems)
+        # The role allows DescribeRules, which the script no longer calls.
+        self.assertTrue(any("allows elasticloadbalancing:DescribeRules, which no step calls" in p for p in problems), problems)
+
+    def test_a_script_call_the_role_does_not_allow_fails(self):
+        t = script_template()
+        statements(t)[1]["Action"] = ["elasticloadbalancing:DescribeTargetHealth"]
+        self.assertFails(t, "does not allow elasticloadbalancing:DescribeRules, which a step calls")
+
+    def test_a_script_reading_a_member_no_output_has_fails(self):
+        t = script_template()
+        script_inputs(t)["Script"] = script_inputs(t)["Script"].replace("group['Weight']", "group['Weights']")
+        self.assertFails(t, "the script reads 'Weights', which no output of its calls")
+
+    def test_a_literal_of_the_wrong_type_fails(self):
+        t = script_template()
+        script_inputs(t)["Script"] = script_inputs(t)["Script"].replace("RuleArns=rules", "RuleArns='arn'")
+        self.assertFails(t, "RuleArns: must be a list")
+
+    def test_a_payload_key_not_given_or_never_read_fails(self):
+        t = script_template()
+        payload = script_inputs(t)["InputPayload"]
+        payload["Services"] = payload.pop("Service")
+        problems = self.problems(t)
+        self.assertTrue(any("reads events['Service'], which InputPayload does not give" in p for p in problems), problems)
+        self.assertTrue(any("InputPayload gives 'Services', which the script never reads" in p for p in problems), problems)
+
+    def test_an_output_the_handler_does_not_return_on_every_path_fails(self):
+        t = script_template()
+        script_inputs(t)["Script"] = script_inputs(t)["Script"].replace("return {'Rules': [], 'Verdict': 'rolling'}", "return {'Rules': []}")
+        steps(t)[0]["outputs"].append({"Name": "Bad", "Selector": "$.Rules", "Type": "String"})
+        problems = self.problems(t)
+        self.assertTrue(any("'Verdict' is not a key of every dict handler returns" in p for p in problems), problems)
+        self.assertTrue(any("a script's Selector is $.Payload.<key>, got '$.Rules'" in p for p in problems), problems)
+
+    def test_a_script_the_check_cannot_judge_fails(self):
+        for change, expected in (
+            (("boto3.client('elbv2')", "boto3.resource('elbv2')"), "boto3.resource other than"),
+            (("boto3.client('ecs')", "boto3.client('ecs2')"), "'ecs2' is not a boto3 client"),
+            (("RuleArns=rules", "**{'RuleArns': rules}"), "takes keyword arguments only"),
+            (("def handler(events, context):", "def handler(events):"), "must take (events, context)"),
+            (("import boto3", "import boto3 +"), "Script is no Python"),
+        ):
+            t = script_template()
+            script_inputs(t)["Script"] = script_inputs(t)["Script"].replace(*change)
+            self.assertFails(t, expected)
+        t = script_template()
+        script_inputs(t)["Runtime"] = "python3.8"
+        script_inputs(t)["Handler"] = "main"
+        problems = self.problems(t)
+        self.assertTrue(any("Runtime must be one SSM runs (python3.11), got 'python3.8'" in p for p in problems), problems)
+        self.assertTrue(any("Handler 'main' is no top-level function of the script" in p for p in problems), problems)
 
     def test_the_command_exits_1_on_a_broken_document_and_0_on_a_good_one(self):
         broken = good_template()

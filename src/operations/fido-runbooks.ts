@@ -53,9 +53,10 @@ export interface RunbookService {
 
   /**
    * Target groups the service registers its tasks in (both of a blue/green service), whose
-   * target health Diagnose reads.
+   * target health Diagnose reads; with them, Diagnose also reads the weights of the listener rules
+   * ECS moves between a blue/green service's target groups, against each one's healthy targets.
    *
-   * @default - none: Diagnose reads no target health
+   * @default - none: Diagnose reads no target health and no listener rule
    */
   readonly targetGroups?: elbv2.ITargetGroup[];
 }
@@ -185,8 +186,11 @@ function runbookProblems(given: FidoRunbooksProps): string[] {
  *   to the same tag, or rotating a secret) and waits until ECS completes it; a deployment that ECS
  *   rolls back fails the run.
  * - `<prefix>-Diagnose` reads, without changing anything: running against desired tasks and the
- *   rollout, the last stopped tasks and why they stopped, every target's health, and the last
- *   failed deployment and why it failed, as step outputs of the execution.
+ *   rollout, the last stopped tasks and why they stopped, every target's health, the live weights
+ *   of each listener rule ECS moves between a blue/green service's target groups against each
+ *   one's healthy targets (with a plain line when traffic goes to a target group without any:
+ *   ECS does not check the weights before it shifts), and the last failed deployment and why it
+ *   failed, as step outputs of the execution.
  *
  * Each document runs with a role of its own, which SSM assumes (for automations of this account
  * only) and which may make only the calls of that document, on these services. Stop, Start and
@@ -250,7 +254,7 @@ export class FidoRunbooks extends Construct {
       this.parameters(this.redeployRole, names), forPickedServices(targets, redeploySteps, reportStep(props.cluster.clusterName, targets))));
     const diagnose = targets.flatMap(diagnoseSteps);
     this.diagnoseDocument = this.document('DiagnoseDocument', 'Diagnose', automationDocument(
-      `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
+      `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, the weights of each listener rule ECS moves between a blue/green service's target groups against their healthy targets (Traffic<Service>.Verdict says plainly when traffic goes to a target group without healthy targets), and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
       { AutomationAssumeRole: this.assumeRoleParameter(this.diagnoseRole) }, diagnose, stepOutputs(diagnose)));
   }
 
@@ -448,8 +452,8 @@ export class FidoRunbooks extends Construct {
         wildcardReason: 'Service deployment IDs are only known at run time; the ARNs keep ecs:DescribeServiceDeployments to the deployments of these services.',
       },
       ...(targets.some((t) => t.targetGroupArns.length > 0) ? [{
-        statement: new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }),
-        wildcardReason: 'elasticloadbalancing:DescribeTargetHealth has no resource-level permissions; it only reads target health.',
+        statement: new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeRules'], resources: ['*'] }),
+        wildcardReason: 'elasticloadbalancing:DescribeTargetHealth and DescribeRules have no resource-level permissions; they only read target health and the weights of listener rules.',
       }] : []),
     ];
   }

@@ -53,7 +53,7 @@ export interface RunbookService {
 
   /**
    * Target groups the service registers its tasks in (both of a blue/green service), whose
-   * target health Diagnose reads; with them, Diagnose also reads the weights of the listener rules
+   * target health Diagnose reads. With them, Diagnose also reads the weights of the listener rules
    * ECS moves between a blue/green service's target groups, against each one's healthy targets.
    *
    * @default - none: Diagnose reads no target health and no listener rule

@@ -18,7 +18,7 @@ by runbook_scripts.py: its boto3 calls, their inputs and the output members it r
   - every {{variable}} names a parameter or an output of an earlier step, every branch and
     nextStep names a step, and a branch compares a parameter with its allowed values only;
 
-and the policy of the role named by the AutomationAssumeRole default (the AWS::IAM::Policy
+and (runbook_roles.py) the policy of the role named by the AutomationAssumeRole default (the AWS::IAM::Policy
 resources attached to it, and its inline policies) allows exactly the IAM actions the steps call,
 no wildcard, nothing more and nothing less; every write action it allows (any verb but Describe,
 List and Get) has a condition, since any automation of the account that may pass the role runs
@@ -41,6 +41,7 @@ import botocore.session
 from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationNotFoundError
 
+from runbook_roles import check_role
 from runbook_scripts import check_script_step
 from template_files import templates_of_arguments
 
@@ -52,9 +53,6 @@ PROPERTY_KEYS = {"PropertySelector", "DesiredValues"}
 # The IAM service prefix of each boto3 client the documents may call. botocore's signing name says
 # the same for these three; a client missing here is a problem to decide, not a guess.
 IAM_PREFIX = {"ecs": "ecs", "application-autoscaling": "application-autoscaling", "elbv2": "elasticloadbalancing"}
-
-# IAM actions that only read, by their verb; every other action a role allows is a write.
-READ_VERBS = ("Describe", "List", "Get")
 
 VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 PATH_TOKEN = re.compile(r"\.\.([A-Za-z_][A-Za-z0-9_]*)|\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*|-?\d*:-?\d*)\]")
@@ -85,11 +83,6 @@ def resolve(value):
                 return Unresolved(f"<{key}>")
         return {k: resolve(v) for k, v in value.items()}
     return value
-
-
-def is_write(action):
-    """Whether an IAM action (`service:Verb...`) changes something: any verb but Describe, List and Get."""
-    return not action.split(":", 1)[-1].startswith(READ_VERBS)
 
 
 def variables_in(value):
@@ -368,71 +361,6 @@ class Checker:
         for choice in choices:
             visit(choice)
 
-    # -- the role --------------------------------------------------------------------------------
-
-    def check_role(self, doc, resources, content, raw_parameters):
-        assume = content.get("assumeRole")
-        if not isinstance(assume, str) or VARIABLE.fullmatch(assume.strip() or "") is None or VARIABLE.fullmatch(assume.strip()).group(1) != "AutomationAssumeRole":
-            doc.problem("assumeRole", f"must be '{{{{AutomationAssumeRole}}}}', got {assume!r}")
-        default = (raw_parameters.get("AutomationAssumeRole") or {}).get("default")
-        role_id = default["Fn::GetAtt"][0] if isinstance(default, dict) and isinstance(default.get("Fn::GetAtt"), list) and default["Fn::GetAtt"][1] == "Arn" else None
-        role = resources.get(role_id) if role_id else None
-        if role is None or role.get("Type") != "AWS::IAM::Role":
-            doc.problem("AutomationAssumeRole", f"its default must be the Arn of a role of this template, got {json.dumps(default)}")
-            return
-        self.check_trust(doc, role_id, role)
-        if role["Properties"].get("ManagedPolicyArns"):
-            doc.problem(f"role {role_id}", "has managed policies, whose actions this check cannot read")
-        documents = [p.get("PolicyDocument", {}) for p in role["Properties"].get("Policies", [])]
-        documents += [r["Properties"]["PolicyDocument"] for r in resources.values()
-                      if r.get("Type") == "AWS::IAM::Policy" and {"Ref": role_id} in r["Properties"].get("Roles", [])]
-        allowed = {}
-        for policy in documents:
-            for statement in policy.get("Statement", []):
-                if statement.get("Effect") != "Allow":
-                    continue
-                if "NotAction" in statement:
-                    doc.problem(f"role {role_id}", "allows NotAction, which grants more than the steps call")
-                actions = statement.get("Action", [])
-                for action in [actions] if isinstance(actions, str) else actions:
-                    allowed[action.lower()] = action
-                    if is_write(action) and not statement.get("Condition"):
-                        doc.problem(f"role {role_id}", f"allows the write action {action} without a condition: any automation of the "
-                                    "account may run with this role, so a write needs conditions that hold it to what its step does")
-        for action in sorted(allowed.values()):
-            if "*" in action or "?" in action:
-                doc.problem(f"role {role_id}", f"allows the wildcard action {action}; the steps call exactly {', '.join(sorted(doc.actions))}")
-        called = {a.lower(): a for a in doc.actions}
-        for action in sorted(set(called) - set(allowed)):
-            doc.problem(f"role {role_id}", f"does not allow {called[action]}, which a step calls")
-        for action in sorted(set(allowed) - set(called)):
-            if "*" not in action and "?" not in action:
-                doc.problem(f"role {role_id}", f"allows {allowed[action]}, which no step calls")
-        return role_id
-
-    @staticmethod
-    def check_trust(doc, role_id, role):
-        """SSM Automation, and only it, assumes the role, and only for this account's executions: each
-        statement names aws:SourceAccount and aws:SourceArn (the confused deputy)."""
-        statements = role["Properties"].get("AssumeRolePolicyDocument", {}).get("Statement", [])
-        trusted = False
-        for statement in statements:
-            if statement.get("Effect") != "Allow":
-                continue
-            principal = statement.get("Principal", {})
-            services = principal.get("Service") if isinstance(principal, dict) else None
-            services = [services] if isinstance(services, str) else services or []
-            if principal != {"Service": "ssm.amazonaws.com"} and not (set(principal) == {"Service"} and services == ["ssm.amazonaws.com"]):
-                doc.problem(f"role {role_id}", f"may also be assumed by {json.dumps(principal)}; only ssm.amazonaws.com runs the document")
-                continue
-            trusted = True
-            keys = {key.lower() for values in (statement.get("Condition") or {}).values() for key in values}
-            for key in ("aws:SourceAccount", "aws:SourceArn"):
-                if key.lower() not in keys:
-                    doc.problem(f"role {role_id}", f"lets ssm.amazonaws.com assume it without {key}: an automation of another account could run with it")
-        if not trusted:
-            doc.problem(f"role {role_id}", "is not assumable by ssm.amazonaws.com")
-
     # -- documents -------------------------------------------------------------------------------
 
     def check_document(self, template, resources, logical_id, resource):
@@ -469,7 +397,10 @@ class Checker:
         for output in content.get("outputs") or []:
             if output not in known_outputs:
                 doc.problem("outputs", f"{output!r} is no step output")
-        doc.role = self.check_role(doc, resources, content, raw.get("parameters") or {})
+        assume = content.get("assumeRole")
+        if not isinstance(assume, str) or VARIABLE.fullmatch(assume.strip() or "") is None or VARIABLE.fullmatch(assume.strip()).group(1) != "AutomationAssumeRole":
+            doc.problem("assumeRole", f"must be '{{{{AutomationAssumeRole}}}}', got {assume!r}")
+        doc.role = check_role(doc, resources, raw.get("parameters") or {})
         return doc
 
     def check_template(self, path):

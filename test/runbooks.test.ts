@@ -1,3 +1,7 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { CfnParameter, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -47,6 +51,18 @@ function normalize(list: Json[]): Json[] {
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
+/**
+ * What Stop, Start and Redeploy may not name in ecs:UpdateService: the condition keys of the call
+ * (Service Authorization Reference) that stand for parameters the runbooks never send, each
+ * required absent. Task CPU and memory come with a task definition, which is refused already.
+ */
+const UPDATE_SERVICE_CONDITION = {
+  Null: Object.fromEntries([
+    'ecs:task-definition', 'ecs:enable-execute-command', 'ecs:subnet', 'ecs:auto-assign-public-ip', 'ecs:capacity-provider',
+    'ecs:enable-service-connect', 'ecs:namespace', 'ecs:enable-vpc-lattice', 'ecs:enable-ebs-volumes', 'ecs:enable-ecs-managed-tags',
+    'ecs:propagate-tags',
+  ].map((key) => [key, 'true'])),
+};
 
 describe('FidoRunbooks on a bare stack', () => {
   let built: RunbooksStack;
@@ -191,12 +207,16 @@ describe('FidoRunbooks on a bare stack', () => {
 
   test('Diagnose only reads, gathers its findings as outputs, and a describe of an empty list does not fail the run', () => {
     const document = content(template, 'Diagnose');
-    const perService = (s: string) => [`Describe${s}`, `ListStopped${s}`, `DescribeStopped${s}`, `TargetHealth${s}1`, `LastFailedDeployment${s}`, `DescribeFailedDeployment${s}`];
+    const perService = (s: string) => [
+      `Describe${s}`, `ListStopped${s}`, `DescribeStopped${s}`, `TargetHealth${s}1`, `Traffic${s}`, `LastFailedDeployment${s}`, `DescribeFailedDeployment${s}`,
+    ];
     expect(document.mainSteps.map((s: Json) => s.name)).toEqual([...perService('Pyfido'), ...perService('Tomcat')]);
-    for (const s of document.mainSteps) {
+    for (const s of document.mainSteps.filter((x: Json) => !x.name.startsWith('Traffic'))) {
       expect(s.action).toBe('aws:executeAwsApi');
       expect(s.inputs.Api).toMatch(/^(Describe|List)/);
     }
+    // The script's calls, read-only too, are judged by tools/security/runbook_scripts.py.
+    expect(step(document, 'TrafficPyfido').inputs.Script).not.toMatch(/\.(update|modify|register|deregister|set|create|delete|put)_/);
     expect(step(document, 'ListStoppedPyfido').inputs).toEqual({
       Service: 'ecs', Api: 'ListTasks', cluster: { Ref: ids.cluster }, serviceName: name(ids.pyFido), desiredStatus: 'STOPPED', maxResults: 10,
     });
@@ -219,6 +239,23 @@ describe('FidoRunbooks on a bare stack', () => {
     expect(document.outputs).toEqual(expect.arrayContaining(['DescribePyfido.RunningCount', 'DescribeStoppedTomcat.StoppedReasons', 'TargetHealthPyfido1.States', 'LastFailedDeploymentTomcat.StatusReason']));
   });
 
+  test('Diagnose reads the live weights of the listener rules ECS moves, against the healthy targets of each target group, in a step that may fail alone', () => {
+    const document = content(template, 'Diagnose');
+    expect(step(document, 'TrafficTomcat')).toEqual({
+      name: 'TrafficTomcat',
+      action: 'aws:executeScript',
+      inputs: { Runtime: 'python3.11', Handler: 'handler', Script: expect.any(String), InputPayload: { Cluster: { Ref: ids.cluster }, Service: name(ids.tomcat) } },
+      outputs: [
+        { Name: 'Verdict', Selector: '$.Payload.Verdict', Type: 'String' },
+        { Name: 'Rules', Selector: '$.Payload.Rules', Type: 'StringList' },
+        { Name: 'WithoutHealthyTargets', Selector: '$.Payload.WithoutHealthyTargets', Type: 'StringList' },
+      ],
+      onFailure: 'Continue',
+      isCritical: false,
+    });
+    expect(document.outputs).toEqual(expect.arrayContaining(['TrafficPyfido.Verdict', 'TrafficPyfido.Rules', 'TrafficTomcat.WithoutHealthyTargets']));
+  });
+
   test('each role may be assumed by SSM Automation of this account only', () => {
     for (const role of ['RunbooksStopRole', 'RunbooksStartRole', 'RunbooksRedeployRole', 'RunbooksDiagnoseRole']) {
       const resource: Json = template.findResources('AWS::IAM::Role')[logicalId(template, 'AWS::IAM::Role', role)];
@@ -235,9 +272,10 @@ describe('FidoRunbooks on a bare stack', () => {
     }
   });
 
-  test('Stop and Start may update and describe these services, and set the task count bounds of ECS services only', () => {
+  test('Stop and Start may describe these services, update them only without naming what they do not change, and set the task count bounds of ECS services only', () => {
     const expected = normalize([
-      { Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:UpdateService', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }], Condition: UPDATE_SERVICE_CONDITION },
       {
         Effect: 'Allow',
         Action: 'application-autoscaling:RegisterScalableTarget',
@@ -249,10 +287,19 @@ describe('FidoRunbooks on a bare stack', () => {
     expect(statements(template, logicalId(template, 'AWS::IAM::Role', 'RunbooksStartRole'))).toEqual(expected);
   });
 
-  test('Redeploy may update and describe these services, nothing else', () => {
+  test('Redeploy may describe these services and update them only without naming what it does not change, nothing else', () => {
     expect(statements(template, logicalId(template, 'AWS::IAM::Role', 'RunbooksRedeployRole'))).toEqual(normalize([
-      { Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }] },
+      { Effect: 'Allow', Action: 'ecs:UpdateService', Resource: [{ Ref: ids.pyFido }, { Ref: ids.tomcat }], Condition: UPDATE_SERVICE_CONDITION },
     ]));
+  });
+
+  test('every write a runbook role allows has a condition (any automation of the account that may pass the role runs with it)', () => {
+    for (const role of ['RunbooksStopRole', 'RunbooksStartRole', 'RunbooksRedeployRole', 'RunbooksDiagnoseRole']) {
+      const writes = statements(template, logicalId(template, 'AWS::IAM::Role', role))
+        .filter((s) => s.Action.some((a: string) => !/^[a-z-]+:(Describe|List|Get)/.test(a)));
+      expect(writes.filter((s) => !s.Condition || Object.keys(s.Condition).length === 0)).toEqual([]);
+    }
   });
 
   test('Diagnose may read these services, their tasks and deployments, and target health, nothing else', () => {
@@ -270,8 +317,95 @@ describe('FidoRunbooks on a bare stack', () => {
           ecsArn('service-deployment/', { Ref: ids.cluster }, '/', name(ids.tomcat), '/*'),
         ],
       },
-      { Effect: 'Allow', Action: 'elasticloadbalancing:DescribeTargetHealth', Resource: '*' },
+      { Effect: 'Allow', Action: ['elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetHealth'], Resource: '*' },
     ]));
+  });
+});
+
+describe('Diagnose\'s traffic script, run on stand-ins of ECS and Elastic Load Balancing', () => {
+  // The script of the Diagnose document, run by python3 with a boto3 of the test's own that
+  // answers from a fixture: the service's load balancers, the listener rules and target health.
+  let script: string;
+  let folder: string;
+  const tg = (n: string) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/${n}/0123456789abcdef`;
+  const rule = (n: string) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/alb/1/2/${n}`;
+  beforeAll(() => {
+    const built = runbooksStack(testApp());
+    script = step(content(Template.fromStack(built.stack), 'Diagnose'), 'TrafficPyfido').inputs.Script;
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-script-'));
+    fs.writeFileSync(path.join(folder, 'boto3.py'), [
+      'import json, os',
+      'FIXTURE = json.loads(os.environ["FIXTURE"])',
+      'class Client:',
+      '    def describe_services(self, cluster, services):',
+      '        assert (cluster, services) == ("fido", ["pyfido"])',
+      '        return {"services": [FIXTURE["service"]]}',
+      '    def describe_rules(self, RuleArns):',
+      '        return {"Rules": [FIXTURE["rules"][arn] for arn in RuleArns]}',
+      '    def describe_target_health(self, TargetGroupArn):',
+      '        return {"TargetHealthDescriptions": [{"Target": {"Id": "10.0.0.1"}, "TargetHealth": {"State": s}} for s in FIXTURE["health"][TargetGroupArn]]}',
+      'def client(name):',
+      '    assert name in ("ecs", "elbv2")',
+      '    return Client()',
+    ].join('\n'));
+    fs.writeFileSync(path.join(folder, 'script.py'), script);
+  });
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  /** What the handler returns for `fixture`. */
+  function run(fixture: Json): Json {
+    const out = execFileSync('python3', ['-c', 'import json, script; print(json.dumps(script.handler({"Cluster": "fido", "Service": "pyfido"}, None)))'], {
+      cwd: folder, env: { ...process.env, FIXTURE: JSON.stringify(fixture), PYTHONPATH: folder, PYTHONDONTWRITEBYTECODE: '1' }, encoding: 'utf8',
+    });
+    return JSON.parse(out);
+  }
+  const forward = (weights: Array<[string, number]>) => ({
+    Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: weights.map(([g, w]) => ({ TargetGroupArn: tg(g), Weight: w })) } }],
+  });
+  const blueGreen = (production: Json, test: Json, health: Record<string, string[]>) => ({
+    service: {
+      loadBalancers: [{
+        targetGroupArn: tg('blue'),
+        advancedConfiguration: { alternateTargetGroupArn: tg('green'), productionListenerRule: rule('prod'), testListenerRule: rule('test') },
+      }],
+    },
+    rules: { [rule('prod')]: { RuleArn: rule('prod'), ...production }, [rule('test')]: { RuleArn: rule('test'), ...test } },
+    health: Object.fromEntries(Object.entries(health).map(([g, states]) => [tg(g), states])),
+  });
+
+  test('reports each rule\'s weights with the healthy targets of each target group, and no problem when traffic goes to healthy targets', () => {
+    const result = run(blueGreen(forward([['blue', 100], ['green', 0]]), forward([['blue', 100], ['green', 0]]), { blue: ['healthy', 'healthy'], green: [] }));
+    expect(result).toEqual({
+      Verdict: 'Every target group with traffic (weight above 0) has healthy targets.',
+      Rules: [
+        'production rule listener-rule/app/alb/1/2/prod: weight 100 to targetgroup/blue/0123456789abcdef (2 healthy of 2 targets); weight 0 to targetgroup/green/0123456789abcdef (0 healthy of 0 targets)',
+        'test rule listener-rule/app/alb/1/2/test: weight 100 to targetgroup/blue/0123456789abcdef (2 healthy of 2 targets); weight 0 to targetgroup/green/0123456789abcdef (0 healthy of 0 targets)',
+      ],
+      WithoutHealthyTargets: [],
+    });
+  });
+
+  test('says plainly when production traffic goes to a target group without healthy targets (weights moved behind ECS\'s back)', () => {
+    const result = run(blueGreen(forward([['blue', 0], ['green', 100]]), forward([['blue', 100], ['green', 0]]), { blue: ['healthy'], green: ['unhealthy', 'draining'] }));
+    const line = 'PRODUCTION TRAFFIC GOES TO A TARGET GROUP WITHOUT HEALTHY TARGETS: the production rule listener-rule/app/alb/1/2/prod sends weight 100 to targetgroup/green/0123456789abcdef, which has 2 targets and none healthy.';
+    expect(result.WithoutHealthyTargets).toEqual([line]);
+    expect(result.Verdict).toBe(line);
+  });
+
+  test('tells test traffic without healthy targets apart from production traffic', () => {
+    const result = run(blueGreen(forward([['blue', 90], ['green', 10]]), forward([['green', 100]]), { blue: ['healthy'], green: ['unhealthy'] }));
+    expect(result.WithoutHealthyTargets).toEqual([
+      expect.stringMatching(/^PRODUCTION TRAFFIC GOES TO A TARGET GROUP WITHOUT HEALTHY TARGETS: .* sends weight 10 to targetgroup\/green/),
+      expect.stringMatching(/^TEST TRAFFIC GOES TO A TARGET GROUP WITHOUT HEALTHY TARGETS: the test rule .* sends weight 100 to targetgroup\/green/),
+    ]);
+    expect(run(blueGreen(forward([['blue', 100]]), forward([['green', 100]]), { blue: ['healthy'], green: [] })).Verdict)
+      .toMatch(/^Production traffic goes only to target groups with healthy targets; test traffic does not: TEST TRAFFIC GOES/);
+  });
+
+  test('says a rolling service has no rule that ECS moves', () => {
+    expect(run({ service: { loadBalancers: [{ targetGroupArn: tg('blue') }] }, rules: {}, health: {} })).toEqual({
+      Verdict: expect.stringMatching(/^No listener rule that ECS moves: the service deploys rolling/), Rules: [], WithoutHealthyTargets: [],
+    });
   });
 });
 
@@ -295,13 +429,14 @@ describe('FidoRunbooks for a service without autoscaling or target groups, impor
     expect(step(stop, 'StartApi').inputs).toEqual({ Service: 'ecs', Api: 'UpdateService', cluster: 'fido', service: 'api', desiredCount: 3 });
     expect(stop.parameters.Service.allowedValues).toEqual(['all', 'api']);
     for (const role of ['RunbooksStopRole', 'RunbooksStartRole']) {
-      expect(statements(template, logicalId(template, 'AWS::IAM::Role', role)).map((s) => s.Action)).toEqual([['ecs:DescribeServices', 'ecs:UpdateService']]);
+      expect(statements(template, logicalId(template, 'AWS::IAM::Role', role)).map((s) => s.Action)).toEqual([['ecs:DescribeServices'], ['ecs:UpdateService']]);
     }
   });
 
-  test('Diagnose\'s role may not read target health when no service has a target group', () => {
+  test('Diagnose\'s role may not read target health or listener rules when no service has a target group', () => {
     const actions = statements(template, logicalId(template, 'AWS::IAM::Role', 'RunbooksDiagnoseRole')).flatMap((s) => s.Action);
     expect(actions).not.toContain('elasticloadbalancing:DescribeTargetHealth');
+    expect(actions).not.toContain('elasticloadbalancing:DescribeRules');
     expect(actions.sort()).toEqual(['ecs:DescribeServiceDeployments', 'ecs:DescribeServices', 'ecs:DescribeTasks', 'ecs:ListServiceDeployments', 'ecs:ListTasks']);
   });
 });
@@ -412,7 +547,7 @@ describe('cdk-nag on the runbooks', () => {
       'AwsSolutions-IAM5[Resource::*]',
     ].sort());
     const reasons = acknowledged.get('Runbooks/Runbooks/DiagnoseRole')!;
-    expect(reasons['AwsSolutions-IAM5[Resource::*]']).toMatch(/ecs:ListTasks is authorized on container instances.*elasticloadbalancing:DescribeTargetHealth has no resource-level permissions/);
+    expect(reasons['AwsSolutions-IAM5[Resource::*]']).toMatch(/ecs:ListTasks is authorized on container instances.*elasticloadbalancing:DescribeTargetHealth and DescribeRules have no resource-level permissions/);
     expect(reasons['NIST.800.53.R5-IAMNoInlinePolicy']).toMatch(/SSM Automation reads the state of the FIDO services/);
   });
 });

@@ -53,9 +53,10 @@ export interface RunbookService {
 
   /**
    * Target groups the service registers its tasks in (both of a blue/green service), whose
-   * target health Diagnose reads.
+   * target health Diagnose reads. With them, Diagnose also reads the weights of the listener rules
+   * ECS moves between a blue/green service's target groups, against each one's healthy targets.
    *
-   * @default - none: Diagnose reads no target health
+   * @default - none: Diagnose reads no target health and no listener rule
    */
   readonly targetGroups?: elbv2.ITargetGroup[];
 }
@@ -93,6 +94,40 @@ const RESERVED_PREFIXES = /^(aws|amazon|amzn)/i;
 const SERVICE_NAME = /^[a-z][a-z0-9]{0,19}$/;
 /** ECS's limit of tasks per service. */
 const MAX_TASKS = 5000;
+
+/**
+ * The condition keys of ecs:UpdateService (Service Authorization Reference) that stand for a
+ * parameter Stop, Start and Redeploy never send: they send a task count or forceNewDeployment, for
+ * which ECS has no key. Any automation of the account that may pass their roles runs with them, so
+ * the roles allow the call only with each of these keys absent (`Null: true`), which refuses a call
+ * that swaps the task definition (another image, another task role), turns on ECS Exec, or changes
+ * the network: its subnets are a required member of the network configuration, so a call that
+ * changes the security groups or the public IP carries `ecs:subnet` too.
+ *
+ * `Null`, not `StringEquals`: a key the request does not carry is absent, and `StringEquals` on an
+ * absent key does not match, which would refuse the runbooks' own calls; nor `...IfExists`, which
+ * would let a request name the parameter with the allowed value (ECS Exec set to false, another
+ * subnet list). ECS documents `Null` among the evaluations of these keys.
+ *
+ * No condition key stands for the deployment configuration (its alarms and circuit breaker), the
+ * load balancers, the health check grace period, placement or the platform version: IAM cannot
+ * hold those, and the roles' trust (SSM Automation of this account) and resources (these services)
+ * are what bound them. Task CPU and memory (`ecs:task-cpu`, `ecs:task-memory`) come with a task
+ * definition, which is refused already.
+ */
+const UNSENT_UPDATE_SERVICE_KEYS = [
+  'ecs:task-definition',
+  'ecs:enable-execute-command',
+  'ecs:subnet',
+  'ecs:auto-assign-public-ip',
+  'ecs:capacity-provider',
+  'ecs:enable-service-connect',
+  'ecs:namespace',
+  'ecs:enable-vpc-lattice',
+  'ecs:enable-ebs-volumes',
+  'ecs:enable-ecs-managed-tags',
+  'ecs:propagate-tags',
+];
 
 /** Problems with the runbooks' props, each naming its prop. */
 function runbookProblems(given: FidoRunbooksProps): string[] {
@@ -151,12 +186,18 @@ function runbookProblems(given: FidoRunbooksProps): string[] {
  *   to the same tag, or rotating a secret) and waits until ECS completes it; a deployment that ECS
  *   rolls back fails the run.
  * - `<prefix>-Diagnose` reads, without changing anything: running against desired tasks and the
- *   rollout, the last stopped tasks and why they stopped, every target's health, and the last
- *   failed deployment and why it failed, as step outputs of the execution.
+ *   rollout, the last stopped tasks and why they stopped, every target's health, the live weights
+ *   of each listener rule ECS moves between a blue/green service's target groups against each
+ *   one's healthy targets (with a plain line when traffic goes to a target group without any:
+ *   ECS does not check the weights before it shifts), and the last failed deployment and why it
+ *   failed, as step outputs of the execution.
  *
  * Each document runs with a role of its own, which SSM assumes (for automations of this account
- * only) and which may make only the calls of that document, on these services. To run one, an
- * operator needs `ssm:StartAutomationExecution` on the document and `iam:PassRole` on its role.
+ * only) and which may make only the calls of that document, on these services. Stop, Start and
+ * Redeploy may call ECS UpdateService only without a task definition, ECS Exec, network, capacity
+ * provider, Service Connect, VPC Lattice, volume or tag setting: what ECS offers condition keys for.
+ * To run one, an operator needs `ssm:StartAutomationExecution` on the document and `iam:PassRole`
+ * on its role.
  */
 export class FidoRunbooks extends Construct {
   /** Stops every service or one, scaler first. */
@@ -213,7 +254,7 @@ export class FidoRunbooks extends Construct {
       this.parameters(this.redeployRole, names), forPickedServices(targets, redeploySteps, reportStep(props.cluster.clusterName, targets))));
     const diagnose = targets.flatMap(diagnoseSteps);
     this.diagnoseDocument = this.document('DiagnoseDocument', 'Diagnose', automationDocument(
-      `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
+      `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, the weights of each listener rule ECS moves between a blue/green service's target groups against their healthy targets (Traffic<Service>.Verdict says plainly when traffic goes to a target group without healthy targets), and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
       { AutomationAssumeRole: this.assumeRoleParameter(this.diagnoseRole) }, diagnose, stepOutputs(diagnose)));
   }
 
@@ -355,7 +396,8 @@ export class FidoRunbooks extends Construct {
   }
 
   /**
-   * Stop, Start and Redeploy: ECS UpdateService and DescribeServices on these services, and with
+   * Stop, Start and Redeploy: ECS DescribeServices on these services, UpdateService on them
+   * without any parameter the runbooks do not send (`UNSENT_UPDATE_SERVICE_KEYS`), and with
    * `scales` the scaler's bounds. Application Auto Scaling checks that the caller of
    * RegisterScalableTarget may itself call ECS DescribeServices and UpdateService on the service
    * (these), uses its service-linked role, which the stack's scalable target created, and passes
@@ -364,7 +406,14 @@ export class FidoRunbooks extends Construct {
   private changeStatements(scales: boolean): Array<{ statement: iam.PolicyStatement; wildcardReason?: string }> {
     const services = this.props.services.map((s) => s.service.serviceArn);
     return [
-      { statement: new iam.PolicyStatement({ actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: services }) },
+      { statement: new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: services }) },
+      {
+        statement: new iam.PolicyStatement({
+          actions: ['ecs:UpdateService'],
+          resources: services,
+          conditions: { Null: Object.fromEntries(UNSENT_UPDATE_SERVICE_KEYS.map((key) => [key, 'true'])) },
+        }),
+      },
       ...(scales ? [{
         statement: new iam.PolicyStatement({
           actions: ['application-autoscaling:RegisterScalableTarget'],
@@ -403,8 +452,8 @@ export class FidoRunbooks extends Construct {
         wildcardReason: 'Service deployment IDs are only known at run time; the ARNs keep ecs:DescribeServiceDeployments to the deployments of these services.',
       },
       ...(targets.some((t) => t.targetGroupArns.length > 0) ? [{
-        statement: new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth'], resources: ['*'] }),
-        wildcardReason: 'elasticloadbalancing:DescribeTargetHealth has no resource-level permissions; it only reads target health.',
+        statement: new iam.PolicyStatement({ actions: ['elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeRules'], resources: ['*'] }),
+        wildcardReason: 'elasticloadbalancing:DescribeTargetHealth and DescribeRules have no resource-level permissions; they only read target health and the weights of listener rules.',
       }] : []),
     ];
   }

@@ -1,9 +1,9 @@
 /**
  * The content of the runbooks' SSM Automation documents (schema 0.3): each step an AWS API call
  * that SSM makes with the document's role, named by its boto3 client (`ecs`,
- * `application-autoscaling`, `elbv2`) and operation, with the operation's own input names.
- * `tools/security/runbooks.py` judges every such step against botocore's models of those APIs, and the
- * role's policy against the calls.
+ * `application-autoscaling`, `elbv2`) and operation, with the operation's own input names, or a
+ * Python script whose boto3 calls are such calls. `tools/security/runbooks.py` judges every such
+ * step and script against botocore's models of those APIs, and the role's policy against the calls.
  */
 
 /** One step of a document, as the schema writes it. */
@@ -181,7 +181,8 @@ const MAY_FIND_NOTHING: Step = { onFailure: 'Continue', isCritical: false };
 
 /**
  * Diagnose, read-only: running against desired tasks and the rollout, the last stopped tasks with
- * why they stopped, the health of every target, and the last failed deployment with why it
+ * why they stopped, the health of every target, the weights of the listener rules ECS moves
+ * against each target group's healthy targets, and the last failed deployment with why it
  * failed. A step that describes what a list step found fails when the list is empty (the API
  * refuses an empty list), and is not critical.
  */
@@ -212,6 +213,7 @@ export function diagnoseSteps(t: RunbookTarget): Step[] {
       ['Reasons', '$.TargetHealthDescriptions..TargetHealth.Reason', 'StringList'],
       ['Descriptions', '$.TargetHealthDescriptions..TargetHealth.Description', 'StringList'],
     ))),
+    ...(t.targetGroupArns.length > 0 ? [trafficStep(t)] : []),
     call(`LastFailedDeployment${s}`, 'aws:executeAwsApi', 'ecs', 'ListServiceDeployments', {
       cluster: t.cluster, service: t.service, status: FAILED_DEPLOYMENT_STATUSES, maxResults: 1,
     }, outputs(
@@ -231,6 +233,90 @@ export function diagnoseSteps(t: RunbookTarget): Step[] {
       ...MAY_FIND_NOTHING,
     }),
   ];
+}
+
+/**
+ * The script of Diagnose's traffic step (Python 3.11, the boto3 of SSM Automation). ECS moves a
+ * blue/green service's traffic by the weights of its listener rules, and does not check the live
+ * weights before it shifts (containers-roadmap 2853): weights changed behind its back can leave
+ * production traffic on a target group without healthy targets. For each rule ECS moves (the
+ * production and test rules of the service's load balancers), it reads the weights of the forward
+ * action and the healthy targets of each target group, one line per rule, and one line for each
+ * target group that gets traffic (weight above 0) without a healthy target. No `{{` in it: SSM
+ * would read a variable there.
+ */
+const TRAFFIC_SCRIPT = `import boto3
+
+
+def handler(events, context):
+    ecs = boto3.client('ecs')
+    elbv2 = boto3.client('elbv2')
+    service = ecs.describe_services(cluster=events['Cluster'], services=[events['Service']])['services'][0]
+    routes = []
+    for balancer in service.get('loadBalancers', []):
+        routing = balancer.get('advancedConfiguration') or {}
+        for listener, rule in (('production', routing.get('productionListenerRule')), ('test', routing.get('testListenerRule'))):
+            if rule:
+                routes.append((listener, rule))
+    if not routes:
+        return {
+            'Verdict': 'No listener rule that ECS moves: the service deploys rolling, and its listeners forward to its target group (see its target health).',
+            'Rules': [],
+            'WithoutHealthyTargets': [],
+        }
+    rules = {r['RuleArn']: r for r in elbv2.describe_rules(RuleArns=[rule for _, rule in routes])['Rules']}
+    counts = {}
+
+    def healthy(group):
+        if group not in counts:
+            states = [d['TargetHealth']['State'] for d in elbv2.describe_target_health(TargetGroupArn=group)['TargetHealthDescriptions']]
+            counts[group] = (states.count('healthy'), len(states))
+        return counts[group]
+
+    lines, unserved = [], []
+    for listener, rule in routes:
+        rule_name = rule.split(':')[-1]
+        weights = []
+        for action in rules[rule]['Actions']:
+            if action['Type'] == 'forward':
+                forward = action.get('ForwardConfig')
+                groups = forward['TargetGroups'] if forward else [{'TargetGroupArn': action['TargetGroupArn'], 'Weight': 1}]
+                weights += [(group['TargetGroupArn'], group.get('Weight', 1)) for group in groups]
+        parts = []
+        for group, weight in weights:
+            count, total = healthy(group)
+            group_name = group.split(':')[-1]
+            parts.append(f'weight {weight} to {group_name} ({count} healthy of {total} targets)')
+            if weight > 0 and count == 0:
+                unserved.append(f'{listener.upper()} TRAFFIC GOES TO A TARGET GROUP WITHOUT HEALTHY TARGETS: the {listener} rule {rule_name} sends weight {weight} to {group_name}, which has {total} targets and none healthy.')
+        lines.append(f'{listener} rule {rule_name}: ' + ('; '.join(parts) or 'forwards to no target group'))
+    production = [line for line in unserved if line.startswith('PRODUCTION')]
+    if production:
+        verdict = ' '.join(production)
+    elif unserved:
+        verdict = 'Production traffic goes only to target groups with healthy targets; test traffic does not: ' + ' '.join(unserved)
+    else:
+        verdict = 'Every target group with traffic (weight above 0) has healthy targets.'
+    return {'Verdict': verdict, 'Rules': lines, 'WithoutHealthyTargets': unserved}
+`;
+
+/**
+ * Diagnose's traffic step: the live weights of the listener rules ECS moves between the service's
+ * target groups, against each one's healthy targets, and a plain verdict. A rolling service has no
+ * such rule, which it says. It may fail (a rule deleted by hand) without failing the run.
+ */
+function trafficStep(t: RunbookTarget): Step {
+  return {
+    name: `Traffic${t.stepName}`,
+    action: 'aws:executeScript',
+    inputs: { Runtime: 'python3.11', Handler: 'handler', Script: TRAFFIC_SCRIPT, InputPayload: { Cluster: t.cluster, Service: t.service } },
+    ...outputs(
+      ['Verdict', '$.Payload.Verdict', 'String'],
+      ['Rules', '$.Payload.Rules', 'StringList'],
+      ['WithoutHealthyTargets', '$.Payload.WithoutHealthyTargets', 'StringList'],
+    ),
+    ...MAY_FIND_NOTHING,
+  };
 }
 
 /** `Step.Output` of every output of `steps`, for a document's outputs list. */

@@ -4,7 +4,8 @@
 
 Run it with a Python that has the pinned botocore (tools/security/scan installs it). For every
 AWS::SSM::Document of type Automation, and every aws:executeAwsApi, aws:waitForAwsResourceProperty
-and aws:assertAwsResourceProperty step of it:
+and aws:assertAwsResourceProperty step of it (an aws:executeScript step's script is judged alike
+by runbook_scripts.py: its boto3 calls, their inputs and the output members it reads):
 
   - the Service (a boto3 client name: ecs, application-autoscaling, elbv2) and Api (an operation
     name) exist in botocore;
@@ -17,9 +18,12 @@ and aws:assertAwsResourceProperty step of it:
   - every {{variable}} names a parameter or an output of an earlier step, every branch and
     nextStep names a step, and a branch compares a parameter with its allowed values only;
 
-and the policy of the role named by the AutomationAssumeRole default (the AWS::IAM::Policy
+and (runbook_roles.py) the policy of the role named by the AutomationAssumeRole default (the AWS::IAM::Policy
 resources attached to it, and its inline policies) allows exactly the IAM actions the steps call,
-no wildcard, nothing more and nothing less. CloudFormation intrinsics in the content (Ref,
+no wildcard, nothing more and nothing less; every write action it allows (any verb but Describe,
+List and Get) has a condition, since any automation of the account that may pass the role runs
+with it; and its trust policy lets only ssm.amazonaws.com assume it, with aws:SourceAccount and
+aws:SourceArn (the confused deputy). CloudFormation intrinsics in the content (Ref,
 Fn::GetAtt, Fn::Join, ...) are values known at deploy time: they stand in for any value of the
 member's type.
 
@@ -37,8 +41,11 @@ import botocore.session
 from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationNotFoundError
 
+from runbook_roles import check_role
+from runbook_scripts import check_script_step
 from template_files import templates_of_arguments
 
+SCRIPT_ACTION = "aws:executeScript"
 API_ACTIONS = {"aws:executeAwsApi", "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"}
 STEP_KEYS = {"Service", "Api"}
 PROPERTY_KEYS = {"PropertySelector", "DesiredValues"}
@@ -100,6 +107,7 @@ class Document:
     name: str
     problems: list = field(default_factory=list)
     api_steps: int = 0
+    script_steps: int = 0
     steps: int = 0
     actions: set = field(default_factory=set)
 
@@ -353,47 +361,6 @@ class Checker:
         for choice in choices:
             visit(choice)
 
-    # -- the role --------------------------------------------------------------------------------
-
-    def check_role(self, doc, resources, content, raw_parameters):
-        assume = content.get("assumeRole")
-        if not isinstance(assume, str) or VARIABLE.fullmatch(assume.strip() or "") is None or VARIABLE.fullmatch(assume.strip()).group(1) != "AutomationAssumeRole":
-            doc.problem("assumeRole", f"must be '{{{{AutomationAssumeRole}}}}', got {assume!r}")
-        default = (raw_parameters.get("AutomationAssumeRole") or {}).get("default")
-        role_id = default["Fn::GetAtt"][0] if isinstance(default, dict) and isinstance(default.get("Fn::GetAtt"), list) and default["Fn::GetAtt"][1] == "Arn" else None
-        role = resources.get(role_id) if role_id else None
-        if role is None or role.get("Type") != "AWS::IAM::Role":
-            doc.problem("AutomationAssumeRole", f"its default must be the Arn of a role of this template, got {json.dumps(default)}")
-            return
-        principals = [s.get("Principal", {}).get("Service") for s in role["Properties"].get("AssumeRolePolicyDocument", {}).get("Statement", [])]
-        if not any(p == "ssm.amazonaws.com" or (isinstance(p, list) and "ssm.amazonaws.com" in p) for p in principals):
-            doc.problem(f"role {role_id}", "is not assumable by ssm.amazonaws.com")
-        if role["Properties"].get("ManagedPolicyArns"):
-            doc.problem(f"role {role_id}", "has managed policies, whose actions this check cannot read")
-        documents = [p.get("PolicyDocument", {}) for p in role["Properties"].get("Policies", [])]
-        documents += [r["Properties"]["PolicyDocument"] for r in resources.values()
-                      if r.get("Type") == "AWS::IAM::Policy" and {"Ref": role_id} in r["Properties"].get("Roles", [])]
-        allowed = {}
-        for policy in documents:
-            for statement in policy.get("Statement", []):
-                if statement.get("Effect") != "Allow":
-                    continue
-                if "NotAction" in statement:
-                    doc.problem(f"role {role_id}", "allows NotAction, which grants more than the steps call")
-                actions = statement.get("Action", [])
-                for action in [actions] if isinstance(actions, str) else actions:
-                    allowed[action.lower()] = action
-        for action in sorted(allowed.values()):
-            if "*" in action or "?" in action:
-                doc.problem(f"role {role_id}", f"allows the wildcard action {action}; the steps call exactly {', '.join(sorted(doc.actions))}")
-        called = {a.lower(): a for a in doc.actions}
-        for action in sorted(set(called) - set(allowed)):
-            doc.problem(f"role {role_id}", f"does not allow {called[action]}, which a step calls")
-        for action in sorted(set(allowed) - set(called)):
-            if "*" not in action and "?" not in action:
-                doc.problem(f"role {role_id}", f"allows {allowed[action]}, which no step calls")
-        return role_id
-
     # -- documents -------------------------------------------------------------------------------
 
     def check_document(self, template, resources, logical_id, resource):
@@ -422,12 +389,18 @@ class Checker:
             if step.get("action") in API_ACTIONS:
                 doc.api_steps += 1
                 self.check_api_step(doc, step, f"step {step.get('name')}")
+            elif step.get("action") == SCRIPT_ACTION:
+                doc.script_steps += 1
+                check_script_step(self, doc, step, f"step {step.get('name')}", IAM_PREFIX)
         self.check_flow(doc, steps, parameters)
         known_outputs = {f"{s.get('name')}.{o.get('Name')}" for s in steps for o in s.get("outputs") or []}
         for output in content.get("outputs") or []:
             if output not in known_outputs:
                 doc.problem("outputs", f"{output!r} is no step output")
-        doc.role = self.check_role(doc, resources, content, raw.get("parameters") or {})
+        assume = content.get("assumeRole")
+        if not isinstance(assume, str) or VARIABLE.fullmatch(assume.strip() or "") is None or VARIABLE.fullmatch(assume.strip()).group(1) != "AutomationAssumeRole":
+            doc.problem("assumeRole", f"must be '{{{{AutomationAssumeRole}}}}', got {assume!r}")
+        doc.role = check_role(doc, resources, raw.get("parameters") or {})
         return doc
 
     def check_template(self, path):
@@ -447,13 +420,14 @@ def main(argv):
     documents = [d for t in templates for d in checker.check_template(t)]
     for doc in documents:
         mark = "ok  " if not doc.problems else "FAIL"
-        print(f"{mark} {doc.name} ({os.path.relpath(doc.template)}): {doc.api_steps} API steps of {doc.steps} checked, "
+        print(f"{mark} {doc.name} ({os.path.relpath(doc.template)}): {doc.api_steps} API steps and {doc.script_steps} scripts of {doc.steps} checked, "
               f"{len(doc.actions)} IAM actions, role {getattr(doc, 'role', None)}")
         for problem in doc.problems:
             print(f"     {problem}")
     problems = sum(len(d.problems) for d in documents)
     steps = sum(d.api_steps for d in documents)
-    print(f"runbooks: {len(documents)} Automation documents, {steps} API steps, {problems} problems (botocore {botocore.__version__})")
+    scripts = sum(d.script_steps for d in documents)
+    print(f"runbooks: {len(documents)} Automation documents, {steps} API steps, {scripts} scripts, {problems} problems (botocore {botocore.__version__})")
     if not documents:
         print("runbooks: no Automation document found in " + ", ".join(argv), file=sys.stderr)
         return 1

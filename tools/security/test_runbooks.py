@@ -55,11 +55,55 @@ def good_template():
     return {"Resources": {
         "Document": {"Type": "AWS::SSM::Document", "Properties": {"Name": "test-Stop", "DocumentType": "Automation", "Content": content}},
         "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
-            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}}]}}},
+            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}, "Condition": {
+                "StringEquals": {"aws:SourceAccount": "111111111111"},
+                "ArnLike": {"aws:SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":ssm:us-east-1:111111111111:automation-execution/*"]]}}}}]}}},
         "Policy": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": [{"Ref": "Role"}], "PolicyDocument": {"Statement": [
-            {"Effect": "Allow", "Action": ["ecs:UpdateService", "ecs:DescribeServices"], "Resource": [{"Ref": "Service"}]},
-            {"Effect": "Allow", "Action": "application-autoscaling:RegisterScalableTarget", "Resource": "*"}]}}},
+            {"Effect": "Allow", "Action": "ecs:UpdateService", "Resource": [{"Ref": "Service"}],
+             "Condition": {"Null": {"ecs:task-definition": "true", "ecs:enable-execute-command": "true"}}},
+            {"Effect": "Allow", "Action": "ecs:DescribeServices", "Resource": [{"Ref": "Service"}]},
+            {"Effect": "Allow", "Action": "application-autoscaling:RegisterScalableTarget", "Resource": "*",
+             "Condition": {"StringEquals": {"application-autoscaling:service-namespace": "ecs"}}}]}}},
     }}
+
+
+SCRIPT = """import boto3
+
+
+def handler(events, context):
+    ecs = boto3.client('ecs')
+    elbv2 = boto3.client('elbv2')
+    service = ecs.describe_services(cluster=events['Cluster'], services=[events['Service']])['services'][0]
+    rules = [b['advancedConfiguration']['productionListenerRule'] for b in service.get('loadBalancers', [])]
+    if not rules:
+        return {'Rules': [], 'Verdict': 'rolling'}
+    lines = []
+    for rule in elbv2.describe_rules(RuleArns=rules)['Rules']:
+        for group in rule['Actions'][0]['ForwardConfig']['TargetGroups']:
+            health = elbv2.describe_target_health(TargetGroupArn=group['TargetGroupArn'])['TargetHealthDescriptions']
+            lines.append(f"{group['Weight']} {len(health)}")
+    return {'Rules': lines, 'Verdict': 'read'}
+"""
+
+
+def script_template():
+    """A Diagnose document whose one step is a script, with its role and the role's policy."""
+    t = good_template()
+    content = t["Resources"]["Document"]["Properties"]["Content"]
+    content["parameters"] = {"AutomationAssumeRole": content["parameters"]["AutomationAssumeRole"]}
+    content["mainSteps"] = [{"name": "TrafficApi", "action": "aws:executeScript", "inputs": {
+        "Runtime": "python3.11", "Handler": "handler", "Script": SCRIPT,
+        "InputPayload": {"Cluster": CLUSTER, "Service": SERVICE}},
+        "outputs": [{"Name": "Rules", "Selector": "$.Payload.Rules", "Type": "StringList"},
+                    {"Name": "Verdict", "Selector": "$.Payload.Verdict", "Type": "String"}]}]
+    t["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"] = [
+        {"Effect": "Allow", "Action": "ecs:DescribeServices", "Resource": [{"Ref": "Service"}]},
+        {"Effect": "Allow", "Action": ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth"], "Resource": "*"}]
+    return t
+
+
+def script_inputs(template):
+    return steps(template)[0]["inputs"]
 
 
 def steps(template):
@@ -152,23 +196,125 @@ class RunbookCheck(unittest.TestCase):
 
     def test_an_extra_iam_action_fails(self):
         t = good_template()
-        statements(t)[0]["Action"].append("ecs:DeleteService")
+        statements(t)[1]["Action"] = ["ecs:DescribeServices", "ecs:DeleteService"]
         self.assertFails(t, "allows ecs:DeleteService, which no step calls")
 
     def test_a_missing_iam_action_fails(self):
         t = good_template()
-        statements(t)[0]["Action"].remove("ecs:DescribeServices")
+        del statements(t)[1]
         self.assertFails(t, "does not allow ecs:DescribeServices, which a step calls")
 
     def test_a_wildcard_iam_action_fails(self):
         t = good_template()
-        statements(t)[1]["Action"] = "application-autoscaling:*"
+        statements(t)[2]["Action"] = "application-autoscaling:*"
         self.assertFails(t, "allows the wildcard action application-autoscaling:*")
+
+    def test_a_write_action_without_a_condition_fails_and_a_read_action_needs_none(self):
+        t = good_template()
+        del statements(t)[0]["Condition"]
+        statements(t)[2]["Condition"] = {}
+        problems = self.problems(t)
+        for action in ("ecs:UpdateService", "application-autoscaling:RegisterScalableTarget"):
+            self.assertTrue(any(f"allows the write action {action} without a condition" in p for p in problems), problems)
+        self.assertFalse(any("ecs:DescribeServices without a condition" in p for p in problems), problems)
+
+    def test_a_write_action_beside_a_read_action_without_a_condition_fails(self):
+        # A statement granting a read and a write at once: the write still needs its condition.
+        t = good_template()
+        statements(t)[1]["Action"] = ["ecs:DescribeServices", "ecs:UpdateService"]
+        self.assertFails(t, "allows the write action ecs:UpdateService without a condition")
+
+    def test_a_write_action_of_an_inline_policy_without_a_condition_fails(self):
+        t = good_template()
+        role = t["Resources"]["Role"]["Properties"]
+        role["Policies"] = [{"PolicyName": "Inline", "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Action": "ecs:UpdateService", "Resource": "*"}]}}]
+        self.assertFails(t, "allows the write action ecs:UpdateService without a condition")
+
+    def test_a_trust_policy_without_the_source_conditions_fails(self):
+        for missing in ("StringEquals", "ArnLike"):
+            t = good_template()
+            del t["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"][missing]
+            key = "aws:SourceAccount" if missing == "StringEquals" else "aws:SourceArn"
+            self.assertFails(t, f"lets ssm.amazonaws.com assume it without {key}")
+
+    def test_a_trust_policy_for_another_principal_fails(self):
+        t = good_template()
+        t["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"].append(
+            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}})
+        self.assertFails(t, "may also be assumed by")
 
     def test_a_role_outside_the_template_fails(self):
         t = good_template()
         t["Resources"]["Document"]["Properties"]["Content"]["parameters"]["AutomationAssumeRole"]["default"] = "arn:aws:iam::111111111111:role/x"
         self.assertFails(t, "its default must be the Arn of a role of this template")
+
+    def test_a_good_script_passes_and_its_calls_are_the_role_s_actions(self):
+        self.assertEqual(self.problems(script_template()), [])
+        documents = check_as_file(self.checker.check_template, script_template())
+        self.assertEqual(documents[0].actions, {"ecs:DescribeServices", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth"})
+        self.assertEqual(documents[0].script_steps, 1)
+
+    def test_a_script_calling_an_unknown_operation_or_input_fails(self):
+        t = script_template()
+        inputs = script_inputs(t)
+        inputs["Script"] = inputs["Script"].replace("describe_rules(RuleArns=", "describe_rule(RuleArn=")
+        inputs["Script"] = inputs["Script"].replace("describe_target_health(TargetGroupArn=", "describe_target_health(TargetGroup=")
+        problems = self.problems(t)
+        self.assertTrue(any("describe_rule is not an operation of the elbv2 client" in p for p in problems), problems)
+        self.assertTrue(any("elbv2 DescribeTargetHealth requires 'TargetGroupArn'" in p for p in problems), problems)
+        self.assertTrue(any("'TargetGroup' is not an input of elbv2 DescribeTargetHealth" in p for p in problems), problems)
+        # The role allows DescribeRules, which the script no longer calls.
+        self.assertTrue(any("allows elasticloadbalancing:DescribeRules, which no step calls" in p for p in problems), problems)
+
+    def test_a_script_call_the_role_does_not_allow_fails(self):
+        t = script_template()
+        statements(t)[1]["Action"] = ["elasticloadbalancing:DescribeTargetHealth"]
+        self.assertFails(t, "does not allow elasticloadbalancing:DescribeRules, which a step calls")
+
+    def test_a_script_reading_a_member_no_output_has_fails(self):
+        t = script_template()
+        script_inputs(t)["Script"] = script_inputs(t)["Script"].replace("group['Weight']", "group['Weights']")
+        self.assertFails(t, "the script reads 'Weights', which no output of its calls")
+
+    def test_a_literal_of_the_wrong_type_fails(self):
+        t = script_template()
+        script_inputs(t)["Script"] = script_inputs(t)["Script"].replace("RuleArns=rules", "RuleArns='arn'")
+        self.assertFails(t, "RuleArns: must be a list")
+
+    def test_a_payload_key_not_given_or_never_read_fails(self):
+        t = script_template()
+        payload = script_inputs(t)["InputPayload"]
+        payload["Services"] = payload.pop("Service")
+        problems = self.problems(t)
+        self.assertTrue(any("reads events['Service'], which InputPayload does not give" in p for p in problems), problems)
+        self.assertTrue(any("InputPayload gives 'Services', which the script never reads" in p for p in problems), problems)
+
+    def test_an_output_the_handler_does_not_return_on_every_path_fails(self):
+        t = script_template()
+        script_inputs(t)["Script"] = script_inputs(t)["Script"].replace("return {'Rules': [], 'Verdict': 'rolling'}", "return {'Rules': []}")
+        steps(t)[0]["outputs"].append({"Name": "Bad", "Selector": "$.Rules", "Type": "String"})
+        problems = self.problems(t)
+        self.assertTrue(any("'Verdict' is not a key of every dict handler returns" in p for p in problems), problems)
+        self.assertTrue(any("a script's Selector is $.Payload.<key>, got '$.Rules'" in p for p in problems), problems)
+
+    def test_a_script_the_check_cannot_judge_fails(self):
+        for change, expected in (
+            (("boto3.client('elbv2')", "boto3.resource('elbv2')"), "boto3.resource other than"),
+            (("boto3.client('ecs')", "boto3.client('ecs2')"), "'ecs2' is not a boto3 client"),
+            (("RuleArns=rules", "**{'RuleArns': rules}"), "takes keyword arguments only"),
+            (("def handler(events, context):", "def handler(events):"), "must take (events, context)"),
+            (("import boto3", "import boto3 +"), "Script is no Python"),
+        ):
+            t = script_template()
+            script_inputs(t)["Script"] = script_inputs(t)["Script"].replace(*change)
+            self.assertFails(t, expected)
+        t = script_template()
+        script_inputs(t)["Runtime"] = "python3.8"
+        script_inputs(t)["Handler"] = "main"
+        problems = self.problems(t)
+        self.assertTrue(any("Runtime must be one SSM runs (python3.11), got 'python3.8'" in p for p in problems), problems)
+        self.assertTrue(any("Handler 'main' is no top-level function of the script" in p for p in problems), problems)
 
     def test_the_command_exits_1_on_a_broken_document_and_0_on_a_good_one(self):
         broken = good_template()

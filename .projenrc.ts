@@ -239,7 +239,7 @@ project.addTask('test:bindings', {
   steps: [{ spawn: 'compile' }, { spawn: 'rosetta:extract' }, { exec: 'tools/consumers/run' }],
 });
 // The rosetta tablet, and what the Java and Go consumer apps build beside their sources.
-project.gitignore.exclude('.jsii.tabl.json', '/tools/consumers/java/target/', '/tools/consumers/go/_readme*/');
+project.gitignore.exclude('.jsii.tabl.json', '/tools/consumers/java/target/', '/tools/consumers/go/_readme*/', '__pycache__/');
 
 // A newcomer's apps: `cdk init` in TypeScript and Python, this library installed from the npm
 // tarball and the wheel, the README's example and the scenarios synthesized by the app's own

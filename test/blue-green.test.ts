@@ -85,7 +85,8 @@ describe('blue/green on both services, in prod', () => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
         Alarms: { Enable: true, Rollback: true },
-        LifecycleHooks: [{ LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], HookTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }],
+        // The production rules are read before ECS starts a revision; the new revision is asked once test traffic reaches it.
+        LifecycleHooks: [{ LifecycleStages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'], HookTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }],
       });
       // ECS's circuit breaker serves rolling deployments only: the check and the alarms roll back instead.
       expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toBeUndefined();
@@ -156,10 +157,16 @@ describe('blue/green on both services, in prod', () => {
     const firstPort = (p: any): number => JSON.parse(p.Environment.Variables.DEPLOYMENT_CHECKS)[0].port;
     const byPort: Record<string, { id: string; props: any }> = Object.fromEntries(functions.map(([id, p]) => [firstPort(p), { id, props: p }]));
     expect(JSON.parse(byPort[9001].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([
-      { port: 9001, path: '/health', expectedStatusCodes: '200' },
+      { port: 9001, path: '/health', expectedStatusCodes: '200', followRedirects: 5 },
       { port: 9001, path: '/api/status', expectedStatusCodes: '200,401' },
     ]);
-    expect(JSON.parse(byPort[9443].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([{ port: 9443, path: '/', expectedStatusCodes: '200-399' }]);
+    // Tomcat's health check passes on a redirect (200-399); the check follows it within the domain to a page served.
+    expect(JSON.parse(byPort[9443].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([{ port: 9443, path: '/', expectedStatusCodes: '200-299', followRedirects: 5 }]);
+    // Every production rule of the service, to read before a revision starts: Tomcat's 443 and 8080.
+    const productionRules = (port: number) => resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+      .filter(([, p]) => p.ListenerArn.Ref === listenerId(template, port)).map(([id]) => ({ Ref: id }));
+    expect(byPort[9001].props.Environment.Variables.PRODUCTION_RULE_ARNS).toEqual({ 'Fn::Join': ['', ['["', ...productionRules(5001), '"]']] });
+    expect(byPort[9443].props.Environment.Variables.PRODUCTION_RULE_ARNS).toEqual({ 'Fn::Join': ['', ['["', ...productionRules(443), '","', ...productionRules(8080), '"]']] });
     for (const { props } of Object.values(byPort)) {
       expect(props.Runtime).toBe(newestNamedNodeRuntime());
       expect(props.VpcConfig.SubnetIds).toEqual(pyFido.NetworkConfiguration.AwsvpcConfiguration.Subnets);
@@ -168,6 +175,7 @@ describe('blue/green on both services, in prod', () => {
         CHECK_TIMEOUT_SECONDS: '5',
         CHECK_ATTEMPTS: '3',
         LOAD_BALANCER_ENI_DESCRIPTION: { 'Fn::Join': ['', ['ELB ', { 'Fn::GetAtt': [expect.any(String), 'LoadBalancerFullName'] }]] },
+        LOAD_BALANCER_VPC_ID: { Ref: logicalId(template, 'AWS::EC2::VPC', {}) },
       });
       // Long enough for every request's attempts, retries included.
       expect(props.Timeout).toBeGreaterThanOrEqual(15 + JSON.parse(props.Environment.Variables.DEPLOYMENT_CHECKS).length * 21);
@@ -175,10 +183,8 @@ describe('blue/green on both services, in prod', () => {
     const checkPolicies = resources(template, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes('DeploymentCheckServiceRole'))
       .flatMap(([, p]) => p.PolicyDocument.Statement);
-    expect(checkPolicies).toEqual([
-      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
-      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
-    ]);
+    const reads = { Action: ['ec2:DescribeNetworkInterfaces', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetHealth'], Effect: 'Allow', Resource: '*' };
+    expect(checkPolicies).toEqual([reads, reads]);
   });
 
   test('the check\'s security group reaches the test port of the load balancer and HTTPS only', () => {
@@ -193,7 +199,7 @@ describe('blue/green on both services, in prod', () => {
     ].sort());
   });
 
-  test('ECS may invoke each check, and move the listener rules with the AWS managed load balancer policy', () => {
+  test('ECS may invoke each check, and move only the service\'s own listener rules and targets', () => {
     for (const service of [pyFido, tomcat]) {
       const hookRole = service.DeploymentConfiguration.LifecycleHooks[0].RoleArn['Fn::GetAtt'][0];
       template.hasResourceProperties('AWS::IAM::Role', {
@@ -205,8 +211,33 @@ describe('blue/green on both services, in prod', () => {
         PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: service.DeploymentConfiguration.LifecycleHooks[0].HookTargetArn }] },
       });
     }
-    const loadBalancerRole = resources(template, 'AWS::IAM::Role').find(([id]) => id === pyFido.LoadBalancers[0].AdvancedConfiguration.RoleArn['Fn::GetAtt'][0])![1];
-    expect(JSON.stringify(loadBalancerRole.ManagedPolicyArns)).toContain('AmazonECSInfrastructureRolePolicyForLoadBalancers');
+    for (const service of [pyFido, tomcat]) {
+      const roleId = service.LoadBalancers[0].AdvancedConfiguration.RoleArn['Fn::GetAtt'][0];
+      const role = resources(template, 'AWS::IAM::Role').find(([id]) => id === roleId)![1];
+      // Not the account-wide AWS managed policy: a policy of the service's own.
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      const policies = resources(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]));
+      expect(policies).toHaveLength(1);
+      const statements = policies[0][1].PolicyDocument.Statement;
+      const resourcesOf = (action: string) => statements.filter((st: any) => [st.Action].flat().includes(action))
+        .flatMap((st: any) => [st.Resource].flat().map((r: any) => r.Ref ?? r)).sort();
+      const rules = service.LoadBalancers
+        .flatMap((entry: any) => [entry.AdvancedConfiguration.ProductionListenerRule.Ref, entry.AdvancedConfiguration.TestListenerRule?.Ref])
+        .filter((id: string | undefined) => id !== undefined).sort();
+      const groups = service.LoadBalancers
+        .flatMap((entry: any) => [entry.TargetGroupArn.Ref, entry.AdvancedConfiguration.AlternateTargetGroupArn.Ref]).sort();
+      const listeners = rules.map((id: string) => resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule').find(([rule]) => rule === id)![1].ListenerArn.Ref).sort();
+      expect(resourcesOf('elasticloadbalancing:ModifyRule')).toEqual(rules);
+      expect(resourcesOf('elasticloadbalancing:ModifyListener')).toEqual(listeners);
+      expect(resourcesOf('elasticloadbalancing:RegisterTargets')).toEqual(groups);
+      expect(resourcesOf('elasticloadbalancing:DeregisterTargets')).toEqual(groups);
+      // Only the Describe calls, which have no resource-level permissions, name every resource.
+      expect(statements.filter((st: any) => st.Resource === '*').flatMap((st: any) => st.Action).sort()).toEqual(
+        ['DescribeListeners', 'DescribeRules', 'DescribeTargetGroups', 'DescribeTargetHealth'].map((a) => `elasticloadbalancing:${a}`));
+      // ECS starts no deployment before the policy exists.
+      const serviceId = resources(template, 'AWS::ECS::Service').find(([, p]) => p === service)![0];
+      expect(template.toJSON().Resources[serviceId].DependsOn).toContain(policies[0][0]);
+    }
   });
 
   test('the deployment alarms watch every target group of the service, so they still roll back once traffic has moved', () => {

@@ -168,8 +168,9 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks);
     const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn };
     const serviceConnect = this.serviceConnectGroups(services);
-    this.pyFido = this.addService(services, resolved.pyFido, resolved, { secrets, environment: serviceEnvironment }, serviceConnect.pyFido, logEncryptionKey);
-    this.tomcat = this.addService(services, resolved.tomcat, resolved, { secrets, environment: serviceEnvironment }, serviceConnect.tomcat, logEncryptionKey);
+    const variables = { secrets, environment: serviceEnvironment };
+    this.pyFido = this.addService(services, resolved.pyFido, resolved, variables, serviceConnect.pyFido, logEncryptionKey);
+    this.tomcat = this.addService(services, resolved.tomcat, resolved, variables, serviceConnect.tomcat, logEncryptionKey);
     // A task reads jwtSecretPrevious when it starts: not before the key is in the secret.
     const seed = this.dataLayer.previousJwtSecretSeed;
     if (seed) {

@@ -1,7 +1,9 @@
 import { CfnParameter, Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
 import { GIVEN_VPC, givenVpc, logicalId, newestNamedNodeRuntime, once, synth, Synthesized, synthError, warningMessages } from './util';
 
@@ -281,6 +283,62 @@ describe('blue/green on both services, in prod', () => {
       const id = listenerId(rolling, port);
       expect(after[id].Properties.DefaultActions).toEqual(before[id].Properties.DefaultActions);
     }
+  });
+});
+
+/**
+ * Which option changes make CloudFormation re-apply a production listener rule (its declared
+ * weights: the first target group at 100) on a running blue/green deployment: a rule is updated
+ * when its own properties change, and replaced with its listener. ECS may have moved production to
+ * the other target group, so such a change sends users to the one without tasks (aws-cdk 36649).
+ */
+describe('option changes on a running blue/green deployment, and the production rules', () => {
+  const OTHER_CERTIFICATE = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111';
+  const TARGET_GROUP_REPLACING = ['Name', 'Port', 'Protocol', 'ProtocolVersion', 'TargetType', 'VpcId', 'IpAddressType'];
+  const both = (deployment: Record<string, unknown>, other: FidoServiceOptions = {}): FidoServiceOptions => (
+    { ...other, deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, ...deployment } });
+  const before = synth({ services: { pyFido: both({}), tomcat: both({}) } }).template;
+  // Every option a user may change beside a running deployment that touches a target group, a
+  // listener or the deployment settings, all at once: none of them may reach a rule.
+  const unrelated = synth((scope) => ({
+    domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'OtherCertificate', OTHER_CERTIFICATE) },
+    loadBalancer: { sslPolicy: elbv2.SslPolicy.TLS13_13, redirectHttp: true },
+    sizing: { pyFido: { cpu: 512, memoryLimitMiB: 1024, desiredCount: 2 } },
+    services: {
+      pyFido: both({ strategy: ecs.DeploymentStrategy.LINEAR, bakeTime: Duration.minutes(20), testPort: 9101, checks: [{ path: '/api/status' }] }, {
+        healthCheck: { path: '/ready', healthyHttpCodes: '200,204', interval: Duration.seconds(10) },
+        deregistrationDelay: Duration.seconds(5),
+      }),
+      tomcat: both({ strategy: ecs.DeploymentStrategy.CANARY, testPort: 9543 }, { healthCheck: { path: '/portal/login', healthyHttpCodes: '200' }, healthCheckGracePeriod: Duration.minutes(2) }),
+    },
+  })).template;
+  // The target groups' protocol is replacing: a new pair of target groups, and the rules with them.
+  const newProtocol = synth({ services: { pyFido: both({}), tomcat: both({}, { targetProtocol: elbv2.ApplicationProtocol.HTTPS }) } }).template;
+
+  const rules = (template: Template) => Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+  const targetGroups = (template: Template) => Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup')
+    .map(([id, p]) => [id, Object.fromEntries(TARGET_GROUP_REPLACING.map((key) => [key, p[key]]))]));
+  const listeners = (template: Template) => Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::Listener').map(([id, p]) => [id, p.LoadBalancerArn]));
+
+  test('health checks, deregistration delay, test ports, certificate, TLS policy, the HTTP redirect, strategy, bake time, checks and sizing leave every rule as it is', () => {
+    expect(Object.keys(rules(before))).toHaveLength(5);
+    expect(rules(unrelated)).toEqual(rules(before));
+    // Nor replace what a rule points at: the target groups and the listeners keep their logical IDs and replacing properties.
+    expect(targetGroups(unrelated)).toEqual(targetGroups(before));
+    expect(listeners(unrelated)).toMatchObject(listeners(before));
+  });
+
+  test('the target protocol replaces the service\'s target groups, and so rewrites its production rules', () => {
+    // The rules' text stays (a Ref to the same logical ID), but the Ref resolves to the new target
+    // group's ARN, so CloudFormation updates every rule that names a replaced one.
+    const groupsBefore = targetGroups(before);
+    const replaced = Object.entries(targetGroups(newProtocol))
+      .filter(([id, p]) => JSON.stringify(groupsBefore[id]) !== JSON.stringify(p)).map(([id]) => id);
+    expect(replaced.every((id) => /^FidoTomcat/.test(id))).toBe(true);
+    expect(replaced).toHaveLength(4);
+    const rewritten = Object.entries(rules(newProtocol))
+      .filter(([, rule]) => replaced.some((id) => JSON.stringify(rule.Actions).includes(`"${id}"`))).map(([id]) => id);
+    expect(rewritten.sort()).toEqual(Object.keys(rules(before)).filter((id) => /^FidoTomcat/.test(id)).sort());
   });
 });
 

@@ -172,8 +172,9 @@ export interface DeploymentCheckTarget {
   readonly serverName: string;
 
   /**
-   * Subnets of the check's function; they need a route to the EC2 API (a NAT gateway or an
-   * interface endpoint), where it looks up the load balancer's addresses.
+   * Subnets of the check's function; they need a route to the EC2 API, where it looks up the load
+   * balancer's addresses, and to the Elastic Load Balancing API, where it reads the production
+   * rules (a NAT gateway or interface endpoints).
    *
    * @default - the VPC's private subnets with egress
    */
@@ -455,8 +456,11 @@ export class FidoService extends Construct implements ec2.IConnectable {
    * moved the test listener's traffic to the new revision, a function the library ships requests
    * the health check path (and `deployment.checks`) through the test listener, and fails the
    * deployment on any wrong answer, timeout or refused connection, so ECS rolls back before any
-   * production traffic moves. It runs in the VPC and reaches the load balancer's private
-   * addresses; its security group may reach only the test port and the EC2 API (HTTPS).
+   * production traffic moves. Before ECS starts the new revision (RECONCILE_SERVICE,
+   * PRE_SCALE_UP), the same function reads the production rules of every route and fails the
+   * deployment when one sends users to an empty target group, or to one without a healthy target
+   * while the other has healthy ones. It runs in the VPC and reaches the load balancer's private
+   * addresses; its security group may reach only the test port and the AWS APIs (HTTPS).
    */
   public addDeploymentCheck(target: DeploymentCheckTarget): lambda.IFunction {
     if (!this.alternateTargetGroup) {

@@ -79,6 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The deployment check's EC2 client. The Lambda runtime provides the AWS SDK v3, so the bundle
     // leaves it out (esbuild's externals for the runtime); the tests need it installed.
     '@aws-sdk/client-ec2@^3',
+    // Its Elastic Load Balancing client, likewise: before ECS starts a revision, the check reads the
+    // production listener rules' weights and their target groups' health.
+    '@aws-sdk/client-elastic-load-balancing-v2@^3',
     // The application secret's rotation function's client, for the same reason: the runtime
     // provides it, and its tests and tools/runtime/run load the real module.
     '@aws-sdk/client-secrets-manager@^3',

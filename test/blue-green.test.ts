@@ -1,7 +1,9 @@
 import { CfnParameter, Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ArculusFidoStackProps, DeploymentEnvironment, FidoServiceOptions } from '../src';
 import { GIVEN_VPC, givenVpc, logicalId, newestNamedNodeRuntime, once, synth, Synthesized, synthError, warningMessages } from './util';
 
@@ -85,7 +87,8 @@ describe('blue/green on both services, in prod', () => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
         Alarms: { Enable: true, Rollback: true },
-        LifecycleHooks: [{ LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], HookTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }],
+        // The production rules are read before ECS starts a revision; the new revision is asked once test traffic reaches it.
+        LifecycleHooks: [{ LifecycleStages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'], HookTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }],
       });
       // ECS's circuit breaker serves rolling deployments only: the check and the alarms roll back instead.
       expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toBeUndefined();
@@ -156,10 +159,16 @@ describe('blue/green on both services, in prod', () => {
     const firstPort = (p: any): number => JSON.parse(p.Environment.Variables.DEPLOYMENT_CHECKS)[0].port;
     const byPort: Record<string, { id: string; props: any }> = Object.fromEntries(functions.map(([id, p]) => [firstPort(p), { id, props: p }]));
     expect(JSON.parse(byPort[9001].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([
-      { port: 9001, path: '/health', expectedStatusCodes: '200' },
+      { port: 9001, path: '/health', expectedStatusCodes: '200', followRedirects: 5 },
       { port: 9001, path: '/api/status', expectedStatusCodes: '200,401' },
     ]);
-    expect(JSON.parse(byPort[9443].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([{ port: 9443, path: '/', expectedStatusCodes: '200-399' }]);
+    // Tomcat's health check passes on a redirect (200-399); the check follows it within the domain to a page served.
+    expect(JSON.parse(byPort[9443].props.Environment.Variables.DEPLOYMENT_CHECKS)).toEqual([{ port: 9443, path: '/', expectedStatusCodes: '200-299', followRedirects: 5 }]);
+    // Every production rule of the service, to read before a revision starts: Tomcat's 443 and 8080.
+    const productionRules = (port: number) => resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+      .filter(([, p]) => p.ListenerArn.Ref === listenerId(template, port)).map(([id]) => ({ Ref: id }));
+    expect(byPort[9001].props.Environment.Variables.PRODUCTION_RULE_ARNS).toEqual({ 'Fn::Join': ['', ['["', ...productionRules(5001), '"]']] });
+    expect(byPort[9443].props.Environment.Variables.PRODUCTION_RULE_ARNS).toEqual({ 'Fn::Join': ['', ['["', ...productionRules(443), '","', ...productionRules(8080), '"]']] });
     for (const { props } of Object.values(byPort)) {
       expect(props.Runtime).toBe(newestNamedNodeRuntime());
       expect(props.VpcConfig.SubnetIds).toEqual(pyFido.NetworkConfiguration.AwsvpcConfiguration.Subnets);
@@ -168,6 +177,7 @@ describe('blue/green on both services, in prod', () => {
         CHECK_TIMEOUT_SECONDS: '5',
         CHECK_ATTEMPTS: '3',
         LOAD_BALANCER_ENI_DESCRIPTION: { 'Fn::Join': ['', ['ELB ', { 'Fn::GetAtt': [expect.any(String), 'LoadBalancerFullName'] }]] },
+        LOAD_BALANCER_VPC_ID: { Ref: logicalId(template, 'AWS::EC2::VPC', {}) },
       });
       // Long enough for every request's attempts, retries included.
       expect(props.Timeout).toBeGreaterThanOrEqual(15 + JSON.parse(props.Environment.Variables.DEPLOYMENT_CHECKS).length * 21);
@@ -175,10 +185,8 @@ describe('blue/green on both services, in prod', () => {
     const checkPolicies = resources(template, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes('DeploymentCheckServiceRole'))
       .flatMap(([, p]) => p.PolicyDocument.Statement);
-    expect(checkPolicies).toEqual([
-      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
-      { Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' },
-    ]);
+    const reads = { Action: ['ec2:DescribeNetworkInterfaces', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetHealth'], Effect: 'Allow', Resource: '*' };
+    expect(checkPolicies).toEqual([reads, reads]);
   });
 
   test('the check\'s security group reaches the test port of the load balancer and HTTPS only', () => {
@@ -193,7 +201,7 @@ describe('blue/green on both services, in prod', () => {
     ].sort());
   });
 
-  test('ECS may invoke each check, and move the listener rules with the AWS managed load balancer policy', () => {
+  test('ECS may invoke each check, and move only the service\'s own listener rules and targets', () => {
     for (const service of [pyFido, tomcat]) {
       const hookRole = service.DeploymentConfiguration.LifecycleHooks[0].RoleArn['Fn::GetAtt'][0];
       template.hasResourceProperties('AWS::IAM::Role', {
@@ -205,8 +213,33 @@ describe('blue/green on both services, in prod', () => {
         PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: service.DeploymentConfiguration.LifecycleHooks[0].HookTargetArn }] },
       });
     }
-    const loadBalancerRole = resources(template, 'AWS::IAM::Role').find(([id]) => id === pyFido.LoadBalancers[0].AdvancedConfiguration.RoleArn['Fn::GetAtt'][0])![1];
-    expect(JSON.stringify(loadBalancerRole.ManagedPolicyArns)).toContain('AmazonECSInfrastructureRolePolicyForLoadBalancers');
+    for (const service of [pyFido, tomcat]) {
+      const roleId = service.LoadBalancers[0].AdvancedConfiguration.RoleArn['Fn::GetAtt'][0];
+      const role = resources(template, 'AWS::IAM::Role').find(([id]) => id === roleId)![1];
+      // Not the account-wide AWS managed policy: a policy of the service's own.
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      const policies = resources(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]));
+      expect(policies).toHaveLength(1);
+      const statements = policies[0][1].PolicyDocument.Statement;
+      const resourcesOf = (action: string) => statements.filter((st: any) => [st.Action].flat().includes(action))
+        .flatMap((st: any) => [st.Resource].flat().map((r: any) => r.Ref ?? r)).sort();
+      const rules = service.LoadBalancers
+        .flatMap((entry: any) => [entry.AdvancedConfiguration.ProductionListenerRule.Ref, entry.AdvancedConfiguration.TestListenerRule?.Ref])
+        .filter((id: string | undefined) => id !== undefined).sort();
+      const groups = service.LoadBalancers
+        .flatMap((entry: any) => [entry.TargetGroupArn.Ref, entry.AdvancedConfiguration.AlternateTargetGroupArn.Ref]).sort();
+      const listeners = rules.map((id: string) => resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule').find(([rule]) => rule === id)![1].ListenerArn.Ref).sort();
+      expect(resourcesOf('elasticloadbalancing:ModifyRule')).toEqual(rules);
+      expect(resourcesOf('elasticloadbalancing:ModifyListener')).toEqual(listeners);
+      expect(resourcesOf('elasticloadbalancing:RegisterTargets')).toEqual(groups);
+      expect(resourcesOf('elasticloadbalancing:DeregisterTargets')).toEqual(groups);
+      // Only the Describe calls, which have no resource-level permissions, name every resource.
+      expect(statements.filter((st: any) => st.Resource === '*').flatMap((st: any) => st.Action).sort()).toEqual(
+        ['DescribeListeners', 'DescribeRules', 'DescribeTargetGroups', 'DescribeTargetHealth'].map((a) => `elasticloadbalancing:${a}`));
+      // ECS starts no deployment before the policy exists.
+      const serviceId = resources(template, 'AWS::ECS::Service').find(([, p]) => p === service)![0];
+      expect(template.toJSON().Resources[serviceId].DependsOn).toContain(policies[0][0]);
+    }
   });
 
   test('the deployment alarms watch every target group of the service, so they still roll back once traffic has moved', () => {
@@ -250,6 +283,62 @@ describe('blue/green on both services, in prod', () => {
       const id = listenerId(rolling, port);
       expect(after[id].Properties.DefaultActions).toEqual(before[id].Properties.DefaultActions);
     }
+  });
+});
+
+/**
+ * Which option changes make CloudFormation re-apply a production listener rule (its declared
+ * weights: the first target group at 100) on a running blue/green deployment: a rule is updated
+ * when its own properties change, and replaced with its listener. ECS may have moved production to
+ * the other target group, so such a change sends users to the one without tasks (aws-cdk 36649).
+ */
+describe('option changes on a running blue/green deployment, and the production rules', () => {
+  const OTHER_CERTIFICATE = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111';
+  const TARGET_GROUP_REPLACING = ['Name', 'Port', 'Protocol', 'ProtocolVersion', 'TargetType', 'VpcId', 'IpAddressType'];
+  const both = (deployment: Record<string, unknown>, other: FidoServiceOptions = {}): FidoServiceOptions => (
+    { ...other, deployment: { strategy: ecs.DeploymentStrategy.BLUE_GREEN, ...deployment } });
+  const before = synth({ services: { pyFido: both({}), tomcat: both({}) } }).template;
+  // Every option a user may change beside a running deployment that touches a target group, a
+  // listener or the deployment settings, all at once: none of them may reach a rule.
+  const unrelated = synth((scope) => ({
+    domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'OtherCertificate', OTHER_CERTIFICATE) },
+    loadBalancer: { sslPolicy: elbv2.SslPolicy.TLS13_13, redirectHttp: true },
+    sizing: { pyFido: { cpu: 512, memoryLimitMiB: 1024, desiredCount: 2 } },
+    services: {
+      pyFido: both({ strategy: ecs.DeploymentStrategy.LINEAR, bakeTime: Duration.minutes(20), testPort: 9101, checks: [{ path: '/api/status' }] }, {
+        healthCheck: { path: '/ready', healthyHttpCodes: '200,204', interval: Duration.seconds(10) },
+        deregistrationDelay: Duration.seconds(5),
+      }),
+      tomcat: both({ strategy: ecs.DeploymentStrategy.CANARY, testPort: 9543 }, { healthCheck: { path: '/portal/login', healthyHttpCodes: '200' }, healthCheckGracePeriod: Duration.minutes(2) }),
+    },
+  })).template;
+  // The target groups' protocol is replacing: a new pair of target groups, and the rules with them.
+  const newProtocol = synth({ services: { pyFido: both({}), tomcat: both({}, { targetProtocol: elbv2.ApplicationProtocol.HTTPS }) } }).template;
+
+  const rules = (template: Template) => Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+  const targetGroups = (template: Template) => Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup')
+    .map(([id, p]) => [id, Object.fromEntries(TARGET_GROUP_REPLACING.map((key) => [key, p[key]]))]));
+  const listeners = (template: Template) => Object.fromEntries(resources(template, 'AWS::ElasticLoadBalancingV2::Listener').map(([id, p]) => [id, p.LoadBalancerArn]));
+
+  test('health checks, deregistration delay, test ports, certificate, TLS policy, the HTTP redirect, strategy, bake time, checks and sizing leave every rule as it is', () => {
+    expect(Object.keys(rules(before))).toHaveLength(5);
+    expect(rules(unrelated)).toEqual(rules(before));
+    // Nor replace what a rule points at: the target groups and the listeners keep their logical IDs and replacing properties.
+    expect(targetGroups(unrelated)).toEqual(targetGroups(before));
+    expect(listeners(unrelated)).toMatchObject(listeners(before));
+  });
+
+  test('the target protocol replaces the service\'s target groups, and so rewrites its production rules', () => {
+    // The rules' text stays (a Ref to the same logical ID), but the Ref resolves to the new target
+    // group's ARN, so CloudFormation updates every rule that names a replaced one.
+    const groupsBefore = targetGroups(before);
+    const replaced = Object.entries(targetGroups(newProtocol))
+      .filter(([id, p]) => JSON.stringify(groupsBefore[id]) !== JSON.stringify(p)).map(([id]) => id);
+    expect(replaced.every((id) => /^FidoTomcat/.test(id))).toBe(true);
+    expect(replaced).toHaveLength(4);
+    const rewritten = Object.entries(rules(newProtocol))
+      .filter(([, rule]) => replaced.some((id) => JSON.stringify(rule.Actions).includes(`"${id}"`))).map(([id]) => id);
+    expect(rewritten.sort()).toEqual(Object.keys(rules(before)).filter((id) => /^FidoTomcat/.test(id)).sort());
   });
 });
 

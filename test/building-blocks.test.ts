@@ -161,7 +161,9 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
       DeploymentConfiguration: { Strategy: 'CANARY', BakeTimeInMinutes: 5, CanaryConfiguration: { CanaryPercent: 10, CanaryBakeTimeInMinutes: 3 } },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { SERVER_NAME: 'api.example.com', DEPLOYMENT_CHECKS: JSON.stringify([{ port: 9001, path: '/ready', expectedStatusCodes: '200' }]) } },
+      Environment: {
+        Variables: { SERVER_NAME: 'api.example.com', DEPLOYMENT_CHECKS: JSON.stringify([{ port: 9001, path: '/ready', expectedStatusCodes: '200', followRedirects: 5 }]) },
+      },
     });
   });
 

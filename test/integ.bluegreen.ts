@@ -1,7 +1,8 @@
 /**
  * Integration test: the dev preset with both services deploying blue/green, as the README
  * recommends for prod. After deploying, everything the dev test asserts holds, ECS reports the
- * strategy, the bake time and the deployment check at POST_TEST_TRAFFIC_SHIFT. The test listeners
+ * strategy, the bake time and the deployment check at RECONCILE_SERVICE, PRE_SCALE_UP (the
+ * production rules) and POST_TEST_TRAFFIC_SHIFT (the new revision). The test listeners
  * (9001, 9443) admit only the deployment checks, so the assertions, which call from outside the
  * VPC, cannot reach them: deploying the stack a second time with another image tag
  * (`-c arculus-integ:imageTag=...`) runs a blue/green deployment through the check, whose log
@@ -42,7 +43,7 @@ for (const service of [stack.deployment.pyFido, stack.deployment.tomcat]) {
       deploymentConfiguration: {
         strategy: 'BLUE_GREEN',
         bakeTimeInMinutes: 1,
-        lifecycleHooks: [{ lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+        lifecycleHooks: [{ lifecycleStages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'] }],
       },
     }],
   }));

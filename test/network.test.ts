@@ -26,6 +26,8 @@ const isPublicSubnet = (subnet: any) => subnet.Properties.Tags.some((t: any) => 
 
 const ALB_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO load balancer') };
 const TASK_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO tasks') };
+const PYFIDO_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO PyFIDO tasks') };
+const TOMCAT_SG = { GroupDescription: Match.stringLikeRegexp('^Arculus FIDO Tomcat tasks') };
 
 describe('a created network', () => {
   let synthesized: Synthesized;
@@ -56,8 +58,22 @@ describe('a created network', () => {
     expect(ingressOf(synthesized.template, albSg)).toEqual(['0.0.0.0/0:443-443', '0.0.0.0/0:5001-5001', '0.0.0.0/0:8080-8080']);
   });
 
-  test('admits 5001 and 8080 into the tasks from the load balancer security group, and 5001 from the tasks themselves', () => {
-    expect(ingressOf(synthesized.template, taskSg)).toEqual([`${albSg}:5001-5001`, `${albSg}:8080-8080`, `${taskSg}:5001-5001`].sort());
+  test('admits 5001 and 8080 into the tasks from the load balancer security group only', () => {
+    expect(ingressOf(synthesized.template, taskSg)).toEqual([`${albSg}:5001-5001`, `${albSg}:8080-8080`]);
+  });
+
+  test('admits Service Connect\'s 5001 into PyFIDO\'s tasks from Tomcat\'s tasks only, through a group of each of their own', () => {
+    const { template } = synthesized;
+    const pyFidoSg = logicalId(template, 'AWS::EC2::SecurityGroup', PYFIDO_SG);
+    const tomcatSg = logicalId(template, 'AWS::EC2::SecurityGroup', TOMCAT_SG);
+    expect(ingressOf(template, pyFidoSg)).toEqual([`${tomcatSg}:5001-5001`]);
+    expect(egressOf(template, tomcatSg)).toEqual([`${pyFidoSg}:5001-5001`]);
+    // Whatever else holds the shared task group (deployment.connections) reaches no container port.
+    expect(ingressOf(template, tomcatSg)).toEqual([]);
+    const groupsOf = (container: string) => (Object.values(template.findResources('AWS::ECS::Service')) as any[])
+      .find((s) => s.Properties.LoadBalancers[0].ContainerName === container).Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups;
+    expect(groupsOf('pyfido')).toEqual([ref(taskSg), ref(pyFidoSg)]);
+    expect(groupsOf('tomcat')).toEqual([ref(taskSg), ref(tomcatSg)]);
   });
 
   test('lets the load balancer send only to the tasks\' container ports', () => {
@@ -75,7 +91,7 @@ describe('a created network', () => {
       const config = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
       expect(config.AssignPublicIp).toBe('DISABLED');
       expect(config.Subnets.map(isPublic)).toEqual([false, false]);
-      expect(config.SecurityGroups).toEqual([ref(taskSg)]);
+      expect(config.SecurityGroups[0]).toEqual(ref(taskSg));
     }
   });
 
@@ -83,8 +99,8 @@ describe('a created network', () => {
     synthesized.template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
   });
 
-  test('lets the tasks send only HTTPS, MongoDB, and PyFIDO\'s port to the tasks themselves (never through NAT)', () => {
-    expect(egressOf(synthesized.template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443', `${taskSg}:5001-5001`]);
+  test('lets the tasks send only HTTPS and MongoDB through the shared group (PyFIDO\'s port through Tomcat\'s own)', () => {
+    expect(egressOf(synthesized.template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443']);
   });
 
   test('has Tomcat reach PyFIDO by Service Connect in the cluster\'s namespace', () => {
@@ -316,7 +332,7 @@ describe('NAT instances (natType: NatType.INSTANCE)', () => {
     const { template } = dev();
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     const taskSg = logicalId(template, 'AWS::EC2::SecurityGroup', TASK_SG);
-    expect(egressOf(template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443', `${taskSg}:5001-5001`]);
+    expect(egressOf(template, taskSg)).toEqual(['0.0.0.0/0:27017-27017', '0.0.0.0/0:443-443']);
   });
 
   test('follow the NAT count and the instance type\'s architecture: prod\'s two, one per AZ, on x86_64 for a t3.micro', () => {

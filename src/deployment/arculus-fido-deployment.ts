@@ -191,8 +191,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
     const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks);
     const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn };
-    this.pyFido = this.addService(services, resolved.pyFido, resolved, { secrets, environment: serviceEnvironment }, logEncryptionKey);
-    this.tomcat = this.addService(services, resolved.tomcat, resolved, { secrets, environment: serviceEnvironment }, logEncryptionKey);
+    const serviceConnect = this.serviceConnectGroups(services);
+    const variables = { secrets, environment: serviceEnvironment };
+    this.pyFido = this.addService(services, resolved.pyFido, resolved, variables, serviceConnect.pyFido, logEncryptionKey);
+    this.tomcat = this.addService(services, resolved.tomcat, resolved, variables, serviceConnect.tomcat, logEncryptionKey);
     // A task reads jwtSecretPrevious when it starts: not before the key is in the secret.
     const seed = this.dataLayer.previousJwtSecretSeed;
     if (seed) {
@@ -207,8 +209,6 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
     otherStacks.grantDecrypt([...[this.pyFido, this.tomcat].map((s) => s.taskDefinition.obtainExecutionRole()), ...taskRoles]);
     this.acknowledgeExecLogStreams(resolved);
-    // Service Connect reaches PyFIDO's tasks at their own address: the only way in besides the load balancer.
-    this.network.serviceSecurityGroup.connections.allowInternally(ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
 
     this.loadBalancer = this.addLoadBalancer(services, resolved, logEncryptionKey);
     this.routeTraffic(resolved);
@@ -260,12 +260,31 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   }
 
   /**
+   * Service Connect reaches PyFIDO's tasks at their own address on 5001, the only way in besides
+   * the load balancer. The shared task group (the deployment's `connections`) also holds whatever
+   * a user attaches to it, so each service gets a group of its own: PyFIDO's admits 5001 from
+   * Tomcat's alone, and Tomcat's may send there.
+   */
+  private serviceConnectGroups(scope: Construct): { pyFido: ec2.SecurityGroup; tomcat: ec2.SecurityGroup } {
+    const vpc = this.network.vpc;
+    const pyFido = new ec2.SecurityGroup(scope, 'PyFidoServiceConnectSecurityGroup', {
+      vpc, allowAllOutbound: false, description: 'Arculus FIDO PyFIDO tasks: Service Connect port 5001 from the Tomcat tasks only',
+    });
+    const tomcat = new ec2.SecurityGroup(scope, 'TomcatServiceConnectSecurityGroup', {
+      vpc, allowAllOutbound: false, description: 'Arculus FIDO Tomcat tasks: PyFIDO by Service Connect',
+    });
+    tomcat.connections.allowTo(pyFido, ec2.Port.tcp(PYFIDO_PORT), 'PyFIDO from Tomcat (Service Connect)');
+    return { pyFido, tomcat };
+  }
+
+  /**
    * One of the two services, wired to the deployment's secrets, network and logs. The
    * deployment's variables and secrets come first: a service's own options may override a variable.
    */
   private addService(
     scope: Construct, settings: ResolvedService, resolved: ResolvedDeployment,
-    variables: { secrets: { [name: string]: ecs.Secret }; environment: { [name: string]: string } }, logEncryptionKey?: kms.IKey,
+    variables: { secrets: { [name: string]: ecs.Secret }; environment: { [name: string]: string } },
+    serviceConnectGroup: ec2.ISecurityGroup, logEncryptionKey?: kms.IKey,
   ): FidoService {
     const ids = CONSTRUCT_IDS[settings.prop];
     if (settings.sizing.spot) {
@@ -274,7 +293,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     }
     const image = settings.image ?? ecs.ContainerImage.fromEcrRepository(
       settings.repository ?? ecr.Repository.fromRepositoryName(scope, ids.repository, settings.names.repository), resolved.imageTag);
-    return new FidoService(scope, ids.service, {
+    const service = new FidoService(scope, ids.service, {
       ...settings.options,
       cluster: this.cluster,
       containerName: settings.name,
@@ -293,6 +312,12 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         ? { services: [{ portMappingName: settings.name, discoveryName: settings.name, dnsName: settings.name, port: settings.port }] }
         : {},
     });
+    // The tasks also hold their Service Connect group, which stays out of the service's
+    // connections: the load balancer (and whatever is wired to the deployment's connections)
+    // reaches the shared group's container ports, never this group's 5001.
+    (service.service.node.defaultChild as ecs.CfnService).addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups',
+      [this.network.serviceSecurityGroup.securityGroupId, serviceConnectGroup.securityGroupId]);
+    return service;
   }
 
   /**

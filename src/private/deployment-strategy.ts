@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { DeploymentCheck as CheckOption, ServiceDeploymentOptions } from '../service/options';
-import { DeploymentCheck, statusCodesProblem } from './deployment-check/checks';
+import { DeploymentCheck, MAX_REDIRECTS, servingStatusCodes, statusCodesProblem } from './deployment-check/checks';
 import { AddressFamilies, checkIngressPeers } from './load-balancer-rules';
 import { ProblemList, show } from './validation';
 
@@ -26,8 +26,13 @@ export function shiftsTraffic(strategy: ecs.DeploymentStrategy | undefined): boo
 /** The requests the deployment check sends: the health check path first, then the user's. */
 export function deploymentChecks(healthCheck: elbv2.HealthCheck | undefined, testPort: number, checks: CheckOption[] = []): DeploymentCheck[] {
   return [
-    // The ALB's own default for an HTTP health check is '/' answering 200.
-    { path: healthCheck?.path ?? '/', expectedStatusCodes: healthCheck?.healthyHttpCodes ?? '200' },
+    // The ALB's own default for an HTTP health check is '/' answering 200. Where the health check
+    // takes a redirect, the check follows it within the domain to a page served (2xx).
+    {
+      path: healthCheck?.path ?? '/',
+      expectedStatusCodes: servingStatusCodes(healthCheck?.healthyHttpCodes ?? '200'),
+      followRedirects: MAX_REDIRECTS,
+    },
     ...checks.map((check) => ({ path: check.path, expectedStatusCodes: check.expectedStatusCodes ?? DEFAULT_EXPECTED_STATUS_CODES })),
   ].map((check) => ({ port: testPort, ...check }));
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, FeatureFlags, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, FeatureFlags, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -174,8 +174,9 @@ export interface DeploymentCheckTarget {
   readonly serverName: string;
 
   /**
-   * Subnets of the check's function; they need a route to the EC2 API (a NAT gateway or an
-   * interface endpoint), where it looks up the load balancer's addresses.
+   * Subnets of the check's function; they need a route to the EC2 API, where it looks up the load
+   * balancer's addresses, and to the Elastic Load Balancing API, where it reads the production
+   * rules (a NAT gateway or interface endpoints).
    *
    * @default - the VPC's private subnets with egress
    */
@@ -231,7 +232,8 @@ export class FidoService extends Construct implements ec2.IConnectable {
   /** Every target group the service registers in, for the deployment alarms' metrics. */
   private readonly registeredIn: elbv2.ApplicationTargetGroup[] = [];
   private readonly routes: elbv2.ApplicationListenerRule[] = [];
-  private loadBalancerRole?: iam.IRole;
+  private loadBalancerRole?: iam.Role;
+  private loadBalancerPolicy?: iam.ManagedPolicy;
   private deploymentCheck?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: FidoServiceProps) {
@@ -412,16 +414,8 @@ export class FidoService extends Construct implements ec2.IConnectable {
     for (const peer of options.testListener ? this.props.deployment?.testIngress ?? [] : []) {
       options.testListener!.connections.allowDefaultPortFrom(peer, `${this.containerName} test listener from testers (deployment.testIngress)`);
     }
-    // ECS changes the rules' weights with this role; the AWS managed policy is the set of
-    // Elastic Load Balancing calls that ECS documents for it.
-    this.loadBalancerRole ??= new iam.Role(this, 'LoadBalancerRole', {
-      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
-      description: `ECS moves ${this.containerName} traffic between its target groups during a deployment`,
-    });
-    acknowledge(this.loadBalancerRole, {
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]': 'The AWS managed policy ECS documents for blue/green traffic shifting; AWS keeps it to the Elastic Load Balancing calls ECS makes, and only ecs.amazonaws.com can assume this role.',
-    });
+    const listeners = [options.listener, ...options.testListener ? [options.testListener] : []];
+    this.allowTrafficShift([production, ...test ? [test] : []], listeners, [blue, green]);
     this.service.loadBalancerTarget({
       containerName: this.props.containerName,
       containerPort: this.props.containerPort,
@@ -437,12 +431,52 @@ export class FidoService extends Construct implements ec2.IConnectable {
   }
 
   /**
+   * The role ECS moves the service's traffic with: the Elastic Load Balancing calls ECS documents
+   * for it (AmazonECSInfrastructureRolePolicyForLoadBalancers), on this service's listener rules,
+   * listeners and target groups only, where the managed policy grants them on every load balancer
+   * of the account. The service waits for the policy, so no deployment starts without it.
+   */
+  private allowTrafficShift(
+    rules: elbv2.ApplicationListenerRule[], listeners: elbv2.ApplicationListener[], targetGroups: elbv2.ApplicationTargetGroup[],
+  ): void {
+    if (!this.loadBalancerRole) {
+      this.loadBalancerRole = new iam.Role(this, 'LoadBalancerRole', {
+        assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+        description: `ECS moves ${this.containerName} traffic between its target groups during a deployment`,
+      });
+      this.loadBalancerPolicy = new iam.ManagedPolicy(this, 'LoadBalancerPolicy', {
+        description: `The Elastic Load Balancing calls ECS makes to move ${this.containerName} traffic, on its own rules, listeners and target groups`,
+        roles: [this.loadBalancerRole],
+        statements: [new iam.PolicyStatement({
+          actions: ['DescribeListeners', 'DescribeRules', 'DescribeTargetGroups', 'DescribeTargetHealth'].map((a) => `elasticloadbalancing:${a}`),
+          resources: ['*'],
+        })],
+      });
+      this.service.node.addDependency(this.loadBalancerPolicy);
+      acknowledge(this.loadBalancerPolicy, {
+        'AwsSolutions-IAM5[Resource::*]': 'Elastic Load Balancing\'s Describe calls have no resource-level permissions, so they read every load balancer of the account, as in the AWS managed policy. What remains wide: those reads, and who may assume the role: ecs.amazonaws.com, on behalf of any principal of this account allowed iam:PassRole on it (ECS documents no source condition for this role). The writes (ModifyRule, ModifyListener, RegisterTargets, DeregisterTargets) name this service\'s rules, listeners and target groups.',
+      });
+    }
+    this.loadBalancerPolicy!.addStatements(
+      new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyRule'], resources: rules.map((r) => r.listenerRuleArn) }),
+      new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: listeners.map((l) => l.listenerArn) }),
+      new iam.PolicyStatement({
+        actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+        resources: targetGroups.map((g) => g.targetGroupArn),
+      }),
+    );
+  }
+
+  /**
    * Adds the check of a new revision to a blue/green, linear or canary service: once ECS has
    * moved the test listener's traffic to the new revision, a function the library ships requests
    * the health check path (and `deployment.checks`) through the test listener, and fails the
    * deployment on any wrong answer, timeout or refused connection, so ECS rolls back before any
-   * production traffic moves. It runs in the VPC and reaches the load balancer's private
-   * addresses; its security group may reach only the test port and the EC2 API (HTTPS).
+   * production traffic moves. Before ECS starts the new revision (RECONCILE_SERVICE,
+   * PRE_SCALE_UP), the same function reads the production rules of every route and fails the
+   * deployment when one sends users to an empty target group, or to one without a healthy target
+   * while the other has healthy ones. It runs in the VPC and reaches the load balancer's private
+   * addresses; its security group may reach only the test port and the AWS APIs (HTTPS).
    */
   public addDeploymentCheck(target: DeploymentCheckTarget): lambda.IFunction {
     if (!this.alternateTargetGroup) {
@@ -477,20 +511,33 @@ export class FidoService extends Construct implements ec2.IConnectable {
         DEPLOYMENT_CHECKS: JSON.stringify(checks),
         SERVER_NAME: target.serverName,
         LOAD_BALANCER_ENI_DESCRIPTION: `ELB ${target.loadBalancer.loadBalancerFullName}`,
+        LOAD_BALANCER_VPC_ID: (target.loadBalancer.vpc ?? props.cluster.vpc).vpcId,
+        // Every route's production rule, the routes added after this call included.
+        PRODUCTION_RULE_ARNS: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.routes.map((rule) => rule.listenerRuleArn)) }),
         CHECK_TIMEOUT_SECONDS: String(CHECK_LIMITS.timeoutSeconds),
         CHECK_ATTEMPTS: String(CHECK_LIMITS.attempts),
       },
     });
     // Describe* calls have no resource-level permissions.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeNetworkInterfaces', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetHealth'],
+      resources: ['*'],
+    }));
     // ECS invokes the check with a role of its own, which may invoke this function and no version of it.
     const invokeRole = new iam.Role(this, 'DeploymentCheckInvokeRole', {
       assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
       description: `ECS invokes the ${this.containerName} deployment check`,
     });
     invokeRole.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    // Before ECS starts the new revision (RECONCILE_SERVICE when an earlier deployment left two
+    // revisions active, then PRE_SCALE_UP on every deployment), the check reads the production
+    // rules; once test traffic reaches the new revision, it asks it through the test listener.
     this.service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(fn, 'DeploymentCheck', {
-      lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
+      lifecycleStages: [
+        ecs.DeploymentLifecycleStage.RECONCILE_SERVICE,
+        ecs.DeploymentLifecycleStage.PRE_SCALE_UP,
+        ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT,
+      ],
       role: invokeRole,
     }));
     acknowledge(invokeRole, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (ECS invokes the deployment check).` });
@@ -517,8 +564,8 @@ export class FidoService extends Construct implements ec2.IConnectable {
     acknowledge(fn, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The AWS managed policy that lets the deployment check write its own logs (CreateLogGroup, CreateLogStream, PutLogEvents), and nothing else.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 'The AWS managed policy Lambda needs to attach the function to the VPC (network interfaces in its subnets).',
-      'AwsSolutions-IAM5[Resource::*]': 'ec2:DescribeNetworkInterfaces has no resource-level permissions; it only reads the load balancer\'s private addresses.',
-      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the deployment check: describe network interfaces).`,
+      'AwsSolutions-IAM5[Resource::*]': 'ec2:DescribeNetworkInterfaces, elasticloadbalancing:DescribeRules and DescribeTargetHealth have no resource-level permissions; the check only reads the load balancer\'s private addresses, the production rules\' weights and their target groups\' health.',
+      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the deployment check: describe network interfaces, listener rules and target health).`,
       'NIST.800.53.R5-LambdaConcurrency': 'ECS invokes the check once per deployment stage; reserved concurrency would only take from the account\'s pool, and new accounts may have none to spare.',
       'NIST.800.53.R5-LambdaDLQ': 'ECS invokes the check synchronously and reads its answer; a failed invocation fails the deployment, so there is no event to keep.',
     });

@@ -8,6 +8,7 @@ import {
   DEFAULT_BAKE_MINUTES, DEFAULT_CHECK_CODES, isParam, Num, PRESET_COUNTS, Service, SERVICE_FACTS, SERVICES, strategyOf, testPortOf, ValidRecipe,
 } from './recipes';
 import { Deployed, Located, rootParameter } from './templates';
+import { servingStatusCodes } from '../../src/private/deployment-check/checks';
 
 export interface Violation {
   readonly kind: string;
@@ -485,20 +486,41 @@ export const addressFamilies: Invariant = {
   },
 };
 
-/** Tomcat reaches PyFIDO inside the VPC through Service Connect, on a security group rule of the tasks' own. */
+/**
+ * Tomcat reaches PyFIDO inside the VPC through Service Connect, on a rule between two groups of
+ * their own (each service's second group): the shared task group, which users attach to through
+ * the deployment's connections, admits nothing on 5001 from itself.
+ */
 export const taskToTask: Invariant = {
   name: 'Tomcat reaches PyFIDO task to task through Service Connect',
   check(d, recipe, facts) {
     const found: Violation[] = [];
     const { tasks } = fidoSecurityGroups(d);
     const rules = securityGroupRules(d).filter((r) => r.group === tasks);
-    if (!rules.some((r) => r.direction === 'in' && r.peer === tasks && isTcpPort(r, 5001))) {
-      found.push(violation('the tasks do not admit 5001 from themselves', ''));
+    if (rules.some((r) => r.direction === 'in' && r.peer === tasks && covers(r, 5001))) {
+      found.push(violation('the shared task group admits 5001 from itself, so from whatever a user attaches to it', ''));
     }
-    // With allowAllOutbound the group sends anywhere, itself included (CDK drops narrower egress rules).
-    const sendsAnywhere = rules.some((r) => r.direction === 'out' && r.peer === JSON.stringify('0.0.0.0/0') && r.protocol === '-1');
-    if (!rules.some((r) => r.direction === 'out' && r.peer === tasks && isTcpPort(r, 5001)) && !(recipe.network?.allowAllOutbound && sendsAnywhere)) {
-      found.push(violation('the tasks may not send to 5001 of themselves', ''));
+    const ownGroup = (service: Located | undefined) => {
+      const groups = service?.resource.Properties.NetworkConfiguration?.AwsvpcConfiguration?.SecurityGroups;
+      const both = service && Array.isArray(groups) && groups.length === 2 && d.key(service.tid, groups[0]) === tasks;
+      return both ? d.key(service.tid, groups[1]) : undefined;
+    };
+    const own = fidoServices(d);
+    const [pyFidoGroup, tomcatGroup] = [ownGroup(own.pyfido), ownGroup(own.tomcat)];
+    if (!pyFidoGroup || !tomcatGroup) {
+      found.push(violation('PyFIDO and Tomcat do not each hold the shared task group and a Service Connect group of their own', `${pyFidoGroup} ${tomcatGroup}`));
+    } else {
+      const all = securityGroupRules(d);
+      const pyFidoIn = all.filter((r) => r.group === pyFidoGroup && r.direction === 'in');
+      if (pyFidoIn.length !== 1 || pyFidoIn[0].peer !== tomcatGroup || !isTcpPort(pyFidoIn[0], 5001)) {
+        found.push(violation("PyFIDO's Service Connect group admits other than 5001 from Tomcat's", pyFidoIn.map(describeRule).join(', ')));
+      }
+      if (!all.some((r) => r.group === tomcatGroup && r.direction === 'out' && r.peer === pyFidoGroup && isTcpPort(r, 5001))) {
+        found.push(violation("Tomcat's Service Connect group may not send to 5001 of PyFIDO's", ''));
+      }
+      if (all.some((r) => r.group === tomcatGroup && r.direction === 'in')) {
+        found.push(violation("Tomcat's Service Connect group admits something", ''));
+      }
     }
     // MongoDB on 5001 without a known security group needs that egress for itself.
     const m = recipe.mongoDb;
@@ -815,8 +837,10 @@ export const deploymentStrategies: Invariant = {
         // The check: after test traffic moves, a function in the VPC requests the health check path, then the given checks, on the test port.
         const hooks = config.LifecycleHooks ?? [];
         const check = deploymentCheckOf(d, service);
-        if (hooks.length !== 1 || JSON.stringify(hooks[0].LifecycleStages) !== JSON.stringify(['POST_TEST_TRAFFIC_SHIFT']) || !check) {
-          found.push(violation('a traffic-shifting service has not one lifecycle hook at POST_TEST_TRAFFIC_SHIFT invoking a function', `${s} ${JSON.stringify(d.canon(service.tid, hooks))}`));
+        const stages = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'];
+        if (hooks.length !== 1 || JSON.stringify(hooks[0].LifecycleStages) !== JSON.stringify(stages) || !check) {
+          found.push(violation('a traffic-shifting service has not one lifecycle hook before scale-up and after test traffic invoking a function',
+            `${s} ${JSON.stringify(d.canon(service.tid, hooks))}`));
         } else {
           const vpc = check.fn.resource.Properties.VpcConfig;
           if (!(vpc?.SubnetIds?.length > 0) || check.securityGroups.length === 0) {
@@ -824,8 +848,9 @@ export const deploymentStrategies: Invariant = {
           }
           // First the health check of the service's target groups (the load balancer's defaults: '/' answering 200).
           const healthCheck = healthChecks[0] ?? ['/', '200'];
+          // The health check path must show a page served: its codes without 3xx.
           const want = [
-            { path: healthCheck[0], codes: healthCheck[1] },
+            { path: healthCheck[0], codes: servingStatusCodes(healthCheck[1]) },
             ...(deployment.checks ?? []).map((c) => ({ path: c.path, codes: c.expectedStatusCodes ?? DEFAULT_CHECK_CODES })),
           ].map((c) => JSON.stringify([testPort, c.path, c.codes]));
           const text = withPlaceholders(d.canon(check.fn.tid, check.fn.resource.Properties.Environment?.Variables?.DEPLOYMENT_CHECKS));

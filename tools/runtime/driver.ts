@@ -62,17 +62,50 @@ function secretsManagerEndpoint(stub: SecretsManagerStub): http.RequestListener 
   };
 }
 
-/** EC2's query protocol, DescribeNetworkInterfaces only: one in-use interface at 127.0.0.1. */
+/**
+ * EC2's query protocol, DescribeNetworkInterfaces only: the load balancer's in-use interface at
+ * 127.0.0.1, one of its interfaces not in use, and someone's own interface with the same
+ * description (not requester-managed), which the function must leave out whatever the filters do.
+ */
 function ec2Endpoint(requests: URLSearchParams[]): http.RequestListener {
+  const eni = (id: string, status: string, ip: string, requester: string, managed: boolean) => `<item><networkInterfaceId>${id}</networkInterfaceId>`
+    + `<description>ELB app/fido/1</description><requesterId>${requester}</requesterId><requesterManaged>${managed}</requesterManaged>`
+    + `<vpcId>vpc-1</vpcId><status>${status}</status><privateIpAddress>${ip}</privateIpAddress></item>`;
   return async (req, res) => {
     const params = new URLSearchParams(await body(req));
     requests.push(params);
     res.writeHead(200, { 'Content-Type': 'text/xml' }).end(
       '<?xml version="1.0" encoding="UTF-8"?>\n'
       + '<DescribeNetworkInterfacesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><networkInterfaceSet>'
-      + '<item><networkInterfaceId>eni-1</networkInterfaceId><status>in-use</status><privateIpAddress>127.0.0.1</privateIpAddress></item>'
-      + '<item><networkInterfaceId>eni-2</networkInterfaceId><status>available</status><privateIpAddress>10.0.0.9</privateIpAddress></item>'
+      + eni('eni-1', 'in-use', '127.0.0.1', 'amazon-elb', true)
+      + eni('eni-2', 'available', '10.0.0.9', 'amazon-elb', true)
+      + eni('eni-3', 'in-use', '10.0.0.66', '111111111111', false)
       + '</networkInterfaceSet></DescribeNetworkInterfacesResponse>');
+  };
+}
+
+const RULE = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener-rule/app/fido/1/2/3';
+const BLUE = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/blue/1';
+const GREEN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/green/2';
+
+/**
+ * Elastic Load Balancing's query protocol, DescribeRules and DescribeTargetHealth: the production
+ * rule's weights on BLUE and GREEN as given, and each target group's targets' states.
+ */
+function elbEndpoint(requests: URLSearchParams[], weights: { blue: number; green: number }, states: Record<string, string[]>): http.RequestListener {
+  const xml = (action: string, result: string) => '<?xml version="1.0" encoding="UTF-8"?>\n'
+    + `<${action}Response xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><${action}Result>${result}</${action}Result>`
+    + `<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`;
+  return async (req, res) => {
+    const params = new URLSearchParams(await body(req));
+    requests.push(params);
+    const group = (arn: string, weight: number) => `<member><TargetGroupArn>${arn}</TargetGroupArn><Weight>${weight}</Weight></member>`;
+    const answer = params.get('Action') === 'DescribeRules'
+      ? xml('DescribeRules', `<Rules><member><RuleArn>${RULE}</RuleArn><Priority>1</Priority><Actions><member><Type>forward</Type>`
+        + `<ForwardConfig><TargetGroups>${group(BLUE, weights.blue)}${group(GREEN, weights.green)}</TargetGroups></ForwardConfig></member></Actions></member></Rules>`)
+      : xml('DescribeTargetHealth', `<TargetHealthDescriptions>${(states[params.get('TargetGroupArn') ?? ''] ?? [])
+        .map((state, i) => `<member><Target><Id>10.0.0.${i + 1}</Id><Port>5001</Port></Target><TargetHealth><State>${state}</State></TargetHealth></member>`).join('')}</TargetHealthDescriptions>`);
+    res.writeHead(200, { 'Content-Type': 'text/xml' }).end(answer);
   };
 }
 
@@ -158,17 +191,25 @@ async function deploymentCheckChecks(): Promise<void> {
   if (!bundle) {
     return;
   }
-  const { makeHandler, findLoadBalancerAddresses } = bundle;
+  const { makeHandler, findLoadBalancerAddresses, readProductionTargets, handler } = bundle;
   const hosts: Array<string | undefined> = [];
   const app = await listen((req, res) => {
     hosts.push(req.headers.host);
     res.writeHead(req.url === '/health' ? 200 : 500).end();
   });
   const port = Number(new URL(app.url).port);
-  const env = (p: string) => ({ SERVER_NAME: 'fido.example.com', LOAD_BALANCER_ENI_DESCRIPTION: 'ELB app/fido/1', DEPLOYMENT_CHECKS: JSON.stringify([{ port, path: p, expectedStatusCodes: '200' }]), CHECK_ATTEMPTS: '1' });
+  const env = (p: string) => ({
+    SERVER_NAME: 'fido.example.com',
+    LOAD_BALANCER_ENI_DESCRIPTION: 'ELB app/fido/1',
+    LOAD_BALANCER_VPC_ID: 'vpc-1',
+    DEPLOYMENT_CHECKS: JSON.stringify([{ port, path: p, expectedStatusCodes: '200' }]),
+    CHECK_ATTEMPTS: '1',
+    PRODUCTION_RULE_ARNS: JSON.stringify([RULE]),
+  });
+  const noProduction = async () => [];
   try {
     await step('deployment-check: SUCCEEDED and FAILED, test addresses', async () => {
-      const run = (p: string) => makeHandler({ findAddresses: async () => ['127.0.0.1'], protocol: 'http', env: env(p), log: () => undefined })({});
+      const run = (p: string) => makeHandler({ findAddresses: async () => ['127.0.0.1'], readProduction: noProduction, protocol: 'http', env: env(p), log: () => undefined })({});
       assert.deepStrictEqual(await run('/health'), { hookStatus: 'SUCCEEDED' });
       assert.deepStrictEqual(await run('/broken'), { hookStatus: 'FAILED' });
       assert.deepStrictEqual(hosts, ['fido.example.com', 'fido.example.com']);
@@ -178,15 +219,50 @@ async function deploymentCheckChecks(): Promise<void> {
       const ec2 = await listen(ec2Endpoint(requests));
       process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
       try {
-        const handle = makeHandler({ findAddresses: (d) => findLoadBalancerAddresses(d), protocol: 'http', env: env('/health'), log: () => undefined });
+        const handle = makeHandler({ findAddresses: (i) => findLoadBalancerAddresses(i), readProduction: noProduction, protocol: 'http', env: env('/health'), log: () => undefined });
         assert.deepStrictEqual(await handle({}), { hookStatus: 'SUCCEEDED' });
         assert.strictEqual(requests[0]?.get('Action'), 'DescribeNetworkInterfaces');
-        assert.strictEqual(requests[0]?.get('Filter.1.Value.1'), 'ELB app/fido/1');
+        const filters = Object.fromEntries([1, 2, 3, 4].map((i) => [requests[0]?.get(`Filter.${i}.Name`), requests[0]?.get(`Filter.${i}.Value.1`)]));
+        assert.deepStrictEqual(filters, { 'description': 'ELB app/fido/1', 'requester-id': 'amazon-elb', 'requester-managed': 'true', 'vpc-id': 'vpc-1' });
+        // The other interfaces of the answer are not asked: the stand-in's app listens on 127.0.0.1 only.
+        assert.deepStrictEqual(await findLoadBalancerAddresses({ description: 'ELB app/fido/1', vpcId: 'vpc-1' }), ['127.0.0.1']);
         return `through @aws-sdk/client-ec2 ${sdkVersion('@aws-sdk/client-ec2')}`;
       } finally {
         ec2.server.close();
       }
     });
+    // Before ECS starts a revision: the production rule's weights and target health from a local
+    // Elastic Load Balancing, through the entry point's own SDK client (made once, so one endpoint
+    // whose weights each step sets).
+    const requests: URLSearchParams[] = [];
+    const live = { blue: 0, green: 0 };
+    const elb = await listen(elbEndpoint(requests, live, { [BLUE]: [], [GREEN]: ['healthy', 'healthy', 'draining'] }));
+    process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 = elb.url;
+    Object.assign(process.env, env('/health'));
+    for (const [name, weights, expected] of [
+      ['healthy target group in production', { blue: 0, green: 100 }, 'SUCCEEDED'],
+      ['production weight on an empty target group', { blue: 100, green: 0 }, 'FAILED'],
+    ] as const) {
+      await step(`deployment-check: PRE_SCALE_UP, ${name}: ${expected}, SDK client to a local Elastic Load Balancing`, async () => {
+        Object.assign(live, weights);
+        requests.length = 0;
+        const log = console.log;
+        const lines: string[] = [];
+        console.log = (line: string) => lines.push(line);
+        try {
+          assert.deepStrictEqual(await handler({ lifecycleStage: 'PRE_SCALE_UP', executionDetails: {} }), { hookStatus: expected });
+          assert.deepStrictEqual(requests.map((r) => r.get('Action')), ['DescribeRules', 'DescribeTargetHealth', 'DescribeTargetHealth']);
+          assert.strictEqual(requests[0].get('RuleArns.member.1'), RULE);
+          const targets = await readProductionTargets([RULE]);
+          const counted = targets.map((t) => [t.targetGroupArn, t.weight, t.registered, t.healthy]);
+          assert.deepStrictEqual(counted, [[BLUE, weights.blue, 0, 0], [GREEN, weights.green, 2, 2]]);
+          return `${JSON.parse(lines[lines.length - 1]).reason}; through @aws-sdk/client-elastic-load-balancing-v2 ${sdkVersion('@aws-sdk/client-elastic-load-balancing-v2')}`;
+        } finally {
+          console.log = log;
+        }
+      });
+    }
+    elb.server.close();
   } finally {
     app.server.close();
   }

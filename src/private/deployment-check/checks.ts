@@ -13,6 +13,12 @@ export interface DeploymentCheck {
   readonly path: string;
   /** The answers that count as success, in the ALB matcher syntax: '200', '200,302', '200-399'. */
   readonly expectedStatusCodes: string;
+  /**
+   * How many redirects within the server name the check follows (on the same address and test
+   * port, whatever port the Location names) before the answer that is compared with
+   * expectedStatusCodes; a redirect to another host fails the check. @default 0: a redirect is the answer
+   */
+  readonly followRedirects?: number;
 }
 
 /** Where the checks are sent: the load balancer nodes, and the name they must present. */
@@ -37,11 +43,13 @@ export interface CheckResult {
   readonly attempts: number;
   /** The address the last request went to. */
   readonly address: string;
+  /** The paths redirects led to in the last attempt, in order, when the check follows them. */
+  readonly redirectedTo?: string[];
 }
 
 /** Tuning of runChecks; the defaults suit a Lambda function with a timeout of a minute or more. */
 export interface RunOptions {
-  /** The whole of one request (connect, TLS, answer, body), in milliseconds. @default 5000 */
+  /** The whole of one attempt (connect, TLS, answer, body, and the redirects it follows), in milliseconds. @default 5000 */
   readonly timeoutMs?: number;
   /** Requests per check before it counts as failed. @default 3 */
   readonly attempts?: number;
@@ -114,8 +122,37 @@ export function deploymentChecksProblem(value: unknown): string | undefined {
     if (codes !== undefined) {
       return `[${i}].expectedStatusCodes ${codes}`;
     }
+    const { followRedirects } = check as Record<string, unknown>;
+    if (followRedirects !== undefined && (typeof followRedirects !== 'number' || !Number.isInteger(followRedirects) || followRedirects < 0 || followRedirects > MAX_REDIRECTS)) {
+      return `[${i}].followRedirects must be an integer from 0 to ${MAX_REDIRECTS}, got ${JSON.stringify(followRedirects)}`;
+    }
   }
   return undefined;
+}
+
+/** The most redirects a check may follow. */
+export const MAX_REDIRECTS = 5;
+
+/**
+ * The answers of a health check's matcher that show a page served: its codes without 300-399, or
+ * 200-299 when nothing else is left. The deployment check asks for these at the end of the
+ * redirects it follows, so a revision that redirects every path (to a login page that fails, in a
+ * loop, off the domain) does not pass on its 302 as the load balancer's health check lets it.
+ */
+export function servingStatusCodes(healthyHttpCodes: string): string {
+  if (statusCodesProblem(healthyHttpCodes) !== undefined) {
+    return healthyHttpCodes;
+  }
+  const parts: string[] = [];
+  for (const part of healthyHttpCodes.split(',')) {
+    const [low, high = low] = part.split('-').map(Number);
+    for (const [from, to] of [[low, Math.min(high, 299)], [Math.max(low, 400), high]]) {
+      if (from <= to) {
+        parts.push(from === to ? String(from) : `${from}-${to}`);
+      }
+    }
+  }
+  return parts.length > 0 ? parts.join(',') : '200-299';
 }
 
 /**
@@ -138,12 +175,12 @@ export async function runChecks(checks: DeploymentCheck[], target: CheckTarget, 
         await sleep(retryDelayMs);
       }
       address = target.addresses[(index + attempt - 1) % target.addresses.length];
-      last = await request(target, address, check, timeoutMs);
+      last = await attemptCheck(target, address, check, timeoutMs);
       if (last.error === undefined && last.status !== undefined && matchesStatus(check.expectedStatusCodes, last.status)) {
-        return { port: check.port, path: check.path, ok: true, status: last.status, attempts: attempt, address };
+        return { port: check.port, path: check.path, ok: true, ...last, attempts: attempt, address };
       }
       if (last.error === undefined && last.status !== undefined) {
-        last = { status: last.status, error: `status ${last.status}, expected ${check.expectedStatusCodes}` };
+        last = { ...last, error: `status ${last.status}, expected ${check.expectedStatusCodes}` };
       }
     }
     return { port: check.port, path: check.path, ok: false, ...last, attempts, address };
@@ -154,11 +191,49 @@ export async function runChecks(checks: DeploymentCheck[], target: CheckTarget, 
 interface Answer {
   readonly status?: number;
   readonly error?: string;
+  /** Where the request was sent on to, for a redirect. */
+  readonly location?: string;
+  /** The paths the attempt's redirects led to. */
+  readonly redirectedTo?: string[];
 }
 
 /**
- * One GET, never followed (a redirect is the answer), bounded as a whole by timeoutMs, on a
- * connection of its own (no keep-alive, so nothing outlives the invocation). Never rejects.
+ * One attempt of a check: its request, and the redirects it follows (check.followRedirects) within
+ * the server name, on the same address and port, all within timeoutMs. Never rejects.
+ */
+async function attemptCheck(target: CheckTarget, address: string, check: DeploymentCheck, timeoutMs: number): Promise<Answer> {
+  const deadline = Date.now() + timeoutMs;
+  const follow = check.followRedirects ?? 0;
+  const redirectedTo: string[] = [];
+  const trail = () => (redirectedTo.length > 0 ? { redirectedTo } : {});
+  let path = check.path;
+  for (;;) {
+    const { location, ...answer } = await request(target, address, { ...check, path }, Math.max(1, deadline - Date.now()));
+    const status = answer.status;
+    if (follow === 0 || answer.error !== undefined || status === undefined || status < 300 || status > 399 || location === undefined) {
+      return { ...answer, ...trail() };
+    }
+    if (redirectedTo.length >= follow) {
+      return { status, ...trail(), error: `status ${status} after ${follow} redirects, to ${location} again` };
+    }
+    let next: URL;
+    try {
+      next = new URL(location, `https://${target.serverName}${path}`);
+    } catch {
+      return { status, ...trail(), error: `status ${status} redirects to ${JSON.stringify(location)}, which is no URL` };
+    }
+    if (next.hostname.toLowerCase() !== target.serverName.toLowerCase()) {
+      return { status, ...trail(), error: `status ${status} redirects off ${target.serverName}, to ${next.origin}` };
+    }
+    path = `${next.pathname}${next.search}`;
+    redirectedTo.push(path);
+  }
+}
+
+/**
+ * One GET, never followed (a redirect is the answer, its Location kept), bounded as a whole by
+ * timeoutMs, on a connection of its own (no keep-alive, so nothing outlives the invocation).
+ * Never rejects.
  */
 function request(target: CheckTarget, address: string, check: DeploymentCheck, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve) => {
@@ -182,7 +257,8 @@ function request(target: CheckTarget, address: string, check: DeploymentCheck, t
     };
     const req = (target.protocol === 'https' ? https : http).request(options, (res) => {
       const status = res.statusCode;
-      res.on('end', () => settle({ status }));
+      const location = typeof res.headers.location === 'string' ? { location: res.headers.location } : {};
+      res.on('end', () => settle({ status, ...location }));
       res.on('error', (err) => settle({ status, error: `the answer broke off: ${describeError(err)}` }));
       res.on('close', () => settle({ status, error: 'the answer broke off' }));
       res.resume();

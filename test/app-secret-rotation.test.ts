@@ -390,7 +390,7 @@ describe('a rotation interrupted by a value put by hand recovers', () => {
       new RegExp(`jwtSecretPrevious other than the AWSCURRENT jwtSecret: .*the rotation is abandoned \\(AWSPENDING removed from version ${token}\\)`));
     // The value put stays current, and no version holds AWSPENDING: Secrets Manager may rotate again.
     expect(s.json('AWSCURRENT')).toEqual(BY_HAND);
-    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], 'put-by-hand': ['AWSCURRENT'] });
+    expect(s.secret.stages()).toEqual({ 'v0': ['AWSPREVIOUS'], 'put-by-hand': ['AWSCURRENT'] });
 
     // Secrets Manager retries the step: it fails as AWS's templates do for a version of no
     // rotation, and changes nothing.

@@ -175,6 +175,7 @@ export const API_MODEL: ApiModel = {
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "namePrefix": { "optional": false, "type": { "primitive": "string" } },
+        "secretRotations": { "optional": true, "type": { "array": { "struct": "SecretRotation" } } },
         "services": { "optional": false, "type": { "array": { "struct": "MonitoredService" } } },
         "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
         "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
@@ -383,6 +384,14 @@ export const API_MODEL: ApiModel = {
         "name": { "optional": true, "type": { "primitive": "string" } },
         "schedule": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_applicationautoscaling.Schedule" } },
         "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } }
+      },
+      "cdkBases": []
+    },
+    "SecretRotation": {
+      "fields": {
+        "name": { "optional": false, "type": { "primitive": "string" } },
+        "rotationFunction": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } },
+        "secret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } }
       },
       "cdkBases": []
     },

@@ -312,7 +312,7 @@ export class FidoMonitoring extends Construct {
     for (const { name, rotationFunction } of rotationsWithFunctions) {
       this.createAlarm(new Construct(scope, name), 'ErrorsAlarm', rotationAlarmName(prefix, name), ALARM_TIMING.rotationErrors, 1,
         (period) => rotationFunction!.metricErrors({ statistic: 'Sum', period }),
-        `${name}: the rotation function failed in the last 5 minutes, so the secret did not rotate (or its jwtSecretPrevious seed failed). Its log group says which step and why; a rotation abandoned after a value was put by hand starts again at the next interval, or at once with aws secretsmanager rotate-secret.`);
+        `${name}: the rotation function failed in the last 5 minutes, so the secret did not rotate. Its log group says which step and why; a rotation abandoned after a value was put by hand starts again at the next interval, or at once with aws secretsmanager rotate-secret.`);
     }
   }
 

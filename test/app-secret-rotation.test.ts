@@ -87,8 +87,8 @@ describe('createSecret', () => {
     s.secret.calls.length = 0;
     await s.handle(s.secret.event('createSecret', token));
     expect(s.secret.valueAt('AWSPENDING')).toBe(first);
-    expect(s.operations()).toEqual(['DescribeSecret', 'GetSecretValue']);
-    expect(s.lines.pop()).toMatch(/already has a value; nothing to do/);
+    expect(s.operations()).toEqual(['DescribeSecret', 'GetSecretValue', 'GetSecretValue']);
+    expect(s.lines.pop()).toMatch(/already has a value one rotation on from the current one; nothing to do/);
   });
 
   test('run again after PutSecretValue failed, puts the version', async () => {
@@ -169,17 +169,18 @@ describe('testSecret', () => {
 });
 
 describe('finishSecret', () => {
-  test('moves AWSCURRENT to the pending version, removing it from the current one (AWSPREVIOUS follows)', async () => {
+  test('moves AWSCURRENT to the pending version, removing it from the current one (AWSPREVIOUS follows), then AWSPENDING from the version, as AWS\'s template does', async () => {
     const s = setup();
     const token = s.secret.startRotation();
     await s.handle(s.secret.event('createSecret', token));
     s.secret.calls.length = 0;
     await s.handle(s.secret.event('finishSecret', token));
-    expect(s.secret.calls.map((c) => [c.operation, c.input])).toEqual([
+    expect(s.secret.calls.filter((c) => c.operation !== 'GetSecretValue').map((c) => [c.operation, c.input])).toEqual([
       ['DescribeSecret', { SecretId: s.secret.arn }],
       ['UpdateSecretVersionStage', { SecretId: s.secret.arn, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: 'v0' }],
+      ['UpdateSecretVersionStage', { SecretId: s.secret.arn, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }],
     ]);
-    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], [token]: ['AWSCURRENT', 'AWSPENDING'] });
+    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], [token]: ['AWSCURRENT'] });
   });
 
   test('run again, does nothing: the version is already AWSCURRENT', async () => {
@@ -191,6 +192,48 @@ describe('finishSecret', () => {
     expect(s.operations()).toEqual(['DescribeSecret']);
     expect(s.secret.stages()).toEqual(stages);
     expect(s.lines.pop()).toMatch(/already AWSCURRENT; nothing to do/);
+  });
+
+  test('run again after removing AWSPENDING failed (AWSCURRENT moved), removes it', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    let failed = false;
+    const client = {
+      send: (command: SecretsManagerCommand) => {
+        if (!failed && command.operation === 'UpdateSecretVersionStage' && (command.input as { VersionStage: string }).VersionStage === 'AWSPENDING') {
+          failed = true;
+          return Promise.reject(Object.assign(new Error('injected InternalServiceError'), { name: 'InternalServiceError' }));
+        }
+        return s.secret.send(command);
+      },
+    } as HandlerDeps['client'];
+    const handle = makeHandler({ client, log: () => undefined });
+    await expect(handle(s.secret.event('finishSecret', token))).rejects.toThrow('injected InternalServiceError');
+    expect(s.secret.stages()[token]).toEqual(['AWSCURRENT', 'AWSPENDING']);
+    await handle(s.secret.event('finishSecret', token));
+    expect(s.secret.stages()[token]).toEqual(['AWSCURRENT']);
+    expect(s.json('AWSCURRENT')).toMatchObject({ jwtSecretPrevious: JWT_0 });
+  });
+
+  test('moves AWSCURRENT off the version it read as current only: one moved in between makes Secrets Manager refuse, and the retry abandons', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    // A value put by hand right after finishSecret read the current one.
+    const client = {
+      send: async (command: SecretsManagerCommand) => {
+        if (command.operation === 'UpdateSecretVersionStage' && (command.input as { VersionStage: string }).VersionStage === 'AWSCURRENT' && s.secret.valueAt('AWSCURRENT') === INITIAL) {
+          await putByHand(s, { jwtSecret: 'jwt-put-by-hand-in-between-0123456789', apiKey: API_KEY });
+        }
+        return s.secret.send(command);
+      },
+    } as HandlerDeps['client'];
+    const handle = makeHandler({ client, log: () => undefined });
+    await expect(handle(s.secret.event('finishSecret', token))).rejects.toThrow(/label AWSCURRENT is attached to version put-by-hand/);
+    expect(s.json('AWSCURRENT')).toMatchObject({ jwtSecret: 'jwt-put-by-hand-in-between-0123456789' });
+    await expect(handle(s.secret.event('finishSecret', token))).rejects.toThrow(/the rotation is abandoned/);
+    expect(s.json('AWSCURRENT')).toMatchObject({ jwtSecret: 'jwt-put-by-hand-in-between-0123456789' });
   });
 
   test('run again after UpdateSecretVersionStage failed, moves AWSCURRENT; AWSCURRENT stayed in between', async () => {
@@ -255,12 +298,12 @@ describe('rotations', () => {
     const token = await s.secret.rotate(s.handle);
     expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-1-${'x'.repeat(40)}`, jwtSecretPrevious: JWT_0, apiKey: API_KEY });
     expect(s.json('AWSPREVIOUS')).toEqual(JSON.parse(INITIAL));
-    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], [token]: ['AWSCURRENT', 'AWSPENDING'] });
+    expect(s.secret.stages()).toEqual({ v0: ['AWSPREVIOUS'], [token]: ['AWSCURRENT'] });
     expect(s.lines.map((l) => JSON.parse(l).message)).toEqual([
       'rotation step started', 'createSecret: put the pending version',
       'rotation step started', 'setSecret: nothing to set; the services read the secret when their tasks start',
       'rotation step started', 'testSecret: the pending value is one rotation on from the current one',
-      'rotation step started', 'finishSecret: moved AWSCURRENT to the version',
+      'rotation step started', 'finishSecret: moved AWSCURRENT to the version, and removed AWSPENDING from it',
     ]);
   });
 
@@ -271,12 +314,13 @@ describe('rotations', () => {
     const current = s.json('AWSCURRENT');
     expect(current).toEqual({ jwtSecret: `jwt-2-${'x'.repeat(40)}`, jwtSecretPrevious: `jwt-1-${'x'.repeat(40)}`, apiKey: API_KEY });
     expect(Object.values(current)).not.toContain(JWT_0);
-    expect(s.secret.stages()[second]).toEqual(['AWSCURRENT', 'AWSPENDING']);
+    expect(s.secret.stages()[second]).toEqual(['AWSCURRENT']);
   });
 
-  test('Secrets Manager may start the next rotation after one: AWSPENDING is left on the AWSCURRENT version', async () => {
+  test('Secrets Manager may start the next rotation after one: no version is left AWSPENDING', async () => {
     const s = setup();
     await s.secret.rotate(s.handle);
+    expect(Object.values(s.secret.stages()).flat()).not.toContain('AWSPENDING');
     expect(() => s.secret.startRotation()).not.toThrow();
   });
 
@@ -320,6 +364,118 @@ describe('rotations', () => {
         expect(text).not.toContain(value.slice(0, 10));
       }
     }
+  });
+});
+
+/** An operator's PutSecretValue, as the README suggests for a new API key: a new version staged AWSCURRENT. */
+async function putByHand(s: ReturnType<typeof setup>, value: object, token = 'put-by-hand'): Promise<void> {
+  await s.secret.send({
+    operation: 'PutSecretValue',
+    input: { SecretId: s.secret.arn, ClientRequestToken: token, SecretString: JSON.stringify(value), VersionStages: ['AWSCURRENT'] },
+  });
+}
+
+describe('a rotation interrupted by a value put by hand recovers', () => {
+  const BY_HAND = { jwtSecret: 'jwt-put-by-hand-0123456789abcdefghijklmnopqrstuvwxyz', apiKey: 'api-key-put-by-hand' };
+  const X = 'x'.repeat(40);
+
+  test('AWSCURRENT moved between createSecret and testSecret: testSecret abandons the rotation, a retried step changes nothing, and the next rotation starts from the value put', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    await s.handle(s.secret.event('setSecret', token));
+    await putByHand(s, BY_HAND);
+
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(
+      new RegExp(`jwtSecretPrevious other than the AWSCURRENT jwtSecret: .*the rotation is abandoned \\(AWSPENDING removed from version ${token}\\)`));
+    // The value put stays current, and no version holds AWSPENDING: Secrets Manager may rotate again.
+    expect(s.json('AWSCURRENT')).toEqual(BY_HAND);
+    expect(s.secret.stages()).toEqual({ 'v0': ['AWSPREVIOUS'], 'put-by-hand': ['AWSCURRENT'] });
+
+    // Secrets Manager retries the step: it fails as AWS's templates do for a version of no
+    // rotation, and changes nothing.
+    s.secret.calls.length = 0;
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(`version ${token} of secret ${s.secret.arn} has no stage`);
+    expect(s.operations()).toEqual(['DescribeSecret']);
+
+    // The next rotation: jwtSecretPrevious is the jwtSecret that was current, the value put by hand.
+    const next = await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-2-${X}`, jwtSecretPrevious: BY_HAND.jwtSecret, apiKey: BY_HAND.apiKey });
+    expect(s.json('AWSPREVIOUS')).toEqual(BY_HAND);
+    expect(s.secret.stages()[next]).toEqual(['AWSCURRENT']);
+  });
+
+  test('a retried createSecret after AWSCURRENT moved abandons the rotation too, rather than keep a value made from the old one', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    await putByHand(s, BY_HAND);
+    await expect(s.handle(s.secret.event('createSecret', token))).rejects.toThrow(/the rotation is abandoned/);
+    expect(s.secret.stages()[token]).toBeUndefined();
+    await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toMatchObject({ jwtSecretPrevious: BY_HAND.jwtSecret, apiKey: BY_HAND.apiKey });
+  });
+
+  test('AWSCURRENT moved between testSecret and finishSecret: finishSecret abandons the rotation, and the value put stays current', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    await s.handle(s.secret.event('testSecret', token));
+    await putByHand(s, BY_HAND);
+    await expect(s.handle(s.secret.event('finishSecret', token))).rejects.toThrow(/the rotation is abandoned/);
+    expect(s.json('AWSCURRENT')).toEqual(BY_HAND);
+    expect(s.secret.stages()[token]).toBeUndefined();
+    await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-2-${X}`, jwtSecretPrevious: BY_HAND.jwtSecret, apiKey: BY_HAND.apiKey });
+  });
+
+  test('a value put by hand that keeps jwtSecret but changes another key is not overwritten by the rotation either', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    await putByHand(s, { jwtSecret: JWT_0, apiKey: 'a-new-api-key-put-by-hand' });
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(/differs from the AWSCURRENT value in apiKey: .*the rotation is abandoned/);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: JWT_0, apiKey: 'a-new-api-key-put-by-hand' });
+    await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-2-${X}`, jwtSecretPrevious: JWT_0, apiKey: 'a-new-api-key-put-by-hand' });
+  });
+
+  test('AWSCURRENT moved back by hand (UpdateSecretVersionStage to AWSPREVIOUS) during a rotation: abandoned, and the next rotation keeps the value moved back to as previous', async () => {
+    const s = setup();
+    await s.secret.rotate(s.handle);
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    const [current] = Object.entries(s.secret.stages()).find(([, stages]) => stages.includes('AWSCURRENT'))!;
+    await s.secret.send({ operation: 'UpdateSecretVersionStage', input: { SecretId: s.secret.arn, VersionStage: 'AWSCURRENT', MoveToVersionId: 'v0', RemoveFromVersionId: current } });
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(/the rotation is abandoned/);
+    await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-3-${X}`, jwtSecretPrevious: JWT_0, apiKey: API_KEY });
+  });
+
+  test('Secrets Manager abandoning the rotation itself on the value put (RotationAbandoned): the version\'s steps change nothing, and the next rotation starts from the value put', async () => {
+    const s = setup();
+    s.secret.abandonRotationOnPut = true;
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    await putByHand(s, BY_HAND);
+    for (const step of ['testSecret', 'finishSecret'] as const) {
+      await expect(s.handle(s.secret.event(step, token))).rejects.toThrow(/has no stage/);
+    }
+    expect(s.json('AWSCURRENT')).toEqual(BY_HAND);
+    await s.secret.rotate(s.handle);
+    expect(s.json('AWSCURRENT')).toEqual({ jwtSecret: `jwt-2-${X}`, jwtSecretPrevious: BY_HAND.jwtSecret, apiKey: BY_HAND.apiKey });
+  });
+
+  test('a transient error while abandoning leaves AWSPENDING for the retry, which abandons then', async () => {
+    const s = setup();
+    const token = s.secret.startRotation();
+    await s.handle(s.secret.event('createSecret', token));
+    await putByHand(s, BY_HAND);
+    s.secret.failNext.set('UpdateSecretVersionStage', 'InternalServiceError');
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow('injected InternalServiceError');
+    expect(s.secret.stages()[token]).toEqual(['AWSPENDING']);
+    await expect(s.handle(s.secret.event('testSecret', token))).rejects.toThrow(/the rotation is abandoned/);
+    expect(s.secret.stages()[token]).toBeUndefined();
   });
 });
 

@@ -7,8 +7,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DeploymentEnvironment, FidoLoadBalancer, FidoMonitoring, FidoMonitoringProps, FidoService, MonitoredService } from '../src';
+import { DeploymentEnvironment, FidoLoadBalancer, FidoMonitoring, FidoMonitoringProps, FidoService, MonitoredService, SecretRotation } from '../src';
 import { runNag } from './nag-report';
 import { addReviewedStack, CERTIFICATE_ARN, ENV, testApp, thrownBy } from './util';
 import { deploymentAlarmNames } from '../src/private/names';
@@ -466,6 +468,166 @@ describe('FidoMonitoring with a topic or key of the user\'s', () => {
   });
 });
 
+/** Two rotating secrets on the fixture's stack: one with a function of the app, one imported by name and rotated elsewhere. */
+function rotations(stack: Stack): SecretRotation[] {
+  const secret = new secretsmanager.Secret(stack, 'AppSecret');
+  const rotationFunction = new lambda.Function(stack, 'Rotation', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
+  return [
+    { name: 'application-secret', secret, rotationFunction },
+    { name: 'mongodb-secret', secret: secretsmanager.Secret.fromSecretNameV2(stack, 'MongoSecret', 'fido/mongodb') },
+  ];
+}
+
+describe('FidoMonitoring watching secret rotations', () => {
+  let f: ReturnType<typeof monitored>;
+  let template: Template;
+  let topicRef: { Ref: string };
+  let secretRef: { Ref: string };
+  let functionRef: { Ref: string };
+
+  beforeAll(() => {
+    const app = testApp();
+    const stack = new Stack(app, 'Pre', { env: ENV });
+    const given = rotations(stack);
+    // The rotations live in a stack of their own, as the deployment's data layer may.
+    f = monitored({ secretRotations: given }, app);
+    template = Template.fromStack(f.stack);
+    topicRef = { Ref: logicalIdOf(f.stack, f.monitoring.topic) };
+    const pre = Template.fromStack(stack);
+    secretRef = { Ref: Object.keys(pre.findResources('AWS::SecretsManager::Secret'))[0] };
+    functionRef = { Ref: Object.keys(pre.findResources('AWS::Lambda::Function'))[0] };
+  });
+
+  test('alarms on any error of a rotation function in 5 minutes, named from the prefix and the rotation, with ALARM and OK to the topic', () => {
+    const alarm = alarmNamed(template, `${PREFIX}-application-secret-rotation-errors`);
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+    expect(JSON.stringify(alarm.Dimensions)).toContain('FunctionName');
+    expect(alarm.AlarmDescription).toMatch(/^application-secret: the rotation function failed/);
+    // A secret rotated outside the app has no function to alarm on.
+    expect(Object.values(resources(template, 'AWS::CloudWatch::Alarm')).filter((a) => /mongodb/.test(a.AlarmName))).toEqual([]);
+  });
+
+  test('publishes Secrets Manager\'s RotationFailed and RotationAbandoned events of every rotating secret to the topic', () => {
+    const [rule] = Object.values(resources(template, 'AWS::Events::Rule'));
+    expect(rule.EventPattern).toEqual({
+      'source': ['aws.secretsmanager'],
+      'detail-type': ['AWS Service Event via CloudTrail'],
+      'detail': {
+        eventSource: ['secretsmanager.amazonaws.com'],
+        eventName: ['RotationFailed', 'RotationAbandoned'],
+        additionalEventData: {
+          SecretId: [
+            { 'Fn::ImportValue': expect.stringMatching(/AppSecret/) },
+            // Imported by name, so matched by the prefix of its full ARN.
+            { prefix: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:111111111111:secret:fido/mongodb-']] } },
+          ],
+        },
+      },
+    });
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.Targets).toEqual([{ Arn: topicRef, Id: 'Target0' }]);
+    expect(f.monitoring.rotationFailureRule).toBeDefined();
+    expect(secretRef.Ref).toMatch(/AppSecret/);
+  });
+
+  test('lets that rule publish to the created topic, and EventBridge use its key for this account\'s rules only', () => {
+    const ruleId = Object.keys(resources(template, 'AWS::Events::Rule'))[0];
+    const [topicPolicy] = Object.values(resources(template, 'AWS::SNS::TopicPolicy'));
+    expect(topicPolicy.PolicyDocument.Statement.find((s: any) => s.Sid === 'AllowRotationFailureRule')).toEqual({
+      Sid: 'AllowRotationFailureRule',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topicRef,
+      Condition: { StringEquals: { 'aws:SourceAccount': ENV.account }, ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+    });
+    const [key] = Object.values(resources(template, 'AWS::KMS::Key'));
+    const statement = key.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowEventBridgeRulesToPublish');
+    expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' });
+    expect(statement.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(JSON.stringify(statement.Condition.ArnLike['aws:SourceArn'])).toMatch(/:events:us-east-1:111111111111:rule\/\*"/);
+  });
+
+  test('shows the alarm with the others, and the functions\' invocations and errors on the dashboard', () => {
+    const body = dashboardBody(template);
+    const alarmWidget = body.widgets.find((w: any) => w.properties.title === 'Alarms');
+    const alarmId = Object.entries(resources(template, 'AWS::CloudWatch::Alarm')).find(([, a]) => /rotation-errors/.test(a.AlarmName))![0];
+    expect(alarmWidget.properties.alarms).toContain(`GetAtt:${alarmId}.Arn`);
+    const graph = body.widgets.find((w: any) => w.properties.title === 'Rotation functions: invocations and errors');
+    expect(graph.properties.metrics.map((m: any) => [m[0], m[1], m.at(-1).label])).toEqual([
+      ['AWS/Lambda', 'Invocations', 'application-secret invocations'],
+      ['AWS/Lambda', 'Errors', 'application-secret errors'],
+    ]);
+    expect(functionRef.Ref).toMatch(/Rotation/);
+  });
+
+  test('with alarms: false, no rotation alarm and no rule', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Pre', { env: ENV });
+    const { stack: bare } = monitored({ secretRotations: rotations(stack), alarms: false }, app);
+    const t = Template.fromStack(bare);
+    t.resourceCountIs('AWS::Events::Rule', 0);
+    // The fixture's deployment alarms only.
+    expect(Object.values(resources(t, 'AWS::CloudWatch::Alarm')).map((a) => a.AlarmName)).toEqual(deploymentAlarmNames(`${PREFIX}-pyfido`));
+  });
+
+  test('a given topic is the rule\'s target, and is left as it is', () => {
+    const f2 = fixture();
+    const topic = new sns.Topic(f2.stack, 'OpsTopic', { masterKey: new kms.Key(f2.stack, 'OpsKey', { enableKeyRotation: true }) });
+    new FidoMonitoring(f2.stack, 'Monitoring', { namePrefix: PREFIX, services: f2.services, topic, secretRotations: rotations(f2.stack) });
+    const t = Template.fromStack(f2.stack);
+    t.hasResourceProperties('AWS::Events::Rule', { Targets: [{ Arn: { Ref: logicalIdOf(f2.stack, topic) }, Id: 'Target0' }] });
+    t.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+    expect(JSON.stringify(t.toJSON())).not.toContain('events.amazonaws.com');
+  });
+
+  test('an imported key gets a warning that says what EventBridge needs', () => {
+    const f2 = fixture();
+    const key = kms.Key.fromKeyArn(f2.stack, 'ImportedKey', 'arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000');
+    new FidoMonitoring(f2.stack, 'Monitoring', { namePrefix: PREFIX, services: f2.services, encryptionKey: key, secretRotations: rotations(f2.stack) });
+    Annotations.fromStack(f2.stack).hasWarning('/Bare/Monitoring', Match.stringLikeRegexp('encryptionKey is imported.*events\\.amazonaws\\.com.*kms:Decrypt and kms:GenerateDataKey\\*'));
+  });
+
+  test('errors when a rotation\'s name is not one an alarm can carry, is taken, or is missing, and when a secret is missing', () => {
+    const f2 = fixture();
+    const [withFunction] = rotations(f2.stack);
+    const message = thrownBy(() => new FidoMonitoring(f2.stack, 'Monitoring', {
+      namePrefix: PREFIX,
+      services: f2.services,
+      secretRotations: [
+        withFunction, { ...withFunction }, { ...withFunction, name: 'app secret' },
+        { secret: withFunction.secret } as unknown as SecretRotation, { name: 'lonely' } as unknown as SecretRotation,
+      ],
+    }));
+    expect(message).toMatch(/secretRotations\[1\]\.name: 'application-secret' is the name of another rotation; each rotation's alarm needs a name of its own/);
+    expect(message).toMatch(/secretRotations\[2\]\.name: must be letters, digits, '-' and '_', known at synth \(it names the rotation's alarm\), got 'app secret'/);
+    expect(message).toMatch(/secretRotations\[3\]\.name: is required/);
+    expect(message).toMatch(/secretRotations\[4\]\.secret: is required/);
+  });
+
+  test('errors when a rotation\'s name makes its alarm name too long', () => {
+    const f2 = fixture();
+    const [withFunction] = rotations(f2.stack);
+    const long = 'a'.repeat(230);
+    expect(thrownBy(() => new FidoMonitoring(f2.stack, 'Monitoring', { namePrefix: PREFIX, services: [], secretRotations: [{ ...withFunction, name: long }] })))
+      .toMatch(/secretRotations\[0\]\.name: makes the alarm name 'arculus-auth-prod-a{230}-rotation-errors' 264 characters long, over CloudWatch's limit of 255; shorten namePrefix or the rotation's name by 9/);
+  });
+});
+
 describe('FidoMonitoring checks its props when it is made, with the prop named', () => {
   test('errors when a threshold is out of its range', () => {
     const message = thrownBy(() => monitored({
@@ -580,12 +742,13 @@ describe('a nested prod deployment with DocumentDB and its customer-managed key,
   const all = stack.node.findAll().filter(Stack.isStack).map((s) => Template.fromStack(s));
   const alarms = all.flatMap((t) => Object.values(resources(t, 'AWS::CloudWatch::Alarm')));
 
-  test('watches both services, DocumentDB and the deployment alarms: 18 alarms, each with ALARM and OK to the one topic', () => {
+  test('watches both services, DocumentDB, the application secret\'s rotation function and the deployment alarms: 19 alarms, each with ALARM and OK to the one topic', () => {
     expect(alarms.map((a) => a.AlarmName)).toEqual(expect.arrayContaining([
       'arculus-auth-prod-docdb-connections', 'arculus-auth-prod-docdb-cpu', 'arculus-auth-prod-pyfido-target-5xx', 'arculus-auth-prod-tomcat-running-tasks',
+      'arculus-auth-prod-application-secret-rotation-errors',
     ]));
-    // 4 deployment alarms, 6 per service, 2 of DocumentDB.
-    expect(alarms).toHaveLength(18);
+    // 4 deployment alarms, 6 per service, 2 of DocumentDB, 1 on the rotation function.
+    expect(alarms).toHaveLength(19);
     for (const alarm of alarms) {
       expect([alarm.AlarmName, alarm.AlarmActions]).toEqual([alarm.AlarmName, [expect.anything()]]);
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
@@ -597,6 +760,15 @@ describe('a nested prod deployment with DocumentDB and its customer-managed key,
     const keys = all.flatMap((t) => Object.values(resources(t, 'AWS::KMS::Key')));
     expect(keys).toHaveLength(1);
     expect(JSON.stringify(keys[0].KeyPolicy)).toContain('cloudwatch.amazonaws.com');
+  });
+
+  test('sends the rotation failures of both rotating secrets, the application secret and DocumentDB\'s, to the topic, through the deployment\'s key', () => {
+    expect(deployment.dataLayer.secretRotations.map((r) => [r.name, r.rotationFunction !== undefined])).toEqual([['mongodb-secret', false], ['application-secret', true]]);
+    const rules = all.flatMap((t) => Object.values(resources(t, 'AWS::Events::Rule'))).filter((r) => r.EventPattern?.['detail-type']?.[0] === 'AWS Service Event via CloudTrail');
+    expect(rules).toHaveLength(1);
+    expect(rules[0].EventPattern.detail.additionalEventData.SecretId).toHaveLength(2);
+    const [key] = all.flatMap((t) => Object.values(resources(t, 'AWS::KMS::Key')));
+    expect(key.KeyPolicy.Statement.map((s: any) => s.Sid)).toContain('AllowEventBridgeRulesToPublish');
   });
 });
 

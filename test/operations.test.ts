@@ -39,8 +39,9 @@ describe('a prod deployment, as it comes', () => {
     const [topic] = topics[0];
     expect(outputs(template).AlarmTopicArn.Value).toEqual({ Ref: topic });
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    // 2 deployment alarms and 6 monitoring alarms per service (no DocumentDB: MongoDB Atlas).
-    expect(alarms).toHaveLength(16);
+    // 2 deployment alarms and 6 monitoring alarms per service (no DocumentDB: MongoDB Atlas), and
+    // one on the application secret's rotation function.
+    expect(alarms).toHaveLength(17);
     for (const alarm of alarms) {
       expect([alarm.Properties.AlarmName, alarm.Properties.AlarmActions, alarm.Properties.OKActions])
         .toEqual([alarm.Properties.AlarmName, [{ Ref: topic }], [{ Ref: topic }]]);

@@ -37,6 +37,20 @@ const atlasRotatedByUser = once(() => synth((scope) => ({
   secrets: { rotateApplicationSecret: false },
 })));
 
+/** The rules that redeploy the services when a secret's current value changes, by logical ID. */
+function redeployRules(template: Template): Record<string, any> {
+  return Object.fromEntries(Object.entries(template.findResources('AWS::Events::Rule'))
+    .filter(([, r]: [string, any]) => r.Properties.EventPattern['detail-type'][0] === 'Secret Label Updated'));
+}
+
+/** The secrets whose rotation failures reach the alarm topic (the rule's SecretId list), or undefined without the rule. */
+function rotationFailuresWatched(template: Template): unknown[] | undefined {
+  const rules = Object.values(template.findResources('AWS::Events::Rule'))
+    .filter((r: any) => r.Properties.EventPattern['detail-type'][0] === 'AWS Service Event via CloudTrail');
+  expect(rules.length).toBeLessThanOrEqual(1);
+  return rules.map((r: any) => r.Properties.EventPattern.detail.additionalEventData.SecretId)[0];
+}
+
 /** Statements of the policies attached to `role` (a logical ID). */
 function statementsOf(template: Template, role: string): any[] {
   return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -126,7 +140,7 @@ describe('the previous jwtSecret reaches the containers (JWT_SECRET_PREVIOUS)', 
     for (const [, service] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Service')) {
       expect(service.DependsOn).toContain(seed);
     }
-    const rule = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern).includes(secret))!;
+    const rule = Object.entries(redeployRules(template)).find(([, r]) => JSON.stringify(r.Properties.EventPattern).includes(secret))!;
     expect(rule[1].DependsOn).toContain(seed);
   });
 
@@ -155,7 +169,7 @@ describe('the previous jwtSecret reaches the containers (JWT_SECRET_PREVIOUS)', 
 
 describe('a rotated secret reaches the running tasks', () => {
   const { template } = documentDbDev();
-  const rules = template.findResources('AWS::Events::Rule');
+  const rules = redeployRules(template);
   const redeploy = logicalId(template, 'AWS::SSM::Document', { Name: 'arculus-auth-dev-Redeploy' });
   const redeployRole = logicalId(template, 'AWS::IAM::Role', { Description: 'SSM Automation redeploys the FIDO services' });
   const eventsRole = logicalId(template, 'AWS::IAM::Role', { Description: Match.stringLikeRegexp('^EventBridge redeploys') });
@@ -229,21 +243,26 @@ describe('application secret rotation, configured', () => {
     expect(schedulesBySecret(template)[applicationSecretOf(template)]).toBeUndefined();
     template.resourceCountIs('AWS::Lambda::Function', Object.keys(template.findResources('AWS::Lambda::Function'))
       .filter((id) => !/ApplicationSecretRotation/.test(id)).length);
-    template.resourceCountIs('AWS::Events::Rule', 2);
+    expect(Object.keys(redeployRules(template))).toHaveLength(2);
+    // Only the MongoDB secret rotates: its failures reach the topic; the user's function is theirs to alarm on.
+    const mongoDbSecret = logicalId(template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('MongoDB') });
+    expect(rotationFailuresWatched(template)).toEqual([{ Ref: mongoDbSecret }]);
+    expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a: any) => /rotation-errors/.test(a.Properties.AlarmName))).toEqual([]);
   });
 
   test('off when the secret is given, which rotates where it is managed; its changes still redeploy, matched by prefix when imported by name', () => {
     const { template } = synth((scope) => ({ secrets: { applicationSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'App', 'fido/app') } }));
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
-    const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.resources[0]);
+    const patterns = Object.values(redeployRules(template)).map((r: any) => r.Properties.EventPattern.resources[0]);
     expect(patterns).toContainEqual({ prefix: joined('arn:', partition(), ':secretsmanager:us-east-1:111111111111:secret:fido/app-') });
   });
 
   test('off without the runbooks, which would roll the services after a rotation', () => {
     const { template, stack } = synth({ runbooks: false, mongoDb: MongoDbConnection.documentDb() });
     expect(schedulesBySecret(template)[applicationSecretOf(template)]).toBeUndefined();
-    template.resourceCountIs('AWS::Events::Rule', 0);
-    // DocumentDB's password still rotates: synth says, once, that nothing rolls the services.
+    expect(redeployRules(template)).toEqual({});
+    // DocumentDB's password still rotates, and its failures reach the topic: synth says, once, that nothing rolls the services.
+    expect(rotationFailuresWatched(template)).toEqual([{ Ref: Object.keys(template.findResources('AWS::SecretsManager::SecretTargetAttachment'))[0] }]);
     expect(warnings(stack, 'arculus-fido:rotation-without-redeploy')).toEqual([expect.stringContaining('runbooks is false, so nothing redeploys the services')]);
   });
 
@@ -288,7 +307,8 @@ describe('prod in nested stacks, with its customer-managed key', () => {
   });
 
   test('the rules live beside the runbooks and watch both secrets', () => {
-    services.resourceCountIs('AWS::Events::Rule', 2);
+    expect(Object.keys(redeployRules(services))).toHaveLength(2);
+    expect(rotationFailuresWatched(services)).toHaveLength(2);
     expect(Object.keys(data.findResources('AWS::SecretsManager::RotationSchedule'))).toHaveLength(2);
   });
 

@@ -12,7 +12,11 @@ import type {
  * - RotateSecret makes the rotation's version, staged AWSPENDING, with no value: reading it is a
  *   ResourceNotFoundException until PutSecretValue gives it one; and it is refused while
  *   AWSPENDING is on a version other than the AWSCURRENT one (a rotation under way);
- * - PutSecretValue with a token already used is accepted again with the same value only.
+ * - PutSecretValue with a token already used is accepted again with the same value only;
+ * - with `abandonRotationOnPut`, a value put AWSCURRENT by hand while a rotation is under way
+ *   abandons that rotation, as Secrets Manager documents for its RotationAbandoned event: AWSPENDING
+ *   leaves the rotation's version. Off, AWSPENDING stays where it was (as it does after a label is
+ *   moved by hand), which is the harder case for the rotation function.
  * Errors carry the service's error names (`name`), as the SDK's exceptions do.
  */
 export class SecretsManagerStub implements SecretsClient {
@@ -22,6 +26,8 @@ export class SecretsManagerStub implements SecretsClient {
   readonly calls: SecretsManagerCommand[] = [];
   /** Makes the next call of an operation fail, once, with this error name. */
   readonly failNext = new Map<SecretsManagerOperation, string>();
+  /** A value put AWSCURRENT during a rotation removes AWSPENDING from the rotation's version. */
+  abandonRotationOnPut = false;
   private readonly versions = new Map<string, { value?: string; stages: Set<string> }>();
   private nextVersion = 1;
 
@@ -115,6 +121,10 @@ export class SecretsManagerStub implements SecretsClient {
       return { VersionId: input.ClientRequestToken };
     }
     const current = this.holder('AWSCURRENT');
+    const pending = this.holder('AWSPENDING');
+    if (this.abandonRotationOnPut && input.VersionStages.includes('AWSCURRENT') && pending !== undefined && pending !== current && pending !== input.ClientRequestToken) {
+      this.versions.get(pending)!.stages.delete('AWSPENDING');
+    }
     this.versions.set(input.ClientRequestToken, { value: input.SecretString, stages: existing?.stages ?? new Set() });
     for (const stage of input.VersionStages) {
       this.label(stage, input.ClientRequestToken);

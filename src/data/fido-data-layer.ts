@@ -8,10 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MongoDbConnection } from './mongodb-connection';
+import { SecretRotation } from './options';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { bundledFunction } from '../private/bundled-function';
 import { checkSelectionOfVpc } from '../private/cross-checks';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { APPLICATION_SECRET_ROTATION, MONGODB_SECRET_ROTATION } from '../private/names';
 import { OtherStacks } from '../private/other-stacks';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
@@ -174,6 +176,13 @@ export class FidoDataLayer extends Construct {
    */
   public readonly previousJwtSecretSeed?: CustomResource;
 
+  /**
+   * Every secret of the data layer that rotates on a schedule, with the function the library ships
+   * to rotate it where there is one: hand them to `FidoMonitoring` (`secretRotations`), which
+   * alarms on the functions' errors and on Secrets Manager's rotation failures.
+   */
+  public readonly secretRotations: SecretRotation[] = [];
+
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
     reportBlockProblems(this, 'FidoDataLayer', dataLayerProblems(props));
@@ -189,6 +198,9 @@ export class FidoDataLayer extends Construct {
     this.mongoDbSecret = mongo.secret;
     this.databaseCluster = mongo.databaseCluster;
     this.mongoDbSecretRotates = mongo.secretRotates ?? false;
+    if (this.mongoDbSecretRotates) {
+      this.secretRotations.push({ name: MONGODB_SECRET_ROTATION, secret: mongo.secret });
+    }
     // Outbound to MongoDB: to its security group when known (the rule lives here, beside the
     // ingress rule, so nested stacks do not reference each other both ways), else to any address
     // (MongoDB Atlas publishes no fixed ranges; its IP access list admits the NAT gateways).
@@ -239,6 +251,7 @@ export class FidoDataLayer extends Construct {
     if (props.applicationSecretRotation) {
       const fn = this.rotate(applicationSecret, props.applicationSecretRotation, props);
       this.applicationSecretRotationFunction = fn;
+      this.secretRotations.push({ name: APPLICATION_SECRET_ROTATION, secret: applicationSecret, rotationFunction: fn });
       this.previousJwtSecretSeed = this.seedPreviousJwtSecret(applicationSecret, fn);
     } else {
       acknowledge(applicationSecret, {

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /**
@@ -49,4 +50,34 @@ export interface SecretsOptions {
    * @default Duration.days(30)
    */
   readonly applicationSecretRotationInterval?: Duration;
+}
+
+/**
+ * A secret that rotates on a schedule, and the function that rotates it: what `FidoMonitoring`
+ * watches so that a failed rotation does not go unnoticed (`FidoDataLayer.secretRotations` lists
+ * the deployment's own).
+ */
+export interface SecretRotation {
+  /**
+   * Short name of the rotation, e.g. `application-secret`: it names the alarm on the function's
+   * errors (`<namePrefix>-<name>-rotation-errors`) and its construct scope. Letters, digits, '-'
+   * and '_'.
+   */
+  readonly name: string;
+
+  /**
+   * The rotating secret. Secrets Manager's `RotationFailed` and `RotationAbandoned` events of it
+   * reach the monitoring topic; it sends them to its own account and region only.
+   */
+  readonly secret: secretsmanager.ISecret;
+
+  /**
+   * The function that rotates it, whose `Errors` metric is alarmed on: any failed invocation (a
+   * rotation step, or an abandoned rotation) notifies the topic within 5 minutes.
+   *
+   * @default - no alarm on a function: the secret rotates with one outside the app (a hosted
+   * rotation, AWS's DocumentDB rotation application), and only Secrets Manager's events tell of a
+   * failure
+   */
+  readonly rotationFunction?: lambda.IFunction;
 }

@@ -398,8 +398,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   }
 
   /**
-   * Alarms on both services, their target groups and a created DocumentDB cluster, and the
-   * deployment alarms, all sending ALARM and OK to one topic; and the dashboard.
+   * Alarms on both services, their target groups, a created DocumentDB cluster and the rotating
+   * secrets, and the deployment alarms, all sending ALARM and OK to one topic; and the dashboard.
    */
   private addMonitoring(scope: Construct, resolved: ResolvedDeployment, deploymentAlarms: cloudwatch.IAlarm[]): FidoMonitoring {
     const monitoring = new FidoMonitoring(scope, 'Monitoring', {
@@ -412,6 +412,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         logGroup: service.logGroup,
       })),
       databaseCluster: this.dataLayer.databaseCluster,
+      secretRotations: this.dataLayer.secretRotations,
       // A given topic has its own key.
       encryptionKey: resolved.monitoring.topic ? undefined : this.encryptionKey,
     });

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,12 +12,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmThresholds, MonitoringOptions } from './options';
+import { SecretRotation } from '../data/options';
 import { ALARM_TIMING, AlarmTiming, checkMonitoringProps, DEFAULT_THRESHOLDS, MONITORING_PROPS, seconds } from '../private/monitoring';
 import { monitoringDashboard } from '../private/monitoring-dashboard';
 import {
   documentDbMetric, highestOverGroups, missingTasks, responseTimeP99, serviceUtilization, target5xxRate, unhealthyTargets,
 } from '../private/monitoring-metrics';
-import { databaseAlarmNames, dashboardName, serviceAlarmNames } from '../private/names';
+import { databaseAlarmNames, dashboardName, rotationAlarmName, serviceAlarmNames } from '../private/names';
 import { sanitize } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
@@ -57,7 +59,8 @@ export interface MonitoredService {
 export interface FidoMonitoringProps extends MonitoringOptions {
   /**
    * Prefix of the alarm names and the dashboard's name, e.g. `arculus-auth-prod`: the alarms are
-   * `<namePrefix>-<service>-<what>` and `<namePrefix>-docdb-<what>`, the dashboard
+   * `<namePrefix>-<service>-<what>`, `<namePrefix>-docdb-<what>` and
+   * `<namePrefix>-<rotation>-rotation-errors`, the dashboard
    * `<namePrefix>`. Letters, digits, '-' and '_'. The names are fixed, so operators find them and
    * two deployments in one account need two prefixes.
    */
@@ -78,12 +81,28 @@ export interface FidoMonitoringProps extends MonitoringOptions {
   /**
    * Customer-managed key of a created topic. Its key policy gets a statement that lets CloudWatch
    * (`cloudwatch.amazonaws.com`) use it to publish for this account's alarms only
-   * (`aws:SourceAccount` and `aws:SourceArn` conditions); an imported key's policy cannot be
-   * changed here (synth warns), so it must already allow that. Refused with `topic`.
+   * (`aws:SourceAccount` and `aws:SourceArn` conditions), and, with `secretRotations`, one that
+   * lets EventBridge (`events.amazonaws.com`) use it for this account's rules only; an imported
+   * key's policy cannot be changed here (synth warns), so it must already allow that. Refused with
+   * `topic`.
    *
    * @default - a new key, rotated every year, that costs 1 USD per month
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Secrets that rotate, each with the function that rotates it where the app has one
+   * (`FidoDataLayer.secretRotations` lists the deployment's). A failed rotation notifies the topic
+   * twice over: an alarm on each function's `Errors` (`<namePrefix>-<name>-rotation-errors`, any
+   * failed invocation in 5 minutes), and an EventBridge rule that publishes Secrets Manager's
+   * `RotationFailed` and `RotationAbandoned` events of the secrets (the whole event: the secret's
+   * ARN, the step that failed, never a value). A created topic lets this account's EventBridge
+   * rules publish; a given topic's policy must let `events.amazonaws.com` publish. Off with
+   * `alarms: false`.
+   *
+   * @default - no rotation is watched
+   */
+  readonly secretRotations?: SecretRotation[];
 }
 
 /** The parts of a checked service that the construct builds from. */
@@ -124,6 +143,14 @@ export class FidoMonitoring extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   /**
+   * The EventBridge rule that sends Secrets Manager's rotation failures of `secretRotations` to
+   * the topic.
+   *
+   * @default - none: no `secretRotations`, or `alarms: false`
+   */
+  public readonly rotationFailureRule?: events.Rule;
+
+  /**
    * The dashboard.
    *
    * @default - none, with `dashboard: false`
@@ -134,6 +161,8 @@ export class FidoMonitoring extends Construct {
   private readonly action: cloudwatch.IAlarmAction;
   /** Alarms that already send to the topic, so that none gets the same action twice. */
   private readonly notifying = new Set<cloudwatch.IAlarm>();
+  /** The key of the topic this construct created, whose policy it adds to. */
+  private topicKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: FidoMonitoringProps) {
     super(scope, id);
@@ -152,10 +181,15 @@ export class FidoMonitoring extends Construct {
 
     const services = this.watchedServices(given.services ?? []);
     const database = given.databaseCluster;
+    const rotations = this.watchedRotations(given.secretRotations ?? []);
     if (given.alarms !== false) {
       services.forEach((service) => this.createServiceAlarms(prefix, service, thresholds));
       if (database) {
         this.createDatabaseAlarms(prefix, database, thresholds);
+      }
+      this.createRotationAlarms(prefix, rotations);
+      if (rotations.length > 0) {
+        this.rotationFailureRule = this.createRotationFailureRule(rotations, !given.topic);
       }
     }
     if (given.dashboard !== false) {
@@ -164,6 +198,7 @@ export class FidoMonitoring extends Construct {
         dashboardName: given.dashboardName ?? (this.problems.about('namePrefix') ? undefined : dashboardName(prefix)),
         services,
         databaseCluster: database,
+        rotationFunctions: rotations.flatMap(({ name, rotationFunction }) => (rotationFunction ? [{ name, rotationFunction }] : [])),
         thresholds: given.alarms !== false ? thresholds : undefined,
         alarms: this.alarms,
       });
@@ -225,6 +260,7 @@ export class FidoMonitoring extends Construct {
       Annotations.of(this).addWarningV2('arculus-fido:monitoring-key-policy',
         'encryptionKey is imported, so its key policy cannot be changed here: it must let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey* (best only for this account\'s alarms, with aws:SourceAccount and aws:SourceArn conditions), or no alarm notification is delivered.');
     }
+    this.topicKey = key;
     const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true });
     topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAlarmsOfThisAccount',
@@ -256,6 +292,78 @@ export class FidoMonitoring extends Construct {
       });
       return [{ name, service: ecsService, groups, logGroup: service.logGroup }];
     });
+  }
+
+  /** The rotations that can be built: a rotation whose name is refused is left out, since its name is also its construct ID. */
+  private watchedRotations(rotations: ReadonlyArray<Partial<SecretRotation>>): SecretRotation[] {
+    return rotations.flatMap((rotation, index): SecretRotation[] => {
+      const { name, secret } = rotation;
+      return name && secret && !this.problems.about(`secretRotations[${index}].name`) ? [{ name, secret, rotationFunction: rotation.rotationFunction }] : [];
+    });
+  }
+
+  /** An alarm on the errors of each rotation function: any failed invocation. */
+  private createRotationAlarms(prefix: string, rotations: SecretRotation[]): void {
+    const rotationsWithFunctions = rotations.filter((r) => r.rotationFunction);
+    if (rotationsWithFunctions.length === 0) {
+      return;
+    }
+    const scope = new Construct(this, 'SecretRotations');
+    for (const { name, rotationFunction } of rotationsWithFunctions) {
+      this.createAlarm(new Construct(scope, name), 'ErrorsAlarm', rotationAlarmName(prefix, name), ALARM_TIMING.rotationErrors, 1,
+        (period) => rotationFunction!.metricErrors({ statistic: 'Sum', period }),
+        `${name}: the rotation function failed in the last 5 minutes, so the secret did not rotate. Its log group says which step and why; a rotation abandoned after a value was put by hand starts again at the next interval, or at once with aws secretsmanager rotate-secret.`);
+    }
+  }
+
+  /**
+   * An EventBridge rule that publishes Secrets Manager's rotation failures of the secrets to the
+   * topic. A created topic's policy lets this rule publish, and its key's policy this account's
+   * rules (the key may be the deployment's, which a nested stack's rule could not be named in).
+   */
+  private createRotationFailureRule(rotations: SecretRotation[], topicCreated: boolean): events.Rule {
+    const rule = new events.Rule(this, 'RotationFailureRule', {
+      description: 'Sends Secrets Manager\'s RotationFailed and RotationAbandoned events of the deployment\'s rotating secrets to the alarm topic',
+      eventPattern: {
+        source: ['aws.secretsmanager'],
+        detailType: ['AWS Service Event via CloudTrail'],
+        detail: {
+          eventSource: ['secretsmanager.amazonaws.com'],
+          eventName: ['RotationFailed', 'RotationAbandoned'],
+          // A secret imported by name has no suffix: its ARN is the full one's prefix.
+          additionalEventData: { SecretId: rotations.map(({ secret }) => secret.secretFullArn ?? { prefix: `${secret.secretArn}-` }) },
+        },
+      },
+    });
+    // The topic's own policy grants the rule, rather than a role: EventBridge documents a role as
+    // a cause of failed delivery to an encrypted topic.
+    rule.addTarget({ bind: () => ({ arn: this.topic.topicArn }) });
+    if (!topicCreated) {
+      return rule;
+    }
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowRotationFailureRule',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+    }));
+    const { statementAdded } = this.topicKey!.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventBridgeRulesToPublish',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+      },
+    }));
+    if (!statementAdded) {
+      Annotations.of(this).addWarningV2('arculus-fido:monitoring-key-policy-events',
+        'encryptionKey is imported, so its key policy cannot be changed here: it must let events.amazonaws.com use kms:Decrypt and kms:GenerateDataKey* (best only for this account\'s rules, with aws:SourceAccount and aws:SourceArn conditions), or no rotation failure reaches the topic.');
+    }
+    return rule;
   }
 
   private createServiceAlarms(prefix: string, watched: Watched, thresholds: Required<AlarmThresholds>): void {

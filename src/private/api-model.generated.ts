@@ -47,20 +47,9 @@ export const API_MODEL: ApiModel = {
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
-        "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
-    },
-    "ArculusFidoRegionPairProps": {
-      "fields": {
-        "deployment": { "optional": false, "type": { "struct": "ArculusFidoDeploymentProps" } },
-        "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
-        "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
-        "primary": { "optional": false, "type": { "struct": "PairRegionOptions" } },
-        "secondary": { "optional": false, "type": { "struct": "SecondaryRegionOptions" } }
-      },
-      "cdkBases": []
     },
     "ArculusFidoStackProps": {
       "fields": {
@@ -99,22 +88,6 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
-    "DeploymentFailover": {
-      "fields": {
-        "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
-        "ipv6Record": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.AaaaRecord" } },
-        "record": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.ARecord" } }
-      },
-      "cdkBases": []
-    },
-    "DnsFailoverOptions": {
-      "fields": {
-        "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
-        "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
-        "role": { "optional": false, "type": { "enum": "aws-cdk-lib.aws_route53.Failover" } }
-      },
-      "cdkBases": []
-    },
     "DocumentDbOptions": {
       "fields": {
         "backupRetention": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
@@ -132,7 +105,6 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "domainName": { "optional": false, "type": { "primitive": "string" } },
-        "failover": { "optional": true, "type": { "struct": "DnsFailoverOptions" } },
         "hostedZone": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } }
       },
       "cdkBases": []
@@ -162,7 +134,6 @@ export const API_MODEL: ApiModel = {
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
-        "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": []
@@ -178,7 +149,6 @@ export const API_MODEL: ApiModel = {
         "certificate": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
         "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
-        "ipAddressType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType" } },
         "pyFidoTargetGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup" } },
         "pyFidoTestPort": { "optional": true, "type": { "primitive": "number" } },
         "rateLimit": { "optional": true, "type": { "primitive": "number" } },
@@ -201,11 +171,11 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "alarms": { "optional": true, "type": { "primitive": "boolean" } },
         "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
-        "dashboardName": { "optional": true, "type": { "primitive": "string" } },
         "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.IDatabaseCluster" } },
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "namePrefix": { "optional": false, "type": { "primitive": "string" } },
+        "secretRotations": { "optional": true, "type": { "array": { "struct": "SecretRotation" } } },
         "services": { "optional": false, "type": { "array": { "struct": "MonitoredService" } } },
         "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
         "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
@@ -218,7 +188,6 @@ export const API_MODEL: ApiModel = {
         "flowLogEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "flowLogRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "flowLogRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
-        "ipProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.IpProtocol" } },
         "natGateways": { "optional": true, "type": { "primitive": "number" } },
         "natInstanceType": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.InstanceType" } },
         "natMachineImage": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IMachineImage" } },
@@ -298,7 +267,6 @@ export const API_MODEL: ApiModel = {
         "accessLogsPrefix": { "optional": true, "type": { "primitive": "string" } },
         "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
         "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
-        "ipAddressType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType" } },
         "redirectHttp": { "optional": true, "type": { "primitive": "boolean" } },
         "sslPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy" } }
       },
@@ -367,7 +335,6 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "alarms": { "optional": true, "type": { "primitive": "boolean" } },
         "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
-        "dashboardName": { "optional": true, "type": { "primitive": "string" } },
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
         "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
@@ -385,8 +352,7 @@ export const API_MODEL: ApiModel = {
         "privateSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "publicSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "s3GatewayEndpoint": { "optional": true, "type": { "primitive": "boolean" } },
-        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
-        "vpcIpProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.IpProtocol" } }
+        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
       },
       "cdkBases": []
     },
@@ -397,13 +363,6 @@ export const API_MODEL: ApiModel = {
         "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } },
         "wakeAhead": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "weekDays": { "optional": true, "type": { "primitive": "string" } }
-      },
-      "cdkBases": []
-    },
-    "PairRegionOptions": {
-      "fields": {
-        "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
-        "stackName": { "optional": true, "type": { "primitive": "string" } }
       },
       "cdkBases": []
     },
@@ -428,14 +387,11 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
-    "SecondaryRegionOptions": {
+    "SecretRotation": {
       "fields": {
-        "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
-        "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
-        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
-        "network": { "optional": true, "type": { "struct": "NetworkOptions" } },
-        "stackName": { "optional": true, "type": { "primitive": "string" } },
-        "standbyTasks": { "optional": true, "type": { "primitive": "number" } }
+        "name": { "optional": false, "type": { "primitive": "string" } },
+        "rotationFunction": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } },
+        "secret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } }
       },
       "cdkBases": []
     },
@@ -489,7 +445,6 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "officeHours": { "optional": true, "type": { "struct": "OfficeHours" } },
         "pyFido": { "optional": true, "type": { "struct": "ServiceSizing" } },
-        "standbyTasks": { "optional": true, "type": { "primitive": "number" } },
         "tomcat": { "optional": true, "type": { "struct": "ServiceSizing" } }
       },
       "cdkBases": []
@@ -538,7 +493,6 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_ec2.IMachineImage": { "kind": "ref", "members": [ "getImage" ] },
     "aws-cdk-lib.aws_ec2.InstanceType": { "kind": "ref", "members": [ "isBurstable" ] },
     "aws-cdk-lib.aws_ec2.IPeer": { "kind": "ref", "members": [ "toEgressRuleConfig" ] },
-    "aws-cdk-lib.aws_ec2.IpProtocol": { "kind": "enum" },
     "aws-cdk-lib.aws_ec2.ISecurityGroup": { "kind": "ref", "members": [ "addEgressRule" ] },
     "aws-cdk-lib.aws_ec2.ISubnet": { "kind": "ref", "members": [ "associateNetworkAcl" ] },
     "aws-cdk-lib.aws_ec2.IVpc": { "kind": "ref", "members": [ "addClientVpnEndpoint" ] },
@@ -628,7 +582,6 @@ export const API_MODEL: ApiModel = {
       }
     },
     "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup": { "kind": "ref", "members": [ "addTarget" ] },
-    "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup": { "kind": "ref", "members": [ "targetGroupName:string" ] },
     "aws-cdk-lib.aws_elasticloadbalancingv2.Protocol": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy": { "kind": "enum" },
@@ -637,10 +590,6 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "addEventSource" ] },
     "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "addMetricFilter" ] },
     "aws-cdk-lib.aws_logs.RetentionDays": { "kind": "enum" },
-    "aws-cdk-lib.aws_route53.AaaaRecord": { "kind": "ref", "members": [ "domainName:string" ] },
-    "aws-cdk-lib.aws_route53.ARecord": { "kind": "ref", "members": [ "domainName:string" ] },
-    "aws-cdk-lib.aws_route53.Failover": { "kind": "enum" },
-    "aws-cdk-lib.aws_route53.IHealthCheck": { "kind": "ref", "members": [ "healthCheckId:string" ] },
     "aws-cdk-lib.aws_route53.IHostedZone": { "kind": "ref", "members": [ "grantDelegation" ] },
     "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "addEventNotification" ] },
     "aws-cdk-lib.aws_secretsmanager.HostedRotation": { "kind": "ref", "members": [ "bind" ] },
@@ -656,13 +605,6 @@ export const API_MODEL: ApiModel = {
     },
     "aws-cdk-lib.aws_sns.ITopic": { "kind": "ref", "members": [ "addSubscription" ] },
     "aws-cdk-lib.Duration": { "kind": "ref", "members": [ "formatTokenToNumber" ] },
-    "aws-cdk-lib.Environment": {
-      "kind": "struct",
-      "fields": {
-        "account": { "optional": true, "type": { "primitive": "string" } },
-        "region": { "optional": true, "type": { "primitive": "string" } }
-      }
-    },
     "aws-cdk-lib.interfaces.aws_kms.IKeyRef": { "kind": "ref", "members": [ "keyRef:object", "env:object" ] },
     "aws-cdk-lib.RemovalPolicy": { "kind": "enum" },
     "aws-cdk-lib.SecretValue": { "kind": "ref", "members": [ "resolve" ] },
@@ -687,16 +629,6 @@ export const API_MODEL: ApiModel = {
         { "name": "scope", "optional": false },
         { "name": "id", "optional": false },
         { "name": "props", "struct": "ArculusFidoImagesStackProps", "optional": false }
-      ]
-    },
-    {
-      "type": "ArculusFidoRegionPair",
-      "member": "constructor",
-      "kind": "construct",
-      "parameters": [
-        { "name": "scope", "optional": false },
-        { "name": "id", "optional": false },
-        { "name": "props", "struct": "ArculusFidoRegionPairProps", "optional": false }
       ]
     },
     {

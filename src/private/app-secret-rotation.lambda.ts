@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import * as https from 'https';
+import { isDeepStrictEqual } from 'util';
 
 /**
  * The rotation function of the application secret: Secrets Manager calls it four times per
@@ -12,6 +13,15 @@ import * as https from 'https';
  * `jwtSecret`) into a value without it, before any task starts: ECS refuses to start a task whose
  * secret names a JSON key the value lacks, and the generated value has only `jwtSecret`.
  *
+ * A rotation recovers from AWSCURRENT moving under it (a value put by hand, as the README suggests
+ * for a new API key, or a version staged by hand): a version's value never changes, so a pending
+ * value made from a value that is no longer current can never pass. The step that finds one
+ * (createSecret run again, testSecret, finishSecret) abandons the rotation: it removes AWSPENDING
+ * from the version, as Secrets Manager itself does when it abandons one (RotationAbandoned), and
+ * fails, which Secrets Manager reports (RotationFailed). The value put stays current, and the next
+ * rotation starts from it. finishSecret moves AWSCURRENT off the version it read as current only,
+ * and then removes AWSPENDING, as AWS's rotation templates do. Every step may run again.
+ *
  * No secret value is ever logged or put in an error message: the Lambda runtime logs a thrown
  * error as it is. Nor is CloudFormation's response URL, whose signature lets anyone answer for
  * the stack.
@@ -19,6 +29,8 @@ import * as https from 'https';
 
 const CURRENT = 'AWSCURRENT';
 const PENDING = 'AWSPENDING';
+/** The keys a rotation changes; every other key is carried over as it is. */
+const ROTATED_KEYS = ['jwtSecret', 'jwtSecretPrevious'];
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 
 /** One of the four steps of a rotation. */
@@ -178,9 +190,10 @@ function jwtSecretOf(value: Record<string, unknown>, which: string, secretId: st
   return jwtSecret;
 }
 
-async function currentValue(ctx: StepContext): Promise<Record<string, unknown>> {
-  const { SecretString } = await ctx.client.send({ operation: 'GetSecretValue', input: { SecretId: ctx.secretId, VersionStage: CURRENT } });
-  return parseValue(SecretString, CURRENT, ctx.secretId);
+/** The current version: its ID and its value. */
+async function currentVersion(ctx: StepContext): Promise<{ versionId?: string; value: Record<string, unknown> }> {
+  const { VersionId, SecretString } = await ctx.client.send({ operation: 'GetSecretValue', input: { SecretId: ctx.secretId, VersionStage: CURRENT } });
+  return { versionId: VersionId, value: parseValue(SecretString, CURRENT, ctx.secretId) };
 }
 
 /** The value of this rotation's version, or undefined while it has none (RotateSecret made it empty). */
@@ -199,13 +212,85 @@ async function pendingValue(ctx: StepContext): Promise<string | undefined> {
   }
 }
 
-/** Puts the new version, staged AWSPENDING, unless an earlier run of this step already did. */
+/** The keys of an object but the rotated ones, sorted. */
+function carriedKeys(value: Record<string, unknown>): string[] {
+  return Object.keys(value).filter((key) => !ROTATED_KEYS.includes(key)).sort();
+}
+
+/**
+ * Why the pending value is not one rotation on from the current one, or undefined when it is: a
+ * new `jwtSecret`, the current one as `jwtSecretPrevious`, every other key as the current value
+ * has it. Names keys, never values.
+ */
+function notOneRotationOn(pendingString: string, current: Record<string, unknown>, secretId: string): string | undefined {
+  let pending: Record<string, unknown>;
+  let jwtSecret: string;
+  try {
+    pending = parseValue(pendingString, PENDING, secretId);
+    jwtSecret = jwtSecretOf(pending, PENDING, secretId);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (jwtSecret === pending.jwtSecretPrevious) {
+    return `the ${PENDING} value of ${secretId} has a jwtSecret equal to its jwtSecretPrevious`;
+  }
+  const moved = `it was not made from the ${CURRENT} value, which moved after createSecret (a value put or a version staged by hand)`;
+  if (pending.jwtSecretPrevious !== jwtSecretOf(current, CURRENT, secretId)) {
+    return `the ${PENDING} value of ${secretId} has a jwtSecretPrevious other than the ${CURRENT} jwtSecret: ${moved}`;
+  }
+  const differing = [...new Set([...carriedKeys(pending), ...carriedKeys(current)])].sort()
+    .filter((key) => !isDeepStrictEqual(pending[key], current[key]));
+  if (differing.length > 0) {
+    return `the ${PENDING} value of ${secretId} differs from the ${CURRENT} value in ${differing.join(', ')}: ${moved}`;
+  }
+  return undefined;
+}
+
+/**
+ * Gives up a rotation whose version can never pass (its value never changes): removes AWSPENDING
+ * from it, so that Secrets Manager may start the next rotation, and fails, so that this one is
+ * reported. A retry of any step of the version then fails at the first checks, changing nothing.
+ */
+async function abandon(ctx: StepContext, problem: string): Promise<never> {
+  await ctx.client.send({
+    operation: 'UpdateSecretVersionStage',
+    input: { SecretId: ctx.secretId, VersionStage: PENDING, RemoveFromVersionId: ctx.token },
+  });
+  ctx.note(`${ctx.step}: abandoned the rotation: removed AWSPENDING from the version`);
+  throw new Error(`${problem}; the rotation is abandoned (${PENDING} removed from version ${ctx.token}), and the next one starts from the ${CURRENT} value`);
+}
+
+/** The pending value, checked against the current version: abandons the rotation if it can never pass. */
+async function checkedPending(ctx: StepContext, pendingString: string): Promise<{ versionId?: string }> {
+  const current = await currentVersion(ctx);
+  const problem = notOneRotationOn(pendingString, current.value, ctx.secretId);
+  if (problem !== undefined) {
+    await abandon(ctx, problem);
+  }
+  return current;
+}
+
+/** The pending value, which createSecret must have put. */
+async function requiredPending(ctx: StepContext): Promise<string> {
+  const pendingString = await pendingValue(ctx);
+  if (pendingString === undefined) {
+    throw new Error(`the ${PENDING} version ${ctx.token} of ${ctx.secretId} has no value: createSecret has not run`);
+  }
+  return pendingString;
+}
+
+/**
+ * Puts the new version, staged AWSPENDING, unless an earlier run of this step already did; a value
+ * an earlier run put from a value that is no longer current abandons the rotation.
+ */
 async function createSecret(ctx: StepContext): Promise<void> {
-  if (await pendingValue(ctx) !== undefined) {
-    ctx.note('createSecret: the pending version already has a value; nothing to do');
+  const existing = await pendingValue(ctx);
+  if (existing !== undefined) {
+    await checkedPending(ctx, existing);
+    ctx.note('createSecret: the pending version already has a value one rotation on from the current one; nothing to do');
     return;
   }
-  const current = await currentValue(ctx);
+  const { value: current } = await currentVersion(ctx);
   const next = { ...current, jwtSecret: ctx.random(), jwtSecretPrevious: jwtSecretOf(current, CURRENT, ctx.secretId) };
   await ctx.client.send({
     operation: 'PutSecretValue',
@@ -225,36 +310,33 @@ async function setSecret(ctx: StepContext): Promise<void> {
   ctx.note('setSecret: nothing to set; the services read the secret when their tasks start');
 }
 
-/** The pending value is one rotation on from the current one. */
+/** The pending value is one rotation on from the current one, or the rotation is abandoned. */
 async function testSecret(ctx: StepContext): Promise<void> {
-  const pendingString = await pendingValue(ctx);
-  if (pendingString === undefined) {
-    throw new Error(`the ${PENDING} version ${ctx.token} of ${ctx.secretId} has no value: createSecret has not run`);
-  }
-  const pending = parseValue(pendingString, PENDING, ctx.secretId);
-  const jwtSecret = jwtSecretOf(pending, PENDING, ctx.secretId);
-  if (jwtSecret === pending.jwtSecretPrevious) {
-    throw new Error(`the ${PENDING} value of ${ctx.secretId} has a jwtSecret equal to its jwtSecretPrevious`);
-  }
-  const current = await currentValue(ctx);
-  if (pending.jwtSecretPrevious !== jwtSecretOf(current, CURRENT, ctx.secretId)) {
-    throw new Error(`the ${PENDING} value of ${ctx.secretId} has a jwtSecretPrevious other than the ${CURRENT} jwtSecret`);
-  }
+  await checkedPending(ctx, await requiredPending(ctx));
   ctx.note('testSecret: the pending value is one rotation on from the current one');
 }
 
-/** Moves AWSCURRENT to this rotation's version (Secrets Manager moves AWSPREVIOUS to the one it leaves). */
+/**
+ * Moves AWSCURRENT to this rotation's version from the version it read as current (Secrets Manager
+ * refuses the move if AWSCURRENT moved since, and moves AWSPREVIOUS to the one it leaves), then
+ * removes AWSPENDING from it, as AWS's rotation templates do. A pending value that is no longer
+ * one rotation on from the current one (AWSCURRENT moved after testSecret) abandons the rotation:
+ * finishing it would drop the value put by hand.
+ */
 async function finishSecret(ctx: StepContext): Promise<void> {
-  const currentVersion = Object.keys(ctx.stages).find((version) => ctx.stages[version].includes(CURRENT));
-  if (currentVersion === ctx.token) {
-    ctx.note('finishSecret: the version is already AWSCURRENT; nothing to do');
-    return;
-  }
+  const { versionId } = await checkedPending(ctx, await requiredPending(ctx));
+  const currentVersionId = versionId ?? Object.keys(ctx.stages).find((version) => ctx.stages[version].includes(CURRENT));
   await ctx.client.send({
     operation: 'UpdateSecretVersionStage',
-    input: { SecretId: ctx.secretId, VersionStage: CURRENT, MoveToVersionId: ctx.token, RemoveFromVersionId: currentVersion },
+    input: { SecretId: ctx.secretId, VersionStage: CURRENT, MoveToVersionId: ctx.token, RemoveFromVersionId: currentVersionId },
   });
-  ctx.note('finishSecret: moved AWSCURRENT to the version', { from: currentVersion });
+  await removePending(ctx.client, ctx.secretId, ctx.token);
+  ctx.note('finishSecret: moved AWSCURRENT to the version, and removed AWSPENDING from it', { from: currentVersionId });
+}
+
+/** Takes AWSPENDING off a version that is AWSCURRENT: the rotation is complete. */
+async function removePending(client: SecretsClient, secretId: string, token: string): Promise<void> {
+  await client.send({ operation: 'UpdateSecretVersionStage', input: { SecretId: secretId, VersionStage: PENDING, RemoveFromVersionId: token } });
 }
 
 const STEP_FUNCTIONS: Record<RotationStep, (ctx: StepContext) => Promise<void>> = { createSecret, setSecret, testSecret, finishSecret };
@@ -372,6 +454,12 @@ export function makeHandler(deps: HandlerDeps): (event: RotationEvent | SeedEven
     try {
       const stages = await versionStages(deps.client, rotation);
       if (stages[token].includes(CURRENT)) {
+        // A finishSecret that moved AWSCURRENT but failed to remove AWSPENDING, run again.
+        if (step === 'finishSecret' && stages[token].includes(PENDING)) {
+          await removePending(deps.client, secretId, token);
+          note('finishSecret: the version is already AWSCURRENT; removed AWSPENDING from it');
+          return;
+        }
         note('the version is already AWSCURRENT; nothing to do');
         return;
       }

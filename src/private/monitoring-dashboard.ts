@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { seconds } from './monitoring';
@@ -40,6 +41,8 @@ export interface MonitoringDashboardProps {
   readonly dashboardName?: string;
   readonly services: readonly DashboardService[];
   readonly databaseCluster?: docdb.IDatabaseCluster;
+  /** The functions that rotate the secrets, by the rotation's name. */
+  readonly rotationFunctions: ReadonlyArray<{ readonly name: string; readonly rotationFunction: lambda.IFunction }>;
   /** The alarms' thresholds, drawn as lines on their graphs; none when there are no alarms. */
   readonly thresholds?: Required<AlarmThresholds>;
   /** Alarms whose state the first row shows. */
@@ -49,7 +52,7 @@ export interface MonitoringDashboardProps {
 /**
  * The monitoring dashboard: the alarms' states, then per service its target groups (requests,
  * response time, 4xx and 5xx, targets), its tasks (CPU, memory, running and desired) and its
- * recent errors, then the DocumentDB cluster.
+ * recent errors, then the DocumentDB cluster, then the secrets' rotation functions.
  */
 export function monitoringDashboard(scope: Construct, id: string, props: MonitoringDashboardProps): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, id, { dashboardName: props.dashboardName });
@@ -76,6 +79,19 @@ export function monitoringDashboard(scope: Construct, id: string, props: Monitor
   if (props.databaseCluster) {
     dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## DocumentDB', width: FULL_WIDTH, height: 1 }));
     dashboard.addWidgets(...databaseWidgets(props.databaseCluster, props.thresholds));
+  }
+  if (props.rotationFunctions.length > 0) {
+    dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: '## Secret rotation', width: FULL_WIDTH, height: 1 }));
+    dashboard.addWidgets(new cloudwatch.GraphWidget({
+      title: 'Rotation functions: invocations and errors',
+      width: FULL_WIDTH,
+      height: HEIGHT,
+      leftYAxis: COUNT_AXIS,
+      left: props.rotationFunctions.flatMap(({ name, rotationFunction }) => [
+        rotationFunction.metricInvocations({ statistic: 'Sum', period: PERIOD, label: `${name} invocations` }),
+        rotationFunction.metricErrors({ statistic: 'Sum', period: PERIOD, label: `${name} errors` }),
+      ]),
+    }));
   }
   return dashboard;
 }

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { databaseAlarmNames, dashboardName, serviceAlarmNames } from './names';
+import { databaseAlarmNames, dashboardName, rotationAlarmName, serviceAlarmNames } from './names';
 import { struct } from './schema';
 import { ProblemList, show } from './validation';
 import type { AlarmThresholds } from '../operations/options';
@@ -67,6 +67,12 @@ export const ALARM_TIMING = {
   documentDbCpu: minutes(5, 3, cloudwatch.TreatMissingData.NOT_BREACHING),
   /** As `documentDbCpu`. */
   documentDbConnections: minutes(1, 5, cloudwatch.TreatMissingData.NOT_BREACHING),
+  /**
+   * No data: the function did not run (a rotation is due once an interval). One failed invocation
+   * in 5 minutes is enough: Secrets Manager invokes it four times per rotation, and a failure
+   * leaves the secret where it was until someone looks.
+   */
+  rotationErrors: minutes(5, 1, cloudwatch.TreatMissingData.NOT_BREACHING),
 };
 
 /**
@@ -92,10 +98,16 @@ interface CheckedService {
   readonly logGroup?: unknown;
 }
 
+interface CheckedRotation {
+  readonly name?: string;
+  readonly secret?: unknown;
+}
+
 /** What the checks read: the props with every wrongly typed part left out. */
 export interface CheckedProps {
   readonly namePrefix?: string;
   readonly services?: ReadonlyArray<CheckedService>;
+  readonly secretRotations?: ReadonlyArray<CheckedRotation>;
   readonly databaseCluster?: unknown;
   readonly encryptionKey?: unknown;
   readonly topic?: { readonly masterKey?: unknown };
@@ -142,6 +154,11 @@ function checkRequired(problems: ProblemList, props: CheckedProps): void {
   (props.services ?? []).forEach((service, index) => {
     for (const field of ['name', 'service', 'targetGroups', 'logGroup'] as const) {
       required(`services[${index}].${field}`, service[field]);
+    }
+  });
+  (props.secretRotations ?? []).forEach((rotation, index) => {
+    for (const field of ['name', 'secret'] as const) {
+      required(`secretRotations[${index}].${field}`, rotation[field]);
     }
   });
 }
@@ -192,6 +209,14 @@ function checkNames(problems: ProblemList, props: CheckedProps): void {
   if (dashboard !== undefined && !Token.isUnresolved(dashboard) && (!NAME.test(dashboard) || dashboard.length > DASHBOARD_NAME_LIMIT)) {
     problems.add('dashboardName', `must be 1 to ${DASHBOARD_NAME_LIMIT} letters, digits, '-' and '_', got ${show(dashboard)}`);
   }
+  const rotations = props.secretRotations ?? [];
+  rotations.forEach((rotation, index) => {
+    if (rotation.name !== undefined && !NAME.test(rotation.name)) {
+      problems.add(`secretRotations[${index}].name`, `must be letters, digits, '-' and '_', known at synth (it names the rotation's alarm), got ${show(rotation.name)}`);
+    } else if (rotation.name !== undefined && rotations.findIndex((r) => r.name === rotation.name) < index) {
+      problems.add(`secretRotations[${index}].name`, `${show(rotation.name)} is the name of another rotation; each rotation's alarm needs a name of its own`);
+    }
+  });
   if (!prefixKnown || problems.about('namePrefix')) {
     return;
   }
@@ -199,12 +224,15 @@ function checkNames(problems: ProblemList, props: CheckedProps): void {
     ...services.filter((s) => s.name !== undefined && NAME.test(s.name))
       .flatMap((s) => Object.values(serviceAlarmNames(prefix, s.name!)).map((name) => ({ prop: `services[${services.indexOf(s)}].name`, name }))),
     ...(props.databaseCluster ? Object.values(databaseAlarmNames(prefix)).map((name) => ({ prop: 'namePrefix', name })) : []),
+    ...rotations.filter((r) => r.name !== undefined && NAME.test(r.name))
+      .map((r) => ({ prop: `secretRotations[${rotations.indexOf(r)}].name`, name: rotationAlarmName(prefix, r.name!) })),
   ];
   // The longest name decides by how much the prefix (or a service name) must shrink.
   const longest = named.reduce<{ prop: string; name: string } | undefined>((a, b) => (a && a.name.length >= b.name.length ? a : b), undefined);
   if (longest && longest.name.length > ALARM_NAME_LIMIT) {
     const over = longest.name.length - ALARM_NAME_LIMIT;
-    problems.add(longest.prop, `makes the alarm name '${longest.name}' ${longest.name.length} characters long, over CloudWatch's limit of ${ALARM_NAME_LIMIT}; shorten namePrefix or the service name by ${over}`);
+    const what = longest.prop.startsWith('secretRotations') ? 'the rotation\'s name' : 'the service name';
+    problems.add(longest.prop, `makes the alarm name '${longest.name}' ${longest.name.length} characters long, over CloudWatch's limit of ${ALARM_NAME_LIMIT}; shorten namePrefix or ${what} by ${over}`);
   }
   const taken = named.find(({ name }, index) => named.findIndex((n) => n.name === name) < index);
   if (taken) {

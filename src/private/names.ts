@@ -85,6 +85,8 @@ export function derivedNames(names: DeploymentNames, options: { runbooks?: boole
     ...service(names.pyFido, PYFIDO),
     ...service(names.tomcat, TOMCAT),
     ...(options.runbooks ?? true ? RUNBOOK_ACTIONS.map((action) => ({ what: 'SSM document name (runbook)', name: `${names.cluster}-${action}`, maxLength: 128 })) : []),
+    // The application secret rotates with the library's function only beside the runbooks.
+    ...(options.runbooks ?? true ? alarms('secret rotation', [rotationAlarmName(names.cluster, APPLICATION_SECRET_ROTATION)]) : []),
   ];
 }
 
@@ -122,6 +124,15 @@ export interface DatabaseAlarmNames {
 
 export function databaseAlarmNames(prefix: string): DatabaseAlarmNames {
   return { cpu: `${prefix}-docdb-cpu`, connections: `${prefix}-docdb-connections` };
+}
+
+/** The names of the deployment's secret rotations (`SecretRotation.name`), which name their alarms. */
+export const APPLICATION_SECRET_ROTATION = 'application-secret';
+export const MONGODB_SECRET_ROTATION = 'mongodb-secret';
+
+/** The name of the alarm on a rotation function's errors, `<prefix>-<rotation>-rotation-errors`. */
+export function rotationAlarmName(prefix: string, rotation: string): string {
+  return `${prefix}-${rotation}-rotation-errors`;
 }
 
 /** The monitoring dashboard's name: the prefix itself, e.g. `arculus-auth-prod`. */

@@ -47,9 +47,13 @@ function body(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** Secrets Manager's JSON 1.1 protocol over the in-memory secret: X-Amz-Target names the operation. */
-function secretsManagerEndpoint(stub: SecretsManagerStub): http.RequestListener {
+/**
+ * Secrets Manager's JSON 1.1 protocol over the in-memory secret: X-Amz-Target names the operation.
+ * The secret is read at each request: the entry point's SDK client, made once, keeps its endpoint.
+ */
+function secretsManagerEndpoint(secret: () => SecretsManagerStub): http.RequestListener {
   return async (req, res) => {
+    const stub = secret();
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '') as rotationModule.SecretsManagerOperation;
     const input = JSON.parse(await body(req)) as rotationModule.SecretsManagerCommand['input'];
     try {
@@ -149,6 +153,22 @@ async function rotationChecks(): Promise<void> {
     return;
   }
   const { makeHandler, handler } = bundle;
+  // One local Secrets Manager for the entry point's client, serving each check's secret in turn.
+  let served = new SecretsManagerStub(INITIAL);
+  const endpoint = await listen(secretsManagerEndpoint(() => served));
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = endpoint.url;
+  try {
+    await rotationRuns(makeHandler, handler, (stub) => {
+      served = stub;
+    });
+  } finally {
+    endpoint.server.close();
+  }
+}
+
+async function rotationRuns(
+  makeHandler: typeof rotationModule.makeHandler, handler: typeof rotationModule.handler, serve: (stub: SecretsManagerStub) => void,
+): Promise<void> {
   await step('app-secret-rotation: two rotations, test client', async () => {
     const stub = new SecretsManagerStub(INITIAL);
     const handle = makeHandler({ client: stub, log: () => undefined });
@@ -162,8 +182,7 @@ async function rotationChecks(): Promise<void> {
   });
   await step('app-secret-rotation: entry point, SDK client to a local Secrets Manager', async () => {
     const stub = new SecretsManagerStub(INITIAL);
-    const { server, url } = await listen(secretsManagerEndpoint(stub));
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = url;
+    serve(stub);
     const log = console.log;
     const lines: string[] = [];
     console.log = (line: string) => lines.push(line);
@@ -181,7 +200,32 @@ async function rotationChecks(): Promise<void> {
       return `${stub.calls.length} calls through @aws-sdk/client-secrets-manager ${sdkVersion('@aws-sdk/client-secrets-manager')}`;
     } finally {
       console.log = log;
-      server.close();
+    }
+  });
+  await step('app-secret-rotation: entry point, a rotation interrupted by a value put by hand, a retried step, the next rotation', async () => {
+    const stub = new SecretsManagerStub(INITIAL);
+    serve(stub);
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      const interrupted = stub.startRotation();
+      await handler(stub.event('createSecret', interrupted));
+      await handler(stub.event('setSecret', interrupted));
+      // An operator's PutSecretValue moves AWSCURRENT before testSecret.
+      const byHand = { jwtSecret: 'jwt-put-by-hand', apiKey: 'api-key-put-by-hand' };
+      await stub.send({ operation: 'PutSecretValue', input: { SecretId: stub.arn, ClientRequestToken: 'by-hand', SecretString: JSON.stringify(byHand), VersionStages: ['AWSCURRENT'] } });
+      await assert.rejects(handler(stub.event('testSecret', interrupted)), /the rotation is abandoned/);
+      // Secrets Manager retries the step: it fails, changing nothing.
+      await assert.rejects(handler(stub.event('testSecret', interrupted)), /has no stage/);
+      assert.deepStrictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!), byHand);
+      // The next rotation is accepted, and keeps the jwtSecret that was current as the previous one.
+      const next = await stub.rotate(handler);
+      const current = JSON.parse(stub.valueAt('AWSCURRENT')!);
+      assert.deepStrictEqual(current, { jwtSecret: current.jwtSecret, jwtSecretPrevious: byHand.jwtSecret, apiKey: byHand.apiKey });
+      assert.deepStrictEqual(stub.stages()[next], ['AWSCURRENT']);
+      return `${stub.calls.length} calls through the SDK`;
+    } finally {
+      console.log = log;
     }
   });
 }

@@ -1,6 +1,6 @@
 import type {
   RotationEvent, RotationStep, SecretsClient, SecretsManagerCommand, SecretsManagerOperation, SecretsManagerOperations,
-} from '../src/private/app-secret-rotation.lambda';
+} from '../src/private/rotation-protocol';
 
 /**
  * One secret in memory, with versions and staging labels, answering the calls of the rotation

@@ -1,5 +1,9 @@
 import { randomBytes } from 'crypto';
 import * as https from 'https';
+import {
+  CURRENT, currentValue, finishSecret, lazySdkSecretsClient, parseValue, PENDING, pendingValue, putPending, RotationEvent, RotationStep,
+  runStep, SecretsClient, StepContext,
+} from './rotation-protocol';
 
 /**
  * The rotation function of the application secret: Secrets Manager calls it four times per
@@ -17,59 +21,10 @@ import * as https from 'https';
  * the stack.
  */
 
-const CURRENT = 'AWSCURRENT';
-const PENDING = 'AWSPENDING';
-const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
-
-/** One of the four steps of a rotation. */
-export type RotationStep = (typeof STEPS)[number];
-
-/** What Secrets Manager invokes the function with. */
-export interface RotationEvent {
-  readonly Step: string;
-  /** The secret's ARN. */
-  readonly SecretId: string;
-  /** The version this rotation creates (its VersionId). */
-  readonly ClientRequestToken: string;
-  /**
-   * Identifies the source of the request; Secrets Manager checks it when the function calls it
-   * with an assumed role or from another account. Sensitive: never logged.
-   */
-  readonly RotationToken?: string;
-}
-
-/** The Secrets Manager operations the function calls, with the fields it sends and reads (API names). */
-export interface SecretsManagerOperations {
-  DescribeSecret: {
-    input: { SecretId: string };
-    output: { RotationEnabled?: boolean; VersionIdsToStages?: Record<string, string[]> };
-  };
-  GetSecretValue: {
-    input: { SecretId: string; VersionId?: string; VersionStage?: string };
-    output: { VersionId?: string; SecretString?: string };
-  };
-  PutSecretValue: {
-    input: { SecretId: string; ClientRequestToken: string; SecretString: string; VersionStages: string[]; RotationToken?: string };
-    output: { VersionId?: string };
-  };
-  UpdateSecretVersionStage: {
-    input: { SecretId: string; VersionStage: string; MoveToVersionId?: string; RemoveFromVersionId?: string };
-    output: object;
-  };
-}
-
-export type SecretsManagerOperation = keyof SecretsManagerOperations;
-
-/** One call: the operation's name and its input. The default client maps it onto the SDK's `<operation>Command`. */
-export interface SecretsManagerCommand<K extends SecretsManagerOperation = SecretsManagerOperation> {
-  readonly operation: K;
-  readonly input: SecretsManagerOperations[K]['input'];
-}
-
-/** The one method the function needs of a Secrets Manager client; a test gives its own. */
-export interface SecretsClient {
-  send<K extends SecretsManagerOperation>(command: SecretsManagerCommand<K>): Promise<SecretsManagerOperations[K]['output']>;
-}
+export type {
+  RotationEvent, RotationStep, SecretsClient, SecretsManagerCommand, SecretsManagerOperation, SecretsManagerOperations,
+} from './rotation-protocol';
+export { sdkSecretsClient } from './rotation-protocol';
 
 /**
  * What CloudFormation invokes the function with for the custom resource that seeds
@@ -97,77 +52,9 @@ export interface HandlerDeps {
   readonly respond?: (url: string, body: string) => Promise<void>;
 }
 
-/** The SDK module, as much of it as the default client uses. */
-type SdkModule = {
-  readonly SecretsManagerClient: new (config: object) => { send(command: unknown): Promise<unknown> };
-} & { readonly [K in `${SecretsManagerOperation}Command`]: new (input: unknown) => unknown };
-
-/**
- * A client of the AWS SDK for JavaScript v3, which the Lambda runtime provides (the bundle leaves
- * `@aws-sdk/*` out). It is required here, not imported at the top: loading the module needs
- * neither the SDK nor AWS configuration.
- */
-export function sdkSecretsClient(): SecretsClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('@aws-sdk/client-secrets-manager') as SdkModule;
-  const client = new sdk.SecretsManagerClient({});
-  return {
-    send: async <K extends SecretsManagerOperation>(command: SecretsManagerCommand<K>) =>
-      client.send(new sdk[`${command.operation}Command`](command.input)) as Promise<SecretsManagerOperations[K]['output']>,
-  };
-}
-
 /** 512 bits from the CSPRNG, as base64url (no padding): safe in JSON, an environment variable and a header. */
 export function newJwtSecret(): string {
   return randomBytes(64).toString('base64url');
-}
-
-/** The checked event, in the names the code uses. */
-interface Rotation {
-  readonly step: RotationStep;
-  readonly secretId: string;
-  readonly token: string;
-  readonly rotationToken?: string;
-}
-
-/** What every step works with. */
-interface StepContext extends Rotation {
-  readonly client: SecretsClient;
-  readonly random: () => string;
-  readonly note: (message: string, fields?: Record<string, unknown>) => void;
-  /** VersionIdsToStages, as DescribeSecret gave it before the step. */
-  readonly stages: Record<string, string[]>;
-}
-
-function readEvent(event: unknown): Rotation {
-  const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
-  if (!STEPS.includes(e.Step as RotationStep)) {
-    throw new Error(`Step must be one of ${STEPS.join(', ')}, got ${JSON.stringify(e.Step)}`);
-  }
-  for (const key of ['SecretId', 'ClientRequestToken']) {
-    if (typeof e[key] !== 'string' || e[key] === '') {
-      throw new Error(`${key} must be a non-empty string`);
-    }
-  }
-  const rotationToken = typeof e.RotationToken === 'string' && e.RotationToken !== '' ? e.RotationToken : undefined;
-  return { step: e.Step as RotationStep, secretId: e.SecretId as string, token: e.ClientRequestToken as string, rotationToken };
-}
-
-/**
- * The value of a version as a JSON object. A value that does not parse is reported without the
- * parser's message, which quotes the value.
- */
-function parseValue(value: string | undefined, which: string, secretId: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value ?? '');
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`the ${which} value of ${secretId} is not a JSON object`);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function jwtSecretOf(value: Record<string, unknown>, which: string, secretId: string): string {
@@ -178,45 +65,15 @@ function jwtSecretOf(value: Record<string, unknown>, which: string, secretId: st
   return jwtSecret;
 }
 
-async function currentValue(ctx: StepContext): Promise<Record<string, unknown>> {
-  const { SecretString } = await ctx.client.send({ operation: 'GetSecretValue', input: { SecretId: ctx.secretId, VersionStage: CURRENT } });
-  return parseValue(SecretString, CURRENT, ctx.secretId);
-}
-
-/** The value of this rotation's version, or undefined while it has none (RotateSecret made it empty). */
-async function pendingValue(ctx: StepContext): Promise<string | undefined> {
-  try {
-    const { SecretString } = await ctx.client.send({
-      operation: 'GetSecretValue',
-      input: { SecretId: ctx.secretId, VersionId: ctx.token, VersionStage: PENDING },
-    });
-    return SecretString;
-  } catch (e) {
-    if ((e as { name?: unknown }).name === 'ResourceNotFoundException') {
-      return undefined;
-    }
-    throw e;
-  }
-}
-
 /** Puts the new version, staged AWSPENDING, unless an earlier run of this step already did. */
-async function createSecret(ctx: StepContext): Promise<void> {
+async function createSecret(ctx: StepContext, random: () => string): Promise<void> {
   if (await pendingValue(ctx) !== undefined) {
     ctx.note('createSecret: the pending version already has a value; nothing to do');
     return;
   }
-  const current = await currentValue(ctx);
-  const next = { ...current, jwtSecret: ctx.random(), jwtSecretPrevious: jwtSecretOf(current, CURRENT, ctx.secretId) };
-  await ctx.client.send({
-    operation: 'PutSecretValue',
-    input: {
-      SecretId: ctx.secretId,
-      ClientRequestToken: ctx.token,
-      SecretString: JSON.stringify(next),
-      VersionStages: [PENDING],
-      ...(ctx.rotationToken ? { RotationToken: ctx.rotationToken } : {}),
-    },
-  });
+  const current = await currentValue(ctx.client, ctx.secretId);
+  const next = { ...current, jwtSecret: random(), jwtSecretPrevious: jwtSecretOf(current, CURRENT, ctx.secretId) };
+  await putPending(ctx, next);
   ctx.note('createSecret: put the pending version', { keys: Object.keys(next).sort() });
 }
 
@@ -236,48 +93,16 @@ async function testSecret(ctx: StepContext): Promise<void> {
   if (jwtSecret === pending.jwtSecretPrevious) {
     throw new Error(`the ${PENDING} value of ${ctx.secretId} has a jwtSecret equal to its jwtSecretPrevious`);
   }
-  const current = await currentValue(ctx);
+  const current = await currentValue(ctx.client, ctx.secretId);
   if (pending.jwtSecretPrevious !== jwtSecretOf(current, CURRENT, ctx.secretId)) {
     throw new Error(`the ${PENDING} value of ${ctx.secretId} has a jwtSecretPrevious other than the ${CURRENT} jwtSecret`);
   }
   ctx.note('testSecret: the pending value is one rotation on from the current one');
 }
 
-/** Moves AWSCURRENT to this rotation's version (Secrets Manager moves AWSPREVIOUS to the one it leaves). */
-async function finishSecret(ctx: StepContext): Promise<void> {
-  const currentVersion = Object.keys(ctx.stages).find((version) => ctx.stages[version].includes(CURRENT));
-  if (currentVersion === ctx.token) {
-    ctx.note('finishSecret: the version is already AWSCURRENT; nothing to do');
-    return;
-  }
-  await ctx.client.send({
-    operation: 'UpdateSecretVersionStage',
-    input: { SecretId: ctx.secretId, VersionStage: CURRENT, MoveToVersionId: ctx.token, RemoveFromVersionId: currentVersion },
-  });
-  ctx.note('finishSecret: moved AWSCURRENT to the version', { from: currentVersion });
-}
-
-const STEP_FUNCTIONS: Record<RotationStep, (ctx: StepContext) => Promise<void>> = { createSecret, setSecret, testSecret, finishSecret };
-
-/**
- * The version's stages, after the checks every step starts with (as AWS's rotation templates do):
- * rotation is enabled, and the version is staged AWSPENDING or already AWSCURRENT.
- */
-async function versionStages(client: SecretsClient, rotation: Rotation): Promise<Record<string, string[]>> {
-  const { secretId, token } = rotation;
-  const metadata = await client.send({ operation: 'DescribeSecret', input: { SecretId: secretId } });
-  if (!metadata.RotationEnabled) {
-    throw new Error(`secret ${secretId} is not enabled for rotation`);
-  }
-  const stages = metadata.VersionIdsToStages ?? {};
-  const ofToken = stages[token];
-  if (!ofToken) {
-    throw new Error(`version ${token} of secret ${secretId} has no stage: it is not the version of a rotation`);
-  }
-  if (!ofToken.includes(CURRENT) && !ofToken.includes(PENDING)) {
-    throw new Error(`version ${token} of secret ${secretId} is not staged ${PENDING} (it has ${ofToken.join(', ') || 'no stage'})`);
-  }
-  return stages;
+/** The four steps, with the random source of new jwtSecrets. */
+function jwtSteps(random: () => string): Record<RotationStep, (ctx: StepContext) => Promise<void>> {
+  return { createSecret: (ctx) => createSecret(ctx, random), setSecret, testSecret, finishSecret };
 }
 
 /** Whether CloudFormation sent the event (a custom resource's request), not Secrets Manager. */
@@ -295,8 +120,7 @@ async function seedPreviousKey(client: SecretsClient, secretId: unknown, token: 
   if (typeof secretId !== 'string' || secretId === '') {
     throw new Error('ResourceProperties.SecretId must be a non-empty string');
   }
-  const { SecretString } = await client.send({ operation: 'GetSecretValue', input: { SecretId: secretId, VersionStage: CURRENT } });
-  const current = parseValue(SecretString, CURRENT, secretId);
+  const current = await currentValue(client, secretId);
   const jwtSecret = jwtSecretOf(current, CURRENT, secretId);
   if (typeof current.jwtSecretPrevious === 'string' && current.jwtSecretPrevious !== '') {
     note('seed: the current value has a jwtSecretPrevious; nothing to do');
@@ -365,25 +189,9 @@ export function makeHandler(deps: HandlerDeps): (event: RotationEvent | SeedEven
     if (isSeedEvent(event)) {
       return answerCloudFormation(deps, event, log);
     }
-    const rotation = readEvent(event);
-    const { step, secretId, token } = rotation;
-    const note = (message: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({ message, step, secretId, token, ...fields }));
-    note('rotation step started');
-    try {
-      const stages = await versionStages(deps.client, rotation);
-      if (stages[token].includes(CURRENT)) {
-        note('the version is already AWSCURRENT; nothing to do');
-        return;
-      }
-      await STEP_FUNCTIONS[step]({ ...rotation, client: deps.client, random: deps.random ?? newJwtSecret, note, stages });
-    } catch (e) {
-      note('rotation step failed', { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
-      throw e;
-    }
+    return runStep(deps.client, log, event, jwtSteps(deps.random ?? newJwtSecret));
   };
 }
 
-let defaultClient: SecretsClient | undefined;
-
 /** The Lambda entry point: the SDK's client, made at the first call. */
-export const handler = makeHandler({ client: { send: (command) => (defaultClient ??= sdkSecretsClient()).send(command) } });
+export const handler = makeHandler({ client: lazySdkSecretsClient() });

@@ -112,7 +112,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
  * its BUNDLE_NODE_MAJOR (a unit test holds the two together).
  */
 const BUNDLE_TARGET = 'node24';
-for (const name of ['app-secret-rotation', 'deployment-check']) {
+for (const name of ['app-secret-rotation', 'atlas-rotation', 'deployment-check']) {
   const entrypoint = `src/private/${name}.lambda.ts`;
   project.bundler.addBundle(entrypoint, {
     target: BUNDLE_TARGET,

@@ -20,6 +20,11 @@ export class SecretsManagerStub implements SecretsClient {
   rotationEnabled = true;
   /** Every call made, in order. */
   readonly calls: SecretsManagerCommand[] = [];
+  /**
+   * Other secrets the function reads (an API key, say), by ARN: GetSecretValue gives their value
+   * as AWSCURRENT; nothing else may be called on them.
+   */
+  readonly others = new Map<string, string>();
   /** Makes the next call of an operation fail, once, with this error name. */
   readonly failNext = new Map<SecretsManagerOperation, string>();
   private readonly versions = new Map<string, { value?: string; stages: Set<string> }>();
@@ -74,6 +79,13 @@ export class SecretsManagerStub implements SecretsClient {
     if (failure) {
       this.failNext.delete(command.operation);
       throw error(failure, `injected ${failure}`);
+    }
+    const other = this.others.get((command.input as { SecretId: string }).SecretId);
+    if (other !== undefined) {
+      if (command.operation !== 'GetSecretValue') {
+        throw error('AccessDeniedException', `the function may not call ${command.operation} on another secret`);
+      }
+      return { VersionId: 'other-v1', SecretString: other } as SecretsManagerOperations[K]['output'];
     }
     if ((command.input as { SecretId: string }).SecretId !== this.arn) {
       throw error('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');

@@ -279,10 +279,19 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "MongoDbAtlasRotationOptions": {
+      "fields": {
+        "apiSecret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "projectId": { "optional": false, "type": { "primitive": "string" } }
+      },
+      "cdkBases": []
+    },
     "MongoDbBindOptions": {
       "fields": {
         "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "logRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "vpc": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
@@ -294,6 +303,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.DatabaseCluster" } },
         "port": { "optional": false, "type": { "primitive": "number" } },
+        "rotationFunction": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } },
         "secret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
         "secretRotates": { "optional": true, "type": { "primitive": "boolean" } },
         "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } }
@@ -302,10 +312,13 @@ export const API_MODEL: ApiModel = {
     },
     "MongoDbEndpointOptions": {
       "fields": {
+        "atlasRotation": { "optional": true, "type": { "struct": "MongoDbAtlasRotationOptions" } },
         "host": { "optional": false, "type": { "primitive": "string" } },
+        "masterSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
         "password": { "optional": true, "type": { "ref": "aws-cdk-lib.SecretValue" } },
         "port": { "optional": true, "type": { "primitive": "number" } },
         "rotation": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.RotationScheduleOptions" } },
+        "rotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
         "username": { "optional": false, "type": { "primitive": "string" } }
       },

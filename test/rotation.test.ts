@@ -486,6 +486,28 @@ describe('MongoDB Atlas rotated by the library (atlasRotation)', () => {
   });
 });
 
+describe('MongoDB Atlas rotated by the library, in prod\'s nested stacks with the customer-managed key', () => {
+  test('the function decrypts and encrypts the secret with the key through Secrets Manager only, by its own policy (no cycle between the stacks)', () => {
+    const { stack, template } = synth((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1.0.0' },
+      nestedStacks: true,
+      mongoDb: MongoDbConnection.fromEndpoint({
+        ...ATLAS, atlasRotation: { projectId: PROJECT_ID, apiSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'AtlasApi', 'atlas-api') },
+      }),
+    }));
+    const data = Template.fromStack(stack.node.findAll().find((c) => Stack.isStack(c) && c.node.id === 'DataStack') as Stack);
+    const fn = logicalId(data, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('MongoDB Atlas password') });
+    const role = data.toJSON().Resources[fn].Properties.Role['Fn::GetAtt'][0];
+    expect(statementsOf(data, role)).toContainEqual(expect.objectContaining({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+    }));
+    // The key's policy, in the parent stack, names no role of the data stack (which would depend on it both ways).
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toMatch(/DataStack|MongoDbRotation/);
+  });
+});
+
 describe('the prod warning of a MongoDB password that never rotates names the prop that turns rotation on', () => {
   test.each([
     ['an Atlas host', ATLAS.host, 'atlasRotation: { projectId, apiSecret }', 'masterSecret'],

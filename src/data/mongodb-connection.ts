@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { OtherStacks } from '../private/other-stacks';
 import { atlasRotation, checkEndpointRotation, multiUserFields, notRotatedWarning, selfManagedRotation } from '../private/mongodb-rotation';
 import { PRESETS } from '../private/presets';
 import { sanitize, Shape, struct, typeShape } from '../private/schema';
@@ -452,7 +453,9 @@ class EndpointConnection extends MongoDbConnection {
     }
     const secret = new secretsmanager.Secret(scope, 'MongoDbSecret', {
       description: `MongoDB connection of the Arculus FIDO services (${fields.host})`,
-      encryptionKey: options.encryptionKey,
+      // The library's rotation function is granted the key by its own policy: a grant in the policy
+      // of a key of another stack would name this stack's role there, a cycle between the stacks.
+      encryptionKey: atlas ? new OtherStacks(scope).key('MongoDbEncryptionKeyOfThisStack', options.encryptionKey) : options.encryptionKey,
       removalPolicy: options.removalPolicy,
       ...(this.options.password
         ? {

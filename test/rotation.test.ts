@@ -404,7 +404,8 @@ describe('a self-managed MongoDB with an administrator\'s secret (masterSecret)'
     const schedule = schedulesBySecret(template)[mongoSecretOf(template)];
     const group = schedule.HostedRotationLambda.VpcSecurityGroupIds['Fn::GetAtt'][0];
     expect(resources[group].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
-    const ruleFrom = (type: string, props: object) => Object.values(template.findResources(type, { Properties: props })).map((r: any) => r.Properties);
+    const ruleFrom = (type: string, props: object) => Object.values(template.findResources(type, { Properties: props }))
+      .map((r: any) => r.Properties);
     const databaseGroup = { 'Fn::ImportValue': expect.stringMatching(/MongoDb/) };
     expect(ruleFrom('AWS::EC2::SecurityGroupEgress', { GroupId: { 'Fn::GetAtt': [group, 'GroupId'] } })).toEqual([
       expect.objectContaining({ DestinationSecurityGroupId: databaseGroup, FromPort: 27017, ToPort: 27017, IpProtocol: 'tcp' }),

@@ -249,22 +249,7 @@ export class FidoDataLayer extends Construct {
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
     if (props.applicationSecretRotation) {
-      const fn = rotationFunction(this, {
-        ids: { securityGroup: 'ApplicationSecretRotationSecurityGroup', logGroup: 'ApplicationSecretRotationLogGroup', function: 'ApplicationSecretRotation' },
-        name: 'app-secret-rotation',
-        description: 'Rotates the Arculus FIDO application secret: a new jwtSecret, the one before kept as jwtSecretPrevious',
-        securityGroupDescription: 'Rotation function of the Arculus FIDO application secret: HTTPS to Secrets Manager only',
-        https: 'Secrets Manager API',
-        secret: applicationSecret,
-        interval: props.applicationSecretRotation,
-        vpc: props.vpc,
-        vpcSubnets: props.vpcSubnets,
-        timeout: Duration.seconds(30),
-        logRetention: props.logRetention,
-        logEncryptionKey: props.logEncryptionKey,
-        logRemovalPolicy: props.logRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.DESTROY,
-        policyScope: 'this one secret',
-      });
+      const fn = this.rotate(applicationSecret, props.applicationSecretRotation, props);
       this.applicationSecretRotationFunction = fn;
       this.previousJwtSecretSeed = this.seedPreviousJwtSecret(applicationSecret, fn);
     } else {
@@ -273,6 +258,26 @@ export class FidoDataLayer extends Construct {
         'NIST.800.53.R5-SecretsManagerRotationEnabled': APPLICATION_SECRET_NOT_ROTATED,
       });
     }
+  }
+
+  /** The rotation function the library ships for the application secret, and its schedule. */
+  private rotate(secret: secretsmanager.Secret, interval: Duration, props: FidoDataLayerProps): lambda.Function {
+    return rotationFunction(this, {
+      ids: { securityGroup: 'ApplicationSecretRotationSecurityGroup', logGroup: 'ApplicationSecretRotationLogGroup', function: 'ApplicationSecretRotation' },
+      name: 'app-secret-rotation',
+      description: 'Rotates the Arculus FIDO application secret: a new jwtSecret, the one before kept as jwtSecretPrevious',
+      securityGroupDescription: 'Rotation function of the Arculus FIDO application secret: HTTPS to Secrets Manager only',
+      https: 'Secrets Manager API',
+      secret,
+      interval,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      timeout: Duration.seconds(30),
+      logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.DESTROY,
+      policyScope: 'this one secret',
+    });
   }
 
   /**

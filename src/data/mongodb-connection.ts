@@ -7,9 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import { atlasRotation, checkEndpointRotation, multiUserFields, notRotatedWarning, selfManagedRotation } from '../private/mongodb-rotation';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
-import { atlasRotation, checkEndpointRotation, multiUserFields, notRotatedWarning, selfManagedRotation } from '../private/mongodb-rotation';
 import { PRESETS } from '../private/presets';
 import { sanitize, Shape, struct, typeShape } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
@@ -464,7 +464,10 @@ class EndpointConnection extends MongoDbConnection {
             password: passwordOfThisStack(scope, this.options.password),
             host: SecretValue.unsafePlainText(fields.host),
             port: SecretValue.unsafePlainText(fields.port),
-            ...(masterSecret ? { engine: SecretValue.unsafePlainText(fields.engine!), masterarn: SecretValue.unsafePlainText(fields.masterarn!) } : {}),
+            ...(masterSecret ? {
+              engine: SecretValue.unsafePlainText(fields.engine!),
+              masterarn: SecretValue.unsafePlainText(fields.masterarn!),
+            } : {}),
           },
         }
         : {

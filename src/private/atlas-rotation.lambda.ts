@@ -132,7 +132,8 @@ function settingsOf(env: AtlasRotationEnvironment): Settings {
       throw new Error(`${key} must be set`);
     }
   }
-  return { projectId, apiSecretArn: env.ATLAS_API_SECRET_ARN!, baseUser: env.MONGODB_USERNAME!, baseUrl: baseUrlOf(env.ATLAS_ADMIN_API_URL_FOR_TESTS) };
+  const baseUrl = baseUrlOf(env.ATLAS_ADMIN_API_URL_FOR_TESTS);
+  return { projectId, apiSecretArn: env.ATLAS_API_SECRET_ARN!, baseUser: env.MONGODB_USERNAME!, baseUrl };
 }
 
 /** How the function authenticates to the Atlas API. */
@@ -183,7 +184,9 @@ function digestChallenge(header: string | null): Record<string, string> {
 }
 
 /** The Authorization header answering a digest challenge (RFC 7616, MD5, qop=auth), as Atlas asks of an API key. */
-export function digestAuthorization(challenge: Record<string, string>, method: string, uri: string, user: string, password: string, cnonce: string): string {
+export function digestAuthorization(
+  challenge: Record<string, string>, method: string, uri: string, user: string, password: string, cnonce: string,
+): string {
   const ha1 = md5(`${user}:${challenge.realm}:${password}`);
   const ha2 = md5(`${method}:${uri}`);
   const nc = '00000001';
@@ -225,8 +228,13 @@ class AtlasApi {
   /** Creates a user on `admin` with the password, and the template's roles, scopes and labels. */
   async createUser(template: AtlasDatabaseUser, username: string, password: string): Promise<'created' | 'exists'> {
     const user = {
-      databaseName: 'admin', groupId: this.settings.projectId, username, password,
-      roles: template.roles ?? [], ...(template.scopes ? { scopes: template.scopes } : {}), ...(template.labels ? { labels: template.labels } : {}),
+      databaseName: 'admin',
+      groupId: this.settings.projectId,
+      username,
+      password,
+      roles: template.roles ?? [],
+      ...(template.scopes ? { scopes: template.scopes } : {}),
+      ...(template.labels ? { labels: template.labels } : {}),
     };
     const { status } = await this.call('POST', this.usersPath(), user, [409]);
     return status === 409 ? 'exists' : 'created';
@@ -238,7 +246,7 @@ class AtlasApi {
 
   private async call(method: string, path: string, body: unknown, accepted: number[] = []): Promise<{ status: number; body: unknown }> {
     const call = `${method} ${path}`;
-    const headers: Record<string, string> = { 'Accept': `application/vnd.atlas.${ATLAS_API_VERSION}+json` };
+    const headers: Record<string, string> = { Accept: `application/vnd.atlas.${ATLAS_API_VERSION}+json` };
     if (body !== undefined) {
       headers['Content-Type'] = `application/vnd.atlas.${ATLAS_API_VERSION}+json`;
     }

@@ -479,6 +479,16 @@ describe('MongoDB Atlas rotated by the library (atlasRotation)', () => {
     }));
   });
 
+  test('both containers read the user as well as the password from the secret when a task starts: a rotation changes both', () => {
+    const { template } = atlasRotated();
+    for (const name of ['pyfido', 'tomcat']) {
+      const secrets = Object.fromEntries(containerDefinition(template, name).Secrets.map((s: any) => [s.Name, JSON.stringify(s.ValueFrom)]));
+      expect(secrets.MONGODB_USERNAME).toMatch(/:username::"/);
+      expect(secrets.MONGODB_PASSWORD).toMatch(/:password::"/);
+      expect(secrets.MONGODB_USERNAME).toContain(mongoSecretOf(template));
+    }
+  });
+
   test('no warning that the password never rotates; the secret is the one the services read, unchanged in shape', () => {
     const { template, stack } = atlasRotated();
     expect(warnings(stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([]);

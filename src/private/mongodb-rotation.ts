@@ -1,11 +1,38 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { rotationFunction } from './rotation-function';
 import { ProblemList, show } from './validation';
-import type { MongoDbAtlasRotationOptions, MongoDbBindOptions, MongoDbEndpointOptions } from '../data/mongodb-connection';
+
+/**
+ * What the rotation reads of `MongoDbAtlasRotationOptions`, `MongoDbEndpointOptions` and
+ * `MongoDbBindOptions` (src/data/mongodb-connection.ts, which imports this file: their shapes,
+ * not an import back).
+ */
+interface AtlasRotationOptions {
+  readonly projectId: string;
+  readonly apiSecret: secretsmanager.ISecret;
+}
+interface EndpointOptions {
+  readonly username: string;
+  readonly securityGroup?: ec2.ISecurityGroup;
+  readonly rotation?: secretsmanager.RotationScheduleOptions;
+  readonly masterSecret?: secretsmanager.ISecret;
+  readonly atlasRotation?: AtlasRotationOptions;
+  readonly rotationInterval?: Duration;
+}
+interface BindOptions {
+  readonly vpc: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly removalPolicy?: RemovalPolicy;
+  readonly logRetention?: logs.RetentionDays;
+  readonly logEncryptionKey?: kms.IKey;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
 
 /** How often a rotation the library arranges runs, unless `rotationInterval` says otherwise. */
 export const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
@@ -14,12 +41,12 @@ export const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
 const ATLAS_HOST = /\.mongodb\.net\.?$/i;
 
 /** The options that rotate an endpoint's password, by prop name, in the order they are reported. */
-function rotationsGiven(options: MongoDbEndpointOptions): string[] {
+function rotationsGiven(options: EndpointOptions): string[] {
   return (['rotation', 'masterSecret', 'atlasRotation'] as const).filter((prop) => options[prop] !== undefined);
 }
 
 /** Problems with the endpoint's rotation options (their types already hold). */
-export function checkEndpointRotation(problems: ProblemList, options: MongoDbEndpointOptions): void {
+export function checkEndpointRotation(problems: ProblemList, options: EndpointOptions): void {
   const given = rotationsGiven(options);
   if (given.length > 1) {
     problems.add(`mongoDb.${given[1]}`, `rotates the password, and so does ${given[0]}: give one of rotation (your function), masterSecret (a self-managed server) and atlasRotation (MongoDB Atlas), got ${given.join(' and ')}`);
@@ -48,8 +75,8 @@ export function multiUserFields(masterSecret: secretsmanager.ISecret): { engine:
 /** Where an endpoint's password rotation runs, and what reaches what. */
 export interface EndpointRotationProps {
   readonly secret: secretsmanager.Secret;
-  readonly options: MongoDbEndpointOptions;
-  readonly bind: MongoDbBindOptions;
+  readonly options: EndpointOptions;
+  readonly bind: BindOptions;
   readonly port: number;
   /** The characters a generated password leaves out. */
   readonly excludeCharacters: string;
@@ -97,7 +124,7 @@ export function selfManagedRotation(scope: Construct, props: EndpointRotationPro
  * subnets with HTTPS out only; it may read the Atlas API secret, and nothing else of the deployment
  * reads it.
  */
-export function atlasRotation(scope: Construct, props: EndpointRotationProps, atlas: MongoDbAtlasRotationOptions): lambda.Function {
+export function atlasRotation(scope: Construct, props: EndpointRotationProps, atlas: AtlasRotationOptions): lambda.Function {
   const { bind } = props;
   const fn = rotationFunction(scope, {
     ids: { securityGroup: 'MongoDbRotationSecurityGroup', logGroup: 'MongoDbRotationLogGroup', function: 'MongoDbRotation' },

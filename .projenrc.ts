@@ -115,7 +115,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
  * its BUNDLE_NODE_MAJOR (a unit test holds the two together).
  */
 const BUNDLE_TARGET = 'node24';
-for (const name of ['app-secret-rotation', 'deployment-check']) {
+for (const name of ['app-secret-rotation', 'atlas-rotation', 'deployment-check']) {
   const entrypoint = `src/private/${name}.lambda.ts`;
   project.bundler.addBundle(entrypoint, {
     target: BUNDLE_TARGET,
@@ -126,6 +126,8 @@ for (const name of ['app-secret-rotation', 'deployment-check']) {
   // A handler may import dev dependencies: they are bundled, never the package's.
   project.eslint?.allowDevDeps(entrypoint);
 }
+// What the rotation functions share (bundled into each): it requires the SDK's Secrets Manager client too.
+project.eslint?.allowDevDeps('src/private/rotation-protocol.ts');
 
 // The API model the runtime checks read the props of each struct from (src/private/api-model.generated.ts),
 // written from the assembly jsii just wrote (tools/projenrc/api-model.ts, projen's code dir above).

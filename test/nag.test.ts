@@ -1,7 +1,9 @@
 import { Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../src';
 import { Finding, runNag } from './nag-report';
@@ -147,6 +149,42 @@ describe('cdk-nag on other shapes of deployment', () => {
     expect(findings).toEqual([]);
     const rotationAcks = acknowledgements(stack).filter((a) => a.rule === 'AwsSolutions-SMG4' || a.rule === 'NIST.800.53.R5-SecretsManagerRotationEnabled');
     expect(new Set(rotationAcks.map((a) => a.construct.node.path))).toEqual(new Set(['Fido/Fido/Data/ApplicationSecret']));
+  });
+
+  /** Where the MongoDB secret's rotation is acknowledged: nowhere, when it rotates. */
+  const mongoRotationAcks = (stack: ArculusFidoStack) => acknowledgements(stack)
+    .filter((a) => (a.rule === 'AwsSolutions-SMG4' || a.rule === 'NIST.800.53.R5-SecretsManagerRotationEnabled') && a.construct.node.id === 'MongoDbSecret');
+
+  test('a self-managed MongoDB rotated by AWS\'s multi-user function, in prod: no unacknowledged finding, and no rotation finding acknowledged on its secret', () => {
+    const { findings, stack } = check((scope) => {
+      const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'], privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'] });
+      return {
+        deploymentEnvironment: DeploymentEnvironment.PROD,
+        network: { vpc },
+        mongoDb: MongoDbConnection.fromEndpoint({
+          host: 'mongo.internal.example.com',
+          username: 'fido',
+          securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, 'MongoDbGroup', 'sg-0123456789abcdef0'),
+          masterSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'Admin', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf'),
+        }),
+      };
+    });
+    expect(findings).toEqual([]);
+    expect(mongoRotationAcks(stack)).toEqual([]);
+  });
+
+  test('MongoDB Atlas rotated by the library\'s function, in prod with a customer-managed key: no unacknowledged finding, and no rotation finding acknowledged on its secret', () => {
+    const { findings, stack } = check((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      mongoDb: MongoDbConnection.fromEndpoint({
+        host: 'cluster0.abcde.mongodb.net',
+        username: 'fido',
+        atlasRotation: { projectId: '0123456789abcdef01234567', apiSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'AtlasApi', 'atlas-api') },
+      }),
+    }));
+    expect(findings).toEqual([]);
+    expect(mongoRotationAcks(stack)).toEqual([]);
+    expect(stack.deployment.dataLayer.mongoDbRotationFunction).toBeDefined();
   });
 
   test('what a user turns off in prod is reported, not acknowledged for them', () => {

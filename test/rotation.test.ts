@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { baseProps, containerDefinition, ENV, joined, logicalId, newestNamedNodeRuntime, once, partition, synth, synthError, testApp, warnings } from './util';
 
@@ -348,7 +349,7 @@ describe('a MongoDB secret by endpoint (Atlas, self-managed)', () => {
   test('without a rotation, warns once in prod, with the reason and the ways to rotate; not elsewhere', () => {
     const { stack } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' } });
     expect(warnings(stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([expect.stringMatching(
-      /^The MongoDB password in prod never rotates: the library cannot change a password in MongoDB Atlas or a self-managed server by itself\. Give MongoDbConnection\.fromEndpoint\(\) a rotation/)]);
+      /^The MongoDB password in prod never rotates\. Give MongoDbConnection\.fromEndpoint\(\) atlasRotation: \{ projectId, apiSecret \}/)]);
     expect(warnings(synth().stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([]);
   });
 
@@ -362,5 +363,210 @@ describe('a MongoDB secret by endpoint (Atlas, self-managed)', () => {
     expect(message).toEqual(expect.stringContaining(expected));
     // Once: the options are checked against their shape in one pass.
     expect(message!.split(expected)).toHaveLength(2);
+  });
+});
+
+const PROJECT_ID = '0123456789abcdef01234567';
+
+/** Prod with a self-managed MongoDB in the VPC (its security group given) rotated by AWS's multi-user function. */
+const selfManaged = once(() => {
+  const app = testApp();
+  const network = new Stack(app, 'Network', { env: ENV });
+  const vpc = new ec2.Vpc(network, 'Vpc');
+  const databaseGroup = new ec2.SecurityGroup(network, 'MongoDb', { vpc });
+  const masterSecret = secretsmanager.Secret.fromSecretCompleteArn(network, 'Admin', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf');
+  const mongoDb = MongoDbConnection.fromEndpoint({ host: 'mongo.internal.example.com', username: 'fido', securityGroup: databaseGroup, masterSecret });
+  const stack = new ArculusFidoStack(app, 'Fido', {
+    env: ENV, ...baseProps(network, { deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, network: { vpc }, mongoDb }),
+  });
+  return { stack, template: Template.fromStack(stack), network: Template.fromStack(network) };
+});
+
+/** Prod with MongoDB Atlas rotated by the library's function every 14 days, the API key in a secret of the user's. */
+const atlasRotated = once(() => synth((scope) => ({
+  deploymentEnvironment: DeploymentEnvironment.PROD,
+  images: { tag: '1.0.0' },
+  mongoDb: MongoDbConnection.fromEndpoint({
+    ...ATLAS,
+    atlasRotation: { projectId: PROJECT_ID, apiSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'AtlasApi', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:atlas-api-AbCdEf') },
+    rotationInterval: Duration.days(14),
+  }),
+})));
+
+function mongoSecretOf(template: Template): string {
+  return logicalId(template, 'AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('^MongoDB connection') });
+}
+
+describe('a self-managed MongoDB with an administrator\'s secret (masterSecret)', () => {
+  test('rotates every 30 days with AWS\'s multi-user MongoDB function in the private subnets, the first one an interval after deployment', () => {
+    const { template } = selfManaged();
+    const schedule = schedulesBySecret(template)[mongoSecretOf(template)];
+    expect(schedule).toEqual(expect.objectContaining({ RotationRules: { ScheduleExpression: 'rate(30 days)' }, RotateImmediatelyOnUpdate: false }));
+    expect(schedule.HostedRotationLambda).toEqual(expect.objectContaining({
+      RotationType: 'MongoDBMultiUser',
+      MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf',
+      ExcludeCharacters: ' "\'\\/@:?#[]%`',
+    }));
+    expect(JSON.stringify(schedule.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1/);
+    expect(JSON.stringify(schedule.HostedRotationLambda.VpcSubnetIds)).not.toMatch(/PublicSubnet/);
+    expect([].concat(template.toJSON().Transform)).toEqual([expect.stringMatching(/^AWS::SecretsManager-/)]);
+  });
+
+  test('the secret holds what AWS\'s function reads: engine mongo and the administrator\'s secret as masterarn', () => {
+    const { template } = selfManaged();
+    const value = JSON.parse(template.toJSON().Resources[mongoSecretOf(template)].Properties.GenerateSecretString.SecretStringTemplate);
+    expect(value).toEqual({ username: 'fido', host: 'mongo.internal.example.com', port: '27017', engine: 'mongo', masterarn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf' });
+  });
+
+  test('the function reaches MongoDB as the tasks do: MongoDB\'s group admits its own group on the port; it has HTTPS out besides, and nothing else', () => {
+    const { template, stack } = selfManaged();
+    const resources = template.toJSON().Resources;
+    const schedule = schedulesBySecret(template)[mongoSecretOf(template)];
+    const group = schedule.HostedRotationLambda.VpcSecurityGroupIds['Fn::GetAtt'][0];
+    expect(resources[group].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
+    const ruleFrom = (type: string, props: object) => Object.values(template.findResources(type, { Properties: props }))
+      .map((r: any) => r.Properties);
+    const databaseGroup = { 'Fn::ImportValue': expect.stringMatching(/MongoDb/) };
+    expect(ruleFrom('AWS::EC2::SecurityGroupEgress', { GroupId: { 'Fn::GetAtt': [group, 'GroupId'] } })).toEqual([
+      expect.objectContaining({ DestinationSecurityGroupId: databaseGroup, FromPort: 27017, ToPort: 27017, IpProtocol: 'tcp' }),
+    ]);
+    expect(ruleFrom('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: { 'Fn::GetAtt': [group, 'GroupId'] } })).toEqual([
+      expect.objectContaining({ GroupId: databaseGroup, FromPort: 27017, ToPort: 27017, IpProtocol: 'tcp' }),
+    ]);
+    expect(stack.deployment.dataLayer.mongoDbSecretRotates).toBe(true);
+    // AWS hosts the function: no function of the library's to watch.
+    expect(stack.deployment.dataLayer.mongoDbRotationFunction).toBeUndefined();
+  });
+
+  test('no warning that the password never rotates, and the secret\'s changes redeploy the services', () => {
+    const { stack, template } = selfManaged();
+    expect(warnings(stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([]);
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => JSON.stringify(r.Properties.EventPattern));
+    expect(rules.some((pattern) => pattern.includes(mongoSecretOf(template)))).toBe(true);
+  });
+
+  test('without MongoDB\'s security group, the function reaches the port at any address, as the tasks do', () => {
+    const { template } = synth((scope) => ({
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'mongo.example.com', username: 'fido', port: 27018, masterSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'Admin', 'mongo-admin') }),
+    }));
+    const group = schedulesBySecret(template)[mongoSecretOf(template)].HostedRotationLambda.VpcSecurityGroupIds['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[group].Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 27018, ToPort: 27018 }),
+    ]);
+  });
+});
+
+describe('MongoDB Atlas rotated by the library (atlasRotation)', () => {
+  const fnOf = (template: Template) => logicalId(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('MongoDB Atlas password') });
+
+  test('rotates at the interval with the function the library ships, on the newest Node.js runtime, the first one an interval after deployment', () => {
+    const { template, stack } = atlasRotated();
+    const fn = fnOf(template);
+    expect(schedulesBySecret(template)[mongoSecretOf(template)]).toEqual({
+      SecretId: { Ref: mongoSecretOf(template) },
+      RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(14 days)' },
+      RotateImmediatelyOnUpdate: false,
+    });
+    const props = template.toJSON().Resources[fn].Properties;
+    expect(props.Runtime).toBe(newestNamedNodeRuntime());
+    expect(props.Environment.Variables).toEqual({
+      ATLAS_PROJECT_ID: PROJECT_ID,
+      ATLAS_API_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:atlas-api-AbCdEf',
+      MONGODB_USERNAME: 'fido',
+      AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+    });
+    // The alarm on failed rotations watches it.
+    expect(stack.node.findAll().includes(stack.deployment.dataLayer.mongoDbRotationFunction as any)).toBe(true);
+    expect(stack.deployment.dataLayer.mongoDbSecretRotates).toBe(true);
+  });
+
+  test('runs in the private subnets with HTTPS out only, and may read the Atlas API secret besides the four calls on its own', () => {
+    const { template } = atlasRotated();
+    const props = template.toJSON().Resources[fnOf(template)].Properties;
+    const group = template.toJSON().Resources[props.VpcConfig.SecurityGroupIds[0]['Fn::GetAtt'][0]].Properties;
+    expect(group.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+    const privateSubnets = Object.keys(template.findResources('AWS::EC2::Subnet')).filter((id) => /PrivateSubnet/.test(id)).sort();
+    expect(props.VpcConfig.SubnetIds.map((s: any) => s.Ref).sort()).toEqual(privateSubnets);
+    const statements = statementsOf(template, props.Role['Fn::GetAtt'][0]);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:atlas-api-AbCdEf',
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      Resource: { Ref: mongoSecretOf(template) },
+    }));
+  });
+
+  test('both containers read the user as well as the password from the secret when a task starts: a rotation changes both', () => {
+    const { template } = atlasRotated();
+    for (const name of ['pyfido', 'tomcat']) {
+      const secrets = Object.fromEntries(containerDefinition(template, name).Secrets.map((s: any) => [s.Name, JSON.stringify(s.ValueFrom)]));
+      expect(secrets.MONGODB_USERNAME).toMatch(/:username::"/);
+      expect(secrets.MONGODB_PASSWORD).toMatch(/:password::"/);
+      expect(secrets.MONGODB_USERNAME).toContain(mongoSecretOf(template));
+    }
+  });
+
+  test('no warning that the password never rotates; the secret is the one the services read, unchanged in shape', () => {
+    const { template, stack } = atlasRotated();
+    expect(warnings(stack, 'arculus-fido:mongodb-password-not-rotated')).toEqual([]);
+    const value = JSON.parse(template.toJSON().Resources[mongoSecretOf(template)].Properties.GenerateSecretString.SecretStringTemplate);
+    expect(value).toEqual({ username: 'fido', host: ATLAS.host, port: '27017' });
+  });
+});
+
+describe('MongoDB Atlas rotated by the library, in prod\'s nested stacks with the customer-managed key', () => {
+  test('the function decrypts and encrypts the secret with the key through Secrets Manager only, by its own policy (no cycle between the stacks)', () => {
+    const { stack, template } = synth((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1.0.0' },
+      nestedStacks: true,
+      mongoDb: MongoDbConnection.fromEndpoint({
+        ...ATLAS, atlasRotation: { projectId: PROJECT_ID, apiSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'AtlasApi', 'atlas-api') },
+      }),
+    }));
+    const data = Template.fromStack(stack.node.findAll().find((c) => Stack.isStack(c) && c.node.id === 'DataStack') as Stack);
+    const fn = logicalId(data, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('MongoDB Atlas password') });
+    const role = data.toJSON().Resources[fn].Properties.Role['Fn::GetAtt'][0];
+    expect(statementsOf(data, role)).toContainEqual(expect.objectContaining({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+    }));
+    // The key's policy, in the parent stack, names no role of the data stack (which would depend on it both ways).
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toMatch(/DataStack|MongoDbRotation/);
+  });
+});
+
+describe('the prod warning of a MongoDB password that never rotates names the prop that turns rotation on', () => {
+  test.each([
+    ['an Atlas host', ATLAS.host, 'atlasRotation: { projectId, apiSecret }', 'masterSecret'],
+    ['a self-managed host', 'mongo.internal.example.com', 'masterSecret (a self-managed server', 'atlasRotation'],
+  ])('%s', (_kind, host, names, notNamed) => {
+    const { stack } = synth({ deploymentEnvironment: DeploymentEnvironment.PROD, images: { tag: '1.0.0' }, mongoDb: MongoDbConnection.fromEndpoint({ host, username: 'fido' }) });
+    const [warning, ...more] = warnings(stack, 'arculus-fido:mongodb-password-not-rotated');
+    expect(more).toEqual([]);
+    expect(warning).toContain(`Give MongoDbConnection.fromEndpoint() ${names}`);
+    expect(warning).not.toContain(notNamed);
+  });
+});
+
+describe('the rotation options of a MongoDB by endpoint are checked', () => {
+  const apiSecret = (scope: Construct) => secretsmanager.Secret.fromSecretNameV2(scope, `Secret${scope.node.children.length}`, 'atlas-api');
+  test.each([
+    [(scope: Construct) => ({ masterSecret: apiSecret(scope), atlasRotation: { projectId: PROJECT_ID, apiSecret: apiSecret(scope) } }),
+      'mongoDb.atlasRotation: rotates the password, and so does masterSecret: give one of rotation (your function), masterSecret (a self-managed server) and atlasRotation (MongoDB Atlas), got masterSecret and atlasRotation'],
+    [() => ({ rotationInterval: Duration.days(7) }),
+      'mongoDb.rotationInterval: is how often masterSecret or atlasRotation rotates the password, and neither is given'],
+    [(scope: Construct) => ({ masterSecret: apiSecret(scope), rotationInterval: Duration.days(2000) }),
+      'mongoDb.rotationInterval: Secrets Manager rotates every 1 to 1000 whole days'],
+    [(scope: Construct) => ({ atlasRotation: { projectId: 'fido-prod', apiSecret: apiSecret(scope) } }),
+      'mongoDb.atlasRotation.projectId: must be the ID of an Atlas project (24 hexadecimal digits, in the project\'s settings), got \'fido-prod\''],
+    [() => ({ atlasRotation: { projectId: PROJECT_ID } }),
+      'mongoDb.atlasRotation.apiSecret: is required: the secret holding the Atlas Administration API credentials'],
+  ])('errors on %#', (options, expected) => {
+    const message = synthError((scope) => ({ mongoDb: MongoDbConnection.fromEndpoint({ ...ATLAS, ...options(scope) } as any) }));
+    expect(message).toEqual(expect.stringContaining(expected));
   });
 });

@@ -1,6 +1,6 @@
 import type {
   RotationEvent, RotationStep, SecretsClient, SecretsManagerCommand, SecretsManagerOperation, SecretsManagerOperations,
-} from '../src/private/app-secret-rotation.lambda';
+} from '../src/private/rotation-protocol';
 
 /**
  * One secret in memory, with versions and staging labels, answering the calls of the rotation
@@ -24,6 +24,11 @@ export class SecretsManagerStub implements SecretsClient {
   rotationEnabled = true;
   /** Every call made, in order. */
   readonly calls: SecretsManagerCommand[] = [];
+  /**
+   * Other secrets the function reads (an API key, say), by ARN: GetSecretValue gives their value
+   * as AWSCURRENT; nothing else may be called on them.
+   */
+  readonly others = new Map<string, string>();
   /** Makes the next call of an operation fail, once, with this error name. */
   readonly failNext = new Map<SecretsManagerOperation, string>();
   /** A value put AWSCURRENT during a rotation removes AWSPENDING from the rotation's version. */
@@ -80,6 +85,13 @@ export class SecretsManagerStub implements SecretsClient {
     if (failure) {
       this.failNext.delete(command.operation);
       throw error(failure, `injected ${failure}`);
+    }
+    const other = this.others.get((command.input as { SecretId: string }).SecretId);
+    if (other !== undefined) {
+      if (command.operation !== 'GetSecretValue') {
+        throw error('AccessDeniedException', `the function may not call ${command.operation} on another secret`);
+      }
+      return { VersionId: 'other-v1', SecretString: other } as SecretsManagerOperations[K]['output'];
     }
     if ((command.input as { SecretId: string }).SecretId !== this.arn) {
       throw error('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');

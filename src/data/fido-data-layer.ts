@@ -1,7 +1,6 @@
-import { CustomResource, Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,11 +9,11 @@ import { Construct } from 'constructs';
 import { MongoDbConnection } from './mongodb-connection';
 import { SecretRotation } from './options';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
-import { bundledFunction } from '../private/bundled-function';
 import { checkSelectionOfVpc } from '../private/cross-checks';
-import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { acknowledge, SECRET_KEY_REASON } from '../private/nag';
 import { APPLICATION_SECRET_ROTATION, MONGODB_SECRET_ROTATION } from '../private/names';
 import { OtherStacks } from '../private/other-stacks';
+import { rotationFunction } from '../private/rotation-function';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList } from '../private/validation';
 
@@ -74,21 +73,22 @@ export interface FidoDataLayerProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * How long a created DocumentDB cluster's audit logs, and the rotation function's logs, are kept.
+   * How long a created DocumentDB cluster's audit logs, and the rotation functions' logs, are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Key that encrypts the log group of the application secret's rotation function.
+   * Key that encrypts the log groups of the rotation functions the library ships (the application
+   * secret's, and MongoDB Atlas's).
    *
    * @default - CloudWatch Logs' own keys
    */
   readonly logEncryptionKey?: kms.IKey;
 
   /**
-   * What happens to the rotation function's log group when it leaves the stack.
+   * What happens to the rotation functions' log groups when they leave the stack.
    *
    * @default - `removalPolicy`
    */
@@ -161,6 +161,15 @@ export class FidoDataLayer extends Construct {
   public readonly mongoDbSecretRotates: boolean;
 
   /**
+   * The function the library ships that rotates `mongoDbSecret` (MongoDB Atlas, with
+   * `atlasRotation`): what an alarm on failed rotations watches.
+   *
+   * @default - none: the password is not rotated, or rotated by AWS's hosted function
+   * (`masterSecret`), DocumentDB's, or your own (`rotation`)
+   */
+  public readonly mongoDbRotationFunction?: lambda.IFunction;
+
+  /**
    * The function that rotates the created application secret.
    *
    * @default - none: `applicationSecretRotation` is not set, or the application secret was given
@@ -194,12 +203,17 @@ export class FidoDataLayer extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
       logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy,
     });
     this.mongoDbSecret = mongo.secret;
+    this.mongoDbRotationFunction = mongo.rotationFunction;
     this.databaseCluster = mongo.databaseCluster;
     this.mongoDbSecretRotates = mongo.secretRotates ?? false;
     if (this.mongoDbSecretRotates) {
-      this.secretRotations.push({ name: MONGODB_SECRET_ROTATION, secret: mongo.secret });
+      // The shipped Atlas function's errors alarm too; AWS's hosted function (self-managed) is
+      // covered by the rule on Secrets Manager's rotation failures alone.
+      this.secretRotations.push({ name: MONGODB_SECRET_ROTATION, secret: mongo.secret, rotationFunction: mongo.rotationFunction });
     }
     // Outbound to MongoDB: to its security group when known (the rule lives here, beside the
     // ingress rule, so nested stacks do not reference each other both ways), else to any address
@@ -261,63 +275,24 @@ export class FidoDataLayer extends Construct {
     }
   }
 
-  /**
-   * The rotation function the library ships, in the private subnets with HTTPS out only, and the
-   * schedule. CDK's rotation schedule grants the function the four Secrets Manager calls on this
-   * secret (and the key's use through Secrets Manager) and lets Secrets Manager invoke it.
-   */
+  /** The rotation function the library ships for the application secret, and its schedule. */
   private rotate(secret: secretsmanager.Secret, interval: Duration, props: FidoDataLayerProps): lambda.Function {
-    const securityGroup = new ec2.SecurityGroup(this, 'ApplicationSecretRotationSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Rotation function of the Arculus FIDO application secret: HTTPS to Secrets Manager only',
-      allowAllOutbound: false,
-    });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
-    const logGroup = new logs.LogGroup(this, 'ApplicationSecretRotationLogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: props.logEncryptionKey,
-      removalPolicy: props.logRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    const fn = bundledFunction(this, 'ApplicationSecretRotation', 'app-secret-rotation', {
+    return rotationFunction(this, {
+      ids: { securityGroup: 'ApplicationSecretRotationSecurityGroup', logGroup: 'ApplicationSecretRotationLogGroup', function: 'ApplicationSecretRotation' },
+      name: 'app-secret-rotation',
       description: 'Rotates the Arculus FIDO application secret: a new jwtSecret, the one before kept as jwtSecretPrevious',
+      securityGroupDescription: 'Rotation function of the Arculus FIDO application secret: HTTPS to Secrets Manager only',
+      https: 'Secrets Manager API',
+      secret,
+      interval,
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
+      vpcSubnets: props.vpcSubnets,
       timeout: Duration.seconds(30),
-      logGroup,
+      logRetention: props.logRetention,
+      logEncryptionKey: props.logEncryptionKey,
+      logRemovalPolicy: props.logRemovalPolicy ?? props.removalPolicy ?? RemovalPolicy.DESTROY,
+      policyScope: 'this one secret',
     });
-    // The first rotation waits a full interval: the generated value is new, and a rotation while
-    // the stack is still creating the services would race their first deployment with a Redeploy.
-    secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: interval, rotateImmediatelyOnUpdate: false });
-    // The schedule lets Secrets Manager invoke the function; only on behalf of this account.
-    for (const permission of fn.node.children.filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
-      if (permission.principal === 'secretsmanager.amazonaws.com') {
-        permission.sourceAccount = Stack.of(this).account;
-      }
-    }
-    const key = secret.encryptionKey;
-    if (key && !Resource.isOwnedResource(key)) {
-      // The schedule grants a key by its policy, which an imported key's cannot take: CDK drops
-      // that grant, so the function's own policy carries it, with the two calls Secrets Manager
-      // makes for it (reading a version, and putting one).
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
-      }));
-    }
-    acknowledge(fn, {
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The AWS managed policy that lets the rotation function write its own logs, and nothing else.',
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]': 'The AWS managed policy Lambda needs to attach the function to the VPC (network interfaces in its subnets).',
-      'AwsSolutions-IAM5[Resource::*]': 'secretsmanager:GetRandomPassword, which CDK\'s rotation schedule grants, has no resource-level permissions; it only returns random bytes.',
-      'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the rotation function: this one secret).`,
-      'NIST.800.53.R5-LambdaConcurrency': 'Secrets Manager invokes the function four times per rotation, once a rotation period; reserved concurrency would only take from the account\'s pool.',
-      'NIST.800.53.R5-LambdaDLQ': 'Secrets Manager invokes each step synchronously and retries a failed rotation itself, leaving AWSCURRENT where it was: there is no event to keep.',
-    });
-    if (!props.logEncryptionKey) {
-      acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
-    }
-    return fn;
   }
 
   /**

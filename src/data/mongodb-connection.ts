@@ -2,11 +2,14 @@ import { Annotations, CfnParameter, Duration, NestedStack, RemovalPolicy, Secret
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import { atlasRotation, checkEndpointRotation, multiUserFields, notRotatedWarning, selfManagedRotation } from '../private/mongodb-rotation';
 import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { OtherStacks } from '../private/other-stacks';
 import { PRESETS } from '../private/presets';
 import { sanitize, Shape, struct, typeShape } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
@@ -53,7 +56,8 @@ export interface MongoDbEndpointOptions {
 
   /**
    * Security group of a self-managed MongoDB server. When given, the deployment admits the
-   * MongoDB port into it from the FIDO tasks' security group only.
+   * MongoDB port into it from the FIDO tasks' security group only (and from the rotation
+   * function's, with `masterSecret`).
    *
    * @default - no security group is changed (MongoDB Atlas: allow the NAT gateways' addresses
    * in the Atlas IP access list)
@@ -61,16 +65,94 @@ export interface MongoDbEndpointOptions {
   readonly securityGroup?: ec2.ISecurityGroup;
 
   /**
-   * Rotate the created secret's password with your rotation function: `rotationLambda` (for
-   * MongoDB Atlas, a function that changes the database user's password through the Atlas
-   * Administration API) or `hostedRotation` (`HostedRotation.mongoDbSingleUser({ vpc })` for a
-   * self-managed server the function can reach), and `automaticallyAfter` (4 hours to 1000 days,
-   * 30 days if left out). After each rotation the Redeploy runbook rolls both services.
+   * Rotate the password of a self-managed MongoDB with AWS's multi-user MongoDB rotation function
+   * (`HostedRotation.mongoDbMultiUser`), which logs in as the administrator this secret holds. The
+   * function runs in the tasks' private subnets with a security group of its own: MongoDB's port
+   * out (into `securityGroup`, which admits it, when given; else to any address, as the tasks
+   * reach it) and HTTPS out (Secrets Manager). It may read this secret (and use its key, when
+   * imported with `encryptionKey`).
    *
-   * @default - not rotated: rotate the password at the provider and put the new value in the
-   * secret (the services are redeployed when it changes); prod synth warns
+   * The secret must hold JSON `username` and `password` of a MongoDB user that may create users
+   * and change their passwords on `admin` (`userAdminAnyDatabase`), and a `host` equal to `host`
+   * (AWS's function refuses another); the MongoDB secret gains `engine` (`mongo`) and `masterarn`.
+   *
+   * Users alternate, so that no running task loses its login: the first rotation creates
+   * `<username>_clone` with `<username>`'s roles and a new password, and makes it current; each
+   * rotation after sets a new password on the user that is not current and makes it current. The
+   * user the running tasks logged in with is never changed by the rotation that replaces it, only
+   * by the one after (one interval later), and the services are redeployed after each rotation.
+   * The first rotation is one interval after deployment, and logs in with the current password
+   * first: set a generated password on the user before then. Adding `masterSecret` to a
+   * deployment whose password was generated makes CloudFormation generate a new one (the
+   * template of the value changes): give `password` then.
+   *
+   * @default - not rotated by the library (prod synth warns)
+   */
+  readonly masterSecret?: secretsmanager.ISecret;
+
+  /**
+   * Rotate the password of a MongoDB Atlas database user with the rotation function the library
+   * ships, which calls the Atlas Administration API with the credentials of `apiSecret`.
+   *
+   * Users alternate, so that no running task loses its login: the first rotation creates
+   * `<username>_clone` on `admin` with `<username>`'s roles and scopes and a new password, and
+   * makes it current; each rotation after sets a new password on the user that is not current and
+   * makes it current. The user the running tasks logged in with is never changed by the rotation
+   * that replaces it, only by the one after (one interval later), and the services are redeployed
+   * after each rotation. The first rotation is one interval after deployment; it needs
+   * `<username>` to exist in the project, not its password.
+   *
+   * The function runs in the tasks' private subnets with HTTPS out only (the Atlas Administration
+   * API and Secrets Manager, through the NAT gateways: add their addresses to the API access list
+   * of the key, where the organization asks for one).
+   *
+   * @default - not rotated by the library (prod synth warns)
+   */
+  readonly atlasRotation?: MongoDbAtlasRotationOptions;
+
+  /**
+   * How often the password rotates with `masterSecret` or `atlasRotation`: 1 to 1000 whole days.
+   * Two rotations apart, a user's password changes: a task must restart within one interval of a
+   * rotation (the deployment redeploys the services right after each).
+   *
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * Rotate the created secret's password with a rotation of your own: `rotationLambda` (your
+   * function) or `hostedRotation` (such as `HostedRotation.mongoDbSingleUser({ vpc })`), and
+   * `automaticallyAfter` (4 hours to 1000 days, 30 days if left out). After each rotation the
+   * Redeploy runbook rolls both services. For MongoDB Atlas or a self-managed server with an
+   * administrator's secret, `atlasRotation` and `masterSecret` rotate without an outage.
+   *
+   * @default - not rotated by your function: `atlasRotation` or `masterSecret` rotate it, else
+   * change the password at the provider and put it in the secret (the services are redeployed
+   * when it changes); prod synth warns
    */
   readonly rotation?: secretsmanager.RotationScheduleOptions;
+}
+
+/**
+ * How the library rotates the password of a MongoDB Atlas database user: the project that holds
+ * the user, and the credentials that may change it.
+ */
+export interface MongoDbAtlasRotationOptions {
+  /**
+   * ID of the Atlas project (group) that holds the database user: 24 hexadecimal digits, as in the
+   * project's settings or the `/api/atlas/v2/groups` answer.
+   */
+  readonly projectId: string;
+
+  /**
+   * Secret holding credentials of the Atlas Administration API with the Project Database Access
+   * Admin role (or Project Owner) on the project, as JSON: `clientId` and `clientSecret` of a
+   * service account (OAuth 2.0, which Atlas recommends), or `publicKey` and `privateKey` of a
+   * programmatic API key (HTTP digest). The rotation function may read it (and use its key, when
+   * imported with `encryptionKey`); nothing else of the deployment reads it. Atlas accepts them
+   * from the NAT gateways' addresses only if its API access list allows them.
+   */
+  readonly apiSecret: secretsmanager.ISecret;
 }
 
 /**
@@ -195,11 +277,26 @@ export interface MongoDbBindOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * How long a created database's audit logs are kept in CloudWatch Logs.
+   * How long a created database's audit logs, and the logs of a rotation function the library
+   * ships, are kept in CloudWatch Logs.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the log group of a rotation function the library ships.
+   *
+   * @default - CloudWatch Logs' own keys
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the log group of a rotation function the library ships when it leaves the stack.
+   *
+   * @default - `removalPolicy`
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -238,6 +335,13 @@ export interface MongoDbConnectionConfig {
    * @default false
    */
   readonly secretRotates?: boolean;
+
+  /**
+   * The rotation function the library ships that rotates `secret`, for an alarm on its errors.
+   *
+   * @default - none: the secret is not rotated by a function the library ships
+   */
+  readonly rotationFunction?: lambda.IFunction;
 }
 
 /**
@@ -319,7 +423,8 @@ class EndpointConnection extends MongoDbConnection {
 
   public validate(): string[] {
     const problems = new ProblemList();
-    const { host, username, port, rotation } = typedOptions(problems, this.options, ENDPOINT_OPTIONS);
+    const options = typedOptions(problems, this.options, ENDPOINT_OPTIONS);
+    const { host, username, port, rotation } = options;
     checkPort(problems, port);
     if (host === undefined || (!Token.isUnresolved(host) && (host.trim() === '' || /\s|\/|:/.test(host)))) {
       problems.add('mongoDb.host', `must be a host name such as 'cluster0.abcde.mongodb.net' (no scheme, port or path), got ${show(host)}`);
@@ -328,23 +433,29 @@ class EndpointConnection extends MongoDbConnection {
       problems.add('mongoDb.username', `must name the database user the services log in as, got ${show(username)}`);
     }
     checkRotation(problems, rotation);
+    checkEndpointRotation(problems, options);
     return [...problems.all];
   }
 
   public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
     const port = this.options.port ?? MONGODB_PORT;
+    const { masterSecret, atlasRotation: atlas } = this.options;
     const fields = {
       username: this.options.username,
       host: this.options.host,
       port: Tokenization.stringifyNumber(port),
-    };
+      // What AWS's multi-user MongoDB rotation function reads besides.
+      ...(masterSecret ? multiUserFields(masterSecret) : {}),
+    } as { username: string; host: string; port: string; engine?: string; masterarn?: string };
     if (this.options.password && isPlainText(scope, this.options.password)) {
       Annotations.of(scope).addWarningV2('arculus-fido:plaintext-password',
         'mongoDb.password is a plain-text SecretValue: the password is written into the CloudFormation template, where anyone who can read the stack, its template bucket or its change sets can read it. Pass SecretValue.secretsManager(...) or SecretValue.ssmSecure(...), or leave password out to have one generated.');
     }
     const secret = new secretsmanager.Secret(scope, 'MongoDbSecret', {
       description: `MongoDB connection of the Arculus FIDO services (${fields.host})`,
-      encryptionKey: options.encryptionKey,
+      // The library's rotation function is granted the key by its own policy: a grant in the policy
+      // of a key of another stack would name this stack's role there, a cycle between the stacks.
+      encryptionKey: atlas ? new OtherStacks(scope).key('MongoDbEncryptionKeyOfThisStack', options.encryptionKey) : options.encryptionKey,
       removalPolicy: options.removalPolicy,
       ...(this.options.password
         ? {
@@ -353,6 +464,10 @@ class EndpointConnection extends MongoDbConnection {
             password: passwordOfThisStack(scope, this.options.password),
             host: SecretValue.unsafePlainText(fields.host),
             port: SecretValue.unsafePlainText(fields.port),
+            ...(masterSecret ? {
+              engine: SecretValue.unsafePlainText(fields.engine!),
+              masterarn: SecretValue.unsafePlainText(fields.masterarn!),
+            } : {}),
           },
         }
         : {
@@ -365,20 +480,26 @@ class EndpointConnection extends MongoDbConnection {
         }),
     });
     acknowledge(secret, options.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
-    if (this.options.rotation) {
-      // A rotation Secrets Manager would refuse is reported by validate(), named, at validation.
-      if (this.validate().length === 0) {
-        secret.addRotationSchedule('Rotation', this.options.rotation);
-      }
-    } else {
-      const external = 'The password belongs to an external MongoDB (Atlas or self-managed), which only a function that knows its API can change, and none was given (mongoDb rotation); rotate it at the provider and put the new value in this secret, which redeploys the services.';
+    // A rotation Secrets Manager would refuse is reported by validate(), named, at validation.
+    const valid = this.validate().length === 0;
+    const rotation = { secret, options: this.options, bind: options, port, excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS };
+    let rotationFunction: lambda.IFunction | undefined;
+    if (this.options.rotation && valid) {
+      secret.addRotationSchedule('Rotation', this.options.rotation);
+    } else if (masterSecret && valid) {
+      selfManagedRotation(scope, rotation, masterSecret);
+    } else if (atlas && valid) {
+      rotationFunction = atlasRotation(scope, rotation, atlas);
+    }
+    const rotates = this.options.rotation !== undefined || masterSecret !== undefined || atlas !== undefined;
+    if (!rotates) {
+      const external = 'The password belongs to an external MongoDB (Atlas or self-managed), and none of the options that rotate it was given (mongoDb atlasRotation, masterSecret or rotation); rotate it at the provider and put the new value in this secret, which redeploys the services.';
       acknowledge(secret, { 'AwsSolutions-SMG4': external, 'NIST.800.53.R5-SecretsManagerRotationEnabled': external });
       if (options.deploymentEnvironment === DeploymentEnvironment.PROD) {
-        Annotations.of(scope).addWarningV2('arculus-fido:mongodb-password-not-rotated',
-          'The MongoDB password in prod never rotates: the library cannot change a password in MongoDB Atlas or a self-managed server by itself. Give MongoDbConnection.fromEndpoint() a rotation ({ rotationLambda } that changes the user\'s password through the Atlas Administration API, or { hostedRotation: HostedRotation.mongoDbSingleUser({ vpc }) } for a server in the VPC), or rotate it at the provider and put the new value in the secret.');
+        Annotations.of(scope).addWarningV2('arculus-fido:mongodb-password-not-rotated', notRotatedWarning(this.options.host));
       }
     }
-    return { secret, securityGroup: this.options.securityGroup, port, secretRotates: this.options.rotation !== undefined };
+    return { secret, securityGroup: this.options.securityGroup, port, secretRotates: rotates, rotationFunction };
   }
 }
 

@@ -47,9 +47,20 @@ export const API_MODEL: ApiModel = {
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
+    },
+    "ArculusFidoRegionPairProps": {
+      "fields": {
+        "deployment": { "optional": false, "type": { "struct": "ArculusFidoDeploymentProps" } },
+        "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
+        "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "primary": { "optional": false, "type": { "struct": "PairRegionOptions" } },
+        "secondary": { "optional": false, "type": { "struct": "SecondaryRegionOptions" } }
+      },
+      "cdkBases": []
     },
     "ArculusFidoStackProps": {
       "fields": {
@@ -88,6 +99,22 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "DeploymentFailover": {
+      "fields": {
+        "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
+        "ipv6Record": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.AaaaRecord" } },
+        "record": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.ARecord" } }
+      },
+      "cdkBases": []
+    },
+    "DnsFailoverOptions": {
+      "fields": {
+        "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
+        "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "role": { "optional": false, "type": { "enum": "aws-cdk-lib.aws_route53.Failover" } }
+      },
+      "cdkBases": []
+    },
     "DocumentDbOptions": {
       "fields": {
         "backupRetention": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
@@ -105,6 +132,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "domainName": { "optional": false, "type": { "primitive": "string" } },
+        "failover": { "optional": true, "type": { "struct": "DnsFailoverOptions" } },
         "hostedZone": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } }
       },
       "cdkBases": []
@@ -134,6 +162,7 @@ export const API_MODEL: ApiModel = {
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
+        "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": []
@@ -149,6 +178,7 @@ export const API_MODEL: ApiModel = {
         "certificate": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
         "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
+        "ipAddressType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType" } },
         "pyFidoTargetGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup" } },
         "pyFidoTestPort": { "optional": true, "type": { "primitive": "number" } },
         "rateLimit": { "optional": true, "type": { "primitive": "number" } },
@@ -171,6 +201,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "alarms": { "optional": true, "type": { "primitive": "boolean" } },
         "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
+        "dashboardName": { "optional": true, "type": { "primitive": "string" } },
         "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.IDatabaseCluster" } },
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
@@ -188,6 +219,7 @@ export const API_MODEL: ApiModel = {
         "flowLogEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
         "flowLogRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "flowLogRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
+        "ipProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.IpProtocol" } },
         "natGateways": { "optional": true, "type": { "primitive": "number" } },
         "natInstanceType": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.InstanceType" } },
         "natMachineImage": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IMachineImage" } },
@@ -267,6 +299,7 @@ export const API_MODEL: ApiModel = {
         "accessLogsPrefix": { "optional": true, "type": { "primitive": "string" } },
         "deletionProtection": { "optional": true, "type": { "primitive": "boolean" } },
         "desyncMitigationMode": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.DesyncMitigationMode" } },
+        "ipAddressType": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType" } },
         "redirectHttp": { "optional": true, "type": { "primitive": "boolean" } },
         "sslPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy" } }
       },
@@ -280,10 +313,19 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "MongoDbAtlasRotationOptions": {
+      "fields": {
+        "apiSecret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "projectId": { "optional": false, "type": { "primitive": "string" } }
+      },
+      "cdkBases": []
+    },
     "MongoDbBindOptions": {
       "fields": {
         "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logEncryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "logRemovalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "logRetention": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_logs.RetentionDays" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "vpc": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
@@ -295,6 +337,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.DatabaseCluster" } },
         "port": { "optional": false, "type": { "primitive": "number" } },
+        "rotationFunction": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } },
         "secret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
         "secretRotates": { "optional": true, "type": { "primitive": "boolean" } },
         "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } }
@@ -303,10 +346,13 @@ export const API_MODEL: ApiModel = {
     },
     "MongoDbEndpointOptions": {
       "fields": {
+        "atlasRotation": { "optional": true, "type": { "struct": "MongoDbAtlasRotationOptions" } },
         "host": { "optional": false, "type": { "primitive": "string" } },
+        "masterSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
         "password": { "optional": true, "type": { "ref": "aws-cdk-lib.SecretValue" } },
         "port": { "optional": true, "type": { "primitive": "number" } },
         "rotation": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.RotationScheduleOptions" } },
+        "rotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
         "username": { "optional": false, "type": { "primitive": "string" } }
       },
@@ -335,6 +381,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "alarms": { "optional": true, "type": { "primitive": "boolean" } },
         "dashboard": { "optional": true, "type": { "primitive": "boolean" } },
+        "dashboardName": { "optional": true, "type": { "primitive": "string" } },
         "emails": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "thresholds": { "optional": true, "type": { "struct": "AlarmThresholds" } },
         "topic": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_sns.ITopic" } }
@@ -352,7 +399,8 @@ export const API_MODEL: ApiModel = {
         "privateSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "publicSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } },
         "s3GatewayEndpoint": { "optional": true, "type": { "primitive": "boolean" } },
-        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } }
+        "vpc": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
+        "vpcIpProtocol": { "optional": true, "type": { "enum": "aws-cdk-lib.aws_ec2.IpProtocol" } }
       },
       "cdkBases": []
     },
@@ -363,6 +411,13 @@ export const API_MODEL: ApiModel = {
         "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } },
         "wakeAhead": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "weekDays": { "optional": true, "type": { "primitive": "string" } }
+      },
+      "cdkBases": []
+    },
+    "PairRegionOptions": {
+      "fields": {
+        "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
+        "stackName": { "optional": true, "type": { "primitive": "string" } }
       },
       "cdkBases": []
     },
@@ -384,6 +439,17 @@ export const API_MODEL: ApiModel = {
         "name": { "optional": true, "type": { "primitive": "string" } },
         "schedule": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_applicationautoscaling.Schedule" } },
         "timeZone": { "optional": true, "type": { "ref": "aws-cdk-lib.TimeZone" } }
+      },
+      "cdkBases": []
+    },
+    "SecondaryRegionOptions": {
+      "fields": {
+        "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
+        "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
+        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
+        "network": { "optional": true, "type": { "struct": "NetworkOptions" } },
+        "stackName": { "optional": true, "type": { "primitive": "string" } },
+        "standbyTasks": { "optional": true, "type": { "primitive": "number" } }
       },
       "cdkBases": []
     },
@@ -445,6 +511,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "officeHours": { "optional": true, "type": { "struct": "OfficeHours" } },
         "pyFido": { "optional": true, "type": { "struct": "ServiceSizing" } },
+        "standbyTasks": { "optional": true, "type": { "primitive": "number" } },
         "tomcat": { "optional": true, "type": { "struct": "ServiceSizing" } }
       },
       "cdkBases": []
@@ -493,6 +560,7 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_ec2.IMachineImage": { "kind": "ref", "members": [ "getImage" ] },
     "aws-cdk-lib.aws_ec2.InstanceType": { "kind": "ref", "members": [ "isBurstable" ] },
     "aws-cdk-lib.aws_ec2.IPeer": { "kind": "ref", "members": [ "toEgressRuleConfig" ] },
+    "aws-cdk-lib.aws_ec2.IpProtocol": { "kind": "enum" },
     "aws-cdk-lib.aws_ec2.ISecurityGroup": { "kind": "ref", "members": [ "addEgressRule" ] },
     "aws-cdk-lib.aws_ec2.ISubnet": { "kind": "ref", "members": [ "associateNetworkAcl" ] },
     "aws-cdk-lib.aws_ec2.IVpc": { "kind": "ref", "members": [ "addClientVpnEndpoint" ] },
@@ -582,6 +650,7 @@ export const API_MODEL: ApiModel = {
       }
     },
     "aws-cdk-lib.aws_elasticloadbalancingv2.IApplicationTargetGroup": { "kind": "ref", "members": [ "addTarget" ] },
+    "aws-cdk-lib.aws_elasticloadbalancingv2.IpAddressType": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.ITargetGroup": { "kind": "ref", "members": [ "targetGroupName:string" ] },
     "aws-cdk-lib.aws_elasticloadbalancingv2.Protocol": { "kind": "enum" },
     "aws-cdk-lib.aws_elasticloadbalancingv2.SslPolicy": { "kind": "enum" },
@@ -590,6 +659,10 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_lambda.IFunction": { "kind": "ref", "members": [ "addEventSource" ] },
     "aws-cdk-lib.aws_logs.ILogGroup": { "kind": "ref", "members": [ "addMetricFilter" ] },
     "aws-cdk-lib.aws_logs.RetentionDays": { "kind": "enum" },
+    "aws-cdk-lib.aws_route53.AaaaRecord": { "kind": "ref", "members": [ "domainName:string" ] },
+    "aws-cdk-lib.aws_route53.ARecord": { "kind": "ref", "members": [ "domainName:string" ] },
+    "aws-cdk-lib.aws_route53.Failover": { "kind": "enum" },
+    "aws-cdk-lib.aws_route53.IHealthCheck": { "kind": "ref", "members": [ "healthCheckId:string" ] },
     "aws-cdk-lib.aws_route53.IHostedZone": { "kind": "ref", "members": [ "grantDelegation" ] },
     "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "addEventNotification" ] },
     "aws-cdk-lib.aws_secretsmanager.HostedRotation": { "kind": "ref", "members": [ "bind" ] },
@@ -605,6 +678,13 @@ export const API_MODEL: ApiModel = {
     },
     "aws-cdk-lib.aws_sns.ITopic": { "kind": "ref", "members": [ "addSubscription" ] },
     "aws-cdk-lib.Duration": { "kind": "ref", "members": [ "formatTokenToNumber" ] },
+    "aws-cdk-lib.Environment": {
+      "kind": "struct",
+      "fields": {
+        "account": { "optional": true, "type": { "primitive": "string" } },
+        "region": { "optional": true, "type": { "primitive": "string" } }
+      }
+    },
     "aws-cdk-lib.interfaces.aws_kms.IKeyRef": { "kind": "ref", "members": [ "keyRef:object", "env:object" ] },
     "aws-cdk-lib.RemovalPolicy": { "kind": "enum" },
     "aws-cdk-lib.SecretValue": { "kind": "ref", "members": [ "resolve" ] },
@@ -629,6 +709,16 @@ export const API_MODEL: ApiModel = {
         { "name": "scope", "optional": false },
         { "name": "id", "optional": false },
         { "name": "props", "struct": "ArculusFidoImagesStackProps", "optional": false }
+      ]
+    },
+    {
+      "type": "ArculusFidoRegionPair",
+      "member": "constructor",
+      "kind": "construct",
+      "parameters": [
+        { "name": "scope", "optional": false },
+        { "name": "id", "optional": false },
+        { "name": "props", "struct": "ArculusFidoRegionPairProps", "optional": false }
       ]
     },
     {

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 export const BUNDLE_NODE_MAJOR = 24;
 
 /** The functions the library ships: src/private/<name>.lambda.ts, bundled into assets/private/<name>.lambda. */
-export type BundledFunctionName = 'app-secret-rotation' | 'deployment-check';
+export type BundledFunctionName = 'app-secret-rotation' | 'atlas-rotation' | 'deployment-check';
 
 /**
  * The newest Node.js Lambda runtime that the aws-cdk-lib in use knows (`lambda.Runtime.ALL`, which

@@ -259,6 +259,9 @@ export const CATALOG: readonly Entry[] = [
   { path: 'mongoDb.port', mongo: 'endpoint', values: [num(0), num(70000), num(1.5), num(Number.NaN), num(-1), ...NOT_A_NUMBER] },
   { path: 'mongoDb.password', mongo: 'endpoint', values: [str('not-a-secret-value'), num(5), obj(), list()] },
   { path: 'mongoDb.securityGroup', mongo: 'endpoint', values: [str('sg-0123456789abcdef0'), obj(), num(1), list()] },
+  { path: 'mongoDb.masterSecret', mongo: 'endpoint', values: [str(SECRET_ARN), obj(), num(1), list()] },
+  { path: 'mongoDb.atlasRotation', mongo: 'endpoint', values: [str('0123456789abcdef01234567'), num(1), list()] },
+  { path: 'mongoDb.rotationInterval', mongo: 'endpoint', values: [num(30), str('P30D'), obj(), list()] },
   { path: 'mongoDb.port', mongo: 'secret', values: [num(0), num(70000), num(1.5), ...NOT_A_NUMBER] },
   { path: 'mongoDb.securityGroup', mongo: 'secret', values: [str('sg-0123456789abcdef0'), obj(), num(1)] },
   // The secret of fromSecret is an argument, not an option: the error names it under mongoDb.

@@ -20,15 +20,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { runApp, withReadmeApps } from './readme-apps';
-import { ArculusFidoDeployment, DeploymentEnvironment, MongoDbConnection, NatType, PredictiveScalingMode } from '../../src';
+import { ArculusFidoDeployment, DeploymentEnvironment, FidoDataLayer, MongoDbConnection, NatType, PredictiveScalingMode } from '../../src';
 
 /**
  * The construct in a platform team's own stack, with an option of every kind a binding has to
  * carry: nested structs, enums of this library and of aws-cdk-lib, an abstract class's factory
  * with its own options, durations, lists of interfaces and of structs holding aws-cdk-lib
  * objects (a schedule and its time zone), maps, an aws-cdk-lib class made from a string (the NAT
- * instances' type) and a method call afterwards.
+ * instances' type) and a method call afterwards. Beside it, a building block: the data layer of a
+ * MongoDB Atlas whose password the library rotates (a struct holding an imported secret).
  */
 function custom(): Stack {
   const app = new App();
@@ -94,6 +96,20 @@ function custom(): Stack {
     monitoring: { emails: ['oncall@example.com'], thresholds: { cpuPercent: 65, latencyP99: Duration.seconds(1) } },
   });
   deployment.connections.allowTo(ec2.Peer.ipv4('10.1.0.0/16'), ec2.Port.tcp(5432), 'Reporting database');
+  new FidoDataLayer(stack, 'AtlasData', {
+    deploymentEnvironment: DeploymentEnvironment.STAGING,
+    vpc: deployment.network.vpc,
+    clientSecurityGroup: deployment.network.serviceSecurityGroup,
+    mongoDb: MongoDbConnection.fromEndpoint({
+      host: 'cluster0.abcde.mongodb.net',
+      username: 'passkeys',
+      atlasRotation: {
+        projectId: '0123456789abcdef01234567',
+        apiSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'AtlasApi', 'passkeys/atlas-api'),
+      },
+      rotationInterval: Duration.days(7),
+    }),
+  });
   return stack;
 }
 

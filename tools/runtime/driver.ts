@@ -5,12 +5,16 @@
  * runtime), the functions copied out of the project and the AWS SDK found through NODE_PATH only,
  * as the Lambda runtime lays them out (/var/task, /var/runtime/node_modules).
  *
- *   node driver.js <app-secret-rotation.lambda dir> <deployment-check.lambda dir>
+ *   node driver.js <app-secret-rotation.lambda dir> <deployment-check.lambda dir> <atlas-rotation.lambda dir>
  *
  * Each function is loaded as the runtime loads a handler (require, and import() for a runtime that
  * imports), then run twice: through makeHandler with a client of the test's own, and through its
  * real entry point, whose AWS SDK client talks to a local server answering as Secrets Manager
- * (JSON protocol) or EC2 (query protocol) would. A table of the checks, then exit 1 if one failed.
+ * (JSON protocol) or EC2 (query protocol) would. Each rotation function runs through Secrets
+ * Manager's protocol: whole rotations, a rotation interrupted by a failed step and completed by
+ * Secrets Manager's retry of it, and a step run twice. The Atlas rotation function calls a local
+ * stand-in of the Atlas Administration API (test/atlas-api-stub.ts), with an API key (HTTP digest)
+ * and a service account (OAuth 2.0). A table of the checks, then exit 1 if one failed.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -19,10 +23,12 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type * as rotationModule from '../../src/private/app-secret-rotation.lambda';
+import type * as atlasModule from '../../src/private/atlas-rotation.lambda';
 import type * as checkModule from '../../src/private/deployment-check.lambda';
+import { AtlasApiStub } from '../../test/atlas-api-stub';
 import { SecretsManagerStub } from '../../test/secrets-manager-stub';
 
-const [rotationDir, checkDir] = process.argv.slice(2);
+const [rotationDir, checkDir, atlasDir] = process.argv.slice(2);
 const results: Array<{ check: string; ok: boolean; ms: number; detail: string }> = [];
 
 async function step(check: string, run: () => Promise<string | void>): Promise<void> {
@@ -180,6 +186,24 @@ async function rotationRuns(
     assert.deepStrictEqual(second, { jwtSecret: second.jwtSecret, jwtSecretPrevious: first.jwtSecret, apiKey: 'an-api-key' });
     return `${stub.calls.length} calls`;
   });
+  await step('app-secret-rotation: a rotation interrupted in finishSecret, retried by Secrets Manager; a step run twice', async () => {
+    const stub = new SecretsManagerStub(INITIAL);
+    const handle = makeHandler({ client: stub, log: () => undefined });
+    const token = stub.startRotation();
+    for (const name of ['createSecret', 'setSecret', 'testSecret'] as const) {
+      await handle(stub.event(name, token));
+    }
+    stub.failNext.set('UpdateSecretVersionStage', 'InternalServiceError');
+    await assert.rejects(handle(stub.event('finishSecret', token)), /injected InternalServiceError/);
+    assert.deepStrictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!), JSON.parse(INITIAL), 'AWSCURRENT moved in an interrupted rotation');
+    assert.throws(() => stub.startRotation(), /previous rotation isn't complete/);
+    // Secrets Manager's retry runs the steps again, with the same token; finishSecret twice.
+    for (const name of ['createSecret', 'setSecret', 'testSecret', 'finishSecret', 'finishSecret'] as const) {
+      await handle(stub.event(name, token));
+    }
+    assert.strictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!).jwtSecretPrevious, 'initial-jwt-secret-value');
+    assert.strictEqual(stub.stages()[token].join(), 'AWSCURRENT,AWSPENDING');
+  });
   await step('app-secret-rotation: entry point, SDK client to a local Secrets Manager', async () => {
     const stub = new SecretsManagerStub(INITIAL);
     serve(stub);
@@ -226,6 +250,98 @@ async function rotationRuns(
       return `${stub.calls.length} calls through the SDK`;
     } finally {
       console.log = log;
+    }
+  });
+}
+
+const ATLAS_INITIAL = JSON.stringify({ username: 'fido', password: 'initial-mongodb-password', host: 'cluster0.abcde.mongodb.net', port: '27017' });
+const API_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:atlas-api-AbCdEf';
+
+/** A local Atlas with the user fido, a secret over it with the API key's secret beside, and whether the AWSCURRENT user logs in. */
+async function atlasSetup(credentials: (atlas: AtlasApiStub) => object) {
+  const atlas = new AtlasApiStub({ fido: { password: 'initial-mongodb-password', roles: [{ roleName: 'readWrite', databaseName: 'fido' }], scopes: [{ name: 'Cluster0', type: 'CLUSTER' }] } });
+  const server = await atlas.listen();
+  const stub = new SecretsManagerStub(ATLAS_INITIAL);
+  stub.others.set(API_SECRET_ARN, JSON.stringify(credentials(atlas)));
+  const env = { ATLAS_PROJECT_ID: atlas.projectId, ATLAS_API_SECRET_ARN: API_SECRET_ARN, MONGODB_USERNAME: 'fido', ATLAS_ADMIN_API_URL_FOR_TESTS: server.url };
+  const works = (stage: string) => {
+    const value = JSON.parse(stub.valueAt(stage) ?? '{}');
+    return atlas.users.get(value.username)?.password === value.password;
+  };
+  return { atlas, server, stub, env, works };
+}
+
+async function atlasChecks(): Promise<void> {
+  const bundle = await loadStep<typeof atlasModule>('atlas-rotation', atlasDir);
+  if (!bundle) {
+    return;
+  }
+  const { makeHandler, handler } = bundle;
+  await step('atlas-rotation: three rotations, API key (HTTP digest) to a local Atlas; the AWSCURRENT user logs in after every step', async () => {
+    const { atlas, server, stub, env, works } = await atlasSetup((a) => a.apiKey);
+    try {
+      const handle = makeHandler({ client: stub, env, log: () => undefined });
+      const users: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const token = stub.startRotation();
+        for (const name of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+          await handle(stub.event(name, token));
+          assert.ok(works('AWSCURRENT'), `the AWSCURRENT user no longer logs in after ${name}`);
+        }
+        users.push(JSON.parse(stub.valueAt('AWSCURRENT')!).username);
+      }
+      assert.deepStrictEqual(users, ['fido_clone', 'fido', 'fido_clone']);
+      assert.deepStrictEqual(atlas.users.get('fido_clone')!.roles, atlas.users.get('fido')!.roles);
+      return `${atlas.calls.length} calls to the stand-in`;
+    } finally {
+      await server.close();
+    }
+  });
+  await step('atlas-rotation: a rotation interrupted in setSecret (Atlas answers 503), retried by Secrets Manager; steps run twice', async () => {
+    const { atlas, server, stub, env, works } = await atlasSetup((a) => a.apiKey);
+    try {
+      const handle = makeHandler({ client: stub, env, log: () => undefined });
+      await stub.rotate(handle);
+      const token = stub.startRotation();
+      await handle(stub.event('createSecret', token));
+      await handle(stub.event('createSecret', token));
+      atlas.failNext.set('PATCH', 503);
+      await assert.rejects(handle(stub.event('setSecret', token)), /HTTP 503/);
+      assert.strictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!).username, 'fido_clone');
+      assert.ok(works('AWSCURRENT'), 'the interrupted rotation broke the AWSCURRENT user');
+      assert.throws(() => stub.startRotation(), /previous rotation isn't complete/);
+      for (const name of ['createSecret', 'setSecret', 'setSecret', 'testSecret', 'finishSecret', 'finishSecret'] as const) {
+        await handle(stub.event(name, token));
+      }
+      assert.strictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!).username, 'fido');
+      assert.ok(works('AWSCURRENT') && works('AWSPREVIOUS'), 'after the retry, a user of the pair does not log in');
+    } finally {
+      await server.close();
+    }
+  });
+  await step('atlas-rotation: entry point, SDK client to a local Secrets Manager, service account (OAuth 2.0) to a local Atlas', async () => {
+    const { atlas, server, stub, env, works } = await atlasSetup((a) => a.serviceAccount);
+    const sm = await listen(secretsManagerEndpoint(stub));
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = sm.url;
+    Object.assign(process.env, env);
+    const log = console.log;
+    const lines: string[] = [];
+    console.log = (line: string) => lines.push(line);
+    try {
+      await stub.rotate(handler);
+      assert.strictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!).username, 'fido_clone');
+      assert.ok(works('AWSCURRENT'));
+      assert.ok(atlas.calls.some((c) => c.path === '/api/oauth/token' && c.status === 200), 'no access token was asked for');
+      const secrets = ['initial-mongodb-password', atlas.serviceAccount.clientSecret, JSON.parse(stub.valueAt('AWSCURRENT')!).password];
+      assert.ok(lines.every((l) => secrets.every((v) => !l.includes(v))), 'a log line holds a secret');
+      return `${stub.calls.length} calls through @aws-sdk/client-secrets-manager ${sdkVersion('@aws-sdk/client-secrets-manager')}, ${atlas.calls.length} to the stand-in`;
+    } finally {
+      console.log = log;
+      for (const key of Object.keys(env)) {
+        delete process.env[key];
+      }
+      sm.server.close();
+      await server.close();
     }
   });
 }
@@ -316,6 +432,7 @@ async function main(): Promise<void> {
   // The SDK clients read these; a local endpoint takes any signature.
   Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' });
   await rotationChecks();
+  await atlasChecks();
   await deploymentCheckChecks();
   console.log(`Node.js ${process.version} (V8 ${process.versions.v8}) on ${process.platform}-${process.arch}`);
   for (const r of results) {

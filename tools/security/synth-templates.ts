@@ -2,7 +2,9 @@
  * Synthesizes every preset (dev, staging, prod), flat, in nested stacks and with every scaling
  * option, with a created DocumentDB cluster, plus MongoDB Atlas with a customer-managed key and
  * WAF, and in every preset blue/green and canary services with their deployment checks, NAT
- * instances, and a dual-stack load balancer (IPv6 clients), into
+ * instances, a dual-stack load balancer (IPv6 clients), and prod with a MongoDB by endpoint whose
+ * password rotates (Atlas with the library's function, a self-managed server with AWS's
+ * multi-user function; flat and nested), into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
  * `tools/security/runbooks.py` also judges against botocore's API models.
@@ -12,14 +14,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
-import { addReviewedStack, ENV, everyScaling } from '../../test/util';
+import { addReviewedStack, ENV, everyScaling, givenVpc, importsStack } from '../../test/util';
 
 const OUT = path.join('cdk.out', 'security');
 
-const shapes: Record<string, Partial<ArculusFidoStackProps>> = {};
+/** A shape's props, or a function of the stack its imported resources (secrets, groups) live in. */
+type Shape = Partial<ArculusFidoStackProps> | ((imports: Construct) => Partial<ArculusFidoStackProps>);
+
+const shapes: Record<string, Shape> = {};
 for (const environment of Object.values(DeploymentEnvironment)) {
   for (const nestedStacks of [false, true]) {
     shapes[`${environment}-${nestedStacks ? 'nested' : 'flat'}`] = {
@@ -64,6 +72,32 @@ shapes['dev-atlas-cmk-waf'] = {
   services: { tomcat: { enableExecuteCommand: true } },
 };
 
+// A MongoDB by endpoint whose password rotates, in prod (flat and nested): MongoDB Atlas with the
+// library's function, and a self-managed server in the VPC with AWS's multi-user function.
+for (const nestedStacks of [false, true]) {
+  const layout = nestedStacks ? 'nested' : 'flat';
+  shapes[`prod-atlas-rotation-${layout}`] = (imports) => ({
+    deploymentEnvironment: DeploymentEnvironment.PROD,
+    nestedStacks,
+    mongoDb: MongoDbConnection.fromEndpoint({
+      host: 'cluster0.abcde.mongodb.net',
+      username: 'fido',
+      atlasRotation: { projectId: '0123456789abcdef01234567', apiSecret: secretsmanager.Secret.fromSecretNameV2(imports, 'AtlasApi', 'atlas-api') },
+    }),
+  });
+  shapes[`prod-selfmanaged-rotation-${layout}`] = (imports) => ({
+    deploymentEnvironment: DeploymentEnvironment.PROD,
+    nestedStacks,
+    network: { vpc: givenVpc(imports) },
+    mongoDb: MongoDbConnection.fromEndpoint({
+      host: 'mongo.internal.example.com',
+      username: 'fido',
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(imports, 'MongoDb', 'sg-0123456789abcdef0'),
+      masterSecret: secretsmanager.Secret.fromSecretCompleteArn(imports, 'Admin', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf'),
+    }),
+  });
+}
+
 /** An app writing to `cdk.out/security/<name>`. */
 function appFor(name: string): App {
   return new App({
@@ -77,10 +111,12 @@ function appFor(name: string): App {
 fs.rmSync(OUT, { recursive: true, force: true });
 for (const [name, props] of Object.entries(shapes)) {
   const app = appFor(name);
-  addReviewedStack(app, 'ArculusFido', props);
+  addReviewedStack(app, 'ArculusFido', typeof props === 'function' ? props(importsStack(app, 'UserImports')) : props);
   const assembly = app.synth();
-  // Only the deployment's templates: the imports stack is empty.
-  fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
+  // Only the deployment's templates: the imports stacks are empty.
+  for (const imports of ['Imports', 'UserImports']) {
+    fs.rmSync(path.join(assembly.directory, `${imports}.template.json`), { force: true });
+  }
   const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json'));
   console.log(`${name}: ${templates.length} templates`);
 }

@@ -208,7 +208,8 @@ async function attemptCheck(target: CheckTarget, address: string, check: Deploym
   const trail = () => (redirectedTo.length > 0 ? { redirectedTo } : {});
   let path = check.path;
   for (;;) {
-    const { location, ...answer } = await request(target, address, { ...check, path }, Math.max(1, deadline - Date.now()));
+    // Each request waits what is left of the attempt's time; a timeout names the attempt's whole.
+    const { location, ...answer } = await request(target, address, { ...check, path }, Math.max(1, deadline - Date.now()), timeoutMs);
     const status = answer.status;
     if (follow === 0 || answer.error !== undefined || status === undefined || status < 300 || status > 399 || location === undefined) {
       return { ...answer, ...trail() };
@@ -232,10 +233,10 @@ async function attemptCheck(target: CheckTarget, address: string, check: Deploym
 
 /**
  * One GET, never followed (a redirect is the answer, its Location kept), bounded as a whole by
- * timeoutMs, on a connection of its own (no keep-alive, so nothing outlives the invocation).
- * Never rejects.
+ * timeoutMs, on a connection of its own (no keep-alive, so nothing outlives the invocation);
+ * a timeout is reported as one of the attempt's `attemptMs`. Never rejects.
  */
-function request(target: CheckTarget, address: string, check: DeploymentCheck, timeoutMs: number): Promise<Answer> {
+function request(target: CheckTarget, address: string, check: DeploymentCheck, timeoutMs: number, attemptMs = timeoutMs): Promise<Answer> {
   return new Promise((resolve) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -264,7 +265,7 @@ function request(target: CheckTarget, address: string, check: DeploymentCheck, t
       res.resume();
     });
     timer = setTimeout(() => {
-      settle({ error: `timed out after ${timeoutMs} ms` });
+      settle({ error: `timed out after ${attemptMs} ms` });
       req.destroy();
     }, timeoutMs);
     req.on('error', (err) => settle({ error: describeError(err) }));

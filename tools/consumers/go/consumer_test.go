@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -127,6 +128,20 @@ func customStack() awscdk.Stack {
 		},
 	})
 	deployment.Connections().AllowTo(awsec2.Peer_Ipv4(jsii.String("10.1.0.0/16")), awsec2.Port_Tcp(jsii.Number(5432)), jsii.String("Reporting database"))
+	fido.NewFidoDataLayer(stack, jsii.String("AtlasData"), &fido.FidoDataLayerProps{
+		DeploymentEnvironment: fido.DeploymentEnvironment_STAGING,
+		Vpc:                   deployment.Network().Vpc(),
+		ClientSecurityGroup:   deployment.Network().ServiceSecurityGroup(),
+		MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{
+			Host:     jsii.String("cluster0.abcde.mongodb.net"),
+			Username: jsii.String("passkeys"),
+			AtlasRotation: &fido.MongoDbAtlasRotationOptions{
+				ProjectId: jsii.String("0123456789abcdef01234567"),
+				ApiSecret: awssecretsmanager.Secret_FromSecretNameV2(stack, jsii.String("AtlasApi"), jsii.String("passkeys/atlas-api")),
+			},
+			RotationInterval: awscdk.Duration_Days(jsii.Number(7)),
+		}),
+	})
 	return stack
 }
 
@@ -248,4 +263,12 @@ func TestCustomScenario(t *testing.T) {
 	template.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]interface{}{"AlarmName": "passkeys-staging-tomcat-cpu", "Threshold": 65})
 	template.HasResourceProperties(jsii.String("AWS::ECS::Service"), map[string]interface{}{"EnableExecuteCommand": true})
 	template.ResourceCountIs(jsii.String("AWS::SSM::Document"), jsii.Number(4))
+	template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]interface{}{
+		"Environment": map[string]interface{}{"Variables": assertions.Match_ObjectLike(&map[string]interface{}{
+			"ATLAS_PROJECT_ID": "0123456789abcdef01234567", "MONGODB_USERNAME": "passkeys",
+		})},
+	})
+	template.HasResourceProperties(jsii.String("AWS::SecretsManager::RotationSchedule"), map[string]interface{}{
+		"RotationRules": map[string]interface{}{"ScheduleExpression": "rate(7 days)"},
+	})
 }

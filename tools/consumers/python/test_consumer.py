@@ -18,6 +18,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Match, Template
 
 from arculus_fido_cdk import (
@@ -27,7 +28,9 @@ from arculus_fido_cdk import (
     DeploymentCheck,
     DeploymentEnvironment,
     DomainOptions,
+    FidoDataLayer,
     FidoServiceOptions,
+    MongoDbAtlasRotationOptions,
     MongoDbConnection,
     MonitoringOptions,
     NatType,
@@ -121,6 +124,20 @@ def custom_stack() -> Stack:
         ),
     )
     deployment.connections.allow_to(ec2.Peer.ipv4("10.1.0.0/16"), ec2.Port.tcp(5432), "Reporting database")
+    FidoDataLayer(stack, "AtlasData",
+        deployment_environment=DeploymentEnvironment.STAGING,
+        vpc=deployment.network.vpc,
+        client_security_group=deployment.network.service_security_group,
+        mongo_db=MongoDbConnection.from_endpoint(
+            host="cluster0.abcde.mongodb.net",
+            username="passkeys",
+            atlas_rotation=MongoDbAtlasRotationOptions(
+                project_id="0123456789abcdef01234567",
+                api_secret=secretsmanager.Secret.from_secret_name_v2(stack, "AtlasApi", "passkeys/atlas-api"),
+            ),
+            rotation_interval=Duration.days(7),
+        ),
+    )
     return stack
 
 
@@ -206,3 +223,7 @@ def test_custom_options_reach_the_template(custom: Template):
     custom.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": "passkeys-staging-tomcat-cpu", "Threshold": 65})
     custom.has_resource_properties("AWS::ECS::Service", {"EnableExecuteCommand": True})
     custom.resource_count_is("AWS::SSM::Document", 4)
+    custom.has_resource_properties("AWS::Lambda::Function", {
+        "Environment": {"Variables": Match.object_like({"ATLAS_PROJECT_ID": "0123456789abcdef01234567", "MONGODB_USERNAME": "passkeys"})},
+    })
+    custom.has_resource_properties("AWS::SecretsManager::RotationSchedule", {"RotationRules": {"ScheduleExpression": "rate(7 days)"}})

@@ -11,11 +11,15 @@ import com.arculus.fido.cdk.DeploymentEnvironment;
 import com.arculus.fido.cdk.DocumentDbOptions;
 import com.arculus.fido.cdk.DomainOptions;
 import com.arculus.fido.cdk.EncryptionOptions;
+import com.arculus.fido.cdk.FidoDataLayer;
+import com.arculus.fido.cdk.FidoDataLayerProps;
 import com.arculus.fido.cdk.FidoServiceOptions;
 import com.arculus.fido.cdk.ImageOptions;
 import com.arculus.fido.cdk.LoadBalancerOptions;
 import com.arculus.fido.cdk.LoggingOptions;
+import com.arculus.fido.cdk.MongoDbAtlasRotationOptions;
 import com.arculus.fido.cdk.MongoDbConnection;
+import com.arculus.fido.cdk.MongoDbEndpointOptions;
 import com.arculus.fido.cdk.MonitoringOptions;
 import com.arculus.fido.cdk.NatType;
 import com.arculus.fido.cdk.NetworkOptions;
@@ -67,6 +71,7 @@ import software.amazon.awscdk.services.ecs.DeploymentStrategy;
 import software.amazon.awscdk.services.ecs.TrafficShiftConfig;
 import software.amazon.awscdk.services.elasticloadbalancingv2.IpAddressType;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 
 /**
  * A Java CDK app using the built artifact, as a Java user writes it. It compiles and runs the
@@ -178,6 +183,20 @@ class ConsumerTest {
                 .build())
             .build();
         deployment.getConnections().allowTo(Peer.ipv4("10.1.0.0/16"), Port.tcp(5432), "Reporting database");
+        new FidoDataLayer(stack, "AtlasData", FidoDataLayerProps.builder()
+            .deploymentEnvironment(DeploymentEnvironment.STAGING)
+            .vpc(deployment.getNetwork().getVpc())
+            .clientSecurityGroup(deployment.getNetwork().getServiceSecurityGroup())
+            .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
+                .host("cluster0.abcde.mongodb.net")
+                .username("passkeys")
+                .atlasRotation(MongoDbAtlasRotationOptions.builder()
+                    .projectId("0123456789abcdef01234567")
+                    .apiSecret(Secret.fromSecretNameV2(stack, "AtlasApi", "passkeys/atlas-api"))
+                    .build())
+                .rotationInterval(Duration.days(7))
+                .build()))
+            .build());
         return stack;
     }
 
@@ -254,5 +273,9 @@ class ConsumerTest {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "passkeys-staging-tomcat-cpu", "Threshold", 65));
         template.hasResourceProperties("AWS::ECS::Service", Map.of("EnableExecuteCommand", true));
         template.resourceCountIs("AWS::SSM::Document", 4);
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+            "Environment", Map.of("Variables", Match.objectLike(Map.of("ATLAS_PROJECT_ID", "0123456789abcdef01234567", "MONGODB_USERNAME", "passkeys")))));
+        template.hasResourceProperties("AWS::SecretsManager::RotationSchedule", Map.of(
+            "RotationRules", Map.of("ScheduleExpression", "rate(7 days)")));
     }
 }

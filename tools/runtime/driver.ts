@@ -202,7 +202,8 @@ async function rotationRuns(
       await handle(stub.event(name, token));
     }
     assert.strictEqual(JSON.parse(stub.valueAt('AWSCURRENT')!).jwtSecretPrevious, 'initial-jwt-secret-value');
-    assert.strictEqual(stub.stages()[token].join(), 'AWSCURRENT,AWSPENDING');
+    // Finished as AWS's templates finish: AWSPENDING is taken off the version made current.
+    assert.strictEqual(stub.stages()[token].join(), 'AWSCURRENT');
   });
   await step('app-secret-rotation: entry point, SDK client to a local Secrets Manager', async () => {
     const stub = new SecretsManagerStub(INITIAL);
@@ -321,7 +322,7 @@ async function atlasChecks(): Promise<void> {
   });
   await step('atlas-rotation: entry point, SDK client to a local Secrets Manager, service account (OAuth 2.0) to a local Atlas', async () => {
     const { atlas, server, stub, env, works } = await atlasSetup((a) => a.serviceAccount);
-    const sm = await listen(secretsManagerEndpoint(stub));
+    const sm = await listen(secretsManagerEndpoint(() => stub));
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = sm.url;
     Object.assign(process.env, env);
     const log = console.log;

@@ -7,14 +7,15 @@
  * It is the yardstick of synth time per resource, so it builds what the prod deployment builds: a
  * VPC whose default security group is emptied (by the same custom resource handler) and whose
  * flow logs go to CloudWatch Logs, a cluster with a Cloud Map HTTP namespace for ECS Service
- * Connect, two Fargate services in one security group that admits Service Connect (TCP 5001)
- * from itself, CPU autoscaling and deployment alarms, an ALB with three HTTPS listeners, access
+ * Connect, two Fargate services in one security group, and each in a group of its own for
+ * Service Connect (PyFIDO's admits TCP 5001 from Tomcat's alone), CPU autoscaling and deployment alarms, an ALB with three HTTPS listeners, access
  * logs in S3 and a WAF web ACL with logging, and two retained secrets. Around the services, what a
  * team sets up to run them: an alarm topic (encrypted with a key CloudWatch may use, TLS only) that
  * the deployment alarms and six alarms per service notify, a dashboard, and the guide's Stop,
  * Start, Redeploy and Diagnose procedures as SSM Automation runbooks, each with a role of its own,
  * the application secret's rotation (which also seeds its previous key) with Redeploy run when
- * either secret changes, and a free S3 gateway endpoint in the VPC. `npx projen bench` compares its resource types with the deployment's and refuses to time the two
+ * either secret changes, an alarm on the rotation function's errors and a rule that sends
+ * Secrets Manager's rotation failures to the topic, and a free S3 gateway endpoint in the VPC. `npx projen bench` compares its resource types with the deployment's and refuses to time the two
  * when they drift apart.
  */
 import { join } from 'path';
@@ -85,9 +86,12 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
   const tasks = new ec2.SecurityGroup(stack, 'TaskSecurityGroup', { vpc, allowAllOutbound: false });
   tasks.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
   tasks.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(27017));
-  tasks.connections.allowInternally(ec2.Port.tcp(SERVICE_CONNECT_PORT));
+  // Service Connect: PyFIDO's own group admits 5001 from Tomcat's alone.
+  const pyFidoConnect = new ec2.SecurityGroup(stack, 'PyFidoConnectSecurityGroup', { vpc, allowAllOutbound: false });
+  const tomcatConnect = new ec2.SecurityGroup(stack, 'TomcatConnectSecurityGroup', { vpc, allowAllOutbound: false });
+  tomcatConnect.connections.allowTo(pyFidoConnect, ec2.Port.tcp(SERVICE_CONNECT_PORT));
 
-  const service = (id: string, port: number, path: string, serviceConnect: ecs.ServiceConnectProps): Service => {
+  const service = (id: string, port: number, path: string, serviceConnect: ecs.ServiceConnectProps, connectGroup: ec2.SecurityGroup): Service => {
     const taskDefinition = new ecs.FargateTaskDefinition(stack, `${id}Task`, { cpu: 1024, memoryLimitMiB: 2048 });
     const logGroup = new logs.LogGroup(stack, `${id}Logs`);
     taskDefinition.addContainer('app', {
@@ -111,6 +115,10 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
       securityGroups: [tasks],
       serviceConnectConfiguration: serviceConnect,
     });
+    // The Service Connect group beside the tasks' one, out of the service's connections (as the
+    // deployment attaches it), so the load balancer's rules stay on the tasks' group alone.
+    (fargate.node.defaultChild as ecs.CfnService).addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.SecurityGroups',
+      [tasks.securityGroupId, connectGroup.securityGroupId]);
     fargate.autoScaleTaskCount({ minCapacity: TASKS.min, maxCapacity: TASKS.max }).scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 70 });
     const targets = new elbv2.ApplicationTargetGroup(stack, `${id}Targets`, {
       vpc,
@@ -121,8 +129,8 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
     });
     return { id, name: id.toLowerCase(), fargate, targets, logGroup };
   };
-  const pyFido = service('PyFido', SERVICE_CONNECT_PORT, '/health', { services: [{ portMappingName: 'pyfido' }] });
-  const tomcat = service('Tomcat', 8080, '/', {});
+  const pyFido = service('PyFido', SERVICE_CONNECT_PORT, '/health', { services: [{ portMappingName: 'pyfido' }] }, pyFidoConnect);
+  const tomcat = service('Tomcat', 8080, '/', {}, tomcatConnect);
   for (const [port, { targets }] of [[443, tomcat], [5001, pyFido], [8080, tomcat]] as const) {
     alb.addListener(`Https${port}`, { port, protocol: elbv2.ApplicationProtocol.HTTPS, certificates: [certificate], defaultTargetGroups: [targets] });
   }
@@ -190,7 +198,7 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
   const alarms = [pyFido, tomcat].flatMap((s) => addServiceAlarms(stack, s, notify));
   addDashboard(stack, [pyFido, tomcat], alarms);
   const { redeploy, redeployRole } = addRunbooks(stack, cluster, [pyFido, tomcat]);
-  addSecretRotation(stack, vpc, app, [mongo, app], redeploy, redeployRole);
+  addSecretRotation(stack, vpc, app, [mongo, app], redeploy, redeployRole, topic, notify);
 }
 
 /**
@@ -200,6 +208,7 @@ export function addBaseline(stack: Stack, certificateArn: string): void {
  */
 function addSecretRotation(
   stack: Stack, vpc: ec2.IVpc, rotated: secretsmanager.Secret, watched: secretsmanager.ISecret[], redeploy: ssm.CfnDocument, redeployRole: iam.IRole,
+  topic: sns.ITopic, notify: cloudwatch.IAlarmAction,
 ): void {
   const securityGroup = new ec2.SecurityGroup(stack, 'RotationSecurityGroup', { vpc, allowAllOutbound: false });
   securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));
@@ -212,6 +221,13 @@ function addSecretRotation(
     logGroup: new logs.LogGroup(stack, 'RotationLogs'),
   });
   rotated.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: Duration.days(30), rotateImmediatelyOnUpdate: false });
+  // A failed rotation is heard of: the function's errors, and Secrets Manager's own report.
+  const errors = new cloudwatch.Alarm(stack, 'RotationErrors', { metric: fn.metricErrors({ period: Duration.minutes(5) }), threshold: 1, evaluationPeriods: 1 });
+  errors.addAlarmAction(notify);
+  new events.Rule(stack, 'RotationFailures', {
+    eventPattern: { source: ['aws.secretsmanager'], detail: { eventName: ['RotationFailed', 'RotationAbandoned'] } },
+    targets: [{ bind: () => ({ arn: topic.topicArn }) }],
+  });
   // The same function puts jwtSecretPrevious into the secret before any task reads it.
   new CustomResource(stack, 'PreviousKey', { serviceToken: fn.functionArn, resourceType: 'Custom::ArculusFidoJwtSecretPrevious', properties: { SecretId: rotated.secretArn } });
   const definition = stack.formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${redeploy.ref}:$DEFAULT` });

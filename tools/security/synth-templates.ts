@@ -4,7 +4,7 @@
  * WAF, and in every preset blue/green and canary services with their deployment checks, NAT
  * instances, a dual-stack load balancer (IPv6 clients), and prod with a MongoDB by endpoint whose
  * password rotates (Atlas with the library's function, a self-managed server with AWS's
- * multi-user function; flat and nested), into
+ * multi-user function; flat and nested), prod as a failover pair in two regions, into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
  * `tools/security/runbooks.py` also judges against botocore's API models.
@@ -17,9 +17,10 @@ import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
+import { ArculusFidoImagesStack, ArculusFidoRegionPair, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
 import { addReviewedStack, ENV, everyScaling, givenVpc, importsStack } from '../../test/util';
 
 const OUT = path.join('cdk.out', 'security');
@@ -98,13 +99,19 @@ for (const nestedStacks of [false, true]) {
   });
 }
 
+/** The secondary region of the failover pair's shape. */
+const PAIR_SECONDARY_REGION = 'us-west-2';
+
 /** An app writing to `cdk.out/security/<name>`. */
 function appFor(name: string): App {
   return new App({
     outdir: path.join(OUT, name),
     // What `cdk synth` with credentials caches in cdk.context.json; without it the VPC's subnets
     // name the placeholder zones 'dummy1a' and 'dummy1b'.
-    context: { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'] },
+    context: {
+      [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b'],
+      [`availability-zones:account=${ENV.account}:region=${PAIR_SECONDARY_REGION}`]: ['us-west-2a', 'us-west-2b'],
+    },
   });
 }
 
@@ -121,10 +128,38 @@ for (const [name, props] of Object.entries(shapes)) {
   console.log(`${name}: ${templates.length} templates`);
 }
 
-// The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev).
+// The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev);
+// prod's replicating every push to a second region (a failover pair's).
 for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
   const app = appFor(`images-${environment}`);
-  new ArculusFidoImagesStack(app, 'ArculusFidoImages', { env: ENV, deploymentEnvironment: environment });
+  new ArculusFidoImagesStack(app, 'ArculusFidoImages', {
+    env: ENV, deploymentEnvironment: environment, ...(environment === DeploymentEnvironment.PROD ? { replicationRegions: [PAIR_SECONDARY_REGION] } : {}),
+  });
   app.synth();
   console.log(`images-${environment}: 1 template`);
+}
+
+// Prod in two regions with DNS failover (docs/failover.md): both regions' stacks, dual-stack, the
+// secondary a pilot light.
+{
+  const app = appFor('prod-pair');
+  const imports = importsStack(app);
+  new ArculusFidoRegionPair(app, 'Fido', {
+    deployment: {
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: { domainName: 'auth.example.com', hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }) },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+      loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+    },
+    primary: { env: ENV },
+    secondary: {
+      env: { ...ENV, region: PAIR_SECONDARY_REGION },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+      standbyTasks: 0,
+    },
+  });
+  const assembly = app.synth();
+  fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
+  console.log(`prod-pair: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
 }

@@ -133,7 +133,9 @@ for (const [name, props] of Object.entries(shapes)) {
 for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
   const app = appFor(`images-${environment}`);
   new ArculusFidoImagesStack(app, 'ArculusFidoImages', {
-    env: ENV, deploymentEnvironment: environment, ...(environment === DeploymentEnvironment.PROD ? { replicationRegions: [PAIR_SECONDARY_REGION] } : {}),
+    env: ENV,
+    deploymentEnvironment: environment,
+    ...(environment === DeploymentEnvironment.PROD ? { replicationRegions: [PAIR_SECONDARY_REGION] } : {}),
   });
   app.synth();
   console.log(`images-${environment}: 1 template`);
@@ -147,7 +149,10 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
   new ArculusFidoRegionPair(app, 'Fido', {
     deployment: {
       deploymentEnvironment: DeploymentEnvironment.PROD,
-      domain: { domainName: 'auth.example.com', hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }) },
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
+      },
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
       images: { tag: '1.0.0' },
       loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },

@@ -25,7 +25,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { runApp, withReadmeApps } from './readme-apps';
 import {
-  ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoRegionPair, DeploymentEnvironment, FidoDataLayer, MongoDbConnection, NatType, PredictiveScalingMode,
+  ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoRegionPair, DeploymentEnvironment, FidoDataLayer, MongoDbConnection, NatType,
+  PredictiveScalingMode,
 } from '../../src';
 
 /**

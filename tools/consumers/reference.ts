@@ -1,12 +1,13 @@
 /**
  * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
- * consumer apps also build, and writes its template to `<dir>/<scenario>.json`: `readme`, the
- * README's TypeScript example, and `custom`, below. Each consumer suite compares its own template
- * with these, resource by resource, so a binding that drops or misreads an option fails.
+ * consumer apps also build, and writes its templates to `<dir>/<name>.json`: `readme`, the
+ * README's TypeScript example; `custom`, below; and `pair`, below, as three templates
+ * (`pair-primary`, `pair-secondary` and `pair-images`). Each consumer suite compares its own
+ * templates with these, resource by resource, so a binding that drops or misreads an option fails.
  *
  *   ts-node --project tools/consumers/tsconfig.json tools/consumers/reference.ts <dir>
  *
- * Keep `custom` in step with its copies: tools/consumers/python/test_consumer.py,
+ * Keep `custom` and `pair` in step with their copies: tools/consumers/python/test_consumer.py,
  * tools/consumers/java/src/test/java/com/arculus/fido/consumer/ConsumerTest.java and
  * tools/consumers/go/consumer_test.go. The README examples of the four languages must agree with each
  * other: each consumer suite runs its own.
@@ -20,9 +21,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { runApp, withReadmeApps } from './readme-apps';
-import { ArculusFidoDeployment, DeploymentEnvironment, FidoDataLayer, MongoDbConnection, NatType, PredictiveScalingMode } from '../../src';
+import {
+  ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoRegionPair, DeploymentEnvironment, FidoDataLayer, MongoDbConnection, NatType,
+  PredictiveScalingMode,
+} from '../../src';
 
 /**
  * The construct in a platform team's own stack, with an option of every kind a binding has to
@@ -113,6 +118,47 @@ function custom(): Stack {
   return stack;
 }
 
+/**
+ * The deployment in two regions with DNS failover, as a team writes it in its App: the zone
+ * imported by its ID in a stack of its own (both regions' stacks write a failover record in it),
+ * each region's MongoDB by its endpoint, a pilot-light secondary, a slower and more tolerant
+ * health check than the default, and the image repositories in the primary's region, replicated
+ * to the secondary's.
+ */
+function pair(): { primary: Stack; secondary: Stack; images: Stack } {
+  const app = new App();
+  const env = (region: string) => ({ account: '111111111111', region });
+  const dns = new Stack(app, 'Dns', { env: env('us-east-1') });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(dns, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const fido = new ArculusFidoRegionPair(app, 'Fido', {
+    deployment: {
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: { domainName: 'auth.example.com', hostedZone: zone },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+    },
+    primary: { env: env('us-east-1') },
+    secondary: {
+      env: env('us-west-2'),
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+      standbyTasks: 0,
+    },
+    healthCheckInterval: Duration.seconds(30),
+    failureThreshold: 2,
+  });
+  const images = new ArculusFidoImagesStack(app, 'Images', {
+    env: env('us-east-1'),
+    deploymentEnvironment: DeploymentEnvironment.PROD,
+    replicationRegions: ['us-west-2'],
+  });
+  return { primary: fido.primary, secondary: fido.secondary, images };
+}
+
+/** The template of a stack, from one synth of its app. */
+function templateOf(stack: Stack): unknown {
+  return (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template;
+}
+
 if (require.main === module) {
   const dir = process.argv[2];
   if (!dir) {
@@ -122,6 +168,9 @@ if (require.main === module) {
   const write = (name: string, template: unknown) => fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(template, undefined, 2));
   // The README's TypeScript example itself, compiled and run as a user's app (needs lib/ compiled).
   write('readme', withReadmeApps((app) => runApp(process.execPath, ['app.js'], app).template));
-  const stack = custom();
-  write('custom', (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template);
+  write('custom', templateOf(custom()));
+  const { primary, secondary, images } = pair();
+  write('pair-primary', templateOf(primary));
+  write('pair-secondary', templateOf(secondary));
+  write('pair-images', templateOf(images));
 }

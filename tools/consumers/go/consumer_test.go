@@ -1,5 +1,5 @@
 // A Go CDK app using the module jsii-pacmak generated into dist/go, as a Go user writes it. It
-// runs the README's Go example as written and builds the `custom` scenario of
+// runs the README's Go example as written and builds the `custom` and `pair` scenarios of
 // tools/consumers/reference.ts in Go; each template must equal the TypeScript synth of the same props
 // (in $ARCULUS_REFERENCE_DIR), and carries what the options asked for.
 package consumer
@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -143,6 +144,46 @@ func customStack() awscdk.Stack {
 		}),
 	})
 	return stack
+}
+
+func env(region string) *awscdk.Environment {
+	return &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String(region)}
+}
+
+// pairStacks is tools/consumers/reference.ts `pair` in Go: the primary's, the secondary's and the
+// images' stacks.
+func pairStacks() (primary, secondary, images awscdk.Stack) {
+	app := awscdk.NewApp(nil)
+	dns := awscdk.NewStack(app, jsii.String("Dns"), &awscdk.StackProps{Env: env("us-east-1")})
+	zone := awsroute53.HostedZone_FromHostedZoneAttributes(dns, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+		HostedZoneId: jsii.String("Z0123456789ABCDEFGHIJ"), ZoneName: jsii.String("example.com"),
+	})
+	pair := fido.NewArculusFidoRegionPair(app, jsii.String("Fido"), &fido.ArculusFidoRegionPairProps{
+		Deployment: &fido.ArculusFidoDeploymentProps{
+			DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
+			Domain:                &fido.DomainOptions{DomainName: jsii.String("auth.example.com"), HostedZone: zone},
+			MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{
+				Host: jsii.String("east.abcde.mongodb.net"), Username: jsii.String("fido"),
+			}),
+			Images: &fido.ImageOptions{Tag: jsii.String("1.0.0")},
+		},
+		Primary: &fido.PairRegionOptions{Env: env("us-east-1")},
+		Secondary: &fido.SecondaryRegionOptions{
+			Env: env("us-west-2"),
+			MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{
+				Host: jsii.String("west.abcde.mongodb.net"), Username: jsii.String("fido"),
+			}),
+			StandbyTasks: jsii.Number(0),
+		},
+		HealthCheckInterval: awscdk.Duration_Seconds(jsii.Number(30)),
+		FailureThreshold:    jsii.Number(2),
+	})
+	imagesStack := fido.NewArculusFidoImagesStack(app, jsii.String("Images"), &fido.ArculusFidoImagesStackProps{
+		Env:                   env("us-east-1"),
+		DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
+		ReplicationRegions:    jsii.Strings("us-west-2"),
+	})
+	return pair.Primary(), pair.Secondary(), imagesStack
 }
 
 // asJSON turns a synthesized template into plain JSON values, as its TypeScript reference is read.
@@ -270,5 +311,44 @@ func TestCustomScenario(t *testing.T) {
 	})
 	template.HasResourceProperties(jsii.String("AWS::SecretsManager::RotationSchedule"), map[string]interface{}{
 		"RotationRules": map[string]interface{}{"ScheduleExpression": "rate(7 days)"},
+	})
+}
+
+func TestPairScenario(t *testing.T) {
+	primaryStack, secondaryStack, imagesStack := pairStacks()
+	primary := assertions.Template_FromStack(primaryStack, nil)
+	secondary := assertions.Template_FromStack(secondaryStack, nil)
+	images := assertions.Template_FromStack(imagesStack, nil)
+	assertSameAsTypeScript(t, "pair-primary", primary)
+	assertSameAsTypeScript(t, "pair-secondary", secondary)
+	assertSameAsTypeScript(t, "pair-images", images)
+
+	for role, template := range map[string]assertions.Template{"PRIMARY": primary, "SECONDARY": secondary} {
+		template.ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(1))
+		template.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), map[string]interface{}{
+			"Name": "auth.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABCDEFGHIJ", "Failover": role,
+		})
+		template.HasResourceProperties(jsii.String("AWS::Route53::HealthCheck"), map[string]interface{}{
+			"HealthCheckConfig": assertions.Match_ObjectLike(&map[string]interface{}{"Type": "HTTPS", "RequestInterval": 30, "FailureThreshold": 2}),
+		})
+	}
+	// Pilot light: the secondary's services stand by at no task, under the primary's maximum.
+	targets := *secondary.FindResources(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), nil)
+	if len(targets) != 2 {
+		t.Fatalf("the secondary has %d scalable targets, want 2", len(targets))
+	}
+	for id, target := range targets {
+		properties := (*target)["Properties"].(map[string]interface{})
+		if properties["MinCapacity"] != float64(0) {
+			t.Errorf("%s: MinCapacity is %v, want 0 (standbyTasks)", id, properties["MinCapacity"])
+		}
+	}
+	primary.HasResourceProperties(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), map[string]interface{}{"MinCapacity": 3})
+
+	images.ResourceCountIs(jsii.String("AWS::ECR::ReplicationConfiguration"), jsii.Number(1))
+	images.HasResourceProperties(jsii.String("AWS::ECR::ReplicationConfiguration"), map[string]interface{}{
+		"ReplicationConfiguration": map[string]interface{}{"Rules": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+			"Destinations": []interface{}{map[string]interface{}{"Region": "us-west-2", "RegistryId": "111111111111"}},
+		})}},
 	})
 }

@@ -1,6 +1,6 @@
 """A Python CDK app using the built wheel, as a Python user writes it.
 
-It runs the README's Python example as written, and builds the `custom` scenario of
+It runs the README's Python example as written, and builds the `custom` and `pair` scenarios of
 tools/consumers/reference.ts in Python. Each template must equal the TypeScript synth of the same props
 (written by reference.ts to $ARCULUS_REFERENCE_DIR), and carries what the options asked for.
 """
@@ -18,25 +18,32 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Match, Template
 
 from arculus_fido_cdk import (
     AlarmThresholds,
     ArculusFidoDeployment,
+    ArculusFidoDeploymentProps,
+    ArculusFidoImagesStack,
+    ArculusFidoRegionPair,
     ArculusFidoStack,
     DeploymentCheck,
     DeploymentEnvironment,
     DomainOptions,
     FidoDataLayer,
     FidoServiceOptions,
+    ImageOptions,
     MongoDbAtlasRotationOptions,
     MongoDbConnection,
     MonitoringOptions,
     NatType,
     OfficeHours,
+    PairRegionOptions,
     PredictiveScalingMode,
     ScheduledCapacity,
+    SecondaryRegionOptions,
     SecretsOptions,
     ServiceDeploymentOptions,
     ServicesOptions,
@@ -141,6 +148,40 @@ def custom_stack() -> Stack:
     return stack
 
 
+def pair_stacks() -> dict:
+    """tools/consumers/reference.ts `pair`, in Python: the primary's, the secondary's and the images' stacks."""
+    app = App()
+
+    def env(region: str) -> Environment:
+        return Environment(account="111111111111", region=region)
+
+    dns = Stack(app, "Dns", env=env("us-east-1"))
+    zone = route53.HostedZone.from_hosted_zone_attributes(dns, "Zone",
+        hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com")
+    fido = ArculusFidoRegionPair(app, "Fido",
+        deployment=ArculusFidoDeploymentProps(
+            deployment_environment=DeploymentEnvironment.PROD,
+            domain=DomainOptions(domain_name="auth.example.com", hosted_zone=zone),
+            mongo_db=MongoDbConnection.from_endpoint(host="east.abcde.mongodb.net", username="fido"),
+            images=ImageOptions(tag="1.0.0"),
+        ),
+        primary=PairRegionOptions(env=env("us-east-1")),
+        secondary=SecondaryRegionOptions(
+            env=env("us-west-2"),
+            mongo_db=MongoDbConnection.from_endpoint(host="west.abcde.mongodb.net", username="fido"),
+            standby_tasks=0,
+        ),
+        health_check_interval=Duration.seconds(30),
+        failure_threshold=2,
+    )
+    images = ArculusFidoImagesStack(app, "Images",
+        env=env("us-east-1"),
+        deployment_environment=DeploymentEnvironment.PROD,
+        replication_regions=["us-west-2"],
+    )
+    return {"primary": fido.primary, "secondary": fido.secondary, "images": images}
+
+
 @pytest.fixture(scope="module")
 def readme() -> Template:
     return Template.from_stack(readme_stack())
@@ -151,6 +192,26 @@ def custom() -> Template:
     return Template.from_stack(custom_stack())
 
 
+@pytest.fixture(scope="module")
+def pair() -> dict:
+    return {role: Template.from_stack(stack) for role, stack in pair_stacks().items()}
+
+
+@pytest.fixture(scope="module")
+def pair_primary(pair) -> Template:
+    return pair["primary"]
+
+
+@pytest.fixture(scope="module")
+def pair_secondary(pair) -> Template:
+    return pair["secondary"]
+
+
+@pytest.fixture(scope="module")
+def pair_images(pair) -> Template:
+    return pair["images"]
+
+
 def reference(name: str) -> dict:
     return json.loads((REFERENCE / f"{name}.json").read_text())
 
@@ -159,9 +220,9 @@ def resource_types(template: dict) -> Counter:
     return Counter(resource["Type"] for resource in template["Resources"].values())
 
 
-@pytest.mark.parametrize("name", ["readme", "custom"])
+@pytest.mark.parametrize("name", ["readme", "custom", "pair-primary", "pair-secondary", "pair-images"])
 def test_same_resources_as_typescript(name, request):
-    actual = request.getfixturevalue(name).to_json()
+    actual = request.getfixturevalue(name.replace("-", "_")).to_json()
     expected = reference(name)
     assert resource_types(actual) == resource_types(expected)
     # Resource by resource: a dropped or misread option changes a property, not only a count.
@@ -227,3 +288,28 @@ def test_custom_options_reach_the_template(custom: Template):
         "Environment": {"Variables": Match.object_like({"ATLAS_PROJECT_ID": "0123456789abcdef01234567", "MONGODB_USERNAME": "passkeys"})},
     })
     custom.has_resource_properties("AWS::SecretsManager::RotationSchedule", {"RotationRules": {"ScheduleExpression": "rate(7 days)"}})
+
+
+def test_pair_fails_over_from_the_primary_to_a_pilot_light_secondary(pair_primary: Template, pair_secondary: Template):
+    for template, role in ((pair_primary, "PRIMARY"), (pair_secondary, "SECONDARY")):
+        template.resource_count_is("AWS::Route53::RecordSet", 1)
+        template.has_resource_properties("AWS::Route53::RecordSet", {
+            "Name": "auth.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABCDEFGHIJ", "Failover": role,
+        })
+        template.has_resource_properties("AWS::Route53::HealthCheck", {
+            "HealthCheckConfig": Match.object_like({"Type": "HTTPS", "RequestInterval": 30, "FailureThreshold": 2}),
+        })
+    # Pilot light: the secondary's services stand by at no task, under the primary's maximum.
+    targets = pair_secondary.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")
+    assert len(targets) == 2
+    assert all(target["Properties"]["MinCapacity"] == 0 for target in targets.values())
+    pair_primary.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 3})
+
+
+def test_pair_images_replicate_to_the_secondary_region(pair_images: Template):
+    pair_images.resource_count_is("AWS::ECR::ReplicationConfiguration", 1)
+    pair_images.has_resource_properties("AWS::ECR::ReplicationConfiguration", {
+        "ReplicationConfiguration": {"Rules": [Match.object_like({
+            "Destinations": [{"Region": "us-west-2", "RegistryId": "111111111111"}],
+        })]},
+    })

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.arculus.fido.cdk.AlarmThresholds;
 import com.arculus.fido.cdk.ArculusFidoDeployment;
+import com.arculus.fido.cdk.ArculusFidoDeploymentProps;
+import com.arculus.fido.cdk.ArculusFidoImagesStack;
+import com.arculus.fido.cdk.ArculusFidoRegionPair;
 import com.arculus.fido.cdk.DeploymentCheck;
 import com.arculus.fido.cdk.DeploymentEnvironment;
 import com.arculus.fido.cdk.DocumentDbOptions;
@@ -24,8 +27,10 @@ import com.arculus.fido.cdk.MonitoringOptions;
 import com.arculus.fido.cdk.NatType;
 import com.arculus.fido.cdk.NetworkOptions;
 import com.arculus.fido.cdk.OfficeHours;
+import com.arculus.fido.cdk.PairRegionOptions;
 import com.arculus.fido.cdk.PredictiveScalingMode;
 import com.arculus.fido.cdk.ScheduledCapacity;
+import com.arculus.fido.cdk.SecondaryRegionOptions;
 import com.arculus.fido.cdk.SecretsOptions;
 import com.arculus.fido.cdk.ServiceSizing;
 import com.arculus.fido.cdk.ServiceDeploymentOptions;
@@ -71,12 +76,15 @@ import software.amazon.awscdk.services.ecs.DeploymentStrategy;
 import software.amazon.awscdk.services.ecs.TrafficShiftConfig;
 import software.amazon.awscdk.services.elasticloadbalancingv2.IpAddressType;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.route53.HostedZone;
+import software.amazon.awscdk.services.route53.HostedZoneAttributes;
+import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 
 /**
  * A Java CDK app using the built artifact, as a Java user writes it. It compiles and runs the
- * README's Java example as written, and builds the `custom` scenario of tools/consumers/reference.ts in
- * Java. Each template must equal the TypeScript synth of the same props, and carries what the
+ * README's Java example as written, and builds the `custom` and `pair` scenarios of
+ * tools/consumers/reference.ts in Java. Each template must equal the TypeScript synth of the same props, and carries what the
  * options asked for.
  */
 class ConsumerTest {
@@ -86,11 +94,18 @@ class ConsumerTest {
 
     private static Map<String, Object> readme;
     private static Map<String, Object> custom;
+    private static Map<String, Object> pairPrimary;
+    private static Map<String, Object> pairSecondary;
+    private static Map<String, Object> pairImages;
 
     @BeforeAll
     static void synthesize() throws Exception {
         readme = runReadmeExample();
         custom = Template.fromStack(customStack()).toJSON();
+        Map<String, Stack> pair = pairStacks();
+        pairPrimary = Template.fromStack(pair.get("primary")).toJSON();
+        pairSecondary = Template.fromStack(pair.get("secondary")).toJSON();
+        pairImages = Template.fromStack(pair.get("images")).toJSON();
     }
 
     /** Compiles the README's Java example with this test's classpath and runs its main. */
@@ -200,6 +215,42 @@ class ConsumerTest {
         return stack;
     }
 
+    private static Environment env(String region) {
+        return Environment.builder().account("111111111111").region(region).build();
+    }
+
+    /** tools/consumers/reference.ts `pair`, in Java: the primary's, the secondary's and the images' stacks. */
+    private static Map<String, Stack> pairStacks() {
+        App app = new App();
+        Stack dns = new Stack(app, "Dns", StackProps.builder().env(env("us-east-1")).build());
+        IHostedZone zone = HostedZone.fromHostedZoneAttributes(dns, "Zone", HostedZoneAttributes.builder()
+            .hostedZoneId("Z0123456789ABCDEFGHIJ").zoneName("example.com").build());
+        ArculusFidoRegionPair fido = ArculusFidoRegionPair.Builder.create(app, "Fido")
+            .deployment(ArculusFidoDeploymentProps.builder()
+                .deploymentEnvironment(DeploymentEnvironment.PROD)
+                .domain(DomainOptions.builder().domainName("auth.example.com").hostedZone(zone).build())
+                .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
+                    .host("east.abcde.mongodb.net").username("fido").build()))
+                .images(ImageOptions.builder().tag("1.0.0").build())
+                .build())
+            .primary(PairRegionOptions.builder().env(env("us-east-1")).build())
+            .secondary(SecondaryRegionOptions.builder()
+                .env(env("us-west-2"))
+                .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
+                    .host("west.abcde.mongodb.net").username("fido").build()))
+                .standbyTasks(0)
+                .build())
+            .healthCheckInterval(Duration.seconds(30))
+            .failureThreshold(2)
+            .build();
+        ArculusFidoImagesStack images = ArculusFidoImagesStack.Builder.create(app, "Images")
+            .env(env("us-east-1"))
+            .deploymentEnvironment(DeploymentEnvironment.PROD)
+            .replicationRegions(List.of("us-west-2"))
+            .build();
+        return Map.of("primary", fido.getPrimary(), "secondary", fido.getSecondary(), "images", images);
+    }
+
     private static Map<String, Integer> resourceTypes(JsonNode template) {
         Map<String, Integer> counts = new TreeMap<>();
         template.get("Resources").forEach(resource -> counts.merge(resource.get("Type").asText(), 1, Integer::sum));
@@ -224,6 +275,13 @@ class ConsumerTest {
     @Test
     void customScenarioEqualsTypeScript() throws Exception {
         assertSameAsTypeScript("custom", custom);
+    }
+
+    @Test
+    void pairEqualsTypeScript() throws Exception {
+        assertSameAsTypeScript("pair-primary", pairPrimary);
+        assertSameAsTypeScript("pair-secondary", pairSecondary);
+        assertSameAsTypeScript("pair-images", pairImages);
     }
 
     @Test
@@ -277,5 +335,35 @@ class ConsumerTest {
             "Environment", Map.of("Variables", Match.objectLike(Map.of("ATLAS_PROJECT_ID", "0123456789abcdef01234567", "MONGODB_USERNAME", "passkeys")))));
         template.hasResourceProperties("AWS::SecretsManager::RotationSchedule", Map.of(
             "RotationRules", Map.of("ScheduleExpression", "rate(7 days)")));
+    }
+
+    @Test
+    void pairFailsOverFromThePrimaryToAPilotLightSecondary() {
+        Template primary = Template.fromJSON(pairPrimary);
+        Template secondary = Template.fromJSON(pairSecondary);
+        for (Map.Entry<Template, String> region : List.of(Map.entry(primary, "PRIMARY"), Map.entry(secondary, "SECONDARY"))) {
+            Template template = region.getKey();
+            template.resourceCountIs("AWS::Route53::RecordSet", 1);
+            template.hasResourceProperties("AWS::Route53::RecordSet", Map.of(
+                "Name", "auth.example.com.", "Type", "A", "HostedZoneId", "Z0123456789ABCDEFGHIJ", "Failover", region.getValue()));
+            template.hasResourceProperties("AWS::Route53::HealthCheck", Map.of(
+                "HealthCheckConfig", Match.objectLike(Map.of("Type", "HTTPS", "RequestInterval", 30, "FailureThreshold", 2))));
+        }
+        // Pilot light: the secondary's services stand by at no task, under the primary's maximum.
+        Map<String, Map<String, Object>> targets = secondary.findResources("AWS::ApplicationAutoScaling::ScalableTarget");
+        assertEquals(2, targets.size());
+        for (Map<String, Object> target : targets.values()) {
+            assertEquals(0, ((Number) ((Map<?, ?>) target.get("Properties")).get("MinCapacity")).intValue());
+        }
+        primary.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of("MinCapacity", 3));
+    }
+
+    @Test
+    void pairImagesReplicateToTheSecondaryRegion() {
+        Template template = Template.fromJSON(pairImages);
+        template.resourceCountIs("AWS::ECR::ReplicationConfiguration", 1);
+        template.hasResourceProperties("AWS::ECR::ReplicationConfiguration", Map.of(
+            "ReplicationConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
+                "Destinations", List.of(Map.of("Region", "us-west-2", "RegistryId", "111111111111"))))))));
     }
 }

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,7 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { givenVpc, importsStack, synthError, testApp, thrownBy } from './util';
+import { addReviewedPair, givenVpc, importsStack, synthError, testApp, thrownBy } from './util';
 import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
@@ -19,37 +19,15 @@ const RECORD = 'AWS::Route53::RecordSet';
 
 /** A prod pair in us-east-1 and us-west-2, its zone imported by ID in a stack of the app. */
 function pair(overrides: Partial<ArculusFidoRegionPairProps> = {}, deployment: Partial<ArculusFidoDeploymentProps> = {}) {
-  const fido = makePair(testApp(), overrides, deployment);
+  const fido = addReviewedPair(testApp(), overrides, deployment);
   return { fido, primary: Template.fromStack(fido.primary), secondary: Template.fromStack(fido.secondary), findings: [] as Finding[] };
 }
 
 /** The pair as `pair()` makes it, judged by cdk-nag's rule packs on the same synth. */
 function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
-  const { findings, built: fido, templates } = runNag((app) => makePair(app, overrides));
+  const { findings, built: fido, templates } = runNag((app) => addReviewedPair(app, overrides));
   const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
   return { fido, primary: template(fido.primary), secondary: template(fido.secondary), findings };
-}
-
-function makePair(
-  app: App, overrides: Partial<ArculusFidoRegionPairProps>, deployment: Partial<ArculusFidoDeploymentProps> = {},
-): ArculusFidoRegionPair {
-  const imports = importsStack(app);
-  const zone = route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
-  return new ArculusFidoRegionPair(app, 'Fido', {
-    deployment: {
-      deploymentEnvironment: DeploymentEnvironment.PROD,
-      domain: { domainName: 'auth.example.com', hostedZone: zone },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
-      images: { tag: '1.0.0' },
-      ...deployment,
-    },
-    primary: { env: { account: ACCOUNT, region: 'us-east-1' } },
-    secondary: {
-      env: { account: ACCOUNT, region: 'us-west-2' },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
-    },
-    ...overrides,
-  });
 }
 
 /** The properties of every resource of `type` in `template`. */

@@ -7,7 +7,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, PredictiveScalingMode, SizingOptions } from '../src';
+import {
+  ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment,
+  MongoDbConnection, PredictiveScalingMode, SizingOptions,
+} from '../src';
 
 /**
  * An `App` as the tests make it: `new App(props)` without what only the CDK's tooling reads and no
@@ -113,6 +116,37 @@ export function addReviewedStack(app: App, id: string, props: Partial<ArculusFid
     mongoDb: MongoDbConnection.documentDb(),
     images: { tag: '1.0.0' },
     ...props,
+  });
+}
+
+/** The region of a reviewed pair's secondary. */
+export const PAIR_SECONDARY_REGION = 'us-west-2';
+
+/**
+ * A prod deployment in two regions as a reviewer synthesizes it, in `app`: ENV's region and
+ * PAIR_SECONDARY_REGION, the zone imported by its ID in the imports stack, each region's MongoDB
+ * by its endpoint and a pinned image tag, then `overrides` and `deployment` laid over the pair's
+ * and the shared deployment's props.
+ */
+export function addReviewedPair(
+  app: App, overrides: Partial<ArculusFidoRegionPairProps> = {}, deployment: Partial<ArculusFidoDeploymentProps> = {},
+): ArculusFidoRegionPair {
+  const imports = importsStack(app);
+  const zone = route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  return new ArculusFidoRegionPair(app, 'Fido', {
+    deployment: {
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: { domainName: 'auth.example.com', hostedZone: zone },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+      ...deployment,
+    },
+    primary: { env: ENV },
+    secondary: {
+      env: { ...ENV, region: PAIR_SECONDARY_REGION },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+    },
+    ...overrides,
   });
 }
 

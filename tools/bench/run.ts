@@ -10,7 +10,6 @@ import * as path from 'path';
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { addBaseline } from './baseline';
 import { devLeverRows, presetCostRows } from './costs';
@@ -18,7 +17,8 @@ import { replaceFigures } from './doc';
 import { failoverRows, WARM_STANDBY_RTO_GOAL_SECONDS } from './failover';
 import type { LeverProps } from './levers';
 import { BenchRow, blueGreenRows, compareTopology, median, resourceTypeCounts, rolloutSeconds, scaleOutRows } from './model';
-import { ArculusFidoRegionPair, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../../src';
+import { ArculusFidoStack, DeploymentEnvironment, MongoDbConnection, ServicesOptions } from '../../src';
+import { addReviewedPair, PAIR_SECONDARY_REGION } from '../../test/util';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000';
@@ -73,16 +73,12 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
  */
 function synthPair(standbyTasks: number): { primary: any; secondary: any } {
   const app = new App();
-  const zone = route53.HostedZone.fromHostedZoneAttributes(new Stack(app, 'Dns', { env: ENV }), 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
-  const pair = new ArculusFidoRegionPair(app, 'Fido', {
-    deployment: {
-      deploymentEnvironment: DeploymentEnvironment.PROD,
-      domain: { domainName: 'auth.example.com', hostedZone: zone },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
-      images: { tag: '1.0.0' },
+  const pair = addReviewedPair(app, {
+    secondary: {
+      env: { ...ENV, region: PAIR_SECONDARY_REGION },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+      standbyTasks,
     },
-    primary: { env: ENV },
-    secondary: { env: { ...ENV, region: 'us-west-2' }, mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }), standbyTasks },
   });
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const template = (stack: Stack) => assembly.getStackArtifact(stack.artifactId).template;

@@ -17,11 +17,10 @@ import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ArculusFidoImagesStack, ArculusFidoRegionPair, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
-import { addReviewedStack, ENV, everyScaling, givenVpc, importsStack } from '../../test/util';
+import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
+import { addReviewedPair, addReviewedStack, ENV, everyScaling, givenVpc, importsStack, PAIR_SECONDARY_REGION } from '../../test/util';
 
 const OUT = path.join('cdk.out', 'security');
 
@@ -99,9 +98,6 @@ for (const nestedStacks of [false, true]) {
   });
 }
 
-/** The secondary region of the failover pair's shape. */
-const PAIR_SECONDARY_REGION = 'us-west-2';
-
 /** An app writing to `cdk.out/security/<name>`. */
 function appFor(name: string): App {
   return new App({
@@ -145,25 +141,13 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
 // secondary a pilot light.
 {
   const app = appFor('prod-pair');
-  const imports = importsStack(app);
-  new ArculusFidoRegionPair(app, 'Fido', {
-    deployment: {
-      deploymentEnvironment: DeploymentEnvironment.PROD,
-      domain: {
-        domainName: 'auth.example.com',
-        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0000000000000000000', zoneName: 'example.com' }),
-      },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
-      images: { tag: '1.0.0' },
-      loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
-    },
-    primary: { env: ENV },
+  addReviewedPair(app, {
     secondary: {
       env: { ...ENV, region: PAIR_SECONDARY_REGION },
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
       standbyTasks: 0,
     },
-  });
+  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK } });
   const assembly = app.synth();
   fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
   console.log(`prod-pair: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);

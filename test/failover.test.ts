@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -25,7 +25,12 @@ function pair(overrides: Partial<ArculusFidoRegionPairProps> = {}, deployment: P
 
 /** The pair as `pair()` makes it, judged by cdk-nag's rule packs on the same synth. */
 function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
-  const { findings, built: fido, templates } = runNag((app) => addReviewedPair(app, overrides));
+  const { findings, built: fido, templates } = runNag((app) => {
+    const built = addReviewedPair(app, overrides);
+    // Atlas by endpoint without atlasRotation: its warning (a finding under cdk init's flags), acknowledged as a user does.
+    [built.primary, built.secondary].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
+    return built;
+  });
   const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
   return { fido, primary: template(fido.primary), secondary: template(fido.secondary), findings };
 }

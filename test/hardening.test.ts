@@ -491,6 +491,12 @@ describe('a plain-text MongoDB password', () => {
     const { stack } = devOptions();
     expect(warnings(stack, 'arculus-fido:plaintext-password')).toEqual([]);
   });
+
+  test('refuses an SSM SecureString reference, which CloudFormation would not resolve in the secret', () => {
+    const password = SecretValue.ssmSecure('/fido/mongo-password', '1');
+    expect(synthError({ mongoDb: MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', password }) }))
+      .toMatch(/mongoDb\.password: is an SSM SecureString reference \(SecretValue\.ssmSecure\), which CloudFormation resolves only in the properties it lists/);
+  });
 });
 
 describe('rotation interval', () => {

@@ -157,7 +157,15 @@ describe('cdk-nag on other shapes of deployment', () => {
 
   test('a self-managed MongoDB rotated by AWS\'s multi-user function, in prod: no unacknowledged finding, and no rotation finding acknowledged on its secret', () => {
     const { findings, stack } = check((scope) => {
-      const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'], privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'] });
+      // With its route tables, as a complete import has them (aws-cdk-lib warns of subnets without, under cdk init's flags).
+      const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+        vpcId: 'vpc-0123456789abcdef0',
+        availabilityZones: ['us-east-1a', 'us-east-1b'],
+        publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+        publicSubnetRouteTableIds: ['rtb-0000000000000000a', 'rtb-0000000000000000b'],
+        privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
+        privateSubnetRouteTableIds: ['rtb-0000000000000001a', 'rtb-0000000000000001b'],
+      });
       return {
         deploymentEnvironment: DeploymentEnvironment.PROD,
         network: { vpc },

@@ -46,8 +46,10 @@ export interface MongoDbEndpointOptions {
 
   /**
    * The user's password. Pass a reference that resolves at deploy time, such as
-   * `SecretValue.secretsManager(...)` or `SecretValue.ssmSecure(...)`: a plain-text value would be
-   * written into the CloudFormation template.
+   * `SecretValue.secretsManager(...)` or a NoEcho `CfnParameter` (`SecretValue.cfnParameter(...)`):
+   * a plain-text value would be written into the CloudFormation template. Not
+   * `SecretValue.ssmSecure(...)`: CloudFormation resolves SSM SecureString references only in the
+   * properties it lists, and a secret's value is not one, so synth refuses it.
    *
    * @default - a strong password is generated into the secret; set it on the database user
    * after the first deploy
@@ -447,9 +449,14 @@ class EndpointConnection extends MongoDbConnection {
       // What AWS's multi-user MongoDB rotation function reads besides.
       ...(masterSecret ? multiUserFields(masterSecret) : {}),
     } as { username: string; host: string; port: string; engine?: string; masterarn?: string };
+    if (this.options.password && isSsmSecure(scope, this.options.password)) {
+      const problems = new ProblemList();
+      problems.add('mongoDb.password', 'is an SSM SecureString reference (SecretValue.ssmSecure), which CloudFormation resolves only in the properties it lists, and a secret\'s value is not one: the deploy would fail. Pass SecretValue.secretsManager(...) or a NoEcho CfnParameter, or leave password out to have one generated');
+      problems.throwIfAny(scope, 'MongoDbConnection');
+    }
     if (this.options.password && isPlainText(scope, this.options.password)) {
       Annotations.of(scope).addWarningV2('arculus-fido:plaintext-password',
-        'mongoDb.password is a plain-text SecretValue: the password is written into the CloudFormation template, where anyone who can read the stack, its template bucket or its change sets can read it. Pass SecretValue.secretsManager(...) or SecretValue.ssmSecure(...), or leave password out to have one generated.');
+        'mongoDb.password is a plain-text SecretValue: the password is written into the CloudFormation template, where anyone who can read the stack, its template bucket or its change sets can read it. Pass SecretValue.secretsManager(...) or a NoEcho CfnParameter, or leave password out to have one generated.');
     }
     const secret = new secretsmanager.Secret(scope, 'MongoDbSecret', {
       description: `MongoDB connection of the Arculus FIDO services (${fields.host})`,
@@ -540,6 +547,12 @@ function passwordOfThisStack(scope: Construct, password: SecretValue): SecretVal
   parameter.overrideLogicalId('MongoDbPassword');
   stack.setParameter('MongoDbPassword', value);
   return SecretValue.cfnParameter(parameter);
+}
+
+/** Whether a secret value is an SSM SecureString dynamic reference. */
+function isSsmSecure(scope: Construct, value: SecretValue): boolean {
+  const resolved = Stack.of(scope).resolve(value.unsafeUnwrap());
+  return typeof resolved === 'string' && resolved.startsWith('{{resolve:ssm-secure:');
 }
 
 /**

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedStack, everyScaling, importsStack, once } from './util';
+import { addReviewedStack, everyScaling, givenVpc, importsStack, once } from './util';
 
 interface Checked {
   readonly findings: Finding[];
@@ -156,27 +156,16 @@ describe('cdk-nag on other shapes of deployment', () => {
     .filter((a) => (a.rule === 'AwsSolutions-SMG4' || a.rule === 'NIST.800.53.R5-SecretsManagerRotationEnabled') && a.construct.node.id === 'MongoDbSecret');
 
   test('a self-managed MongoDB rotated by AWS\'s multi-user function, in prod: no unacknowledged finding, and no rotation finding acknowledged on its secret', () => {
-    const { findings, stack } = check((scope) => {
-      // With its route tables, as a complete import has them (aws-cdk-lib warns of subnets without, under cdk init's flags).
-      const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-        vpcId: 'vpc-0123456789abcdef0',
-        availabilityZones: ['us-east-1a', 'us-east-1b'],
-        publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
-        publicSubnetRouteTableIds: ['rtb-0000000000000000a', 'rtb-0000000000000000b'],
-        privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
-        privateSubnetRouteTableIds: ['rtb-0000000000000001a', 'rtb-0000000000000001b'],
-      });
-      return {
-        deploymentEnvironment: DeploymentEnvironment.PROD,
-        network: { vpc },
-        mongoDb: MongoDbConnection.fromEndpoint({
-          host: 'mongo.internal.example.com',
-          username: 'fido',
-          securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, 'MongoDbGroup', 'sg-0123456789abcdef0'),
-          masterSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'Admin', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf'),
-        }),
-      };
-    });
+    const { findings, stack } = check((scope) => ({
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      network: { vpc: givenVpc(scope) },
+      mongoDb: MongoDbConnection.fromEndpoint({
+        host: 'mongo.internal.example.com',
+        username: 'fido',
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, 'MongoDbGroup', 'sg-0123456789abcdef0'),
+        masterSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'Admin', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mongo-admin-AbCdEf'),
+      }),
+    }));
     expect(findings).toEqual([]);
     expect(mongoRotationAcks(stack)).toEqual([]);
   });

@@ -31,16 +31,24 @@ export function testApp(props: AppProps = {}): App {
 export const GIVEN_VPC = {
   vpcId: 'vpc-0123456789abcdef0',
   publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+  publicSubnetRouteTableIds: ['rtb-0000000000000000a', 'rtb-0000000000000000b'],
   privateSubnetIds: ['subnet-0000000000000001a', 'subnet-0000000000000001b'],
+  privateSubnetRouteTableIds: ['rtb-0000000000000001a', 'rtb-0000000000000001b'],
 };
 
-/** A VPC the user gives, imported in `scope`, with a public and a private subnet in each of `zones`. */
+/**
+ * A VPC the user gives, imported in `scope`, with a public and a private subnet in each of `zones`
+ * and their route tables, as a complete import has them (under cdk init's flags aws-cdk-lib warns
+ * of subnets without, which a rule pack's check would report).
+ */
 export function givenVpc(scope: Construct, zones = ['us-east-1a', 'us-east-1b']): ec2.IVpc {
   return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
     vpcId: GIVEN_VPC.vpcId,
     availabilityZones: zones,
     publicSubnetIds: GIVEN_VPC.publicSubnetIds.slice(0, zones.length),
+    publicSubnetRouteTableIds: GIVEN_VPC.publicSubnetRouteTableIds.slice(0, zones.length),
     privateSubnetIds: GIVEN_VPC.privateSubnetIds.slice(0, zones.length),
+    privateSubnetRouteTableIds: GIVEN_VPC.privateSubnetRouteTableIds.slice(0, zones.length),
   });
 }
 

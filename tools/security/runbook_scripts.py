@@ -157,19 +157,17 @@ def judge_calls(doc, where, tree, clients, checker, iam_prefix):
         if node.args or any(k.arg is None for k in node.keywords):
             doc.problem(where, f"line {node.lineno}: {service} {api} takes keyword arguments only, each named")
             continue
-        shape = operation.input_shape
-        members = shape.members if shape else {}
-        given = {k.arg: k.value for k in node.keywords}
-        for name in (shape.required_members if shape else []):
-            if name not in given:
-                doc.problem(where, f"line {node.lineno}: {service} {api} requires {name!r}")
-        for name, value in given.items():
-            if name not in members:
-                doc.problem(where, f"line {node.lineno}: {name!r} is not an input of {service} {api} (inputs: {', '.join(members) or 'none'})")
-                continue
-            try:
-                literal = ast.literal_eval(value)
-            except (ValueError, TypeError, SyntaxError):
-                continue  # computed at run time: its type is the script's own
-            checker.check_value(doc, f"{where} line {node.lineno} {name}", members[name], literal)
+        checker.check_inputs(doc, where, f"{service} {api}", operation, {k.arg: k.value for k in node.keywords},
+                             lambda name, shape, value, line=node.lineno: check_literal(checker, doc, f"{where} line {line} {name}", shape, value),
+                             at=f"line {node.lineno}: ")
     return operations
+
+
+def check_literal(checker, doc, where, shape, node):
+    """A keyword's value against its member's shape, when it is a literal; one computed at run time
+    has the script's own type."""
+    try:
+        literal = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError):
+        return
+    checker.check_value(doc, where, shape, literal)

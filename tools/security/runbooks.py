@@ -130,6 +130,21 @@ class Checker:
 
     # -- values against shapes -------------------------------------------------------------------
 
+    def check_inputs(self, doc, where, call, operation, given, check_member, at=""):
+        """The inputs `given` to `operation` (named `call` in messages, e.g. "ecs UpdateService"): each
+        required member is there and each input is a member of its input shape; `check_member(name,
+        shape, value)` then judges each one that is. `at` starts each message (a script's line)."""
+        shape = operation.input_shape
+        members = shape.members if shape else {}
+        for name in (shape.required_members if shape else []):
+            if name not in given:
+                doc.problem(where, f"{at}{call} requires {name!r}")
+        for name, value in given.items():
+            if name not in members:
+                doc.problem(where, f"{at}{name!r} is not an input of {call} (inputs: {', '.join(members) or 'none'})")
+            else:
+                check_member(name, members[name], value)
+
     def check_value(self, doc, where, shape, value):
         """A literal value against a botocore shape; placeholders and variables fit any type."""
         if isinstance(value, Unresolved) or is_variable(value):
@@ -301,16 +316,8 @@ class Checker:
         else:
             doc.actions.add(f"{prefix}:{api}")
         given = {k: v for k, v in inputs.items() if k not in STEP_KEYS and not (step["action"] != "aws:executeAwsApi" and k in PROPERTY_KEYS)}
-        input_shape = operation.input_shape
-        members = input_shape.members if input_shape else {}
-        for name in (input_shape.required_members if input_shape else []):
-            if name not in given:
-                doc.problem(where, f"{service} {api} requires {name!r}")
-        for name, value in given.items():
-            if name not in members:
-                doc.problem(where, f"{name!r} is not an input of {service} {api} (inputs: {', '.join(members) or 'none'})")
-            else:
-                self.check_value(doc, f"{where} {name}", members[name], value)
+        self.check_inputs(doc, where, f"{service} {api}", operation, given,
+                          lambda name, shape, value: self.check_value(doc, f"{where} {name}", shape, value))
         output_shape = operation.output_shape
         if step["action"] == "aws:executeAwsApi":
             for output in step.get("outputs") or []:

@@ -279,7 +279,7 @@ describe('FidoDataLayer alone', () => {
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
   });
 
-  test('refuses a rotation interval Secrets Manager does not take, and a rotation beside a given application secret', () => {
+  test('refuses a rotation interval Secrets Manager does not take, and a rotation or replicas beside a given application secret', () => {
     const atlas = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido' });
     expect(thrownBy(() => dataLayer(atlas, { applicationSecretRotation: Duration.days(1001) })))
       .toMatch(/- applicationSecretRotation: Secrets Manager rotates every 1 to 1000 whole days, got 1001 days/);
@@ -287,6 +287,8 @@ describe('FidoDataLayer alone', () => {
     const given = secretsmanager.Secret.fromSecretNameV2(new Stack(app, 'Secrets', { env: ENV }), 'App', 'fido/app');
     expect(thrownBy(() => dataLayer(atlas, { applicationSecret: given, applicationSecretRotation: Duration.days(30) })))
       .toMatch(/applicationSecretRotation: rotates only the application secret this construct creates, but applicationSecret is given/);
+    expect(thrownBy(() => dataLayer(atlas, { applicationSecret: given, applicationSecretReplicaRegions: [{ region: 'us-west-2' }] })))
+      .toMatch(/applicationSecretReplicaRegions: replicates only the application secret this construct creates, but applicationSecret is given/);
     const hourly = MongoDbConnection.fromEndpoint({ host: 'db.example.com', username: 'fido', rotation: { automaticallyAfter: Duration.hours(1) } });
     expect(thrownBy(() => dataLayer(hourly))).toMatch(/- mongoDb\.rotation: must give exactly one of rotationLambda .* got neither/);
     expect(thrownBy(() => dataLayer(hourly))).toMatch(/mongoDb\.rotation\.automaticallyAfter: Secrets Manager rotates every 4 hours to 1000 days, got 1 hour/);

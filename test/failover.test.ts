@@ -3,10 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedPair, givenVpc, importsStack, synthError, testApp, thrownBy } from './util';
+import { addReviewedPair, baseProps, givenVpc, importsStack, synthError, testApp, thrownBy, warnings } from './util';
 import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
@@ -32,7 +34,19 @@ function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
     return built;
   });
   const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
-  return { fido, primary: template(fido.primary), secondary: template(fido.secondary), findings };
+  const keys = fido.secondaryKey ? template(Stack.of(fido.secondaryKey)) : undefined;
+  return { fido, primary: template(fido.primary), secondary: template(fido.secondary), keys, findings };
+}
+
+/** The ARN an ECS container definition reads its secret `name` from, in the template's first task definition. */
+function secretValueFrom(template: Template, name: string): any {
+  const definition = propertiesOf(template, 'AWS::ECS::TaskDefinition')[0].ContainerDefinitions[0];
+  return definition.Secrets.find((s: any) => s.Name === name)?.ValueFrom;
+}
+
+/** The SSM parameters a stack's cross-region export reader imports, by name. */
+function crossRegionImports(template: Template): string[] {
+  return propertiesOf(template, 'Custom::CrossRegionExportReader').flatMap((p) => Object.keys(p.ReaderProps.imports));
 }
 
 /** The properties of every resource of `type` in `template`. */
@@ -47,7 +61,7 @@ function scalableTarget(template: Template, service: string): any {
 }
 
 describe('a prod pair with a warm standby', () => {
-  const { fido, primary, secondary, findings } = reviewedPair();
+  const { fido, primary, secondary, keys, findings } = reviewedPair();
 
   test('leaves cdk-nag (AwsSolutions, NIST 800-53 R5) no unacknowledged finding in either region', () => {
     expect(findings).toEqual([]);
@@ -58,13 +72,67 @@ describe('a prod pair with a warm standby', () => {
     expect([fido.secondary.stackName, fido.secondary.region]).toEqual(['Fido-secondary', 'us-west-2']);
   });
 
-  test('shares no value between the stacks, so one region deploys while the other is down', () => {
-    for (const template of [primary, secondary]) {
-      const text = JSON.stringify(template.toJSON());
-      expect(text).not.toContain('Fn::ImportValue');
-      expect(text).not.toContain('Fn::GetStackOutput');
-      expect(Object.values(template.toJSON().Outputs ?? {}).some((o: any) => o.Export)).toBe(false);
-    }
+  test('shares two values only, each read from its own region\'s SSM parameters, so one region deploys while the other is down', () => {
+    // aws-cdk-lib's cross-region references: the writer puts each value in the reader's region.
+    expect(crossRegionImports(secondary)).toEqual([expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*ApplicationSecret/)]);
+    expect(crossRegionImports(primary)).toEqual([expect.stringMatching(/^\/cdk\/exports\/Fido-primary\/.*SecretEncryptionKey/)]);
+    expect(propertiesOf(primary, 'Custom::CrossRegionExportReader')[0].ReaderProps.region).toBe('us-east-1');
+    expect(propertiesOf(secondary, 'Custom::CrossRegionExportReader')[0].ReaderProps.region).toBe('us-west-2');
+    // Nothing else crosses: no export of either region's stack is imported by the other.
+    expect(JSON.stringify(primary.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
+    expect(Object.values(secondary.toJSON().Outputs ?? {}).some((o: any) => o.Export)).toBe(false);
+    expect(fido.primary.dependencies.map((s) => s.stackName)).toEqual(['Fido-secondary-keys']);
+    expect(fido.secondary.dependencies.map((s) => s.stackName).sort()).toEqual(['Fido-primary', 'Fido-secondary-keys']);
+  });
+
+  test('replicates the application secret to the secondary, encrypted there with a rotated key of that region kept on delete', () => {
+    expect(Stack.of(fido.secondaryKey!).region).toBe('us-west-2');
+    keys!.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const [application] = propertiesOf(primary, 'AWS::SecretsManager::Secret').filter((p) => p.GenerateSecretString?.GenerateStringKey === 'jwtSecret');
+    expect(application.ReplicaRegions).toEqual([{ Region: 'us-west-2', KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('SecretEncryptionKey')] } }]);
+  });
+
+  test('has the secondary read the replica by its full ARN, with the previous JWT key the primary\'s rotation keeps, and rotate nothing itself', () => {
+    const replica = (key: string) => ({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-west-2:111111111111:secret:',
+        { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('ApplicationSecret')] }] }] },
+        `:${key}::`,
+      ]],
+    });
+    expect(secretValueFrom(secondary, 'JWT_SECRET')).toEqual(replica('jwtSecret'));
+    expect(secretValueFrom(secondary, 'JWT_SECRET_PREVIOUS')).toEqual(replica('jwtSecretPrevious'));
+    expect(propertiesOf(secondary, 'AWS::SecretsManager::Secret').some((p) => p.GenerateSecretString?.GenerateStringKey === 'jwtSecret')).toBe(false);
+    expect(propertiesOf(secondary, 'AWS::SecretsManager::RotationSchedule').length).toBeLessThan(propertiesOf(primary, 'AWS::SecretsManager::RotationSchedule').length);
+  });
+
+  test('lets the secondary\'s tasks decrypt the replica with its key, through Secrets Manager of that region only', () => {
+    const statements = propertiesOf(secondary, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Action: 'kms:Decrypt',
+      Effect: 'Allow',
+      Resource: expect.objectContaining(JSON.stringify(secondary.toJSON()).includes('Fn::GetStackOutput') ? { 'Fn::GetStackOutput': expect.anything() } : { 'Fn::ImportValue': expect.stringContaining('SecretEncryptionKey') }),
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+    });
+  });
+
+  test('lets the primary\'s rotation function encrypt with the replica\'s key, as Secrets Manager replicates each value it puts', () => {
+    const statements = propertiesOf(primary, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('SecretEncryptionKey')] },
+    });
+  });
+
+  test('redeploys the secondary when the primary\'s secret changes: the primary forwards its events there', () => {
+    const forward = propertiesOf(primary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.Targets).includes('event-bus/default'));
+    expect(forward.Targets[0].Arn).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-west-2:111111111111:event-bus/default']] });
+    const application = Object.keys(primary.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: { GenerateStringKey: 'jwtSecret' } } }))[0];
+    expect(forward.EventPattern).toEqual({ 'source': ['aws.secretsmanager'], 'detail-type': ['Secret Label Updated'], 'resources': [{ Ref: application }], 'detail': { labelUpdated: ['AWSCURRENT'] } });
+    const redeploy = propertiesOf(secondary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.EventPattern.resources).includes('ExportsReader'));
+    expect(redeploy.EventPattern.resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('ApplicationSecret')] }]);
+    expect(redeploy.Targets[0].Arn['Fn::Join'][1]).toContain(':ssm:us-west-2:111111111111:automation-definition/');
   });
 
   test('gives each region a DNS-validated certificate of the domain in the zone', () => {
@@ -151,7 +219,7 @@ describe('a prod pair with a warm standby', () => {
 });
 
 describe('a pair with a pilot-light secondary and slower checks', () => {
-  const { secondary } = pair({
+  const { fido, primary, secondary } = pair({
     secondary: {
       env: { account: ACCOUNT, region: 'eu-west-1' },
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
@@ -160,7 +228,7 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     },
     healthCheckInterval: Duration.seconds(30),
     failureThreshold: 2,
-  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK } });
+  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK }, encryption: { customerManagedKey: false } });
 
   test('fails IPv6 clients over too: an AAAA failover alias beside the A record, decided by the same check', () => {
     const records = propertiesOf(secondary, RECORD);
@@ -180,9 +248,79 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     expect(failoverOf(secondary.toJSON(), secondary.toJSON()).scaleUpSeconds).toBe(60 + 60 + 60);
   });
 
+  test('replicates under the AWS managed key where the deployment has no key of its own, with no key stack', () => {
+    expect(fido.secondaryKey).toBeUndefined();
+    const [application] = propertiesOf(primary, 'AWS::SecretsManager::Secret').filter((p) => p.GenerateSecretString?.GenerateStringKey === 'jwtSecret');
+    expect(application.ReplicaRegions).toEqual([{ Region: 'eu-west-1' }]);
+    expect(JSON.stringify(secretValueFrom(secondary, 'JWT_SECRET'))).toContain(':secretsmanager:eu-west-1:111111111111:secret:');
+  });
+
   test('checks at the given interval and threshold', () => {
     const https = propertiesOf(secondary, HEALTH_CHECK).map((p) => p.HealthCheckConfig).filter((c) => c.Type === 'HTTPS');
     expect(https.map((c) => [c.RequestInterval, c.FailureThreshold])).toEqual([[30, 2], [30, 2]]);
+  });
+});
+
+describe('a pair whose application secret is the user\'s own, replicated by its owner', () => {
+  const app = testApp();
+  const given = secretsmanager.Secret.fromSecretCompleteArn(importsStack(app, 'Secrets'), 'AppSecret', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido-app-AbCdEf');
+  const fido = addReviewedPair(app, {}, { secrets: { applicationSecret: given } });
+  const [primary, secondary] = [Template.fromStack(fido.primary), Template.fromStack(fido.secondary)];
+
+  test('reads the replica of that secret in the secondary region, by the name Secrets Manager keeps', () => {
+    expect(secretValueFrom(secondary, 'JWT_SECRET')).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-west-2:111111111111:secret:fido-app-AbCdEf:jwtSecret::']],
+    });
+    // Its keys are its owner's: no previous key is assumed.
+    expect(secretValueFrom(secondary, 'JWT_SECRET_PREVIOUS')).toBeUndefined();
+    expect(propertiesOf(primary, 'AWS::SecretsManager::Secret').some((p) => p.ReplicaRegions)).toBe(false);
+  });
+
+  test('says that its changes redeploy the secondary only where its owner forwards them', () => {
+    expect(warnings(fido.secondary, 'arculus-fido:secret-events-elsewhere')).toEqual([
+      expect.stringContaining('arn:aws:secretsmanager:us-east-1:111111111111:secret:fido-app-AbCdEf belongs to 111111111111 in us-east-1'),
+    ]);
+  });
+});
+
+describe('secrets.replicaOf and secrets.applicationSecretReplicaRegions refuse, in one error', () => {
+  const east = { account: ACCOUNT, region: 'us-east-1' };
+
+  test('replicas in the secret\'s own region, twice in one region, under another region\'s key, and of a given secret', () => {
+    const message = thrownBy(() => {
+      const app = testApp();
+      const stack = new Stack(app, 'East', { env: east });
+      new ArculusFidoStack(app, 'Fido', baseProps(stack, {
+        env: east,
+        secrets: {
+          applicationSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Given', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido-app-AbCdEf'),
+          applicationSecretReplicaRegions: [
+            { region: 'us-east-1' },
+            { region: 'eu-west-1', encryptionKey: kms.Key.fromKeyArn(stack, 'EastKey', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') },
+            { region: 'eu-west-1' },
+          ],
+        },
+      }));
+    });
+    expect(message).toContain('secrets.applicationSecretReplicaRegions: replicates only the application secret the deployment creates, but secrets.applicationSecret is given');
+    expect(message).toContain("secrets.applicationSecretReplicaRegions[0].region: is the deployment's own region (us-east-1)");
+    expect(message).toContain('secrets.applicationSecretReplicaRegions[1].encryptionKey: is a key of us-east-1, but a replica in eu-west-1 is encrypted with a key of its own region');
+    expect(message).toContain('secrets.applicationSecretReplicaRegions[2].region: names eu-west-1 a second time');
+  });
+
+  test('a replica of a deployment that does not replicate here, of this region, or of another account, and its rotation', () => {
+    const app = testApp();
+    const source = new ArculusFidoStack(app, 'East', baseProps(new Stack(app, 'EastImports', { env: east }), { env: east }));
+    const west = (id: string, env: { account: string; region: string }, secrets: object) => thrownBy(() => {
+      const imports = new Stack(app, `${id}Imports`, { env });
+      const replicaOf = source.deployment;
+      new ArculusFidoStack(app, id, { ...baseProps(imports), env, crossRegionReferences: true, secrets: { replicaOf, ...secrets } });
+    });
+    const notReplicated = west('West', { account: ACCOUNT, region: 'us-west-2' }, { rotateApplicationSecret: true });
+    expect(notReplicated).toContain("secrets.replicaOf: has an application secret that does not replicate to us-west-2: add { region: 'us-west-2' } to that deployment's secrets.applicationSecretReplicaRegions");
+    expect(notReplicated).toContain('secrets.rotateApplicationSecret: cannot rotate a replica');
+    expect(west('SameRegion', east, {})).toContain('secrets.replicaOf: is a deployment of this region (us-east-1); give its application secret as secrets.applicationSecret instead');
+    expect(west('OtherAccount', { account: '222222222222', region: 'eu-west-1' }, {})).toContain('secrets.replicaOf: is a deployment of account 111111111111, but Secrets Manager replicates a secret within its own account');
   });
 });
 
@@ -196,6 +334,7 @@ describe('the pair refuses, in one error', () => {
           domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(importsStack(app), 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/x'), failover: { role: route53.Failover.PRIMARY } },
           mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
           sizing: { standbyTasks: 2 },
+          secrets: { applicationSecretReplicaRegions: [{ region: 'eu-west-1' }] },
         },
         primary: { env: { account: ACCOUNT, region: 'us-east-1' } },
         secondary: { env: { account: ACCOUNT, region: 'us-east-1' }, mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }) },
@@ -206,6 +345,7 @@ describe('the pair refuses, in one error', () => {
     expect(message).toContain('deployment.domain.hostedZone: is required');
     expect(message).toContain('deployment.domain.failover: is set by the pair');
     expect(message).toContain('deployment.sizing.standbyTasks: is set by the pair');
+    expect(message).toContain('deployment.secrets.applicationSecretReplicaRegions: is set by the pair');
   });
 
   test('a region left to deploy time', () => {

@@ -1,6 +1,7 @@
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -113,6 +114,16 @@ export interface FidoDataLayerProps {
    * @default - not rotated
    */
   readonly applicationSecretRotation?: Duration;
+
+  /**
+   * Regions the application secret this construct creates replicates to, each with the key of
+   * that region that encrypts its replica (none: that region's AWS managed key). The rotation
+   * function, which puts each new value, may encrypt with those keys, as the replication needs.
+   * Refused beside a given `applicationSecret`, which replicates as its owner arranges.
+   *
+   * @default - no replica
+   */
+  readonly applicationSecretReplicaRegions?: secretsmanager.ReplicaRegion[];
 }
 
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
@@ -125,6 +136,9 @@ function dataLayerProblems(props: FidoDataLayerProps): string[] {
   problems.daysInRange('applicationSecretRotation', props?.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
   if (props?.applicationSecret && props.applicationSecretRotation) {
     problems.add('applicationSecretRotation', 'rotates only the application secret this construct creates, but applicationSecret is given: rotate that secret where it is managed, or leave one of the two out');
+  }
+  if (props?.applicationSecret && props.applicationSecretReplicaRegions?.length) {
+    problems.add('applicationSecretReplicaRegions', 'replicates only the application secret this construct creates, but applicationSecret is given: replicate that secret where it is managed, or leave one of the two out');
   }
   // The connection's own options, and subnets of no other VPC than its own, once their types hold.
   if (!problems.about('mongoDb')) {
@@ -192,6 +206,12 @@ export class FidoDataLayer extends Construct {
    */
   public readonly secretRotations: SecretRotation[] = [];
 
+  /** Whether this construct created `applicationSecret` (else it was given). */
+  public readonly applicationSecretCreated: boolean;
+
+  /** Regions the created application secret replicates to, with their keys: as given in the props. */
+  public readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
+
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
     reportBlockProblems(this, 'FidoDataLayer', dataLayerProblems(props));
@@ -243,6 +263,8 @@ export class FidoDataLayer extends Construct {
       });
     }
 
+    this.applicationSecretCreated = !props.applicationSecret;
+    this.applicationSecretReplicaRegions = props.applicationSecret ? [] : props.applicationSecretReplicaRegions ?? [];
     if (props.applicationSecret) {
       this.applicationSecret = props.applicationSecret;
       return;
@@ -259,12 +281,14 @@ export class FidoDataLayer extends Construct {
         excludePunctuation: true,
         passwordLength: 64,
       },
+      replicaRegions: props.applicationSecretReplicaRegions,
     });
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
     if (props.applicationSecretRotation) {
       const fn = this.rotate(applicationSecret, props.applicationSecretRotation, props);
       this.applicationSecretRotationFunction = fn;
+      allowReplicaEncryption(fn, props.applicationSecretReplicaRegions ?? []);
       this.secretRotations.push({ name: APPLICATION_SECRET_ROTATION, secret: applicationSecret, rotationFunction: fn });
       this.previousJwtSecretSeed = this.seedPreviousJwtSecret(applicationSecret, fn);
     } else {
@@ -311,5 +335,17 @@ export class FidoDataLayer extends Construct {
     // The function's role and its policy: the grants of the rotation schedule.
     seed.node.addDependency(fn);
     return seed;
+  }
+}
+
+/**
+ * Secrets Manager replicates each new value with the permissions of whoever puts it: encrypting
+ * with a replica's key is the putter's right to have. By the function's own policy, since the
+ * key is another region's, whose policy cannot name a role of this stack.
+ */
+function allowReplicaEncryption(fn: lambda.Function, replicas: secretsmanager.ReplicaRegion[]): void {
+  const keyArns = replicas.flatMap((r) => r.encryptionKey ? [r.encryptionKey.keyArn] : []);
+  if (keyArns.length > 0) {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: keyArns }));
   }
 }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
 
 /**
  * The deployment's Secrets Manager secrets.
@@ -50,6 +51,32 @@ export interface SecretsOptions {
    * @default Duration.days(30)
    */
   readonly applicationSecretRotationInterval?: Duration;
+
+  /**
+   * Regions the application secret the deployment creates replicates to (Secrets Manager
+   * replication), each with the key that encrypts its replica there: a key of that region, or
+   * none for that region's AWS managed key. Every new value, rotations included, reaches each
+   * replica within seconds. Where `runbooks` is on, the secret's changes are forwarded to each
+   * region's default event bus too, so that a deployment there with `secrets.replicaOf` this one
+   * redeploys its services. `ArculusFidoRegionPair` sets it for its primary.
+   *
+   * @default - no replica
+   */
+  readonly applicationSecretReplicaRegions?: secretsmanager.ReplicaRegion[];
+
+  /**
+   * The deployment, in another region of the same account, whose application secret this one
+   * reads through its replica in this stack's region, so that a token signed in either region
+   * verifies in both. That secret must replicate here: the deployment creates it with this region
+   * in `secrets.applicationSecretReplicaRegions` (the replica is then encrypted with the key given
+   * there), or it is a given secret you replicate yourself. Rotation stays with that deployment,
+   * and its changes, forwarded here, redeploy these services where `runbooks` is on. This stack
+   * reads the replica's ARN through aws-cdk-lib's cross-region references, so it needs
+   * `crossRegionReferences: true`, as `ArculusFidoRegionPair` sets for its secondary.
+   *
+   * @default - the deployment's application secret is its own
+   */
+  readonly replicaOf?: ArculusFidoDeployment;
 }
 
 /**

@@ -25,6 +25,7 @@ import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/na
 import { OtherStacks } from '../private/other-stacks';
 import { resolveDeployment } from '../private/resolve';
 import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
+import { importReplica } from '../private/secret-replication';
 import { autoscales } from '../private/sizing';
 import { FidoService } from '../service/fido-service';
 
@@ -167,7 +168,11 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       vpc: this.network.vpc,
       vpcSubnets: resolved.privateSubnets,
       clientSecurityGroup: this.network.serviceSecurityGroup,
-      applicationSecret: resolved.applicationSecret,
+      // A replica is read where it is, by the ARN of its region: Secrets Manager keeps the name.
+      applicationSecret: resolved.replicaOf
+        ? importReplica(this, 'ApplicationSecretReplica', resolved.replicaOf.dataLayer.applicationSecret)
+        : resolved.applicationSecret,
+      applicationSecretReplicaRegions: resolved.applicationSecretReplicaRegions,
       encryptionKey: otherStacks.secretKey('SecretEncryptionKey', resolved.secretEncryptionKey) ?? this.encryptionKey,
       removalPolicy: resolved.removalPolicy,
       logRetention: resolved.logRetention,
@@ -189,7 +194,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       domainName: resolved.domainName,
       validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
-    const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks);
+    otherStacks.readsWith(resolved.replicaKey);
+    const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks, resolved);
     const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn };
     const serviceConnect = this.serviceConnectGroups(services);
     const variables = { secrets, environment: serviceEnvironment };
@@ -440,7 +446,11 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       })),
     });
     runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', mongoDbSecret);
-    const applicationSecretRule = runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', applicationSecret);
+    // A replica changes with its source, whose events the source's region forwards here.
+    const applicationSecretRule = runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', resolved.replicaOf?.dataLayer.applicationSecret ?? applicationSecret);
+    for (const replica of resolved.applicationSecretReplicaRegions) {
+      runbooks.forwardSecretChanges(`ForwardApplicationSecretChangesTo${replica.region}`, applicationSecret, replica.region);
+    }
     // Putting jwtSecretPrevious when the stack is created makes a new current version: the rule
     // comes after it, so that it starts no Redeploy of services still being created.
     const seed = this.dataLayer.previousJwtSecretSeed;
@@ -458,9 +468,10 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /**
    * The MongoDB and application secrets, as every container reads them, and the two secrets
    * themselves. `JWT_SECRET_PREVIOUS` only from an application secret the deployment created and
-   * rotates, which holds the key from the start; a given secret's keys are its owner's.
+   * rotates (or the replica of one that `secrets.replicaOf` rotates), which holds the key from the
+   * start; a given secret's keys are its owner's.
    */
-  private deploymentSecrets(otherStacks: OtherStacks): {
+  private deploymentSecrets(otherStacks: OtherStacks, resolved: ResolvedDeployment): {
     secrets: { [name: string]: ecs.Secret }; applicationSecret: secretsmanager.ISecret; mongoDbSecret: secretsmanager.ISecret;
   } {
     const mongoDb = otherStacks.secret('MongoDbSecretOfThisStack', this.dataLayer.mongoDbSecret);
@@ -472,7 +483,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
         MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),
         JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
-        ...(this.dataLayer.previousJwtSecretSeed ? { JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(application, 'jwtSecretPrevious') } : {}),
+        ...(this.dataLayer.previousJwtSecretSeed ?? resolved.replicaOf?.dataLayer.previousJwtSecretSeed ? { JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(application, 'jwtSecretPrevious') } : {}),
       },
       applicationSecret: application,
       mongoDbSecret: mongoDb,

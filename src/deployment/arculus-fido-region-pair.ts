@@ -1,12 +1,15 @@
 import { Duration, Environment, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack } from './arculus-fido-stack';
+import { DeploymentEnvironment } from './deployment-environment';
 import { ArculusFidoDeploymentProps } from './options';
 import { MongoDbConnection } from '../data/mongodb-connection';
 import { NetworkOptions } from '../network/options';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
+import { PRESETS } from '../private/presets';
 import { sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
@@ -106,9 +109,13 @@ export interface ArculusFidoRegionPairProps {
  * of the domain, answered while HTTPS health checks of that region's load balancer (Tomcat on
  * 443, PyFIDO on 5001) pass. The secondary stands by at `secondary.standbyTasks` per service.
  *
- * Each region's stack holds everything of its region, the record and its checks included, so the
- * stacks share no value and one region deploys while the other is down. Put the pair in an App
- * or a Stage, not in a stack.
+ * Both regions read one application secret: the primary's, replicated to the secondary's region
+ * and rotated in the primary, whose changes redeploy both (see `secrets.replicaOf`).
+ *
+ * Each region's stack holds everything of its region, the record and its checks included. The
+ * stacks share only the application secret's ARN and the replica's key, through aws-cdk-lib's
+ * cross-region references, which each stack reads from its own region: one region deploys while
+ * the other is down. Put the pair in an App or a Stage, not in a stack.
  */
 export class ArculusFidoRegionPair extends Construct {
   /** The primary region's stack. */
@@ -116,6 +123,17 @@ export class ArculusFidoRegionPair extends Construct {
 
   /** The secondary region's stack. */
   public readonly secondary: ArculusFidoStack;
+
+  /**
+   * The key of the secondary region that encrypts its secrets, the application secret's replica
+   * among them, where the deployment uses customer-managed keys (`encryption.customerManagedKey`,
+   * on in prod, or a given `secrets.encryptionKey`). It lives in a stack of its own,
+   * `<secondary stack name>-keys`, deployed before both regions' stacks: the primary replicates
+   * with it, the secondary reads with it.
+   *
+   * @default - none: the replica is encrypted with the secondary region's AWS managed key
+   */
+  public readonly secondaryKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: ArculusFidoRegionPairProps) {
     super(scope, id);
@@ -126,16 +144,39 @@ export class ArculusFidoRegionPair extends Construct {
 
     const { deployment, primary, secondary } = given;
     const failover = { healthCheckInterval: given.healthCheckInterval, failureThreshold: given.failureThreshold };
+    const secrets = deployment.secrets ?? {};
+    const secondaryStackName = secondary.stackName ?? `${id}-secondary`;
+    // An environment that is not one is the stacks' to report.
+    const preset = PRESETS[deployment.deploymentEnvironment ?? DeploymentEnvironment.DEV] ?? PRESETS[DeploymentEnvironment.DEV];
+    if (secrets.encryptionKey || (deployment.encryption?.customerManagedKey ?? preset.customerManagedKey)) {
+      const keyStack = new Stack(this, 'SecondaryKeys', { env: secondary.env, stackName: `${secondaryStackName}-keys`, crossRegionReferences: true });
+      this.secondaryKey = new kms.Key(keyStack, 'SecretEncryptionKey', {
+        description: `Arculus FIDO ${deployment.deploymentEnvironment}: the secondary region's secrets, the application secret's replica among them`,
+        enableKeyRotation: true,
+        removalPolicy: preset.removalPolicy,
+      });
+    }
     this.primary = new ArculusFidoStack(this, 'Primary', {
       ...deployment,
       env: primary.env,
       stackName: primary.stackName ?? `${id}-primary`,
+      crossRegionReferences: true,
       domain: { ...deployment.domain, failover: { role: route53.Failover.PRIMARY, ...failover } },
+      secrets: secrets.applicationSecret ? secrets : {
+        ...secrets,
+        applicationSecretReplicaRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }],
+      },
     });
     this.secondary = new ArculusFidoStack(this, 'Secondary', {
       ...deployment,
       env: secondary.env,
-      stackName: secondary.stackName ?? `${id}-secondary`,
+      stackName: secondaryStackName,
+      crossRegionReferences: true,
+      // The primary's application secret, through its replica here: rotated there, read here.
+      secrets: {
+        encryptionKey: this.secondaryKey,
+        replicaOf: this.primary.deployment,
+      },
       mongoDb: secondary.mongoDb,
       network: secondary.network ?? deployment.network,
       domain: { ...deployment.domain, certificate: secondary.certificate, failover: { role: route53.Failover.SECONDARY, ...failover } },
@@ -179,6 +220,11 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
   if (deployment.domain?.failover) {
     problems.add('deployment.domain.failover', 'is set by the pair (PRIMARY and SECONDARY); give healthCheckInterval and failureThreshold on the pair instead');
   }
+  for (const prop of ['applicationSecretReplicaRegions', 'replicaOf'] as const) {
+    if (deployment.secrets?.[prop] !== undefined) {
+      problems.add(`deployment.secrets.${prop}`, 'is set by the pair: the primary\'s application secret replicates to the secondary region, whose services read the replica; leave it out');
+    }
+  }
   if (deployment.sizing?.standbyTasks !== undefined) {
     problems.add('deployment.sizing.standbyTasks', 'is set by the pair for the secondary region; give secondary.standbyTasks instead');
   }
@@ -189,6 +235,8 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
   if (secondaryRegion) {
     const secondaryProps = {
       ...deployment,
+      // The secondary reads the primary's application secret through its replica, with a key of its own.
+      secrets: undefined,
       domain: { ...deployment.domain, certificate: props.secondary.certificate },
       network: props.secondary.network ?? deployment.network,
     };

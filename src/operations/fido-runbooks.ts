@@ -2,6 +2,7 @@ import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -275,13 +276,7 @@ export class FidoRunbooks extends Construct {
     this.warnIfElsewhere(secret);
     const rule = new events.Rule(this, id, {
       description: `Redeploys the FIDO services (${this.props.documentNamePrefix}-Redeploy) when the secret's current value changes`,
-      eventPattern: {
-        source: ['aws.secretsmanager'],
-        detailType: ['Secret Label Updated'],
-        // A secret imported by name has no suffix: its ARN is the full one's prefix.
-        resources: secret.secretFullArn ? [secret.secretFullArn] : events.Match.prefix(`${secret.secretArn}-`),
-        detail: { labelUpdated: ['AWSCURRENT'] },
-      },
+      eventPattern: secretChanges(secret),
     });
     const role = this.redeployEventsRole ??= this.eventsRole();
     rule.addTarget({
@@ -291,6 +286,27 @@ export class FidoRunbooks extends Construct {
         input: events.RuleTargetInput.fromObject({ Service: ['all'] }),
       }),
     });
+    return rule;
+  }
+
+  /**
+   * Forwards the changes of `secret`'s current value to the default event bus of `region` in this
+   * account, where a deployment reading the secret's replica (`secrets.replicaOf`) redeploys on
+   * them: Secrets Manager sends a secret's events to its own region only.
+   */
+  public forwardSecretChanges(id: string, secret: secretsmanager.ISecret, region: string): events.Rule {
+    const stack = Stack.of(this);
+    const rule = new events.Rule(this, id, {
+      description: `Forwards the changes of the application secret's current value to ${region}, where its replica's readers redeploy`,
+      eventPattern: secretChanges(secret),
+    });
+    const bus = events.EventBus.fromEventBusArn(this, `${id}Bus`, stack.formatArn({ service: 'events', region, resource: 'event-bus', resourceName: 'default' }));
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: this.eventsPrincipal(),
+      description: `EventBridge forwards the application secret's changes to ${region}`,
+    });
+    rule.addTarget(new eventTargets.EventBus(bus, { role }));
+    acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (EventBridge puts events on ${region}'s default bus).` });
     return rule;
   }
 
@@ -317,15 +333,20 @@ export class FidoRunbooks extends Construct {
   }
 
   /** The role EventBridge starts Redeploy with: that document only, and passing its role only. */
-  private eventsRole(): iam.Role {
+  /** EventBridge, for the rules of this account and region only. */
+  private eventsPrincipal(): iam.IPrincipal {
     const stack = Stack.of(this);
+    return new iam.ServicePrincipal('events.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+      },
+    });
+  }
+
+  private eventsRole(): iam.Role {
     const role = new iam.Role(this, 'RedeployEventsRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-        },
-      }),
+      assumedBy: this.eventsPrincipal(),
       description: 'EventBridge redeploys the FIDO services when a secret they read changes',
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [this.redeployDefinitionArn()] }));
@@ -457,4 +478,15 @@ export class FidoRunbooks extends Construct {
       }] : []),
     ];
   }
+}
+
+/** The events of a change of `secret`'s current value (a new version, a rotation). */
+function secretChanges(secret: secretsmanager.ISecret): events.EventPattern {
+  return {
+    source: ['aws.secretsmanager'],
+    detailType: ['Secret Label Updated'],
+    // A secret imported by name has no suffix: its ARN is the full one's prefix.
+    resources: secret.secretFullArn ? [secret.secretFullArn] : events.Match.prefix(`${secret.secretArn}-`),
+    detail: { labelUpdated: ['AWSCURRENT'] },
+  };
 }

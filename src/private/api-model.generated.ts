@@ -141,6 +141,7 @@ export const API_MODEL: ApiModel = {
     "FidoDataLayerProps": {
       "fields": {
         "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "applicationSecretReplicaRegions": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } },
         "applicationSecretRotation": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "clientSecurityGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
         "deploymentEnvironment": { "optional": false, "type": { "enum": "arculus-fido-cdk.DeploymentEnvironment" } },
@@ -464,8 +465,10 @@ export const API_MODEL: ApiModel = {
     "SecretsOptions": {
       "fields": {
         "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "applicationSecretReplicaRegions": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } },
         "applicationSecretRotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "replicaOf": { "optional": true, "type": { "ref": "arculus-fido-cdk.ArculusFidoDeployment" } },
         "rotateApplicationSecret": { "optional": true, "type": { "primitive": "boolean" } }
       },
       "cdkBases": []
@@ -548,6 +551,7 @@ export const API_MODEL: ApiModel = {
     ]
   },
   "types": {
+    "arculus-fido-cdk.ArculusFidoDeployment": { "kind": "ref", "members": [ "applicationName:string" ] },
     "arculus-fido-cdk.DeploymentEnvironment": { "kind": "enum", "values": [ "dev", "staging", "prod" ] },
     "arculus-fido-cdk.IFidoImageRepositories": { "kind": "ref", "members": [ "pyFidoRepository:object", "tomcatRepository:object" ] },
     "arculus-fido-cdk.MongoDbConnection": { "kind": "ref", "members": [ "bind" ] },
@@ -667,6 +671,13 @@ export const API_MODEL: ApiModel = {
     "aws-cdk-lib.aws_s3.IBucket": { "kind": "ref", "members": [ "addEventNotification" ] },
     "aws-cdk-lib.aws_secretsmanager.HostedRotation": { "kind": "ref", "members": [ "bind" ] },
     "aws-cdk-lib.aws_secretsmanager.ISecret": { "kind": "ref", "members": [ "addRotationSchedule" ] },
+    "aws-cdk-lib.aws_secretsmanager.ReplicaRegion": {
+      "kind": "struct",
+      "fields": {
+        "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
+        "region": { "optional": false, "type": { "primitive": "string" } }
+      }
+    },
     "aws-cdk-lib.aws_secretsmanager.RotationScheduleOptions": {
       "kind": "struct",
       "fields": {

@@ -30,6 +30,16 @@ export class OtherStacks {
     return this.key(id, key);
   }
 
+  /**
+   * Lets the services read with `key`, whatever its stack: it encrypts a secret imported without
+   * it (another region's secret's replica here), so no grant on the secret reaches it.
+   */
+  public readsWith(key: kms.IKey | undefined): void {
+    if (key) {
+      this.secretKeys.push(key);
+    }
+  }
+
   /** `secret`, which the services read, as this stack reads it. */
   public secret(id: string, secret: secretsmanager.ISecret): secretsmanager.ISecret {
     // Only a secret that another stack creates has a policy or key that a grant would change.

@@ -14,6 +14,7 @@ import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { checkRequestsWithStrategy, officeHoursNames, officeHoursSchedules, OfficeHoursSchedules } from './scaling';
 import { sanitize, struct, withDefaults } from './schema';
+import { resolveReplication } from './secret-replication';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
@@ -59,6 +60,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     logRetention,
     ...resolveLogsAndSecrets(props, preset),
     applicationSecretRotation: resolveApplicationSecretRotation(problems, props),
+    ...resolveReplication(problems, scope, props.secrets ?? {}),
     ...resolveEdge(problems, props, preset, logRetention),
     imageTag: props.images?.tag ?? 'latest',
     pyFido: resolveService(problems, props, preset, 'pyFido', names.pyFido, officeHours, baseEnvironment, families),
@@ -161,9 +163,10 @@ function resolveApplicationSecretRotation(problems: ProblemList, props: ArculusF
   } else if (secrets.rotateApplicationSecret === true && !runbooks) {
     problems.add('secrets.rotateApplicationSecret', 'needs the Redeploy runbook to roll the services after each rotation (ECS reads secrets only when a task starts), but runbooks is false: turn runbooks on, or set rotateApplicationSecret: false');
   }
-  const rotates = secrets.rotateApplicationSecret ?? (!secrets.applicationSecret && runbooks);
+  const given = secrets.applicationSecret ? 'secrets.applicationSecret is given' : secrets.replicaOf ? 'it is a replica, rotated with secrets.replicaOf' : undefined;
+  const rotates = secrets.rotateApplicationSecret ?? (!given && runbooks);
   if (!rotates && interval !== undefined && secrets.rotateApplicationSecret === undefined) {
-    problems.add('secrets.applicationSecretRotationInterval', `only applies when the application secret rotates, which it does not here (${secrets.applicationSecret ? 'secrets.applicationSecret is given' : 'runbooks is false'}); leave it out`);
+    problems.add('secrets.applicationSecretRotationInterval', `only applies when the application secret rotates, which it does not here (${given ?? 'runbooks is false'}); leave it out`);
   } else if (!rotates && interval !== undefined) {
     problems.add('secrets.applicationSecretRotationInterval', 'only applies when the application secret rotates, but rotateApplicationSecret is false; leave it out or turn rotation on');
   }

@@ -14,6 +14,7 @@ import type { ResolvedFailover } from './failover';
 import type { DeploymentNames, ServiceNames } from './names';
 import type { EnvironmentPreset, ResolvedSizing } from './presets';
 import type { MongoDbConnection } from '../data/mongodb-connection';
+import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
 import type { DeploymentEnvironment } from '../deployment/deployment-environment';
 import type { MonitoringOptions } from '../operations/options';
 import type { FidoServiceOptions } from '../service/options';
@@ -81,6 +82,11 @@ export interface ResolvedDeployment {
   /** How often the created application secret rotates; undefined when it does not. */
   readonly applicationSecretRotation?: Duration;
   readonly secretEncryptionKey?: kms.IKey;
+  readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
+  /** The deployment of another region whose application secret's replica the services read. */
+  readonly replicaOf?: ArculusFidoDeployment;
+  /** The key of this region that encrypts that replica; none for the AWS managed key. */
+  readonly replicaKey?: kms.IKey;
   /**
    * IPV4 or DUAL_STACK as given; IPv4 when left out, and the template then names no type, as before
    * the option existed. A dual-stack load balancer admits ::/0 by default and gets an AAAA record.

@@ -1,0 +1,118 @@
+import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { ProblemList, show } from './validation';
+import type { SecretsOptions } from '../data/options';
+import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
+
+/** How the deployment's application secret crosses regions, as resolved from `secrets`. */
+export interface ResolvedReplication {
+  /** Regions the created application secret replicates to. */
+  readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
+  /** The deployment of another region whose application secret this one reads through its replica. */
+  readonly replicaOf?: ArculusFidoDeployment;
+  /**
+   * The key of this region that encrypts the replica: the one `replicaOf` replicates here with,
+   * else `secrets.encryptionKey`; none for the AWS managed key.
+   */
+  readonly replicaKey?: kms.IKey;
+}
+
+/** The region of a construct's stack as known at synth, or undefined when it is a token. */
+function knownRegion(construct: IConstruct): string | undefined {
+  const region = Stack.of(construct).region;
+  return Token.isUnresolved(region) ? undefined : region;
+}
+
+/** The region of a key as known at synth: an imported key's from its ARN. */
+function regionOfKey(key: kms.IKey): string | undefined {
+  const region = Token.isUnresolved(key.keyArn) ? Stack.of(key).region : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
+  return region === undefined || Token.isUnresolved(region) ? undefined : region;
+}
+
+/**
+ * Checks `secrets.applicationSecretReplicaRegions` and `secrets.replicaOf` against each other, the
+ * rest of `secrets` and the stack, each problem naming its prop; returns what the deployment builds.
+ */
+export function resolveReplication(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions): ResolvedReplication {
+  const here = knownRegion(scope);
+  const replicas = secrets.applicationSecretReplicaRegions ?? [];
+  const { replicaOf } = secrets;
+  if (replicas.length > 0 && secrets.applicationSecret) {
+    problems.add('secrets.applicationSecretReplicaRegions', 'replicates only the application secret the deployment creates, but secrets.applicationSecret is given: replicate that secret where it is managed, or leave applicationSecret out');
+  }
+  if (replicas.length > 0 && replicaOf) {
+    problems.add('secrets.applicationSecretReplicaRegions', 'replicates the application secret the deployment creates, but with secrets.replicaOf it reads a replica, which Secrets Manager does not replicate further; replicate from the secret\'s own region');
+  }
+  const seen = new Set<string>();
+  replicas.forEach((replica, index) => {
+    const prop = `secrets.applicationSecretReplicaRegions[${index}]`;
+    if (Token.isUnresolved(replica.region)) {
+      return;
+    }
+    if (replica.region === here) {
+      problems.add(`${prop}.region`, `is the deployment's own region (${here}), where the secret itself is; give another region`);
+    } else if (seen.has(replica.region)) {
+      problems.add(`${prop}.region`, `names ${replica.region} a second time; give each region once`);
+    }
+    seen.add(replica.region);
+    const keyRegion = replica.encryptionKey ? regionOfKey(replica.encryptionKey) : undefined;
+    if (keyRegion !== undefined && keyRegion !== replica.region) {
+      problems.add(`${prop}.encryptionKey`, `is a key of ${keyRegion}, but a replica in ${replica.region} is encrypted with a key of its own region; give a key of ${replica.region}, or none for its AWS managed key`);
+    }
+  });
+  if (!replicaOf) {
+    return { applicationSecretReplicaRegions: replicas };
+  }
+  return { applicationSecretReplicaRegions: replicas, replicaOf, replicaKey: checkReplicaOf(problems, scope, secrets, replicaOf) };
+}
+
+/** Checks `secrets.replicaOf`; returns the key of this region that encrypts the replica. */
+function checkReplicaOf(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions, replicaOf: ArculusFidoDeployment): kms.IKey | undefined {
+  const here = knownRegion(scope);
+  const there = knownRegion(replicaOf);
+  if (secrets.applicationSecret) {
+    problems.add('secrets.replicaOf', 'reads the application secret of another deployment, but secrets.applicationSecret is given too; give one of the two');
+  }
+  if (secrets.rotateApplicationSecret === true) {
+    problems.add('secrets.rotateApplicationSecret', 'cannot rotate a replica: the secret rotates in its own region, with the deployment given as secrets.replicaOf, and its new values reach the replica; leave it out here');
+  }
+  if (here === undefined || there === undefined) {
+    problems.add('secrets.replicaOf', `needs both stacks' regions known at synth to find the replica, got ${show(here)} here and ${show(there)} there; give each stack an env with its region`);
+    return undefined;
+  }
+  if (here === there) {
+    problems.add('secrets.replicaOf', `is a deployment of this region (${here}); give its application secret as secrets.applicationSecret instead`);
+    return undefined;
+  }
+  const [ourAccount, theirAccount] = [Stack.of(scope).account, Stack.of(replicaOf).account];
+  if (!Token.isUnresolved(ourAccount) && !Token.isUnresolved(theirAccount) && ourAccount !== theirAccount) {
+    problems.add('secrets.replicaOf', `is a deployment of account ${theirAccount}, but Secrets Manager replicates a secret within its own account, and this stack deploys to ${ourAccount}; use a deployment of this account`);
+  }
+  if (!replicaOf.dataLayer.applicationSecretCreated) {
+    // A given secret replicates as its owner arranges, with a key the owner chose.
+    return secrets.encryptionKey;
+  }
+  const replica = replicaOf.dataLayer.applicationSecretReplicaRegions.find((r) => r.region === here);
+  if (!replica) {
+    problems.add('secrets.replicaOf', `has an application secret that does not replicate to ${here}: add { region: '${here}' } to that deployment's secrets.applicationSecretReplicaRegions`);
+    return undefined;
+  }
+  return replica.encryptionKey;
+}
+
+/**
+ * This region's replica of `source`: the same ARN but for the region (the name and its suffix
+ * stay), as ECS needs it in full to read one key of the secret.
+ */
+export function importReplica(scope: Construct, id: string, source: secretsmanager.ISecret): secretsmanager.ISecret {
+  const stack = Stack.of(scope);
+  const { resourceName } = Arn.split(source.secretFullArn ?? source.secretArn, ArnFormat.COLON_RESOURCE_NAME);
+  return secretsmanager.Secret.fromSecretCompleteArn(scope, id, stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  }));
+}

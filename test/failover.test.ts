@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -8,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedPair, baseProps, givenVpc, importsStack, synthError, testApp, thrownBy, warnings } from './util';
+import { addReviewedPair, baseProps, givenVpc, importsStack, joined, partition, synthError, testApp, thrownBy, warnings } from './util';
 import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
@@ -72,9 +73,12 @@ describe('a prod pair with a warm standby', () => {
     expect([fido.secondary.stackName, fido.secondary.region]).toEqual(['Fido-secondary', 'us-west-2']);
   });
 
-  test('shares two values only, each read from its own region\'s SSM parameters, so one region deploys while the other is down', () => {
+  test('shares three values only, each read from its own region\'s SSM parameters, so one region deploys while the other is down', () => {
     // aws-cdk-lib's cross-region references: the writer puts each value in the reader's region.
-    expect(crossRegionImports(secondary)).toEqual([expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*ApplicationSecret/)]);
+    expect(crossRegionImports(secondary).sort()).toEqual([
+      expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*ApplicationSecret/),
+      expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*RegionHealthCheck/),
+    ]);
     expect(crossRegionImports(primary)).toEqual([expect.stringMatching(/^\/cdk\/exports\/Fido-primary\/.*SecretEncryptionKey/)]);
     expect(propertiesOf(primary, 'Custom::CrossRegionExportReader')[0].ReaderProps.region).toBe('us-east-1');
     expect(propertiesOf(secondary, 'Custom::CrossRegionExportReader')[0].ReaderProps.region).toBe('us-west-2');
@@ -93,13 +97,11 @@ describe('a prod pair with a warm standby', () => {
   });
 
   test('has the secondary read the replica by its full ARN, with the previous JWT key the primary\'s rotation keeps, and rotate nothing itself', () => {
-    const replica = (key: string) => ({
-      'Fn::Join': ['', [
-        'arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-west-2:111111111111:secret:',
-        { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('ApplicationSecret')] }] }] },
-        `:${key}::`,
-      ]],
-    });
+    const replica = (key: string) => joined(
+      'arn:', partition(), ':secretsmanager:us-west-2:111111111111:secret:',
+      { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('ApplicationSecret')] }] }] },
+      `:${key}::`,
+    );
     expect(secretValueFrom(secondary, 'JWT_SECRET')).toEqual(replica('jwtSecret'));
     expect(secretValueFrom(secondary, 'JWT_SECRET_PREVIOUS')).toEqual(replica('jwtSecretPrevious'));
     expect(propertiesOf(secondary, 'AWS::SecretsManager::Secret').some((p) => p.GenerateSecretString?.GenerateStringKey === 'jwtSecret')).toBe(false);
@@ -127,7 +129,7 @@ describe('a prod pair with a warm standby', () => {
 
   test('redeploys the secondary when the primary\'s secret changes: the primary forwards its events there', () => {
     const forward = propertiesOf(primary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.Targets).includes('event-bus/default'));
-    expect(forward.Targets[0].Arn).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-west-2:111111111111:event-bus/default']] });
+    expect(forward.Targets[0].Arn).toEqual(joined('arn:', partition(), ':events:us-west-2:111111111111:event-bus/default'));
     const application = Object.keys(primary.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: { GenerateStringKey: 'jwtSecret' } } }))[0];
     expect(forward.EventPattern).toEqual({ 'source': ['aws.secretsmanager'], 'detail-type': ['Secret Label Updated'], 'resources': [{ Ref: application }], 'detail': { labelUpdated: ['AWSCURRENT'] } });
     const redeploy = propertiesOf(secondary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.EventPattern.resources).includes('ExportsReader'));
@@ -192,6 +194,92 @@ describe('a prod pair with a warm standby', () => {
     const start = propertiesOf(secondary, 'AWS::SSM::Document').find((d) => d.Name === 'arculus-auth-prod-Start');
     const bounds = [...JSON.stringify(start.Content).matchAll(/"MinCapacity":(\d+),"MaxCapacity":(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
     expect(bounds).toEqual([[3, 6], [3, 6]]);
+  });
+
+  test('gives the secondary the runbooks that make it serve, switch over and hand back, acting on the primary\'s check', () => {
+    const documents = Object.fromEntries(propertiesOf(secondary, 'AWS::SSM::Document').map((d) => [d.Name, d.Content]));
+    const primaryCheck = { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('RegionHealthCheck')] };
+    const calls = (name: string) => documents[`arculus-auth-prod-${name}`].mainSteps.map((step: any) => step.inputs.Api ?? step.action);
+    const start = ['RegisterScalableTarget', 'UpdateService', 'DescribeServices'];
+    expect(calls('Failover')).toEqual([...start, ...start, 'aws:executeScript']);
+    expect(calls('Switchover')).toEqual([...start, ...start, 'UpdateHealthCheck', 'aws:executeScript']);
+    expect(calls('Failback')).toEqual(['UpdateHealthCheck', 'aws:sleep', 'aws:executeScript', 'aws:branch', ...start, ...start, 'aws:executeScript']);
+    const inverts = (name: string) => documents[`arculus-auth-prod-${name}`].mainSteps.find((step: any) => step.inputs.Api === 'UpdateHealthCheck').inputs;
+    expect(inverts('Switchover')).toEqual({ Service: 'route53', Api: 'UpdateHealthCheck', HealthCheckId: primaryCheck, Inverted: true });
+    expect(inverts('Failback')).toMatchObject({ HealthCheckId: primaryCheck, Inverted: false });
+    // Failover and Switchover raise the services to their sizing; Failback returns them to one task each.
+    const counts = (name: string) => documents[`arculus-auth-prod-${name}`].mainSteps
+      .filter((step: any) => step.inputs.Api === 'RegisterScalableTarget' || step.inputs.Api === 'UpdateService')
+      .map((step: any) => step.inputs.MinCapacity ?? step.inputs.desiredCount);
+    expect(counts('Switchover')).toEqual([3, 3, 3, 3]);
+    expect(counts('Failback')).toEqual([1, 1, 1, 1]);
+    // Failback returns to standby only once Route 53 answers with the primary again.
+    const branch = documents['arculus-auth-prod-Failback'].mainSteps.find((step: any) => step.action === 'aws:branch').inputs;
+    expect(branch).toEqual({ Choices: [{ Variable: '{{ServingAfterRestore.Region}}', StringEquals: 'primary', NextStep: 'StandbyBoundsPyfido' }], Default: 'Serving' });
+    expect(documents['arculus-auth-prod-Failover'].outputs).toEqual(['Serving.Region', 'Serving.Primary', 'Serving.Secondary']);
+    expect(Object.keys(secondary.toJSON().Outputs)).toEqual(expect.arrayContaining(['FailoverRunbook', 'SwitchoverRunbook', 'FailbackRunbook']));
+    expect(Object.keys(primary.toJSON().Outputs)).not.toContain('FailoverRunbook');
+  });
+
+  test('reports the region Route 53 answers with as Route 53 decides it: over 18% of checkers, all endpoints, inversion', () => {
+    const step = propertiesOf(secondary, 'AWS::SSM::Document').find((d) => d.Name === 'arculus-auth-prod-Failover').Content.mainSteps.at(-1);
+    // The script with a stand-in of boto3's Route 53 client: each case, the checks' configs and observations.
+    const harness = `
+import json, sys, types
+cases = json.loads(sys.stdin.read())
+results = []
+for case in cases:
+    class Route53:
+        def get_health_check(self, HealthCheckId):
+            return {'HealthCheck': {'HealthCheckConfig': case['checks'][HealthCheckId]}}
+        def get_health_check_status(self, HealthCheckId):
+            ok, total = case['status'][HealthCheckId]
+            return {'HealthCheckObservations': [{'StatusReport': {'Status': 'Success: HTTP Status Code 200' if i < ok else 'Failure: timed out'}} for i in range(total)]}
+    sys.modules['boto3'] = types.SimpleNamespace(client=lambda name: Route53())
+    scope = {}
+    exec(case['script'], scope)
+    results.append(scope['handler']({'PrimaryHealthCheck': 'p', 'SecondaryHealthCheck': 's'}, None))
+print(json.dumps(results))
+`;
+    const checks = (inverted: boolean) => ({
+      p: { Type: 'CALCULATED', ChildHealthChecks: ['p1', 'p2'], HealthThreshold: 2, Inverted: inverted },
+      s: { Type: 'CALCULATED', ChildHealthChecks: ['s1', 's2'], HealthThreshold: 2 },
+    });
+    const up = [16, 16];
+    const cases = [
+      { checks: checks(false), status: { p1: up, p2: up, s1: up, s2: up } },
+      // 3 of 16 checkers (19%) still count as healthy; 2 of 16 (12.5%) do not.
+      { checks: checks(false), status: { p1: [3, 16], p2: up, s1: up, s2: up } },
+      { checks: checks(false), status: { p1: [2, 16], p2: up, s1: up, s2: up } },
+      { checks: checks(true), status: { p1: up, p2: up, s1: up, s2: up } },
+      { checks: checks(false), status: { p1: [0, 16], p2: up, s1: up, s2: [0, 16] } },
+    ].map((c) => ({ ...c, script: step.inputs.Script }));
+    const out = execFileSync('python3', ['-c', harness], { input: JSON.stringify(cases) }).toString();
+    const results = JSON.parse(out);
+    expect(results.map((r: any) => r.Serving)).toEqual([
+      'primary', 'primary', 'secondary', 'secondary', 'primary (neither region passes its checks: Route 53 answers with the primary)',
+    ]);
+    expect(results[3].Primary).toMatch(/^unhealthy \(inverted: a switchover is in force\); p1: 16 of 16 checkers see it healthy; p2: 16 of 16/);
+    expect(step.outputs.map((o: any) => o.Selector)).toEqual(['$.Payload.Serving', '$.Payload.Primary', '$.Payload.Secondary']);
+  });
+
+  test('lets only Switchover and Failback invert the primary\'s check, and nothing else of Route 53 but reads', () => {
+    const roles = secondary.findResources('AWS::IAM::Role');
+    const policyOf = (name: string) => {
+      const [roleId] = Object.entries(roles).find(([, r]: [string, any]) => r.Properties.Description === name)!;
+      return propertiesOf(secondary, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }])).PolicyDocument.Statement;
+    };
+    const ofRoute53 = (statements: any[]) => statements.filter((st) => JSON.stringify(st.Action).includes('route53:'));
+    const update = {
+      Action: 'route53:UpdateHealthCheck',
+      Effect: 'Allow',
+      Resource: joined('arn:', partition(), ':route53:::healthcheck/', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('RegionHealthCheck')] }),
+    };
+    const reads = { Action: ['route53:GetHealthCheck', 'route53:GetHealthCheckStatus'], Effect: 'Allow', Resource: joined('arn:', partition(), ':route53:::healthcheck/*') };
+    expect(ofRoute53(policyOf('SSM Automation makes this region serve'))).toEqual([reads]);
+    for (const role of ['SSM Automation switches the domain to this region', 'SSM Automation hands the domain back to the primary region']) {
+      expect(ofRoute53(policyOf(role))).toEqual([reads, update]);
+    }
   });
 
   test('connects each region to its own MongoDB', () => {
@@ -268,9 +356,7 @@ describe('a pair whose application secret is the user\'s own, replicated by its 
   const [primary, secondary] = [Template.fromStack(fido.primary), Template.fromStack(fido.secondary)];
 
   test('reads the replica of that secret in the secondary region, by the name Secrets Manager keeps', () => {
-    expect(secretValueFrom(secondary, 'JWT_SECRET')).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-west-2:111111111111:secret:fido-app-AbCdEf:jwtSecret::']],
-    });
+    expect(secretValueFrom(secondary, 'JWT_SECRET')).toEqual(joined('arn:', partition(), ':secretsmanager:us-west-2:111111111111:secret:fido-app-AbCdEf:jwtSecret::'));
     // Its keys are its owner's: no previous key is assumed.
     expect(secretValueFrom(secondary, 'JWT_SECRET_PREVIOUS')).toBeUndefined();
     expect(propertiesOf(primary, 'AWS::SecretsManager::Secret').some((p) => p.ReplicaRegions)).toBe(false);
@@ -404,11 +490,22 @@ describe('the pair refuses, in one error', () => {
 describe('domain.failover and sizing.standbyTasks on one deployment refuse', () => {
   const zone = (scope: Stack) => route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
 
-  test('failover without a zone, checks Route 53 does not offer, and a standby of a primary', () => {
+  test('failover without a zone, checks Route 53 does not offer, and a standby or a primary\'s check given to a primary', () => {
+    const elsewhere = new Stack();
     const message = synthError({
-      domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(new Stack(), 'C', 'arn:aws:acm:us-east-1:111111111111:certificate/x'), failover: { role: route53.Failover.PRIMARY, healthCheckInterval: Duration.seconds(20), failureThreshold: 11 } },
+      domain: {
+        domainName: 'auth.example.com',
+        certificate: acm.Certificate.fromCertificateArn(elsewhere, 'C', 'arn:aws:acm:us-east-1:111111111111:certificate/x'),
+        failover: {
+          role: route53.Failover.PRIMARY,
+          healthCheckInterval: Duration.seconds(20),
+          failureThreshold: 11,
+          primaryHealthCheck: route53.HealthCheck.fromHealthCheckId(elsewhere, 'Check', 'abcdef01-2345-6789-abcd-ef0123456789'),
+        },
+      },
       sizing: { standbyTasks: 1 },
     });
+    expect(message).toContain("domain.failover.primaryHealthCheck: is for the SECONDARY's failover runbooks, but role is 'PRIMARY'");
     expect(message).toContain('domain.failover: needs domain.hostedZone');
     expect(message).toContain('domain.failover.healthCheckInterval: must be 10 or 30 seconds');
     expect(message).toContain('domain.failover.failureThreshold: must be a whole number from 1 to 10, got 11');

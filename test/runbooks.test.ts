@@ -6,6 +6,7 @@ import { CfnParameter, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { FidoRunbooks, FidoRunbooksProps, RunbookService } from '../src';
 import { Finding, runNag } from './nag-report';
 import { runbooksStack, RunbooksStack } from './runbooks-app';
@@ -475,6 +476,18 @@ describe('FidoRunbooks checks its props when it is made', () => {
 
   test('takes a prefix of 119 characters, the longest whose names fit', () => {
     expect(synthErrorOf(() => props({ documentNamePrefix: 'f'.repeat(119) }))).toBeUndefined();
+  });
+
+  test('leaves room for the longest failover document name, and takes a whole standby count only', () => {
+    const failover = (stack: Stack, standbyTasks: number) => ({
+      healthCheck: route53.HealthCheck.fromHealthCheckId(stack, 'Check', 'abcdef01-2345-6789-abcd-ef0123456789'),
+      primaryHealthCheck: route53.HealthCheck.fromHealthCheckId(stack, 'PrimaryCheck', 'fedcba98-7654-3210-fedc-ba9876543210'),
+      standbyTasks,
+    });
+    expect(synthErrorOf(() => props((stack) => ({ documentNamePrefix: 'f'.repeat(117), failover: failover(stack, 0) })))).toBeUndefined();
+    expect(synthErrorOf(() => props((stack) => ({ documentNamePrefix: 'f'.repeat(118), failover: failover(stack, 1) }))))
+      .toMatch(/documentNamePrefix: must be 1 to 117 letters, digits, '_', '-' or '.' \(SSM document names take at most 128, and the longest is '<prefix>-Switchover'\)/);
+    expect(synthErrorOf(() => props((stack) => ({ failover: failover(stack, -1) })))).toMatch(/failover\.standbyTasks: must be a whole number from 0 to 5000, got -1/);
   });
 
   test('errors when no service is given', () => {

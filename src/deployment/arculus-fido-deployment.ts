@@ -223,8 +223,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       // Their metrics name the target groups, which need the load balancer and routes first.
       .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
-    this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone) : undefined;
+    this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     this.warn(resolved);
   }
 
@@ -444,6 +444,12 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
           : {}),
         targetGroups: service.targetGroups,
       })),
+      // A secondary that knows the primary's check makes itself serve, and hands back.
+      failover: this.failover && resolved.failover?.primaryHealthCheck ? {
+        healthCheck: this.failover.healthCheck,
+        primaryHealthCheck: resolved.failover.primaryHealthCheck,
+        standbyTasks: resolved.standbyTasks ?? 0,
+      } : undefined,
     });
     runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', mongoDbSecret);
     // A replica changes with its source, whose events the source's region forwards here.

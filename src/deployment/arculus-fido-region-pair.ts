@@ -179,7 +179,11 @@ export class ArculusFidoRegionPair extends Construct {
       },
       mongoDb: secondary.mongoDb,
       network: secondary.network ?? deployment.network,
-      domain: { ...deployment.domain, certificate: secondary.certificate, failover: { role: route53.Failover.SECONDARY, ...failover } },
+      domain: {
+        ...deployment.domain,
+        certificate: secondary.certificate,
+        failover: { role: route53.Failover.SECONDARY, ...failover, primaryHealthCheck: this.primary.deployment.failover?.healthCheck },
+      },
       sizing: { ...deployment.sizing, standbyTasks: secondary.standbyTasks ?? 1 },
       // Dashboards are global to the account: the secondary's is named after its region.
       monitoring: {

@@ -55,6 +55,15 @@ export class ArculusFidoStack extends Stack {
       ] as const) {
         new CfnOutput(this, outputId, { description: `SSM Automation runbook that ${what}`, value: document.ref });
       }
+      for (const [outputId, document, what] of [
+        ['FailoverRunbook', runbooks.failoverDocument, 'makes this region serve after the primary\'s outage, and reports which region Route 53 answers with'],
+        ['SwitchoverRunbook', runbooks.switchoverDocument, 'switches the domain to this region while the primary is healthy (planned)'],
+        ['FailbackRunbook', runbooks.failbackDocument, 'hands the domain back to the primary and returns this region to standby'],
+      ] as const) {
+        if (document) {
+          new CfnOutput(this, outputId, { description: `SSM Automation runbook that ${what}`, value: document.ref });
+        }
+      }
     }
   }
 }

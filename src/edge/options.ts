@@ -70,6 +70,18 @@ export interface DnsFailoverOptions {
    * @default 3
    */
   readonly failureThreshold?: number;
+
+  /**
+   * For the SECONDARY: the primary region's health check (its
+   * `ArculusFidoDeployment.failover.healthCheck`). With it, and `runbooks` on, this region gets
+   * the `-Failover`, `-Switchover` and `-Failback` runbooks, which invert that check for a planned
+   * switchover, turn it back, and report which region Route 53 answers with. Another region's
+   * check reaches this stack through aws-cdk-lib's cross-region references
+   * (`crossRegionReferences: true`), as `ArculusFidoRegionPair` sets up.
+   *
+   * @default - no failover runbooks
+   */
+  readonly primaryHealthCheck?: route53.IHealthCheck;
 }
 
 /**

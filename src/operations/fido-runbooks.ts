@@ -4,12 +4,14 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from '../private/nag';
 import {
-  automationDocument, diagnoseSteps, forPickedServices, redeploySteps, reportStep, RunbookTarget, startSteps, stepOutputs, stopSteps, WAIT_SECONDS,
+  automationDocument, diagnoseSteps, forPickedServices, primaryCheckStep, redeploySteps, reportStep, RunbookTarget, servingStep, standbySteps,
+  startSteps, Step, stepOutputs, stopSteps, WAIT_SECONDS,
 } from '../private/runbook-steps';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
@@ -83,16 +85,44 @@ export interface FidoRunbooksProps {
    * 119 characters; AWS keeps the prefixes `aws`, `amazon` and `amzn` for its own documents.
    */
   readonly documentNamePrefix: string;
+
+  /**
+   * For the secondary region of a failover pair: the documents that make it serve and hand back,
+   * `<prefix>-Failover`, `-Switchover` and `-Failback` (see `FidoRunbooks.failoverDocument`).
+   *
+   * @default - no failover documents
+   */
+  readonly failover?: FailoverRunbookOptions;
 }
 
-/** The longest suffix of a document name, which the prefix leaves room for within SSM's 128. */
+/**
+ * What the failover documents of a pair's secondary region act on.
+ */
+export interface FailoverRunbookOptions {
+  /** This region's health check: the calculated check its failover record is answered by. */
+  readonly healthCheck: route53.IHealthCheck;
+
+  /**
+   * The primary region's health check (its `ArculusFidoDeployment.failover.healthCheck`):
+   * Switchover inverts it, Failback turns it back, and every document reads it.
+   */
+  readonly primaryHealthCheck: route53.IHealthCheck;
+
+  /** Tasks each service runs while standing by, which Failback returns them to. */
+  readonly standbyTasks: number;
+}
+
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
 const PROPS_SHAPE = struct('FidoRunbooksProps', { required: true });
 
+/** The longest suffix of a document name, which the prefix leaves room for within SSM's 128. */
 const LONGEST_SUFFIX = '-Diagnose';
+const LONGEST_FAILOVER_SUFFIX = '-Switchover';
 const DOCUMENT_NAME_MAX = 128;
 const RESERVED_PREFIXES = /^(aws|amazon|amzn)/i;
 const SERVICE_NAME = /^[a-z][a-z0-9]{0,19}$/;
+/** How long Failback waits after handing the domain back, before it returns this region to standby. */
+const FAILBACK_WAIT_MINUTES = 5;
 /** ECS's limit of tasks per service. */
 const MAX_TASKS = 5000;
 
@@ -138,13 +168,15 @@ function runbookProblems(given: FidoRunbooksProps): string[] {
   const props = { ...given, services: (Array.isArray(given?.services) ? given.services : []).map((s) => s ?? {}) } as FidoRunbooksProps;
   const prefix = props.documentNamePrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {
-    const maxLength = DOCUMENT_NAME_MAX - LONGEST_SUFFIX.length;
+    const longest = props.failover ? LONGEST_FAILOVER_SUFFIX : LONGEST_SUFFIX;
+    const maxLength = DOCUMENT_NAME_MAX - longest.length;
     if (!/^[A-Za-z0-9_.-]+$/.test(prefix) || prefix.length > maxLength) {
-      problems.add('documentNamePrefix', `must be 1 to ${maxLength} letters, digits, '_', '-' or '.' (SSM document names take at most ${DOCUMENT_NAME_MAX}, and the longest is '<prefix>${LONGEST_SUFFIX}'), got ${show(prefix)}`);
+      problems.add('documentNamePrefix', `must be 1 to ${maxLength} letters, digits, '_', '-' or '.' (SSM document names take at most ${DOCUMENT_NAME_MAX}, and the longest is '<prefix>${longest}'), got ${show(prefix)}`);
     } else if (RESERVED_PREFIXES.test(prefix)) {
       problems.add('documentNamePrefix', `must not start with 'aws', 'amazon' or 'amzn' in any case, which AWS keeps for its own documents, got ${show(prefix)}`);
     }
   }
+  problems.integerInRange('failover.standbyTasks', props.failover?.standbyTasks, 0, MAX_TASKS);
   if (Array.isArray(given?.services) && props.services.length === 0) {
     problems.add('services', 'must name at least one service');
   }
@@ -219,6 +251,32 @@ export class FidoRunbooks extends Construct {
   /** The role Diagnose runs with: reads only. */
   public readonly diagnoseRole: iam.Role;
 
+  /**
+   * With `failover`: makes this region serve after the primary's has failed (Route 53 has moved,
+   * or moves once this region passes its checks): raises every service to its sizing, waits until
+   * the tasks run, and reports which region Route 53 answers with.
+   *
+   * @default - none: `failover` is not set
+   */
+  public readonly failoverDocument?: ssm.CfnDocument;
+
+  /**
+   * With `failover`: a planned switch to this region while the primary is healthy: what Failover
+   * does, then the primary's health check inverted, so that Route 53 answers with this region.
+   *
+   * @default - none: `failover` is not set
+   */
+  public readonly switchoverDocument?: ssm.CfnDocument;
+
+  /**
+   * With `failover`: hands the domain back to the primary (its health check no longer inverted),
+   * waits while clients' cached answers expire, and returns this region's services to standby once
+   * Route 53 answers with the primary again (else it leaves them serving, and says so).
+   *
+   * @default - none: `failover` is not set
+   */
+  public readonly failbackDocument?: ssm.CfnDocument;
+
   private readonly props: FidoRunbooksProps;
   private redeployEventsRole?: iam.Role;
 
@@ -257,6 +315,63 @@ export class FidoRunbooks extends Construct {
     this.diagnoseDocument = this.document('DiagnoseDocument', 'Diagnose', automationDocument(
       `# Diagnose FIDO services\n\nReads, without changing anything, for ${names.join(', ')}: running against desired tasks and the rollout, the last stopped tasks and why they stopped, each target's health, the weights of each listener rule ECS moves between a blue/green service's target groups against their healthy targets (Traffic<Service>.Verdict says plainly when traffic goes to a target group without healthy targets), and the last failed deployment and why it failed. A step that describes what the step before it listed fails, without failing the run, when that list is empty.`,
       { AutomationAssumeRole: this.assumeRoleParameter(this.diagnoseRole) }, diagnose, stepOutputs(diagnose)));
+
+    if (props.failover) {
+      [this.failoverDocument, this.switchoverDocument, this.failbackDocument] = this.failoverDocuments(props.failover, targets, scales);
+    }
+  }
+
+  /**
+   * Failover, Switchover and Failback, each with its role: the calls of Start on the services,
+   * Route 53's reads of both regions' checks, and (Switchover, Failback) the one write that
+   * inverts the primary's check or turns it back.
+   */
+  private failoverDocuments(failover: FailoverRunbookOptions, targets: RunbookTarget[], scales: boolean): ssm.CfnDocument[] {
+    const primary = failover.primaryHealthCheck.healthCheckId;
+    const serving = (name: string) => servingStep(name, primary, failover.healthCheck.healthCheckId);
+    const document = (suffix: string, what: string, writes: boolean, description: string, steps: Step[]) => {
+      const role = this.role(`${suffix}Role`, what, [...this.changeStatements(scales), ...this.healthCheckStatements(primary, writes)]);
+      return this.document(`${suffix}Document`, suffix, automationDocument(description, { AutomationAssumeRole: this.assumeRoleParameter(role) }, steps, stepOutputs(steps.slice(-1))));
+    };
+    const report = 'Serving.Region says which region Route 53 answers the domain with (Serving.Primary and Serving.Secondary say why)';
+    const standby = failover.standbyTasks;
+    return [
+      document('Failover', 'makes this region serve', false,
+        `# Fail over to this region\n\nFor an outage of the primary region: raises every service here to its sizing (the scaler's bounds first where it autoscales), and waits up to ${WAIT_SECONDS.start} s until the tasks run. Route 53 answers with this region once the primary fails its checks and this region passes its own. ${report}.`,
+        [...targets.flatMap(startSteps), serving('Serving')]),
+      document('Switchover', 'switches the domain to this region', true,
+        `# Switch over to this region\n\nA planned switch while the primary is healthy: raises every service here to its sizing, waits until the tasks run, then inverts the primary region's health check, so that Route 53 calls the primary down and answers with this region (after the records' TTL). \`${this.props.documentNamePrefix}-Failback\` hands back. ${report}.`,
+        [...targets.flatMap(startSteps), primaryCheckStep('InvertPrimaryHealthCheck', primary, true), serving('Serving')]),
+      document('Failback', 'hands the domain back to the primary region', true,
+        `# Fail back to the primary region\n\nTurns the primary region's health check back (no longer inverted), waits ${FAILBACK_WAIT_MINUTES} minutes while Route 53 checks the primary and clients' cached answers expire, then, if Route 53 answers with the primary again, returns every service here to standby (${standby} tasks each); if not, it leaves them serving: run it again once the primary passes its checks. ${report}.`,
+        [
+          primaryCheckStep('RestorePrimaryHealthCheck', primary, false),
+          { name: 'WaitForPrimary', action: 'aws:sleep', inputs: { Duration: `PT${FAILBACK_WAIT_MINUTES}M` } },
+          serving('ServingAfterRestore'),
+          {
+            name: 'ChooseStandby',
+            action: 'aws:branch',
+            inputs: { Choices: [{ Variable: '{{ServingAfterRestore.Region}}', StringEquals: 'primary', NextStep: standbySteps(targets[0], standby)[0].name }], Default: 'Serving' },
+          },
+          ...targets.flatMap((t) => standbySteps(t, standby)),
+          serving('Serving'),
+        ]),
+    ];
+  }
+
+  /**
+   * Route 53's reads of the regions' checks (the endpoint checks are the children of the calculated
+   * ones, found at run time) and, with `writes`, UpdateHealthCheck on the primary's check alone.
+   */
+  private healthCheckStatements(primaryHealthCheckId: string, writes: boolean): Array<{ statement: iam.PolicyStatement; wildcardReason?: string }> {
+    const healthCheck = (id: string) => Stack.of(this).formatArn({ service: 'route53', region: '', account: '', resource: 'healthcheck', resourceName: id });
+    return [
+      {
+        statement: new iam.PolicyStatement({ actions: ['route53:GetHealthCheck', 'route53:GetHealthCheckStatus'], resources: [healthCheck('*')] }),
+        wildcardReason: 'The endpoint checks are the children of each region\'s calculated check, read at run time; route53:GetHealthCheck and GetHealthCheckStatus only read checks.',
+      },
+      ...(writes ? [{ statement: new iam.PolicyStatement({ actions: ['route53:UpdateHealthCheck'], resources: [healthCheck(primaryHealthCheckId)] }) }] : []),
+    ];
   }
 
   /**

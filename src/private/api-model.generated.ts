@@ -111,6 +111,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "failureThreshold": { "optional": true, "type": { "primitive": "number" } },
         "healthCheckInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "primaryHealthCheck": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
         "role": { "optional": false, "type": { "enum": "aws-cdk-lib.aws_route53.Failover" } }
       },
       "cdkBases": []
@@ -138,6 +139,14 @@ export const API_MODEL: ApiModel = {
       "cdkBases": []
     },
     "EncryptionOptions": { "fields": { "customerManagedKey": { "optional": true, "type": { "primitive": "boolean" } } }, "cdkBases": [] },
+    "FailoverRunbookOptions": {
+      "fields": {
+        "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
+        "primaryHealthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
+        "standbyTasks": { "optional": false, "type": { "primitive": "number" } }
+      },
+      "cdkBases": []
+    },
     "FidoDataLayerProps": {
       "fields": {
         "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
@@ -234,6 +243,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "cluster": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ecs.ICluster" } },
         "documentNamePrefix": { "optional": false, "type": { "primitive": "string" } },
+        "failover": { "optional": true, "type": { "struct": "FailoverRunbookOptions" } },
         "services": { "optional": false, "type": { "array": { "struct": "RunbookService" } } }
       },
       "cdkBases": []

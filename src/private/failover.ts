@@ -14,6 +14,8 @@ export interface ResolvedFailover {
   readonly role: route53.Failover;
   readonly healthCheckInterval: Duration;
   readonly failureThreshold: number;
+  /** The primary region's health check, which a secondary's failover runbooks act on. */
+  readonly primaryHealthCheck?: route53.IHealthCheck;
 }
 
 /** How often Route 53 checks an endpoint, unless the props say otherwise: its fast interval. */
@@ -44,6 +46,9 @@ export function resolveFailover(
     problems.add('domain.failover.healthCheckInterval', `must be 10 or 30 seconds (Route 53 checks at one of the two), got ${interval.toHumanString()}`);
   }
   problems.integerInRange('domain.failover.failureThreshold', failover.failureThreshold, 1, 10);
+  if (failover.primaryHealthCheck && failover.role !== route53.Failover.SECONDARY) {
+    problems.add('domain.failover.primaryHealthCheck', `is for the SECONDARY's failover runbooks, but role is ${show(failover.role)}; leave it out here`);
+  }
   const peers = allowedIngress ?? [];
   if (allowedIngress && !peers.some((peer) => peer.uniqueId === ec2.Peer.anyIpv4().uniqueId || peer.uniqueId.startsWith('pl-') || Token.isUnresolved(peer.uniqueId))) {
     problems.add('network.allowedIngress', 'admits neither 0.0.0.0/0 nor a prefix list, so Route 53\'s health checkers could never reach the load balancer and the region would always count as down; add ec2.Peer.prefixList() with the ID of the region\'s com.amazonaws.<region>.route53-healthchecks list, or leave allowedIngress out');
@@ -52,6 +57,7 @@ export function resolveFailover(
     role: failover.role,
     healthCheckInterval: interval ?? DEFAULT_HEALTH_CHECK_INTERVAL,
     failureThreshold: failover.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
+    primaryHealthCheck: failover.primaryHealthCheck,
   };
 }
 

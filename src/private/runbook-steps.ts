@@ -118,13 +118,100 @@ export function stopSteps(t: RunbookTarget): Step[] {
 
 /** Start: the scaler's bounds back first, then the configured count, then the wait until it runs. */
 export function startSteps(t: RunbookTarget): Step[] {
+  return scaleSteps(t, ['RestoreBounds', 'Start', 'WaitStarted'], t.desiredCount, t.bounds);
+}
+
+/**
+ * Back to standby, after a failback: the scaler's minimum and the task count down to `standby`,
+ * under the same maximum, then the wait until that many run.
+ */
+export function standbySteps(t: RunbookTarget, standby: number): Step[] {
+  return scaleSteps(t, ['StandbyBounds', 'Standby', 'WaitStandby'], standby, t.bounds && { min: standby, max: t.bounds.max });
+}
+
+/**
+ * The scaler's bounds first where there is a scaler (its scheduled scaling resumed), then the task
+ * count, then the wait until that many run; each step named by its verb and the service.
+ */
+function scaleSteps(t: RunbookTarget, [bounds, update, wait]: [string, string, string], desired: number, to?: { min: number; max: number }): Step[] {
   return [
-    ...(t.bounds ? [scalerBounds(`RestoreBounds${t.stepName}`, t, t.bounds.min, t.bounds.max, false)] : []),
-    call(`Start${t.stepName}`, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, desiredCount: t.desiredCount }),
-    call(`WaitStarted${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
-      ...describeService(t), PropertySelector: '$.services[0].runningCount', DesiredValues: [String(t.desiredCount)],
+    ...(to ? [scalerBounds(`${bounds}${t.stepName}`, t, to.min, to.max, false)] : []),
+    call(`${update}${t.stepName}`, 'aws:executeAwsApi', 'ecs', 'UpdateService', { cluster: t.cluster, service: t.service, desiredCount: desired }),
+    call(`${wait}${t.stepName}`, 'aws:waitForAwsResourceProperty', 'ecs', 'DescribeServices', {
+      ...describeService(t), PropertySelector: '$.services[0].runningCount', DesiredValues: [String(desired)],
     }, { timeoutSeconds: WAIT_SECONDS.start }),
   ];
+}
+
+/**
+ * Inverts the primary region's health check (Route 53 then calls the primary down and answers
+ * with the secondary: a planned switchover), or turns it back.
+ */
+export function primaryCheckStep(name: string, healthCheckId: string, inverted: boolean): Step {
+  return call(name, 'aws:executeAwsApi', 'route53', 'UpdateHealthCheck', { HealthCheckId: healthCheckId, Inverted: inverted });
+}
+
+/**
+ * The script of the failover runbooks' last step (Python 3.11, the boto3 of SSM Automation): each
+ * region's health as Route 53 decides it, and the region it answers the domain with. A region's
+ * check is calculated from its endpoints' HTTPS checks; Route 53 gives no status of a calculated
+ * check, so the script decides it as Route 53 does: an endpoint is healthy when more than 18% of
+ * the checkers see it so, the region when at least HealthThreshold endpoints are, the other way
+ * round when the check is inverted. Route 53 answers with the primary while it is healthy, with
+ * the secondary while only that one is, and with the primary when neither is. No `{{` in it: SSM
+ * would read a variable there.
+ */
+const SERVING_SCRIPT = `import boto3
+
+
+def handler(events, context):
+    route53 = boto3.client('route53')
+
+    def region(check_id):
+        config = route53.get_health_check(HealthCheckId=check_id)['HealthCheck']['HealthCheckConfig']
+        children = config.get('ChildHealthChecks', [])
+        lines, healthy_children = [], 0
+        for child in children:
+            observations = route53.get_health_check_status(HealthCheckId=child)['HealthCheckObservations']
+            passing = sum(1 for o in observations if o['StatusReport']['Status'].startswith('Success'))
+            healthy = passing > 0.18 * len(observations)
+            healthy_children += 1 if healthy else 0
+            lines.append(f'{child}: {passing} of {len(observations)} checkers see it healthy')
+        healthy = healthy_children >= config.get('HealthThreshold', len(children))
+        inverted = config.get('Inverted', False)
+        if inverted:
+            healthy = not healthy
+        state = 'healthy' if healthy else 'unhealthy'
+        return healthy, f"{state}{' (inverted: a switchover is in force)' if inverted else ''}; " + '; '.join(lines)
+
+    primary_healthy, primary = region(events['PrimaryHealthCheck'])
+    secondary_healthy, secondary = region(events['SecondaryHealthCheck'])
+    if primary_healthy:
+        serving = 'primary'
+    elif secondary_healthy:
+        serving = 'secondary'
+    else:
+        serving = 'primary (neither region passes its checks: Route 53 answers with the primary)'
+    return {'Serving': serving, 'Primary': primary, 'Secondary': secondary}
+`;
+
+/** The failover runbooks' report: which region Route 53 answers with, and why. */
+export function servingStep(name: string, primaryHealthCheckId: string, secondaryHealthCheckId: string): Step {
+  return {
+    name,
+    action: 'aws:executeScript',
+    inputs: {
+      Runtime: 'python3.11',
+      Handler: 'handler',
+      Script: SERVING_SCRIPT,
+      InputPayload: { PrimaryHealthCheck: primaryHealthCheckId, SecondaryHealthCheck: secondaryHealthCheckId },
+    },
+    ...outputs(
+      ['Region', '$.Payload.Serving', 'String'],
+      ['Primary', '$.Payload.Primary', 'String'],
+      ['Secondary', '$.Payload.Secondary', 'String'],
+    ),
+  };
 }
 
 /**

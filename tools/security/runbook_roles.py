@@ -9,6 +9,12 @@ import json
 # IAM actions that only read, by their verb; every other action a role allows is a write.
 READ_VERBS = ("Describe", "List", "Get")
 
+# Write actions for which the service defines no condition key at all (Service Authorization
+# Reference): a condition cannot hold them, so the statement must name its resources, no wildcard.
+NO_CONDITION_KEYS = {
+    "route53:UpdateHealthCheck": "Route 53 defines no condition key for UpdateHealthCheck",
+}
+
 
 def is_write(action):
     """Whether an IAM action (`service:Verb...`) changes something: any verb but Describe, List and Get."""
@@ -39,7 +45,7 @@ def check_role(doc, resources, raw_parameters):
             actions = statement.get("Action", [])
             for action in [actions] if isinstance(actions, str) else actions:
                 allowed[action.lower()] = action
-                if is_write(action) and not statement.get("Condition"):
+                if is_write(action) and not statement.get("Condition") and not names_its_resources(action, statement):
                     doc.problem(f"role {role_id}", f"allows the write action {action} without a condition: any automation of the "
                                 "account may run with this role, so a write needs conditions that hold it to what its step does")
     for action in sorted(allowed.values()):
@@ -52,6 +58,16 @@ def check_role(doc, resources, raw_parameters):
         if "*" not in action and "?" not in action:
             doc.problem(f"role {role_id}", f"allows {allowed[action]}, which no step calls")
     return role_id
+
+def names_its_resources(action, statement):
+    """Whether `action` is one no condition can hold (NO_CONDITION_KEYS) and the statement names
+    its resources, none with a wildcard: the narrowest such a write can be."""
+    if action.lower() not in {a.lower() for a in NO_CONDITION_KEYS}:
+        return False
+    resources = statement.get("Resource", [])
+    resources = [resources] if not isinstance(resources, list) else resources
+    return bool(resources) and all("*" not in json.dumps(r) for r in resources)
+
 
 def check_trust(doc, role_id, role):
     """SSM Automation, and only it, assumes the role, and only for this account's executions: each

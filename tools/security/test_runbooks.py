@@ -218,6 +218,17 @@ class RunbookCheck(unittest.TestCase):
             self.assertTrue(any(f"allows the write action {action} without a condition" in p for p in problems), problems)
         self.assertFalse(any("ecs:DescribeServices without a condition" in p for p in problems), problems)
 
+    def test_a_write_no_condition_can_hold_passes_on_its_named_resource_only(self):
+        # Route 53 defines no condition key for UpdateHealthCheck: the statement names the one check.
+        t = good_template()
+        steps(t).insert(-1, {"name": "InvertPrimary", "action": "aws:executeAwsApi", "inputs": {
+            "Service": "route53", "Api": "UpdateHealthCheck", "HealthCheckId": "abcdef01-2345-6789-abcd-ef0123456789", "Inverted": True}})
+        check = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"]]}
+        statements(t).append({"Effect": "Allow", "Action": "route53:UpdateHealthCheck", "Resource": check})
+        self.assertEqual(self.problems(t), [])
+        statements(t)[-1]["Resource"] = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":route53:::healthcheck/*"]]}
+        self.assertFails(t, "allows the write action route53:UpdateHealthCheck without a condition")
+
     def test_a_write_action_beside_a_read_action_without_a_condition_fails(self):
         # A statement granting a read and a write at once: the write still needs its condition.
         t = good_template()

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MongoDbConnection } from './mongodb-connection';
-import { SecretRotation } from './options';
+import { IFidoDataLayer, SecretRotation } from './options';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { checkSelectionOfVpc } from '../private/cross-checks';
 import { acknowledge, SECRET_KEY_REASON } from '../private/nag';
@@ -154,7 +154,7 @@ function dataLayerProblems(props: FidoDataLayerProps): string[] {
  * The data layer of an Arculus FIDO deployment: the MongoDB secret (and database, for DocumentDB)
  * and the application secret.
  */
-export class FidoDataLayer extends Construct {
+export class FidoDataLayer extends Construct implements IFidoDataLayer {
   /** Secret with the JSON keys `username`, `password`, `host` and `port`. */
   public readonly mongoDbSecret: secretsmanager.ISecret;
 

@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
+import { IConstruct } from 'constructs';
 
 /**
  * The deployment's Secrets Manager secrets.
@@ -57,26 +57,50 @@ export interface SecretsOptions {
    * replication), each with the key that encrypts its replica there: a key of that region, or
    * none for that region's AWS managed key. Every new value, rotations included, reaches each
    * replica within seconds. Where `runbooks` is on, the secret's changes are forwarded to each
-   * region's default event bus too, so that a deployment there with `secrets.replicaOf` this one
-   * redeploys its services. `ArculusFidoRegionPair` sets it for its primary.
+   * region's default event bus too, so that a deployment there with this one's data layer as
+   * `secrets.replicaOf` redeploys its services. `ArculusFidoRegionPair` sets it for its primary.
    *
    * @default - no replica
    */
   readonly applicationSecretReplicaRegions?: secretsmanager.ReplicaRegion[];
 
   /**
-   * The deployment, in another region of the same account, whose application secret this one
-   * reads through its replica in this stack's region, so that a token signed in either region
-   * verifies in both. That secret must replicate here: the deployment creates it with this region
-   * in `secrets.applicationSecretReplicaRegions` (the replica is then encrypted with the key given
-   * there), or it is a given secret you replicate yourself. Rotation stays with that deployment,
-   * and its changes, forwarded here, redeploy these services where `runbooks` is on. This stack
-   * reads the replica's ARN through aws-cdk-lib's cross-region references, so it needs
-   * `crossRegionReferences: true`, as `ArculusFidoRegionPair` sets for its secondary.
+   * The data layer (`ArculusFidoDeployment.dataLayer`) of the deployment, in another region of the
+   * same account, whose application secret this one reads through its replica in this stack's
+   * region, so that a token signed in either region verifies in both. That secret must replicate
+   * here: the deployment creates it with this region in `secrets.applicationSecretReplicaRegions`
+   * (the replica is then encrypted with the key given there), or it is a given secret you
+   * replicate yourself. Rotation stays with that deployment, and its changes, forwarded here,
+   * redeploy these services where `runbooks` is on. This stack reads the replica's ARN through
+   * aws-cdk-lib's cross-region references, so it needs `crossRegionReferences: true`, as
+   * `ArculusFidoRegionPair` sets for its secondary.
    *
    * @default - the deployment's application secret is its own
    */
-  readonly replicaOf?: ArculusFidoDeployment;
+  readonly replicaOf?: IFidoDataLayer;
+}
+
+/**
+ * The application secret of a deployment's data layer, as another region's deployment reads its
+ * replica (`secrets.replicaOf`). `FidoDataLayer` is one.
+ */
+export interface IFidoDataLayer extends IConstruct {
+  /** The application secret: created, or given. */
+  readonly applicationSecret: secretsmanager.ISecret;
+
+  /** Whether the data layer created `applicationSecret` (else it was given). */
+  readonly applicationSecretCreated: boolean;
+
+  /** Regions the created application secret replicates to, with their keys. */
+  readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
+
+  /**
+   * The custom resource that puts `jwtSecretPrevious` into a created application secret that
+   * rotates: with it, every version of the secret holds that key.
+   *
+   * @default - none: the application secret does not rotate, or was given
+   */
+  readonly previousJwtSecretSeed?: CustomResource;
 }
 
 /**

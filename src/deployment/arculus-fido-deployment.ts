@@ -170,7 +170,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       clientSecurityGroup: this.network.serviceSecurityGroup,
       // A replica is read where it is, by the ARN of its region: Secrets Manager keeps the name.
       applicationSecret: resolved.replicaOf
-        ? importReplica(this, 'ApplicationSecretReplica', resolved.replicaOf.dataLayer.applicationSecret)
+        ? importReplica(this, 'ApplicationSecretReplica', resolved.replicaOf.applicationSecret)
         : resolved.applicationSecret,
       applicationSecretReplicaRegions: resolved.applicationSecretReplicaRegions,
       encryptionKey: otherStacks.secretKey('SecretEncryptionKey', resolved.secretEncryptionKey) ?? this.encryptionKey,
@@ -453,7 +453,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
     runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', mongoDbSecret);
     // A replica changes with its source, whose events the source's region forwards here.
-    const applicationSecretRule = runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', resolved.replicaOf?.dataLayer.applicationSecret ?? applicationSecret);
+    const applicationSecretRule = runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', resolved.replicaOf?.applicationSecret ?? applicationSecret);
     for (const replica of resolved.applicationSecretReplicaRegions) {
       runbooks.forwardSecretChanges(`ForwardApplicationSecretChangesTo${replica.region}`, applicationSecret, replica.region);
     }
@@ -489,7 +489,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
         MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),
         JWT_SECRET: ecs.Secret.fromSecretsManager(application, 'jwtSecret'),
-        ...(this.dataLayer.previousJwtSecretSeed ?? resolved.replicaOf?.dataLayer.previousJwtSecretSeed ? { JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(application, 'jwtSecretPrevious') } : {}),
+        ...(this.dataLayer.previousJwtSecretSeed ?? resolved.replicaOf?.previousJwtSecretSeed ? { JWT_SECRET_PREVIOUS: ecs.Secret.fromSecretsManager(application, 'jwtSecretPrevious') } : {}),
       },
       applicationSecret: application,
       mongoDbSecret: mongoDb,

@@ -13,6 +13,9 @@ import { PRESETS } from '../private/presets';
 import { sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
+/** The feature flag of aws-cdk-lib that picks how stacks reference each other's values. */
+const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
+
 /**
  * Where one region of a pair deploys.
  */
@@ -142,6 +145,10 @@ export class ArculusFidoRegionPair extends Construct {
     checkPair(problems, this, given);
     problems.throwIfAny(this, 'ArculusFidoRegionPair');
 
+    // A region deploys while the other is down only if it reads what the stacks share from its
+    // own region: strong cross-region references (SSM parameters written into the reader's region),
+    // not weak ones (Fn::GetStackOutput, read from the other region), which cdk init's flags pick.
+    this.node.setContext(CROSS_STACK_REFERENCES_FLAG, 'strong');
     const { deployment, primary, secondary } = given;
     const failover = { healthCheckInterval: given.healthCheckInterval, failureThreshold: given.failureThreshold };
     const secrets = deployment.secrets ?? {};
@@ -175,7 +182,7 @@ export class ArculusFidoRegionPair extends Construct {
       // The primary's application secret, through its replica here: rotated there, read here.
       secrets: {
         encryptionKey: this.secondaryKey,
-        replicaOf: this.primary.deployment,
+        replicaOf: this.primary.deployment.dataLayer,
       },
       mongoDb: secondary.mongoDb,
       network: secondary.network ?? deployment.network,

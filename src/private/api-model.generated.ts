@@ -478,7 +478,7 @@ export const API_MODEL: ApiModel = {
         "applicationSecretReplicaRegions": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } },
         "applicationSecretRotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },
-        "replicaOf": { "optional": true, "type": { "ref": "arculus-fido-cdk.ArculusFidoDeployment" } },
+        "replicaOf": { "optional": true, "type": { "ref": "arculus-fido-cdk.IFidoDataLayer" } },
         "rotateApplicationSecret": { "optional": true, "type": { "primitive": "boolean" } }
       },
       "cdkBases": []
@@ -561,8 +561,8 @@ export const API_MODEL: ApiModel = {
     ]
   },
   "types": {
-    "arculus-fido-cdk.ArculusFidoDeployment": { "kind": "ref", "members": [ "applicationName:string" ] },
     "arculus-fido-cdk.DeploymentEnvironment": { "kind": "enum", "values": [ "dev", "staging", "prod" ] },
+    "arculus-fido-cdk.IFidoDataLayer": { "kind": "ref", "members": [ "applicationSecret:object", "applicationSecretCreated:boolean" ] },
     "arculus-fido-cdk.IFidoImageRepositories": { "kind": "ref", "members": [ "pyFidoRepository:object", "tomcatRepository:object" ] },
     "arculus-fido-cdk.MongoDbConnection": { "kind": "ref", "members": [ "bind" ] },
     "arculus-fido-cdk.NatType": { "kind": "enum", "values": [ "gateway", "instance" ] },

@@ -14,7 +14,7 @@ import type { ResolvedFailover } from './failover';
 import type { DeploymentNames, ServiceNames } from './names';
 import type { EnvironmentPreset, ResolvedSizing } from './presets';
 import type { MongoDbConnection } from '../data/mongodb-connection';
-import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
+import type { IFidoDataLayer } from '../data/options';
 import type { DeploymentEnvironment } from '../deployment/deployment-environment';
 import type { MonitoringOptions } from '../operations/options';
 import type { FidoServiceOptions } from '../service/options';
@@ -84,7 +84,7 @@ export interface ResolvedDeployment {
   readonly secretEncryptionKey?: kms.IKey;
   readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
   /** The deployment of another region whose application secret's replica the services read. */
-  readonly replicaOf?: ArculusFidoDeployment;
+  readonly replicaOf?: IFidoDataLayer;
   /** The key of this region that encrypts that replica; none for the AWS managed key. */
   readonly replicaKey?: kms.IKey;
   /**

@@ -3,15 +3,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ProblemList, show } from './validation';
-import type { SecretsOptions } from '../data/options';
-import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
+import type { IFidoDataLayer, SecretsOptions } from '../data/options';
 
 /** How the deployment's application secret crosses regions, as resolved from `secrets`. */
 export interface ResolvedReplication {
   /** Regions the created application secret replicates to. */
   readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
   /** The deployment of another region whose application secret this one reads through its replica. */
-  readonly replicaOf?: ArculusFidoDeployment;
+  readonly replicaOf?: IFidoDataLayer;
   /**
    * The key of this region that encrypts the replica: the one `replicaOf` replicates here with,
    * else `secrets.encryptionKey`; none for the AWS managed key.
@@ -69,7 +68,7 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
 }
 
 /** Checks `secrets.replicaOf`; returns the key of this region that encrypts the replica. */
-function checkReplicaOf(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions, replicaOf: ArculusFidoDeployment): kms.IKey | undefined {
+function checkReplicaOf(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions, replicaOf: IFidoDataLayer): kms.IKey | undefined {
   const here = knownRegion(scope);
   const there = knownRegion(replicaOf);
   if (secrets.applicationSecret) {
@@ -90,11 +89,11 @@ function checkReplicaOf(problems: ProblemList, scope: IConstruct, secrets: Secre
   if (!Token.isUnresolved(ourAccount) && !Token.isUnresolved(theirAccount) && ourAccount !== theirAccount) {
     problems.add('secrets.replicaOf', `is a deployment of account ${theirAccount}, but Secrets Manager replicates a secret within its own account, and this stack deploys to ${ourAccount}; use a deployment of this account`);
   }
-  if (!replicaOf.dataLayer.applicationSecretCreated) {
+  if (!replicaOf.applicationSecretCreated) {
     // A given secret replicates as its owner arranges, with a key the owner chose.
     return secrets.encryptionKey;
   }
-  const replica = replicaOf.dataLayer.applicationSecretReplicaRegions.find((r) => r.region === here);
+  const replica = replicaOf.applicationSecretReplicaRegions.find((r) => r.region === here);
   if (!replica) {
     problems.add('secrets.replicaOf', `has an application secret that does not replicate to ${here}: add { region: '${here}' } to that deployment's secrets.applicationSecretReplicaRegions`);
     return undefined;

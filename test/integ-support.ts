@@ -70,7 +70,7 @@ function runningTasks(integ: IntegTest, stack: ArculusFidoStack, service: FidoSe
 function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): IApiCall[] {
   return [
     runningTasks(integ, stack, service, tasks),
-    integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', {
+    integ.assertions.awsApiCall('ELBv2', 'describeTargetHealth', {
       TargetGroupArn: service.targetGroup.targetGroupArn,
     }).expect(ExpectedResult.objectLike({
       // Exactly `tasks` targets, each healthy.

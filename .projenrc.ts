@@ -247,11 +247,12 @@ project.addTask('test:bindings', {
 project.gitignore.exclude('.jsii.tabl.json', '/tools/consumers/java/target/', '/tools/consumers/go/_readme*/', '__pycache__/');
 
 // A newcomer's apps: `cdk init` in TypeScript and Python, this library installed from the npm
-// tarball and the wheel, the README's example and the scenarios synthesized by the app's own
-// `cdk synth` under the flags cdk init sets (tools/newcomer/run). Not a script folder:
+// tarball and the wheel, the README's example and the scenarios (and in TypeScript docs/failover.md's
+// region pair, listed by `cdk ls`) synthesized by the app's own `cdk synth` under the flags cdk init
+// sets (tools/newcomer/run). Not a script folder:
 // scenarios.ts imports the package by name, so the init app's own tsc checks it, not this project's.
 project.addTask('test:newcomer', {
-  description: 'Create TypeScript and Python apps with cdk init, install the packed library and cdk synth the README example and the scenarios (tools/newcomer/run)',
+  description: 'Create TypeScript and Python apps with cdk init, install the packed library and cdk synth the README example, the scenarios and the region pair of docs/failover.md (tools/newcomer/run)',
   exec: 'tools/newcomer/run',
 });
 

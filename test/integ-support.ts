@@ -18,8 +18,14 @@ import { ArculusFidoStack, DomainOptions, FidoService } from '../src';
  */
 export const ECHO_IMAGE = 'public.ecr.aws/docker/library/python:3.13-alpine';
 
-/** The command that makes `ECHO_IMAGE` answer 200 on `port`, to the load balancer's health checks and to the assertions. */
-export function echoCommand(port: number): string[] {
+/**
+ * The command that makes `ECHO_IMAGE` answer 200 on `port`, with `answer` as its body, to the
+ * load balancer's health checks and to the assertions.
+ */
+export function echoCommand(port: number, answer = 'ok'): string[] {
+  if (!/^[\w .-]+$/.test(answer)) {
+    throw new Error(`echoCommand: the answer goes into a Python bytes literal, so letters, digits, spaces, '.', '-' and '_' only, got ${JSON.stringify(answer)}`);
+  }
   const server = [
     'import http.server',
     'class Echo(http.server.BaseHTTPRequestHandler):',
@@ -27,7 +33,7 @@ export function echoCommand(port: number): string[] {
     '        self.send_response(200)',
     "        self.send_header('Content-Type', 'text/plain')",
     '        self.end_headers()',
-    "        self.wfile.write(b'ok')",
+    `        self.wfile.write(b'${answer}')`,
     `http.server.ThreadingHTTPServer(('', ${port}), Echo).serve_forever()`,
   ].join('\n');
   return ['python3', '-c', server];
@@ -49,10 +55,13 @@ export function integDomain(app: App, label: string): DomainOptions {
   };
 }
 
-/** Runs `ECHO_IMAGE`'s server in both services' containers, on their own ports. */
-export function runEchoServers(stack: ArculusFidoStack): void {
+/**
+ * Runs `ECHO_IMAGE`'s server in both services' containers, on their own ports, answering `answer`
+ * (in a pair, each region's names the region, so that an assertion sees which region served it).
+ */
+export function runEchoServers(stack: ArculusFidoStack, answer?: string): void {
   for (const [service, port] of [[stack.deployment.pyFido, 5001], [stack.deployment.tomcat, 8080]] as const) {
-    (service.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('ContainerDefinitions.0.Command', echoCommand(port));
+    (service.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('ContainerDefinitions.0.Command', echoCommand(port, answer));
   }
 }
 
@@ -70,7 +79,7 @@ function runningTasks(integ: IntegTest, stack: ArculusFidoStack, service: FidoSe
 function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): IApiCall[] {
   return [
     runningTasks(integ, stack, service, tasks),
-    integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', {
+    integ.assertions.awsApiCall('ELBv2', 'describeTargetHealth', {
       TargetGroupArn: service.targetGroup.targetGroupArn,
     }).expect(ExpectedResult.objectLike({
       // Exactly `tasks` targets, each healthy.
@@ -135,18 +144,29 @@ export function assertRotationRedeploys(integ: IntegTest, stack: ArculusFidoStac
 export const GUIDE_OUTPUTS = ['LoadBalancerDNS', 'PyFidoEndpoint', 'TomcatEndpoint', 'ClusterName', 'MongoDBSecretArn'];
 
 /**
- * The assertions of every deployment: both services at `tasks` running tasks with every target
- * healthy, PyFIDO's `/health` answering 200 and Tomcat's root answering 200-399 over HTTPS at the
- * domain, and the guide's five outputs on the stack.
+ * The domain serves over HTTPS: PyFIDO's `/health` answers 200 and Tomcat's root 200-399, each
+ * with `answer` as its body where given (the echo servers' answer of the region that served).
  */
-export function assertDeploymentServes(integ: IntegTest, stack: ArculusFidoStack, domainName: string, tasks: number): IApiCall[] {
+export function assertDomainServes(integ: IntegTest, domainName: string, answer?: string): IApiCall[] {
   const wait = { totalTimeout: Duration.minutes(10), interval: Duration.seconds(30) };
+  const body = answer === undefined ? {} : { body: answer };
+  return [
+    integ.assertions.httpApiCall(`https://${domainName}:5001/health`).expect(ExpectedResult.objectLike({ status: 200, ...body })).waitForAssertions(wait),
+    // fetch follows a redirect; `ok` is a final answer from 200 to 299.
+    integ.assertions.httpApiCall(`https://${domainName}/`).expect(ExpectedResult.objectLike({ ok: true, ...body })).waitForAssertions(wait),
+  ];
+}
+
+/**
+ * The assertions of every deployment: both services at `tasks` running tasks with every target
+ * healthy, the domain serving over HTTPS (`assertDomainServes`, with `answer` where given), and
+ * the guide's five outputs on the stack.
+ */
+export function assertDeploymentServes(integ: IntegTest, stack: ArculusFidoStack, domainName: string, tasks: number, answer?: string): IApiCall[] {
   return [
     ...assertServiceUp(integ, stack, stack.deployment.pyFido, tasks),
     ...assertServiceUp(integ, stack, stack.deployment.tomcat, tasks),
-    integ.assertions.httpApiCall(`https://${domainName}:5001/health`).expect(ExpectedResult.objectLike({ status: 200 })).waitForAssertions(wait),
-    // fetch follows a redirect; `ok` is a final answer from 200 to 299.
-    integ.assertions.httpApiCall(`https://${domainName}/`).expect(ExpectedResult.objectLike({ ok: true })).waitForAssertions(wait),
+    ...assertDomainServes(integ, domainName, answer),
     // One call per output: CloudFormation lists a stack's outputs in no fixed order.
     ...GUIDE_OUTPUTS.map((key) => integ.assertions.awsApiCall('CloudFormation', 'describeStacks', { StackName: stack.stackName })
       .expect(ExpectedResult.objectLike({ Stacks: [{ Outputs: Match.arrayWith([Match.objectLike({ OutputKey: key })]) }] }))),

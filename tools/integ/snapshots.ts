@@ -8,6 +8,9 @@
  * This is what integ-runner does without credentials; its newest release (2.197.10) cannot read
  * the cloud assemblies of this library's aws-cdk-lib floor (schema 54; it reads up to 53).
  *
+ * Beyond integ-runner, every AWS SDK call of the assertions must name a service their function can
+ * call (see `unknownServices`): a wrong name passes synthesis and fails only in an account.
+ *
  *   ts-node --project tools/integ/tsconfig.json tools/integ/snapshots.ts [--update]
  */
 import { spawnSync } from 'child_process';
@@ -35,6 +38,37 @@ function normalized(file: string, dir: string): any {
     }
   }
   return content;
+}
+
+/**
+ * The tables by which the assertions' function (aws-cdk-lib's SDK adapter, which integ-tests-alpha
+ * bundles) resolves a call's service to an AWS SDK for JavaScript v3 client, and by which
+ * aws-cdk-lib names the IAM action its role is allowed.
+ */
+const SDK_TABLES = path.dirname(require.resolve('aws-cdk-lib/custom-resources/lib/helpers-internal'));
+const V2_TO_V3: Record<string, string> = JSON.parse(fs.readFileSync(path.join(SDK_TABLES, 'sdk-v2-to-v3.json'), 'utf-8'));
+const V3_CLIENTS: Record<string, { iamPrefix?: string }> = JSON.parse(fs.readFileSync(path.join(SDK_TABLES, 'sdk-v3-metadata.json'), 'utf-8'));
+
+/**
+ * The assertions' SDK calls in a synthesized template whose service is no SDK v3 client, as the
+ * adapter resolves it (lower-cased, `@aws-sdk/client-` dropped, a v2 name mapped to its v3 client):
+ * such a call fails in an account only, its client package missing and its role allowed an action
+ * of a service prefix that does not exist (`ElasticLoadBalancingV2` is neither; `ELBv2` is).
+ */
+function unknownServices(file: string, dir: string): string[] {
+  const template = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf-8'));
+  const found: string[] = [];
+  for (const [id, resource] of Object.entries<any>(template.Resources ?? {})) {
+    const service = resource.Properties?.service;
+    if (!String(resource.Type).startsWith('Custom::DeployAssert@SdkCall') || typeof service !== 'string') {
+      continue;
+    }
+    const name = service.toLowerCase().replace(/^@aws-sdk\/client-/, '');
+    if (!((V2_TO_V3[name] ?? name) in V3_CLIENTS)) {
+      found.push(`${file}: ${id} calls ${service}.${resource.Properties.api}, but ${JSON.stringify(service)} is no AWS SDK v3 client the assertions' function knows; name it by its v2 constructor (ELBv2), its v3 client (elastic-load-balancing-v2) or its package (@aws-sdk/client-elastic-load-balancing-v2)`);
+    }
+  }
+  return found;
 }
 
 function synthesize(testFile: string): string {
@@ -78,11 +112,18 @@ function differences(file: string, committed: any, synthesized: any): string[] {
   return found;
 }
 
-function check(testFile: string): string[] {
+/** What a test's synthesis shows: its differences from the snapshot, and its calls that cannot be made. */
+interface Checked {
+  readonly differences: string[];
+  readonly unknownServices: string[];
+}
+
+function check(testFile: string): Checked {
   const snapshot = path.join(TEST_DIR, `${path.basename(testFile)}.snapshot`);
   const outdir = synthesize(testFile);
   try {
     const files = kept(outdir);
+    const unknown = files.filter((f) => f.endsWith('.template.json')).flatMap((f) => unknownServices(f, outdir)).map((line) => `${testFile}: ${line}`);
     if (update) {
       fs.rmSync(snapshot, { recursive: true, force: true });
       fs.mkdirSync(snapshot, { recursive: true });
@@ -90,10 +131,10 @@ function check(testFile: string): string[] {
         fs.writeFileSync(path.join(snapshot, f), JSON.stringify(normalized(f, outdir), undefined, 1) + '\n');
       }
       console.log(`${testFile}: snapshot written (${files.join(', ')})`);
-      return [];
+      return { differences: [], unknownServices: unknown };
     }
     if (!fs.existsSync(snapshot)) {
-      return [`${testFile}: no snapshot in ${snapshot}`];
+      return { differences: [`${testFile}: no snapshot in ${snapshot}`], unknownServices: unknown };
     }
     const committedFiles = kept(snapshot);
     const found = [
@@ -104,7 +145,7 @@ function check(testFile: string): string[] {
       found.push(...differences(f, normalized(f, snapshot), normalized(f, outdir)));
     }
     console.log(`${testFile}: ${found.length === 0 ? `unchanged (${files.length} files)` : `${found.length} differences`}`);
-    return found.map((line) => `${testFile}: ${line}`);
+    return { differences: found.map((line) => `${testFile}: ${line}`), unknownServices: unknown };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -114,9 +155,17 @@ const tests = fs.readdirSync(TEST_DIR).filter((f) => /^integ\..+\.ts$/.test(f)).
 if (tests.length === 0) {
   throw new Error(`no integration test (integ.*.ts) in ${TEST_DIR}/`);
 }
-const problems = tests.flatMap(check);
-if (problems.length > 0) {
-  console.error(problems.join('\n'));
+const checked = tests.map(check);
+const unknown = checked.flatMap((c) => c.unknownServices);
+const changes = checked.flatMap((c) => c.differences);
+if (unknown.length > 0) {
+  console.error(unknown.join('\n'));
+  console.error('\nThese assertions would fail in an account: their function cannot call the service they name.\n');
+}
+if (changes.length > 0) {
+  console.error(changes.join('\n'));
   console.error('\nWhat these tests deploy has changed. If that is intended, rewrite the snapshots with `npx projen integ:snapshot` and commit them.');
+}
+if (unknown.length > 0 || changes.length > 0) {
   process.exit(1);
 }

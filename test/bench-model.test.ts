@@ -543,6 +543,20 @@ describe('the failover model', () => {
     expect(cost.value).toBe(`${(monthlyCost(region(3)) + monthlyCost(region(1)) - monthlyCost(single)).toFixed(2)} USD a month`);
   });
 
+  test('prices the application secret\'s replica as a secret, and adds the secondary\'s key stack to the pair', () => {
+    const secret = (replicaRegions?: object[]) => ({ App: { Type: 'AWS::SecretsManager::Secret', Properties: { ReplicaRegions: replicaRegions } } });
+    const primary = serviceTemplate({ DesiredCount: 3 }, targetGroup, { ...region(3).Resources, ...secret([{ Region: 'us-west-2' }]) });
+    expect(monthlyCostOf(primary).filter((l) => l.item.startsWith('Secrets Manager'))).toEqual([
+      { item: 'Secrets Manager secret x1', usdPerMonth: 0.4 },
+      { item: 'Secrets Manager replica x1', usdPerMonth: 0.4 },
+    ]);
+    const keys = { Resources: { Key: { Type: 'AWS::KMS::Key', Properties: {} } } };
+    const single = serviceTemplate({ DesiredCount: 3 });
+    const [, withKeys] = failoverRows('warm', { primary, secondary: region(1), keys }, single);
+    const [, withoutKeys] = failoverRows('warm', { primary, secondary: region(1) }, single);
+    expect(parseFloat(withKeys.value) - parseFloat(withoutKeys.value)).toBeCloseTo(1, 6);
+  });
+
   test('refuses a region without checks rather than guess', () => {
     expect(() => failoverOf(serviceTemplate({ DesiredCount: 1 }), region(1))).toThrow(/no Route 53 endpoint health check/);
   });

@@ -69,10 +69,11 @@ export function failoverOf(primary: any, secondary: any): Failover {
  * and the monthly cost the pair adds to the single deployment (`single`, the same prod preset in
  * one region, whose template has no checks).
  */
-export function failoverRows(label: string, pair: { primary: any; secondary: any }, single: any, goalSeconds?: number): BenchRow[] {
+export function failoverRows(label: string, pair: { primary: any; secondary: any; keys?: any }, single: any, goalSeconds?: number): BenchRow[] {
   const failover = failoverOf(pair.primary, pair.secondary);
   const parts = [`detection ${failover.detectionSeconds} s`, ...(failover.scaleUpSeconds ? [`scale-up ${failover.scaleUpSeconds} s`] : []), `DNS TTL ${failover.dnsSeconds} s`];
-  const extra = monthlyCost(pair.primary) + monthlyCost(pair.secondary) - monthlyCost(single);
+  // The secondary's key stack, where the deployment has keys of its own, holds one key.
+  const extra = monthlyCost(pair.primary) + monthlyCost(pair.secondary) + (pair.keys ? monthlyCost(pair.keys) : 0) - monthlyCost(single);
   return [{
     figure: `Failover RTO, prod pair, ${label} (modeled)`,
     value: `${failover.rtoSeconds} s`,

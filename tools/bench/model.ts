@@ -646,6 +646,11 @@ export function monthlyCostOf(template: any): CostLine[] {
   const addresses = publicAddresses(template);
   lines.push({ item: `Public IPv4 address x${addresses}`, usdPerMonth: addresses * PRICES.publicIpv4Hour * HOURS_PER_MONTH });
   lines.push({ item: `Secrets Manager secret x${count('AWS::SecretsManager::Secret')}`, usdPerMonth: count('AWS::SecretsManager::Secret') * PRICES.secretMonth });
+  // Secrets Manager prices each replica as a secret of its own.
+  const replicas = resourcesOf(template, 'AWS::SecretsManager::Secret').reduce((n, [, s]) => n + (s.Properties?.ReplicaRegions?.length ?? 0), 0);
+  if (replicas > 0) {
+    lines.push({ item: `Secrets Manager replica x${replicas}`, usdPerMonth: replicas * PRICES.secretMonth });
+  }
   if (count('AWS::KMS::Key') > 0) {
     lines.push({ item: `KMS key x${count('AWS::KMS::Key')}`, usdPerMonth: count('AWS::KMS::Key') * PRICES.kmsKeyMonth });
   }

@@ -69,9 +69,9 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
 
 /**
  * Synthesizes the prod deployment as a pair, us-east-1 and us-west-2, the secondary standing by
- * at `standbyTasks`; returns both templates.
+ * at `standbyTasks`; returns the templates of both regions and of the secondary's key stack.
  */
-function synthPair(standbyTasks: number): { primary: any; secondary: any } {
+function synthPair(standbyTasks: number): { primary: any; secondary: any; keys?: any } {
   const app = new App();
   const pair = addReviewedPair(app, {
     secondary: {
@@ -82,7 +82,7 @@ function synthPair(standbyTasks: number): { primary: any; secondary: any } {
   });
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const template = (stack: Stack) => assembly.getStackArtifact(stack.artifactId).template;
-  return { primary: template(pair.primary), secondary: template(pair.secondary) };
+  return { primary: template(pair.primary), secondary: template(pair.secondary), keys: pair.secondaryKey && template(Stack.of(pair.secondaryKey)) };
 }
 
 function synthBaseline(context: Record<string, any> = {}): Synth {

@@ -73,11 +73,13 @@ describe('a prod pair with a warm standby', () => {
     expect([fido.secondary.stackName, fido.secondary.region]).toEqual(['Fido-secondary', 'us-west-2']);
   });
 
-  test('shares three values only, each read from its own region\'s SSM parameters, so one region deploys while the other is down', () => {
+  test('shares values only through each region\'s own SSM parameters, so one region deploys while the other is down', () => {
     // aws-cdk-lib's cross-region references: the writer puts each value in the reader's region.
-    expect(crossRegionImports(secondary).sort()).toEqual([
-      expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*ApplicationSecret/),
-      expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*RegionHealthCheck/),
+    // The secondary reads the primary's application secret and check, and the names its dashboard shows.
+    const fromPrimary = crossRegionImports(secondary).map((name) => name.replace(/^\/cdk\/exports\/Fido-secondary\/Fidoprimaryuseast1/, '').replace(/[0-9A-F]{8,}/g, ''));
+    expect(fromPrimary.sort()).toEqual([
+      'FnGetAttFidoLoadBalancerLoadBalancerFullName', 'FnGetAttFidoPyFidoServiceName', 'FnGetAttFidoTomcatServiceName',
+      'RefFidoCluster', 'RefFidoDataApplicationSecret', 'RefFidoRegionHealthCheck',
     ]);
     expect(crossRegionImports(primary)).toEqual([expect.stringMatching(/^\/cdk\/exports\/Fido-primary\/.*SecretEncryptionKey/)]);
     expect(propertiesOf(primary, 'Custom::CrossRegionExportReader')[0].ReaderProps.region).toBe('us-east-1');
@@ -288,9 +290,32 @@ print(json.dumps(results))
     expect(host(secondary)).toContain('west.abcde.mongodb.net');
   });
 
+  test('shows both regions on one dashboard in the secondary: Route 53\'s verdict, requests, 5xx and tasks, each metric in its region', () => {
+    const [dashboard] = propertiesOf(secondary, 'AWS::CloudWatch::Dashboard').filter((d) => d.DashboardName === 'arculus-auth-prod-pair');
+    const widgets = JSON.parse(dashboard.DashboardBody['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : 'TOKEN')).join('')).widgets;
+    expect(widgets[0].properties.markdown).toContain('primary: us-east-1, secondary: us-west-2');
+    expect(widgets[0].properties.markdown).toContain('`arculus-auth-prod-Failover`');
+    const graphs = widgets.slice(1).map((w: any) => [w.properties.title, w.properties.metrics.map((m: any) => [m[1], m.at(-1).region, m.at(-1).label])]);
+    expect(graphs).toEqual([
+      ['Route 53: region healthy (1) or not (0)', [
+        ['HealthCheckStatus', 'us-east-1', 'primary (us-east-1) check'], ['HealthCheckStatus', 'us-east-1', 'secondary (us-west-2) check'],
+      ]],
+      ['Requests', [['RequestCount', 'us-east-1', 'primary (us-east-1) requests'], ['RequestCount', 'us-west-2', 'secondary (us-west-2) requests']]],
+      ['5xx answers', [
+        ['HTTPCode_ELB_5XX_Count', 'us-east-1', 'primary (us-east-1) load balancer 5xx'], ['HTTPCode_Target_5XX_Count', 'us-east-1', 'primary (us-east-1) targets 5xx'],
+        ['HTTPCode_ELB_5XX_Count', 'us-west-2', 'secondary (us-west-2) load balancer 5xx'], ['HTTPCode_Target_5XX_Count', 'us-west-2', 'secondary (us-west-2) targets 5xx'],
+      ]],
+      ['Running tasks', [
+        ['RunningTaskCount', 'us-east-1', 'primary (us-east-1) PyFIDO tasks'], ['RunningTaskCount', 'us-east-1', 'primary (us-east-1) Tomcat tasks'],
+        ['RunningTaskCount', 'us-west-2', 'secondary (us-west-2) PyFIDO tasks'], ['RunningTaskCount', 'us-west-2', 'secondary (us-west-2) Tomcat tasks'],
+      ]],
+    ]);
+    expect(Stack.of(fido.dashboard!)).toBe(fido.secondary);
+  });
+
   test('names the dashboards apart, since dashboards are global to the account', () => {
     expect(propertiesOf(primary, 'AWS::CloudWatch::Dashboard').map((d) => d.DashboardName)).toEqual(['arculus-auth-prod']);
-    expect(propertiesOf(secondary, 'AWS::CloudWatch::Dashboard').map((d) => d.DashboardName)).toEqual(['arculus-auth-prod-us-west-2']);
+    expect(propertiesOf(secondary, 'AWS::CloudWatch::Dashboard').map((d) => d.DashboardName).sort()).toEqual(['arculus-auth-prod-pair', 'arculus-auth-prod-us-west-2']);
   });
 
   test('fails over within the 3 minutes the bench models for a warm standby: 30 s of checks and the 60 s TTL', () => {
@@ -316,7 +341,7 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     },
     healthCheckInterval: Duration.seconds(30),
     failureThreshold: 2,
-  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK }, encryption: { customerManagedKey: false } });
+  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK }, encryption: { customerManagedKey: false }, monitoring: { dashboard: false } });
 
   test('fails IPv6 clients over too: an AAAA failover alias beside the A record, decided by the same check', () => {
     const records = propertiesOf(secondary, RECORD);
@@ -343,6 +368,11 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     expect(JSON.stringify(secretValueFrom(secondary, 'JWT_SECRET'))).toContain(':secretsmanager:eu-west-1:111111111111:secret:');
   });
 
+  test('makes no dashboard of the pair where the deployment makes none', () => {
+    expect(fido.dashboard).toBeUndefined();
+    secondary.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
   test('checks at the given interval and threshold', () => {
     const https = propertiesOf(secondary, HEALTH_CHECK).map((p) => p.HealthCheckConfig).filter((c) => c.Type === 'HTTPS');
     expect(https.map((c) => [c.RequestInterval, c.FailureThreshold])).toEqual([[30, 2], [30, 2]]);
@@ -365,7 +395,7 @@ describe('a pair whose application secret is the user\'s own, replicated by its 
 
   test('still reads what the regions share from each one\'s own SSM parameters, so the secondary deploys while the primary is down', () => {
     expect(JSON.stringify(secondary.toJSON())).not.toContain('Fn::GetStackOutput');
-    expect(crossRegionImports(secondary)).toEqual([expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*RegionHealthCheck/)]);
+    expect(crossRegionImports(secondary)).toContainEqual(expect.stringMatching(/^\/cdk\/exports\/Fido-secondary\/.*RegionHealthCheck/));
   });
 
   test('says that its changes redeploy the secondary only where its owner forwards them', () => {

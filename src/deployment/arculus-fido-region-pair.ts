@@ -1,5 +1,6 @@
 import { Duration, Environment, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
@@ -9,6 +10,7 @@ import { ArculusFidoDeploymentProps } from './options';
 import { MongoDbConnection } from '../data/mongodb-connection';
 import { NetworkOptions } from '../network/options';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
+import { pairDashboard } from '../private/pair-dashboard';
 import { PRESETS } from '../private/presets';
 import { sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
@@ -138,6 +140,14 @@ export class ArculusFidoRegionPair extends Construct {
    */
   public readonly secondaryKey?: kms.Key;
 
+  /**
+   * The dashboard of both regions, `<dashboard name>-pair`, in the secondary's stack: each
+   * region's Route 53 check, requests, 5xx answers and running tasks, side by side.
+   *
+   * @default - none: `deployment.monitoring.dashboard` is false
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
   constructor(scope: Construct, id: string, props: ArculusFidoRegionPairProps) {
     super(scope, id);
     const problems = new ProblemList();
@@ -174,6 +184,9 @@ export class ArculusFidoRegionPair extends Construct {
         applicationSecretReplicaRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }],
       },
     });
+    // Dashboards are global to the account: the secondary's and the pair's are named apart.
+    const prefix = deploymentNames(deployment.applicationName ?? DEFAULT_APPLICATION_NAME, deployment.deploymentEnvironment).cluster;
+    const dashboardName = deployment.monitoring?.dashboardName ?? prefix;
     this.secondary = new ArculusFidoStack(this, 'Secondary', {
       ...deployment,
       env: secondary.env,
@@ -192,12 +205,16 @@ export class ArculusFidoRegionPair extends Construct {
         failover: { role: route53.Failover.SECONDARY, ...failover, primaryHealthCheck: this.primary.deployment.failover?.healthCheck },
       },
       sizing: { ...deployment.sizing, standbyTasks: secondary.standbyTasks ?? 1 },
-      // Dashboards are global to the account: the secondary's is named after its region.
-      monitoring: {
-        ...deployment.monitoring,
-        dashboardName: `${deployment.monitoring?.dashboardName ?? deploymentNames(deployment.applicationName ?? DEFAULT_APPLICATION_NAME, deployment.deploymentEnvironment).cluster}-${secondary.env.region}`,
-      },
+      monitoring: { ...deployment.monitoring, dashboardName: `${dashboardName}-${secondary.env.region}` },
     });
+    if (deployment.monitoring?.dashboard !== false) {
+      // In the secondary's stack, which may read the primary's names (it deploys after it).
+      this.dashboard = pairDashboard(this.secondary, 'PairDashboard', {
+        dashboardName: `${dashboardName}-pair`,
+        regions: [{ role: 'primary', deployment: this.primary.deployment }, { role: 'secondary', deployment: this.secondary.deployment }],
+        runbookPrefix: this.secondary.deployment.runbooks ? prefix : undefined,
+      });
+    }
   }
 }
 

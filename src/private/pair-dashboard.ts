@@ -1,0 +1,68 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { taskCount } from './monitoring-metrics';
+import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
+
+const PERIOD = Duration.minutes(1);
+const HEIGHT = 6;
+const FULL_WIDTH = 24;
+const COUNT_AXIS: cloudwatch.YAxisProps = { min: 0, showUnits: false };
+/** Route 53 sends the metrics of its health checks to US East (N. Virginia) only. */
+const ROUTE53_METRICS_REGION = 'us-east-1';
+
+/** One region of a pair, as the pair's dashboard shows it. */
+export interface PairDashboardRegion {
+  /** `primary` or `secondary`. */
+  readonly role: string;
+  readonly deployment: ArculusFidoDeployment;
+}
+
+/**
+ * The dashboard of a pair, both regions side by side: what Route 53 decides (each region's check,
+ * 1 healthy and 0 not), what each region serves (requests, 5xx of the load balancer and of the
+ * targets) and what runs there (each service's tasks). Every metric names its region, so the
+ * dashboard reads both from one place.
+ */
+export function pairDashboard(scope: Construct, id: string, props: { dashboardName: string; regions: PairDashboardRegion[]; runbookPrefix?: string }): cloudwatch.Dashboard {
+  const regions = props.regions.map(({ role, deployment }) => ({ role, deployment, region: Stack.of(deployment).region }));
+  const label = (r: { role: string; region: string }, what: string) => `${r.role} (${r.region}) ${what}`;
+  const dashboard = new cloudwatch.Dashboard(scope, id, { dashboardName: props.dashboardName });
+  const secondary = regions.find((r) => r.role === 'secondary');
+  dashboard.addWidgets(new cloudwatch.TextWidget({
+    markdown: [
+      `## ${regions.map((r) => `${r.role}: ${r.region}`).join(', ')}`,
+      'Route 53 answers the domain with the primary while its check is healthy (1), else with the secondary while its own is.',
+      ...(props.runbookPrefix && secondary ? [`Runbooks in ${secondary.region}: \`${props.runbookPrefix}-Failover\`, \`-Switchover\`, \`-Failback\`.`] : []),
+    ].join('\n\n'),
+    width: FULL_WIDTH,
+    height: 2,
+  }));
+  const graph = (title: string, left: cloudwatch.IMetric[]) =>
+    new cloudwatch.GraphWidget({ title, left, width: FULL_WIDTH / 4, height: HEIGHT, leftYAxis: COUNT_AXIS });
+  dashboard.addWidgets(
+    graph('Route 53: region healthy (1) or not (0)', regions.flatMap((r) => r.deployment.failover ? [new cloudwatch.Metric({
+      namespace: 'AWS/Route53',
+      metricName: 'HealthCheckStatus',
+      dimensionsMap: { HealthCheckId: r.deployment.failover.healthCheck.healthCheckId },
+      statistic: 'Minimum',
+      period: PERIOD,
+      region: ROUTE53_METRICS_REGION,
+      label: label(r, 'check'),
+    })] : [])),
+    graph('Requests', regions.map((r) => r.deployment.loadBalancer.loadBalancer.metrics.requestCount({
+      statistic: 'Sum', period: PERIOD, region: r.region, label: label(r, 'requests'),
+    }))),
+    graph('5xx answers', regions.flatMap((r) => {
+      const metrics = r.deployment.loadBalancer.loadBalancer.metrics;
+      return [
+        metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: PERIOD, region: r.region, label: label(r, 'load balancer 5xx') }),
+        metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: PERIOD, region: r.region, label: label(r, 'targets 5xx') }),
+      ];
+    })),
+    graph('Running tasks', regions.flatMap((r) => [r.deployment.pyFido, r.deployment.tomcat].map((s) =>
+      taskCount(s.service, 'RunningTaskCount', label(r, `${s === r.deployment.pyFido ? 'PyFIDO' : 'Tomcat'} tasks`), PERIOD).with({ region: r.region })))),
+  );
+  return dashboard;
+}

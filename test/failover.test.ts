@@ -136,7 +136,7 @@ describe('a prod pair with a warm standby', () => {
     expect(forward.EventPattern).toEqual({ 'source': ['aws.secretsmanager'], 'detail-type': ['Secret Label Updated'], 'resources': [{ Ref: application }], 'detail': { labelUpdated: ['AWSCURRENT'] } });
     const redeploy = propertiesOf(secondary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.EventPattern.resources).includes('ExportsReader'));
     expect(redeploy.EventPattern.resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('ApplicationSecret')] }]);
-    expect(redeploy.Targets[0].Arn['Fn::Join'][1]).toContain(':ssm:us-west-2:111111111111:automation-definition/');
+    expect(JSON.stringify(redeploy.Targets[0].Arn)).toContain(':ssm:us-west-2:111111111111:automation-definition/');
   });
 
   test('gives each region a DNS-validated certificate of the domain in the zone', () => {
@@ -295,7 +295,8 @@ print(json.dumps(results))
     const widgets = JSON.parse(dashboard.DashboardBody['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : 'TOKEN')).join('')).widgets;
     expect(widgets[0].properties.markdown).toContain('primary: us-east-1, secondary: us-west-2');
     expect(widgets[0].properties.markdown).toContain('`arculus-auth-prod-Failover`');
-    const graphs = widgets.slice(1).map((w: any) => [w.properties.title, w.properties.metrics.map((m: any) => [m[1], m.at(-1).region, m.at(-1).label])]);
+    const lines = (w: any) => w.properties.metrics.map((m: any) => [m[1], m.at(-1).region, m.at(-1).label]);
+    const graphs = widgets.slice(1).map((w: any) => [w.properties.title, lines(w)]);
     expect(graphs).toEqual([
       ['Route 53: region healthy (1) or not (0)', [
         ['HealthCheckStatus', 'us-east-1', 'primary (us-east-1) check'], ['HealthCheckStatus', 'us-east-1', 'secondary (us-west-2) check'],
@@ -341,7 +342,11 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
     },
     healthCheckInterval: Duration.seconds(30),
     failureThreshold: 2,
-  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK }, encryption: { customerManagedKey: false }, monitoring: { dashboard: false } });
+  }, {
+    loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+    encryption: { customerManagedKey: false },
+    monitoring: { dashboard: false },
+  });
 
   test('fails IPv6 clients over too: an AAAA failover alias beside the A record, decided by the same check', () => {
     const records = propertiesOf(secondary, RECORD);

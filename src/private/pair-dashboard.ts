@@ -25,7 +25,9 @@ export interface PairDashboardRegion {
  * targets) and what runs there (each service's tasks). Every metric names its region, so the
  * dashboard reads both from one place.
  */
-export function pairDashboard(scope: Construct, id: string, props: { dashboardName: string; regions: PairDashboardRegion[]; runbookPrefix?: string }): cloudwatch.Dashboard {
+export function pairDashboard(
+  scope: Construct, id: string, props: { dashboardName: string; regions: PairDashboardRegion[]; runbookPrefix?: string },
+): cloudwatch.Dashboard {
   const regions = props.regions.map(({ role, deployment }) => ({ role, deployment, region: Stack.of(deployment).region }));
   const label = (r: { role: string; region: string }, what: string) => `${r.role} (${r.region}) ${what}`;
   const dashboard = new cloudwatch.Dashboard(scope, id, { dashboardName: props.dashboardName });

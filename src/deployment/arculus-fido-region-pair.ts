@@ -24,7 +24,7 @@ const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 export interface PairRegionOptions {
   /**
    * Account and region of the region's stack. The region must be given, and known at synth:
-   * the two regions' records, checks and names depend on it.
+   * the two regions' records, checks and names depend on it. Both regions deploy to one account.
    */
   readonly env: Environment;
 
@@ -235,8 +235,12 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
     }
     return region;
   });
-  if (regions[0] && regions[0] === regions[1] && props.primary.env.account === props.secondary.env.account) {
+  if (regions[0] && regions[0] === regions[1]) {
     problems.add('secondary.env.region', `is the primary's region too (${regions[0]}); a pair survives a regional outage only across two regions`);
+  }
+  const [primaryAccount, secondaryAccount] = [props.primary?.env?.account, props.secondary?.env?.account];
+  if (primaryAccount && secondaryAccount && !Token.isUnresolved(primaryAccount) && !Token.isUnresolved(secondaryAccount) && primaryAccount !== secondaryAccount) {
+    problems.add('secondary.env.account', `is ${secondaryAccount}, but the primary's is ${primaryAccount}: the pair replicates the application secret and writes both regions' records in one account; give both regions the same account`);
   }
   const deployment = props.deployment ?? {};
   const zone = deployment.domain?.hostedZone;

@@ -1,8 +1,8 @@
 /**
  * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
  * consumer apps also build, and writes its templates to `<dir>/<name>.json`: `readme`, the
- * README's TypeScript example; `custom`, below; and `pair`, below, as three templates
- * (`pair-primary`, `pair-secondary` and `pair-images`). Each consumer suite compares its own
+ * README's TypeScript example; `custom`, below; and `pair`, below, as four templates
+ * (`pair-primary`, `pair-secondary`, `pair-keys` and `pair-images`). Each consumer suite compares its own
  * templates with these, resource by resource, so a binding that drops or misreads an option fails.
  *
  *   ts-node --project tools/consumers/tsconfig.json tools/consumers/reference.ts <dir>
@@ -119,17 +119,18 @@ function custom(): Stack {
 }
 
 /**
- * The deployment in two regions with DNS failover, as a team writes it in its App: the zone
- * imported by its ID in a stack of its own (both regions' stacks write a failover record in it),
- * each region's MongoDB by its endpoint, a pilot-light secondary, a slower and more tolerant
- * health check than the default, and the image repositories in the primary's region, replicated
- * to the secondary's.
+ * The deployment in two regions with DNS failover, as a team writes it in its App
+ * (docs/failover.md): the zone imported by its ID at the app's scope (both regions' stacks write
+ * a failover record in it), each region's MongoDB by its endpoint, a pilot-light secondary, a
+ * slower and more tolerant health check than the default, and the image repositories in the
+ * primary's region, replicated to the secondary's. Prod has keys of its own, so the pair makes a
+ * third stack, `keys`, holding the key of the application secret's replica in the secondary's
+ * region, reached as a user would, through `pair.secondaryKey`.
  */
-function pair(): { primary: Stack; secondary: Stack; images: Stack } {
+function pair(): { primary: Stack; secondary: Stack; keys: Stack; images: Stack } {
   const app = new App();
   const env = (region: string) => ({ account: '111111111111', region });
-  const dns = new Stack(app, 'Dns', { env: env('us-east-1') });
-  const zone = route53.HostedZone.fromHostedZoneAttributes(dns, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   const fido = new ArculusFidoRegionPair(app, 'Fido', {
     deployment: {
       deploymentEnvironment: DeploymentEnvironment.PROD,
@@ -151,7 +152,10 @@ function pair(): { primary: Stack; secondary: Stack; images: Stack } {
     deploymentEnvironment: DeploymentEnvironment.PROD,
     replicationRegions: ['us-west-2'],
   });
-  return { primary: fido.primary, secondary: fido.secondary, images };
+  if (!fido.secondaryKey) {
+    throw new Error('the prod pair has no secondaryKey: its key stack is missing');
+  }
+  return { primary: fido.primary, secondary: fido.secondary, keys: Stack.of(fido.secondaryKey), images };
 }
 
 /** The template of a stack, from one synth of its app. */
@@ -169,8 +173,9 @@ if (require.main === module) {
   // The README's TypeScript example itself, compiled and run as a user's app (needs lib/ compiled).
   write('readme', withReadmeApps((app) => runApp(process.execPath, ['app.js'], app).template));
   write('custom', templateOf(custom()));
-  const { primary, secondary, images } = pair();
+  const { primary, secondary, keys, images } = pair();
   write('pair-primary', templateOf(primary));
   write('pair-secondary', templateOf(secondary));
+  write('pair-keys', templateOf(keys));
   write('pair-images', templateOf(images));
 }

@@ -150,12 +150,12 @@ func env(region string) *awscdk.Environment {
 	return &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String(region)}
 }
 
-// pairStacks is tools/consumers/reference.ts `pair` in Go: the primary's, the secondary's and the
-// images' stacks.
-func pairStacks() (primary, secondary, images awscdk.Stack) {
+// pairStacks is tools/consumers/reference.ts `pair` in Go: the pair itself, and its stacks: the
+// primary's, the secondary's, the secondary's keys' (reached through SecondaryKey()) and the images'.
+func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Stack) {
+	t.Helper()
 	app := awscdk.NewApp(nil)
-	dns := awscdk.NewStack(app, jsii.String("Dns"), &awscdk.StackProps{Env: env("us-east-1")})
-	zone := awsroute53.HostedZone_FromHostedZoneAttributes(dns, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+	zone := awsroute53.HostedZone_FromHostedZoneAttributes(app, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
 		HostedZoneId: jsii.String("Z0123456789ABCDEFGHIJ"), ZoneName: jsii.String("example.com"),
 	})
 	pair := fido.NewArculusFidoRegionPair(app, jsii.String("Fido"), &fido.ArculusFidoRegionPairProps{
@@ -183,7 +183,12 @@ func pairStacks() (primary, secondary, images awscdk.Stack) {
 		DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
 		ReplicationRegions:    jsii.Strings("us-west-2"),
 	})
-	return pair.Primary(), pair.Secondary(), imagesStack
+	if pair.SecondaryKey() == nil {
+		t.Fatal("the prod pair has no SecondaryKey: its key stack is missing")
+	}
+	return pair, map[string]awscdk.Stack{
+		"primary": pair.Primary(), "secondary": pair.Secondary(), "keys": awscdk.Stack_Of(pair.SecondaryKey()), "images": imagesStack,
+	}
 }
 
 // asJSON turns a synthesized template into plain JSON values, as its TypeScript reference is read.
@@ -315,12 +320,14 @@ func TestCustomScenario(t *testing.T) {
 }
 
 func TestPairScenario(t *testing.T) {
-	primaryStack, secondaryStack, imagesStack := pairStacks()
-	primary := assertions.Template_FromStack(primaryStack, nil)
-	secondary := assertions.Template_FromStack(secondaryStack, nil)
-	images := assertions.Template_FromStack(imagesStack, nil)
+	pair, stacks := pairStacks(t)
+	primary := assertions.Template_FromStack(stacks["primary"], nil)
+	secondary := assertions.Template_FromStack(stacks["secondary"], nil)
+	keys := assertions.Template_FromStack(stacks["keys"], nil)
+	images := assertions.Template_FromStack(stacks["images"], nil)
 	assertSameAsTypeScript(t, "pair-primary", primary)
 	assertSameAsTypeScript(t, "pair-secondary", secondary)
+	assertSameAsTypeScript(t, "pair-keys", keys)
 	assertSameAsTypeScript(t, "pair-images", images)
 
 	for role, template := range map[string]assertions.Template{"PRIMARY": primary, "SECONDARY": secondary} {
@@ -344,6 +351,40 @@ func TestPairScenario(t *testing.T) {
 		}
 	}
 	primary.HasResourceProperties(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), map[string]interface{}{"MinCapacity": 3})
+
+	// The public properties, read from Go: the replica's key in a stack of the secondary's region,
+	// the dashboard of both regions in the secondary's stack.
+	if region := *awscdk.Stack_Of(pair.SecondaryKey()).Region(); region != "us-west-2" {
+		t.Errorf("the secondary's key is in %s, want us-west-2", region)
+	}
+	if pair.Dashboard() == nil {
+		t.Fatal("the pair has no Dashboard")
+	}
+	if name := *awscdk.Stack_Of(pair.Dashboard()).StackName(); name != "Fido-secondary" || *pair.Secondary().StackName() != name {
+		t.Errorf("the pair's dashboard is in %s, want the secondary's stack, Fido-secondary", name)
+	}
+	secondary.ResourcePropertiesCountIs(jsii.String("AWS::CloudWatch::Dashboard"), map[string]interface{}{"DashboardName": "arculus-auth-prod-pair"}, jsii.Number(1))
+	for _, runbook := range []string{"FailoverRunbook", "SwitchoverRunbook", "FailbackRunbook"} {
+		secondary.HasOutput(jsii.String(runbook), map[string]interface{}{})
+	}
+	// The primary's application secret replicates to us-west-2 with the key of the keys' stack ...
+	primary.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]interface{}{
+		"GenerateSecretString": assertions.Match_ObjectLike(&map[string]interface{}{"GenerateStringKey": "jwtSecret"}),
+		"ReplicaRegions": []interface{}{map[string]interface{}{"Region": "us-west-2", "KmsKeyId": map[string]interface{}{
+			"Fn::GetAtt": []interface{}{assertions.Match_StringLikeRegexp(jsii.String("^ExportsReader")), assertions.Match_StringLikeRegexp(jsii.String("SecretEncryptionKey"))},
+		}}},
+	})
+	// ... and both of the secondary's services read JWT_SECRET from that replica, in us-west-2.
+	secondary.ResourcePropertiesCountIs(jsii.String("AWS::ECS::TaskDefinition"), map[string]interface{}{
+		"ContainerDefinitions": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+			"Secrets": assertions.Match_ArrayWith(&[]interface{}{map[string]interface{}{
+				"Name": "JWT_SECRET",
+				"ValueFrom": map[string]interface{}{"Fn::Join": []interface{}{"", assertions.Match_ArrayWith(&[]interface{}{
+					":secretsmanager:us-west-2:111111111111:secret:", ":jwtSecret::",
+				})}},
+			}}),
+		})},
+	}, jsii.Number(2))
 
 	images.ResourceCountIs(jsii.String("AWS::ECR::ReplicationConfiguration"), jsii.Number(1))
 	images.HasResourceProperties(jsii.String("AWS::ECR::ReplicationConfiguration"), map[string]interface{}{

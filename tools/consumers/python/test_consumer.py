@@ -149,14 +149,14 @@ def custom_stack() -> Stack:
 
 
 def pair_stacks() -> dict:
-    """tools/consumers/reference.ts `pair`, in Python: the primary's, the secondary's and the images' stacks."""
+    """tools/consumers/reference.ts `pair`, in Python: the pair itself, the primary's, the secondary's,
+    the secondary's keys' (reached through `secondary_key`) and the images' stacks."""
     app = App()
 
     def env(region: str) -> Environment:
         return Environment(account="111111111111", region=region)
 
-    dns = Stack(app, "Dns", env=env("us-east-1"))
-    zone = route53.HostedZone.from_hosted_zone_attributes(dns, "Zone",
+    zone = route53.HostedZone.from_hosted_zone_attributes(app, "Zone",
         hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com")
     fido = ArculusFidoRegionPair(app, "Fido",
         deployment=ArculusFidoDeploymentProps(
@@ -179,7 +179,9 @@ def pair_stacks() -> dict:
         deployment_environment=DeploymentEnvironment.PROD,
         replication_regions=["us-west-2"],
     )
-    return {"primary": fido.primary, "secondary": fido.secondary, "images": images}
+    assert fido.secondary_key is not None, "the prod pair has no secondary_key: its key stack is missing"
+    return {"pair": fido, "primary": fido.primary, "secondary": fido.secondary, "keys": Stack.of(fido.secondary_key),
+            "images": images}
 
 
 @pytest.fixture(scope="module")
@@ -193,8 +195,13 @@ def custom() -> Template:
 
 
 @pytest.fixture(scope="module")
-def pair() -> dict:
-    return {role: Template.from_stack(stack) for role, stack in pair_stacks().items()}
+def pair_construct() -> dict:
+    return pair_stacks()
+
+
+@pytest.fixture(scope="module")
+def pair(pair_construct) -> dict:
+    return {role: Template.from_stack(stack) for role, stack in pair_construct.items() if role != "pair"}
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +212,11 @@ def pair_primary(pair) -> Template:
 @pytest.fixture(scope="module")
 def pair_secondary(pair) -> Template:
     return pair["secondary"]
+
+
+@pytest.fixture(scope="module")
+def pair_keys(pair) -> Template:
+    return pair["keys"]
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +232,7 @@ def resource_types(template: dict) -> Counter:
     return Counter(resource["Type"] for resource in template["Resources"].values())
 
 
-@pytest.mark.parametrize("name", ["readme", "custom", "pair-primary", "pair-secondary", "pair-images"])
+@pytest.mark.parametrize("name", ["readme", "custom", "pair-primary", "pair-secondary", "pair-keys", "pair-images"])
 def test_same_resources_as_typescript(name, request):
     actual = request.getfixturevalue(name.replace("-", "_")).to_json()
     expected = reference(name)
@@ -304,6 +316,30 @@ def test_pair_fails_over_from_the_primary_to_a_pilot_light_secondary(pair_primar
     assert len(targets) == 2
     assert all(target["Properties"]["MinCapacity"] == 0 for target in targets.values())
     pair_primary.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 3})
+
+
+def test_pair_replicates_its_secret_and_gives_the_secondary_runbooks_and_a_dashboard(
+        pair_construct: dict, pair_primary: Template, pair_secondary: Template):
+    fido = pair_construct["pair"]
+    # The public properties, read from Python: the replica's key in a stack of the secondary's region,
+    # the dashboard of both regions in the secondary's stack.
+    assert Stack.of(fido.secondary_key).region == "us-west-2"
+    assert fido.dashboard is not None
+    assert Stack.of(fido.dashboard).stack_name == fido.secondary.stack_name == "Fido-secondary"
+    pair_secondary.resource_properties_count_is("AWS::CloudWatch::Dashboard", {"DashboardName": "arculus-auth-prod-pair"}, 1)
+    for runbook in ("FailoverRunbook", "SwitchoverRunbook", "FailbackRunbook"):
+        pair_secondary.has_output(runbook, {})
+    # The primary's application secret replicates to us-west-2 with the key of the keys' stack ...
+    pair_primary.has_resource_properties("AWS::SecretsManager::Secret", {
+        "GenerateSecretString": Match.object_like({"GenerateStringKey": "jwtSecret"}),
+        "ReplicaRegions": [{"Region": "us-west-2", "KmsKeyId": {
+            "Fn::GetAtt": [Match.string_like_regexp("^ExportsReader"), Match.string_like_regexp("SecretEncryptionKey")]}}],
+    })
+    # ... and both of the secondary's services read JWT_SECRET from that replica, in us-west-2.
+    pair_secondary.resource_properties_count_is("AWS::ECS::TaskDefinition", {
+        "ContainerDefinitions": [Match.object_like({"Secrets": Match.array_with([{"Name": "JWT_SECRET", "ValueFrom": {
+            "Fn::Join": ["", Match.array_with([":secretsmanager:us-west-2:111111111111:secret:", ":jwtSecret::"])]}}])})],
+    }, 2)
 
 
 def test_pair_images_replicate_to_the_secondary_region(pair_images: Template):

@@ -96,16 +96,19 @@ class ConsumerTest {
     private static Map<String, Object> custom;
     private static Map<String, Object> pairPrimary;
     private static Map<String, Object> pairSecondary;
+    private static Map<String, Object> pairKeys;
     private static Map<String, Object> pairImages;
+    private static ArculusFidoRegionPair pair;
 
     @BeforeAll
     static void synthesize() throws Exception {
         readme = runReadmeExample();
         custom = Template.fromStack(customStack()).toJSON();
-        Map<String, Stack> pair = pairStacks();
-        pairPrimary = Template.fromStack(pair.get("primary")).toJSON();
-        pairSecondary = Template.fromStack(pair.get("secondary")).toJSON();
-        pairImages = Template.fromStack(pair.get("images")).toJSON();
+        Map<String, Stack> stacks = pairStacks();
+        pairPrimary = Template.fromStack(stacks.get("primary")).toJSON();
+        pairSecondary = Template.fromStack(stacks.get("secondary")).toJSON();
+        pairKeys = Template.fromStack(stacks.get("keys")).toJSON();
+        pairImages = Template.fromStack(stacks.get("images")).toJSON();
     }
 
     /** Compiles the README's Java example with this test's classpath and runs its main. */
@@ -219,13 +222,15 @@ class ConsumerTest {
         return Environment.builder().account("111111111111").region(region).build();
     }
 
-    /** tools/consumers/reference.ts `pair`, in Java: the primary's, the secondary's and the images' stacks. */
+    /**
+     * tools/consumers/reference.ts `pair`, in Java: the primary's, the secondary's, the secondary's keys'
+     * (reached through getSecondaryKey()) and the images' stacks; the pair itself in {@link #pair}.
+     */
     private static Map<String, Stack> pairStacks() {
         App app = new App();
-        Stack dns = new Stack(app, "Dns", StackProps.builder().env(env("us-east-1")).build());
-        IHostedZone zone = HostedZone.fromHostedZoneAttributes(dns, "Zone", HostedZoneAttributes.builder()
+        IHostedZone zone = HostedZone.fromHostedZoneAttributes(app, "Zone", HostedZoneAttributes.builder()
             .hostedZoneId("Z0123456789ABCDEFGHIJ").zoneName("example.com").build());
-        ArculusFidoRegionPair fido = ArculusFidoRegionPair.Builder.create(app, "Fido")
+        pair = ArculusFidoRegionPair.Builder.create(app, "Fido")
             .deployment(ArculusFidoDeploymentProps.builder()
                 .deploymentEnvironment(DeploymentEnvironment.PROD)
                 .domain(DomainOptions.builder().domainName("auth.example.com").hostedZone(zone).build())
@@ -248,7 +253,9 @@ class ConsumerTest {
             .deploymentEnvironment(DeploymentEnvironment.PROD)
             .replicationRegions(List.of("us-west-2"))
             .build();
-        return Map.of("primary", fido.getPrimary(), "secondary", fido.getSecondary(), "images", images);
+        assertNotNull(pair.getSecondaryKey(), "the prod pair has no secondaryKey: its key stack is missing");
+        return Map.of("primary", pair.getPrimary(), "secondary", pair.getSecondary(), "keys", Stack.of(pair.getSecondaryKey()),
+            "images", images);
     }
 
     private static Map<String, Integer> resourceTypes(JsonNode template) {
@@ -281,6 +288,7 @@ class ConsumerTest {
     void pairEqualsTypeScript() throws Exception {
         assertSameAsTypeScript("pair-primary", pairPrimary);
         assertSameAsTypeScript("pair-secondary", pairSecondary);
+        assertSameAsTypeScript("pair-keys", pairKeys);
         assertSameAsTypeScript("pair-images", pairImages);
     }
 
@@ -356,6 +364,33 @@ class ConsumerTest {
             assertEquals(0, ((Number) ((Map<?, ?>) target.get("Properties")).get("MinCapacity")).intValue());
         }
         primary.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of("MinCapacity", 3));
+    }
+
+    @Test
+    void pairReplicatesItsSecretAndGivesTheSecondaryRunbooksAndADashboard() {
+        // The public properties, read from Java: the replica's key in a stack of the secondary's
+        // region, the dashboard of both regions in the secondary's stack.
+        assertEquals("us-west-2", Stack.of(pair.getSecondaryKey()).getRegion());
+        assertNotNull(pair.getDashboard());
+        assertEquals("Fido-secondary", Stack.of(pair.getDashboard()).getStackName());
+        assertEquals("Fido-secondary", pair.getSecondary().getStackName());
+        Template primary = Template.fromJSON(pairPrimary);
+        Template secondary = Template.fromJSON(pairSecondary);
+        secondary.resourcePropertiesCountIs("AWS::CloudWatch::Dashboard", Map.of("DashboardName", "arculus-auth-prod-pair"), 1);
+        for (String runbook : List.of("FailoverRunbook", "SwitchoverRunbook", "FailbackRunbook")) {
+            secondary.hasOutput(runbook, Map.of());
+        }
+        // The primary's application secret replicates to us-west-2 with the key of the keys' stack ...
+        primary.hasResourceProperties("AWS::SecretsManager::Secret", Map.of(
+            "GenerateSecretString", Match.objectLike(Map.of("GenerateStringKey", "jwtSecret")),
+            "ReplicaRegions", List.of(Map.of("Region", "us-west-2", "KmsKeyId", Map.of(
+                "Fn::GetAtt", List.of(Match.stringLikeRegexp("^ExportsReader"), Match.stringLikeRegexp("SecretEncryptionKey")))))));
+        // ... and both of the secondary's services read JWT_SECRET from that replica, in us-west-2.
+        secondary.resourcePropertiesCountIs("AWS::ECS::TaskDefinition", Map.of(
+            "ContainerDefinitions", List.of(Match.objectLike(Map.of("Secrets", Match.arrayWith(List.of(Map.of(
+                "Name", "JWT_SECRET",
+                "ValueFrom", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                    ":secretsmanager:us-west-2:111111111111:secret:", ":jwtSecret::"))))))))))), 2);
     }
 
     @Test

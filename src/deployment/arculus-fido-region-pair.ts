@@ -239,7 +239,8 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
     problems.add('secondary.env.region', `is the primary's region too (${regions[0]}); a pair survives a regional outage only across two regions`);
   }
   const [primaryAccount, secondaryAccount] = [props.primary?.env?.account, props.secondary?.env?.account];
-  if (primaryAccount && secondaryAccount && !Token.isUnresolved(primaryAccount) && !Token.isUnresolved(secondaryAccount) && primaryAccount !== secondaryAccount) {
+  const known = (account: string | undefined): account is string => account !== undefined && !Token.isUnresolved(account);
+  if (known(primaryAccount) && known(secondaryAccount) && primaryAccount !== secondaryAccount) {
     problems.add('secondary.env.account', `is ${secondaryAccount}, but the primary's is ${primaryAccount}: the pair replicates the application secret and writes both regions' records in one account; give both regions the same account`);
   }
   const deployment = props.deployment ?? {};

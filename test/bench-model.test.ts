@@ -10,11 +10,23 @@ import { CERTIFICATE_ARN, ENV, once, synth, testApp } from './util';
 import { addBaseline } from '../tools/bench/baseline';
 import { devLeverRows } from '../tools/bench/costs';
 import { ALB_ALIAS_TTL_SECONDS, failoverOf, failoverRows } from '../tools/bench/failover';
-import { allLevers, DEV_LEVERS } from '../tools/bench/levers';
+import { allLevers, DEV_LEVERS, type LeverProps } from '../tools/bench/levers';
 import {
   alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, cronDays, median,
   monthlyCost, monthlyCostOf, resourceTypeCounts, rolloutsOf, rolloutSeconds, SCALE_OUT, scaleOut, scaleOutRows, scaleOutsOf, TASK_START_SECONDS,
 } from '../tools/bench/model';
+
+/** Dev's templates by their props (plain data), each synthesized once for the tests that price it. */
+const devTemplates = new Map<string, Template>();
+
+/** Dev with `props`: the cost model and the levers price some of the same deployments. */
+function devWith(props: LeverProps): Template {
+  const key = JSON.stringify(props);
+  if (!devTemplates.has(key)) {
+    devTemplates.set(key, synth(props).template);
+  }
+  return devTemplates.get(key)!;
+}
 
 /** A minimal template: one service behind one target group, with what the models read. */
 function serviceTemplate(service: object, targetGroup: object = {}, extra: object = {}): any {
@@ -351,7 +363,7 @@ describe('the scale-out model', () => {
 describe('the cost model', () => {
   test('prices tasks that sleep outside office hours by the hours they run', () => {
     const always = synth().template.toJSON();
-    const hours = synth({ sizing: { officeHours: { start: '08:00', end: '19:00' } } }).template.toJSON();
+    const hours = devWith({ sizing: { officeHours: { start: '08:00', end: '19:00' } } }).toJSON();
     const fargate = (template: any) => monthlyCostOf(template).filter((l) => l.item.startsWith('Fargate'));
     // Awake from 07:45 to 19:00 on five days: 56.25 of 168 hours.
     const share = (5 * 11.25) / 168;
@@ -568,7 +580,7 @@ test('median', () => {
 });
 
 describe('the dev cost levers', () => {
-  const rows = once(() => devLeverRows(synth().template.toJSON(), (props) => synth(props).template.toJSON()));
+  const rows = once(() => devLeverRows(synth().template.toJSON(), (props) => devWith(props).toJSON()));
   const dev = once(() => monthlyCost(synth().template.toJSON()));
 
   test('price a NAT instance instead of a NAT gateway: the gateway\'s hours against a t4g.nano and its 8 GiB volume, the Elastic IP either way', () => {
@@ -587,7 +599,7 @@ describe('the dev cost levers', () => {
   test('price dev with all levers from one template that has them all, against the 45 USD goal', () => {
     const all = rows()[rows().length - 1];
     expect(all.figure).toBe('Monthly cost, dev with all levers (modeled: NAT instance, S3 gateway endpoint, office hours 08:00-19:00 on weekdays, no dashboard)');
-    const { template } = synth(allLevers());
+    const template = devWith(allLevers());
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::Instance', 1);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);

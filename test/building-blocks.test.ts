@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DeploymentEnvironment, FidoDataLayer, FidoDataLayerProps, FidoLoadBalancer, FidoNetwork, FidoService, MongoDbConnection, NatType } from '../src';
-import { CERTIFICATE_ARN, ENV, synthErrorOf, testApp, thrownBy } from './util';
+import { CERTIFICATE_ARN, ENV, once, synthErrorOf, testApp, thrownBy } from './util';
 
 // Each building block on a bare stack, as a user who builds another topology uses it: it works
 // alone, and it refuses wrong props when it is made, as the deployment does: one error naming
@@ -152,9 +152,11 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
     }
     return { stack, app };
   };
+  /** Routed, with the check and one IPv4 tester: synthesized once for the tests that read it. */
+  const routed = once(() => Template.fromStack(compose(true).stack));
 
   test('routes its listener through a rule ECS moves, and checks the new revision at its own health check path', () => {
-    const template = Template.fromStack(compose(true).stack);
+    const template = routed();
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
     template.hasResourceProperties('AWS::ECS::Service', {
@@ -168,7 +170,7 @@ describe('FidoService and FidoLoadBalancer composed for blue/green', () => {
   });
 
   test('the test listener admits the check and the service\'s testIngress, not the load balancer\'s allowedIngress', () => {
-    const template = Template.fromStack(compose(true).stack).toJSON();
+    const template = routed().toJSON();
     const ofGroup = (group: any) => [
       ...group.Properties.SecurityGroupIngress ?? [],
       ...Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress').map((r) => r.Properties),

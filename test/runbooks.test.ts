@@ -10,7 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { FidoRunbooks, FidoRunbooksProps, RunbookService } from '../src';
 import { Finding, runNag } from './nag-report';
 import { runbooksStack, RunbooksStack } from './runbooks-app';
-import { ENV, joined, partition, synthErrorOf, testApp } from './util';
+import { ENV, joined, once, partition, synthErrorOf, testApp } from './util';
 
 // The runbooks on a bare stack (test/runbooks-app.ts): PyFIDO autoscaled (2 tasks within 2..4),
 // Tomcat without autoscaling (1 task), each with its target group. What the documents call is
@@ -65,14 +65,19 @@ const UPDATE_SERVICE_CONDITION = {
   ].map((key) => [key, 'true'])),
 };
 
+/** The runbooks on a bare stack, synthesized once for the blocks that read it. */
+const bare = once(() => {
+  const built = runbooksStack(testApp());
+  return { built, template: Template.fromStack(built.stack) };
+});
+
 describe('FidoRunbooks on a bare stack', () => {
   let built: RunbooksStack;
   let template: Template;
   let ids: { cluster: string; pyFido: string; tomcat: string };
   const name = (id: string) => ({ 'Fn::GetAtt': [id, 'Name'] });
   beforeAll(() => {
-    built = runbooksStack(testApp());
-    template = Template.fromStack(built.stack);
+    ({ built, template } = bare());
     ids = {
       cluster: logicalId(template, 'AWS::ECS::Cluster', 'Cluster'),
       pyFido: logicalId(template, 'AWS::ECS::Service', 'PyFidoService'),
@@ -331,8 +336,7 @@ describe('Diagnose\'s traffic script, run on stand-ins of ECS and Elastic Load B
   const tg = (n: string) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/${n}/0123456789abcdef`;
   const rule = (n: string) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:listener-rule/app/alb/1/2/${n}`;
   beforeAll(() => {
-    const built = runbooksStack(testApp());
-    script = step(content(Template.fromStack(built.stack), 'Diagnose'), 'TrafficPyfido').inputs.Script;
+    script = step(content(bare().template, 'Diagnose'), 'TrafficPyfido').inputs.Script;
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-script-'));
     fs.writeFileSync(path.join(folder, 'boto3.py'), [
       'import json, os',

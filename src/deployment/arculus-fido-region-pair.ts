@@ -1,4 +1,4 @@
-import { Duration, Environment, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { NetworkOptions } from '../network/options';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
 import { pairDashboard } from '../private/pair-dashboard';
 import { PRESETS } from '../private/presets';
+import { regionOf } from '../private/region';
 import { sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 
@@ -314,19 +315,6 @@ function resourcesIn(value: unknown, path: string): Array<[string, IConstruct]> 
     return [];
   }
   return Object.entries(value).flatMap(([key, item]) => resourcesIn(item, path ? `${path}.${key}` : key));
-}
-
-/**
- * The region of a resource as known at synth: an imported resource's from its ARN, any other's
- * from its stack. `undefined` when it is a token (an environment-agnostic stack) or not in a stack.
- */
-function regionOf(construct: IConstruct): string | undefined {
-  try {
-    const region = Resource.isResource(construct) ? construct.env.region : Stack.of(construct).region;
-    return Token.isUnresolved(region) ? undefined : region;
-  } catch {
-    return undefined;
-  }
 }
 
 function isHostedZone(construct: IConstruct): boolean {

@@ -11,11 +11,12 @@ import { documentDbMetric, serviceUtilization, taskCount } from './monitoring-me
 import type { AlarmThresholds } from '../operations/options';
 
 /** The dashboard's graphs show 1-minute points: the finest the load balancer and ECS send. */
-const PERIOD = Duration.minutes(1);
-const HEIGHT = 6;
-const FULL_WIDTH = 24;
+export const PERIOD = Duration.minutes(1);
+/** Height of a row of graphs, and the width of one across the whole dashboard. */
+export const HEIGHT = 6;
+export const FULL_WIDTH = 24;
 const PERCENT_AXIS: cloudwatch.YAxisProps = { min: 0, max: 100, label: '%', showUnits: false };
-const COUNT_AXIS: cloudwatch.YAxisProps = { min: 0, showUnits: false };
+export const COUNT_AXIS: cloudwatch.YAxisProps = { min: 0, showUnits: false };
 
 /**
  * What the errors widget looks for: the words a Python traceback, a Java stack trace, Tomcat's

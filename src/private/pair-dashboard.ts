@@ -1,14 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { COUNT_AXIS, FULL_WIDTH, HEIGHT, PERIOD } from './monitoring-dashboard';
 import { taskCount } from './monitoring-metrics';
 import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
 
-const PERIOD = Duration.minutes(1);
-const HEIGHT = 6;
-const FULL_WIDTH = 24;
-const COUNT_AXIS: cloudwatch.YAxisProps = { min: 0, showUnits: false };
 /** Route 53 sends the metrics of its health checks to US East (N. Virginia) only. */
 const ROUTE53_METRICS_REGION = 'us-east-1';
 

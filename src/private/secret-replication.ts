@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { regionOf } from './region';
 import { ProblemList, show } from './validation';
 import type { IFidoDataLayer, SecretsOptions } from '../data/options';
 
@@ -18,24 +19,12 @@ export interface ResolvedReplication {
   readonly replicaKey?: kms.IKey;
 }
 
-/** The region of a construct's stack as known at synth, or undefined when it is a token. */
-function knownRegion(construct: IConstruct): string | undefined {
-  const region = Stack.of(construct).region;
-  return Token.isUnresolved(region) ? undefined : region;
-}
-
-/** The region of a key as known at synth: an imported key's from its ARN. */
-function regionOfKey(key: kms.IKey): string | undefined {
-  const region = Token.isUnresolved(key.keyArn) ? Stack.of(key).region : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
-  return region === undefined || Token.isUnresolved(region) ? undefined : region;
-}
-
 /**
  * Checks `secrets.applicationSecretReplicaRegions` and `secrets.replicaOf` against each other, the
  * rest of `secrets` and the stack, each problem naming its prop; returns what the deployment builds.
  */
 export function resolveReplication(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions): ResolvedReplication {
-  const here = knownRegion(scope);
+  const here = regionOf(scope);
   const replicas = secrets.applicationSecretReplicaRegions ?? [];
   const { replicaOf } = secrets;
   if (replicas.length > 0 && secrets.applicationSecret) {
@@ -56,7 +45,7 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
       problems.add(`${prop}.region`, `names ${replica.region} a second time; give each region once`);
     }
     seen.add(replica.region);
-    const keyRegion = replica.encryptionKey ? regionOfKey(replica.encryptionKey) : undefined;
+    const keyRegion = replica.encryptionKey ? regionOf(replica.encryptionKey) : undefined;
     if (keyRegion !== undefined && keyRegion !== replica.region) {
       problems.add(`${prop}.encryptionKey`, `is a key of ${keyRegion}, but a replica in ${replica.region} is encrypted with a key of its own region; give a key of ${replica.region}, or none for its AWS managed key`);
     }
@@ -64,13 +53,14 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
   if (!replicaOf) {
     return { applicationSecretReplicaRegions: replicas };
   }
-  return { applicationSecretReplicaRegions: replicas, replicaOf, replicaKey: checkReplicaOf(problems, scope, secrets, replicaOf) };
+  return { applicationSecretReplicaRegions: replicas, replicaOf, replicaKey: checkReplicaOf(problems, scope, here, secrets, replicaOf) };
 }
 
 /** Checks `secrets.replicaOf`; returns the key of this region that encrypts the replica. */
-function checkReplicaOf(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions, replicaOf: IFidoDataLayer): kms.IKey | undefined {
-  const here = knownRegion(scope);
-  const there = knownRegion(replicaOf);
+function checkReplicaOf(
+  problems: ProblemList, scope: IConstruct, here: string | undefined, secrets: SecretsOptions, replicaOf: IFidoDataLayer,
+): kms.IKey | undefined {
+  const there = regionOf(replicaOf);
   if (secrets.applicationSecret) {
     problems.add('secrets.replicaOf', 'reads the application secret of another deployment, but secrets.applicationSecret is given too; give one of the two');
   }

@@ -9,7 +9,7 @@ import { DeploymentEnvironment, NatType } from '../src';
 import { CERTIFICATE_ARN, ENV, once, synth, testApp } from './util';
 import { addBaseline } from '../tools/bench/baseline';
 import { devLeverRows } from '../tools/bench/costs';
-import { ALB_ALIAS_TTL_SECONDS, failoverOf, failoverRows } from '../tools/bench/failover';
+import { ALB_ALIAS_TTL_SECONDS, DOCUMENTDB_PROMOTION_SECONDS, failoverOf, failoverRows } from '../tools/bench/failover';
 import { allLevers, DEV_LEVERS, type LeverProps } from '../tools/bench/levers';
 import {
   alarmMetricsOf, blueGreenDeploymentsOf, blueGreenRows, compareTopology, cronDays, median,
@@ -537,7 +537,7 @@ describe('the failover model', () => {
 
   test('is detection (interval x threshold) + the alias\'s TTL for a warm standby', () => {
     expect(failoverOf(region(3), region(1)))
-      .toEqual({ detectionSeconds: 30, scaleUpSeconds: 0, dnsSeconds: ALB_ALIAS_TTL_SECONDS, rtoSeconds: 30 + 60 });
+      .toEqual({ detectionSeconds: 30, scaleUpSeconds: 0, promotionSeconds: 0, dnsSeconds: ALB_ALIAS_TTL_SECONDS, rtoSeconds: 30 + 60 });
     expect(failoverOf(region(3, 30, 2), region(1)).detectionSeconds).toBe(60);
   });
 
@@ -567,6 +567,21 @@ describe('the failover model', () => {
     const [, withKeys] = failoverRows('warm', { primary, secondary: region(1), keys }, single);
     const [, withoutKeys] = failoverRows('warm', { primary, secondary: region(1) }, single);
     expect(parseFloat(withKeys.value) - parseFloat(withoutKeys.value)).toBeCloseTo(1, 6);
+  });
+
+  test('adds a DocumentDB secondary\'s promotion to the recovery time, and its replication lag as the recovery point', () => {
+    const joined = { Db: { Type: 'AWS::DocDB::DBCluster', Properties: { GlobalClusterIdentifier: 'fido-global' } } };
+    const secondary = serviceTemplate({}, targetGroup, { ...region(1).Resources, ...joined });
+    expect(failoverOf(region(3), secondary)).toEqual(expect.objectContaining({
+      promotionSeconds: DOCUMENTDB_PROMOTION_SECONDS, rtoSeconds: 30 + 60 + 60, rpoSeconds: 1,
+    }));
+    const [rto, rpo] = failoverRows('warm', { primary: region(3), secondary }, serviceTemplate({ DesiredCount: 3 }), 180);
+    expect(rto.reference).toBe('detection 30 s + DocumentDB promotion 60 s + DNS TTL 60 s');
+    expect(rpo).toEqual(expect.objectContaining({ figure: 'Failover RPO, prod pair, warm (modeled)', value: '1 s' }));
+    // A regional cluster in the secondary, or none, leaves both out.
+    const regional = serviceTemplate({}, targetGroup, { ...region(1).Resources, Db: { Type: 'AWS::DocDB::DBCluster', Properties: {} } });
+    expect(failoverOf(region(3), regional)).not.toHaveProperty('rpoSeconds');
+    expect(failoverOf(region(3), regional).promotionSeconds).toBe(0);
   });
 
   test('refuses a region without checks rather than guess', () => {

@@ -27,9 +27,9 @@ function pair(overrides: Partial<ArculusFidoRegionPairProps> = {}, deployment: P
 }
 
 /** The pair as `pair()` makes it, judged by cdk-nag's rule packs on the same synth. */
-function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}) {
+function reviewedPair(overrides: Partial<ArculusFidoRegionPairProps> = {}, deployment: Partial<ArculusFidoDeploymentProps> = {}) {
   const { findings, built: fido, templates } = runNag((app) => {
-    const built = addReviewedPair(app, overrides);
+    const built = addReviewedPair(app, overrides, deployment);
     // Atlas by endpoint without atlasRotation: its warning (a finding under cdk init's flags), acknowledged as a user does.
     [built.primary, built.secondary].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
     return built;
@@ -320,7 +320,9 @@ print(json.dumps(results))
   });
 
   test('fails over within the 3 minutes the bench models for a warm standby: 30 s of checks and the 60 s TTL', () => {
-    expect(failoverOf(primary.toJSON(), secondary.toJSON())).toEqual({ detectionSeconds: 30, scaleUpSeconds: 0, dnsSeconds: 60, rtoSeconds: 90 });
+    expect(failoverOf(primary.toJSON(), secondary.toJSON())).toEqual({
+      detectionSeconds: 30, scaleUpSeconds: 0, promotionSeconds: 0, dnsSeconds: 60, rtoSeconds: 90,
+    });
   });
 
   test('gives each region the operator\'s outputs', () => {
@@ -381,6 +383,168 @@ describe('a pair with a pilot-light secondary and slower checks', () => {
   test('checks at the given interval and threshold', () => {
     const https = propertiesOf(secondary, HEALTH_CHECK).map((p) => p.HealthCheckConfig).filter((c) => c.Type === 'HTTPS');
     expect(https.map((c) => [c.RequestInterval, c.FailureThreshold])).toEqual([[30, 2], [30, 2]]);
+  });
+});
+
+describe('a prod pair on DocumentDB: a global cluster made of the primary\'s, joined by the secondary\'s', () => {
+  const { fido, primary, secondary, keys, findings } = reviewedPair({ secondary: { env: { account: ACCOUNT, region: 'us-west-2' } } }, { mongoDb: MongoDbConnection.documentDb() });
+  const [globalCluster] = propertiesOf(primary, 'AWS::DocDB::GlobalCluster');
+  const clusterOf = (template: Template) => Object.entries(template.findResources('AWS::DocDB::DBCluster'))[0] as [string, any];
+  const [primaryClusterId] = clusterOf(primary);
+  const [secondaryClusterId, secondaryCluster] = clusterOf(secondary);
+  const documents = Object.fromEntries(propertiesOf(secondary, 'AWS::SSM::Document').map((d) => [d.Name, d.Content]));
+  const steps = (name: string) => documents[`arculus-auth-prod-${name}`].mainSteps.map((step: any) => [step.name, step.inputs.Api ?? step.action]);
+  const clusterArn = (region: string, id: unknown) => joined('arn:', partition(), `:rds:${region}:${ACCOUNT}:cluster:`, id);
+
+  test('makes the global cluster of the primary\'s cluster, kept with it, and on memory-optimized instances in both regions', () => {
+    expect(globalCluster).toEqual({
+      GlobalClusterIdentifier: expect.stringMatching(/^[a-z][a-z0-9-]{0,62}$/),
+      SourceDBClusterIdentifier: clusterArn('us-east-1', { Ref: primaryClusterId }),
+      DeletionProtection: true,
+    });
+    expect(Object.values(primary.findResources('AWS::DocDB::GlobalCluster'))[0].DeletionPolicy).toBe('Retain');
+    for (const template of [primary, secondary]) {
+      expect(propertiesOf(template, 'AWS::DocDB::DBInstance').map((i) => i.DBInstanceClass)).toEqual(['db.r6g.large', 'db.r6g.large', 'db.r6g.large']);
+    }
+  });
+
+  test('joins the secondary\'s cluster to it by name, encrypted with the secondary\'s key, with no master user of its own', () => {
+    expect(secondaryCluster.Properties).toMatchObject({
+      GlobalClusterIdentifier: globalCluster.GlobalClusterIdentifier,
+      EngineVersion: '5.0.0',
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::ImportValue': expect.stringContaining('SecretEncryptionKey') },
+      EnableCloudwatchLogsExports: ['audit'],
+      DeletionProtection: true,
+      BackupRetentionPeriod: 35,
+    });
+    expect(secondaryCluster.Properties.MasterUsername).toBeUndefined();
+    expect(secondaryCluster.DeletionPolicy).toBe('Snapshot');
+    expect(propertiesOf(secondary, 'AWS::DocDB::DBClusterParameterGroup')).toEqual([expect.objectContaining({ Family: 'docdb5.0', Parameters: { tls: 'enabled', audit_logs: 'enabled' } })]);
+    expect(propertiesOf(secondary, 'AWS::Logs::LogGroup').map((g) => JSON.stringify(g.LogGroupName))).toContainEqual(expect.stringContaining('/audit'));
+  });
+
+  test('replicates the master secret to the secondary region with its key, and the secondary\'s tasks read it there, connecting to their own cluster', () => {
+    const [master] = propertiesOf(primary, 'AWS::SecretsManager::Secret').filter((p) => p.GenerateSecretString?.GenerateStringKey === 'password');
+    expect(master.ReplicaRegions).toEqual([{ Region: 'us-west-2', KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('SecretEncryptionKey')] } }]);
+    for (const name of ['MONGODB_USERNAME', 'MONGODB_PASSWORD', 'MONGODB_PORT']) {
+      expect(JSON.stringify(secretValueFrom(secondary, name))).toContain(`:secretsmanager:us-west-2:${ACCOUNT}:secret:`);
+    }
+    expect(secretValueFrom(secondary, 'MONGODB_HOST')).toBeUndefined();
+    const container = propertiesOf(secondary, 'AWS::ECS::TaskDefinition')[0].ContainerDefinitions[0];
+    expect(container.Environment).toContainEqual({ Name: 'MONGODB_HOST', Value: { 'Fn::GetAtt': [secondaryClusterId, 'Endpoint'] } });
+    // The primary's tasks read all four from the master secret itself.
+    expect(secretValueFrom(primary, 'MONGODB_HOST')).toBeDefined();
+  });
+
+  test('lets the primary\'s rotation put values into the replica: the secondary\'s key encrypts, never decrypts, through Secrets Manager for this account', () => {
+    const statements = Object.values(keys!.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    const replication = statements.find((st: any) => st.Sid === 'ReplicateSecretValuesPutInThePrimaryRegion');
+    expect(replication).toEqual({
+      Sid: 'ReplicateSecretValuesPutInThePrimaryRegion',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': ['secretsmanager.us-east-1.amazonaws.com', 'secretsmanager.us-west-2.amazonaws.com'] },
+        StringLike: { 'kms:EncryptionContext:SecretARN': joined('arn:', partition(), `:secretsmanager:us-west-2:${ACCOUNT}:secret:*`) },
+      },
+    });
+  });
+
+  test('redeploys the secondary on the master secret\'s rotation in the primary, whose events the primary forwards', () => {
+    const forwards = propertiesOf(primary, 'AWS::Events::Rule').filter((r) => JSON.stringify(r.Targets).includes(':us-west-2:'));
+    expect(forwards.map((r) => JSON.stringify(r.EventPattern.resources))).toEqual(expect.arrayContaining([expect.stringContaining('DocumentDbSecret'), expect.stringContaining('ApplicationSecret')]));
+    const [rule] = propertiesOf(secondary, 'AWS::Events::Rule').filter((r) => r.Description?.startsWith('Redeploys') && JSON.stringify(r.EventPattern).includes('DocumentDbSecret'));
+    expect(rule.EventPattern.resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('DocumentDbSecret')] }]);
+    // The replica rotates, and alarms, in the primary's region.
+    expect(JSON.stringify(propertiesOf(secondary, 'AWS::Events::Rule').map((r) => r.EventPattern))).not.toContain('RotationFailed');
+  });
+
+  test('moves the writer in each runbook: Failover promotes, Switchover and Failback move it without loss, each waiting until it writes', () => {
+    expect(steps('Failover').slice(0, 3)).toEqual([['PromoteDatabase', 'FailoverGlobalCluster'], ['WaitForPromoteDatabase', 'aws:executeScript'], ['RestoreBoundsPyfido', 'RegisterScalableTarget']]);
+    const promote = documents['arculus-auth-prod-Failover'].mainSteps[0].inputs;
+    expect(promote).toEqual({
+      Service: 'docdb',
+      Api: 'FailoverGlobalCluster',
+      GlobalClusterIdentifier: globalCluster.GlobalClusterIdentifier,
+      TargetDbClusterIdentifier: clusterArn('us-west-2', { Ref: secondaryClusterId }),
+      AllowDataLoss: true,
+    });
+    const switchover = steps('Switchover').map(([name]: string[]) => name);
+    expect(switchover.indexOf('SwitchDatabaseHere')).toBeGreaterThan(switchover.indexOf('WaitForRunningTomcat'));
+    expect(switchover.indexOf('WaitForSwitchDatabaseHere')).toBe(switchover.indexOf('InvertPrimaryHealthCheck') - 1);
+    expect(steps('Failback').slice(0, 3)).toEqual([['SwitchDatabaseBack', 'SwitchoverGlobalCluster'], ['WaitForSwitchDatabaseBack', 'aws:executeScript'], ['RestorePrimaryHealthCheck', 'UpdateHealthCheck']]);
+    expect(documents['arculus-auth-prod-Failback'].mainSteps[0].inputs.TargetDbClusterIdentifier)
+      .toEqual(joined('arn:', partition(), ':rds:us-east-1:111111111111:cluster:', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('DocumentDb')] }));
+  });
+
+  test('gives each runbook\'s role the one move of the global cluster it makes, on that cluster and its two members', () => {
+    const roles = secondary.findResources('AWS::IAM::Role');
+    const rdsOf = (description: string) => {
+      const [roleId] = Object.entries(roles).find(([, r]: [string, any]) => r.Properties.Description === description)!;
+      return propertiesOf(secondary, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .PolicyDocument.Statement.filter((st: any) => JSON.stringify(st.Action).includes('rds:')).map((st: any) => st.Action);
+    };
+    expect(rdsOf('SSM Automation makes this region serve')).toEqual(['rds:FailoverGlobalCluster', 'rds:DescribeGlobalClusters']);
+    expect(rdsOf('SSM Automation switches the domain to this region')).toEqual(['rds:SwitchoverGlobalCluster', 'rds:DescribeGlobalClusters']);
+    expect(rdsOf('SSM Automation hands the domain back to the primary region')).toEqual(['rds:SwitchoverGlobalCluster', 'rds:DescribeGlobalClusters']);
+  });
+
+  test('waits for the new writer as DocumentDB reports it: available, no failover under way, the target the one writer', () => {
+    const step = documents['arculus-auth-prod-Failover'].mainSteps[1];
+    // The script with stand-ins of boto3's DocumentDB client and of time: each case, the states it reads in turn.
+    const harness = `
+import json, sys, types
+cases = json.loads(sys.stdin.read())
+results = []
+for case in cases:
+    states = list(case['states'])
+    clock = {'now': 0}
+    class DocDB:
+        def describe_global_clusters(self, GlobalClusterIdentifier):
+            return {'GlobalClusters': [states.pop(0) if len(states) > 1 else states[0]]}
+    sys.modules['boto3'] = types.SimpleNamespace(client=lambda name: DocDB())
+    sys.modules['time'] = types.SimpleNamespace(time=lambda: clock['now'], sleep=lambda s: clock.__setitem__('now', clock['now'] + s))
+    scope = {}
+    exec(case['script'], scope)
+    try:
+        results.append([scope['handler']({'GlobalClusterIdentifier': 'g', 'Writer': 'west'}, None)['Writer'], clock['now']])
+    except Exception as error:
+        results.append(['failed: ' + str(error), clock['now']])
+print(json.dumps(results))
+`;
+    const state = (status: string, writer: string, failing = false) => ({
+      Status: status,
+      GlobalClusterMembers: [{ DBClusterArn: 'east', IsWriter: writer === 'east' }, { DBClusterArn: 'west', IsWriter: writer === 'west' }],
+      ...(failing ? { FailoverState: { Status: 'failing-over' } } : {}),
+    });
+    const cases = [
+      [state('available', 'west')],
+      [state('failing-over', 'east', true), state('available', 'west', true), state('available', 'west')],
+      [state('available', 'east')],
+    ].map((states) => ({ states, script: step.inputs.Script }));
+    const results = JSON.parse(execFileSync('python3', ['-c', harness], { input: JSON.stringify(cases) }).toString());
+    expect(results).toEqual([
+      ['global cluster available, writer west', 0],
+      ['global cluster available, writer west', 20],
+      ['failed: west is not the writer after 9 minutes: global cluster available, writer east', 550],
+    ]);
+    expect(step.timeoutSeconds).toBe(600);
+  });
+
+  test('watches the secondary\'s cluster with the deployment\'s alarms, and is clean by cdk-nag', () => {
+    const cpu = propertiesOf(secondary, 'AWS::CloudWatch::Alarm').find((a) => a.AlarmName === 'arculus-auth-prod-docdb-cpu');
+    expect(cpu.Dimensions).toEqual([{ Name: 'DBClusterIdentifier', Value: { Ref: secondaryClusterId } }]);
+    expect(findings).toEqual([]);
+    expect(fido.secondaryKey).toBeDefined();
+  });
+
+  test('models the promotion in the recovery time, and the replication lag as the RPO', () => {
+    expect(failoverOf(primary.toJSON(), secondary.toJSON())).toEqual({
+      detectionSeconds: 30, scaleUpSeconds: 0, promotionSeconds: 60, dnsSeconds: 60, rtoSeconds: 150, rpoSeconds: 1,
+    });
   });
 });
 
@@ -527,6 +691,51 @@ describe('the pair refuses, in one error', () => {
     });
     expect(message).toContain('scope: is inside a stack');
     expect(message).toContain('deployment.domain.hostedZone: is a zone of one stack');
+  });
+
+  test('DocumentDB options a global cluster refuses, a region without global clusters, and a secondary database the pair would not follow', () => {
+    const onDocumentDb = (documentDb: object, secondaryRegion = 'us-west-2', secondaryMongoDb?: MongoDbConnection) => thrownBy(() => addReviewedPair(testApp(), {
+      secondary: { env: { account: ACCOUNT, region: secondaryRegion }, mongoDb: secondaryMongoDb },
+    }, { mongoDb: MongoDbConnection.documentDb(documentDb) }));
+    const options = onDocumentDb({
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      engineVersion: '3.6.0',
+      instances: 16,
+      secondaryRegions: [{ region: 'eu-west-1' }],
+    }, 'sa-east-1');
+    expect(options).toContain("deployment.mongoDb.instanceType: is 't4g.medium', but a DocumentDB global cluster runs on memory-optimized instances of r5 or later only (not t3, t4g or r4)");
+    expect(options).toContain("deployment.mongoDb.engineVersion: is '3.6.0', but DocumentDB global clusters need engine 4.0 or later");
+    expect(options).toContain('deployment.mongoDb.instances: is 16, but the primary of a global cluster with 1 secondary region(s) holds at most 15 instances');
+    expect(options).toContain('deployment.mongoDb.secondaryRegions: is set by the pair');
+    expect(options).toContain('secondary.env.region: is sa-east-1, where DocumentDB has no global clusters');
+    expect(onDocumentDb({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.R4, ec2.InstanceSize.LARGE) })).toContain("deployment.mongoDb.instanceType: is 'r4.large'");
+    expect(onDocumentDb({}, 'us-west-2', MongoDbConnection.documentDb())).toContain('secondary.mongoDb: is a new DocumentDB cluster, which would start empty and follow nothing');
+    const missing = thrownBy(() => addReviewedPair(testApp(), { secondary: { env: { account: ACCOUNT, region: 'us-west-2' } } }));
+    expect(missing).toContain("secondary.mongoDb: is required: give the secondary region's endpoint of your MongoDB");
+  });
+
+  test('a DocumentDB secondary of a deployment without a global cluster, or one that leaves this region out', () => {
+    const app = testApp();
+    const east = { account: ACCOUNT, region: 'us-east-1' };
+    const regional = new ArculusFidoStack(app, 'Regional', { ...baseProps(new Stack(app, 'RegionalImports', { env: east })), env: east, mongoDb: MongoDbConnection.documentDb() });
+    const global = new ArculusFidoStack(app, 'Global', {
+      ...baseProps(new Stack(app, 'GlobalImports', { env: east })),
+      env: east,
+      mongoDb: MongoDbConnection.documentDb({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE), secondaryRegions: [{ region: 'eu-west-1' }] }),
+    });
+    const west = (id: string, primary: ArculusFidoStack) => thrownBy(() => {
+      const env = { account: ACCOUNT, region: 'us-west-2' };
+      const imports = new Stack(app, `${id}Imports`, { env });
+      new ArculusFidoStack(app, id, {
+        ...baseProps(imports),
+        env,
+        crossRegionReferences: true,
+        domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(imports, 'WestCertificate', `arn:aws:acm:us-west-2:${ACCOUNT}:certificate/x`) },
+        mongoDb: MongoDbConnection.documentDbSecondary({ primary: primary.deployment.dataLayer }),
+      });
+    });
+    expect(west('FromRegional', regional)).toContain("mongoDb.primary: has no DocumentDB global cluster: give that deployment mongoDb: MongoDbConnection.documentDb({ secondaryRegions: [{ region: 'us-west-2' }] })");
+    expect(west('FromGlobal', global)).toContain("mongoDb.primary: has a global cluster whose secondary regions do not include us-west-2: add { region: 'us-west-2' }");
   });
 
   test('a missing secondary, for a caller without a compiler', () => {

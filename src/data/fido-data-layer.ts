@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MongoDbConnection } from './mongodb-connection';
-import { IFidoDataLayer, SecretRotation } from './options';
+import { DocumentDbGlobalCluster, IFidoDataLayer, SecretRotation } from './options';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { checkSelectionOfVpc } from '../private/cross-checks';
 import { acknowledge, SECRET_KEY_REASON } from '../private/nag';
@@ -175,6 +175,35 @@ export class FidoDataLayer extends Construct implements IFidoDataLayer {
   public readonly mongoDbSecretRotates: boolean;
 
   /**
+   * The host the services connect to in place of `mongoDbSecret`'s `host`: a DocumentDB
+   * secondary cluster's endpoint (`MongoDbConnection.documentDbSecondary()`).
+   *
+   * @default - `mongoDbSecret`'s `host` key
+   */
+  public readonly mongoDbHost?: string;
+
+  /**
+   * The secret whose change events tell that `mongoDbSecret` changed: the primary's master secret,
+   * when `mongoDbSecret` is its replica.
+   */
+  public readonly mongoDbSecretChangesFrom: secretsmanager.ISecret;
+
+  /**
+   * The DocumentDB global cluster the data layer's cluster belongs to: made from its cluster
+   * (`documentDb({ secondaryRegions })`), or joined by it (`documentDbSecondary()`).
+   *
+   * @default - none: no global cluster
+   */
+  public readonly documentDbGlobalCluster?: DocumentDbGlobalCluster;
+
+  /**
+   * The secondary cluster of a global cluster, when `MongoDbConnection.documentDbSecondary()` was chosen.
+   *
+   * @default - none: no secondary cluster was created
+   */
+  public readonly documentDbSecondaryCluster?: docdb.IDatabaseCluster;
+
+  /**
    * The function the library ships that rotates `mongoDbSecret` (MongoDB Atlas, with
    * `atlasRotation`): what an alarm on failed rotations watches.
    *
@@ -230,9 +259,14 @@ export class FidoDataLayer extends Construct implements IFidoDataLayer {
     this.mongoDbRotationFunction = mongo.rotationFunction;
     this.databaseCluster = mongo.databaseCluster;
     this.mongoDbSecretRotates = mongo.secretRotates ?? false;
-    if (this.mongoDbSecretRotates) {
+    this.mongoDbHost = mongo.host;
+    this.mongoDbSecretChangesFrom = mongo.secretChangesFrom ?? mongo.secret;
+    this.documentDbGlobalCluster = mongo.globalCluster;
+    this.documentDbSecondaryCluster = mongo.secondaryCluster;
+    if (this.mongoDbSecretRotates && !mongo.secretChangesFrom) {
       // The shipped Atlas function's errors alarm too; AWS's hosted function (self-managed) is
-      // covered by the rule on Secrets Manager's rotation failures alone.
+      // covered by the rule on Secrets Manager's rotation failures alone. A replica rotates, and
+      // alarms, in its source's region.
       this.secretRotations.push({ name: MONGODB_SECRET_ROTATION, secret: mongo.secret, rotationFunction: mongo.rotationFunction });
     }
     // Outbound to MongoDB: to its security group when known (the rule lives here, beside the

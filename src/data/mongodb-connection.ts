@@ -1,27 +1,16 @@
-import { Annotations, CfnParameter, Duration, NestedStack, RemovalPolicy, SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import * as docdb from 'aws-cdk-lib/aws-docdb';
+import { Annotations, CfnParameter, Duration, NestedStack, SecretValue, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DocumentDbOptions, DocumentDbSecondaryOptions, MongoDbBindOptions, MongoDbConnectionConfig } from './options';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
+import { checkGlobalOptions, checkSecondaryRegions, documentDbCluster, documentDbSecondaryCluster, MONGODB_PORT, PASSWORD_EXCLUDED_CHARACTERS } from '../private/documentdb';
 import { atlasRotation, checkEndpointRotation, multiUserFields, notRotatedWarning, selfManagedRotation } from '../private/mongodb-rotation';
-import { acknowledge, INLINE_POLICY_REASON, SECRET_KEY_REASON } from '../private/nag';
+import { acknowledge, SECRET_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
-import { PRESETS } from '../private/presets';
 import { sanitize, Shape, struct, typeShape } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
-
-/** The MongoDB port the deployment guide uses. */
-const MONGODB_PORT = 27017;
-
-/**
- * Characters a generated MongoDB password leaves out: those that need escaping in a
- * `mongodb://user:password@host` connection string, plus quotes and backslash.
- */
-const PASSWORD_EXCLUDED_CHARACTERS = ' "\'\\/@:?#[]%`';
 
 /**
  * Options for a MongoDB server reached by host name: MongoDB Atlas or a self-managed MongoDB.
@@ -178,173 +167,6 @@ export interface MongoDbSecretOptions {
   readonly port?: number;
 }
 
-/**
- * Options for an Amazon DocumentDB cluster that the deployment creates.
- */
-export interface DocumentDbOptions {
-  /**
-   * Instance type of the cluster's instances.
-   *
-   * @default - `t4g.medium` outside prod, `r6g.large` in prod
-   */
-  readonly instanceType?: ec2.InstanceType;
-
-  /**
-   * Number of instances: one primary and the rest replicas across the private subnets' AZs.
-   *
-   * @default - 1 outside prod, 3 in prod
-   */
-  readonly instances?: number;
-
-  /**
-   * DocumentDB engine version.
-   *
-   * @default '5.0.0'
-   */
-  readonly engineVersion?: string;
-
-  /**
-   * User name of the cluster's master user, stored with its generated password in the cluster's secret.
-   *
-   * @default 'fidoadmin'
-   */
-  readonly masterUsername?: string;
-
-  /**
-   * How long automated backups are kept.
-   *
-   * @default - 1 day in dev, 7 days in staging, 35 days in prod
-   */
-  readonly backupRetention?: Duration;
-
-  /**
-   * What happens to the cluster when it leaves the stack.
-   *
-   * @default - `SNAPSHOT` in prod, `DESTROY` elsewhere
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Rotate the master password on a schedule with the AWS single-user MongoDB rotation function
-   * (deployed from the Serverless Application Repository into the private subnets). ECS injects
-   * secrets when a task starts, so after each rotation the deployment's Redeploy runbook rolls
-   * both services (with `runbooks: false` nothing does: running tasks keep the old password, their
-   * open connections work and new ones fail until the services are redeployed).
-   *
-   * @default true
-   */
-  readonly rotatePassword?: boolean;
-
-  /**
-   * How often the master password is rotated, when `rotatePassword` is on.
-   *
-   * @default Duration.days(30)
-   */
-  readonly rotationInterval?: Duration;
-}
-
-/**
- * What the deployment tells a MongoDB connection when it binds it.
- */
-export interface MongoDbBindOptions {
-  /**
-   * The deployment's environment, which picks the defaults of a created database.
-   */
-  readonly deploymentEnvironment: DeploymentEnvironment;
-
-  /**
-   * VPC the FIDO tasks run in.
-   */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Private subnets of the tasks, where a created database goes.
-   *
-   * @default - the VPC's private subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Key that encrypts the secret (and a created database's storage).
-   *
-   * @default - AWS managed keys
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * What happens to a created secret when it leaves the stack.
-   *
-   * @default RemovalPolicy.DESTROY
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * How long a created database's audit logs, and the logs of a rotation function the library
-   * ships, are kept in CloudWatch Logs.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Key that encrypts the log group of a rotation function the library ships.
-   *
-   * @default - CloudWatch Logs' own keys
-   */
-  readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * What happens to the log group of a rotation function the library ships when it leaves the stack.
-   *
-   * @default - `removalPolicy`
-   */
-  readonly logRemovalPolicy?: RemovalPolicy;
-}
-
-/**
- * A bound MongoDB connection: where the services read their credentials, and what to open.
- */
-export interface MongoDbConnectionConfig {
-  /**
-   * Secret holding the JSON keys `username`, `password`, `host` and `port`.
-   */
-  readonly secret: secretsmanager.ISecret;
-
-  /**
-   * Security group of the database. The deployment admits `port` into it from the FIDO tasks'
-   * security group only.
-   *
-   * @default - the database's network is not managed here (MongoDB Atlas)
-   */
-  readonly securityGroup?: ec2.ISecurityGroup;
-
-  /**
-   * Port the database listens on.
-   */
-  readonly port: number;
-
-  /**
-   * The DocumentDB cluster, when the connection created one.
-   *
-   * @default - no cluster was created
-   */
-  readonly databaseCluster?: docdb.DatabaseCluster;
-
-  /**
-   * Whether the connection rotates `secret` on a schedule, so that the services must be rolled
-   * after each rotation.
-   *
-   * @default false
-   */
-  readonly secretRotates?: boolean;
-
-  /**
-   * The rotation function the library ships that rotates `secret`, for an alarm on its errors.
-   *
-   * @default - none: the secret is not rotated by a function the library ships
-   */
-  readonly rotationFunction?: lambda.IFunction;
-}
 
 /**
  * Where the FIDO services' MongoDB lives: the deployment guide's three options.
@@ -384,6 +206,16 @@ export abstract class MongoDbConnection {
   }
 
   /**
+   * A secondary cluster of the DocumentDB global cluster of another region's deployment, created
+   * in the private subnets: read-only until a failover promotes it (the Failover runbook of
+   * `ArculusFidoRegionPair`), with the primary's users. The services read the primary's master
+   * secret through its replica here, and connect to this cluster's endpoint.
+   */
+  public static documentDbSecondary(options: DocumentDbSecondaryOptions): MongoDbConnection {
+    return new DocumentDbSecondaryConnection(options);
+  }
+
+  /**
    * Creates what the connection needs in `scope` and says where its credentials are.
    */
   public abstract bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig;
@@ -401,11 +233,21 @@ export abstract class MongoDbConnection {
   public validate(): string[] {
     return [];
   }
+
+  /**
+   * The options of a `documentDb()` connection, which a region pair makes global.
+   *
+   * @internal
+   */
+  public _documentDbOptions(): DocumentDbOptions | undefined {
+    return undefined;
+  }
 }
 
 const ENDPOINT_OPTIONS = struct('MongoDbEndpointOptions');
 const SECRET_OPTIONS = struct('MongoDbSecretOptions');
 const DOCUMENTDB_OPTIONS = struct('DocumentDbOptions');
+const DOCUMENTDB_SECONDARY_OPTIONS = struct('DocumentDbSecondaryOptions');
 
 /** Checks a connection's options against their shape (JavaScript callers have no compiler) and returns the well-typed part. */
 function typedOptions<T>(problems: ProblemList, options: T, shape: Shape): T {
@@ -592,13 +434,10 @@ class DocumentDbConnection extends MongoDbConnection {
 
   public validate(): string[] {
     const problems = new ProblemList();
-    const { instances, engineVersion, rotationInterval, backupRetention } = typedOptions(problems, this.options, DOCUMENTDB_OPTIONS);
+    const typed = typedOptions(problems, this.options, DOCUMENTDB_OPTIONS);
+    const { engineVersion, rotationInterval, backupRetention } = typed;
     const synthTime = 'a DocumentDB cluster is written with one instance resource per count and a parameter group of the engine\'s family at synth';
-    if (Token.isUnresolved(instances)) {
-      problems.refuseToken('mongoDb.instances', instances, synthTime);
-    } else if (instances !== undefined && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
-      problems.add('mongoDb.instances', `DocumentDB takes 1 to 16 instances, got ${show(instances)}`);
-    }
+    checkInstances(problems, typed.instances, synthTime);
     if (Token.isUnresolved(engineVersion)) {
       problems.refuseToken('mongoDb.engineVersion', engineVersion, synthTime);
     } else if (engineVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(engineVersion)) {
@@ -606,94 +445,50 @@ class DocumentDbConnection extends MongoDbConnection {
     }
     problems.daysInRange('mongoDb.rotationInterval', rotationInterval, 1, 1000, 'Secrets Manager rotates every');
     problems.daysInRange('mongoDb.backupRetention', backupRetention, 1, 35, 'DocumentDB keeps backups');
+    const secondaryRegions = typed.secondaryRegions ?? [];
+    if (secondaryRegions.length > 0 && !problems.about('mongoDb')) {
+      checkSecondaryRegions(problems, 'mongoDb.secondaryRegions', secondaryRegions);
+      checkGlobalOptions(problems, 'mongoDb', typed, secondaryRegions.length);
+    }
     return [...problems.all];
   }
 
   public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
-    const preset = PRESETS[options.deploymentEnvironment].documentDb;
-    const securityGroup = new ec2.SecurityGroup(scope, 'DocumentDbSecurityGroup', {
-      vpc: options.vpc,
-      description: 'Arculus FIDO DocumentDB: MongoDB port from the FIDO tasks only',
-      allowAllOutbound: false,
-    });
-    const engineVersion = this.options.engineVersion ?? '5.0.0';
-    // Audit logging is off in DocumentDB's default parameter group; the audit log export only
-    // carries events once the parameter turns it on.
-    const parameterGroup = new docdb.ClusterParameterGroup(scope, 'DocumentDbParameters', {
-      family: `docdb${engineVersion.split('.').slice(0, 2).join('.')}`,
-      description: 'Arculus FIDO DocumentDB: TLS required, audit logs on',
-      parameters: { tls: 'enabled', audit_logs: 'enabled' },
-    });
-    const cluster = new docdb.DatabaseCluster(scope, 'DocumentDb', {
-      masterUser: {
-        username: this.options.masterUsername ?? 'fidoadmin',
-        excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-        kmsKey: options.encryptionKey,
-      },
-      engineVersion,
-      instanceType: this.options.instanceType ?? preset.instanceType,
-      instances: this.options.instances ?? preset.instances,
-      port: MONGODB_PORT,
-      vpc: options.vpc,
-      vpcSubnets: options.vpcSubnets,
-      securityGroup,
-      parameterGroup,
-      storageEncrypted: true,
-      kmsKey: options.encryptionKey,
-      backup: { retention: this.options.backupRetention ?? Duration.days(preset.backupRetentionDays) },
-      exportAuditLogsToCloudWatch: true,
-      cloudWatchLogsRetention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      deletionProtection: preset.deletionProtection,
-      removalPolicy: this.options.removalPolicy ?? preset.removalPolicy,
-    });
-    // The master secret outlives the cluster where the deployment's secrets do: a snapshot
-    // restored without its password is lost data.
-    (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(options.removalPolicy ?? RemovalPolicy.DESTROY);
-    if (this.options.rotatePassword ?? true) {
-      cluster.addRotationSingleUser(this.options.rotationInterval ?? Duration.days(30));
-      // The rotation function's way in: the cluster's port, known only at deploy time.
-      for (const rule of securityGroup.node.children.filter((c) => c instanceof ec2.CfnSecurityGroupIngress)) {
-        acknowledge(rule, {
-          'NIST.800.53.R5-EC2RestrictedCommonPorts': `Admits the cluster's port (${MONGODB_PORT}, a reference the rule cannot read) from the password rotation function's security group only.`,
-          'NIST.800.53.R5-EC2RestrictedSSH': `Admits the cluster's port (${MONGODB_PORT}, a reference the rule cannot read) from the password rotation function's security group only; not SSH.`,
-        });
-      }
-    }
-    this.acknowledgeFindings(cluster, options);
-    return {
-      // A DatabaseCluster given a masterUser without a password always creates its secret.
-      secret: cluster.secret!,
-      securityGroup,
-      port: MONGODB_PORT,
-      databaseCluster: cluster,
-      secretRotates: this.options.rotatePassword ?? true,
-    };
+    return documentDbCluster(scope, this.options, options);
   }
 
-  private acknowledgeFindings(cluster: docdb.DatabaseCluster, options: MongoDbBindOptions): void {
-    const auditEvents = 'DocumentDB exports only the audit and profiler log types; authenticate, createIndex and dropCollection are audit events, exported through the audit log (audit_logs is enabled in the cluster parameter group).';
-    acknowledge(cluster, {
-      'AwsSolutions-DOC2': `The MongoDB default port ${MONGODB_PORT} is what the drivers and the deployment guide expect; a different port hides nothing from a scanner, and the security group admits it from the FIDO tasks only.`,
-      'AwsSolutions-DOC3': "The master credentials are dynamic references into the cluster's generated Secrets Manager secret ({{resolve:secretsmanager:...}}); the rule cannot read them because the secret's ARN is a reference.",
-      'AwsSolutions-DOC5[LogExport::authenticate]': auditEvents,
-      'AwsSolutions-DOC5[LogExport::createIndex]': auditEvents,
-      'AwsSolutions-DOC5[LogExport::dropCollection]': auditEvents,
-      ...(this.options.backupRetention === undefined && PRESETS[options.deploymentEnvironment].documentDb.backupRetentionDays < 7 ? {
-        'AwsSolutions-DOC4': `${options.deploymentEnvironment} keeps ${PRESETS[options.deploymentEnvironment].documentDb.backupRetentionDays} day(s) of backups by design (prod keeps ${PRESETS.prod.documentDb.backupRetentionDays}); set mongoDb backupRetention to keep more.`,
-      } : {}),
-    });
-    if (!options.encryptionKey) {
-      // `cluster.secret` is the secret's attachment to the cluster; the secret itself is this child.
-      acknowledge(cluster.node.findChild('Secret'), { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
+  /** @internal */
+  public _documentDbOptions(): DocumentDbOptions {
+    return this.options;
+  }
+}
+
+class DocumentDbSecondaryConnection extends MongoDbConnection {
+  constructor(private readonly options: DocumentDbSecondaryOptions) {
+    super();
+  }
+
+  public validate(): string[] {
+    const problems = new ProblemList();
+    const typed = typedOptions(problems, this.options, DOCUMENTDB_SECONDARY_OPTIONS);
+    checkInstances(problems, typed.instances, 'a DocumentDB cluster is written with one instance resource per count at synth');
+    problems.daysInRange('mongoDb.backupRetention', typed.backupRetention, 1, 35, 'DocumentDB keeps backups');
+    if (!problems.about('mongoDb')) {
+      checkGlobalOptions(problems, 'mongoDb', typed, 0);
     }
-    // CDK's log retention function, one per stack, sets the audit log group's retention.
-    const logRetention = Stack.of(cluster).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');
-    if (logRetention) {
-      acknowledge(logRetention, {
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': "CDK's log retention function writes its own logs with the AWS managed basic execution policy.",
-        'AwsSolutions-IAM5[Resource::*]': "CDK's log retention function sets the retention of log groups that services create (here DocumentDB's audit log group), whose ARNs it only learns at deploy time.",
-        'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (CDK's log retention function).`,
-      });
-    }
+    return [...problems.all];
+  }
+
+  public bind(scope: Construct, options: MongoDbBindOptions): MongoDbConnectionConfig {
+    return documentDbSecondaryCluster(scope, this.options, options);
+  }
+}
+
+/** A DocumentDB cluster's count of instances: a whole number from 1 to 16, known at synth. */
+function checkInstances(problems: ProblemList, instances: number | undefined, synthTime: string): void {
+  if (Token.isUnresolved(instances)) {
+    problems.refuseToken('mongoDb.instances', instances, synthTime);
+  } else if (instances !== undefined && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
+    problems.add('mongoDb.instances', `DocumentDB takes 1 to 16 instances, got ${show(instances)}`);
   }
 }

@@ -1,8 +1,12 @@
-import { CustomResource, Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
+import { DeploymentEnvironment } from '../deployment/deployment-environment';
 
 /**
  * The deployment's Secrets Manager secrets.
@@ -101,6 +105,38 @@ export interface IFidoDataLayer extends IConstruct {
    * @default - none: the application secret does not rotate, or was given
    */
   readonly previousJwtSecretSeed?: CustomResource;
+
+  /**
+   * The DocumentDB global cluster made from the data layer's cluster, which a secondary region's
+   * cluster joins (`MongoDbConnection.documentDbSecondary()`).
+   *
+   * @default - none: the cluster is regional, or the data layer has none
+   */
+  readonly documentDbGlobalCluster?: DocumentDbGlobalCluster;
+}
+
+/**
+ * An Amazon DocumentDB global cluster, as a secondary region's deployment joins it: made from a
+ * deployment's cluster with `MongoDbConnection.documentDb({ secondaryRegions })`.
+ */
+export interface DocumentDbGlobalCluster {
+  /** Identifier of the global cluster, the same in every region. */
+  readonly globalClusterIdentifier: string;
+
+  /** ARN of the cluster the global cluster was made from, its writer until a failover. */
+  readonly primaryClusterArn: string;
+
+  /** Engine version of the primary cluster, which every secondary cluster runs too. */
+  readonly engineVersion: string;
+
+  /**
+   * The primary cluster's master secret (`username`, `password`, `host`, `port`), which
+   * replicates to every secondary region: the users are the cluster's data, the same everywhere.
+   */
+  readonly masterSecret: secretsmanager.ISecret;
+
+  /** The secondary regions, each with the key of that region that encrypts its copy of the master secret and its cluster. */
+  readonly secondaryRegions: secretsmanager.ReplicaRegion[];
 }
 
 /**
@@ -129,6 +165,262 @@ export interface SecretRotation {
    * @default - no alarm on a function: the secret rotates with one outside the app (a hosted
    * rotation, AWS's DocumentDB rotation application), and only Secrets Manager's events tell of a
    * failure
+   */
+  readonly rotationFunction?: lambda.IFunction;
+}
+
+/**
+ * Options for an Amazon DocumentDB cluster that the deployment creates.
+ */
+export interface DocumentDbOptions {
+  /**
+   * Instance type of the cluster's instances.
+   *
+   * @default - `t4g.medium` outside prod, `r6g.large` in prod
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Number of instances: one primary and the rest replicas across the private subnets' AZs.
+   *
+   * @default - 1 outside prod, 3 in prod
+   */
+  readonly instances?: number;
+
+  /**
+   * DocumentDB engine version.
+   *
+   * @default '5.0.0'
+   */
+  readonly engineVersion?: string;
+
+  /**
+   * User name of the cluster's master user, stored with its generated password in the cluster's secret.
+   *
+   * @default 'fidoadmin'
+   */
+  readonly masterUsername?: string;
+
+  /**
+   * How long automated backups are kept.
+   *
+   * @default - 1 day in dev, 7 days in staging, 35 days in prod
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * What happens to the cluster when it leaves the stack.
+   *
+   * @default - `SNAPSHOT` in prod, `DESTROY` elsewhere
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Rotate the master password on a schedule with the AWS single-user MongoDB rotation function
+   * (deployed from the Serverless Application Repository into the private subnets). ECS injects
+   * secrets when a task starts, so after each rotation the deployment's Redeploy runbook rolls
+   * both services (with `runbooks: false` nothing does: running tasks keep the old password, their
+   * open connections work and new ones fail until the services are redeployed).
+   *
+   * @default true
+   */
+  readonly rotatePassword?: boolean;
+
+  /**
+   * How often the master password is rotated, when `rotatePassword` is on.
+   *
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * Regions whose clusters follow this one as secondaries of an Amazon DocumentDB global cluster
+   * (`AWS::DocDB::GlobalCluster`, made from this cluster, which stays its writer until a
+   * failover), each with the key of that region that encrypts its cluster and its copy of the
+   * master secret (none: that region's AWS managed keys). The master secret replicates to each,
+   * where `MongoDbConnection.documentDbSecondary()` reads it; its rotation here reaches them all.
+   *
+   * A global cluster runs on memory-optimized instances (`instanceType` defaults to `r6g.large`
+   * in every environment, and a burstable class is refused), engine 4.0 or later, and at most 16
+   * instances less one per secondary region in this cluster. `ArculusFidoRegionPair` sets it.
+   *
+   * @default - none: a regional cluster
+   */
+  readonly secondaryRegions?: secretsmanager.ReplicaRegion[];
+}
+
+/**
+ * Options for a secondary cluster of an Amazon DocumentDB global cluster, in another region than
+ * its primary.
+ */
+export interface DocumentDbSecondaryOptions {
+  /**
+   * The data layer of the deployment whose cluster this one follows (its `dataLayer`): in another
+   * region of this account, created with `MongoDbConnection.documentDb()` and this region among
+   * its `secondaryRegions`.
+   */
+  readonly primary: IFidoDataLayer;
+
+  /**
+   * Instance type of the cluster's instances: memory-optimized, as a global cluster requires.
+   *
+   * @default - `r6g.large`
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Number of instances, all readers until a failover promotes the cluster, then a writer and
+   * readers.
+   *
+   * @default - 1 outside prod, 3 in prod
+   */
+  readonly instances?: number;
+
+  /**
+   * How long the cluster's automated backups are kept, once a failover has made it the writer.
+   *
+   * @default - 1 day in dev, 7 days in staging, 35 days in prod
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * What happens to the cluster when it leaves the stack.
+   *
+   * @default - `SNAPSHOT` in prod, `DESTROY` elsewhere
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What the deployment tells a MongoDB connection when it binds it.
+ */
+export interface MongoDbBindOptions {
+  /**
+   * The deployment's environment, which picks the defaults of a created database.
+   */
+  readonly deploymentEnvironment: DeploymentEnvironment;
+
+  /**
+   * VPC the FIDO tasks run in.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Private subnets of the tasks, where a created database goes.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Key that encrypts the secret (and a created database's storage).
+   *
+   * @default - AWS managed keys
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * What happens to a created secret when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long a created database's audit logs, and the logs of a rotation function the library
+   * ships, are kept in CloudWatch Logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the log group of a rotation function the library ships.
+   *
+   * @default - CloudWatch Logs' own keys
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * What happens to the log group of a rotation function the library ships when it leaves the stack.
+   *
+   * @default - `removalPolicy`
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A bound MongoDB connection: where the services read their credentials, and what to open.
+ */
+export interface MongoDbConnectionConfig {
+  /**
+   * Secret holding the JSON keys `username`, `password`, `host` and `port`.
+   */
+  readonly secret: secretsmanager.ISecret;
+
+  /**
+   * Security group of the database. The deployment admits `port` into it from the FIDO tasks'
+   * security group only.
+   *
+   * @default - the database's network is not managed here (MongoDB Atlas)
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * Port the database listens on.
+   */
+  readonly port: number;
+
+  /**
+   * The DocumentDB cluster, when the connection created one.
+   *
+   * @default - no cluster was created
+   */
+  readonly databaseCluster?: docdb.DatabaseCluster;
+
+  /**
+   * The host the services connect to, in place of the secret's `host`: a secondary cluster's
+   * endpoint, while the secret is the replica of the primary's master secret. A host name is no
+   * secret: the containers get it as the plain variable `MONGODB_HOST`.
+   *
+   * @default - the secret's `host` key
+   */
+  readonly host?: string;
+
+  /**
+   * The secret whose change events tell that `secret` changed: the source of a replica, whose
+   * region forwards its events (Secrets Manager sends a secret's events to its own region only).
+   *
+   * @default - `secret` itself
+   */
+  readonly secretChangesFrom?: secretsmanager.ISecret;
+
+  /**
+   * The DocumentDB global cluster the connection's cluster belongs to.
+   *
+   * @default - none: no global cluster
+   */
+  readonly globalCluster?: DocumentDbGlobalCluster;
+
+  /**
+   * The secondary cluster of a global cluster that the connection created.
+   *
+   * @default - none: no secondary cluster was created
+   */
+  readonly secondaryCluster?: docdb.IDatabaseCluster;
+
+  /**
+   * Whether the connection rotates `secret` on a schedule, so that the services must be rolled
+   * after each rotation.
+   *
+   * @default false
+   */
+  readonly secretRotates?: boolean;
+
+  /**
+   * The rotation function the library ships that rotates `secret`, for an alarm on its errors.
+   *
+   * @default - none: the secret is not rotated by a function the library ships
    */
   readonly rotationFunction?: lambda.IFunction;
 }

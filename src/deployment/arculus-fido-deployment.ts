@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnElement, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnElement, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -19,7 +19,7 @@ import { FidoDataLayer } from '../data/fido-data-layer';
 import { FidoLoadBalancer } from '../edge/fido-load-balancer';
 import { FidoNetwork } from '../network/fido-network';
 import { FidoMonitoring } from '../operations/fido-monitoring';
-import { FidoRunbooks } from '../operations/fido-runbooks';
+import { FailoverDatabaseOptions, FidoRunbooks } from '../operations/fido-runbooks';
 import { addFailoverRecord, deployedSizing } from '../private/failover';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
@@ -196,7 +196,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     });
     otherStacks.readsWith(resolved.replicaKey);
     const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks, resolved);
-    const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn };
+    const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn, ...this.mongoDbHost(otherStacks) };
     const serviceConnect = this.serviceConnectGroups(services);
     const variables = { secrets, environment: serviceEnvironment };
     this.pyFido = this.addService(services, resolved.pyFido, resolved, variables, serviceConnect.pyFido, logEncryptionKey);
@@ -417,7 +417,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         targetGroups: service.targetGroups,
         logGroup: service.logGroup,
       })),
-      databaseCluster: this.dataLayer.databaseCluster,
+      databaseCluster: this.dataLayer.databaseCluster ?? this.dataLayer.documentDbSecondaryCluster,
       secretRotations: this.dataLayer.secretRotations,
       // A given topic has its own key.
       encryptionKey: resolved.monitoring.topic ? undefined : this.encryptionKey,
@@ -449,10 +449,18 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         healthCheck: this.failover.healthCheck,
         primaryHealthCheck: resolved.failover.primaryHealthCheck,
         standbyTasks: resolved.standbyTasks ?? 0,
+        database: this.failoverDatabase(),
       } : undefined,
     });
-    runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', mongoDbSecret);
     // A replica changes with its source, whose events the source's region forwards here.
+    const changesFrom = this.dataLayer.mongoDbSecretChangesFrom;
+    runbooks.redeployOnSecretChange('RedeployOnMongoDbSecretChange', changesFrom === this.dataLayer.mongoDbSecret ? mongoDbSecret : changesFrom);
+    const globalCluster = this.dataLayer.documentDbGlobalCluster;
+    if (globalCluster && this.dataLayer.databaseCluster) {
+      for (const secondary of globalCluster.secondaryRegions) {
+        runbooks.forwardSecretChanges(`ForwardMongoDbSecretChangesTo${secondary.region}`, mongoDbSecret, secondary.region);
+      }
+    }
     const applicationSecretRule = runbooks.redeployOnSecretChange('RedeployOnApplicationSecretChange', resolved.replicaOf?.applicationSecret ?? applicationSecret);
     for (const replica of resolved.applicationSecretReplicaRegions) {
       runbooks.forwardSecretChanges(`ForwardApplicationSecretChangesTo${replica.region}`, applicationSecret, replica.region);
@@ -464,6 +472,28 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       applicationSecretRule.node.addDependency(seed);
     }
     return runbooks;
+  }
+
+  /**
+   * A DocumentDB secondary cluster's endpoint, as the plain `MONGODB_HOST` (a host name is no
+   * secret), beside the replica of the primary's master secret that the tasks read here.
+   */
+  private mongoDbHost(otherStacks: OtherStacks): { [name: string]: string } {
+    const [host, global] = [this.dataLayer.mongoDbHost, this.dataLayer.documentDbGlobalCluster];
+    if (this.dataLayer.documentDbSecondaryCluster && global) {
+      otherStacks.readsWith(global.secondaryRegions.find((r) => r.region === Stack.of(this).region)?.encryptionKey);
+    }
+    return host ? { MONGODB_HOST: host } : {};
+  }
+
+  /** The global cluster whose writer this region's failover documents move: a secondary cluster's. */
+  private failoverDatabase(): FailoverDatabaseOptions | undefined {
+    const [global, cluster] = [this.dataLayer.documentDbGlobalCluster, this.dataLayer.documentDbSecondaryCluster];
+    return global && cluster ? {
+      globalClusterIdentifier: global.globalClusterIdentifier,
+      primaryClusterArn: global.primaryClusterArn,
+      secondaryClusterArn: Stack.of(this).formatArn({ service: 'rds', resource: 'cluster', resourceName: cluster.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    } : undefined;
   }
 
   /** Each of the two services with its resolved settings. */
@@ -484,7 +514,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const application = otherStacks.secret('ApplicationSecretOfThisStack', this.dataLayer.applicationSecret);
     return {
       secrets: {
-        MONGODB_HOST: ecs.Secret.fromSecretsManager(mongoDb, 'host'),
+        ...(this.dataLayer.mongoDbHost ? {} : { MONGODB_HOST: ecs.Secret.fromSecretsManager(mongoDb, 'host') }),
         MONGODB_PORT: ecs.Secret.fromSecretsManager(mongoDb, 'port'),
         MONGODB_USERNAME: ecs.Secret.fromSecretsManager(mongoDb, 'username'),
         MONGODB_PASSWORD: ecs.Secret.fromSecretsManager(mongoDb, 'password'),

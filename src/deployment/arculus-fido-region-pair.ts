@@ -9,6 +9,7 @@ import { DeploymentEnvironment } from './deployment-environment';
 import { ArculusFidoDeploymentProps } from './options';
 import { MongoDbConnection } from '../data/mongodb-connection';
 import { NetworkOptions } from '../network/options';
+import { allowReplicaPuts, checkGlobalOptions, NO_GLOBAL_CLUSTERS } from '../private/documentdb';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
 import { pairDashboard } from '../private/pair-dashboard';
 import { PRESETS } from '../private/presets';
@@ -45,8 +46,12 @@ export interface SecondaryRegionOptions extends PairRegionOptions {
    * The MongoDB the secondary region's services connect to: the secondary's endpoint of a
    * MongoDB Atlas cluster with nodes in both regions, or of your own replica set (see
    * docs/failover.md for what each side of the replication needs).
+   *
+   * @default - with `deployment.mongoDb` a `MongoDbConnection.documentDb()`, a secondary cluster
+   * of the same size in this region, joined to a global cluster made from the primary's
+   * (`documentDbSecondary()`); required otherwise
    */
-  readonly mongoDb: MongoDbConnection;
+  readonly mongoDb?: MongoDbConnection;
 
   /**
    * Certificate of the domain in the secondary region: ACM certificates serve only the load
@@ -118,6 +123,11 @@ export interface ArculusFidoRegionPairProps {
  * Both regions read one application secret: the primary's, replicated to the secondary's region
  * and rotated in the primary, whose changes redeploy both (see `secrets.replicaOf`).
  *
+ * With `deployment.mongoDb` a `MongoDbConnection.documentDb()`, the primary's cluster becomes a
+ * DocumentDB global cluster and the secondary region gets a cluster of the same size joined to it
+ * (read-only until the Failover runbook promotes it); its services read the master secret's
+ * replica. Otherwise give the secondary's own endpoint in `secondary.mongoDb`.
+ *
  * Each region's stack holds everything of its region, the record and its checks included. The
  * stacks share only the application secret's ARN and the replica's key, through aws-cdk-lib's
  * cross-region references, which each stack reads from its own region: one region deploys while
@@ -132,7 +142,8 @@ export class ArculusFidoRegionPair extends Construct {
 
   /**
    * The key of the secondary region that encrypts its secrets, the application secret's replica
-   * among them, where the deployment uses customer-managed keys (`encryption.customerManagedKey`,
+   * among them (and, on DocumentDB, the master secret's replica and the secondary cluster), where
+   * the deployment uses customer-managed keys (`encryption.customerManagedKey`,
    * on in prod, or a given `secrets.encryptionKey`). It lives in a stack of its own,
    * `<secondary stack name>-keys`, deployed before both regions' stacks: the primary replicates
    * with it, the secondary reads with it.
@@ -161,6 +172,8 @@ export class ArculusFidoRegionPair extends Construct {
     // not weak ones (Fn::GetStackOutput, read from the other region), which cdk init's flags pick.
     this.node.setContext(CROSS_STACK_REFERENCES_FLAG, 'strong');
     const { deployment, primary, secondary } = given;
+    // A DocumentDB cluster of the deployment's own becomes global, and the secondary's joins it.
+    const documentDb = secondary.mongoDb ? undefined : deployment.mongoDb?._documentDbOptions();
     const failover = { healthCheckInterval: given.healthCheckInterval, failureThreshold: given.failureThreshold };
     const secrets = deployment.secrets ?? {};
     const secondaryStackName = secondary.stackName ?? `${id}-secondary`;
@@ -169,13 +182,19 @@ export class ArculusFidoRegionPair extends Construct {
     if (secrets.encryptionKey || (deployment.encryption?.customerManagedKey ?? preset.customerManagedKey)) {
       const keyStack = new Stack(this, 'SecondaryKeys', { env: secondary.env, stackName: `${secondaryStackName}-keys`, crossRegionReferences: true });
       this.secondaryKey = new kms.Key(keyStack, 'SecretEncryptionKey', {
-        description: `Arculus FIDO ${deployment.deploymentEnvironment}: the secondary region's secrets, the application secret's replica among them`,
+        description: `Arculus FIDO ${deployment.deploymentEnvironment}: the secondary region's secrets, the application secret's replica among them${documentDb ? ', and its DocumentDB cluster' : ''}`,
         enableKeyRotation: true,
         removalPolicy: preset.removalPolicy,
       });
     }
+    if (documentDb && this.secondaryKey && documentDb.rotatePassword !== false) {
+      allowReplicaPuts(this.secondaryKey, primary.env.region!);
+    }
     this.primary = new ArculusFidoStack(this, 'Primary', {
       ...deployment,
+      mongoDb: documentDb
+        ? MongoDbConnection.documentDb({ ...documentDb, secondaryRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }] })
+        : deployment.mongoDb,
       env: primary.env,
       stackName: primary.stackName ?? `${id}-primary`,
       crossRegionReferences: true,
@@ -198,7 +217,13 @@ export class ArculusFidoRegionPair extends Construct {
         encryptionKey: this.secondaryKey,
         replicaOf: this.primary.deployment.dataLayer,
       },
-      mongoDb: secondary.mongoDb,
+      mongoDb: secondary.mongoDb ?? MongoDbConnection.documentDbSecondary({
+        primary: this.primary.deployment.dataLayer,
+        instanceType: documentDb?.instanceType,
+        instances: documentDb?.instances,
+        backupRetention: documentDb?.backupRetention,
+        removalPolicy: documentDb?.removalPolicy,
+      }),
       network: secondary.network ?? deployment.network,
       domain: {
         ...deployment.domain,
@@ -259,6 +284,7 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
       problems.add(`deployment.secrets.${prop}`, 'is set by the pair: the primary\'s application secret replicates to the secondary region, whose services read the replica; leave it out');
     }
   }
+  checkDatabase(problems, deployment, props.primary, props.secondary);
   if (deployment.sizing?.standbyTasks !== undefined) {
     problems.add('deployment.sizing.standbyTasks', 'is set by the pair for the secondary region; give secondary.standbyTasks instead');
   }
@@ -275,6 +301,37 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
       network: props.secondary.network ?? deployment.network,
     };
     refuseForeign(problems, 'deployment', secondaryProps, secondaryRegion, 'secondary', props.secondary);
+  }
+}
+
+/**
+ * Checks the pair's databases: the secondary's given, or a global cluster made of the
+ * deployment's DocumentDB cluster, whose options it must take.
+ */
+function checkDatabase(
+  problems: ProblemList, deployment: ArculusFidoDeploymentProps,
+  primary: PairRegionOptions | undefined, secondary: SecondaryRegionOptions | undefined,
+): void {
+  const documentDb = deployment.mongoDb?._documentDbOptions?.();
+  const given = secondary?.mongoDb;
+  if (!given && !documentDb && deployment.mongoDb) {
+    problems.add('secondary.mongoDb', 'is required: give the secondary region\'s endpoint of your MongoDB (an Atlas cluster with nodes in both regions, or your own replica set); the pair makes the secondary\'s database only for a deployment.mongoDb of MongoDbConnection.documentDb()');
+  }
+  if (given?._documentDbOptions?.()) {
+    problems.add('secondary.mongoDb', 'is a new DocumentDB cluster, which would start empty and follow nothing; leave it out, and with deployment.mongoDb a documentDb() the secondary\'s cluster joins a global cluster made from the primary\'s');
+  }
+  if (!documentDb || given) {
+    return;
+  }
+  if (documentDb.secondaryRegions !== undefined) {
+    problems.add('deployment.mongoDb.secondaryRegions', 'is set by the pair: the primary\'s cluster becomes a global cluster with the secondary region in it; leave it out');
+  }
+  checkGlobalOptions(problems, 'deployment.mongoDb', documentDb, 1);
+  for (const role of ['primary', 'secondary'] as const) {
+    const region = (role === 'primary' ? primary : secondary)?.env?.region;
+    if (region !== undefined && NO_GLOBAL_CLUSTERS.includes(region)) {
+      problems.add(`${role}.env.region`, `is ${region}, where DocumentDB has no global clusters, so the pair cannot make one of deployment.mongoDb's cluster; pick another region, or give each region a MongoDB of its own`);
+    }
   }
 }
 

@@ -10,8 +10,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from '../private/nag';
 import {
-  automationDocument, diagnoseSteps, forPickedServices, primaryCheckStep, redeploySteps, reportStep, RunbookTarget, servingStep, standbySteps,
-  startSteps, Step, stepOutputs, stopSteps, WAIT_SECONDS,
+  automationDocument, databaseWriterSteps, diagnoseSteps, forPickedServices, primaryCheckStep, redeploySteps, reportStep, RunbookTarget,
+  servingStep, standbySteps, startSteps, Step, stepOutputs, stopSteps, WAIT_SECONDS,
 } from '../private/runbook-steps';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
@@ -110,6 +110,29 @@ export interface FailoverRunbookOptions {
 
   /** Tasks each service runs while standing by, which Failback returns them to. */
   readonly standbyTasks: number;
+
+  /**
+   * The DocumentDB global cluster whose writer follows the domain: Failover promotes this
+   * region's cluster, Switchover moves the writer here, Failback moves it back, each waiting
+   * until the new writer writes.
+   *
+   * @default - none: the database fails over on its own (MongoDB Atlas) or as its owner arranges
+   */
+  readonly database?: FailoverDatabaseOptions;
+}
+
+/**
+ * A DocumentDB global cluster, as the failover documents of its secondary region move its writer.
+ */
+export interface FailoverDatabaseOptions {
+  /** Identifier of the global cluster. */
+  readonly globalClusterIdentifier: string;
+
+  /** ARN of the primary region's cluster, the writer Failback returns to. */
+  readonly primaryClusterArn: string;
+
+  /** ARN of this region's cluster, the writer Failover and Switchover make. */
+  readonly secondaryClusterArn: string;
 }
 
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
@@ -330,21 +353,39 @@ export class FidoRunbooks extends Construct {
     const primary = failover.primaryHealthCheck.healthCheckId;
     const serving = (name: string) => servingStep(name, primary, failover.healthCheck.healthCheckId);
     const document = (suffix: string, what: string, writes: boolean, description: string, steps: Step[]) => {
-      const role = this.role(`${suffix}Role`, what, [...this.changeStatements(scales), ...this.healthCheckStatements(primary, writes)]);
+      const role = this.role(`${suffix}Role`, what, [
+        ...this.changeStatements(scales),
+        ...this.healthCheckStatements(primary, writes),
+        ...(failover.database ? databaseStatements(this, failover.database, suffix === 'Failover' ? 'rds:FailoverGlobalCluster' : 'rds:SwitchoverGlobalCluster') : []),
+      ]);
       return this.document(`${suffix}Document`, suffix, automationDocument(description, { AutomationAssumeRole: this.assumeRoleParameter(role) }, steps, stepOutputs(steps.slice(-1))));
     };
     const report = 'Serving.Region says which region Route 53 answers the domain with (Serving.Primary and Serving.Secondary say why)';
     const standby = failover.standbyTasks;
+    const database = failover.database;
+    const writer = (name: string, arn: 'primaryClusterArn' | 'secondaryClusterArn', allowDataLoss: boolean) =>
+      database ? databaseWriterSteps(name, database, database[arn], allowDataLoss) : [];
+    const databaseText = {
+      failover: database ? 'promotes this region\'s DocumentDB cluster to the global cluster\'s writer (the writes the primary had not yet replicated, typically under a second of them, are lost) and waits until it writes, then ' : '',
+      switchover: database ? ', moves the DocumentDB global cluster\'s writer here (every write replicated first: nothing is lost) and waits until it writes' : '',
+      failback: database ? 'Moves the DocumentDB global cluster\'s writer back to the primary region (every write replicated first; it fails, changing nothing, while the primary\'s cluster cannot be reached) and waits until it writes, then turns' : 'Turns',
+    };
     return [
       document('Failover', 'makes this region serve', false,
-        `# Fail over to this region\n\nFor an outage of the primary region: raises every service here to its sizing (the scaler's bounds first where it autoscales), and waits up to ${WAIT_SECONDS.start} s until the tasks run. Route 53 answers with this region once the primary fails its checks and this region passes its own. ${report}.`,
-        [...targets.flatMap(startSteps), serving('Serving')]),
+        `# Fail over to this region\n\nFor an outage of the primary region: ${databaseText.failover}raises every service here to its sizing (the scaler's bounds first where it autoscales), and waits up to ${WAIT_SECONDS.start} s until the tasks run. Route 53 answers with this region once the primary fails its checks and this region passes its own. ${report}.`,
+        [...writer('PromoteDatabase', 'secondaryClusterArn', true), ...targets.flatMap(startSteps), serving('Serving')]),
       document('Switchover', 'switches the domain to this region', true,
-        `# Switch over to this region\n\nA planned switch while the primary is healthy: raises every service here to its sizing, waits until the tasks run, then inverts the primary region's health check, so that Route 53 calls the primary down and answers with this region (after the records' TTL). \`${this.props.documentNamePrefix}-Failback\` hands back. ${report}.`,
-        [...targets.flatMap(startSteps), primaryCheckStep('InvertPrimaryHealthCheck', primary, true), serving('Serving')]),
-      document('Failback', 'hands the domain back to the primary region', true,
-        `# Fail back to the primary region\n\nTurns the primary region's health check back (no longer inverted), waits ${FAILBACK_WAIT_MINUTES} minutes while Route 53 checks the primary and clients' cached answers expire, then, if Route 53 answers with the primary again, returns every service here to standby (${standby} tasks each); if not, it leaves them serving: run it again once the primary passes its checks. ${report}.`,
+        `# Switch over to this region\n\nA planned switch while the primary is healthy: raises every service here to its sizing, waits until the tasks run${databaseText.switchover}, then inverts the primary region's health check, so that Route 53 calls the primary down and answers with this region (after the records' TTL). \`${this.props.documentNamePrefix}-Failback\` hands back. ${report}.`,
         [
+          ...targets.flatMap(startSteps),
+          ...writer('SwitchDatabaseHere', 'secondaryClusterArn', false),
+          primaryCheckStep('InvertPrimaryHealthCheck', primary, true),
+          serving('Serving'),
+        ]),
+      document('Failback', 'hands the domain back to the primary region', true,
+        `# Fail back to the primary region\n\n${databaseText.failback} the primary region's health check back (no longer inverted), waits ${FAILBACK_WAIT_MINUTES} minutes while Route 53 checks the primary and clients' cached answers expire, then, if Route 53 answers with the primary again, returns every service here to standby (${standby} tasks each); if not, it leaves them serving: run it again once the primary passes its checks. ${report}.`,
+        [
+          ...writer('SwitchDatabaseBack', 'primaryClusterArn', false),
           primaryCheckStep('RestorePrimaryHealthCheck', primary, false),
           { name: 'WaitForPrimary', action: 'aws:sleep', inputs: { Duration: `PT${FAILBACK_WAIT_MINUTES}M` } },
           serving('ServingAfterRestore'),
@@ -412,13 +453,13 @@ export class FidoRunbooks extends Construct {
   public forwardSecretChanges(id: string, secret: secretsmanager.ISecret, region: string): events.Rule {
     const stack = Stack.of(this);
     const rule = new events.Rule(this, id, {
-      description: `Forwards the changes of the application secret's current value to ${region}, where its replica's readers redeploy`,
+      description: `Forwards the changes of the secret's current value to ${region}, where its replica's readers redeploy`,
       eventPattern: secretChanges(secret),
     });
     const bus = events.EventBus.fromEventBusArn(this, `${id}Bus`, stack.formatArn({ service: 'events', region, resource: 'event-bus', resourceName: 'default' }));
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: this.eventsPrincipal(),
-      description: `EventBridge forwards the application secret's changes to ${region}`,
+      description: `EventBridge forwards a secret's changes to ${region}`,
     });
     rule.addTarget(new eventTargets.EventBus(bus, { role }));
     acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (EventBridge puts events on ${region}'s default bus).` });
@@ -604,4 +645,24 @@ function secretChanges(secret: secretsmanager.ISecret): events.EventPattern {
     resources: secret.secretFullArn ? [secret.secretFullArn] : events.Match.prefix(`${secret.secretArn}-`),
     detail: { labelUpdated: ['AWSCURRENT'] },
   };
+}
+
+/**
+ * The global cluster's one move a failover document makes (`action`, on the global cluster and
+ * its two clusters, named), and the reads of its state that the wait makes.
+ */
+function databaseStatements(scope: Construct, database: FailoverDatabaseOptions, action: string): Array<{ statement: iam.PolicyStatement }> {
+  const globalCluster = Stack.of(scope).formatArn({
+    service: 'rds', region: '', resource: 'global-cluster', resourceName: database.globalClusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        actions: [action],
+        resources: [globalCluster, database.primaryClusterArn,
+          database.secondaryClusterArn],
+      }),
+    },
+    { statement: new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [globalCluster] }) },
+  ];
 }

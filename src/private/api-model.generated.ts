@@ -116,6 +116,16 @@ export const API_MODEL: ApiModel = {
       },
       "cdkBases": []
     },
+    "DocumentDbGlobalCluster": {
+      "fields": {
+        "engineVersion": { "optional": false, "type": { "primitive": "string" } },
+        "globalClusterIdentifier": { "optional": false, "type": { "primitive": "string" } },
+        "masterSecret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "primaryClusterArn": { "optional": false, "type": { "primitive": "string" } },
+        "secondaryRegions": { "optional": false, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } }
+      },
+      "cdkBases": []
+    },
     "DocumentDbOptions": {
       "fields": {
         "backupRetention": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
@@ -125,7 +135,18 @@ export const API_MODEL: ApiModel = {
         "masterUsername": { "optional": true, "type": { "primitive": "string" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "rotatePassword": { "optional": true, "type": { "primitive": "boolean" } },
-        "rotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
+        "rotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "secondaryRegions": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } }
+      },
+      "cdkBases": []
+    },
+    "DocumentDbSecondaryOptions": {
+      "fields": {
+        "backupRetention": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
+        "instances": { "optional": true, "type": { "primitive": "number" } },
+        "instanceType": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.InstanceType" } },
+        "primary": { "optional": false, "type": { "ref": "arculus-fido-cdk.IFidoDataLayer" } },
+        "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } }
       },
       "cdkBases": []
     },
@@ -139,8 +160,17 @@ export const API_MODEL: ApiModel = {
       "cdkBases": []
     },
     "EncryptionOptions": { "fields": { "customerManagedKey": { "optional": true, "type": { "primitive": "boolean" } } }, "cdkBases": [] },
+    "FailoverDatabaseOptions": {
+      "fields": {
+        "globalClusterIdentifier": { "optional": false, "type": { "primitive": "string" } },
+        "primaryClusterArn": { "optional": false, "type": { "primitive": "string" } },
+        "secondaryClusterArn": { "optional": false, "type": { "primitive": "string" } }
+      },
+      "cdkBases": []
+    },
     "FailoverRunbookOptions": {
       "fields": {
+        "database": { "optional": true, "type": { "struct": "FailoverDatabaseOptions" } },
         "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
         "primaryHealthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
         "standbyTasks": { "optional": false, "type": { "primitive": "number" } }
@@ -347,9 +377,13 @@ export const API_MODEL: ApiModel = {
     "MongoDbConnectionConfig": {
       "fields": {
         "databaseCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.DatabaseCluster" } },
+        "globalCluster": { "optional": true, "type": { "struct": "DocumentDbGlobalCluster" } },
+        "host": { "optional": true, "type": { "primitive": "string" } },
         "port": { "optional": false, "type": { "primitive": "number" } },
         "rotationFunction": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_lambda.IFunction" } },
+        "secondaryCluster": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_docdb.IDatabaseCluster" } },
         "secret": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "secretChangesFrom": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
         "secretRotates": { "optional": true, "type": { "primitive": "boolean" } },
         "securityGroup": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } }
       },
@@ -457,7 +491,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "env": { "optional": false, "type": { "cdkStruct": "aws-cdk-lib.Environment" } },
-        "mongoDb": { "optional": false, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
+        "mongoDb": { "optional": true, "type": { "ref": "arculus-fido-cdk.MongoDbConnection" } },
         "network": { "optional": true, "type": { "struct": "NetworkOptions" } },
         "stackName": { "optional": true, "type": { "primitive": "string" } },
         "standbyTasks": { "optional": true, "type": { "primitive": "number" } }
@@ -827,6 +861,12 @@ export const API_MODEL: ApiModel = {
       "member": "documentDb",
       "kind": "static",
       "parameters": [ { "name": "options", "struct": "DocumentDbOptions", "optional": true } ]
+    },
+    {
+      "type": "MongoDbConnection",
+      "member": "documentDbSecondary",
+      "kind": "static",
+      "parameters": [ { "name": "options", "struct": "DocumentDbSecondaryOptions", "optional": false } ]
     },
     {
       "type": "MongoDbConnection",

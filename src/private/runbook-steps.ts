@@ -410,3 +410,63 @@ function trafficStep(t: RunbookTarget): Step {
 export function stepOutputs(steps: Step[]): string[] {
   return steps.flatMap((step) => ((step.outputs as Array<{ Name: string }> | undefined) ?? []).map((o) => `${step.name}.${o.Name}`));
 }
+
+/** What the failover documents know of a DocumentDB global cluster. */
+export interface GlobalDatabase {
+  readonly globalClusterIdentifier: string;
+  readonly primaryClusterArn: string;
+  readonly secondaryClusterArn: string;
+}
+
+/**
+ * The script that waits until a global cluster's writer is `Writer` (a cluster's ARN) and the
+ * global cluster is available with no failover under way: a failover or switchover promotes the
+ * target within minutes, and SSM's wait steps cannot pick a member of a list by its ARN.
+ */
+const WRITER_SCRIPT = `import time
+
+import boto3
+
+
+def handler(events, context):
+    docdb = boto3.client('docdb')
+    deadline = time.time() + 540
+    while True:
+        cluster = docdb.describe_global_clusters(GlobalClusterIdentifier=events['GlobalClusterIdentifier'])['GlobalClusters'][0]
+        writers = [m['DBClusterArn'] for m in cluster.get('GlobalClusterMembers', []) if m.get('IsWriter')]
+        done = cluster.get('Status') == 'available' and 'FailoverState' not in cluster and writers == [events['Writer']]
+        if done or time.time() > deadline:
+            break
+        time.sleep(10)
+    state = f"global cluster {cluster.get('Status')}, writer {', '.join(writers) or 'none'}"
+    if not done:
+        raise Exception(f"{events['Writer']} is not the writer after 9 minutes: {state}")
+    return {'Writer': state}
+`;
+
+/**
+ * Makes `writer` (a cluster's ARN) the global cluster's writer, and waits until it writes. With
+ * `allowDataLoss` (Failover, the primary's region down) DocumentDB promotes it at once, losing
+ * the writes not yet replicated; without (Switchover, Failback, both regions up) it first
+ * replicates every write, and fails if the current writer cannot be reached.
+ */
+export function databaseWriterSteps(name: string, database: GlobalDatabase, writer: string, allowDataLoss: boolean): Step[] {
+  const target = { GlobalClusterIdentifier: database.globalClusterIdentifier, TargetDbClusterIdentifier: writer };
+  return [
+    allowDataLoss
+      ? call(name, 'aws:executeAwsApi', 'docdb', 'FailoverGlobalCluster', { ...target, AllowDataLoss: true })
+      : call(name, 'aws:executeAwsApi', 'docdb', 'SwitchoverGlobalCluster', target),
+    {
+      name: `WaitFor${name}`,
+      action: 'aws:executeScript',
+      timeoutSeconds: 600,
+      inputs: {
+        Runtime: 'python3.11',
+        Handler: 'handler',
+        Script: WRITER_SCRIPT,
+        InputPayload: { GlobalClusterIdentifier: database.globalClusterIdentifier, Writer: writer },
+      },
+      ...outputs(['Writer', '$.Payload.Writer', 'String']),
+    },
+  ];
+}

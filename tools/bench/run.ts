@@ -49,7 +49,9 @@ function synthesized(stack: cxapi.CloudFormationStackArtifact, seconds: number):
  * Synthesizes one deployment the way the README's example does (the certificate imported at app
  * level, no second stack), with `props` laid over it; returns the template and the wall time.
  */
-function synthDeployment(environment: DeploymentEnvironment, context: Record<string, any> = {}, props: LeverProps = {}): Synth {
+function synthDeployment(
+  environment: DeploymentEnvironment, context: Record<string, any> = {}, props: LeverProps & { mongoDb?: MongoDbConnection } = {},
+): Synth {
   const started = process.hrtime.bigint();
   const app = new App({ context });
   const stack = new ArculusFidoStack(app, 'Fido', {
@@ -71,15 +73,16 @@ function synthDeployment(environment: DeploymentEnvironment, context: Record<str
  * Synthesizes the prod deployment as a pair, us-east-1 and us-west-2, the secondary standing by
  * at `standbyTasks`; returns the templates of both regions and of the secondary's key stack.
  */
-function synthPair(standbyTasks: number): { primary: any; secondary: any; keys?: any } {
+function synthPair(standbyTasks: number, documentDb = false): { primary: any; secondary: any; keys?: any } {
   const app = new App();
   const pair = addReviewedPair(app, {
     secondary: {
       env: { ...ENV, region: PAIR_SECONDARY_REGION },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+      // On DocumentDB the pair makes the secondary's cluster, joined to the primary's global cluster.
+      mongoDb: documentDb ? undefined : MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
       standbyTasks,
     },
-  });
+  }, documentDb ? { mongoDb: MongoDbConnection.documentDb() } : {});
   const assembly = app.synth({ skipValidation: true, validateOnSynthesis: false });
   const template = (stack: Stack) => assembly.getStackArtifact(stack.artifactId).template;
   return { primary: template(pair.primary), secondary: template(pair.secondary), keys: pair.secondaryKey && template(Stack.of(pair.secondaryKey)) };
@@ -135,6 +138,10 @@ function main(): void {
   // Two regions (docs/failover.md): the time sign-in is down when the primary fails, and the cost.
   rows.push(...failoverRows('warm standby, 1 task per service', synthPair(1), presets[2].template, WARM_STANDBY_RTO_GOAL_SECONDS));
   rows.push(...failoverRows('pilot light', synthPair(0), presets[2].template));
+  // On DocumentDB: the global cluster's promotion in the recovery time, its lag as the RPO, and a
+  // second cluster in the cost, against prod on DocumentDB in one region.
+  rows.push(...failoverRows('warm standby on DocumentDB', synthPair(1, true),
+    synthDeployment(DeploymentEnvironment.PROD, {}, { mongoDb: MongoDbConnection.documentDb() }).template, WARM_STANDBY_RTO_GOAL_SECONDS));
   // Dev with each cost lever of tools/bench/levers.ts, and with all of them.
   rows.push(...devLeverRows(presets[0].template, (props) => synthDeployment(DeploymentEnvironment.DEV, {}, props).template));
 

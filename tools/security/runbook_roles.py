@@ -9,10 +9,13 @@ import json
 # IAM actions that only read, by their verb; every other action a role allows is a write.
 READ_VERBS = ("Describe", "List", "Get")
 
-# Write actions for which the service defines no condition key at all (Service Authorization
-# Reference): a condition cannot hold them, so the statement must name its resources, no wildcard.
+# Write actions that no condition holds to one step (Service Authorization Reference): the service
+# defines no condition key for them, or none but the tags of the very resources they act on, which
+# hold them no tighter than naming those resources. The statement must name its resources, no wildcard.
 NO_CONDITION_KEYS = {
     "route53:UpdateHealthCheck": "Route 53 defines no condition key for UpdateHealthCheck",
+    "rds:FailoverGlobalCluster": "only the tags of the global cluster and its clusters, which the statement names",
+    "rds:SwitchoverGlobalCluster": "only the tags of the global cluster and its clusters, which the statement names",
 }
 
 

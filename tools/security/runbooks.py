@@ -52,7 +52,7 @@ PROPERTY_KEYS = {"PropertySelector", "DesiredValues"}
 
 # The IAM service prefix of each boto3 client the documents may call. botocore's signing name says
 # the same for these three; a client missing here is a problem to decide, not a guess.
-IAM_PREFIX = {"ecs": "ecs", "application-autoscaling": "application-autoscaling", "elbv2": "elasticloadbalancing", "route53": "route53"}
+IAM_PREFIX = {"ecs": "ecs", "application-autoscaling": "application-autoscaling", "elbv2": "elasticloadbalancing", "route53": "route53", "docdb": "rds"}
 
 VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 PATH_TOKEN = re.compile(r"\.\.([A-Za-z_][A-Za-z0-9_]*)|\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*|-?\d*:-?\d*)\]")

@@ -4,7 +4,8 @@
  * WAF, and in every preset blue/green and canary services with their deployment checks, NAT
  * instances, a dual-stack load balancer (IPv6 clients), and prod with a MongoDB by endpoint whose
  * password rotates (Atlas with the library's function, a self-managed server with AWS's
- * multi-user function; flat and nested), prod as a failover pair in two regions, into
+ * multi-user function; flat and nested), prod as a failover pair in two regions (on Atlas, and on
+ * a DocumentDB global cluster), into
  * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
  * `tools/security/runbooks.py` also judges against botocore's API models.
@@ -151,4 +152,14 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
   const assembly = app.synth();
   fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
   console.log(`prod-pair: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
+}
+
+// Prod in two regions on DocumentDB: the primary's cluster made a global cluster, the secondary's
+// joined to it, the master secret replicated, and the runbooks that move the writer.
+{
+  const app = appFor('prod-pair-documentdb');
+  addReviewedPair(app, { secondary: { env: { ...ENV, region: PAIR_SECONDARY_REGION } } }, { mongoDb: MongoDbConnection.documentDb() });
+  const assembly = app.synth();
+  fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
+  console.log(`prod-pair-documentdb: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
 }

@@ -229,6 +229,18 @@ class RunbookCheck(unittest.TestCase):
         statements(t)[-1]["Resource"] = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":route53:::healthcheck/*"]]}
         self.assertFails(t, "allows the write action route53:UpdateHealthCheck without a condition")
 
+    def test_a_global_cluster_move_passes_on_its_named_clusters_only(self):
+        # DocumentDB's FailoverGlobalCluster (IAM prefix rds): no condition but the resources' tags.
+        t = good_template()
+        steps(t).insert(-1, {"name": "PromoteDatabase", "action": "aws:executeAwsApi", "inputs": {
+            "Service": "docdb", "Api": "FailoverGlobalCluster", "GlobalClusterIdentifier": "fido-global",
+            "TargetDbClusterIdentifier": "arn:aws:rds:us-west-2:111111111111:cluster:fido-west", "AllowDataLoss": True}})
+        named = ["arn:aws:rds::111111111111:global-cluster:fido-global", "arn:aws:rds:us-west-2:111111111111:cluster:fido-west"]
+        statements(t).append({"Effect": "Allow", "Action": "rds:FailoverGlobalCluster", "Resource": named})
+        self.assertEqual(self.problems(t), [])
+        statements(t)[-1]["Resource"] = [named[0], "arn:aws:rds:us-west-2:111111111111:cluster:*"]
+        self.assertFails(t, "allows the write action rds:FailoverGlobalCluster without a condition")
+
     def test_a_write_action_beside_a_read_action_without_a_condition_fails(self):
         # A statement granting a read and a write at once: the write still needs its condition.
         t = good_template()

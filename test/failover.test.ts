@@ -534,9 +534,25 @@ print(json.dumps(results))
     expect(step.timeoutSeconds).toBe(600);
   });
 
-  test('watches the secondary\'s cluster with the deployment\'s alarms, and is clean by cdk-nag', () => {
+  test('watches the secondary\'s cluster with the deployment\'s alarms and its replication lag, and is clean by cdk-nag', () => {
     const cpu = propertiesOf(secondary, 'AWS::CloudWatch::Alarm').find((a) => a.AlarmName === 'arculus-auth-prod-docdb-cpu');
     expect(cpu.Dimensions).toEqual([{ Name: 'DBClusterIdentifier', Value: { Ref: secondaryClusterId } }]);
+    // The secondary's lag is the recovery point: 10 s for 5 minutes notifies, as the primary's alarms do.
+    const lag = propertiesOf(secondary, 'AWS::CloudWatch::Alarm').find((a) => a.AlarmName === 'arculus-auth-prod-docdb-replication-lag');
+    expect(lag).toMatchObject({
+      Namespace: 'AWS/DocDB',
+      MetricName: 'GlobalClusterReplicationLag',
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 10000,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'missing',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: secondaryClusterId } }],
+    });
+    expect(lag.AlarmActions).toEqual(cpu.AlarmActions);
+    expect(propertiesOf(primary, 'AWS::CloudWatch::Alarm').map((a) => a.AlarmName)).not.toContain('arculus-auth-prod-docdb-replication-lag');
     expect(findings).toEqual([]);
     expect(fido.secondaryKey).toBeDefined();
   });

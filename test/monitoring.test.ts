@@ -644,9 +644,10 @@ describe('FidoMonitoring checks its props when it is made, with the prop named',
         missingTasks: 0,
         documentDbCpuPercent: 200,
         documentDbConnections: 40000,
+        documentDbReplicationLag: Duration.hours(2),
       },
     }));
-    expect(message).toMatch(/^FidoMonitoring 'Bare\/Monitoring' has 8 problems in its props:\n {2}- thresholds\.target5xxPercent: must be a percentage more than 0 and at most 100, got 0/);
+    expect(message).toMatch(/^FidoMonitoring 'Bare\/Monitoring' has 9 problems in its props:\n {2}- thresholds\.target5xxPercent: must be a percentage more than 0 and at most 100, got 0/);
     expect(message).toMatch(/thresholds\.unhealthyHosts: must be a whole number from 1 to 1000, got 1\.5/);
     expect(message).toMatch(/thresholds\.latencyP99: must be more than 0 and at most 4000 seconds, got 1 hour 23 minutes/);
     expect(message).toMatch(/thresholds\.cpuPercent: must be a percentage more than 0 and at most 100, got 101/);
@@ -654,6 +655,7 @@ describe('FidoMonitoring checks its props when it is made, with the prop named',
     expect(message).toMatch(/thresholds\.missingTasks: must be a whole number from 1 to 5000, got 0/);
     expect(message).toMatch(/thresholds\.documentDbCpuPercent: must be a percentage more than 0 and at most 100, got 200/);
     expect(message).toMatch(/thresholds\.documentDbConnections: must be a whole number from 1 to 30000, got 40000/);
+    expect(message).toMatch(/thresholds\.documentDbReplicationLag: must be more than 0 and at most 1 hour, got 2 hours/);
   });
 
   test('errors when an e-mail address is malformed or listed twice', () => {

@@ -418,6 +418,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         logGroup: service.logGroup,
       })),
       databaseCluster: this.dataLayer.databaseCluster ?? this.dataLayer.documentDbSecondaryCluster,
+      databaseReplicates: this.dataLayer.documentDbSecondaryCluster !== undefined,
       secretRotations: this.dataLayer.secretRotations,
       // A given topic has its own key.
       encryptionKey: resolved.monitoring.topic ? undefined : this.encryptionKey,

@@ -79,6 +79,14 @@ export interface FidoMonitoringProps extends MonitoringOptions {
   readonly databaseCluster?: docdb.IDatabaseCluster;
 
   /**
+   * Whether `databaseCluster` is a secondary cluster of a DocumentDB global cluster, whose
+   * replication lag is watched too (`<namePrefix>-docdb-replication-lag`).
+   *
+   * @default false
+   */
+  readonly databaseReplicates?: boolean;
+
+  /**
    * Customer-managed key of a created topic. Its key policy gets a statement that lets CloudWatch
    * (`cloudwatch.amazonaws.com`) use it to publish for this account's alarms only
    * (`aws:SourceAccount` and `aws:SourceArn` conditions), and, with `secretRotations`, one that
@@ -185,7 +193,7 @@ export class FidoMonitoring extends Construct {
     if (given.alarms !== false) {
       services.forEach((service) => this.createServiceAlarms(prefix, service, thresholds));
       if (database) {
-        this.createDatabaseAlarms(prefix, database, thresholds);
+        this.createDatabaseAlarms(prefix, database, thresholds, given.databaseReplicates ?? false);
       }
       this.createRotationAlarms(prefix, rotations);
       if (rotations.length > 0) {
@@ -393,7 +401,7 @@ export class FidoMonitoring extends Construct {
       `${name}: ${thresholds.missingTasks} or more tasks fewer running than desired for 10 minutes; ECS cannot start them (see the service's events). Needs Container Insights.`);
   }
 
-  private createDatabaseAlarms(prefix: string, cluster: docdb.IDatabaseCluster, thresholds: Required<AlarmThresholds>): void {
+  private createDatabaseAlarms(prefix: string, cluster: docdb.IDatabaseCluster, thresholds: Required<AlarmThresholds>, replicates: boolean): void {
     const names = databaseAlarmNames(prefix);
     this.createAlarm(this, 'DocumentDbCpuAlarm', names.cpu, ALARM_TIMING.documentDbCpu, thresholds.documentDbCpuPercent,
       (period) => documentDbMetric(cluster, 'CPUUtilization', 'Average', period),
@@ -401,6 +409,12 @@ export class FidoMonitoring extends Construct {
     this.createAlarm(this, 'DocumentDbConnectionsAlarm', names.connections, ALARM_TIMING.documentDbConnections, thresholds.documentDbConnections,
       (period) => documentDbMetric(cluster, 'DatabaseConnections', 'Maximum', period),
       `DocumentDB: ${thresholds.documentDbConnections} or more connections for 5 minutes; past its instance class's limit, DocumentDB refuses new ones.`);
+    if (replicates) {
+      const lag = thresholds.documentDbReplicationLag;
+      this.createAlarm(this, 'DocumentDbReplicationLagAlarm', names.replicationLag, ALARM_TIMING.documentDbReplicationLag, lag.toMilliseconds(),
+        (period) => documentDbMetric(cluster, 'GlobalClusterReplicationLag', 'Maximum', period),
+        `DocumentDB global cluster: this region's copy ${lag.isUnresolved() ? 'the threshold' : lag.toHumanString()} or more behind the primary for 5 minutes; a failover now would lose that much of the writes.`);
+    }
   }
 
   /** An alarm that goes off at or above `threshold` in every evaluated period, and notifies the topic. */

@@ -140,6 +140,19 @@ export interface AlarmThresholds {
    * @default 400
    */
   readonly documentDbConnections?: number;
+
+  /**
+   * Replication lag of a DocumentDB global cluster's secondary cluster (AWS/DocDB
+   * `GlobalClusterReplicationLag`, the most in each of five 1-minute periods running,
+   * `<prefix>-docdb-replication-lag`), in a pair's secondary region. More than 0 and at most 1 hour.
+   *
+   * Why 10 seconds: the lag is typically under a second; a failover loses the writes of the lag
+   * (sign-ins, registrations), so ten times that for 5 minutes means the recovery point has grown
+   * past what the pair is modeled for (docs/failover.md), before anyone needs it.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly documentDbReplicationLag?: Duration;
 }
 
 /**

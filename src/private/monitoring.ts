@@ -15,6 +15,7 @@ export const DEFAULT_THRESHOLDS: Required<AlarmThresholds> = {
   missingTasks: 1,
   documentDbCpuPercent: 80,
   documentDbConnections: 400,
+  documentDbReplicationLag: Duration.seconds(10),
 };
 
 /**
@@ -67,6 +68,11 @@ export const ALARM_TIMING = {
   documentDbCpu: minutes(5, 3, cloudwatch.TreatMissingData.NOT_BREACHING),
   /** As `documentDbCpu`. */
   documentDbConnections: minutes(1, 5, cloudwatch.TreatMissingData.NOT_BREACHING),
+  /**
+   * No data: no replication reported (the primary's region down, which Route 53's checks and the
+   * primary's own alarms report): INSUFFICIENT_DATA, which notifies nobody, as for running tasks.
+   */
+  documentDbReplicationLag: minutes(1, 5, cloudwatch.TreatMissingData.MISSING),
   /**
    * No data: the function did not run (a rotation is due once an interval). One failed invocation
    * in 5 minutes is enough: Secrets Manager invokes it four times per rotation, and a failure
@@ -184,6 +190,10 @@ function checkThresholds(problems: ProblemList, thresholds: AlarmThresholds): vo
   problems.integerInRange('thresholds.unhealthyHosts', thresholds.unhealthyHosts, 1, 1000);
   problems.integerInRange('thresholds.missingTasks', thresholds.missingTasks, 1, 5000);
   problems.integerInRange('thresholds.documentDbConnections', thresholds.documentDbConnections, 1, 30000);
+  const lag = thresholds.documentDbReplicationLag;
+  if (lag && !lag.isUnresolved() && !(lag.toMilliseconds() > 0 && lag.toMilliseconds() <= 3600 * 1000)) {
+    problems.add('thresholds.documentDbReplicationLag', `must be more than 0 and at most 1 hour, got ${lag.toHumanString()}`);
+  }
   const latency = thresholds.latencyP99;
   if (latency && !latency.isUnresolved() && !(latency.toMilliseconds() > 0 && latency.toMilliseconds() <= 4000 * 1000)) {
     problems.add('thresholds.latencyP99', `must be more than 0 and at most 4000 seconds, got ${latency.toHumanString()}`);

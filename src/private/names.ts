@@ -120,10 +120,12 @@ export function serviceAlarmNames(prefix: string, service: string): ServiceAlarm
 export interface DatabaseAlarmNames {
   readonly cpu: string;
   readonly connections: string;
+  /** A global cluster's secondary only. */
+  readonly replicationLag: string;
 }
 
 export function databaseAlarmNames(prefix: string): DatabaseAlarmNames {
-  return { cpu: `${prefix}-docdb-cpu`, connections: `${prefix}-docdb-connections` };
+  return { cpu: `${prefix}-docdb-cpu`, connections: `${prefix}-docdb-connections`, replicationLag: `${prefix}-docdb-replication-lag` };
 }
 
 /** The names of the deployment's secret rotations (`SecretRotation.name`), which name their alarms. */

@@ -730,6 +730,30 @@ describe('the pair refuses, in one error', () => {
     expect(missing).toContain("secondary.mongoDb: is required: give the secondary region's endpoint of your MongoDB");
   });
 
+  test('secondaryRegions of a DocumentDB cluster: twice one region, a key of another region, none with global clusters, and its own', () => {
+    const east = { account: ACCOUNT, region: 'us-east-1' };
+    const deployed = (secondaryRegions: (imports: Stack) => secretsmanager.ReplicaRegion[]) => thrownBy(() => {
+      const app = testApp();
+      const imports = new Stack(app, 'Imports', { env: east });
+      new ArculusFidoStack(app, 'Fido', {
+        ...baseProps(imports),
+        env: east,
+        mongoDb: MongoDbConnection.documentDb({
+          instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE), secondaryRegions: secondaryRegions(imports),
+        }),
+      });
+    });
+    const message = deployed((imports) => [
+      { region: 'eu-west-1' },
+      { region: 'eu-west-1', encryptionKey: kms.Key.fromKeyArn(imports, 'EastKey', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') },
+      { region: 'eu-south-1' },
+    ]);
+    expect(message).toContain('mongoDb.secondaryRegions[1].region: names eu-west-1 a second time');
+    expect(message).toContain("mongoDb.secondaryRegions[1].encryptionKey: is a key of us-east-1, but eu-west-1's copy of the master secret and its cluster are encrypted with a key of their own region");
+    expect(message).toContain('mongoDb.secondaryRegions[2].region: is eu-south-1, where DocumentDB has no global clusters');
+    expect(deployed(() => [{ region: 'us-east-1' }])).toContain("mongoDb.secondaryRegions[0].region: is the cluster's own region (us-east-1)");
+  });
+
   test('a DocumentDB secondary of a deployment without a global cluster, or one that leaves this region out', () => {
     const app = testApp();
     const east = { account: ACCOUNT, region: 'us-east-1' };

@@ -121,7 +121,8 @@ function custom(): Stack {
 /**
  * The deployment in two regions with DNS failover, as a team writes it in its App
  * (docs/failover.md): the zone imported by its ID at the app's scope (both regions' stacks write
- * a failover record in it), each region's MongoDB by its endpoint, a pilot-light secondary, a
+ * a failover record in it), DocumentDB made a global cluster that the secondary's cluster joins, a
+ * pilot-light secondary, a
  * slower and more tolerant health check than the default, and the image repositories in the
  * primary's region, replicated to the secondary's. Prod has keys of its own, so the pair makes a
  * third stack, `keys`, holding the key of the application secret's replica in the secondary's
@@ -135,13 +136,12 @@ function pair(): { primary: Stack; secondary: Stack; keys: Stack; images: Stack 
     deployment: {
       deploymentEnvironment: DeploymentEnvironment.PROD,
       domain: { domainName: 'auth.example.com', hostedZone: zone },
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      mongoDb: MongoDbConnection.documentDb(),
       images: { tag: '1.0.0' },
     },
     primary: { env: env('us-east-1') },
     secondary: {
       env: env('us-west-2'),
-      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
       standbyTasks: 0,
     },
     healthCheckInterval: Duration.seconds(30),

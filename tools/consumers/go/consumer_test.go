@@ -162,17 +162,12 @@ func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Sta
 		Deployment: &fido.ArculusFidoDeploymentProps{
 			DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
 			Domain:                &fido.DomainOptions{DomainName: jsii.String("auth.example.com"), HostedZone: zone},
-			MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{
-				Host: jsii.String("east.abcde.mongodb.net"), Username: jsii.String("fido"),
-			}),
-			Images: &fido.ImageOptions{Tag: jsii.String("1.0.0")},
+			MongoDb: fido.MongoDbConnection_DocumentDb(nil),
+			Images:  &fido.ImageOptions{Tag: jsii.String("1.0.0")},
 		},
 		Primary: &fido.PairRegionOptions{Env: env("us-east-1")},
 		Secondary: &fido.SecondaryRegionOptions{
-			Env: env("us-west-2"),
-			MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{
-				Host: jsii.String("west.abcde.mongodb.net"), Username: jsii.String("fido"),
-			}),
+			Env:          env("us-west-2"),
 			StandbyTasks: jsii.Number(0),
 		},
 		HealthCheckInterval: awscdk.Duration_Seconds(jsii.Number(30)),
@@ -351,6 +346,19 @@ func TestPairScenario(t *testing.T) {
 		}
 	}
 	primary.HasResourceProperties(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), map[string]interface{}{"MinCapacity": 3})
+
+	// Read from Go: the DocumentDB global cluster the secondary's data layer joined, and its regions.
+	globalCluster := pair.Secondary().Deployment().DataLayer().DocumentDbGlobalCluster()
+	if globalCluster == nil {
+		t.Fatal("the secondary's data layer has no DocumentDbGlobalCluster")
+	}
+	if regions := *globalCluster.SecondaryRegions; len(regions) != 1 || *regions[0].Region != "us-west-2" {
+		t.Errorf("the global cluster's secondary regions are %v, want [us-west-2]", regions)
+	}
+	identifier := *globalCluster.GlobalClusterIdentifier
+	primary.HasResourceProperties(jsii.String("AWS::DocDB::GlobalCluster"), map[string]interface{}{"GlobalClusterIdentifier": identifier, "DeletionProtection": true})
+	secondary.HasResourceProperties(jsii.String("AWS::DocDB::DBCluster"), map[string]interface{}{"GlobalClusterIdentifier": identifier, "StorageEncrypted": true})
+	secondary.ResourcePropertiesCountIs(jsii.String("AWS::DocDB::DBInstance"), map[string]interface{}{"DBInstanceClass": "db.r6g.large"}, jsii.Number(3))
 
 	// The public properties, read from Go: the replica's key in a stack of the secondary's region,
 	// the dashboard of both regions in the secondary's stack.

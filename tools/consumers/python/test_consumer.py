@@ -162,13 +162,12 @@ def pair_stacks() -> dict:
         deployment=ArculusFidoDeploymentProps(
             deployment_environment=DeploymentEnvironment.PROD,
             domain=DomainOptions(domain_name="auth.example.com", hosted_zone=zone),
-            mongo_db=MongoDbConnection.from_endpoint(host="east.abcde.mongodb.net", username="fido"),
+            mongo_db=MongoDbConnection.document_db(),
             images=ImageOptions(tag="1.0.0"),
         ),
         primary=PairRegionOptions(env=env("us-east-1")),
         secondary=SecondaryRegionOptions(
             env=env("us-west-2"),
-            mongo_db=MongoDbConnection.from_endpoint(host="west.abcde.mongodb.net", username="fido"),
             standby_tasks=0,
         ),
         health_check_interval=Duration.seconds(30),
@@ -340,6 +339,18 @@ def test_pair_replicates_its_secret_and_gives_the_secondary_runbooks_and_a_dashb
         "ContainerDefinitions": [Match.object_like({"Secrets": Match.array_with([{"Name": "JWT_SECRET", "ValueFrom": {
             "Fn::Join": ["", Match.array_with([":secretsmanager:us-west-2:111111111111:secret:", ":jwtSecret::"])]}}])})],
     }, 2)
+
+
+def test_pair_makes_a_documentdb_global_cluster_that_the_secondary_joins(
+        pair_construct: dict, pair_primary: Template, pair_secondary: Template):
+    # Read from Python: the global cluster the secondary's data layer joined, and its regions.
+    global_cluster = pair_construct["secondary"].deployment.data_layer.document_db_global_cluster
+    assert global_cluster is not None
+    assert [region.region for region in global_cluster.secondary_regions] == ["us-west-2"]
+    identifier = global_cluster.global_cluster_identifier
+    pair_primary.has_resource_properties("AWS::DocDB::GlobalCluster", {"GlobalClusterIdentifier": identifier, "DeletionProtection": True})
+    pair_secondary.has_resource_properties("AWS::DocDB::DBCluster", {"GlobalClusterIdentifier": identifier, "StorageEncrypted": True})
+    pair_secondary.resource_properties_count_is("AWS::DocDB::DBInstance", {"DBInstanceClass": "db.r6g.large"}, 3)
 
 
 def test_pair_images_replicate_to_the_secondary_region(pair_images: Template):

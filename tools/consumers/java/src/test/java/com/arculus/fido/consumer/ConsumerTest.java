@@ -11,6 +11,7 @@ import com.arculus.fido.cdk.ArculusFidoImagesStack;
 import com.arculus.fido.cdk.ArculusFidoRegionPair;
 import com.arculus.fido.cdk.DeploymentCheck;
 import com.arculus.fido.cdk.DeploymentEnvironment;
+import com.arculus.fido.cdk.DocumentDbGlobalCluster;
 import com.arculus.fido.cdk.DocumentDbOptions;
 import com.arculus.fido.cdk.DomainOptions;
 import com.arculus.fido.cdk.EncryptionOptions;
@@ -234,15 +235,12 @@ class ConsumerTest {
             .deployment(ArculusFidoDeploymentProps.builder()
                 .deploymentEnvironment(DeploymentEnvironment.PROD)
                 .domain(DomainOptions.builder().domainName("auth.example.com").hostedZone(zone).build())
-                .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
-                    .host("east.abcde.mongodb.net").username("fido").build()))
+                .mongoDb(MongoDbConnection.documentDb())
                 .images(ImageOptions.builder().tag("1.0.0").build())
                 .build())
             .primary(PairRegionOptions.builder().env(env("us-east-1")).build())
             .secondary(SecondaryRegionOptions.builder()
                 .env(env("us-west-2"))
-                .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
-                    .host("west.abcde.mongodb.net").username("fido").build()))
                 .standbyTasks(0)
                 .build())
             .healthCheckInterval(Duration.seconds(30))
@@ -364,6 +362,20 @@ class ConsumerTest {
             assertEquals(0, ((Number) ((Map<?, ?>) target.get("Properties")).get("MinCapacity")).intValue());
         }
         primary.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Map.of("MinCapacity", 3));
+    }
+
+    @Test
+    void pairMakesADocumentDbGlobalClusterThatTheSecondaryJoins() {
+        // Read from Java: the global cluster the secondary's data layer joined, and its regions.
+        DocumentDbGlobalCluster globalCluster = pair.getSecondary().getDeployment().getDataLayer().getDocumentDbGlobalCluster();
+        assertNotNull(globalCluster);
+        assertEquals(List.of("us-west-2"), globalCluster.getSecondaryRegions().stream().map(r -> r.getRegion()).toList());
+        String identifier = globalCluster.getGlobalClusterIdentifier();
+        Template.fromJSON(pairPrimary).hasResourceProperties("AWS::DocDB::GlobalCluster",
+            Map.of("GlobalClusterIdentifier", identifier, "DeletionProtection", true));
+        Template secondary = Template.fromJSON(pairSecondary);
+        secondary.hasResourceProperties("AWS::DocDB::DBCluster", Map.of("GlobalClusterIdentifier", identifier, "StorageEncrypted", true));
+        secondary.resourcePropertiesCountIs("AWS::DocDB::DBInstance", Map.of("DBInstanceClass", "db.r6g.large"), 3);
     }
 
     @Test

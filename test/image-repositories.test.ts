@@ -7,7 +7,7 @@ import {
   ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
 } from '../src';
 import { Finding, runNag } from './nag-report';
-import { baseProps, ENV, joined, testApp } from './util';
+import { baseProps, ENV, joined, testApp, warningMessages } from './util';
 
 const REPOSITORY = 'AWS::ECR::Repository';
 
@@ -217,6 +217,125 @@ describe('replication to the secondary region of a pair', () => {
     expect(message).toContain(`replicationRegions[0]: is the repositories' own region (${ENV.region})`);
     expect(message).toContain("replicationRegions[2]: names 'us-west-2' a second time");
     expect(message).toContain("replicationRegions[3]: must be a region's name such as 'us-west-2', got 'US West'");
+  });
+});
+
+describe('replication to the registry of another account', () => {
+  // The primary's images in one account, the secondary's in another, as `cdk deploy --all` deploys them.
+  const WEST = { account: '222222222222', region: 'us-west-2' };
+  let source: ArculusFidoImagesStack;
+  let destination: ArculusFidoImagesStack;
+  let policy: any;
+  let nag: { findings: Finding[]; templates: Record<string, any> };
+  // runNag's templates: its app's assembly directory is gone once it returns.
+  const templateOf = (stack: Stack) => Template.fromJSON(nag.templates[`${stack.artifactId}.template.json`]);
+  beforeAll(() => {
+    nag = runNag((app) => {
+      destination = new ArculusFidoImagesStack(app, 'ImagesWest', {
+        env: WEST, deploymentEnvironment: DeploymentEnvironment.PROD, applicationName: 'acme-auth', replicationSourceAccounts: [ENV.account],
+      });
+      source = new ArculusFidoImagesStack(app, 'Images', {
+        env: ENV,
+        deploymentEnvironment: DeploymentEnvironment.PROD,
+        applicationName: 'acme-auth',
+        replicationRegions: ['eu-west-1'],
+        replicationRegistries: [WEST, { account: '333333333333', region: 'eu-west-1' }],
+      });
+      source.addDependency(destination);
+    });
+    policy = Object.values(templateOf(destination).findResources('AWS::ECR::RegistryPolicy'));
+  });
+
+  test('the source copies every push to this account\'s regions and to each other account\'s registry, in one rule', () => {
+    templateOf(source).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: {
+        Rules: [{
+          Destinations: [
+            { Region: 'eu-west-1', RegistryId: ENV.account },
+            { Region: 'us-west-2', RegistryId: '222222222222' },
+            { Region: 'eu-west-1', RegistryId: '333333333333' },
+          ],
+          RepositoryFilters: [{ Filter: 'acme-auth/', FilterType: 'PREFIX_MATCH' }],
+        }],
+      },
+    });
+    expect(warningMessages(source).some((w) => w.includes('copied to eu-west-1, 222222222222 in us-west-2, 333333333333 in eu-west-1')
+      && w.includes('[ack: arculus-fido:registry-replication]'))).toBe(true);
+  });
+
+  test('the destination lets the source account replicate into its <applicationName>/ repositories, and do nothing else', () => {
+    expect(policy).toHaveLength(1);
+    expect(policy[0].Properties.PolicyText).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'ReplicationFromSourceAccounts',
+        Effect: 'Allow',
+        Principal: { AWS: joined('arn:', { Ref: 'AWS::Partition' }, `:iam::${ENV.account}:root`) },
+        Action: 'ecr:ReplicateImage',
+        Resource: joined('arn:', { Ref: 'AWS::Partition' }, ':ecr:us-west-2:222222222222:repository/acme-auth/*'),
+      }],
+    });
+    expect(warningMessages(destination).some((w) => w.includes(`${ENV.account} may replicate to acme-auth/`) && w.includes('[ack: arculus-fido:registry-policy]'))).toBe(true);
+  });
+
+  test('the copies land in the destination\'s own repositories: the policy covers each of them, and the source\'s filter each of the source\'s', () => {
+    const resource: string = policy[0].Properties.PolicyText.Statement[0].Resource['Fn::Join'][1].slice(-1)[0];
+    const pattern = new RegExp(`^${resource.replace(/^.*:repository\//, '').replace('*', '.*')}$`);
+    for (const stack of [destination, source]) {
+      const names = Object.values(templateOf(stack).findResources(REPOSITORY)).map((r: any) => r.Properties.RepositoryName);
+      expect(names.sort()).toEqual(['acme-auth/pyfido', 'acme-auth/tomcat']);
+      expect(names.filter((name) => !pattern.test(name) || !name.startsWith('acme-auth/'))).toEqual([]);
+    }
+  });
+
+  test('cdk-nag finds nothing on either registry', () => {
+    expect(Object.keys(nag.templates).sort()).toEqual(['Images.template.json', 'ImagesWest.template.json']);
+    expect(nag.findings).toEqual([]);
+  });
+
+  test('without source accounts, a registry has no policy', () => {
+    expect(Object.keys(templateOf(source).findResources('AWS::ECR::RegistryPolicy'))).toEqual([]);
+  });
+
+  test('takes accounts that are tokens, for deploy time', () => {
+    const { template } = build((stack) => {
+      const account = new CfnParameter(stack, 'Account').valueAsString;
+      return { replicationRegistries: [{ account, region: 'us-west-2' }], replicationSourceAccounts: [account] };
+    });
+    template.hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: { Rules: [Match.objectLike({ Destinations: [{ Region: 'us-west-2', RegistryId: { Ref: 'Account' } }] })] },
+    });
+    template.hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: { Statement: [Match.objectLike({ Principal: { AWS: joined('arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'Account' }, ':root') } })] },
+    });
+  });
+
+  test('refuses this account as a registry or a source, an account or region out of form, and one twice, in one error', () => {
+    const message = buildError({
+      replicationRegistries: [
+        { account: ENV.account, region: 'us-west-2' },
+        { account: '2222', region: 'us-west-2' },
+        { account: '222222222222', region: 'West' },
+        { account: '22222222222x', region: 'us west' },
+        { account: '222222222222', region: 'us-west-2' },
+        { account: '222222222222', region: 'us-west-2' },
+      ],
+      replicationSourceAccounts: [ENV.account, '333333333333', '333333333333', 'acme'],
+    })!;
+    expect(message).toContain(`replicationRegistries[0].account: is the repositories' own account (${ENV.account}); give its region in replicationRegions instead`);
+    expect(message).toContain("replicationRegistries[1].account: must be an account ID of 12 digits, such as '222222222222', got '2222'");
+    expect(message).toContain("replicationRegistries[2].region: must be a region's name such as 'us-west-2', got 'West'");
+    expect(message).toContain("replicationRegistries[3].account: must be an account ID of 12 digits, such as '222222222222', got '22222222222x'");
+    expect(message).toContain("replicationRegistries[3].region: must be a region's name such as 'us-west-2', got 'us west'");
+    expect(message).toContain('replicationRegistries[5]: names the registry of 222222222222 in us-west-2 a second time; give each registry once');
+    expect(message).toContain(`replicationSourceAccounts[0]: is the repositories' own account (${ENV.account})`);
+    expect(message).toContain("replicationSourceAccounts[2]: names '333333333333' a second time");
+    expect(message).toContain("replicationSourceAccounts[3]: must be an account ID of 12 digits, such as '222222222222', got 'acme'");
+    expect(message).toMatch(/has 9 problems in its props/);
+  });
+
+  test('refuses a registry without its region, as a JavaScript caller may give it', () => {
+    expect(buildError({ replicationRegistries: [{ account: '222222222222' } as any] })).toMatch(/replicationRegistries\[0\]\.region: is required: a region's name such as 'us-west-2'/);
   });
 });
 

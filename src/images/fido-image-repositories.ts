@@ -1,8 +1,9 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { IFidoImageRepositories } from './options';
+import type { IFidoImageRepositories, ImageReplicationRegistry } from './options';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
 import { checkNames } from '../private/check-props';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
@@ -94,10 +95,39 @@ export interface FidoImageRepositoriesProps {
    * @default - no replication
    */
   readonly replicationRegions?: string[];
+
+  /**
+   * Registries of other accounts that every push is copied to, in the same rule as
+   * `replicationRegions`: for a deployment in another account that pulls from the repositories
+   * of its own registry. Each destination registry must let this account replicate to it, and
+   * must hold the two repositories before the first push: an `ArculusFidoImagesStack` there, with
+   * this account in its `replicationSourceAccounts`, does both.
+   *
+   * @default - no registry of another account
+   */
+  readonly replicationRegistries?: ImageReplicationRegistry[];
+
+  /**
+   * Accounts whose registries may copy their pushes into these repositories (their
+   * `replicationRegistries` name this account and region), by a registry policy that lets each
+   * replicate images (`ecr:ReplicateImage`) into `<applicationName>/` repositories only. It does
+   * not let them create repositories: ECR would make them with its own defaults (mutable tags, no
+   * scanning, no lifecycle), so the copies land in these.
+   *
+   * ECR keeps one policy per registry, so this one replaces any other of the account and region:
+   * synth warns (`arculus-fido:registry-policy`); acknowledge the warning once you know the
+   * registry has none of its own.
+   *
+   * @default - no other account may replicate to this registry
+   */
+  readonly replicationSourceAccounts?: string[];
 }
 
 /** A region's name as AWS writes it, e.g. `us-west-2` or `ap-southeast-1`. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** An account ID: twelve digits. */
+const ACCOUNT = /^\d{12}$/;
 
 /** The props' shape, for a JavaScript caller. */
 const PROPS_SHAPE = struct('FidoImageRepositoriesProps');
@@ -119,6 +149,8 @@ interface ResolvedRepositories {
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly replicationRegions: readonly string[];
+  readonly replicationRegistries: readonly ImageReplicationRegistry[];
+  readonly replicationSourceAccounts: readonly string[];
   readonly problems: readonly string[];
 }
 
@@ -126,7 +158,7 @@ interface ResolvedRepositories {
  * Decides every setting once and checks every value. A wrong value is reported, and the
  * default built in its place, so that one synth error lists every problem.
  */
-function resolveRepositories(given: FidoImageRepositoriesProps, ownRegion: string): ResolvedRepositories {
+function resolveRepositories(given: FidoImageRepositoriesProps, own: { account: string; region: string }): ResolvedRepositories {
   const problems = new ProblemList();
   const raw: any = { ...(given ?? {}) };
   for (const [prop, why] of Object.entries(SYNTH_TIME_PROPS)) {
@@ -166,19 +198,9 @@ function resolveRepositories(given: FidoImageRepositoriesProps, ownRegion: strin
     removalPolicy = undefined;
   }
 
-  const replicationRegions = props.replicationRegions ?? [];
-  replicationRegions.forEach((region, index) => {
-    if (!Token.isUnresolved(region) && !REGION.test(region)) {
-      problems.add(`replicationRegions[${index}]`, `must be a region's name such as 'us-west-2', got ${show(region)}`);
-    } else if (region === ownRegion) {
-      problems.add(`replicationRegions[${index}]`, `is the repositories' own region (${region}); ECR replicates to other regions only`);
-    } else if (replicationRegions.indexOf(region) < index) {
-      problems.add(`replicationRegions[${index}]`, `names ${show(region)} a second time; give each region once`);
-    }
-  });
-
+  const replication = checkReplication(problems, props, own);
   return {
-    replicationRegions,
+    ...replication,
     names: names && { pyFido: names.pyFido.repository, tomcat: names.tomcat.repository },
     untaggedImageMaxAge: untaggedImageMaxAge ?? Duration.days(UNTAGGED_IMAGE_MAX_AGE_DAYS),
     maxTaggedImageCount: maxTaggedImageCount ?? MAX_TAGGED_IMAGE_COUNT,
@@ -186,6 +208,62 @@ function resolveRepositories(given: FidoImageRepositoriesProps, ownRegion: strin
     removalPolicy: removalPolicy ?? PRESETS[environment ?? DeploymentEnvironment.DEV].removalPolicy,
     problems: problems.all,
   };
+}
+
+/**
+ * Checks where the pushes are copied to, and from where they may be copied here: regions and
+ * accounts in their form, no registry that is this one or this account's, none twice.
+ */
+function checkReplication(
+  problems: ProblemList, props: FidoImageRepositoriesProps, own: { account: string; region: string },
+): Pick<ResolvedRepositories, 'replicationRegions' | 'replicationRegistries' | 'replicationSourceAccounts'> {
+  // A JavaScript caller may leave out a registry's account or region, which the types require.
+  const check = (form: RegExp, expected: string) => (prop: string, value: string | undefined): boolean => {
+    const ok = value !== undefined && (Token.isUnresolved(value) || form.test(value));
+    if (!ok) {
+      problems.add(prop, value === undefined ? `is required: ${expected}` : `must be ${expected}, got ${show(value)}`);
+    }
+    return ok;
+  };
+  const region = check(REGION, "a region's name such as 'us-west-2'");
+  const account = check(ACCOUNT, "an account ID of 12 digits, such as '222222222222'");
+  const replicationRegions = props.replicationRegions ?? [];
+  replicationRegions.forEach((name, index) => {
+    const prop = `replicationRegions[${index}]`;
+    if (!region(prop, name)) {
+      return;
+    } else if (name === own.region) {
+      problems.add(prop, `is the repositories' own region (${name}); ECR replicates to other regions only`);
+    } else if (replicationRegions.indexOf(name) < index) {
+      problems.add(prop, `names ${show(name)} a second time; give each region once`);
+    }
+  });
+  const replicationRegistries = props.replicationRegistries ?? [];
+  const keys = replicationRegistries.map((r) => `${r.account}/${r.region}`);
+  replicationRegistries.forEach((registry, index) => {
+    const prop = `replicationRegistries[${index}]`;
+    // Both checked, so that one error names both.
+    const formed = [account(`${prop}.account`, registry.account), region(`${prop}.region`, registry.region)];
+    if (formed.includes(false)) {
+      return;
+    } else if (registry.account === own.account) {
+      problems.add(`${prop}.account`, `is the repositories' own account (${own.account}); give its region in replicationRegions instead`);
+    } else if (keys.indexOf(keys[index]) < index) {
+      problems.add(prop, `names the registry of ${registry.account} in ${registry.region} a second time; give each registry once`);
+    }
+  });
+  const replicationSourceAccounts = props.replicationSourceAccounts ?? [];
+  replicationSourceAccounts.forEach((source, index) => {
+    const prop = `replicationSourceAccounts[${index}]`;
+    if (!account(prop, source)) {
+      return;
+    } else if (source === own.account) {
+      problems.add(prop, `is the repositories' own account (${own.account}), whose other regions replicate here without a registry policy; leave it out`);
+    } else if (replicationSourceAccounts.indexOf(source) < index) {
+      problems.add(prop, `names ${show(source)} a second time; give each account once`);
+    }
+  });
+  return { replicationRegions, replicationRegistries, replicationSourceAccounts };
 }
 
 /**
@@ -216,32 +294,61 @@ export class FidoImageRepositories extends Construct implements IFidoImageReposi
 
   constructor(scope: Construct, id: string, props: FidoImageRepositoriesProps) {
     super(scope, id);
-    const resolved = resolveRepositories(props, Stack.of(this).region);
+    const stack = Stack.of(this);
+    const resolved = resolveRepositories(props, { account: stack.account, region: stack.region });
     reportBlockProblems(this, 'FidoImageRepositories', resolved.problems);
 
     this.pyFidoRepository = this.createRepository('PyFidoRepository', resolved, resolved.names?.pyFido);
     this.tomcatRepository = this.createRepository('TomcatRepository', resolved, resolved.names?.tomcat);
-    if (resolved.replicationRegions.length > 0) {
-      this.replicate(resolved.replicationRegions, props.applicationName ?? DEFAULT_APPLICATION_NAME);
+    const applicationName = props.applicationName ?? DEFAULT_APPLICATION_NAME;
+    const destinations = [
+      ...resolved.replicationRegions.map((region) => ({ region, registryId: stack.account })),
+      ...resolved.replicationRegistries.map((registry) => ({ region: registry.region, registryId: registry.account })),
+    ];
+    if (destinations.length > 0) {
+      this.replicate(destinations, applicationName);
+    }
+    if (resolved.replicationSourceAccounts.length > 0) {
+      this.allowReplicationFrom(resolved.replicationSourceAccounts, applicationName);
     }
   }
 
   /**
-   * The registry's replication: every push to `<applicationName>/...` copied to each region's
-   * registry of this account. ECR refuses a destination that is the registry itself.
+   * The registry's replication: every push to `<applicationName>/...` copied to each destination
+   * registry. ECR refuses a destination that is the registry itself.
    */
-  private replicate(regions: readonly string[], applicationName: string): void {
-    const stack = Stack.of(this);
+  private replicate(destinations: ecr.CfnReplicationConfiguration.ReplicationDestinationProperty[], applicationName: string): void {
     new ecr.CfnReplicationConfiguration(this, 'Replication', {
       replicationConfiguration: {
         rules: [{
-          destinations: regions.map((region) => ({ region, registryId: stack.account })),
+          destinations,
           repositoryFilters: [{ filter: `${applicationName}/`, filterType: 'PREFIX_MATCH' }],
         }],
       },
     });
+    const where = destinations.map((d) => (d.registryId === Stack.of(this).account ? d.region : `${d.registryId} in ${d.region}`));
     Annotations.of(this).addWarningV2('arculus-fido:registry-replication',
-      `replicationRegions replaces the replication configuration of the whole ECR registry of this account and region with its own rule (pushes to ${applicationName}/ copied to ${regions.join(', ')}); a rule the registry has from elsewhere is lost. Acknowledge this warning once you know it has none, or add that rule to the repositories' stack.`);
+      `the replication of replicationRegions and replicationRegistries replaces the replication configuration of the whole ECR registry of this account and region with one rule (pushes to ${applicationName}/ copied to ${where.join(', ')}); a rule the registry has from elsewhere is lost. Acknowledge this warning once you know it has none, or add that rule to the repositories' stack.`);
+  }
+
+  /**
+   * The registry's policy: each source account may replicate images into the
+   * `<applicationName>/` repositories of this registry, and do nothing else.
+   */
+  private allowReplicationFrom(accounts: readonly string[], applicationName: string): void {
+    const stack = Stack.of(this);
+    new ecr.CfnRegistryPolicy(this, 'RegistryPolicy', {
+      policyText: new iam.PolicyDocument({
+        statements: [new iam.PolicyStatement({
+          sid: 'ReplicationFromSourceAccounts',
+          principals: accounts.map((account) => new iam.AccountPrincipal(account)),
+          actions: ['ecr:ReplicateImage'],
+          resources: [stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${applicationName}/*` })],
+        })],
+      }),
+    });
+    Annotations.of(this).addWarningV2('arculus-fido:registry-policy',
+      `replicationSourceAccounts replaces the policy of the whole ECR registry of this account and region with its own statement (${accounts.join(', ')} may replicate to ${applicationName}/); a statement the registry has from elsewhere is lost. Acknowledge this warning once you know it has none, or add that statement to the repositories' stack.`);
   }
 
   private createRepository(id: string, resolved: ResolvedRepositories, repositoryName: string | undefined): ecr.Repository {

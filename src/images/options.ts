@@ -49,3 +49,18 @@ export interface IFidoImageRepositories {
   /** Repository of the Tomcat image. */
   readonly tomcatRepository: ecr.IRepository;
 }
+
+/**
+ * An ECR registry of another account that a `FidoImageRepositories` copies its pushes to.
+ */
+export interface ImageReplicationRegistry {
+  /**
+   * The registry's account: not the repositories' own (their own account's other regions are
+   * `replicationRegions`). Its registry must let this account replicate to it: give this
+   * account in the `replicationSourceAccounts` of the repositories there.
+   */
+  readonly account: string;
+
+  /** The registry's region: the region of the deployment that pulls from it. */
+  readonly region: string;
+}

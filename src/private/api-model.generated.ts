@@ -49,6 +49,8 @@ export const API_MODEL: ApiModel = {
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
+        "replicationRegistries": { "optional": true, "type": { "array": { "struct": "ImageReplicationRegistry" } } },
+        "replicationSourceAccounts": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": [ "aws-cdk-lib.StackProps" ]
@@ -204,6 +206,8 @@ export const API_MODEL: ApiModel = {
         "maxTaggedImageCount": { "optional": true, "type": { "primitive": "number" } },
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "replicationRegions": { "optional": true, "type": { "array": { "primitive": "string" } } },
+        "replicationRegistries": { "optional": true, "type": { "array": { "struct": "ImageReplicationRegistry" } } },
+        "replicationSourceAccounts": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "untaggedImageMaxAge": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } }
       },
       "cdkBases": []
@@ -332,6 +336,13 @@ export const API_MODEL: ApiModel = {
         "repositories": { "optional": true, "type": { "ref": "arculus-fido-cdk.IFidoImageRepositories" } },
         "tag": { "optional": true, "type": { "primitive": "string" } },
         "tomcat": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_ecs.ContainerImage" } }
+      },
+      "cdkBases": []
+    },
+    "ImageReplicationRegistry": {
+      "fields": {
+        "account": { "optional": false, "type": { "primitive": "string" } },
+        "region": { "optional": false, "type": { "primitive": "string" } }
       },
       "cdkBases": []
     },

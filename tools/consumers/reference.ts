@@ -151,6 +151,9 @@ function pair(): { primary: Stack; secondary: Stack; keys: Stack; images: Stack 
     env: env('us-east-1'),
     deploymentEnvironment: DeploymentEnvironment.PROD,
     replicationRegions: ['us-west-2'],
+    // Another account's registry gets the pushes too, and a build account may push here.
+    replicationRegistries: [{ account: '222222222222', region: 'eu-west-1' }],
+    replicationSourceAccounts: ['333333333333'],
   });
   if (!fido.secondaryKey) {
     throw new Error('the prod pair has no secondaryKey: its key stack is missing');

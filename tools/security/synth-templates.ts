@@ -126,16 +126,22 @@ for (const [name, props] of Object.entries(shapes)) {
 }
 
 // The image repositories (the guide's Step 1), in their own stack, retained (prod) and not (dev);
-// prod's replicating every push to a second region (a failover pair's).
+// prod's replicating every push to a second region (a failover pair's) and to another account's
+// registry, which lets it replicate there.
 for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD]) {
   const app = appFor(`images-${environment}`);
+  const prod = environment === DeploymentEnvironment.PROD;
+  const other = { account: '222222222222', region: PAIR_SECONDARY_REGION };
   new ArculusFidoImagesStack(app, 'ArculusFidoImages', {
     env: ENV,
     deploymentEnvironment: environment,
-    ...(environment === DeploymentEnvironment.PROD ? { replicationRegions: [PAIR_SECONDARY_REGION] } : {}),
+    ...(prod ? { replicationRegions: [PAIR_SECONDARY_REGION], replicationRegistries: [other] } : {}),
   });
+  if (prod) {
+    new ArculusFidoImagesStack(app, 'ArculusFidoImagesOtherAccount', { env: other, deploymentEnvironment: environment, replicationSourceAccounts: [ENV.account] });
+  }
   app.synth();
-  console.log(`images-${environment}: 1 template`);
+  console.log(`images-${environment}: ${prod ? 2 : 1} template(s)`);
 }
 
 // Prod in two regions with DNS failover (docs/failover.md): both regions' stacks, dual-stack, the

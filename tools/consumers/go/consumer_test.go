@@ -162,8 +162,8 @@ func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Sta
 		Deployment: &fido.ArculusFidoDeploymentProps{
 			DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
 			Domain:                &fido.DomainOptions{DomainName: jsii.String("auth.example.com"), HostedZone: zone},
-			MongoDb: fido.MongoDbConnection_DocumentDb(nil),
-			Images:  &fido.ImageOptions{Tag: jsii.String("1.0.0")},
+			MongoDb:               fido.MongoDbConnection_DocumentDb(nil),
+			Images:                &fido.ImageOptions{Tag: jsii.String("1.0.0")},
 		},
 		Primary: &fido.PairRegionOptions{Env: env("us-east-1")},
 		Secondary: &fido.SecondaryRegionOptions{
@@ -177,6 +177,9 @@ func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Sta
 		Env:                   env("us-east-1"),
 		DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
 		ReplicationRegions:    jsii.Strings("us-west-2"),
+		// Another account's registry gets the pushes too, and a build account may push here.
+		ReplicationRegistries:     &[]*fido.ImageReplicationRegistry{{Account: jsii.String("222222222222"), Region: jsii.String("eu-west-1")}},
+		ReplicationSourceAccounts: jsii.Strings("333333333333"),
 	})
 	if pair.SecondaryKey() == nil {
 		t.Fatal("the prod pair has no SecondaryKey: its key stack is missing")
@@ -397,7 +400,18 @@ func TestPairScenario(t *testing.T) {
 	images.ResourceCountIs(jsii.String("AWS::ECR::ReplicationConfiguration"), jsii.Number(1))
 	images.HasResourceProperties(jsii.String("AWS::ECR::ReplicationConfiguration"), map[string]interface{}{
 		"ReplicationConfiguration": map[string]interface{}{"Rules": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
-			"Destinations": []interface{}{map[string]interface{}{"Region": "us-west-2", "RegistryId": "111111111111"}},
+			"Destinations": []interface{}{
+				map[string]interface{}{"Region": "us-west-2", "RegistryId": "111111111111"},
+				map[string]interface{}{"Region": "eu-west-1", "RegistryId": "222222222222"},
+			},
+		})}},
+	})
+	images.HasResourceProperties(jsii.String("AWS::ECR::RegistryPolicy"), map[string]interface{}{
+		"PolicyText": map[string]interface{}{"Statement": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+			"Action": "ecr:ReplicateImage",
+			"Principal": map[string]interface{}{"AWS": map[string]interface{}{"Fn::Join": []interface{}{
+				"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::333333333333:root"},
+			}}},
 		})}},
 	})
 }

@@ -35,6 +35,7 @@ from arculus_fido_cdk import (
     FidoDataLayer,
     FidoServiceOptions,
     ImageOptions,
+    ImageReplicationRegistry,
     MongoDbAtlasRotationOptions,
     MongoDbConnection,
     MonitoringOptions,
@@ -177,6 +178,9 @@ def pair_stacks() -> dict:
         env=env("us-east-1"),
         deployment_environment=DeploymentEnvironment.PROD,
         replication_regions=["us-west-2"],
+        # Another account's registry gets the pushes too, and a build account may push here.
+        replication_registries=[ImageReplicationRegistry(account="222222222222", region="eu-west-1")],
+        replication_source_accounts=["333333333333"],
     )
     assert fido.secondary_key is not None, "the prod pair has no secondary_key: its key stack is missing"
     return {"pair": fido, "primary": fido.primary, "secondary": fido.secondary, "keys": Stack.of(fido.secondary_key),
@@ -357,6 +361,10 @@ def test_pair_images_replicate_to_the_secondary_region(pair_images: Template):
     pair_images.resource_count_is("AWS::ECR::ReplicationConfiguration", 1)
     pair_images.has_resource_properties("AWS::ECR::ReplicationConfiguration", {
         "ReplicationConfiguration": {"Rules": [Match.object_like({
-            "Destinations": [{"Region": "us-west-2", "RegistryId": "111111111111"}],
+            "Destinations": [{"Region": "us-west-2", "RegistryId": "111111111111"}, {"Region": "eu-west-1", "RegistryId": "222222222222"}],
         })]},
+    })
+    pair_images.has_resource_properties("AWS::ECR::RegistryPolicy", {
+        "PolicyText": {"Statement": [Match.object_like({"Action": "ecr:ReplicateImage", "Principal": {"AWS": {"Fn::Join": [
+            "", ["arn:", {"Ref": "AWS::Partition"}, ":iam::333333333333:root"]]}}})]},
     })

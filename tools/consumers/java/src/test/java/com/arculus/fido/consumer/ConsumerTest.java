@@ -19,6 +19,7 @@ import com.arculus.fido.cdk.FidoDataLayer;
 import com.arculus.fido.cdk.FidoDataLayerProps;
 import com.arculus.fido.cdk.FidoServiceOptions;
 import com.arculus.fido.cdk.ImageOptions;
+import com.arculus.fido.cdk.ImageReplicationRegistry;
 import com.arculus.fido.cdk.LoadBalancerOptions;
 import com.arculus.fido.cdk.LoggingOptions;
 import com.arculus.fido.cdk.MongoDbAtlasRotationOptions;
@@ -250,6 +251,9 @@ class ConsumerTest {
             .env(env("us-east-1"))
             .deploymentEnvironment(DeploymentEnvironment.PROD)
             .replicationRegions(List.of("us-west-2"))
+            // Another account's registry gets the pushes too, and a build account may push here.
+            .replicationRegistries(List.of(ImageReplicationRegistry.builder().account("222222222222").region("eu-west-1").build()))
+            .replicationSourceAccounts(List.of("333333333333"))
             .build();
         assertNotNull(pair.getSecondaryKey(), "the prod pair has no secondaryKey: its key stack is missing");
         return Map.of("primary", pair.getPrimary(), "secondary", pair.getSecondary(), "keys", Stack.of(pair.getSecondaryKey()),
@@ -411,6 +415,10 @@ class ConsumerTest {
         template.resourceCountIs("AWS::ECR::ReplicationConfiguration", 1);
         template.hasResourceProperties("AWS::ECR::ReplicationConfiguration", Map.of(
             "ReplicationConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
-                "Destinations", List.of(Map.of("Region", "us-west-2", "RegistryId", "111111111111"))))))));
+                "Destinations", List.of(Map.of("Region", "us-west-2", "RegistryId", "111111111111"),
+                    Map.of("Region", "eu-west-1", "RegistryId", "222222222222"))))))));
+        template.hasResourceProperties("AWS::ECR::RegistryPolicy", Map.of(
+            "PolicyText", Map.of("Statement", List.of(Match.objectLike(Map.of("Action", "ecr:ReplicateImage", "Principal", Map.of("AWS",
+                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::333333333333:root"))))))))));
     }
 }

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, AppProps, Duration, FeatureFlags, Stack, Stage, TimeZone, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -12,6 +15,27 @@ import {
   MongoDbConnection, PredictiveScalingMode, SizingOptions,
 } from '../src';
 
+/** The directory of this test file's assemblies, made on its first synth (`testOutdir`). */
+let outRoot: string | undefined;
+
+/**
+ * A new assembly directory in this test file's own (an app left to itself makes one in the
+ * system's temporary directory and leaves it there: hundreds a run). test/setup.ts removes the
+ * file's directory once its tests end (`removeTestOutdirs`).
+ */
+export function testOutdir(): string {
+  outRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-test-'));
+  return fs.mkdtempSync(path.join(outRoot, 'cdk.out-'));
+}
+
+/** Removes every assembly directory `testOutdir` made for this test file. */
+export function removeTestOutdirs(): void {
+  if (outRoot) {
+    fs.rmSync(outRoot, { recursive: true, force: true });
+    outRoot = undefined;
+  }
+}
+
 /**
  * An `App` as the tests make it: `new App(props)` without what only the CDK's tooling reads and no
  * test does, the stack traces of each construct's creation and of each annotation (costly under
@@ -22,6 +46,7 @@ export function testApp(props: AppProps = {}): App {
   return new App({
     stackTraces: false,
     treeMetadata: false,
+    outdir: testOutdir(),
     ...props,
     context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true, ...props.context },
   });

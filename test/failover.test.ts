@@ -480,6 +480,31 @@ describe('a prod pair on DocumentDB: a global cluster made of the primary\'s, jo
       .toEqual(joined('arn:', partition(), ':rds:us-east-1:111111111111:cluster:', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('DocumentDb')] }));
   });
 
+  test('Failover holds the domain here once the promoted cluster writes: the primary\'s check inverted, even should Route 53\'s API fail', () => {
+    const failover = documents['arculus-auth-prod-Failover'];
+    const names = steps('Failover').map(([name]: string[]) => name);
+    // After the services run, before the report; the primary's cluster would come back unable to write.
+    expect(names.slice(-3)).toEqual(['WaitStartedTomcat', 'InvertPrimaryHealthCheck', 'Serving']);
+    const hold = failover.mainSteps.find((step: any) => step.name === 'InvertPrimaryHealthCheck');
+    expect(hold).toMatchObject({
+      action: 'aws:executeAwsApi',
+      inputs: { Service: 'route53', Api: 'UpdateHealthCheck', HealthCheckId: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('RegionHealthCheck')] }, Inverted: true },
+      // Route 53's API answers from us-east-1: the report runs anyway, and the run ends Failed.
+      onFailure: 'Continue',
+      isCritical: true,
+    });
+    expect(failover.description).toContain('until `arculus-auth-prod-Failback` moves the writer back');
+    // Its role may write that one check.
+    const roles = secondary.findResources('AWS::IAM::Role');
+    const [roleId] = Object.entries(roles).find(([, r]: [string, any]) => r.Properties.Description === 'SSM Automation makes this region serve')!;
+    const statements = propertiesOf(secondary, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }])).PolicyDocument.Statement;
+    expect(statements.filter((st: any) => st.Action === 'route53:UpdateHealthCheck')).toEqual([{
+      Action: 'route53:UpdateHealthCheck',
+      Effect: 'Allow',
+      Resource: joined('arn:', partition(), ':route53:::healthcheck/', { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('RegionHealthCheck')] }),
+    }]);
+  });
+
   test('gives each runbook\'s role the one move of the global cluster it makes, on that cluster and its two members', () => {
     const roles = secondary.findResources('AWS::IAM::Role');
     const rdsOf = (description: string) => {

@@ -104,7 +104,8 @@ export interface FailoverRunbookOptions {
 
   /**
    * The primary region's health check (its `ArculusFidoDeployment.failover.healthCheck`):
-   * Switchover inverts it, Failback turns it back, and every document reads it.
+   * Switchover (and, with `database`, Failover) inverts it, Failback turns it back, and every
+   * document reads it.
    */
   readonly primaryHealthCheck: route53.IHealthCheck;
 
@@ -114,7 +115,9 @@ export interface FailoverRunbookOptions {
   /**
    * The DocumentDB global cluster whose writer follows the domain: Failover promotes this
    * region's cluster, Switchover moves the writer here, Failback moves it back, each waiting
-   * until the new writer writes.
+   * until the new writer writes. Failover then inverts the primary's health check too: the
+   * primary's cluster comes back from the outage as a secondary that cannot write, so Route 53
+   * must keep answering with this region until Failback.
    *
    * @default - none: the database fails over on its own (MongoDB Atlas) or as its owner arranges
    */
@@ -277,7 +280,9 @@ export class FidoRunbooks extends Construct {
   /**
    * With `failover`: makes this region serve after the primary's has failed (Route 53 has moved,
    * or moves once this region passes its checks): raises every service to its sizing, waits until
-   * the tasks run, and reports which region Route 53 answers with.
+   * the tasks run, and reports which region Route 53 answers with. With `failover.database`, it
+   * promotes this region's cluster first, and inverts the primary's health check before the
+   * report, so that Route 53 keeps answering with this region until Failback.
    *
    * @default - none: `failover` is not set
    */
@@ -352,6 +357,7 @@ export class FidoRunbooks extends Construct {
   private failoverDocuments(failover: FailoverRunbookOptions, targets: RunbookTarget[], scales: boolean): ssm.CfnDocument[] {
     const primary = failover.primaryHealthCheck.healthCheckId;
     const serving = (name: string) => servingStep(name, primary, failover.healthCheck.healthCheckId);
+    const database = failover.database;
     const document = (suffix: string, what: string, writes: boolean, description: string, steps: Step[]) => {
       const role = this.role(`${suffix}Role`, what, [
         ...this.changeStatements(scales),
@@ -362,7 +368,6 @@ export class FidoRunbooks extends Construct {
     };
     const report = 'Serving.Region says which region Route 53 answers the domain with (Serving.Primary and Serving.Secondary say why)';
     const standby = failover.standbyTasks;
-    const database = failover.database;
     const writer = (name: string, arn: 'primaryClusterArn' | 'secondaryClusterArn', allowDataLoss: boolean) =>
       database ? databaseWriterSteps(name, database, database[arn], allowDataLoss) : [];
     const databaseText = {
@@ -370,10 +375,18 @@ export class FidoRunbooks extends Construct {
       switchover: database ? ', moves the DocumentDB global cluster\'s writer here (every write replicated first: nothing is lost) and waits until it writes' : '',
       failback: database ? 'Moves the DocumentDB global cluster\'s writer back to the primary region (every write replicated first; it fails, changing nothing, while the primary\'s cluster cannot be reached) and waits until it writes, then turns' : 'Turns',
     };
+    // Once this region's cluster writes, the primary's, back from the outage, rejoins as a secondary
+    // that cannot write: Route 53 must not answer with the primary again on its checks alone, so
+    // its check is inverted until Failback moves the writer back. Route 53's API answers from
+    // us-east-1: should it fail there, the report still runs, and the run ends Failed.
+    const hold: Step[] = database ? [{ ...primaryCheckStep('InvertPrimaryHealthCheck', primary, true), onFailure: 'Continue', isCritical: true }] : [];
+    const holdText = database
+      ? ` Then it inverts the primary region's health check, so that Route 53 keeps answering with this region once the primary comes back, its cluster a secondary that cannot write, until \`${this.props.documentNamePrefix}-Failback\` moves the writer back. Should Route 53's API fail then, the run reports and ends Failed: invert the check once the API answers (\`aws route53 update-health-check --inverted --health-check-id\`, the ID in the step's inputs).`
+      : '';
     return [
-      document('Failover', 'makes this region serve', false,
-        `# Fail over to this region\n\nFor an outage of the primary region: ${databaseText.failover}raises every service here to its sizing (the scaler's bounds first where it autoscales), and waits up to ${WAIT_SECONDS.start} s until the tasks run. Route 53 answers with this region once the primary fails its checks and this region passes its own. ${report}.`,
-        [...writer('PromoteDatabase', 'secondaryClusterArn', true), ...targets.flatMap(startSteps), serving('Serving')]),
+      document('Failover', 'makes this region serve', !!database,
+        `# Fail over to this region\n\nFor an outage of the primary region: ${databaseText.failover}raises every service here to its sizing (the scaler's bounds first where it autoscales), and waits up to ${WAIT_SECONDS.start} s until the tasks run. Route 53 answers with this region once the primary fails its checks and this region passes its own.${holdText} ${report}.`,
+        [...writer('PromoteDatabase', 'secondaryClusterArn', true), ...targets.flatMap(startSteps), ...hold, serving('Serving')]),
       document('Switchover', 'switches the domain to this region', true,
         `# Switch over to this region\n\nA planned switch while the primary is healthy: raises every service here to its sizing, waits until the tasks run${databaseText.switchover}, then inverts the primary region's health check, so that Route 53 calls the primary down and answers with this region (after the records' TTL). \`${this.props.documentNamePrefix}-Failback\` hands back. ${report}.`,
         [

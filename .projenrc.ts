@@ -109,7 +109,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Each test file's assemblies go when its tests end (test/setup.ts), not left in the system's
     // temporary directory by the hundred on every run.
     jestConfig: {
-      roots: ['<rootDir>/src', '<rootDir>/test'], modulePathIgnorePatterns: ['<rootDir>/.cache/'], maxWorkers: '100%', coverageProvider: 'babel',
+      roots: ['<rootDir>/src', '<rootDir>/test'],
+      modulePathIgnorePatterns: ['<rootDir>/.cache/'],
+      maxWorkers: '100%',
+      coverageProvider: 'babel',
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
     },
   },

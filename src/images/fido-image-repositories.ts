@@ -227,17 +227,21 @@ function checkReplication(
   };
   const region = check(REGION, "a region's name such as 'us-west-2'");
   const account = check(ACCOUNT, "an account ID of 12 digits, such as '222222222222'");
+  // A list of names, each in its form, not the repositories' own, and given once.
+  const distinct = (prop: string, values: readonly string[], form: typeof region, what: 'region' | 'account', ours: string, why: string) => {
+    values.forEach((value, index) => {
+      const at = `${prop}[${index}]`;
+      if (!form(at, value)) {
+        return;
+      } else if (value === ours) {
+        problems.add(at, `is the repositories' own ${what} (${ours}); ${why}`);
+      } else if (values.indexOf(value) < index) {
+        problems.add(at, `names ${show(value)} a second time; give each ${what} once`);
+      }
+    });
+  };
   const replicationRegions = props.replicationRegions ?? [];
-  replicationRegions.forEach((name, index) => {
-    const prop = `replicationRegions[${index}]`;
-    if (!region(prop, name)) {
-      return;
-    } else if (name === own.region) {
-      problems.add(prop, `is the repositories' own region (${name}); ECR replicates to other regions only`);
-    } else if (replicationRegions.indexOf(name) < index) {
-      problems.add(prop, `names ${show(name)} a second time; give each region once`);
-    }
-  });
+  distinct('replicationRegions', replicationRegions, region, 'region', own.region, 'ECR replicates to other regions only');
   const replicationRegistries = props.replicationRegistries ?? [];
   const keys = replicationRegistries.map((r) => `${r.account}/${r.region}`);
   replicationRegistries.forEach((registry, index) => {
@@ -253,16 +257,8 @@ function checkReplication(
     }
   });
   const replicationSourceAccounts = props.replicationSourceAccounts ?? [];
-  replicationSourceAccounts.forEach((source, index) => {
-    const prop = `replicationSourceAccounts[${index}]`;
-    if (!account(prop, source)) {
-      return;
-    } else if (source === own.account) {
-      problems.add(prop, `is the repositories' own account (${own.account}), whose other regions replicate here without a registry policy; leave it out`);
-    } else if (replicationSourceAccounts.indexOf(source) < index) {
-      problems.add(prop, `names ${show(source)} a second time; give each account once`);
-    }
-  });
+  distinct('replicationSourceAccounts', replicationSourceAccounts, account, 'account', own.account,
+    'its other regions replicate here without a registry policy; leave it out');
   return { replicationRegions, replicationRegistries, replicationSourceAccounts };
 }
 

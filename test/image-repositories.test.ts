@@ -7,7 +7,7 @@ import {
   ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoStack, DeploymentEnvironment, FidoImageRepositories, FidoImageRepositoriesProps,
 } from '../src';
 import { Finding, runNag } from './nag-report';
-import { baseProps, ENV, joined, testApp, warningMessages } from './util';
+import { baseProps, ENV, joined, partition, testApp, warningMessages } from './util';
 
 const REPOSITORY = 'AWS::ECR::Repository';
 
@@ -270,16 +270,18 @@ describe('replication to the registry of another account', () => {
       Statement: [{
         Sid: 'ReplicationFromSourceAccounts',
         Effect: 'Allow',
-        Principal: { AWS: joined('arn:', { Ref: 'AWS::Partition' }, `:iam::${ENV.account}:root`) },
+        Principal: { AWS: joined('arn:', partition(), `:iam::${ENV.account}:root`) },
         Action: 'ecr:ReplicateImage',
-        Resource: joined('arn:', { Ref: 'AWS::Partition' }, ':ecr:us-west-2:222222222222:repository/acme-auth/*'),
+        Resource: joined('arn:', partition(), ':ecr:us-west-2:222222222222:repository/acme-auth/*'),
       }],
     });
     expect(warningMessages(destination).some((w) => w.includes(`${ENV.account} may replicate to acme-auth/`) && w.includes('[ack: arculus-fido:registry-policy]'))).toBe(true);
   });
 
   test('the copies land in the destination\'s own repositories: the policy covers each of them, and the source\'s filter each of the source\'s', () => {
-    const resource: string = policy[0].Properties.PolicyText.Statement[0].Resource['Fn::Join'][1].slice(-1)[0];
+    // A string where the partition is a literal (cdk init's flags), else a join ending in it.
+    const arn = policy[0].Properties.PolicyText.Statement[0].Resource;
+    const resource: string = typeof arn === 'string' ? arn : arn['Fn::Join'][1].slice(-1)[0];
     const pattern = new RegExp(`^${resource.replace(/^.*:repository\//, '').replace('*', '.*')}$`);
     for (const stack of [destination, source]) {
       const names = Object.values(templateOf(stack).findResources(REPOSITORY)).map((r: any) => r.Properties.RepositoryName);
@@ -290,7 +292,9 @@ describe('replication to the registry of another account', () => {
 
   test('cdk-nag finds nothing on either registry', () => {
     expect(Object.keys(nag.templates).sort()).toEqual(['Images.template.json', 'ImagesWest.template.json']);
-    expect(nag.findings).toEqual([]);
+    // Under cdk init's flags aws-cdk-lib reports warnings too: the two the tests above read.
+    const warned = ['arculus-fido:registry-policy', 'arculus-fido:registry-replication'];
+    expect(nag.findings.filter((finding) => !warned.includes(finding.rule))).toEqual([]);
   });
 
   test('without source accounts, a registry has no policy', () => {
@@ -306,7 +310,7 @@ describe('replication to the registry of another account', () => {
       ReplicationConfiguration: { Rules: [Match.objectLike({ Destinations: [{ Region: 'us-west-2', RegistryId: { Ref: 'Account' } }] })] },
     });
     template.hasResourceProperties('AWS::ECR::RegistryPolicy', {
-      PolicyText: { Statement: [Match.objectLike({ Principal: { AWS: joined('arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'Account' }, ':root') } })] },
+      PolicyText: { Statement: [Match.objectLike({ Principal: { AWS: joined('arn:', partition(), ':iam::', { Ref: 'Account' }, ':root') } })] },
     });
   });
 

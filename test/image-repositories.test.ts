@@ -227,7 +227,8 @@ describe('replication to the registry of another account', () => {
   let destination: ArculusFidoImagesStack;
   let policy: any;
   let nag: { findings: Finding[]; templates: Record<string, any> };
-  // runNag's templates: its app's assembly directory is gone once it returns.
+  // The templates runNag's synth wrote: where a finding makes newer aws-cdk-lib throw, the app
+  // holds no assembly, and Template.fromStack would synthesize (and throw) again.
   const templateOf = (stack: Stack) => Template.fromJSON(nag.templates[`${stack.artifactId}.template.json`]);
   beforeAll(() => {
     nag = runNag((app) => {

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
@@ -20,31 +19,27 @@ export interface Finding {
  * The templates the app wrote (nested stacks' included) come back by file name.
  */
 export function runNag<T>(build: (app: App) => T): { findings: Finding[]; built: T; templates: Record<string, any> } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'arculus-nag-'));
+  // The app's assembly directory is the test file's, removed when its tests end (test/setup.ts).
+  const app = testApp();
+  const built = build(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+  const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
+  const exitCode = process.exitCode;
   try {
-    const app = testApp({ outdir });
-    const built = build(app);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-    const quiet = [jest.spyOn(console, 'error').mockImplementation(() => {}), jest.spyOn(console, 'log').mockImplementation(() => {})];
-    const exitCode = process.exitCode;
-    try {
-      app.synth();
-    } catch (e) {
-      if ((e as Error).name !== 'ValidationFailed') {
-        throw e;
-      }
-    } finally {
-      process.exitCode = exitCode;
-      quiet.forEach((spy) => spy.mockRestore());
+    app.synth();
+  } catch (e) {
+    if ((e as Error).name !== 'ValidationFailed') {
+      throw e;
     }
-    const reportFile = path.join(outdir, 'validation-report.json');
-    const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')) : { pluginReports: [] };
-    const findings: Finding[] = report.pluginReports.flatMap((plugin: any) => plugin.violations.flatMap((violation: any) =>
-      violation.violatingConstructs.map((c: any) => ({ rule: violation.ruleName, path: c.constructPath }))));
-    const templates = Object.fromEntries(fs.readdirSync(outdir).filter((file) => file.endsWith('.template.json'))
-      .map((file) => [file, JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8'))]));
-    return { findings, built, templates };
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    process.exitCode = exitCode;
+    quiet.forEach((spy) => spy.mockRestore());
   }
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')) : { pluginReports: [] };
+  const findings: Finding[] = report.pluginReports.flatMap((plugin: any) => plugin.violations.flatMap((violation: any) =>
+    violation.violatingConstructs.map((c: any) => ({ rule: violation.ruleName, path: c.constructPath }))));
+  const templates = Object.fromEntries(fs.readdirSync(app.outdir).filter((file) => file.endsWith('.template.json'))
+    .map((file) => [file, JSON.parse(fs.readFileSync(path.join(app.outdir, file), 'utf-8'))]));
+  return { findings, built, templates };
 }

@@ -46,8 +46,8 @@ export function testApp(props: AppProps = {}): App {
   return new App({
     stackTraces: false,
     treeMetadata: false,
-    outdir: testOutdir(),
     ...props,
+    outdir: props.outdir ?? testOutdir(),
     context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true, ...props.context },
   });
 }

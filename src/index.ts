@@ -13,6 +13,7 @@ export * from './data/options';
 export * from './service/fido-service';
 export * from './service/options';
 export * from './edge/fido-load-balancer';
+export * from './edge/fido-hosted-zone-role';
 export * from './edge/options';
 export * from './operations/fido-monitoring';
 export * from './operations/fido-runbooks';

@@ -4,12 +4,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack, DeploymentEnvironment, MongoDbConnection } from '../src';
+import {
+  ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack,
+  DeploymentEnvironment, DomainOptions, FidoHostedZoneRole, MongoDbConnection,
+} from '../src';
 import { Finding, runNag } from './nag-report';
-import { addReviewedPair, baseProps, givenVpc, importsStack, joined, partition, synthError, testApp, thrownBy, warnings } from './util';
+import { addReviewedPair, baseProps, CERTIFICATE_ARN, givenVpc, importsStack, joined, partition, synthError, testApp, thrownBy, warnings } from './util';
 import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
@@ -874,4 +878,187 @@ test('a deployment without failover keeps its plain alias record', () => {
   template.resourceCountIs(HEALTH_CHECK, 0);
   template.hasResourceProperties(RECORD, { Name: 'auth.example.com.', Failover: Match.absent(), SetIdentifier: Match.absent() });
   expect(Object.keys(template.findResources(RECORD))[0]).toMatch(/^FidoAliasRecord/);
+});
+
+describe('a zone of another account: the records written there through a FidoHostedZoneRole', () => {
+  const ZONE_ACCOUNT = '333333333333';
+  const ZONE_ROLE = 'AWS::IAM::Role';
+  const { built, templates, findings } = runNag((app) => {
+    const dns = new Stack(app, 'Dns', { env: { account: ZONE_ACCOUNT, region: 'us-east-1' } });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(dns, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    const zoneRole = new FidoHostedZoneRole(dns, 'ZoneRole', { hostedZone: zone, domainNames: ['auth.example.com', 'Login.example.com.'], trustedAccounts: [ACCOUNT] });
+    const imports = importsStack(app);
+    type Domain = Partial<DomainOptions>;
+    const deployment = (id: string, region: string, domain: Domain, more: Partial<ArculusFidoDeploymentProps> = {}) => new ArculusFidoStack(app, id, {
+      env: { account: ACCOUNT, region },
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: zone,
+        hostedZoneRole: zoneRole.role,
+        certificate: acm.Certificate.fromCertificateArn(imports, `${id}Certificate`, `arn:aws:acm:${region}:${ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`),
+        ...domain,
+      },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+      ...more,
+    });
+    const plain = deployment('Plain', 'us-east-1', {}, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK } });
+    const secondary = deployment('Secondary', 'us-west-2', { domainName: 'login.example.com', failover: { role: route53.Failover.SECONDARY } });
+    [plain, secondary].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
+    return { dns, plain, secondary };
+  });
+  const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
+  const [dns, plain, secondary] = [template(built.dns), template(built.plain), template(built.secondary)];
+  const roleName = propertiesOf(dns, ZONE_ROLE)[0].RoleName;
+  /** The SDK calls of every record a deployment writes in the zone, each with its tokens as `${Logical.Attr}`. */
+  const zoneRecords = (t: Template) => propertiesOf(t, 'Custom::ZoneRecord').map((p) => ({ create: call(p.Create), update: call(p.Update), delete: call(p.Delete) }));
+  /** A string of the template, its references written `${Logical.Attr}` (the logical ID without its hash). */
+  const flat = (value: any): string => (typeof value === 'string' ? value : (value['Fn::Join']?.[1] ?? [value]).map((part: any) => {
+    if (typeof part === 'string') {
+      return part;
+    }
+    const [ref, attr] = part['Fn::GetAtt'] ?? [part.Ref];
+    return `\${${ref.replace(/[0-9A-F]{8}$/, '')}${attr ? `.${attr}` : ''}}`;
+  }).join(''));
+  const call = (value: any): any => JSON.parse(flat(value));
+  const roleArn = `arn:${flat(partition())}:iam::${ZONE_ACCOUNT}:role/${roleName}`;
+
+  test('leaves cdk-nag (AwsSolutions, NIST 800-53 R5) no unacknowledged finding in the zone\'s account or the deployments\'', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('lets the deployments\' account assume a role of the zone\'s account, under a name CDK writes into their templates', () => {
+    expect(roleName).toMatch(/^[\w+=,.@-]{1,64}$/);
+    dns.hasResourceProperties(ZONE_ROLE, {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: joined('arn:', partition(), `:iam::${ACCOUNT}:root`) } }] },
+    });
+  });
+
+  test('lets that role upsert and delete the A and AAAA records of the given names, normalized, in that zone only', () => {
+    const [policy] = propertiesOf(dns, 'AWS::IAM::Policy');
+    expect(policy.PolicyDocument.Statement).toEqual([{
+      Action: 'route53:ChangeResourceRecordSets',
+      Effect: 'Allow',
+      Resource: joined('arn:', partition(), ':route53:::hostedzone/Z0123456789ABCDEFGHIJ'),
+      Condition: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['auth.example.com', 'login.example.com'],
+          'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA'],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+        },
+      },
+    }]);
+  });
+
+  test('writes a dual-stack deployment\'s alias A and AAAA records there, as that role, and no record or certificate of its own', () => {
+    plain.resourceCountIs(RECORD, 0);
+    plain.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    const records = zoneRecords(plain);
+    expect(records.map((r) => r.create.parameters.ChangeBatch.Changes[0].ResourceRecordSet.Type).sort()).toEqual(['A', 'AAAA']);
+    for (const { create, update } of records) {
+      for (const sdkCall of [create, update]) {
+        expect(sdkCall).toMatchObject({ service: 'Route53', action: 'changeResourceRecordSets', assumedRoleArn: roleArn });
+        expect(sdkCall.parameters).toEqual({
+          HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+          ChangeBatch: {
+            Changes: [{
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: 'auth.example.com.',
+                Type: expect.stringMatching(/^A{1,4}$/),
+                AliasTarget: { DNSName: expect.stringMatching(/^dualstack\.\$\{FidoLoadBalancer.*\.DNSName\}$/), HostedZoneId: expect.stringMatching(/\.CanonicalHostedZoneID\}$/), EvaluateTargetHealth: false },
+              },
+            }],
+          },
+        });
+      }
+    }
+  });
+
+  test('deletes each record it wrote with the stack, and takes one already gone as deleted', () => {
+    for (const { create, delete: remove } of zoneRecords(plain)) {
+      expect(remove.parameters.ChangeBatch.Changes[0]).toEqual({ ...create.parameters.ChangeBatch.Changes[0], Action: 'DELETE' });
+      expect(remove).toMatchObject({ assumedRoleArn: roleArn, ignoreErrorCodesMatching: 'InvalidChangeBatch' });
+      // One resource per name and type: a changed one is a new record, written before the old goes.
+      expect(remove.physicalResourceId.id).toBe(create.physicalResourceId.id);
+    }
+    expect(zoneRecords(plain).map((r) => r.create.physicalResourceId.id).sort()).toEqual(['auth.example.com. A', 'auth.example.com. AAAA']);
+  });
+
+  test('logs the writing function as the deployment logs, with its key and retention, kept on delete in prod', () => {
+    const logGroups = Object.entries(plain.findResources('AWS::Logs::LogGroup'));
+    const [, logGroup] = logGroups.find(([id]) => id.startsWith('FidoZoneRecordsLogGroup'))!;
+    const [, serviceLogs] = logGroups.find(([id]) => id.startsWith('FidoPyFidoLogGroup'))!;
+    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(logGroup.Properties).toEqual({ RetentionInDays: serviceLogs.Properties.RetentionInDays, KmsKeyId: serviceLogs.Properties.KmsKeyId });
+    expect(logGroup.Properties.KmsKeyId).toBeDefined();
+    const provider = propertiesOf(plain, 'AWS::Lambda::Function').find((f) => JSON.stringify(f.LoggingConfig ?? {}).includes('FidoZoneRecordsLogGroup'));
+    expect(provider).toBeDefined();
+  });
+
+  test('lets the writing function assume that role, and nothing else', () => {
+    const statements = propertiesOf(plain, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => [s.Action].flat().some((action: string) => /^(sts|route53):/.test(action)));
+    // One policy for each record's resource (A and AAAA), each with the one statement.
+    expect(statements).toHaveLength(2);
+    statements.forEach((s) => expect({ ...s, Resource: flat(s.Resource) }).toEqual({ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: roleArn }));
+  });
+
+  test('writes a failover secondary\'s record there with its role, set identifier and this account\'s check', () => {
+    secondary.resourceCountIs(RECORD, 0);
+    secondary.resourceCountIs(HEALTH_CHECK, 3);
+    const [record] = zoneRecords(secondary);
+    expect(record.create.parameters.ChangeBatch.Changes[0].ResourceRecordSet).toMatchObject({
+      Name: 'login.example.com.',
+      Type: 'A',
+      Failover: 'SECONDARY',
+      SetIdentifier: 'arculus-auth-prod-secondary',
+      HealthCheckId: '${FidoRegionHealthCheck}',
+      AliasTarget: { EvaluateTargetHealth: true },
+    });
+    expect(built.secondary.deployment.failover?.record).toBeUndefined();
+    expect(built.secondary.deployment.failover?.healthCheck).toBeDefined();
+  });
+});
+
+describe('a zone of another account refuses, in one error', () => {
+  const zone = (scope: Stack) => route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+
+  test('a role without its zone or a certificate, or a role of the stack\'s own account', () => {
+    const noZone = synthError((scope) => ({ domain: { domainName: 'auth.example.com', hostedZoneRole: iam.Role.fromRoleArn(scope, 'Role', 'arn:aws:iam::333333333333:role/zone') } }));
+    expect(noZone).toContain('domain.hostedZoneRole: writes the records of domainName in domain.hostedZone, which is not given');
+    const noCertificate = synthError((scope) => ({
+      domain: { domainName: 'auth.example.com', hostedZone: zone(scope as Stack), hostedZoneRole: iam.Role.fromRoleArn(scope, 'Role', 'arn:aws:iam::333333333333:role/zone') },
+    }));
+    expect(noCertificate).toContain('domain.certificate: is required with domain.hostedZoneRole');
+    const ownAccount = synthError((scope) => ({
+      domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(scope, 'Certificate', CERTIFICATE_ARN), hostedZone: zone(scope as Stack), hostedZoneRole: iam.Role.fromRoleArn(scope, 'Role', `arn:aws:iam::${ACCOUNT}:role/zone`) },
+    }));
+    expect(ownAccount).toContain(`domain.hostedZoneRole: is a role of this stack's account (${ACCOUNT})`);
+  });
+
+  test('FidoHostedZoneRole: no names, a name out of form or outside the zone, and accounts out of form, its own, or twice', () => {
+    const message = thrownBy(() => {
+      const stack = new Stack(testApp(), 'Dns', { env: { account: '333333333333', region: 'us-east-1' } });
+      const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+      new FidoHostedZoneRole(stack, 'ZoneRole', {
+        hostedZone,
+        domainNames: ['https://auth.example.com', 'auth.example.org'],
+        trustedAccounts: ['1111', '333333333333', ACCOUNT, ACCOUNT],
+      });
+    });
+    expect(message).toContain("domainNames[0]: must be a fully qualified domain name such as 'auth.example.com', got 'https://auth.example.com'");
+    expect(message).toContain("domainNames[1]: is 'auth.example.org', which the zone 'example.com' cannot hold");
+    expect(message).toContain("trustedAccounts[0]: must be an account ID of 12 digits, such as '222222222222', got '1111'");
+    expect(message).toContain("trustedAccounts[1]: is the zone's own account (333333333333)");
+    expect(message).toContain(`trustedAccounts[3]: names '${ACCOUNT}' a second time`);
+    const empty = thrownBy(() => new FidoHostedZoneRole(new Stack(testApp(), 'Dns'), 'ZoneRole', {
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(new Stack(), 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+      domainNames: [],
+      trustedAccounts: [],
+    }));
+    expect(empty).toContain('domainNames: is empty');
+    expect(empty).toContain('trustedAccounts: is empty');
+  });
 });

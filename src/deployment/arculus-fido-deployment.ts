@@ -27,6 +27,7 @@ import { resolveDeployment } from '../private/resolve';
 import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
 import { importReplica } from '../private/secret-replication';
 import { autoscales } from '../private/sizing';
+import { zoneRecordWriter } from '../private/zone-records';
 import { FidoService } from '../service/fido-service';
 
 /** The construct IDs of each service's constructs: API, since a changed ID replaces the resource. */
@@ -37,12 +38,17 @@ const CONSTRUCT_IDS = {
 
 /** A deployment's failover record and the health check Route 53 answers it by. */
 export interface DeploymentFailover {
-  /** The failover alias record of the domain. */
-  readonly record: route53.ARecord;
+  /**
+   * The failover alias record of the domain.
+   *
+   * @default - none in this stack: the zone is of another account (`domain.hostedZoneRole`), and a
+   * custom resource writes the record there
+   */
+  readonly record?: route53.ARecord;
   /**
    * The AAAA failover alias record beside it, answered by the same health check.
    *
-   * @default - none: the load balancer is IPv4 only
+   * @default - none: the load balancer is IPv4 only, or the zone is of another account
    */
   readonly ipv6Record?: route53.AaaaRecord;
   /** Healthy while Tomcat on 443 and PyFIDO on 5001 both pass Route 53's HTTPS checks. */
@@ -223,7 +229,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       // Their metrics name the target groups, which need the load balancer and routes first.
       .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
-    this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone) : undefined;
+    this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone, logEncryptionKey) : undefined;
     this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     this.warn(resolved);
   }
@@ -231,13 +237,21 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /**
    * The domain's records in the zone: a plain alias A record at the load balancer, or in a
    * failover pair the region's failover alias with the health checks that decide it; and an
-   * AAAA record of the same kind beside it when the load balancer is dual-stack.
+   * AAAA record of the same kind beside it when the load balancer is dual-stack. In a zone of
+   * another account, custom resources write them there as `domain.hostedZoneRole`, and their
+   * function logs like the deployment's own.
    */
-  private addRecords(scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone): DeploymentFailover | undefined {
+  private addRecords(
+    scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone, logEncryptionKey?: kms.IKey,
+  ): DeploymentFailover | undefined {
     const ipv6 = resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK;
+    const writeInZone = resolved.hostedZoneRole && zoneRecordWriter(scope, zone, resolved.hostedZoneRole, {
+      retention: resolved.logRetention, encryptionKey: logEncryptionKey, removalPolicy: resolved.logRemovalPolicy,
+    });
     if (resolved.failover) {
       return addFailoverRecord(scope, {
         zone,
+        writeInZone,
         domainName: resolved.domainName,
         loadBalancer: this.loadBalancer.loadBalancer,
         failover: resolved.failover,
@@ -251,10 +265,19 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         ipv6,
       });
     }
+    // Fully qualified, so that the zone's name is never appended a second time.
+    const recordName = `${resolved.domainName}.`;
+    if (writeInZone) {
+      const record = { name: recordName, loadBalancer: this.loadBalancer.loadBalancer, evaluateTargetHealth: false };
+      writeInZone({ ...record, id: 'AliasRecordInZoneAccount', type: 'A' });
+      if (ipv6) {
+        writeInZone({ ...record, id: 'AaaaAliasRecordInZoneAccount', type: 'AAAA' });
+      }
+      return undefined;
+    }
     const alias = {
       zone,
-      // Fully qualified, so that the zone's name is never appended a second time.
-      recordName: `${resolved.domainName}.`,
+      recordName,
       target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer.loadBalancer)),
     };
     new route53.ARecord(scope, 'AliasRecord', alias);

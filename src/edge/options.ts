@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
@@ -29,6 +30,17 @@ export interface DomainOptions {
    * @default - no DNS record is created: point a CNAME or alias at the `LoadBalancerDNS` output
    */
   readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * A role of the account that owns `hostedZone`, when that is not the stack's account:
+   * CloudFormation writes records only in its own account's zones, so the deployment writes its
+   * records of `domainName` (alias or failover, A and AAAA) through a custom resource that assumes
+   * this role. Make it in the zone's account with `FidoHostedZoneRole`, and give `certificate`:
+   * a new certificate would be validated by a record in the zone too.
+   *
+   * @default - the zone belongs to the stack's account, and CloudFormation writes the records
+   */
+  readonly hostedZoneRole?: iam.IRole;
 
   /**
    * Make the deployment one of a failover pair: instead of the plain alias record, a failover

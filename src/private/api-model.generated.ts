@@ -106,7 +106,7 @@ export const API_MODEL: ApiModel = {
       "fields": {
         "healthCheck": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHealthCheck" } },
         "ipv6Record": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.AaaaRecord" } },
-        "record": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.ARecord" } }
+        "record": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.ARecord" } }
       },
       "cdkBases": []
     },
@@ -158,7 +158,8 @@ export const API_MODEL: ApiModel = {
         "certificate": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_certificatemanager.ICertificate" } },
         "domainName": { "optional": false, "type": { "primitive": "string" } },
         "failover": { "optional": true, "type": { "struct": "DnsFailoverOptions" } },
-        "hostedZone": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } }
+        "hostedZone": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } },
+        "hostedZoneRole": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_iam.IRole" } }
       },
       "cdkBases": []
     },
@@ -195,6 +196,15 @@ export const API_MODEL: ApiModel = {
         "removalPolicy": { "optional": true, "type": { "enum": "aws-cdk-lib.RemovalPolicy" } },
         "vpc": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.IVpc" } },
         "vpcSubnets": { "optional": true, "type": { "cdkStruct": "aws-cdk-lib.aws_ec2.SubnetSelection" } }
+      },
+      "cdkBases": []
+    },
+    "FidoHostedZoneRoleProps": {
+      "fields": {
+        "domainNames": { "optional": false, "type": { "array": { "primitive": "string" } } },
+        "hostedZone": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_route53.IHostedZone" } },
+        "roleName": { "optional": true, "type": { "primitive": "string" } },
+        "trustedAccounts": { "optional": false, "type": { "array": { "primitive": "string" } } }
       },
       "cdkBases": []
     },
@@ -807,6 +817,16 @@ export const API_MODEL: ApiModel = {
         { "name": "scope", "optional": false },
         { "name": "id", "optional": false },
         { "name": "props", "struct": "FidoDataLayerProps", "optional": false }
+      ]
+    },
+    {
+      "type": "FidoHostedZoneRole",
+      "member": "constructor",
+      "kind": "construct",
+      "parameters": [
+        { "name": "scope", "optional": false },
+        { "name": "id", "optional": false },
+        { "name": "props", "struct": "FidoHostedZoneRoleProps", "optional": false }
       ]
     },
     {

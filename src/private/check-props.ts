@@ -109,6 +109,11 @@ export function checkDomain(problems: ProblemList, domain: DomainOptions | undef
       problems.add('domain.domainName', `is ${name.length} characters long, but ACM certificates take at most 64; import a certificate (for example a wildcard of a parent domain) in domain.certificate`);
     }
   }
+  if (domain.hostedZoneRole && !domain.hostedZone) {
+    problems.add('domain.hostedZoneRole', 'writes the records of domainName in domain.hostedZone, which is not given; give the zone of the other account (route53.HostedZone.fromHostedZoneAttributes()), or leave hostedZoneRole out');
+  } else if (domain.hostedZoneRole && !domain.certificate) {
+    problems.add('domain.certificate', 'is required with domain.hostedZoneRole: ACM validates a new certificate through a record that CloudFormation would write in the zone, which is of another account; request the certificate in this account and region, validate it with a record in the zone (docs/failover.md, A zone of another account), and import it here');
+  }
   if (!domain.certificate && !domain.hostedZone && !problems.about('domain.certificate') && !problems.about('domain.hostedZone')) {
     problems.add('domain.certificate', 'is required when no hostedZone is given: import the ACM certificate of the domain, or give hostedZone to have a DNS-validated certificate created');
   }

@@ -21,6 +21,10 @@ export function checkEnvironmentFacts(problems: ProblemList, scope: IConstruct, 
   checkRegion(problems, stack, 'domain.certificate', resolved.certificate?.certificateArn, 'An ALB listener takes certificates of its own region only; request or import the certificate there');
   checkRegion(problems, stack, 'logging.encryptionKey', resolved.logEncryptionKey?.keyArn, 'CloudWatch Logs encrypts with keys of its own region only');
   checkRegion(problems, stack, 'secrets.encryptionKey', resolved.secretEncryptionKey?.keyArn, 'Secrets Manager and DocumentDB encrypt with keys of their own region only');
+  const zoneAccount = resolved.hostedZoneRole?.env.account;
+  if (zoneAccount !== undefined && !Token.isUnresolved(zoneAccount) && zoneAccount === stack.account) {
+    problems.add('domain.hostedZoneRole', `is a role of this stack's account (${zoneAccount}), whose zones CloudFormation writes in itself; leave it out, and give it only for a zone of another account`);
+  }
   if (resolved.vpc) {
     checkVpc(problems, resolved);
   }

@@ -6,6 +6,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import type { ResolvedSizing } from './presets';
 import { ProblemList, show } from './validation';
+import type { ZoneRecordWriter } from './zone-records';
 import type { DomainOptions } from '../edge/options';
 import type { SizingOptions } from '../service/options';
 
@@ -113,10 +114,14 @@ export interface CheckedEndpoint {
  * The failover alias record of `domainName` for this load balancer, answered while every endpoint
  * passes Route 53's HTTPS checks: one check per endpoint, and a calculated check that is healthy
  * only when all of them are. Route 53 requests the load balancer's own DNS name: a check of the
- * domain would follow the failover record to whichever region it answers with.
+ * domain would follow the failover record to whichever region it answers with. The checks stay
+ * in the deployment's account; with `writeInZone`, the records go into a zone of another account
+ * through it, and refer to those checks there (Route 53 takes a check of another account).
  */
 export function addFailoverRecord(scope: Construct, props: {
   readonly zone: route53.IHostedZone;
+  /** Writes the records in the zone, when it is of another account. */
+  readonly writeInZone?: ZoneRecordWriter;
   readonly domainName: string;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly failover: ResolvedFailover;
@@ -124,7 +129,7 @@ export function addFailoverRecord(scope: Construct, props: {
   readonly setIdentifier: string;
   /** Whether an AAAA failover record goes beside the A record (a dual-stack load balancer). */
   readonly ipv6: boolean;
-}): { record: route53.ARecord; ipv6Record?: route53.AaaaRecord; healthCheck: route53.HealthCheck } {
+}): { record?: route53.ARecord; ipv6Record?: route53.AaaaRecord; healthCheck: route53.HealthCheck } {
   const checks = props.endpoints.map((endpoint) => new route53.HealthCheck(scope, `${endpoint.id}HealthCheck`, {
     type: route53.HealthCheckType.HTTPS,
     fqdn: props.loadBalancer.loadBalancerDnsName,
@@ -138,10 +143,20 @@ export function addFailoverRecord(scope: Construct, props: {
     childHealthChecks: checks,
     healthThreshold: checks.length,
   });
+  // Fully qualified, so that the zone's name is never appended a second time.
+  const recordName = `${props.domainName}.`;
+  if (props.writeInZone) {
+    const failover = { role: props.failover.role, setIdentifier: props.setIdentifier, healthCheck };
+    const record = { name: recordName, loadBalancer: props.loadBalancer, evaluateTargetHealth: true, failover };
+    props.writeInZone({ ...record, id: 'FailoverRecordInZoneAccount', type: 'A' });
+    if (props.ipv6) {
+      props.writeInZone({ ...record, id: 'FailoverAaaaRecordInZoneAccount', type: 'AAAA' });
+    }
+    return { healthCheck };
+  }
   const options = {
     zone: props.zone,
-    // Fully qualified, so that the zone's name is never appended a second time.
-    recordName: `${props.domainName}.`,
+    recordName,
     // Route 53 requires it of failover alias records: a load balancer without a healthy target is down too.
     target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(props.loadBalancer, { evaluateTargetHealth: true })),
     failover: props.failover.role,

@@ -54,6 +54,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     domainName,
     certificate: props.domain?.certificate,
     hostedZone: props.domain?.hostedZone,
+    hostedZoneRole: props.domain?.hostedZoneRole,
     failover,
     mongoDb: props.mongoDb!,
     ...resolveNetwork(problems, props, preset, families),

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -54,6 +55,8 @@ export interface ResolvedDeployment {
   readonly domainName: string;
   readonly certificate?: acm.ICertificate;
   readonly hostedZone?: route53.IHostedZone;
+  /** The role of the zone's account that writes the records, when the zone is of another account. */
+  readonly hostedZoneRole?: iam.IRole;
   /** The deployment's part in a failover pair: a failover record and health checks instead of the plain record. */
   readonly failover?: ResolvedFailover;
   /** The count both services run at while standing by as a failover pair's secondary. */

@@ -1,0 +1,114 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledge, LOG_KEY_REASON } from './nag';
+
+/** One alias record of the domain, as the deployment would have CloudFormation write it. */
+export interface ZoneRecord {
+  /** Names the construct, e.g. `FailoverRecord`. */
+  readonly id: string;
+  readonly type: 'A' | 'AAAA';
+  /** Fully qualified, with the final dot. */
+  readonly name: string;
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** Whether Route 53 answers only while the load balancer has healthy targets. */
+  readonly evaluateTargetHealth: boolean;
+  /** For a failover record: its role, set identifier and health check. */
+  readonly failover?: { readonly role: route53.Failover; readonly setIdentifier: string; readonly healthCheck: route53.IHealthCheck };
+}
+
+/** Where the function that writes the records logs: as the deployment's other log groups. */
+export interface ZoneRecordLogs {
+  readonly retention: logs.RetentionDays;
+  readonly encryptionKey?: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** Writes one record in the zone of another account; see `zoneRecordWriter`. */
+export type ZoneRecordWriter = (record: ZoneRecord) => cr.AwsCustomResource;
+
+/**
+ * Writes records in `zone`, which belongs to another account, each through a custom resource
+ * that assumes `role` there (a `FidoHostedZoneRole`): UPSERT when created or changed, DELETE when
+ * removed. One resource per name, type and set identifier, its physical ID: a change of any of
+ * them makes CloudFormation write the new record before it deletes the old one, which is then
+ * another record. A record already gone when it is deleted is no error. aws-cdk-lib's function
+ * behind them logs to `ZoneRecordsLogGroup`, made with the first record.
+ */
+export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, role: iam.IRole, logging: ZoneRecordLogs): ZoneRecordWriter {
+  let logGroup: logs.LogGroup | undefined;
+  return (record) => {
+    logGroup ??= new logs.LogGroup(scope, 'ZoneRecordsLogGroup', logging);
+    const resource = new cr.AwsCustomResource(scope, record.id, {
+      resourceType: 'Custom::ZoneRecord',
+      onCreate: changeCall(zone, role, record, 'UPSERT'),
+      onUpdate: changeCall(zone, role, record, 'UPSERT'),
+      // Route 53 answers InvalidChangeBatch for a record that is not there (any more) as it was.
+      onDelete: { ...changeCall(zone, role, record, 'DELETE'), ignoreErrorCodesMatching: 'InvalidChangeBatch' },
+      // The function may only assume the zone's role; the role decides what it may write.
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      // Lambda's own SDK has ChangeResourceRecordSets: nothing to download at deploy time.
+      installLatestAwsSdk: false,
+      logGroup,
+    });
+    acknowledgeFindings(resource, logGroup, logging.encryptionKey);
+    return resource;
+  };
+}
+
+/** The ChangeResourceRecordSets call that applies `action` to `record`, as the zone's role. */
+function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneRecord, action: 'UPSERT' | 'DELETE'): cr.AwsSdkCall {
+  const recordSet = {
+    Name: record.name,
+    Type: record.type,
+    AliasTarget: {
+      // As aws-cdk-lib's LoadBalancerTarget points an alias: at the name that answers both families.
+      DNSName: `dualstack.${record.loadBalancer.loadBalancerDnsName}`,
+      HostedZoneId: record.loadBalancer.loadBalancerCanonicalHostedZoneId,
+      EvaluateTargetHealth: record.evaluateTargetHealth,
+    },
+    ...(record.failover ? {
+      Failover: record.failover.role,
+      SetIdentifier: record.failover.setIdentifier,
+      HealthCheckId: record.failover.healthCheck.healthCheckId,
+    } : {}),
+  };
+  return {
+    service: 'Route53',
+    action: 'changeResourceRecordSets',
+    parameters: { HostedZoneId: zone.hostedZoneId, ChangeBatch: { Changes: [{ Action: action, ResourceRecordSet: recordSet }] } },
+    assumedRoleArn: role.roleArn,
+    physicalResourceId: cr.PhysicalResourceId.of(`${record.name} ${record.type}${record.failover ? ` ${record.failover.setIdentifier}` : ''}`),
+  };
+}
+
+/**
+ * Records why the findings on aws-cdk-lib's one function behind every AwsCustomResource of the
+ * stack (named `AWS<its UUID>`) and on the resource's policy are accepted.
+ */
+function acknowledgeFindings(resource: cr.AwsCustomResource, logGroup: logs.LogGroup, encryptionKey?: kms.IKey): void {
+  acknowledge(resource, { 'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON });
+  const provider = Stack.of(resource).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  if (provider) {
+    acknowledge(provider, PROVIDER_REASONS);
+  }
+  if (!encryptionKey) {
+    acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+  }
+}
+
+const POLICY_REASON = "CDK generates this policy for the AwsCustomResource function alone: sts:AssumeRole on the zone's role, which decides what the function may write.";
+
+const PROVIDER_REASONS = {
+  'AwsSolutions-L1': "aws-cdk-lib picks the runtime of its AwsCustomResource function, the newest its facts name for the stack's region, and moves it with its releases; the function runs aws-cdk-lib's own handler, only while the stack changes.",
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': "aws-cdk-lib's AwsCustomResource function writes its own logs with the AWS managed basic execution policy, and nothing else.",
+  'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON,
+  'NIST.800.53.R5-LambdaConcurrency': 'CloudFormation invokes the function once per change of the stack; reserved concurrency would only take from the account\'s pool.',
+  'NIST.800.53.R5-LambdaDLQ': 'CloudFormation invokes the function synchronously through its custom resource and fails the change on an error: there is no event to keep.',
+  'NIST.800.53.R5-LambdaInsideVPC': 'The function calls only AWS APIs (STS, and Route 53 as the zone\'s role) during a stack change; it reaches no resource of the VPC.',
+};

@@ -12,6 +12,7 @@ import {
   ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack,
   DeploymentEnvironment, DomainOptions, FidoHostedZoneRole, MongoDbConnection,
 } from '../src';
+import { Construct } from 'constructs';
 import { Finding, runNag } from './nag-report';
 import { addReviewedPair, baseProps, CERTIFICATE_ARN, givenVpc, importsStack, joined, partition, synthError, testApp, thrownBy, warnings } from './util';
 import { failoverOf } from '../tools/bench/failover';
@@ -1019,6 +1020,67 @@ describe('a zone of another account: the records written there through a FidoHos
     });
     expect(built.secondary.deployment.failover?.record).toBeUndefined();
     expect(built.secondary.deployment.failover?.healthCheck).toBeDefined();
+  });
+});
+
+describe('a pair whose zone is in a DNS account of its own', () => {
+  const DNS_ACCOUNT = '333333333333';
+  const certificate = (scope: Construct, region: string) => acm.Certificate.fromCertificateArn(scope, `Certificate-${region}`,
+    `arn:aws:acm:${region}:${ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`);
+  const { built: fido, templates, findings } = runNag((app) => {
+    const imports = importsStack(app, 'DnsImports');
+    const role = iam.Role.fromRoleArn(imports, 'ZoneRole', `arn:aws:iam::${DNS_ACCOUNT}:role/fido-records`, { mutable: false });
+    const built = addReviewedPair(app, {
+      secondary: {
+        env: { account: ACCOUNT, region: 'us-west-2' },
+        mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+        certificate: certificate(importsStack(app, 'WestImports', 'us-west-2'), 'us-west-2'),
+      },
+    }, {
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'DnsZone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+        hostedZoneRole: role,
+        certificate: certificate(imports, 'us-east-1'),
+      },
+    });
+    [built.primary, built.secondary].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
+    return built;
+  });
+  const [primary, secondary] = [fido.primary, fido.secondary].map((stack) => Template.fromJSON(templates[stack.templateFile]));
+  const recordSets = (template: Template) => propertiesOf(template, 'Custom::ZoneRecord')
+    .map((p) => JSON.stringify(p.Create))
+    .map((create) => ({ failover: /"Failover\\?":\\?"(\w+)/.exec(create)?.[1], role: create.includes(`iam::${DNS_ACCOUNT}:role/fido-records`) }));
+
+  test('is clean by cdk-nag in both regions', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('writes each region\'s failover record in that zone through the DNS account\'s role, with no record or certificate of its own', () => {
+    expect(recordSets(primary)).toEqual([{ failover: 'PRIMARY', role: true }]);
+    expect(recordSets(secondary)).toEqual([{ failover: 'SECONDARY', role: true }]);
+    for (const template of [primary, secondary]) {
+      template.resourceCountIs(RECORD, 0);
+      template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+      template.resourceCountIs(HEALTH_CHECK, 3);
+    }
+  });
+
+  test('still gives the secondary the runbooks that invert the primary\'s check, which stays in the pair\'s account', () => {
+    expect(fido.secondary.deployment.runbooks?.switchoverDocument).toBeDefined();
+    expect(fido.primary.deployment.failover?.record).toBeUndefined();
+  });
+
+  test('refuses a secondary without its certificate, naming the prop', () => {
+    const message = thrownBy(() => addReviewedPair(testApp(), {}, {
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(new Stack(), 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+        hostedZoneRole: iam.Role.fromRoleArn(new Stack(), 'Role', `arn:aws:iam::${DNS_ACCOUNT}:role/fido-records`),
+        certificate: certificate(new Stack(), 'us-east-1'),
+      },
+    }));
+    expect(message).toContain('secondary.certificate: is required with deployment.domain.hostedZoneRole');
   });
 });
 

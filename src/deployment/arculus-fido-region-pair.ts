@@ -1,6 +1,7 @@
 import { Duration, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
@@ -58,7 +59,8 @@ export interface SecondaryRegionOptions extends PairRegionOptions {
    * balancers of their own region.
    *
    * @default - a DNS-validated certificate created in the secondary region, in the deployment's
-   * `domain.hostedZone` (`deployment.domain.certificate` is the primary's alone)
+   * `domain.hostedZone` (`deployment.domain.certificate` is the primary's alone); required with
+   * `deployment.domain.hostedZoneRole`, a zone of another account
    */
   readonly certificate?: acm.ICertificate;
 
@@ -128,8 +130,9 @@ export interface ArculusFidoRegionPairProps {
  * (read-only until the Failover runbook promotes it); its services read the master secret's
  * replica. Otherwise give the secondary's own endpoint in `secondary.mongoDb`.
  *
- * Each region's stack holds everything of its region, the record and its checks included. The
- * stacks share only the application secret's ARN and the replica's key, through aws-cdk-lib's
+ * Each region's stack holds everything of its region, the record and its checks included (with
+ * `deployment.domain.hostedZoneRole`, a zone of another account, each region writes its record
+ * there through that role, and each needs an imported certificate). The stacks share only the application secret's ARN and the replica's key, through aws-cdk-lib's
  * cross-region references, which each stack reads from its own region: one region deploys while
  * the other is down. Put the pair in an App or a Stage, not in a stack.
  */
@@ -276,6 +279,9 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
   } else if (zone && Token.isUnresolved(zone.hostedZoneId)) {
     problems.add('deployment.domain.hostedZone', 'is a zone of one stack, which the other region\'s stack cannot refer to; import it by its ID with route53.HostedZone.fromHostedZoneAttributes()');
   }
+  if (deployment.domain?.hostedZoneRole && !props.secondary?.certificate) {
+    problems.add('secondary.certificate', 'is required with deployment.domain.hostedZoneRole: the zone is of another account, where CloudFormation cannot write the record that validates a new certificate; import the secondary region\'s certificate here (docs/failover.md, A zone of another account)');
+  }
   if (deployment.domain?.failover) {
     problems.add('deployment.domain.failover', 'is set by the pair (PRIMARY and SECONDARY); give healthCheckInterval and failureThreshold on the pair instead');
   }
@@ -338,14 +344,14 @@ function checkDatabase(
 /**
  * Refuses, one problem each, the resources in `value` (a struct of props, walked through its
  * structs and lists) that belong to a region other than `region`: a stack cannot use them. A
- * hosted zone is global. A value of `secondary` is named as `secondary.<prop>`.
+ * hosted zone or an IAM role is global. A value of `secondary` is named as `secondary.<prop>`.
  */
 function refuseForeign(
   problems: ProblemList, prefix: string, value: unknown, region: string, role: 'primary' | 'secondary', secondary?: SecondaryRegionOptions,
 ): void {
   for (const [path, resource] of resourcesIn(value, '')) {
     const where = regionOf(resource);
-    if (where === undefined || where === region || isHostedZone(resource)) {
+    if (where === undefined || where === region || isGlobal(resource)) {
       continue;
     }
     const fromSecondary = secondary && ((path === 'domain.certificate') || (path.startsWith('network.') && secondary.network));
@@ -374,6 +380,7 @@ function resourcesIn(value: unknown, path: string): Array<[string, IConstruct]> 
   return Object.entries(value).flatMap(([key, item]) => resourcesIn(item, path ? `${path}.${key}` : key));
 }
 
-function isHostedZone(construct: IConstruct): boolean {
-  return typeof (construct as Partial<route53.IHostedZone>).hostedZoneId === 'string';
+/** A resource of no region: a hosted zone, or an IAM role (such as `domain.hostedZoneRole`). */
+function isGlobal(construct: IConstruct): boolean {
+  return typeof (construct as Partial<route53.IHostedZone>).hostedZoneId === 'string' || typeof (construct as Partial<iam.IRole>).roleArn === 'string';
 }

@@ -936,7 +936,7 @@ describe('a zone of another account: the records written there through a FidoHos
     });
   });
 
-  test('lets that role upsert and delete the A and AAAA records of the given names, normalized, in that zone only', () => {
+  test('lets that role create, upsert and delete the A and AAAA records of the given names, normalized, in that zone only', () => {
     const [policy] = propertiesOf(dns, 'AWS::IAM::Policy');
     expect(policy.PolicyDocument.Statement).toEqual([{
       Action: 'route53:ChangeResourceRecordSets',
@@ -946,25 +946,26 @@ describe('a zone of another account: the records written there through a FidoHos
         'ForAllValues:StringEquals': {
           'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['auth.example.com', 'login.example.com'],
           'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA'],
-          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+          'route53:ChangeResourceRecordSetsActions': ['CREATE', 'UPSERT', 'DELETE'],
         },
       },
     }]);
   });
 
   test('writes a dual-stack deployment\'s alias A and AAAA records there, as that role, and no record or certificate of its own', () => {
+    // CREATE fails, as CloudFormation's own record does, on a record someone else wrote; updates upsert.
     plain.resourceCountIs(RECORD, 0);
     plain.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     const records = zoneRecords(plain);
     expect(records.map((r) => r.create.parameters.ChangeBatch.Changes[0].ResourceRecordSet.Type).sort()).toEqual(['A', 'AAAA']);
     for (const { create, update } of records) {
-      for (const sdkCall of [create, update]) {
+      for (const [sdkCall, action] of [[create, 'CREATE'], [update, 'UPSERT']]) {
         expect(sdkCall).toMatchObject({ service: 'Route53', action: 'changeResourceRecordSets', assumedRoleArn: roleArn });
         expect(sdkCall.parameters).toEqual({
           HostedZoneId: 'Z0123456789ABCDEFGHIJ',
           ChangeBatch: {
             Changes: [{
-              Action: 'UPSERT',
+              Action: action,
               ResourceRecordSet: {
                 Name: 'auth.example.com.',
                 Type: expect.stringMatching(/^A{1,4}$/),
@@ -977,7 +978,7 @@ describe('a zone of another account: the records written there through a FidoHos
     }
   });
 
-  test('deletes each record it wrote with the stack, and takes one already gone as deleted', () => {
+  test('deletes each record it wrote with the stack, and leaves one already gone or no longer as written', () => {
     for (const { create, delete: remove } of zoneRecords(plain)) {
       expect(remove.parameters.ChangeBatch.Changes[0]).toEqual({ ...create.parameters.ChangeBatch.Changes[0], Action: 'DELETE' });
       expect(remove).toMatchObject({ assumedRoleArn: roleArn, ignoreErrorCodesMatching: 'InvalidChangeBatch' });

@@ -14,7 +14,7 @@ export interface FidoHostedZoneRoleProps {
   readonly hostedZone: route53.IHostedZone;
 
   /**
-   * The names whose A and AAAA records the role may write and delete: each deployment's
+   * The names whose A and AAAA records the role may create, change and delete: each deployment's
    * `domain.domainName`, such as `auth.example.com`. No other record of the zone.
    */
   readonly domainNames: string[];
@@ -51,7 +51,7 @@ const PROPS_SHAPE = struct('FidoHostedZoneRoleProps', { required: true });
  * its own account's zones, so a deployment whose zone is elsewhere writes them through a custom
  * resource that assumes this role.
  *
- * The role may change (UPSERT and DELETE) the A and AAAA records of `domainNames` in this one
+ * The role may write (CREATE, UPSERT and DELETE) the A and AAAA records of `domainNames` in this one
  * zone, through Route 53's condition keys on the change's names, types and actions, and nothing
  * else: not the zone, not its other records, and no record type a deployment does not write.
  * Deploy it before the deployments that assume it.
@@ -113,7 +113,7 @@ export class FidoHostedZoneRole extends Construct {
         'ForAllValues:StringEquals': {
           'route53:ChangeResourceRecordSetsNormalizedRecordNames': domainNames,
           'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA'],
-          'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+          'route53:ChangeResourceRecordSetsActions': ['CREATE', 'UPSERT', 'DELETE'],
         },
       },
     }));

@@ -34,11 +34,14 @@ export type ZoneRecordWriter = (record: ZoneRecord) => cr.AwsCustomResource;
 
 /**
  * Writes records in `zone`, which belongs to another account, each through a custom resource
- * that assumes `role` there (a `FidoHostedZoneRole`): UPSERT when created or changed, DELETE when
- * removed. One resource per name, type and set identifier, its physical ID: a change of any of
- * them makes CloudFormation write the new record before it deletes the old one, which is then
- * another record. A record already gone when it is deleted is no error. aws-cdk-lib's function
- * behind them logs to `ZoneRecordsLogGroup`, made with the first record.
+ * that assumes `role` there (a `FidoHostedZoneRole`): CREATE when created, which fails as
+ * CloudFormation's own record does where the record exists already (it is someone else's), UPSERT
+ * when changed, DELETE when removed. One resource per name, type and set identifier, its physical
+ * ID: a change of any of them makes CloudFormation write the new record before it deletes the old
+ * one, which is then another record. Route 53 answers a DELETE of a record that is gone, or no
+ * longer as written (a failed CREATE's rollback among them), with InvalidChangeBatch: that record
+ * is left as it is. aws-cdk-lib's function behind them logs to `ZoneRecordsLogGroup`, made with
+ * the first record.
  */
 export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, role: iam.IRole, logging: ZoneRecordLogs): ZoneRecordWriter {
   let logGroup: logs.LogGroup | undefined;
@@ -46,9 +49,8 @@ export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, ro
     logGroup ??= new logs.LogGroup(scope, 'ZoneRecordsLogGroup', logging);
     const resource = new cr.AwsCustomResource(scope, record.id, {
       resourceType: 'Custom::ZoneRecord',
-      onCreate: changeCall(zone, role, record, 'UPSERT'),
+      onCreate: changeCall(zone, role, record, 'CREATE'),
       onUpdate: changeCall(zone, role, record, 'UPSERT'),
-      // Route 53 answers InvalidChangeBatch for a record that is not there (any more) as it was.
       onDelete: { ...changeCall(zone, role, record, 'DELETE'), ignoreErrorCodesMatching: 'InvalidChangeBatch' },
       // The function may only assume the zone's role; the role decides what it may write.
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
@@ -62,7 +64,7 @@ export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, ro
 }
 
 /** The ChangeResourceRecordSets call that applies `action` to `record`, as the zone's role. */
-function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneRecord, action: 'UPSERT' | 'DELETE'): cr.AwsSdkCall {
+function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneRecord, action: 'CREATE' | 'UPSERT' | 'DELETE'): cr.AwsSdkCall {
   const recordSet = {
     Name: record.name,
     Type: record.type,

@@ -27,8 +27,13 @@ aws:SourceArn (the confused deputy). CloudFormation intrinsics in the content (R
 Fn::GetAtt, Fn::Join, ...) are values known at deploy time: they stand in for any value of the
 member's type.
 
-Prints one line per document with the steps checked, then every problem; exits 1 on any problem,
-or when no Automation document was found.
+The same templates' AWS SDK calls of aws-cdk-lib's AwsCustomResource (Custom::ZoneRecord,
+Custom::AWS) are judged alike by sdk_calls.py: service, action, parameters and output paths by
+botocore's models, and the role they assume.
+
+Prints one line per document with the steps checked, then every problem; then each custom resource
+with a problem in its SDK calls, and their summary line; exits 1 on any problem, or when no
+Automation document was found.
 """
 import json
 import os
@@ -41,9 +46,10 @@ import botocore.session
 from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationNotFoundError
 
+import sdk_calls
 from runbook_roles import check_role
 from runbook_scripts import check_script_step
-from template_files import templates_of_arguments
+from template_files import Unresolved, resolve, templates_of_arguments
 
 SCRIPT_ACTION = "aws:executeScript"
 API_ACTIONS = {"aws:executeAwsApi", "aws:waitForAwsResourceProperty", "aws:assertAwsResourceProperty"}
@@ -56,33 +62,6 @@ IAM_PREFIX = {"ecs": "ecs", "application-autoscaling": "application-autoscaling"
 
 VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 PATH_TOKEN = re.compile(r"\.\.([A-Za-z_][A-Za-z0-9_]*)|\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*|-?\d*:-?\d*)\]")
-
-
-class Unresolved(str):
-    """A template value known only at deploy time (a Ref, Fn::GetAtt, Fn::Join of them, ...)."""
-
-
-def resolve(value):
-    """The content with every intrinsic function replaced by an Unresolved placeholder."""
-    if isinstance(value, list):
-        return [resolve(v) for v in value]
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Ref":
-                return Unresolved(f"<{arg}>")
-            if key == "Fn::GetAtt":
-                parts = arg if isinstance(arg, list) else str(arg).split(".", 1)
-                return Unresolved(f"<{'.'.join(map(str, parts))}>")
-            if key == "Fn::Join":
-                delimiter, parts = arg
-                parts = [resolve(p) for p in parts]
-                joined = delimiter.join(str(p) for p in parts)
-                return Unresolved(joined) if any(isinstance(p, Unresolved) or not isinstance(p, str) for p in parts) else joined
-            if key.startswith("Fn::") or key == "Condition":
-                return Unresolved(f"<{key}>")
-        return {k: resolve(v) for k, v in value.items()}
-    return value
 
 
 def variables_in(value):
@@ -435,10 +414,11 @@ def main(argv):
     steps = sum(d.api_steps for d in documents)
     scripts = sum(d.script_steps for d in documents)
     print(f"runbooks: {len(documents)} Automation documents, {steps} API steps, {scripts} scripts, {problems} problems (botocore {botocore.__version__})")
+    sdk_problems = sdk_calls.report(checker, templates)
     if not documents:
         print("runbooks: no Automation document found in " + ", ".join(argv), file=sys.stderr)
         return 1
-    return 1 if problems else 0
+    return 1 if problems or sdk_problems else 0
 
 
 if __name__ == "__main__":

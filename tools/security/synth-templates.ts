@@ -5,22 +5,29 @@
  * instances, a dual-stack load balancer (IPv6 clients), and prod with a MongoDB by endpoint whose
  * password rotates (Atlas with the library's function, a self-managed server with AWS's
  * multi-user function; flat and nested), prod as a failover pair in two regions (on Atlas, and on
- * a DocumentDB global cluster), into
- * `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
+ * a DocumentDB global cluster), and prod writing its records in a zone of another account (the
+ * zone's `FidoHostedZoneRole`, a dual-stack deployment's alias records and a failover secondary's),
+ * into `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
- * `tools/security/runbooks.py` also judges against botocore's API models.
+ * `tools/security/runbooks.py` also judges against botocore's API models (and, with
+ * `tools/security/sdk_calls.py`, every template's AwsCustomResource SDK calls, such as the records
+ * written in the zone of another account).
  *
  *   npx projen synth:security
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ArculusFidoImagesStack, ArculusFidoStackProps, DeploymentEnvironment, MongoDbConnection, NatType } from '../../src';
+import {
+  ArculusFidoImagesStack, ArculusFidoStack, ArculusFidoStackProps, DeploymentEnvironment, FidoHostedZoneRole, MongoDbConnection, NatType,
+} from '../../src';
 import { addReviewedPair, addReviewedStack, ENV, everyScaling, givenVpc, importsStack, PAIR_SECONDARY_REGION } from '../../test/util';
 
 const OUT = path.join('cdk.out', 'security');
@@ -168,4 +175,40 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
   const assembly = app.synth();
   fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
   console.log(`prod-pair-documentdb: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
+}
+
+// Prod writing its records in a zone of another account (docs/failover.md): the zone's account
+// with the FidoHostedZoneRole the deployments assume, a dual-stack deployment whose alias A and
+// AAAA records custom resources write there, and a failover secondary in the second region whose
+// failover records (with this account's health check) go there alike.
+{
+  const app = appFor('prod-zone-other-account');
+  const imports = importsStack(app);
+  const dns = new Stack(app, 'Dns', { env: { account: '333333333333', region: ENV.region } });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(dns, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const zoneRole = new FidoHostedZoneRole(dns, 'ZoneRole', { hostedZone, domainNames: ['auth.example.com', 'login.example.com'], trustedAccounts: [ENV.account] });
+  const deployments: Array<[string, string, string]> = [
+    ['ArculusFido', ENV.region, 'auth.example.com'],
+    ['ArculusFidoSecondary', PAIR_SECONDARY_REGION, 'login.example.com'],
+  ];
+  for (const [id, region, domainName] of deployments) {
+    const secondary = region === PAIR_SECONDARY_REGION;
+    new ArculusFidoStack(app, id, {
+      env: { ...ENV, region },
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: {
+        domainName,
+        hostedZone,
+        hostedZoneRole: zoneRole.role,
+        certificate: acm.Certificate.fromCertificateArn(imports, `${id}Certificate`, `arn:aws:acm:${region}:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`),
+        ...(secondary ? { failover: { role: route53.Failover.SECONDARY } } : {}),
+      },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: `${secondary ? 'west' : 'east'}.abcde.mongodb.net`, username: 'fido' }),
+      loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+      images: { tag: '1.0.0' },
+    });
+  }
+  const assembly = app.synth();
+  fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
+  console.log(`prod-zone-other-account: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
 }

@@ -1,5 +1,6 @@
-"""What the template checks beside this file (runbooks.py, key_policies.py) and their tests share:
-the templates a command line names, and a template checked as the file it would be.
+"""What the template checks beside this file (runbooks.py, sdk_calls.py, key_policies.py) and their
+tests share: the templates a command line names, a template checked as the file it would be, and
+the placeholders of the values a template knows only at deploy time.
 
 Standard library only: each check runs it with its own Python (the runbook check with the pinned
 botocore's), which finds it beside the script.
@@ -44,3 +45,30 @@ def check_as_file(check_template, template):
         return check_template(f.name)
     finally:
         os.unlink(f.name)
+
+
+class Unresolved(str):
+    """A template value known only at deploy time (a Ref, Fn::GetAtt, Fn::Join of them, ...)."""
+
+
+def resolve(value):
+    """The content with every intrinsic function replaced by an Unresolved placeholder."""
+    if isinstance(value, list):
+        return [resolve(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref":
+                return Unresolved(f"<{arg}>")
+            if key == "Fn::GetAtt":
+                parts = arg if isinstance(arg, list) else str(arg).split(".", 1)
+                return Unresolved(f"<{'.'.join(map(str, parts))}>")
+            if key == "Fn::Join":
+                delimiter, parts = arg
+                parts = [resolve(p) for p in parts]
+                joined = delimiter.join(str(p) for p in parts)
+                return Unresolved(joined) if any(isinstance(p, Unresolved) or not isinstance(p, str) for p in parts) else joined
+            if key.startswith("Fn::") or key == "Condition":
+                return Unresolved(f"<{key}>")
+        return {k: resolve(v) for k, v in value.items()}
+    return value

@@ -1,4 +1,5 @@
-"""The runbook check fails where it must: each test breaks one thing of a good document.
+"""The runbook check fails where it must: each test breaks one thing of a good document, or of a
+good AwsCustomResource SDK call (sdk_calls.py, which runbooks.py runs).
 
     python -m unittest tools/security/test_runbooks.py      (with the pinned botocore; tools/security/scan runs it)
 
@@ -7,6 +8,7 @@ Runs under unittest (no package beyond botocore to install) and under pytest ali
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,6 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runbooks  # noqa: E402  (the module under test, beside this file)
+import sdk_calls  # noqa: E402  (the one runbooks.py runs for AwsCustomResource's SDK calls)
 from template_files import check_as_file  # noqa: E402
 
 CLUSTER = {"Ref": "Cluster"}
@@ -116,6 +119,49 @@ def step(template, name):
 
 def statements(template):
     return template["Resources"]["Policy"]["Properties"]["PolicyDocument"]["Statement"]
+
+
+# The references of a zone record's calls: where a call's JSON has a name of these, the template has the reference.
+REFERENCES = {
+    "@DNS@": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
+    "@ZONE@": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
+    "@CHECK@": {"Ref": "RegionHealthCheck"},
+    "@PARTITION@": {"Ref": "AWS::Partition"},
+    "@ROLE@": {"Fn::GetAtt": ["ZoneRole", "Arn"]},
+}
+
+
+def joined_json(call):
+    """`call` as AwsCustomResource writes it: its JSON, an Fn::Join of it and the REFERENCES it names."""
+    text = json.dumps(call, separators=(",", ":"))
+    parts = [REFERENCES.get(p, p) for p in re.split("(" + "|".join(REFERENCES) + ")", text) if p]
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], str) else {"Fn::Join": ["", parts]}
+
+
+def zone_record_call(action):
+    """The call of a failover record that a deployment writes in a zone of another account (src/private/zone-records.ts)."""
+    record = {"Name": "auth.example.com.", "Type": "A",
+              "AliasTarget": {"DNSName": "dualstack.@DNS@", "HostedZoneId": "@ZONE@", "EvaluateTargetHealth": True},
+              "Failover": "SECONDARY", "SetIdentifier": "arculus-auth-prod-secondary", "HealthCheckId": "@CHECK@"}
+    call = {"service": "Route53", "action": "changeResourceRecordSets",
+            "parameters": {"HostedZoneId": "Z0123456789ABCDEFGHIJ", "ChangeBatch": {"Changes": [{"Action": action, "ResourceRecordSet": record}]}},
+            "assumedRoleArn": "arn:@PARTITION@:iam::333333333333:role/dnsdnszonerole422d9f5542310758d4b0",
+            "physicalResourceId": {"id": "auth.example.com. A arculus-auth-prod-secondary"}}
+    return call if action != "DELETE" else {**call, "ignoreErrorCodesMatching": "InvalidChangeBatch"}
+
+
+def zone_record_template(change=None):
+    """A Custom::ZoneRecord as AwsCustomResource writes it, its three calls each given to `change` first."""
+    calls = {"Create": zone_record_call("UPSERT"), "Update": zone_record_call("UPSERT"), "Delete": zone_record_call("DELETE")}
+    for call in calls.values():
+        (change or (lambda c: None))(call)
+    properties = {"ServiceToken": {"Fn::GetAtt": ["AWS679f53fac002430cb0da5b7982bd22872D164C4C", "Arn"]}, "InstallLatestAwsSdk": False}
+    properties.update({name: joined_json(call) for name, call in calls.items()})
+    return {"Resources": {"Record": {"Type": "Custom::ZoneRecord", "Properties": properties}}}
+
+
+def changes(call):
+    return call["parameters"]["ChangeBatch"]["Changes"]
 
 
 class RunbookCheck(unittest.TestCase):
@@ -357,6 +403,103 @@ class RunbookCheck(unittest.TestCase):
         self.assertIn("FAIL test-Stop", bad.stdout)
         self.assertIn("'StopService' is not an operation of ecs", bad.stdout)
         self.assertNotEqual(empty.returncode, 0)
+
+
+class SdkCallCheck(unittest.TestCase):
+    checker = runbooks.Checker()
+
+    def problems(self, template):
+        resources = check_as_file(lambda path: sdk_calls.check_template(self.checker, path), template)
+        self.assertEqual(len(resources), 1)
+        return resources[0].problems
+
+    def assertFails(self, template, expected):
+        problems = self.problems(template)
+        self.assertTrue(any(expected in p for p in problems), f"expected a problem with {expected!r}, got {problems}")
+
+    def test_a_zone_record_with_references_passes(self):
+        t = zone_record_template()
+        self.assertIn("Fn::Join", t["Resources"]["Record"]["Properties"]["Create"])
+        self.assertEqual(self.problems(t), [])
+        resources = check_as_file(lambda path: sdk_calls.check_template(self.checker, path), t)
+        self.assertEqual(resources[0].calls, 3)
+
+    def test_the_service_and_action_names_aws_custom_resource_takes_pass(self):
+        for service, action in (("route53", "ChangeResourceRecordSets"), ("@aws-sdk/client-route-53", "ChangeResourceRecordSetsCommand"),
+                                ("route-53", "changeResourceRecordSets")):
+            t = zone_record_template(lambda c: c.update(service=service, action=action))
+            self.assertEqual(self.problems(t), [], (service, action))
+
+    def test_a_plain_custom_aws_resource_and_its_response_paths_are_judged_too(self):
+        def custom_aws(response_path):
+            call = {"service": "Route53", "action": "getHostedZone", "parameters": {"Id": "Z0123456789ABCDEFGHIJ"},
+                    "physicalResourceId": {"responsePath": response_path}, "outputPaths": ["DelegationSet.NameServers.0"]}
+            properties = {"ServiceToken": {"Fn::GetAtt": ["Provider", "Arn"]}, "Create": json.dumps(call)}
+            return {"Resources": {"Zone": {"Type": "Custom::AWS", "Properties": properties}}}
+        self.assertEqual(self.problems(custom_aws("HostedZone.Id")), [])
+        self.assertFails(custom_aws("HostedZone.ID"), "'ID' is not a member of HostedZone")
+
+    def test_an_unknown_service_fails(self):
+        self.assertFails(zone_record_template(lambda c: c.update(service="Route54")),
+                         "service 'Route54' is no name SDK_SERVICES maps to a botocore service")
+
+    def test_an_unknown_action_fails(self):
+        self.assertFails(zone_record_template(lambda c: c.update(action="changeResourceRecordSet")),
+                         "action 'changeResourceRecordSet' is not an operation of route53")
+
+    def test_a_missing_required_member_fails(self):
+        self.assertFails(zone_record_template(lambda c: c["parameters"].pop("ChangeBatch")),
+                         "route53 ChangeResourceRecordSets requires 'ChangeBatch'")
+        self.assertFails(zone_record_template(lambda c: changes(c)[0]["ResourceRecordSet"]["AliasTarget"].pop("EvaluateTargetHealth")),
+                         "misses the required member 'EvaluateTargetHealth' of AliasTarget")
+
+    def test_an_unknown_member_fails(self):
+        self.assertFails(zone_record_template(lambda c: c["parameters"].update(HostedZone=c["parameters"].pop("HostedZoneId"))),
+                         "'HostedZone' is not an input of route53 ChangeResourceRecordSets")
+        self.assertFails(zone_record_template(lambda c: changes(c)[0]["ResourceRecordSet"].update(HealthCheck="x")),
+                         "'HealthCheck' is not a member of ResourceRecordSet")
+
+    def test_a_value_outside_the_enum_or_of_the_wrong_type_fails(self):
+        self.assertFails(zone_record_template(lambda c: changes(c)[0].update(Action="REMOVE")),
+                         "ChangeBatch.Changes[0].Action: must be one of CREATE, DELETE, UPSERT, got 'REMOVE'")
+        self.assertFails(zone_record_template(lambda c: changes(c)[0]["ResourceRecordSet"]["AliasTarget"].update(EvaluateTargetHealth="true")),
+                         "EvaluateTargetHealth: must be a boolean")
+
+    def test_a_reference_stands_for_any_value_even_outside_a_string(self):
+        value = {"Fn::Join": ["", ['{"service":"Route53","action":"listHostedZones","parameters":{"MaxItems":', {"Ref": "Count"}, '}}']]}
+        call, intrinsics = sdk_calls.read_call(value)
+        self.assertIsInstance(sdk_calls.placeholders(call, intrinsics)["parameters"]["MaxItems"], runbooks.Unresolved)
+
+    def test_a_bad_error_pattern_or_role_or_key_fails(self):
+        def change(pattern, role):
+            def apply(call):
+                call.update(ignoreErrorCodesMatching=pattern, assumedRoleArn=role, logApiResponse=False)
+            return apply
+        problems = self.problems(zone_record_template(change("InvalidChangeBatch(", "arn:@PARTITION@:iam::333333333333:user/zone")))
+        self.assertTrue(any("ignoreErrorCodesMatching 'InvalidChangeBatch(' is no regular expression" in p for p in problems), problems)
+        self.assertTrue(any("assumedRoleArn must be an IAM role ARN" in p and "<AWS::Partition>" in p for p in problems), problems)
+        self.assertTrue(any("'logApiResponse' is no key of an SDK call" in p for p in problems), problems)
+        problems = self.problems(zone_record_template(change(".*", "@ROLE@")))
+        self.assertTrue(any("ignoreErrorCodesMatching '.*' matches every error code" in p for p in problems), problems)
+        self.assertFalse(any("assumedRoleArn must be" in p for p in problems), problems)
+
+    def test_a_property_that_is_no_sdk_call_fails(self):
+        t = zone_record_template()
+        t["Resources"]["Record"]["Properties"]["Update"] = '{"service": "Route53"'
+        self.assertFails(t, "Update: is not the JSON of an SDK call")
+
+    def test_the_command_exits_1_on_a_broken_call(self):
+        broken = zone_record_template(lambda c: changes(c)[0].update(Action="REMOVE"))
+        broken["Resources"].update(good_template()["Resources"])
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "Stack.template.json")
+            with open(path, "w") as f:
+                json.dump(broken, f)
+            bad = subprocess.run([sys.executable, runbooks.__file__, path], capture_output=True, text=True)
+        self.assertEqual(bad.returncode, 1, bad.stdout + bad.stderr)
+        self.assertIn("runbooks: 1 Automation documents, 5 API steps, 0 scripts, 0 problems", bad.stdout)
+        self.assertIn("FAIL Record Custom::ZoneRecord", bad.stdout)
+        self.assertIn("sdk calls: 1 custom resources, 3 calls, 3 problems", bad.stdout)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 /**
  * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
  * consumer apps also build, and writes its templates to `<dir>/<name>.json`: `readme`, the
- * README's TypeScript example; `custom`, below; and `pair`, below, as four templates
+ * README's TypeScript example; `custom`, below (its `Platform` stack); and `pair`, below, as four templates
  * (`pair-primary`, `pair-secondary`, `pair-keys` and `pair-images`). Each consumer suite compares its own
  * templates with these, resource by resource, so a binding that drops or misreads an option fails.
  *
@@ -25,8 +25,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { runApp, withReadmeApps } from './readme-apps';
 import {
-  ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoRegionPair, DeploymentEnvironment, FidoDataLayer, MongoDbConnection, NatType,
-  PredictiveScalingMode,
+  ArculusFidoDeployment, ArculusFidoImagesStack, ArculusFidoRegionPair, DeploymentEnvironment, FidoDataLayer, FidoHostedZoneRole, MongoDbConnection,
+  NatType, PredictiveScalingMode,
 } from '../../src';
 
 /**
@@ -35,10 +35,21 @@ import {
  * with its own options, durations, lists of interfaces and of structs holding aws-cdk-lib
  * objects (a schedule and its time zone), maps, an aws-cdk-lib class made from a string (the NAT
  * instances' type) and a method call afterwards. Beside it, a building block: the data layer of a
- * MongoDB Atlas whose password the library rotates (a struct holding an imported secret).
+ * MongoDB Atlas whose password the library rotates (a struct holding an imported secret). The
+ * domain's zone belongs to another account, whose stack `Dns` in the same app holds a
+ * `FidoHostedZoneRole`: the deployment gets its `role` as `domain.hostedZoneRole` (an aws-cdk-lib
+ * interface made by this library's construct, its generated name written into the template) and
+ * writes its alias A and AAAA records there through custom resources that assume it.
  */
 function custom(): Stack {
   const app = new App();
+  const dns = new Stack(app, 'Dns', { env: { account: '333333333333', region: 'eu-west-1' } });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(dns, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const zoneRole = new FidoHostedZoneRole(dns, 'ZoneRole', {
+    hostedZone: zone,
+    domainNames: ['passkeys.example.com'],
+    trustedAccounts: ['111111111111'],
+  });
   const stack = new Stack(app, 'Platform', { env: { account: '111111111111', region: 'eu-west-1' } });
   const deployment = new ArculusFidoDeployment(stack, 'Fido', {
     deploymentEnvironment: DeploymentEnvironment.STAGING,
@@ -47,6 +58,8 @@ function custom(): Stack {
       domainName: 'passkeys.example.com',
       certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate',
         'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111'),
+      hostedZone: zone,
+      hostedZoneRole: zoneRole.role,
     },
     mongoDb: MongoDbConnection.documentDb({
       instances: 2,

@@ -6,11 +6,14 @@ package consumer
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
+	"strings"
 	"testing"
 
 	fido "github.com/arculus/arculus-fido-cdk-go/arculusfidocdk"
@@ -57,9 +60,21 @@ func runReadmeExample(t *testing.T) map[string]interface{} {
 	return readJSON(t, filepath.Join(outdir, "ArculusFidoProd.template.json"))
 }
 
-// customStack is tools/consumers/reference.ts `custom` in Go.
+// customStack is tools/consumers/reference.ts `custom` in Go: the Platform stack, whose domain's
+// zone and FidoHostedZoneRole are in the Dns stack of another account.
 func customStack() awscdk.Stack {
 	app := awscdk.NewApp(nil)
+	dns := awscdk.NewStack(app, jsii.String("Dns"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("333333333333"), Region: jsii.String("eu-west-1")},
+	})
+	zone := awsroute53.HostedZone_FromHostedZoneAttributes(dns, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+		HostedZoneId: jsii.String("Z0123456789ABCDEFGHIJ"), ZoneName: jsii.String("example.com"),
+	})
+	zoneRole := fido.NewFidoHostedZoneRole(dns, jsii.String("ZoneRole"), &fido.FidoHostedZoneRoleProps{
+		HostedZone:      zone,
+		DomainNames:     jsii.Strings("passkeys.example.com"),
+		TrustedAccounts: jsii.Strings("111111111111"),
+	})
 	stack := awscdk.NewStack(app, jsii.String("Platform"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("eu-west-1")},
 	})
@@ -70,6 +85,8 @@ func customStack() awscdk.Stack {
 			DomainName: jsii.String("passkeys.example.com"),
 			Certificate: awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"),
 				jsii.String("arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111")),
+			HostedZone:     zone,
+			HostedZoneRole: zoneRole.Role(),
 		},
 		MongoDb: fido.MongoDbConnection_DocumentDb(&fido.DocumentDbOptions{
 			Instances:        jsii.Number(2),
@@ -229,6 +246,37 @@ func resourceTypes(template map[string]interface{}) map[string]int {
 	return counts
 }
 
+// flat is a string property of a template as text: an Fn::Join's parts joined, each reference
+// written ${Ref} or ${Logical.Attr}.
+func flat(t *testing.T, value interface{}) string {
+	t.Helper()
+	if text, ok := value.(string); ok {
+		return text
+	}
+	join, ok := value.(map[string]interface{})["Fn::Join"].([]interface{})
+	if !ok || len(join) != 2 {
+		t.Fatalf("neither a string nor an Fn::Join: %v", value)
+	}
+	var parts []string
+	for _, part := range join[1].([]interface{}) {
+		switch token := part.(type) {
+		case string:
+			parts = append(parts, token)
+		case map[string]interface{}:
+			name := token["Ref"]
+			if attribute, ok := token["Fn::GetAtt"].([]interface{}); ok {
+				name = fmt.Sprintf("%v.%v", attribute[0], attribute[1])
+			} else if name == nil {
+				name = token
+			}
+			parts = append(parts, fmt.Sprintf("${%v}", name))
+		default:
+			t.Fatalf("an Fn::Join part neither a string nor a token: %v", part)
+		}
+	}
+	return strings.Join(parts, join[0].(string))
+}
+
 func assertSameAsTypeScript(t *testing.T, name string, template assertions.Template) {
 	actual := asJSON(t, template.ToJSON())
 	expected := reference(t, name)
@@ -315,6 +363,36 @@ func TestCustomScenario(t *testing.T) {
 	template.HasResourceProperties(jsii.String("AWS::SecretsManager::RotationSchedule"), map[string]interface{}{
 		"RotationRules": map[string]interface{}{"ScheduleExpression": "rate(7 days)"},
 	})
+
+	// domain.hostedZoneRole: no record set in this account's template; custom resources write the
+	// dual-stack load balancer's alias A and AAAA records in the Dns stack's zone, as its role.
+	template.ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(0))
+	records := *template.FindResources(jsii.String("Custom::ZoneRecord"), nil)
+	if len(records) != 2 {
+		t.Fatalf("the template has %d Custom::ZoneRecord resources, want 2 (A and AAAA)", len(records))
+	}
+	roleArn := regexp.MustCompile(`"assumedRoleArn":"arn:[^"]*:iam::333333333333:role/[\w+=,.@-]+"`)
+	recordType := regexp.MustCompile(`"Type":"(\w+)"`)
+	var types []string
+	for id, record := range records {
+		call := flat(t, (*record)["Properties"].(map[string]interface{})["Create"])
+		for _, want := range []string{`"changeResourceRecordSets"`, `"passkeys.example.com."`} {
+			if !strings.Contains(call, want) {
+				t.Errorf("%s: its Create call has no %s: %s", id, want, call)
+			}
+		}
+		// The role's ARN in the zone's account, under the name CDK generated for it.
+		if !roleArn.MatchString(call) {
+			t.Errorf("%s: its Create call assumes no role of 333333333333: %s", id, call)
+		}
+		if found := recordType.FindStringSubmatch(call); found != nil {
+			types = append(types, found[1])
+		}
+	}
+	sort.Strings(types)
+	if !reflect.DeepEqual(types, []string{"A", "AAAA"}) {
+		t.Errorf("the records written in the zone are of types %v, want [A AAAA]", types)
+	}
 }
 
 func TestPairScenario(t *testing.T) {

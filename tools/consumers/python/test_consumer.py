@@ -33,6 +33,7 @@ from arculus_fido_cdk import (
     DeploymentEnvironment,
     DomainOptions,
     FidoDataLayer,
+    FidoHostedZoneRole,
     FidoServiceOptions,
     ImageOptions,
     ImageReplicationRegistry,
@@ -71,8 +72,14 @@ def readme_stack() -> Stack:
 
 
 def custom_stack() -> Stack:
-    """tools/consumers/reference.ts `custom`, in Python."""
+    """tools/consumers/reference.ts `custom`, in Python: the `Platform` stack, whose domain's zone and
+    FidoHostedZoneRole are in the `Dns` stack of another account."""
     app = App()
+    dns = Stack(app, "Dns", env=Environment(account="333333333333", region="eu-west-1"))
+    zone = route53.HostedZone.from_hosted_zone_attributes(dns, "Zone",
+        hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com")
+    zone_role = FidoHostedZoneRole(dns, "ZoneRole",
+        hosted_zone=zone, domain_names=["passkeys.example.com"], trusted_accounts=["111111111111"])
     stack = Stack(app, "Platform", env=Environment(account="111111111111", region="eu-west-1"))
     deployment = ArculusFidoDeployment(stack, "Fido",
         deployment_environment=DeploymentEnvironment.STAGING,
@@ -81,6 +88,8 @@ def custom_stack() -> Stack:
             domain_name="passkeys.example.com",
             certificate=acm.Certificate.from_certificate_arn(stack, "Certificate",
                 "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"),
+            hosted_zone=zone,
+            hosted_zone_role=zone_role.role,
         ),
         mongo_db=MongoDbConnection.document_db(
             instances=2,
@@ -235,6 +244,21 @@ def resource_types(template: dict) -> Counter:
     return Counter(resource["Type"] for resource in template["Resources"].values())
 
 
+def flat(value) -> str:
+    """A string property of a template as text: an Fn::Join's parts joined, each reference written
+    ${Ref} or ${Logical.Attr}."""
+    if isinstance(value, str):
+        return value
+    separator, parts = value["Fn::Join"]
+
+    def text(part) -> str:
+        if isinstance(part, str):
+            return part
+        return "${%s}" % (".".join(part["Fn::GetAtt"]) if "Fn::GetAtt" in part else part.get("Ref", json.dumps(part)))
+
+    return separator.join(text(part) for part in parts)
+
+
 @pytest.mark.parametrize("name", ["readme", "custom", "pair-primary", "pair-secondary", "pair-keys", "pair-images"])
 def test_same_resources_as_typescript(name, request):
     actual = request.getfixturevalue(name.replace("-", "_")).to_json()
@@ -303,6 +327,21 @@ def test_custom_options_reach_the_template(custom: Template):
         "Environment": {"Variables": Match.object_like({"ATLAS_PROJECT_ID": "0123456789abcdef01234567", "MONGODB_USERNAME": "passkeys"})},
     })
     custom.has_resource_properties("AWS::SecretsManager::RotationSchedule", {"RotationRules": {"ScheduleExpression": "rate(7 days)"}})
+
+
+def test_custom_writes_its_records_in_the_zone_of_another_account(custom: Template):
+    # domain.hostedZoneRole: no record set in this account's template; custom resources write the
+    # dual-stack load balancer's alias A and AAAA records in the Dns stack's zone, as its role.
+    custom.resource_count_is("AWS::Route53::RecordSet", 0)
+    records = custom.find_resources("Custom::ZoneRecord")
+    assert len(records) == 2
+    calls = [flat(record["Properties"]["Create"]) for record in records.values()]
+    for call in calls:
+        assert '"changeResourceRecordSets"' in call, call
+        assert '"passkeys.example.com."' in call, call
+        # The role's ARN in the zone's account, under the name CDK generated for it.
+        assert re.search(r'"assumedRoleArn":"arn:[^"]*:iam::333333333333:role/[\w+=,.@-]+"', call), call
+    assert sorted(re.search(r'"Type":"(\w+)"', call).group(1) for call in calls) == ["A", "AAAA"]
 
 
 def test_pair_fails_over_from_the_primary_to_a_pilot_light_secondary(pair_primary: Template, pair_secondary: Template):

@@ -17,6 +17,7 @@ import com.arculus.fido.cdk.DomainOptions;
 import com.arculus.fido.cdk.EncryptionOptions;
 import com.arculus.fido.cdk.FidoDataLayer;
 import com.arculus.fido.cdk.FidoDataLayerProps;
+import com.arculus.fido.cdk.FidoHostedZoneRole;
 import com.arculus.fido.cdk.FidoServiceOptions;
 import com.arculus.fido.cdk.ImageOptions;
 import com.arculus.fido.cdk.ImageReplicationRegistry;
@@ -48,6 +49,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -136,9 +138,22 @@ class ConsumerTest {
         return JSON.readValue(template, Map.class);
     }
 
-    /** tools/consumers/reference.ts `custom`, in Java. */
+    /**
+     * tools/consumers/reference.ts `custom`, in Java: the {@code Platform} stack, whose domain's zone and
+     * FidoHostedZoneRole are in the {@code Dns} stack of another account.
+     */
     private static Stack customStack() {
         App app = new App();
+        Stack dns = new Stack(app, "Dns", StackProps.builder()
+            .env(Environment.builder().account("333333333333").region("eu-west-1").build())
+            .build());
+        IHostedZone zone = HostedZone.fromHostedZoneAttributes(dns, "Zone", HostedZoneAttributes.builder()
+            .hostedZoneId("Z0123456789ABCDEFGHIJ").zoneName("example.com").build());
+        FidoHostedZoneRole zoneRole = FidoHostedZoneRole.Builder.create(dns, "ZoneRole")
+            .hostedZone(zone)
+            .domainNames(List.of("passkeys.example.com"))
+            .trustedAccounts(List.of("111111111111"))
+            .build();
         Stack stack = new Stack(app, "Platform", StackProps.builder()
             .env(Environment.builder().account("111111111111").region("eu-west-1").build())
             .build());
@@ -149,6 +164,8 @@ class ConsumerTest {
                 .domainName("passkeys.example.com")
                 .certificate(Certificate.fromCertificateArn(stack, "Certificate",
                     "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"))
+                .hostedZone(zone)
+                .hostedZoneRole(zoneRole.getRole())
                 .build())
             .mongoDb(MongoDbConnection.documentDb(DocumentDbOptions.builder()
                 .instances(2)
@@ -266,6 +283,33 @@ class ConsumerTest {
         return counts;
     }
 
+    /**
+     * A string property of a template as text: an Fn::Join's parts joined, each reference written
+     * ${Ref} or ${Logical.Attr}.
+     */
+    private static String flat(Object value) {
+        if (value instanceof String text) {
+            return text;
+        }
+        List<?> join = (List<?>) ((Map<?, ?>) value).get("Fn::Join");
+        StringBuilder text = new StringBuilder();
+        for (Object part : (List<?>) join.get(1)) {
+            if (text.length() > 0) {
+                text.append(join.get(0));
+            }
+            if (part instanceof String string) {
+                text.append(string);
+            } else {
+                Map<?, ?> token = (Map<?, ?>) part;
+                Object name = token.containsKey("Fn::GetAtt")
+                    ? String.join(".", ((List<?>) token.get("Fn::GetAtt")).stream().map(String::valueOf).toList())
+                    : token.containsKey("Ref") ? token.get("Ref") : token;
+                text.append("${").append(name).append('}');
+            }
+        }
+        return text.toString();
+    }
+
     /** The template and its TypeScript reference, both read as JSON: equal resource by resource. */
     private static void assertSameAsTypeScript(String name, Map<String, Object> template) throws Exception {
         JsonNode actual = JSON.readTree(JSON.writeValueAsString(template));
@@ -345,6 +389,30 @@ class ConsumerTest {
             "Environment", Map.of("Variables", Match.objectLike(Map.of("ATLAS_PROJECT_ID", "0123456789abcdef01234567", "MONGODB_USERNAME", "passkeys")))));
         template.hasResourceProperties("AWS::SecretsManager::RotationSchedule", Map.of(
             "RotationRules", Map.of("ScheduleExpression", "rate(7 days)")));
+    }
+
+    @Test
+    void customWritesItsRecordsInTheZoneOfAnotherAccount() {
+        // domain.hostedZoneRole: no record set in this account's template; custom resources write the
+        // dual-stack load balancer's alias A and AAAA records in the Dns stack's zone, as its role.
+        Template template = Template.fromJSON(custom);
+        template.resourceCountIs("AWS::Route53::RecordSet", 0);
+        Map<String, Map<String, Object>> records = template.findResources("Custom::ZoneRecord");
+        assertEquals(2, records.size());
+        Pattern roleArn = Pattern.compile("\"assumedRoleArn\":\"arn:[^\"]*:iam::333333333333:role/[\\w+=,.@-]+\"");
+        Pattern type = Pattern.compile("\"Type\":\"(\\w+)\"");
+        List<String> types = new ArrayList<>();
+        for (Map<String, Object> record : records.values()) {
+            String call = flat(((Map<?, ?>) record.get("Properties")).get("Create"));
+            assertTrue(call.contains("\"changeResourceRecordSets\""), call);
+            assertTrue(call.contains("\"passkeys.example.com.\""), call);
+            // The role's ARN in the zone's account, under the name CDK generated for it.
+            assertTrue(roleArn.matcher(call).find(), call);
+            Matcher found = type.matcher(call);
+            assertTrue(found.find(), call);
+            types.add(found.group(1));
+        }
+        assertEquals(List.of("A", "AAAA"), types.stream().sorted().toList());
     }
 
     @Test

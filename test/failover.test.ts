@@ -690,11 +690,11 @@ describe('the pair refuses, in one error', () => {
     expect(message).toContain("primary.env.region: must be a region known at synth, such as 'us-east-1', got none");
   });
 
-  test('a secondary in another account, whose stack could neither read the replica nor write to the zone', () => {
+  test('a secondary in another account, whose stack could not read the replica, nor its runbooks invert the primary\'s check', () => {
     const message = thrownBy(() => pair({
       secondary: { env: { account: '222222222222', region: 'us-west-2' }, mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }) },
     }));
-    expect(message).toContain("secondary.env.account: is 222222222222, but the primary's is 111111111111: the pair replicates the application secret and writes both regions' records in one account");
+    expect(message).toContain("secondary.env.account: is 222222222222, but the primary's is 111111111111: the secondary reads the application secret's replica, and its runbooks invert the primary's health check, within one account");
   });
 
   test('a VPC of the primary region for the secondary, naming where the secondary gets its own', () => {

@@ -270,7 +270,7 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
   const [primaryAccount, secondaryAccount] = [props.primary?.env?.account, props.secondary?.env?.account];
   const known = (account: string | undefined): account is string => account !== undefined && !Token.isUnresolved(account);
   if (known(primaryAccount) && known(secondaryAccount) && primaryAccount !== secondaryAccount) {
-    problems.add('secondary.env.account', `is ${secondaryAccount}, but the primary's is ${primaryAccount}: the pair replicates the application secret and writes both regions' records in one account; give both regions the same account`);
+    problems.add('secondary.env.account', `is ${secondaryAccount}, but the primary's is ${primaryAccount}: the secondary reads the application secret's replica, and its runbooks invert the primary's health check, within one account; give both regions the same account (the zone may be of another: deployment.domain.hostedZoneRole)`);
   }
   const deployment = props.deployment ?? {};
   const zone = deployment.domain?.hostedZone;

@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass, field
 
 import botocore
-from botocore.model import OperationNotFoundError
 
 from template_files import Unresolved, resolve
 
@@ -200,11 +199,8 @@ def check_call(checker, res, where, call, intrinsics):
     if operation is None:
         res.problem(where, f"action {action!r} is not an operation of {name} in botocore {botocore.__version__}")
         return
-    try:
-        operation_model = model.operation_model(operation)
-    except OperationNotFoundError:
-        res.problem(where, f"action {action!r} is not an operation of {name} in botocore {botocore.__version__}")
-        return
+    # One of the model's operation_names: its model exists.
+    operation_model = model.operation_model(operation)
     parameters = placeholders(call.get("parameters", {}), intrinsics)
     if not isinstance(parameters, dict):
         res.problem(where, f"parameters must be an object, got {json.dumps(parameters)}")

@@ -642,7 +642,7 @@ describe('secrets.replicaOf and secrets.applicationSecretReplicaRegions refuse, 
     expect(message).toContain('secrets.applicationSecretReplicaRegions: replicates only the application secret the deployment creates, but secrets.applicationSecret is given');
     expect(message).toContain("secrets.applicationSecretReplicaRegions[0].region: is the deployment's own region (us-east-1)");
     expect(message).toContain('secrets.applicationSecretReplicaRegions[1].encryptionKey: is a key of us-east-1, but a replica in eu-west-1 is encrypted with a key of its own region');
-    expect(message).toContain('secrets.applicationSecretReplicaRegions[2].region: names eu-west-1 a second time');
+    expect(message).toContain("secrets.applicationSecretReplicaRegions[2].region: names 'eu-west-1' a second time; give each region once");
   });
 
   test('a replica of a deployment that does not replicate here, of this region, or of another account, and its rotation', () => {
@@ -778,7 +778,7 @@ describe('the pair refuses, in one error', () => {
       { region: 'eu-west-1', encryptionKey: kms.Key.fromKeyArn(imports, 'EastKey', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') },
       { region: 'eu-south-1' },
     ]);
-    expect(message).toContain('mongoDb.secondaryRegions[1].region: names eu-west-1 a second time');
+    expect(message).toContain("mongoDb.secondaryRegions[1].region: names 'eu-west-1' a second time; give each region once");
     expect(message).toContain("mongoDb.secondaryRegions[1].encryptionKey: is a key of us-east-1, but eu-west-1's copy of the master secret and its cluster are encrypted with a key of their own region");
     expect(message).toContain('mongoDb.secondaryRegions[2].region: is eu-south-1, where DocumentDB has no global clusters');
     expect(deployed(() => [{ region: 'us-east-1' }])).toContain("mongoDb.secondaryRegions[0].region: is the cluster's own region (us-east-1)");

@@ -95,8 +95,8 @@ export class FidoHostedZoneRole extends Construct {
         problems.add(prop, `must be an account ID of 12 digits, such as '222222222222', got ${show(trustedAccount)}`);
       } else if (trustedAccount === account) {
         problems.add(prop, `is the zone's own account (${account}), whose stacks write their records with CloudFormation; leave it out, and leave domain.hostedZoneRole out there`);
-      } else if (trusted.indexOf(trustedAccount) < index) {
-        problems.add(prop, `names ${show(trustedAccount)} a second time; give each account once`);
+      } else {
+        problems.repeated(prop, trusted, index, 'account');
       }
     });
     reportBlockProblems(this, 'FidoHostedZoneRole', problems.all);

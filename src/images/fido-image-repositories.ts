@@ -235,8 +235,8 @@ function checkReplication(
         return;
       } else if (value === ours) {
         problems.add(at, `is the repositories' own ${what} (${ours}); ${why}`);
-      } else if (values.indexOf(value) < index) {
-        problems.add(at, `names ${show(value)} a second time; give each ${what} once`);
+      } else {
+        problems.repeated(at, values, index, what);
       }
     });
   };

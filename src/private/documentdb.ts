@@ -70,16 +70,13 @@ export const NO_GLOBAL_CLUSTERS = ['sa-east-1', 'eu-south-1', 'cn-north-1', 'cn-
  * clusters are, with a key of its own region.
  */
 export function checkSecondaryRegions(problems: ProblemList, prefix: string, regions: secretsmanager.ReplicaRegion[]): void {
-  const seen = new Set<string>();
+  const names = regions.map((replica) => replica.region);
   regions.forEach((replica, index) => {
     if (Token.isUnresolved(replica.region)) {
       problems.add(`${prefix}[${index}].region`, `is a token (${show(replica.region)}), but a global cluster is built per region at synth; give the region by name`);
       return;
     }
-    if (seen.has(replica.region)) {
-      problems.add(`${prefix}[${index}].region`, `names ${replica.region} a second time; give each region once`);
-    }
-    seen.add(replica.region);
+    problems.repeated(`${prefix}[${index}].region`, names, index, 'region');
     if (NO_GLOBAL_CLUSTERS.includes(replica.region)) {
       problems.add(`${prefix}[${index}].region`, `is ${replica.region}, where DocumentDB has no global clusters; give another region`);
     }

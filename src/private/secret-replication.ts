@@ -33,7 +33,7 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
   if (replicas.length > 0 && replicaOf) {
     problems.add('secrets.applicationSecretReplicaRegions', 'replicates the application secret the deployment creates, but with secrets.replicaOf it reads a replica, which Secrets Manager does not replicate further; replicate from the secret\'s own region');
   }
-  const seen = new Set<string>();
+  const names = replicas.map((replica) => replica.region);
   replicas.forEach((replica, index) => {
     const prop = `secrets.applicationSecretReplicaRegions[${index}]`;
     if (Token.isUnresolved(replica.region)) {
@@ -41,10 +41,9 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
     }
     if (replica.region === here) {
       problems.add(`${prop}.region`, `is the deployment's own region (${here}), where the secret itself is; give another region`);
-    } else if (seen.has(replica.region)) {
-      problems.add(`${prop}.region`, `names ${replica.region} a second time; give each region once`);
+    } else {
+      problems.repeated(`${prop}.region`, names, index, 'region');
     }
-    seen.add(replica.region);
     const keyRegion = replica.encryptionKey ? regionOf(replica.encryptionKey) : undefined;
     if (keyRegion !== undefined && keyRegion !== replica.region) {
       problems.add(`${prop}.encryptionKey`, `is a key of ${keyRegion}, but a replica in ${replica.region} is encrypted with a key of its own region; give a key of ${replica.region}, or none for its AWS managed key`);

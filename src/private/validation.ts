@@ -44,6 +44,18 @@ export class ProblemList {
     return this.problems;
   }
 
+  /**
+   * Whether the value at `index` of `values` was given before in the list; if so, records that at
+   * `prop`, in the one wording of every list (`what` names an item: 'region', 'account').
+   */
+  public repeated(prop: string, values: readonly string[], index: number, what: string): boolean {
+    const again = values.indexOf(values[index]) < index;
+    if (again) {
+      this.add(prop, `names ${show(values[index])} a second time; give each ${what} once`);
+    }
+    return again;
+  }
+
   /** Checks that a number is a whole number within [min, max]. */
   public integerInRange(prop: string, value: number | undefined, min: number, max: number): void {
     if (value === undefined || Token.isUnresolved(value)) {

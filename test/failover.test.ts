@@ -67,7 +67,8 @@ function scalableTarget(template: Template, service: string): any {
 }
 
 describe('a prod pair with a warm standby', () => {
-  const { fido, primary, secondary, keys, findings } = reviewedPair();
+  // Another account reads the application secret too, in either region.
+  const { fido, primary, secondary, keys, findings } = reviewedPair({}, { secrets: { applicationSecretReaderAccounts: ['222222222222'] } });
 
   test('leaves cdk-nag (AwsSolutions, NIST 800-53 R5) no unacknowledged finding in either region', () => {
     expect(findings).toEqual([]);
@@ -132,6 +133,17 @@ describe('a prod pair with a warm standby', () => {
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.stringContaining('SecretEncryptionKey')] },
     });
+  });
+
+  test('lets another account read the secret in both regions: by its replicated policy, and decrypt with each region\'s key there', () => {
+    const [policy] = propertiesOf(primary, 'AWS::SecretsManager::ResourcePolicy');
+    expect(policy.ResourcePolicy.Statement).toContainEqual(expect.objectContaining({
+      Sid: 'ReadByOtherAccounts', Principal: { AWS: joined('arn:', partition(), ':iam::222222222222:root') },
+    }));
+    const readers = (template: Template) => propertiesOf(template, 'AWS::KMS::Key').flatMap((k) => k.KeyPolicy.Statement)
+      .filter((statement) => statement.Sid === 'ApplicationSecretReadByOtherAccounts').map((statement) => statement.Condition.StringEquals['kms:ViaService']);
+    expect(readers(primary)).toEqual(['secretsmanager.us-east-1.amazonaws.com']);
+    expect(readers(keys!)).toEqual(['secretsmanager.us-west-2.amazonaws.com']);
   });
 
   test('redeploys the secondary when the primary\'s secret changes: the primary forwards its events there', () => {
@@ -1035,7 +1047,7 @@ describe('a pair whose zone is in a DNS account of its own', () => {
       secondary: {
         env: { account: ACCOUNT, region: 'us-west-2' },
         mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
-        certificate: certificate(importsStack(app, 'WestImports', 'us-west-2'), 'us-west-2'),
+        certificate: certificate(importsStack(app, 'WestImports', { region: 'us-west-2' }), 'us-west-2'),
       },
     }, {
       domain: {

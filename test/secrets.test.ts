@@ -1,10 +1,16 @@
-import { CfnParameter, NestedStack, SecretValue } from 'aws-cdk-lib';
+import { Annotations, CfnParameter, NestedStack, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { DeploymentEnvironment, MongoDbConnection } from '../src';
-import { containerDefinition, logicalId, synth, Synthesized } from './util';
+import { Construct } from 'constructs';
+import { ArculusFidoStack, DeploymentEnvironment, FidoDataLayer, MongoDbConnection } from '../src';
+import { runNag } from './nag-report';
+import {
+  baseProps, containerDefinition, ENV, importsStack, joined, logicalId, partition, synth, synthError, Synthesized, testApp, thrownBy, warnings,
+} from './util';
 
 const SECRET_NAMES = ['JWT_SECRET', 'MONGODB_HOST', 'MONGODB_PASSWORD', 'MONGODB_PORT', 'MONGODB_USERNAME'];
 const MONGO_KEYS: Record<string, string> = { MONGODB_HOST: 'host', MONGODB_PORT: 'port', MONGODB_USERNAME: 'username', MONGODB_PASSWORD: 'password' };
@@ -213,5 +219,132 @@ describe('a MongoDB password from a NoEcho parameter, with nested stacks', () =>
     expect(parameters.filter(([, p]) => p.NoEcho !== true).map(([id]) => id).filter((id) => /Password/i.test(id))).toEqual([]);
     expect(data.Parameters.MongoDbPassword).toEqual(expect.objectContaining({ Type: 'String', NoEcho: true }));
     expect(JSON.stringify(data.Resources)).toContain('{"Ref":"MongoDbPassword"}');
+  });
+});
+
+describe('an application secret that another account reads, in its region and through a replica', () => {
+  const READER = '222222222222';
+  const REPLICA_ARN = `arn:aws:secretsmanager:us-west-2:${ENV.account}:secret:fido-app-AbCdEf`;
+  const REPLICA_KEY_ARN = `arn:aws:kms:us-west-2:${ENV.account}:key/11111111-1111-1111-1111-111111111111`;
+  const { built, templates, findings } = runNag((app) => {
+    const imports = importsStack(app);
+    const west = new Stack(app, 'WestKeys', { env: { ...ENV, region: 'us-west-2' } });
+    const westKey = new kms.Key(west, 'ReplicaKey', { enableKeyRotation: true });
+    const owner = new ArculusFidoStack(app, 'Owner', {
+      ...baseProps(imports),
+      env: ENV,
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      images: { tag: '1.0.0' },
+      secrets: { applicationSecretReaderAccounts: [READER], applicationSecretReplicaRegions: [{ region: 'us-west-2', encryptionKey: westKey }] },
+    });
+    // The reader, in its account and the replica's region, imports the replica by its full ARN.
+    const readerImports = importsStack(app, 'ReaderImports', { account: READER, region: 'us-west-2' });
+    const reader = new ArculusFidoStack(app, 'Reader', {
+      env: { account: READER, region: 'us-west-2' },
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: { domainName: 'auth.example.com', certificate: acm.Certificate.fromCertificateArn(readerImports, 'Certificate', `arn:aws:acm:us-west-2:${READER}:certificate/0`) },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+      secrets: {
+        applicationSecret: secretsmanager.Secret.fromSecretAttributes(readerImports, 'Shared', {
+          secretCompleteArn: REPLICA_ARN,
+          encryptionKey: kms.Key.fromKeyArn(readerImports, 'SharedKey', REPLICA_KEY_ARN),
+        }),
+      },
+    });
+    [owner, reader].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
+    // The owner's account keeps the secret's events: the reader redeploys where they are forwarded.
+    Annotations.of(reader).acknowledgeWarning('arculus-fido:secret-events-elsewhere', 'Forwarded by the owner');
+    return { owner, reader, westKey };
+  });
+  const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
+  const [owner, reader, west] = [template(built.owner), template(built.reader), template(Stack.of(built.westKey))];
+  const readerRoot = { AWS: joined('arn:', partition(), `:iam::${READER}:root`) };
+  const decryptThrough = (region: string) => ({
+    Sid: 'ApplicationSecretReadByOtherAccounts',
+    Effect: 'Allow',
+    Principal: readerRoot,
+    Action: 'kms:Decrypt',
+    Resource: '*',
+    Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+  });
+
+  test('leaves cdk-nag (AwsSolutions, NIST 800-53 R5) no unacknowledged finding on either side', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('lets the other account read the secret by its resource policy, which Secrets Manager replicates with it', () => {
+    const [policy] = Object.values(owner.findResources('AWS::SecretsManager::ResourcePolicy')).map((r: any) => r.Properties);
+    expect(policy.SecretId).toEqual({ Ref: expect.stringMatching(/ApplicationSecret/) });
+    const statement = policy.ResourcePolicy.Statement.find((s: any) => s.Sid === 'ReadByOtherAccounts');
+    expect({ ...statement, Action: [...statement.Action].sort() }).toEqual({
+      Sid: 'ReadByOtherAccounts', Effect: 'Allow', Principal: readerRoot, Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: '*',
+    });
+  });
+
+  test('lets it decrypt with the secret\'s key and the replica\'s, each through Secrets Manager of its own region only', () => {
+    const statements = (t: Template) => Object.values(t.findResources('AWS::KMS::Key')).flatMap((k: any) => k.Properties.KeyPolicy.Statement);
+    expect(statements(owner)).toContainEqual(decryptThrough('us-east-1'));
+    expect(statements(west)).toContainEqual(decryptThrough('us-west-2'));
+    expect(statements(owner).filter((s: any) => JSON.stringify(s.Principal ?? {}).includes(READER))).toHaveLength(1);
+  });
+
+  test('has the reader\'s tasks read the replica by its full ARN, with its key through Secrets Manager', () => {
+    expect(secretsOf(reader, 'pyfido').JWT_SECRET).toBe(`${REPLICA_ARN}:jwtSecret::`);
+    const statements = Object.values(reader.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['secretsmanager:GetSecretValue']), Resource: REPLICA_ARN }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'kms:Decrypt', Resource: REPLICA_KEY_ARN, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+    }));
+  });
+});
+
+describe('secrets.applicationSecretReaderAccounts refuses, in one error', () => {
+  const replicaKey = (scope: Construct) => kms.Key.fromKeyArn(scope, 'WestKey', 'arn:aws:kms:us-west-2:111111111111:key/22222222-2222-2222-2222-222222222222');
+
+  test('the AWS managed key, for the secret or a replica; accounts out of form, its own, or twice', () => {
+    const message = synthError({
+      deploymentEnvironment: DeploymentEnvironment.DEV,
+      secrets: { applicationSecretReaderAccounts: ['2222', ENV.account, '222222222222', '222222222222'], applicationSecretReplicaRegions: [{ region: 'us-west-2' }] },
+    });
+    expect(message).toContain("secrets.applicationSecretReaderAccounts[0]: must be an account ID of 12 digits, such as '222222222222', got '2222'");
+    expect(message).toContain(`secrets.applicationSecretReaderAccounts[1]: is the secret's own account (${ENV.account})`);
+    expect(message).toContain("secrets.applicationSecretReaderAccounts[3]: names '222222222222' a second time; give each account once");
+    expect(message).toContain("secrets.encryptionKey: is none, so us-east-1's AWS managed key of Secrets Manager encrypts there, which no other account may decrypt with, as secrets.applicationSecretReaderAccounts needs; turn on encryption.customerManagedKey");
+    expect(message).toContain("secrets.applicationSecretReplicaRegions[0].encryptionKey: is none, so us-west-2's AWS managed key");
+  });
+
+  test('a given secret, which is shared where it is managed, and says what to add to an imported replica key', () => {
+    const given = synthError((scope) => ({
+      secrets: { applicationSecret: secretsmanager.Secret.fromSecretNameV2(scope, 'Given', 'fido-app'), applicationSecretReaderAccounts: ['222222222222'] },
+    }));
+    expect(given).toContain('secrets.applicationSecretReaderAccounts: lets other accounts read the application secret the deployment creates, but secrets.applicationSecret is given');
+    const app = testApp();
+    const stack = new ArculusFidoStack(app, 'Owner', {
+      ...baseProps(importsStack(app)),
+      env: ENV,
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      secrets: { applicationSecretReaderAccounts: ['222222222222'], applicationSecretReplicaRegions: [{ region: 'us-west-2', encryptionKey: replicaKey(importsStack(app, 'West', { region: 'us-west-2' })) }] },
+    });
+    Template.fromStack(stack);
+    const warning = warnings(stack, 'arculus-fido:shared-secret-key-policy').join('\n');
+    expect(warning).toContain('The key arn:aws:kms:us-west-2:111111111111:key/22222222-2222-2222-2222-222222222222 of us-west-2 is imported');
+    expect(warning).toContain('"kms:ViaService":"secretsmanager.us-west-2.amazonaws.com"');
+  });
+
+  test('on the data layer alone: beside a given secret, and without a key', () => {
+    const stack = new Stack(testApp(), 'Data', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const props = {
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      vpc,
+      clientSecurityGroup: new ec2.SecurityGroup(stack, 'Clients', { vpc }),
+      applicationSecretReaderAccounts: ['222222222222'],
+    };
+    expect(thrownBy(() => new FidoDataLayer(stack, 'NoKey', props)))
+      .toContain("encryptionKey: is none, so us-east-1's AWS managed key of Secrets Manager encrypts there");
+    expect(thrownBy(() => new FidoDataLayer(stack, 'WithGiven', { ...props, applicationSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Given', 'fido-app') })))
+      .toContain('applicationSecretReaderAccounts: shares only the application secret this construct creates, but applicationSecret is given');
   });
 });

@@ -101,8 +101,8 @@ export function baseProps(scope: Construct, overrides: Partial<ArculusFidoStackP
  * F0001 (an error under cdk init's `@aws-cdk/core:validateAgainstDefaultRules`): acknowledged on
  * this stack alone, so that the version matrix's other cells judge the deployment, not the scaffold.
  */
-export function importsStack(app: App, id = 'Imports', region = ENV.region): Stack {
-  const imports = new Stack(app, id, { env: { ...ENV, region } });
+export function importsStack(app: App, id = 'Imports', env: { account?: string; region?: string } = {}): Stack {
+  const imports = new Stack(app, id, { env: { ...ENV, ...env } });
   Validations.of(imports).acknowledge({
     id: 'CloudFormation-Validate::F0001',
     reason: 'The tests\' stack of imported resources holds references only, no resource of its own',

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +16,7 @@ import { APPLICATION_SECRET_ROTATION, MONGODB_SECRET_ROTATION } from '../private
 import { OtherStacks } from '../private/other-stacks';
 import { rotationFunction } from '../private/rotation-function';
 import { sanitize, struct, reportBlockProblems } from '../private/schema';
+import { checkReaderAccounts, shareSecret } from '../private/shared-secret';
 import { ProblemList } from '../private/validation';
 
 const APPLICATION_SECRET_NOT_ROTATED = 'Rotation of the application secret is turned off (secrets.rotateApplicationSecret: false, or runbooks: false, which leaves nothing to roll the services after a rotation); the operator rotates it by putting a new value, which redeploys the services where the runbooks are on (else run Redeploy).';
@@ -124,13 +125,27 @@ export interface FidoDataLayerProps {
    * @default - no replica
    */
   readonly applicationSecretReplicaRegions?: secretsmanager.ReplicaRegion[];
+
+  /**
+   * Accounts whose principals may read the application secret the construct creates, and its
+   * replicas, as a deployment of another account reads it in `secrets.applicationSecret`
+   * (imported by its full ARN): the secret's resource policy, which Secrets Manager replicates
+   * with it, allows them `GetSecretValue` and `DescribeSecret`, and the policy of each key that
+   * encrypts the secret or a replica lets them decrypt through Secrets Manager of that key's
+   * region only. So the secret and every replica need a customer-managed key: synth refuses an
+   * AWS managed one, which no other account may use. Which principals of those accounts read it
+   * is up to their own policies.
+   *
+   * @default - no other account reads it
+   */
+  readonly applicationSecretReaderAccounts?: string[];
 }
 
 /** The props' keys and the required ones, from the API model, for a caller without a compiler. */
 const PROPS_SHAPE = struct('FidoDataLayerProps', { required: true });
 
 /** Problems with a lone data layer's props but the connection's own, each naming its prop. */
-function dataLayerProblems(props: FidoDataLayerProps): string[] {
+function dataLayerProblems(props: FidoDataLayerProps, stack: Stack): string[] {
   const problems = new ProblemList();
   sanitize(problems, '', props ?? {}, PROPS_SHAPE);
   problems.daysInRange('applicationSecretRotation', props?.applicationSecretRotation, 1, 1000, 'Secrets Manager rotates every');
@@ -139,6 +154,17 @@ function dataLayerProblems(props: FidoDataLayerProps): string[] {
   }
   if (props?.applicationSecret && props.applicationSecretReplicaRegions?.length) {
     problems.add('applicationSecretReplicaRegions', 'replicates only the application secret this construct creates, but applicationSecret is given: replicate that secret where it is managed, or leave one of the two out');
+  }
+  const readers = props?.applicationSecretReaderAccounts ?? [];
+  if (props?.applicationSecret && readers.length) {
+    problems.add('applicationSecretReaderAccounts', 'shares only the application secret this construct creates, but applicationSecret is given: share that secret where it is managed, or leave one of the two out');
+  } else if (!problems.about('applicationSecretReaderAccounts') && !problems.about('applicationSecretReplicaRegions')) {
+    checkReaderAccounts(problems, 'applicationSecretReaderAccounts', readers, stack.account, [
+      { prop: 'encryptionKey', given: props.encryptionKey !== undefined, region: stack.region },
+      ...(props.applicationSecretReplicaRegions ?? []).map((replica, index) => ({
+        prop: `applicationSecretReplicaRegions[${index}].encryptionKey`, given: replica.encryptionKey !== undefined, region: replica.region,
+      })),
+    ]);
   }
   // The connection's own options, and subnets of no other VPC than its own, once their types hold.
   if (!problems.about('mongoDb')) {
@@ -243,7 +269,7 @@ export class FidoDataLayer extends Construct implements IFidoDataLayer {
 
   constructor(scope: Construct, id: string, props: FidoDataLayerProps) {
     super(scope, id);
-    reportBlockProblems(this, 'FidoDataLayer', dataLayerProblems(props));
+    reportBlockProblems(this, 'FidoDataLayer', dataLayerProblems(props, Stack.of(this)));
 
     const mongo = props.mongoDb.bind(this, {
       deploymentEnvironment: props.deploymentEnvironment,
@@ -303,20 +329,7 @@ export class FidoDataLayer extends Construct implements IFidoDataLayer {
       this.applicationSecret = props.applicationSecret;
       return;
     }
-    const applicationSecret = new secretsmanager.Secret(this, 'ApplicationSecret', {
-      description: 'Arculus FIDO application secret (JWT secret, API keys)',
-      // A grant on a key of another stack (the rotation schedule's) would name this stack's role
-      // in that key's policy, and the stacks would depend on each other both ways.
-      encryptionKey: new OtherStacks(this).key('EncryptionKeyOfThisStack', props.encryptionKey),
-      removalPolicy: props.removalPolicy,
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: 'jwtSecret',
-        excludePunctuation: true,
-        passwordLength: 64,
-      },
-      replicaRegions: props.applicationSecretReplicaRegions,
-    });
+    const applicationSecret = this.createApplicationSecret(props);
     this.applicationSecret = applicationSecret;
     acknowledge(applicationSecret, props.encryptionKey ? {} : { 'NIST.800.53.R5-SecretsManagerUsingKMSKey': `${SECRET_KEY_REASON}.` });
     if (props.applicationSecretRotation) {
@@ -331,6 +344,32 @@ export class FidoDataLayer extends Construct implements IFidoDataLayer {
         'NIST.800.53.R5-SecretsManagerRotationEnabled': APPLICATION_SECRET_NOT_ROTATED,
       });
     }
+  }
+
+  /**
+   * The application secret: a generated `jwtSecret`, replicated to `applicationSecretReplicaRegions`
+   * and readable by `applicationSecretReaderAccounts`.
+   */
+  private createApplicationSecret(props: FidoDataLayerProps): secretsmanager.Secret {
+    const applicationSecret = new secretsmanager.Secret(this, 'ApplicationSecret', {
+      description: 'Arculus FIDO application secret (JWT secret, API keys)',
+      // A grant on a key of another stack (the rotation schedule's) would name this stack's role
+      // in that key's policy, and the stacks would depend on each other both ways.
+      encryptionKey: new OtherStacks(this).key('EncryptionKeyOfThisStack', props.encryptionKey),
+      removalPolicy: props.removalPolicy,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'jwtSecret',
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+      replicaRegions: props.applicationSecretReplicaRegions,
+    });
+    shareSecret(applicationSecret, props.applicationSecretReaderAccounts ?? [], [
+      { key: props.encryptionKey, region: Stack.of(this).region },
+      ...(props.applicationSecretReplicaRegions ?? []).map((replica) => ({ key: replica.encryptionKey, region: replica.region })),
+    ]);
+    return applicationSecret;
   }
 
   /** The rotation function the library ships for the application secret, and its schedule. */

@@ -69,6 +69,20 @@ export interface SecretsOptions {
   readonly applicationSecretReplicaRegions?: secretsmanager.ReplicaRegion[];
 
   /**
+   * Accounts whose principals may read the application secret the deployment creates, and its
+   * replicas, as a deployment of another account reads it in `secrets.applicationSecret`
+   * (imported by its full ARN): the secret's resource policy, which Secrets Manager replicates
+   * with it, allows them `GetSecretValue` and `DescribeSecret`, and the policy of each key that
+   * encrypts the secret or a replica lets them decrypt through Secrets Manager of that key's
+   * region only. So the secret and every replica need a customer-managed key: synth refuses an
+   * AWS managed one, which no other account may use. Which principals of those accounts read it
+   * is up to their own policies.
+   *
+   * @default - no other account reads it
+   */
+  readonly applicationSecretReaderAccounts?: string[];
+
+  /**
    * The data layer (`ArculusFidoDeployment.dataLayer`) of the deployment, in another region of the
    * same account, whose application secret this one reads through its replica in this stack's
    * region, so that a token signed in either region verifies in both. That secret must replicate

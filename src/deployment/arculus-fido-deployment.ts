@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, CfnElement, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnElement, NestedStack, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -26,6 +26,7 @@ import { OtherStacks } from '../private/other-stacks';
 import { resolveDeployment } from '../private/resolve';
 import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
 import { importReplica } from '../private/secret-replication';
+import { shareSecret } from '../private/shared-secret';
 import { autoscales } from '../private/sizing';
 import { zoneRecordWriter } from '../private/zone-records';
 import { FidoService } from '../service/fido-service';
@@ -200,7 +201,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       domainName: resolved.domainName,
       validation: acm.CertificateValidation.fromDns(resolved.hostedZone),
     });
-    otherStacks.readsWith(resolved.replicaKey);
+    this.shareApplicationSecret(otherStacks, resolved);
     const { secrets, applicationSecret, mongoDbSecret } = this.deploymentSecrets(otherStacks, resolved);
     const serviceEnvironment = { APPLICATION_SECRET_ARN: applicationSecret.secretArn, ...this.mongoDbHost(otherStacks) };
     const serviceConnect = this.serviceConnectGroups(services);
@@ -232,6 +233,26 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone, logEncryptionKey) : undefined;
     this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     this.warn(resolved);
+  }
+
+  /**
+   * Lets the accounts of `secrets.applicationSecretReaderAccounts` read the created application
+   * secret (on its keys themselves, wherever they are: their policies name accounts only), and the
+   * services decrypt the application secret with the keys no grant on it reaches: a replica's,
+   * and an imported key of a given secret (of another account, say).
+   */
+  private shareApplicationSecret(otherStacks: OtherStacks, resolved: ResolvedDeployment): void {
+    if (this.dataLayer.applicationSecretCreated) {
+      shareSecret(this.dataLayer.applicationSecret, resolved.applicationSecretReaderAccounts, [
+        { key: resolved.secretEncryptionKey ?? this.encryptionKey, region: Stack.of(this).region },
+        ...resolved.applicationSecretReplicaRegions.map((replica) => ({ key: replica.encryptionKey, region: replica.region })),
+      ]);
+    }
+    otherStacks.readsWith(resolved.replicaKey);
+    const givenKey = resolved.applicationSecret?.encryptionKey;
+    if (givenKey && !Resource.isOwnedResource(givenKey)) {
+      otherStacks.readsWith(givenKey);
+    }
   }
 
   /**

@@ -184,6 +184,7 @@ export const API_MODEL: ApiModel = {
     "FidoDataLayerProps": {
       "fields": {
         "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "applicationSecretReaderAccounts": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "applicationSecretReplicaRegions": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } },
         "applicationSecretRotation": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "clientSecurityGroup": { "optional": false, "type": { "ref": "aws-cdk-lib.aws_ec2.ISecurityGroup" } },
@@ -532,6 +533,7 @@ export const API_MODEL: ApiModel = {
     "SecretsOptions": {
       "fields": {
         "applicationSecret": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_secretsmanager.ISecret" } },
+        "applicationSecretReaderAccounts": { "optional": true, "type": { "array": { "primitive": "string" } } },
         "applicationSecretReplicaRegions": { "optional": true, "type": { "array": { "cdkStruct": "aws-cdk-lib.aws_secretsmanager.ReplicaRegion" } } },
         "applicationSecretRotationInterval": { "optional": true, "type": { "ref": "aws-cdk-lib.Duration" } },
         "encryptionKey": { "optional": true, "type": { "ref": "aws-cdk-lib.aws_kms.IKey" } },

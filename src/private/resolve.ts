@@ -14,7 +14,7 @@ import { EnvironmentPreset, PRESETS } from './presets';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { checkRequestsWithStrategy, officeHoursNames, officeHoursSchedules, OfficeHoursSchedules } from './scaling';
 import { sanitize, struct, withDefaults } from './schema';
-import { resolveReplication } from './secret-replication';
+import { checkSecretReaders, resolveReplication } from './secret-replication';
 import { resolveSizing } from './sizing';
 import { ProblemList } from './validation';
 import { DeploymentEnvironment } from '../deployment/deployment-environment';
@@ -77,6 +77,7 @@ export function resolveDeployment(scope: IConstruct, given: ArculusFidoDeploymen
     runbooks: props.runbooks ?? true,
   };
   checkOperations(problems, resolved);
+  checkSecretReaders(problems, scope, props.secrets ?? {}, resolved.createEncryptionKey);
   const standbyTasks = checkStandby(problems, props.sizing, failover, [resolved.pyFido, resolved.tomcat]);
   if (resolved.pyFido.testPort !== undefined && resolved.pyFido.testPort === resolved.tomcat.testPort) {
     // Name the port the user gave; when both were given, Tomcat's.
@@ -146,6 +147,7 @@ function resolveLogsAndSecrets(props: ArculusFidoDeploymentProps, preset: Enviro
     removalPolicy: preset.removalPolicy,
     createEncryptionKey: props.encryption?.customerManagedKey ?? preset.customerManagedKey,
     applicationSecret: props.secrets?.applicationSecret,
+    applicationSecretReaderAccounts: props.secrets?.applicationSecretReaderAccounts ?? [],
     secretEncryptionKey: props.secrets?.encryptionKey,
   };
 }

@@ -85,6 +85,8 @@ export interface ResolvedDeployment {
   /** How often the created application secret rotates; undefined when it does not. */
   readonly applicationSecretRotation?: Duration;
   readonly secretEncryptionKey?: kms.IKey;
+  /** Accounts that may read the created application secret and its replicas. */
+  readonly applicationSecretReaderAccounts: readonly string[];
   readonly applicationSecretReplicaRegions: secretsmanager.ReplicaRegion[];
   /** The deployment of another region whose application secret's replica the services read. */
   readonly replicaOf?: IFidoDataLayer;

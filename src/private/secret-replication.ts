@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { regionOf } from './region';
+import { checkReaderAccounts } from './shared-secret';
 import { ProblemList, show } from './validation';
 import type { IFidoDataLayer, SecretsOptions } from '../data/options';
 
@@ -53,6 +54,35 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
     return { applicationSecretReplicaRegions: replicas };
   }
   return { applicationSecretReplicaRegions: replicas, replicaOf, replicaKey: checkReplicaOf(problems, scope, here, secrets, replicaOf) };
+}
+
+/**
+ * Checks `secrets.applicationSecretReaderAccounts` beside the rest of `secrets`: only for the
+ * secret the deployment creates, with a customer-managed key for it (`createsKey`: the
+ * deployment's own, with `encryption.customerManagedKey`) and each replica.
+ */
+export function checkSecretReaders(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions, createsKey: boolean): void {
+  const readers = secrets.applicationSecretReaderAccounts ?? [];
+  const prop = 'secrets.applicationSecretReaderAccounts';
+  const given = secrets.applicationSecret ? 'secrets.applicationSecret is given: share that secret where it is managed'
+    : secrets.replicaOf ? 'secrets.replicaOf reads another deployment\'s: let the accounts read it there, in that deployment\'s secrets'
+      : undefined;
+  if (readers.length > 0 && given) {
+    problems.add(prop, `lets other accounts read the application secret the deployment creates, but ${given}`);
+    return;
+  }
+  const stack = Stack.of(scope);
+  checkReaderAccounts(problems, prop, readers, stack.account, [
+    {
+      prop: 'secrets.encryptionKey',
+      given: secrets.encryptionKey !== undefined || createsKey,
+      region: stack.region,
+      fix: 'turn on encryption.customerManagedKey (on in prod), or give a key of this region',
+    },
+    ...(secrets.applicationSecretReplicaRegions ?? []).map((replica, index) => ({
+      prop: `secrets.applicationSecretReplicaRegions[${index}].encryptionKey`, given: replica.encryptionKey !== undefined, region: replica.region,
+    })),
+  ]);
 }
 
 /** Checks `secrets.replicaOf`; returns the key of this region that encrypts the replica. */

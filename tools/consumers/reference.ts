@@ -139,7 +139,10 @@ function custom(): Stack {
  * slower and more tolerant health check than the default, and the image repositories in the
  * primary's region, replicated to the secondary's. Prod has keys of its own, so the pair makes a
  * third stack, `keys`, holding the key of the application secret's replica in the secondary's
- * region, reached as a user would, through `pair.secondaryKey`.
+ * region, reached as a user would, through `pair.secondaryKey`. Another account may read the
+ * application secret (`secrets.applicationSecretReaderAccounts`): the secret's resource policy
+ * names it, and both regions' keys (the primary's own, the `keys` stack's) let it decrypt through
+ * Secrets Manager of their region.
  */
 function pair(): { primary: Stack; secondary: Stack; keys: Stack; images: Stack } {
   const app = new App();
@@ -151,6 +154,8 @@ function pair(): { primary: Stack; secondary: Stack; keys: Stack; images: Stack 
       domain: { domainName: 'auth.example.com', hostedZone: zone },
       mongoDb: MongoDbConnection.documentDb(),
       images: { tag: '1.0.0' },
+      // Another account's deployment reads the application secret, in either region.
+      secrets: { applicationSecretReaderAccounts: ['222222222222'] },
     },
     primary: { env: env('us-east-1') },
     secondary: {

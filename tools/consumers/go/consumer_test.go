@@ -169,6 +169,7 @@ func env(region string) *awscdk.Environment {
 
 // pairStacks is tools/consumers/reference.ts `pair` in Go: the pair itself, and its stacks: the
 // primary's, the secondary's, the secondary's keys' (reached through SecondaryKey()) and the images'.
+// Another account may read the application secret (ApplicationSecretReaderAccounts).
 func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Stack) {
 	t.Helper()
 	app := awscdk.NewApp(nil)
@@ -181,6 +182,8 @@ func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Sta
 			Domain:                &fido.DomainOptions{DomainName: jsii.String("auth.example.com"), HostedZone: zone},
 			MongoDb:               fido.MongoDbConnection_DocumentDb(nil),
 			Images:                &fido.ImageOptions{Tag: jsii.String("1.0.0")},
+			// Another account's deployment reads the application secret, in either region.
+			Secrets: &fido.SecretsOptions{ApplicationSecretReaderAccounts: jsii.Strings("222222222222")},
 		},
 		Primary: &fido.PairRegionOptions{Env: env("us-east-1")},
 		Secondary: &fido.SecondaryRegionOptions{
@@ -275,6 +278,21 @@ func flat(t *testing.T, value interface{}) string {
 		}
 	}
 	return strings.Join(parts, join[0].(string))
+}
+
+// statements returns the statements with this Sid in the policies of a template's resources of this type.
+func statements(t *testing.T, template assertions.Template, resourceType, policy, sid string) []map[string]interface{} {
+	t.Helper()
+	var found []map[string]interface{}
+	for _, resource := range *template.FindResources(jsii.String(resourceType), nil) {
+		document := (*resource)["Properties"].(map[string]interface{})[policy].(map[string]interface{})
+		for _, statement := range document["Statement"].([]interface{}) {
+			if statement := statement.(map[string]interface{}); statement["Sid"] == sid {
+				found = append(found, statement)
+			}
+		}
+	}
+	return found
 }
 
 func assertSameAsTypeScript(t *testing.T, name string, template assertions.Template) {
@@ -474,6 +492,34 @@ func TestPairScenario(t *testing.T) {
 			}}),
 		})},
 	}, jsii.Number(2))
+
+	// secrets.applicationSecretReaderAccounts: the secret's resource policy, replicated with it, lets
+	// the other account read it ...
+	readers := statements(t, primary, "AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", "ReadByOtherAccounts")
+	if len(readers) != 1 {
+		t.Errorf("the primary's secret policies have %d statements ReadByOtherAccounts, want 1: %v", len(readers), readers)
+	} else {
+		if principal := flat(t, readers[0]["Principal"].(map[string]interface{})["AWS"]); !strings.Contains(principal, ":iam::222222222222:root") {
+			t.Errorf("ReadByOtherAccounts is for %s, want the root of 222222222222", principal)
+		}
+		if actions := readers[0]["Action"]; !reflect.DeepEqual(actions, []interface{}{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}) {
+			t.Errorf("ReadByOtherAccounts allows %v, want [secretsmanager:GetSecretValue secretsmanager:DescribeSecret]", actions)
+		}
+	}
+	// ... and the key of each region, the primary's own and the keys' stack's, lets it decrypt
+	// through Secrets Manager of that region only.
+	for name, region := range map[string]struct {
+		template assertions.Template
+		want     string
+	}{"primary": {primary, "secretsmanager.us-east-1.amazonaws.com"}, "keys": {keys, "secretsmanager.us-west-2.amazonaws.com"}} {
+		var services []interface{}
+		for _, statement := range statements(t, region.template, "AWS::KMS::Key", "KeyPolicy", "ApplicationSecretReadByOtherAccounts") {
+			services = append(services, statement["Condition"].(map[string]interface{})["StringEquals"].(map[string]interface{})["kms:ViaService"])
+		}
+		if !reflect.DeepEqual(services, []interface{}{region.want}) {
+			t.Errorf("the %s template's key policies let other accounts decrypt the application secret via %v, want [%s]", name, services, region.want)
+		}
+	}
 
 	images.ResourceCountIs(jsii.String("AWS::ECR::ReplicationConfiguration"), jsii.Number(1))
 	images.HasResourceProperties(jsii.String("AWS::ECR::ReplicationConfiguration"), map[string]interface{}{

@@ -160,7 +160,8 @@ def custom_stack() -> Stack:
 
 def pair_stacks() -> dict:
     """tools/consumers/reference.ts `pair`, in Python: the pair itself, the primary's, the secondary's,
-    the secondary's keys' (reached through `secondary_key`) and the images' stacks."""
+    the secondary's keys' (reached through `secondary_key`) and the images' stacks. Another account
+    may read the application secret (`application_secret_reader_accounts`)."""
     app = App()
 
     def env(region: str) -> Environment:
@@ -174,6 +175,8 @@ def pair_stacks() -> dict:
             domain=DomainOptions(domain_name="auth.example.com", hosted_zone=zone),
             mongo_db=MongoDbConnection.document_db(),
             images=ImageOptions(tag="1.0.0"),
+            # Another account's deployment reads the application secret, in either region.
+            secrets=SecretsOptions(application_secret_reader_accounts=["222222222222"]),
         ),
         primary=PairRegionOptions(env=env("us-east-1")),
         secondary=SecondaryRegionOptions(
@@ -382,6 +385,26 @@ def test_pair_replicates_its_secret_and_gives_the_secondary_runbooks_and_a_dashb
         "ContainerDefinitions": [Match.object_like({"Secrets": Match.array_with([{"Name": "JWT_SECRET", "ValueFrom": {
             "Fn::Join": ["", Match.array_with([":secretsmanager:us-west-2:111111111111:secret:", ":jwtSecret::"])]}}])})],
     }, 2)
+
+
+def test_pair_lets_another_account_read_the_application_secret_in_both_regions(pair_primary: Template, pair_keys: Template):
+    # secrets.applicationSecretReaderAccounts: the secret's resource policy, replicated with it,
+    # lets the other account read it ...
+    readers = [statement for policy in pair_primary.find_resources("AWS::SecretsManager::ResourcePolicy").values()
+               for statement in policy["Properties"]["ResourcePolicy"]["Statement"] if statement.get("Sid") == "ReadByOtherAccounts"]
+    assert len(readers) == 1, readers
+    assert ":iam::222222222222:root" in flat(readers[0]["Principal"]["AWS"]), readers[0]
+    assert readers[0]["Action"] == ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+
+    # ... and the key of each region, the primary's own and the keys' stack's, lets it decrypt
+    # through Secrets Manager of that region only.
+    def via_services(template: Template) -> list:
+        return [statement["Condition"]["StringEquals"]["kms:ViaService"]
+                for key in template.find_resources("AWS::KMS::Key").values()
+                for statement in key["Properties"]["KeyPolicy"]["Statement"] if statement.get("Sid") == "ApplicationSecretReadByOtherAccounts"]
+
+    assert via_services(pair_primary) == ["secretsmanager.us-east-1.amazonaws.com"]
+    assert via_services(pair_keys) == ["secretsmanager.us-west-2.amazonaws.com"]
 
 
 def test_pair_makes_a_documentdb_global_cluster_that_the_secondary_joins(

@@ -244,6 +244,7 @@ class ConsumerTest {
     /**
      * tools/consumers/reference.ts `pair`, in Java: the primary's, the secondary's, the secondary's keys'
      * (reached through getSecondaryKey()) and the images' stacks; the pair itself in {@link #pair}.
+     * Another account may read the application secret (applicationSecretReaderAccounts).
      */
     private static Map<String, Stack> pairStacks() {
         App app = new App();
@@ -255,6 +256,8 @@ class ConsumerTest {
                 .domain(DomainOptions.builder().domainName("auth.example.com").hostedZone(zone).build())
                 .mongoDb(MongoDbConnection.documentDb())
                 .images(ImageOptions.builder().tag("1.0.0").build())
+                // Another account's deployment reads the application secret, in either region.
+                .secrets(SecretsOptions.builder().applicationSecretReaderAccounts(List.of("222222222222")).build())
                 .build())
             .primary(PairRegionOptions.builder().env(env("us-east-1")).build())
             .secondary(SecondaryRegionOptions.builder()
@@ -475,6 +478,42 @@ class ConsumerTest {
                 "Name", "JWT_SECRET",
                 "ValueFrom", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
                     ":secretsmanager:us-west-2:111111111111:secret:", ":jwtSecret::"))))))))))), 2);
+    }
+
+    /** The statements with this Sid in the policies of a template's resources of this type. */
+    private static List<Map<?, ?>> statements(Map<String, Object> template, String type, String policy, String sid) {
+        List<Map<?, ?>> found = new ArrayList<>();
+        for (Map<String, Object> resource : Template.fromJSON(template).findResources(type).values()) {
+            Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) resource.get("Properties")).get(policy);
+            for (Object statement : (List<?>) document.get("Statement")) {
+                if (sid.equals(((Map<?, ?>) statement).get("Sid"))) {
+                    found.add((Map<?, ?>) statement);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The kms:ViaService of each key policy statement letting other accounts read the application secret. */
+    private static List<?> secretReadersViaServices(Map<String, Object> template) {
+        return statements(template, "AWS::KMS::Key", "KeyPolicy", "ApplicationSecretReadByOtherAccounts").stream()
+            .map(statement -> ((Map<?, ?>) ((Map<?, ?>) statement.get("Condition")).get("StringEquals")).get("kms:ViaService"))
+            .toList();
+    }
+
+    @Test
+    void pairLetsAnotherAccountReadTheApplicationSecretInBothRegions() {
+        // secrets.applicationSecretReaderAccounts: the secret's resource policy, replicated with it,
+        // lets the other account read it ...
+        List<Map<?, ?>> readers = statements(pairPrimary, "AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", "ReadByOtherAccounts");
+        assertEquals(1, readers.size(), readers.toString());
+        String principal = flat(((Map<?, ?>) readers.get(0).get("Principal")).get("AWS"));
+        assertTrue(principal.contains(":iam::222222222222:root"), principal);
+        assertEquals(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), readers.get(0).get("Action"));
+        // ... and the key of each region, the primary's own and the keys' stack's, lets it decrypt
+        // through Secrets Manager of that region only.
+        assertEquals(List.of("secretsmanager.us-east-1.amazonaws.com"), secretReadersViaServices(pairPrimary));
+        assertEquals(List.of("secretsmanager.us-west-2.amazonaws.com"), secretReadersViaServices(pairKeys));
     }
 
     @Test

@@ -4,8 +4,8 @@
  * WAF, and in every preset blue/green and canary services with their deployment checks, NAT
  * instances, a dual-stack load balancer (IPv6 clients), and prod with a MongoDB by endpoint whose
  * password rotates (Atlas with the library's function, a self-managed server with AWS's
- * multi-user function; flat and nested), prod as a failover pair in two regions (on Atlas, and on
- * a DocumentDB global cluster), and prod writing its records in a zone of another account (the
+ * multi-user function; flat and nested), prod as a failover pair in two regions (on Atlas, its
+ * application secret read by another account, and on a DocumentDB global cluster), and prod writing its records in a zone of another account (the
  * zone's `FidoHostedZoneRole`, a dual-stack deployment's alias records and a failover secondary's),
  * into `cdk.out/security/`, for cfn-lint and checkov (`tools/security/scan`); and the runbooks
  * (`FidoRunbooks`) on a bare stack, into `cdk.out/security/runbooks/`, whose Automation documents
@@ -152,7 +152,7 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
 }
 
 // Prod in two regions with DNS failover (docs/failover.md): both regions' stacks, dual-stack, the
-// secondary a pilot light.
+// secondary a pilot light, the application secret readable by another account in both.
 {
   const app = appFor('prod-pair');
   addReviewedPair(app, {
@@ -161,7 +161,11 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
       mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
       standbyTasks: 0,
     },
-  }, { loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK } });
+  }, {
+    loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+    // Another account reads the application secret, in both regions (docs/failover.md).
+    secrets: { applicationSecretReaderAccounts: ['222222222222'] },
+  });
   const assembly = app.synth();
   fs.rmSync(path.join(assembly.directory, 'Imports.template.json'), { force: true });
   console.log(`prod-pair: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);

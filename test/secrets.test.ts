@@ -142,11 +142,25 @@ describe('self-managed MongoDB with a password reference and a security group', 
 describe('an existing MongoDB secret and application secret', () => {
   const MONGO_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/mongo-AbCdEf';
   const APP_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:fido/app-GhIjKl';
+  const MONGO_KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/33333333-3333-3333-3333-333333333333';
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synth((scope) => ({
-      mongoDb: MongoDbConnection.fromSecret(secretsmanager.Secret.fromSecretCompleteArn(scope, 'Mongo', MONGO_ARN)),
+      // The MongoDB secret's key is imported: its policy is not this app's to change.
+      mongoDb: MongoDbConnection.fromSecret(secretsmanager.Secret.fromSecretAttributes(scope, 'Mongo', {
+        secretCompleteArn: MONGO_ARN, encryptionKey: kms.Key.fromKeyArn(scope, 'MongoKey', MONGO_KEY_ARN),
+      })),
       secrets: { applicationSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'App', APP_ARN) },
+    }));
+  });
+
+  test('lets the tasks decrypt a secret under an imported key by their own policies, through Secrets Manager only', () => {
+    const statements = Object.values(synthesized.template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const decrypts = statements.filter((statement: any) => statement.Action === 'kms:Decrypt');
+    // The execution roles (MongoDB and application secret) and the task roles (application secret) of both services.
+    expect(decrypts.length).toBeGreaterThanOrEqual(2);
+    decrypts.forEach((statement: any) => expect(statement).toEqual({
+      Action: 'kms:Decrypt', Effect: 'Allow', Resource: MONGO_KEY_ARN, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
     }));
   });
 

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, CfnElement, NestedStack, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnElement, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -238,8 +238,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
   /**
    * Lets the accounts of `secrets.applicationSecretReaderAccounts` read the created application
    * secret (on its keys themselves, wherever they are: their policies name accounts only), and the
-   * services decrypt the application secret with the keys no grant on it reaches: a replica's,
-   * and an imported key of a given secret (of another account, say).
+   * services decrypt a replica with its key, which no grant on the replica reaches.
    */
   private shareApplicationSecret(otherStacks: OtherStacks, resolved: ResolvedDeployment): void {
     if (this.dataLayer.applicationSecretCreated) {
@@ -249,10 +248,6 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       ]);
     }
     otherStacks.readsWith(resolved.replicaKey);
-    const givenKey = resolved.applicationSecret?.encryptionKey;
-    if (givenKey && !Resource.isOwnedResource(givenKey)) {
-      otherStacks.readsWith(givenKey);
-    }
   }
 
   /**

@@ -40,8 +40,15 @@ export class OtherStacks {
     }
   }
 
-  /** `secret`, which the services read, as this stack reads it. */
+  /**
+   * `secret`, which the services read, as this stack reads it. A grant on a secret reaches its
+   * key through the key's policy, which an imported key (of another account, say) keeps where it
+   * is managed: the services then decrypt with it by their own policies.
+   */
   public secret(id: string, secret: secretsmanager.ISecret): secretsmanager.ISecret {
+    if (secret.encryptionKey && !Resource.isOwnedResource(secret.encryptionKey)) {
+      this.secretKeys.push(secret.encryptionKey);
+    }
     // Only a secret that another stack creates has a policy or key that a grant would change.
     if (!this.isOther(secret) || !Resource.isOwnedResource(secret)) {
       return secret;

@@ -159,12 +159,7 @@ function dataLayerProblems(props: FidoDataLayerProps, stack: Stack): string[] {
   if (props?.applicationSecret && readers.length) {
     problems.add('applicationSecretReaderAccounts', 'shares only the application secret this construct creates, but applicationSecret is given: share that secret where it is managed, or leave one of the two out');
   } else if (!problems.about('applicationSecretReaderAccounts') && !problems.about('applicationSecretReplicaRegions')) {
-    checkReaderAccounts(problems, 'applicationSecretReaderAccounts', readers, stack.account, [
-      { prop: 'encryptionKey', given: props.encryptionKey !== undefined, region: stack.region },
-      ...(props.applicationSecretReplicaRegions ?? []).map((replica, index) => ({
-        prop: `applicationSecretReplicaRegions[${index}].encryptionKey`, given: replica.encryptionKey !== undefined, region: replica.region,
-      })),
-    ]);
+    checkReaderAccounts(problems, '', readers, stack, { given: props.encryptionKey !== undefined }, props.applicationSecretReplicaRegions ?? []);
   }
   // The connection's own options, and subnets of no other VPC than its own, once their types hold.
   if (!problems.about('mongoDb')) {
@@ -365,10 +360,7 @@ export class FidoDataLayer extends Construct implements IFidoDataLayer {
       },
       replicaRegions: props.applicationSecretReplicaRegions,
     });
-    shareSecret(applicationSecret, props.applicationSecretReaderAccounts ?? [], [
-      { key: props.encryptionKey, region: Stack.of(this).region },
-      ...(props.applicationSecretReplicaRegions ?? []).map((replica) => ({ key: replica.encryptionKey, region: replica.region })),
-    ]);
+    shareSecret(applicationSecret, props.applicationSecretReaderAccounts ?? [], props.encryptionKey, props.applicationSecretReplicaRegions ?? []);
     return applicationSecret;
   }
 

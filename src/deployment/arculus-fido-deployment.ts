@@ -242,10 +242,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
    */
   private shareApplicationSecret(otherStacks: OtherStacks, resolved: ResolvedDeployment): void {
     if (this.dataLayer.applicationSecretCreated) {
-      shareSecret(this.dataLayer.applicationSecret, resolved.applicationSecretReaderAccounts, [
-        { key: resolved.secretEncryptionKey ?? this.encryptionKey, region: Stack.of(this).region },
-        ...resolved.applicationSecretReplicaRegions.map((replica) => ({ key: replica.encryptionKey, region: replica.region })),
-      ]);
+      shareSecret(this.dataLayer.applicationSecret, resolved.applicationSecretReaderAccounts,
+        resolved.secretEncryptionKey ?? this.encryptionKey, resolved.applicationSecretReplicaRegions);
     }
     otherStacks.readsWith(resolved.replicaKey);
   }
@@ -285,10 +283,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     const recordName = `${resolved.domainName}.`;
     if (writeInZone) {
       const record = { name: recordName, loadBalancer: this.loadBalancer.loadBalancer, evaluateTargetHealth: false };
-      writeInZone({ ...record, id: 'AliasRecordInZoneAccount', type: 'A' });
-      if (ipv6) {
-        writeInZone({ ...record, id: 'AaaaAliasRecordInZoneAccount', type: 'AAAA' });
-      }
+      writeInZone({ a: 'AliasRecordInZoneAccount', aaaa: ipv6 ? 'AaaaAliasRecordInZoneAccount' : undefined }, record);
       return undefined;
     }
     const alias = {

@@ -2,6 +2,7 @@ import { PhysicalName, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { isDomainName, zoneHolds } from '../private/check-props';
 import { acknowledge, INLINE_POLICY_REASON } from '../private/nag';
 import { reportBlockProblems, sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
@@ -36,12 +37,6 @@ export interface FidoHostedZoneRoleProps {
   readonly roleName?: string;
 }
 
-/** A domain name as Route 53 normalizes it in its condition keys: lowercase, no final dot. */
-const DOMAIN_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/;
-
-/** An account ID: twelve digits. */
-const ACCOUNT = /^\d{12}$/;
-
 /** The props' shape, for a JavaScript caller. */
 const PROPS_SHAPE = struct('FidoHostedZoneRoleProps', { required: true });
 
@@ -69,35 +64,22 @@ export class FidoHostedZoneRole extends Construct {
     if (given.domainNames?.length === 0) {
       problems.add('domainNames', "is empty: give the domain.domainName of each deployment that writes its records here, such as 'auth.example.com'");
     }
+    const zoneName = given.hostedZone?.zoneName;
     domainNames.forEach((name, index) => {
-      if (!Token.isUnresolved(name) && !DOMAIN_NAME.test(name)) {
+      if (Token.isUnresolved(name)) {
+        return;
+      } else if (!isDomainName(name)) {
         problems.add(`domainNames[${index}]`, `must be a fully qualified domain name such as 'auth.example.com', got ${show(given.domainNames[index])}`);
+      } else if (zoneName !== undefined && !Token.isUnresolved(zoneName) && !zoneHolds(zoneName, name)) {
+        problems.add(`domainNames[${index}]`, `is '${name}', which the zone '${zoneName.replace(/\.$/, '').toLowerCase()}' cannot hold; give names in the zone`);
       }
     });
-    const zoneName = given.hostedZone?.zoneName;
-    if (zoneName !== undefined && !Token.isUnresolved(zoneName)) {
-      const zone = zoneName.replace(/\.$/, '').toLowerCase();
-      domainNames.forEach((name, index) => {
-        if (DOMAIN_NAME.test(name) && name !== zone && !name.endsWith(`.${zone}`)) {
-          problems.add(`domainNames[${index}]`, `is '${name}', which the zone '${zone}' cannot hold; give names in the zone`);
-        }
-      });
-    }
     const trusted = given.trustedAccounts ?? [];
     if (given.trustedAccounts?.length === 0) {
       problems.add('trustedAccounts', 'is empty: give the accounts of the deployments that write their records here');
     }
-    trusted.forEach((trustedAccount, index) => {
-      const prop = `trustedAccounts[${index}]`;
-      if (Token.isUnresolved(trustedAccount)) {
-        return;
-      } else if (!ACCOUNT.test(trustedAccount)) {
-        problems.add(prop, `must be an account ID of 12 digits, such as '222222222222', got ${show(trustedAccount)}`);
-      } else if (trustedAccount === account) {
-        problems.add(prop, `is the zone's own account (${account}), whose stacks write their records with CloudFormation; leave it out, and leave domain.hostedZoneRole out there`);
-      } else {
-        problems.repeated(prop, trusted, index, 'account');
-      }
+    problems.otherAccounts('trustedAccounts', trusted, {
+      account, what: "the zone's own account", why: 'whose stacks write their records with CloudFormation, and need no domain.hostedZoneRole',
     });
     reportBlockProblems(this, 'FidoHostedZoneRole', problems.all);
 

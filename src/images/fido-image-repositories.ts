@@ -9,7 +9,7 @@ import { checkNames } from '../private/check-props';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
 import { PRESETS } from '../private/presets';
 import { reportBlockProblems, sanitize, struct } from '../private/schema';
-import { ProblemList, show } from '../private/validation';
+import { ACCOUNT, ACCOUNT_EXPECTED, ProblemList, show } from '../private/validation';
 
 /** Untagged images are kept this long: see `untaggedImageMaxAge`. */
 const UNTAGGED_IMAGE_MAX_AGE_DAYS = 14;
@@ -126,9 +126,6 @@ export interface FidoImageRepositoriesProps {
 /** A region's name as AWS writes it, e.g. `us-west-2` or `ap-southeast-1`. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-/** An account ID: twelve digits. */
-const ACCOUNT = /^\d{12}$/;
-
 /** The props' shape, for a JavaScript caller. */
 const PROPS_SHAPE = struct('FidoImageRepositoriesProps');
 
@@ -226,7 +223,7 @@ function checkReplication(
     return ok;
   };
   const region = check(REGION, "a region's name such as 'us-west-2'");
-  const account = check(ACCOUNT, "an account ID of 12 digits, such as '222222222222'");
+  const account = check(ACCOUNT, ACCOUNT_EXPECTED);
   // A list of names, each in its form, not the repositories' own, and given once.
   const distinct = (prop: string, values: readonly string[], form: typeof region, what: 'region' | 'account', ours: string, why: string) => {
     values.forEach((value, index) => {

@@ -84,6 +84,18 @@ export function checkNames(
   return valid ? environment : undefined;
 }
 
+/** Whether `name` is a fully qualified domain name: dot-separated labels, the last not all digits. */
+export function isDomainName(name: string): boolean {
+  const labels = name.split('.');
+  return name.length <= 253 && labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+}
+
+/** Whether the zone `zoneName` (final dot or not) can hold records of `name`: the zone's own name or one below it. */
+export function zoneHolds(zoneName: string, name: string): boolean {
+  const [zone, fqdn] = [zoneName, name].map((n) => n.replace(/\.$/, '').toLowerCase());
+  return fqdn === zone || fqdn.endsWith(`.${zone}`);
+}
+
 /** Checks the domain; returns its name as Route 53 and ACM store it (lowercase), or the token. */
 export function checkDomain(problems: ProblemList, domain: DomainOptions | undefined): string {
   if (!domain) {
@@ -95,15 +107,11 @@ export function checkDomain(problems: ProblemList, domain: DomainOptions | undef
   if (name === undefined) {
     problems.addUnlessAbout('domain.domainName', "is required: the domain of the endpoints, such as 'auth.example.com'");
   } else if (!Token.isUnresolved(name)) {
-    const labels = name.split('.');
-    if (name.length > 253 || labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+    if (!isDomainName(name)) {
       problems.add('domain.domainName', `must be a fully qualified domain name such as 'auth.example.com' (letters, digits and hyphens in dot-separated labels, no scheme or path), got ${show(name)}`);
-    } else if (domain.hostedZone && !Token.isUnresolved(domain.hostedZone.zoneName)) {
+    } else if (domain.hostedZone && !Token.isUnresolved(domain.hostedZone.zoneName) && !zoneHolds(domain.hostedZone.zoneName, name)) {
       const zone = domain.hostedZone.zoneName.replace(/\.$/, '').toLowerCase();
-      const fqdn = name.toLowerCase();
-      if (fqdn !== zone && !fqdn.endsWith(`.${zone}`)) {
-        problems.add('domain.hostedZone', `is the zone '${zone}', which cannot hold records for '${name}'; give the zone of the domain or leave hostedZone out`);
-      }
+      problems.add('domain.hostedZone', `is the zone '${zone}', which cannot hold records for '${name}'; give the zone of the domain or leave hostedZone out`);
     }
     if (!domain.certificate && name.length > 64) {
       problems.add('domain.domainName', `is ${name.length} characters long, but ACM certificates take at most 64; import a certificate (for example a wildcard of a parent domain) in domain.certificate`);

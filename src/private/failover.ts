@@ -148,10 +148,7 @@ export function addFailoverRecord(scope: Construct, props: {
   if (props.writeInZone) {
     const failover = { role: props.failover.role, setIdentifier: props.setIdentifier, healthCheck };
     const record = { name: recordName, loadBalancer: props.loadBalancer, evaluateTargetHealth: true, failover };
-    props.writeInZone({ ...record, id: 'FailoverRecordInZoneAccount', type: 'A' });
-    if (props.ipv6) {
-      props.writeInZone({ ...record, id: 'FailoverAaaaRecordInZoneAccount', type: 'AAAA' });
-    }
+    props.writeInZone({ a: 'FailoverRecordInZoneAccount', aaaa: props.ipv6 ? 'FailoverAaaaRecordInZoneAccount' : undefined }, record);
     return { healthCheck };
   }
   const options = {

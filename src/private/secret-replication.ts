@@ -63,26 +63,17 @@ export function resolveReplication(problems: ProblemList, scope: IConstruct, sec
  */
 export function checkSecretReaders(problems: ProblemList, scope: IConstruct, secrets: SecretsOptions, createsKey: boolean): void {
   const readers = secrets.applicationSecretReaderAccounts ?? [];
-  const prop = 'secrets.applicationSecretReaderAccounts';
   const given = secrets.applicationSecret ? 'secrets.applicationSecret is given: share that secret where it is managed'
     : secrets.replicaOf ? 'secrets.replicaOf reads another deployment\'s: let the accounts read it there, in that deployment\'s secrets'
       : undefined;
   if (readers.length > 0 && given) {
-    problems.add(prop, `lets other accounts read the application secret the deployment creates, but ${given}`);
+    problems.add('secrets.applicationSecretReaderAccounts', `lets other accounts read the application secret the deployment creates, but ${given}`);
     return;
   }
-  const stack = Stack.of(scope);
-  checkReaderAccounts(problems, prop, readers, stack.account, [
-    {
-      prop: 'secrets.encryptionKey',
-      given: secrets.encryptionKey !== undefined || createsKey,
-      region: stack.region,
-      fix: 'turn on encryption.customerManagedKey (on in prod), or give a key of this region',
-    },
-    ...(secrets.applicationSecretReplicaRegions ?? []).map((replica, index) => ({
-      prop: `secrets.applicationSecretReplicaRegions[${index}].encryptionKey`, given: replica.encryptionKey !== undefined, region: replica.region,
-    })),
-  ]);
+  checkReaderAccounts(problems, 'secrets.', readers, Stack.of(scope), {
+    given: secrets.encryptionKey !== undefined || createsKey,
+    fix: 'turn on encryption.customerManagedKey (on in prod), or give a key of this region',
+  }, secrets.applicationSecretReplicaRegions ?? []);
 }
 
 /** Checks `secrets.replicaOf`; returns the key of this region that encrypts the replica. */

@@ -1,50 +1,30 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ProblemList, show } from './validation';
-
-/** An account ID: twelve digits. */
-const ACCOUNT = /^\d{12}$/;
-
-/** A key that encrypts the shared secret or one of its replicas, with its region. */
-export interface SharedSecretKey {
-  readonly key?: kms.IKey;
-  readonly region: string;
-}
-
-/** Where a key of the shared secret or a replica is given, whether it is, and how to give one. */
-export interface SharedSecretKeyProp {
-  readonly prop: string;
-  readonly given: boolean;
-  readonly region: string;
-  /** How to give the key, for the problem when it is not given. */
-  readonly fix?: string;
-}
+import { ProblemList } from './validation';
 
 /**
- * Checks the accounts that may read the application secret (`prop`): each an account ID, not
- * the secret's own account, none twice; and that a customer-managed key encrypts the secret and
- * each replica, since another account cannot decrypt with an AWS managed key.
+ * Checks `<prefix>applicationSecretReaderAccounts` (`prefix` is 'secrets.' on a deployment, '' on
+ * a data layer): each an account ID, not the secret's own account (`stack`'s), none twice; and
+ * that a customer-managed key encrypts the secret (`ownKey.given`; `ownKey.fix` says how to give
+ * one) and each replica, since another account cannot decrypt with an AWS managed key.
  */
 export function checkReaderAccounts(
-  problems: ProblemList, prop: string, accounts: readonly string[], ownAccount: string, keys: readonly SharedSecretKeyProp[],
+  problems: ProblemList, prefix: string, accounts: readonly string[], stack: Stack,
+  ownKey: { readonly given: boolean; readonly fix?: string }, replicas: readonly secretsmanager.ReplicaRegion[],
 ): void {
-  accounts.forEach((account, index) => {
-    const at = `${prop}[${index}]`;
-    if (Token.isUnresolved(account)) {
-      return;
-    } else if (!ACCOUNT.test(account)) {
-      problems.add(at, `must be an account ID of 12 digits, such as '222222222222', got ${show(account)}`);
-    } else if (account === ownAccount) {
-      problems.add(at, `is the secret's own account (${ownAccount}), whose principals read it by their own policies; leave it out`);
-    } else {
-      problems.repeated(at, accounts, index, 'account');
-    }
-  });
+  const prop = `${prefix}applicationSecretReaderAccounts`;
+  problems.otherAccounts(prop, accounts, { account: stack.account, what: "the secret's own account", why: 'whose principals read it by their own policies' });
   if (accounts.length === 0) {
     return;
   }
+  const keys = [
+    { prop: `${prefix}encryptionKey`, given: ownKey.given, region: stack.region, fix: ownKey.fix },
+    ...replicas.map((replica, index) => ({
+      prop: `${prefix}applicationSecretReplicaRegions[${index}].encryptionKey`, given: replica.encryptionKey !== undefined, region: replica.region, fix: undefined,
+    })),
+  ];
   for (const { prop: keyProp, given, region, fix } of keys) {
     if (!given) {
       problems.add(keyProp, `is none, so ${region}'s AWS managed key of Secrets Manager encrypts there, which no other account may decrypt with, as ${prop} needs; ${fix ?? `give a customer-managed key of ${region}`}`);
@@ -53,16 +33,23 @@ export function checkReaderAccounts(
 }
 
 /**
- * Lets principals of `readers` read `secret` and its replicas: a resource policy on the secret,
- * which Secrets Manager replicates with it, and in the policy of each key a statement that lets
+ * Lets principals of `readers` read `secret` and its `replicas`: a resource policy on the secret,
+ * which Secrets Manager replicates with it, and in the policy of each key (`ownKey`, the secret's
+ * own, and the replicas') a statement that lets
  * them decrypt through Secrets Manager of that key's region only. What else they may do is up to
  * their own accounts' policies. A key whose policy this app does not hold (an imported key) gets
  * a warning with the statement to add where that key is managed.
  */
-export function shareSecret(secret: secretsmanager.ISecret, readers: readonly string[], keys: readonly SharedSecretKey[]): void {
+export function shareSecret(
+  secret: secretsmanager.ISecret, readers: readonly string[], ownKey: kms.IKey | undefined, replicas: readonly secretsmanager.ReplicaRegion[],
+): void {
   if (readers.length === 0) {
     return;
   }
+  const keys = [
+    { key: ownKey, region: Stack.of(secret).region },
+    ...replicas.map((replica) => ({ key: replica.encryptionKey, region: replica.region })),
+  ];
   const principals = () => readers.map((account) => new iam.AccountPrincipal(account));
   secret.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'ReadByOtherAccounts',

@@ -56,6 +56,27 @@ export class ProblemList {
     return again;
   }
 
+  /**
+   * Checks a list of other accounts at `prop`: each an account ID (a token goes as it is), not
+   * `own.account` (`own.why` says why not), none twice.
+   */
+  public otherAccounts(
+    prop: string, accounts: readonly string[], own: { readonly account: string; readonly what: string; readonly why: string },
+  ): void {
+    accounts.forEach((account, index) => {
+      const at = `${prop}[${index}]`;
+      if (Token.isUnresolved(account)) {
+        return;
+      } else if (!ACCOUNT.test(account)) {
+        this.add(at, `must be ${ACCOUNT_EXPECTED}, got ${show(account)}`);
+      } else if (account === own.account) {
+        this.add(at, `is ${own.what} (${own.account}), ${own.why}; leave it out`);
+      } else {
+        this.repeated(at, accounts, index, 'account');
+      }
+    });
+  }
+
   /** Checks that a number is a whole number within [min, max]. */
   public integerInRange(prop: string, value: number | undefined, min: number, max: number): void {
     if (value === undefined || Token.isUnresolved(value)) {
@@ -128,6 +149,12 @@ export class ProblemList {
     throw new ValidationError(INVALID_PROPS, `${className} '${scope.node.path}' has ${count} ${where}:\n${lines}`, scope);
   }
 }
+
+/** An account ID: twelve digits. */
+export const ACCOUNT = /^\d{12}$/;
+
+/** What an account ID looks like, for a message. */
+export const ACCOUNT_EXPECTED = "an account ID of 12 digits, such as '222222222222'";
 
 /** Quotes a value for an error message, whatever its type. */
 export function show(value: unknown): string {

@@ -8,11 +8,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, LOG_KEY_REASON } from './nag';
 
-/** One alias record of the domain, as the deployment would have CloudFormation write it. */
+/** An alias record of the domain, A and perhaps AAAA, as the deployment would have CloudFormation write it. */
 export interface ZoneRecord {
-  /** Names the construct, e.g. `FailoverRecord`. */
-  readonly id: string;
-  readonly type: 'A' | 'AAAA';
   /** Fully qualified, with the final dot. */
   readonly name: string;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -22,6 +19,12 @@ export interface ZoneRecord {
   readonly failover?: { readonly role: route53.Failover; readonly setIdentifier: string; readonly healthCheck: route53.IHealthCheck };
 }
 
+/** The construct IDs of a record's resources: its A record's, and its AAAA record's where it has one. */
+export interface ZoneRecordIds {
+  readonly a: string;
+  readonly aaaa?: string;
+}
+
 /** Where the function that writes the records logs: as the deployment's other log groups. */
 export interface ZoneRecordLogs {
   readonly retention: logs.RetentionDays;
@@ -29,8 +32,8 @@ export interface ZoneRecordLogs {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** Writes one record in the zone of another account; see `zoneRecordWriter`. */
-export type ZoneRecordWriter = (record: ZoneRecord) => cr.AwsCustomResource;
+/** Writes a record in the zone of another account, A and, with `ids.aaaa`, AAAA; see `zoneRecordWriter`. */
+export type ZoneRecordWriter = (ids: ZoneRecordIds, record: ZoneRecord) => void;
 
 /**
  * Writes records in `zone`, which belongs to another account, each through a custom resource
@@ -45,29 +48,40 @@ export type ZoneRecordWriter = (record: ZoneRecord) => cr.AwsCustomResource;
  */
 export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, role: iam.IRole, logging: ZoneRecordLogs): ZoneRecordWriter {
   let logGroup: logs.LogGroup | undefined;
-  return (record) => {
+  const write = (id: string, record: ZoneRecord, type: RecordType): void => {
+    const first = !logGroup;
     logGroup ??= new logs.LogGroup(scope, 'ZoneRecordsLogGroup', logging);
-    const resource = new cr.AwsCustomResource(scope, record.id, {
+    const resource = new cr.AwsCustomResource(scope, id, {
       resourceType: 'Custom::ZoneRecord',
-      onCreate: changeCall(zone, role, record, 'CREATE'),
-      onUpdate: changeCall(zone, role, record, 'UPSERT'),
-      onDelete: { ...changeCall(zone, role, record, 'DELETE'), ignoreErrorCodesMatching: 'InvalidChangeBatch' },
+      onCreate: changeCall(zone, role, record, type, 'CREATE'),
+      onUpdate: changeCall(zone, role, record, type, 'UPSERT'),
+      onDelete: { ...changeCall(zone, role, record, type, 'DELETE'), ignoreErrorCodesMatching: 'InvalidChangeBatch' },
       // The function may only assume the zone's role; the role decides what it may write.
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
       // Lambda's own SDK has ChangeResourceRecordSets: nothing to download at deploy time.
       installLatestAwsSdk: false,
       logGroup,
     });
-    acknowledgeFindings(resource, logGroup, logging.encryptionKey);
-    return resource;
+    acknowledge(resource, { 'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON });
+    if (first) {
+      acknowledgeFunction(resource, logGroup, logging.encryptionKey);
+    }
+  };
+  return (ids, record) => {
+    write(ids.a, record, 'A');
+    if (ids.aaaa) {
+      write(ids.aaaa, record, 'AAAA');
+    }
   };
 }
 
-/** The ChangeResourceRecordSets call that applies `action` to `record`, as the zone's role. */
-function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneRecord, action: 'CREATE' | 'UPSERT' | 'DELETE'): cr.AwsSdkCall {
+type RecordType = 'A' | 'AAAA';
+
+/** The ChangeResourceRecordSets call that applies `action` to the `type` record of `record`, as the zone's role. */
+function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneRecord, type: RecordType, action: 'CREATE' | 'UPSERT' | 'DELETE'): cr.AwsSdkCall {
   const recordSet = {
     Name: record.name,
-    Type: record.type,
+    Type: type,
     AliasTarget: {
       // As aws-cdk-lib's LoadBalancerTarget points an alias: at the name that answers both families.
       DNSName: `dualstack.${record.loadBalancer.loadBalancerDnsName}`,
@@ -85,16 +99,15 @@ function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneReco
     action: 'changeResourceRecordSets',
     parameters: { HostedZoneId: zone.hostedZoneId, ChangeBatch: { Changes: [{ Action: action, ResourceRecordSet: recordSet }] } },
     assumedRoleArn: role.roleArn,
-    physicalResourceId: cr.PhysicalResourceId.of(`${record.name} ${record.type}${record.failover ? ` ${record.failover.setIdentifier}` : ''}`),
+    physicalResourceId: cr.PhysicalResourceId.of(`${record.name} ${type}${record.failover ? ` ${record.failover.setIdentifier}` : ''}`),
   };
 }
 
 /**
- * Records why the findings on aws-cdk-lib's one function behind every AwsCustomResource of the
- * stack (named `AWS<its UUID>`) and on the resource's policy are accepted.
+ * Records, once, why the findings on aws-cdk-lib's one function behind every AwsCustomResource of
+ * the stack (named `AWS<its UUID>`) and on its log group are accepted.
  */
-function acknowledgeFindings(resource: cr.AwsCustomResource, logGroup: logs.LogGroup, encryptionKey?: kms.IKey): void {
-  acknowledge(resource, { 'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON });
+function acknowledgeFunction(resource: cr.AwsCustomResource, logGroup: logs.LogGroup, encryptionKey?: kms.IKey): void {
   const provider = Stack.of(resource).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
   if (provider) {
     acknowledge(provider, PROVIDER_REASONS);

@@ -42,9 +42,17 @@ export function linkRole(scope: Construct, id: string, props: { readonly writerA
  * `<path>/<name>` of the reader's account and `region`, through `role` (a `linkRole`): put when
  * created or changed, deleted with the writer's resource.
  */
-export function writeLinkValue(
-  scope: Construct, id: string, props: { readonly role: iam.IRole; readonly region: string; readonly path: string; readonly name: string; readonly value: string },
-): cr.AwsCustomResource {
+export interface LinkValue {
+  /** The reader's link role (`linkRole`). */
+  readonly role: iam.IRole;
+  /** The reader's region. */
+  readonly region: string;
+  readonly path: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+export function writeLinkValue(scope: Construct, id: string, props: LinkValue): cr.AwsCustomResource {
   const parameterName = `${props.path}/${props.name}`;
   const call = (action: string, parameters: object): cr.AwsSdkCall => ({
     service: 'SSM',

@@ -37,11 +37,7 @@ export function linkRole(scope: Construct, id: string, props: { readonly writerA
   return role;
 }
 
-/**
- * Writes `value` (known at deploy time in the writer's stack, `scope`'s) as the parameter
- * `<path>/<name>` of the reader's account and `region`, through `role` (a `linkRole`): put when
- * created or changed, deleted with the writer's resource.
- */
+/** A value to hand to the reader's account. */
 export interface LinkValue {
   /** The reader's link role (`linkRole`). */
   readonly role: iam.IRole;
@@ -52,6 +48,11 @@ export interface LinkValue {
   readonly value: string;
 }
 
+/**
+ * Writes `value` (known at deploy time in the writer's stack, `scope`'s) as the parameter
+ * `<path>/<name>` of the reader's account and `region`, through `role` (a `linkRole`): put when
+ * created or changed, deleted with the writer's resource.
+ */
 export function writeLinkValue(scope: Construct, id: string, props: LinkValue): cr.AwsCustomResource {
   const parameterName = `${props.path}/${props.name}`;
   const call = (action: string, parameters: object): cr.AwsSdkCall => ({

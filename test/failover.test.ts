@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack,
@@ -15,6 +16,7 @@ import {
 } from '../src';
 import { Finding, runNag } from './nag-report';
 import { addReviewedPair, baseProps, CERTIFICATE_ARN, givenVpc, importsStack, joined, partition, synthError, testApp, thrownBy, warnings } from './util';
+import { linkPath, linkRole, readLinkValue, writeLinkValue } from '../src/private/account-link';
 import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
@@ -1135,5 +1137,47 @@ describe('a zone of another account refuses, in one error', () => {
     }));
     expect(empty).toContain('domainNames: is empty');
     expect(empty).toContain('trustedAccounts: is empty');
+  });
+});
+
+describe('values handed to a stack of another account (the cross-account pair\'s link)', () => {
+  const WRITER = ACCOUNT;
+  const READER = '222222222222';
+  const app = testApp();
+  const link = new Stack(app, 'Link', { env: { account: READER, region: 'us-west-2' } });
+  const path = linkPath('Fido-secondary');
+  const role = linkRole(link, 'LinkRole', { writerAccount: WRITER, path });
+  const writer = new Stack(app, 'Writer', { env: { account: WRITER, region: 'us-east-1' } });
+  const topic = new sns.Topic(writer, 'Topic');
+  writeLinkValue(writer, 'TopicArn', { role, region: 'us-west-2', path, name: 'topic-arn', value: topic.topicArn });
+  const reader = new Stack(app, 'Reader', { env: { account: READER, region: 'us-west-2' } });
+  new sns.Topic(reader, 'Mirror', { displayName: readLinkValue(reader, path, 'topic-arn') });
+  const [linkTemplate, writerTemplate, readerTemplate] = [link, writer, reader].map((stack) => Template.fromStack(stack));
+
+  test('lets the writer\'s account put and delete the parameters of the reader\'s path, in the reader\'s region only', () => {
+    linkTemplate.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: joined('arn:', partition(), `:iam::${WRITER}:root`) } }] },
+    });
+    const [policy] = propertiesOf(linkTemplate, 'AWS::IAM::Policy');
+    expect(policy.PolicyDocument.Statement).toEqual([{
+      Action: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      Effect: 'Allow',
+      Resource: joined('arn:', partition(), `:ssm:us-west-2:${READER}:parameter/arculus-fido/links/Fido-secondary/*`),
+    }]);
+  });
+
+  test('puts the value in the reader\'s region as the link role, and deletes it with the writer', () => {
+    const [resource] = propertiesOf(writerTemplate, 'Custom::LinkValue');
+    const create = JSON.stringify(resource.Create);
+    expect(create).toContain('\\"region\\":\\"us-west-2\\"');
+    expect(create).toContain('\\"action\\":\\"putParameter\\"');
+    expect(create).toContain(`:iam::${READER}:role/`);
+    expect(create).toContain('/arculus-fido/links/Fido-secondary/topic-arn');
+    expect(JSON.stringify(resource.Delete)).toContain('deleteParameter');
+  });
+
+  test('has the reader read it from its own region\'s parameter when it deploys', () => {
+    const parameters = readerTemplate.toJSON().Parameters;
+    expect(Object.values(parameters)).toContainEqual({ Type: 'AWS::SSM::Parameter::Value<String>', Default: '/arculus-fido/links/Fido-secondary/topic-arn' });
   });
 });

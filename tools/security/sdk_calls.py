@@ -41,6 +41,7 @@ SDK_SERVICES = {
     "applicationautoscaling": "application-autoscaling", "application-auto-scaling": "application-autoscaling",
     "elbv2": "elbv2", "elastic-load-balancing-v2": "elbv2",
     "docdb": "docdb",
+    "ssm": "ssm",
 }
 SDK_V3_PREFIX = "@aws-sdk/client-"
 

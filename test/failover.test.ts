@@ -8,7 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   ArculusFidoDeploymentProps, ArculusFidoRegionPair, ArculusFidoRegionPairProps, ArculusFidoStack,
@@ -16,7 +15,6 @@ import {
 } from '../src';
 import { Finding, runNag } from './nag-report';
 import { addReviewedPair, baseProps, CERTIFICATE_ARN, givenVpc, importsStack, joined, partition, synthError, testApp, thrownBy, warnings } from './util';
-import { linkPath, linkRole, readLinkValue, writeLinkValue } from '../src/private/account-link';
 import { failoverOf } from '../tools/bench/failover';
 
 // Sign-in survives a regional outage: the deployment in two regions, each with its own
@@ -704,13 +702,6 @@ describe('the pair refuses, in one error', () => {
     expect(message).toContain("primary.env.region: must be a region known at synth, such as 'us-east-1', got none");
   });
 
-  test('a secondary in another account, whose stack could not read the replica, nor its runbooks invert the primary\'s check', () => {
-    const message = thrownBy(() => pair({
-      secondary: { env: { account: '222222222222', region: 'us-west-2' }, mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }) },
-    }));
-    expect(message).toContain("secondary.env.account: is 222222222222, but the primary's is 111111111111: the secondary reads the application secret's replica, and its runbooks invert the primary's health check, within one account");
-  });
-
   test('a VPC of the primary region for the secondary, naming where the secondary gets its own', () => {
     const message = thrownBy(() => {
       const app = testApp();
@@ -1140,44 +1131,224 @@ describe('a zone of another account refuses, in one error', () => {
   });
 });
 
-describe('values handed to a stack of another account (the cross-account pair\'s link)', () => {
-  const WRITER = ACCOUNT;
-  const READER = '222222222222';
-  const app = testApp();
-  const link = new Stack(app, 'Link', { env: { account: READER, region: 'us-west-2' } });
-  const path = linkPath('Fido-secondary');
-  const role = linkRole(link, 'LinkRole', { writerAccount: WRITER, path });
-  const writer = new Stack(app, 'Writer', { env: { account: WRITER, region: 'us-east-1' } });
-  const topic = new sns.Topic(writer, 'Topic');
-  writeLinkValue(writer, 'TopicArn', { role, region: 'us-west-2', path, name: 'topic-arn', value: topic.topicArn });
-  const reader = new Stack(app, 'Reader', { env: { account: READER, region: 'us-west-2' } });
-  new sns.Topic(reader, 'Mirror', { displayName: readLinkValue(reader, path, 'topic-arn') });
-  const [linkTemplate, writerTemplate, readerTemplate] = [link, writer, reader].map((stack) => Template.fromStack(stack));
 
-  test('lets the writer\'s account put and delete the parameters of the reader\'s path, in the reader\'s region only', () => {
-    linkTemplate.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: joined('arn:', partition(), `:iam::${WRITER}:root`) } }] },
+describe('a prod pair whose secondary is in another account', () => {
+  const OTHER = '222222222222';
+  const { built: fido, templates, findings } = runNag((app) => {
+    const imports = importsStack(app, 'PrimaryImports');
+    const built = addReviewedPair(app, {
+      secondary: { env: { account: OTHER, region: 'us-west-2' }, mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }) },
+    }, {
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+        certificate: acm.Certificate.fromCertificateArn(imports, 'Certificate', CERTIFICATE_ARN),
+      },
     });
-    const [policy] = propertiesOf(linkTemplate, 'AWS::IAM::Policy');
+    [built.primary, built.secondary].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
+    return built;
+  });
+  const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
+  const [primary, secondary] = [fido.primary, fido.secondary].map(template);
+  const linkStack = fido.node.findChild('SecondaryLink') as Stack;
+  const link = template(linkStack);
+  const keys = template(Stack.of(fido.secondaryKey!));
+  const parameter = (name: string) => Object.entries(secondary.toJSON().Parameters)
+    .find(([, p]: [string, any]) => p.Default === `/arculus-fido/links/Fido-secondary/${name}`)?.[0];
+  const linkValues = Object.fromEntries(propertiesOf(primary, 'Custom::LinkValue').map((p) => {
+    const create = JSON.parse(JSON.stringify(p.Create).replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/, (_m, parts) => JSON.stringify(JSON.parse(`[${parts}]`).map((x: any) => typeof x === 'string' ? x : '<token>').join(''))));
+    return [create, p];
+  }).map(([create, p]) => [/links\/Fido-secondary\/([a-z-]+)/.exec(create)![1], { create, resource: p }]));
+
+  test('leaves cdk-nag (AwsSolutions, NIST 800-53 R5) no unacknowledged finding in any of its four stacks', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('deploys the link first in the secondary\'s account, the replica\'s key in the primary\'s, then the primary, then the secondary', () => {
+    const where = (stack: Stack) => [stack.stackName, stack.account, stack.region];
+    expect(where(linkStack)).toEqual(['Fido-secondary-link', OTHER, 'us-west-2']);
+    expect(where(Stack.of(fido.secondaryKey!))).toEqual(['Fido-secondary-keys', ACCOUNT, 'us-west-2']);
+    expect(where(fido.primary)).toEqual(['Fido-primary', ACCOUNT, 'us-east-1']);
+    expect(where(fido.secondary)).toEqual(['Fido-secondary', OTHER, 'us-west-2']);
+    expect(fido.primary.dependencies.map((s) => s.stackName).sort()).toEqual(['Fido-secondary-keys', 'Fido-secondary-link']);
+    expect(fido.secondary.dependencies.map((s) => s.stackName)).toEqual(['Fido-primary']);
+  });
+
+  test('crosses accounts through the link only: the secondary reads the primary\'s values from its own region\'s parameters', () => {
+    expect(JSON.stringify(secondary.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput|ExportsReader/);
+    secondary.resourceCountIs('Custom::CrossRegionExportReader', 0);
+    expect(Object.keys(linkValues).sort()).toEqual([
+      'application-secret-replica-arn', 'application-secret-replica-key-arn', 'load-balancer-canonical-hosted-zone-id', 'load-balancer-dns-name',
+    ]);
+    for (const name of Object.keys(linkValues)) {
+      expect(parameter(name)).toBeDefined();
+    }
+  });
+
+  test('lets only the primary\'s account put the values, under the secondary\'s path in its region, through the link role', () => {
+    link.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: joined('arn:', partition(), `:iam::${ACCOUNT}:root`) } }] },
+    });
+    const [policy] = propertiesOf(link, 'AWS::IAM::Policy');
     expect(policy.PolicyDocument.Statement).toEqual([{
-      Action: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      Action: ['ssm:DeleteParameter', 'ssm:PutParameter'],
       Effect: 'Allow',
-      Resource: joined('arn:', partition(), `:ssm:us-west-2:${READER}:parameter/arculus-fido/links/Fido-secondary/*`),
+      Resource: joined('arn:', partition(), `:ssm:us-west-2:${OTHER}:parameter/arculus-fido/links/Fido-secondary/*`),
     }]);
+    const { create } = linkValues['load-balancer-dns-name'];
+    expect(create).toContain('"region":"us-west-2"');
+    expect(create).toContain('"action":"putParameter"');
+    expect(create).toContain(`:iam::${OTHER}:role/`);
+    expect(JSON.stringify(linkValues['load-balancer-dns-name'].resource.Delete)).toContain('deleteParameter');
   });
 
-  test('puts the value in the reader\'s region as the link role, and deletes it with the writer', () => {
-    const [resource] = propertiesOf(writerTemplate, 'Custom::LinkValue');
-    const create = JSON.stringify(resource.Create);
-    expect(create).toContain('\\"region\\":\\"us-west-2\\"');
-    expect(create).toContain('\\"action\\":\\"putParameter\\"');
-    expect(create).toContain(`:iam::${READER}:role/`);
-    expect(create).toContain('/arculus-fido/links/Fido-secondary/topic-arn');
-    expect(JSON.stringify(resource.Delete)).toContain('deleteParameter');
+  test('hands over the replica\'s ARN as the secret\'s own with the secondary\'s region, which Secrets Manager keeps the name and suffix of', () => {
+    const value = JSON.parse(linkValues['application-secret-replica-arn'].create).parameters.Value;
+    expect(value).toBe('arn:<token>:secretsmanager:us-west-2:<token>:secret:<token>');
   });
 
-  test('has the reader read it from its own region\'s parameter when it deploys', () => {
-    const parameters = readerTemplate.toJSON().Parameters;
-    expect(Object.values(parameters)).toContainEqual({ Type: 'AWS::SSM::Parameter::Value<String>', Default: '/arculus-fido/links/Fido-secondary/topic-arn' });
+  test('lets the secondary\'s account read the replica: the secret\'s policy, and the replica key\'s, through Secrets Manager there', () => {
+    const [policy] = propertiesOf(primary, 'AWS::SecretsManager::ResourcePolicy');
+    expect(policy.ResourcePolicy.Statement).toContainEqual(expect.objectContaining({
+      Sid: 'ReadByOtherAccounts', Principal: { AWS: joined('arn:', partition(), `:iam::${OTHER}:root`) },
+    }));
+    const readers = propertiesOf(keys, 'AWS::KMS::Key').flatMap((k) => k.KeyPolicy.Statement).filter((statement) => statement.Sid === 'ApplicationSecretReadByOtherAccounts');
+    expect(readers.map((statement) => statement.Condition.StringEquals['kms:ViaService'])).toEqual(['secretsmanager.us-west-2.amazonaws.com']);
+  });
+
+  test('has the secondary\'s tasks read the replica by the ARN handed over, and decrypt with its key through Secrets Manager there', () => {
+    const replica = parameter('application-secret-replica-arn')!;
+    expect(secretValueFrom(secondary, 'JWT_SECRET')).toEqual({ 'Fn::Join': ['', [{ Ref: replica }, ':jwtSecret::']] });
+    const statements = propertiesOf(secondary, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Action: 'kms:Decrypt',
+      Effect: 'Allow',
+      Resource: { Ref: parameter('application-secret-replica-key-arn') },
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' } },
+    });
+    expect(propertiesOf(secondary, 'AWS::SecretsManager::Secret').some((p) => p.GenerateSecretString?.GenerateStringKey === 'jwtSecret')).toBe(false);
+  });
+
+  test('keeps every Route 53 object in the secondary\'s account: both regions\' checks and failover records, none in the primary\'s', () => {
+    for (const type of [HEALTH_CHECK, RECORD, 'AWS::CertificateManager::Certificate', 'Custom::ZoneRecord']) {
+      primary.resourceCountIs(type, 0);
+    }
+    expect(fido.primary.deployment.failover).toBeUndefined();
+    const dnsName = { Ref: parameter('load-balancer-dns-name') };
+    const checked = propertiesOf(secondary, HEALTH_CHECK).filter((c) => c.HealthCheckConfig.Type === 'HTTPS');
+    expect(checked.filter((c) => JSON.stringify(c.HealthCheckConfig.FullyQualifiedDomainName) === JSON.stringify(dnsName))
+      .map((c) => [c.HealthCheckConfig.Port, c.HealthCheckConfig.ResourcePath])).toEqual([[443, '/'], [5001, '/health']]);
+    expect(checked).toHaveLength(4);
+    const records = propertiesOf(secondary, RECORD);
+    expect(records.map((r) => r.Failover).sort()).toEqual(['PRIMARY', 'SECONDARY']);
+    const primaryRecord = records.find((r) => r.Failover === 'PRIMARY');
+    expect(primaryRecord).toMatchObject({ Name: 'auth.example.com.', Type: 'A', SetIdentifier: 'arculus-auth-prod-primary', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    expect(primaryRecord.AliasTarget).toEqual({
+      DNSName: { 'Fn::Join': ['', ['dualstack.', dnsName]] },
+      HostedZoneId: { Ref: parameter('load-balancer-canonical-hosted-zone-id') },
+      EvaluateTargetHealth: true,
+    });
+  });
+
+  test('gives the secondary the runbooks that invert the primary\'s check, now of its own stack', () => {
+    const documents = Object.fromEntries(propertiesOf(secondary, 'AWS::SSM::Document').map((d) => [d.Name, d.Content]));
+    const inverts = documents['arculus-auth-prod-Switchover'].mainSteps.find((step: any) => step.inputs.Api === 'UpdateHealthCheck').inputs;
+    const primaryRecord = propertiesOf(secondary, RECORD).find((r) => r.Failover === 'PRIMARY');
+    expect(inverts).toEqual({ Service: 'route53', Api: 'UpdateHealthCheck', HealthCheckId: primaryRecord.HealthCheckId, Inverted: true });
+  });
+
+  test('redeploys the secondary when the primary\'s secret changes: the primary forwards its events to that account\'s bus, which lets it', () => {
+    const forward = propertiesOf(primary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.Targets).includes(`${OTHER}:event-bus/default`));
+    expect(forward.Targets[0].Arn).toEqual(joined('arn:', partition(), `:events:us-west-2:${OTHER}:event-bus/default`));
+    link.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: 'default',
+      Statement: { Action: 'events:PutEvents', Effect: 'Allow', Principal: { AWS: joined('arn:', partition(), `:iam::${ACCOUNT}:root`) } },
+    });
+    const redeploy = propertiesOf(secondary, 'AWS::Events::Rule').find((r) => JSON.stringify(r.EventPattern?.resources ?? '').includes('us-east-1'));
+    expect(JSON.stringify(redeploy.EventPattern.resources)).toContain(parameter('application-secret-replica-arn'));
+    expect(JSON.stringify(redeploy.Targets[0].Arn)).toContain(`:ssm:us-west-2:${OTHER}:automation-definition/`);
+  });
+
+  test('shows the primary\'s check beside the secondary\'s metrics, and says where the primary\'s own are', () => {
+    const [dashboard] = propertiesOf(secondary, 'AWS::CloudWatch::Dashboard').filter((d) => d.DashboardName === 'arculus-auth-prod-pair');
+    const widgets = JSON.parse(dashboard.DashboardBody['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : 'TOKEN')).join('')).widgets;
+    expect(widgets[0].properties.markdown).toContain(`on the dashboard \`arculus-auth-prod\` of account ${ACCOUNT}`);
+    const labels = widgets.slice(1).flatMap((w: any) => w.properties.metrics.map((m: any) => m.at(-1).label));
+    expect(labels.filter((l: string) => l.startsWith('primary'))).toEqual(['primary (us-east-1) check']);
+    expect(labels.filter((l: string) => l.startsWith('secondary'))).toEqual([
+      'secondary (us-west-2) check', 'secondary (us-west-2) requests', 'secondary (us-west-2) load balancer 5xx', 'secondary (us-west-2) targets 5xx',
+      'secondary (us-west-2) PyFIDO tasks', 'secondary (us-west-2) Tomcat tasks',
+    ]);
+  });
+
+  test('refuses, in one error, what two accounts cannot share: a DocumentDB global cluster, the AWS managed key, a given secret, and a certificate to validate', () => {
+    const imports = new Stack();
+    const message = thrownBy(() => addReviewedPair(testApp(), {
+      secondary: { env: { account: OTHER, region: 'us-west-2' } },
+    }, {
+      deploymentEnvironment: DeploymentEnvironment.DEV,
+      mongoDb: MongoDbConnection.documentDb(),
+      secrets: { applicationSecret: secretsmanager.Secret.fromSecretNameV2(imports, 'Secret', 'fido/app') },
+    }));
+    expect(message).toContain(`secondary.mongoDb: is required with the secondary in account ${OTHER}: a DocumentDB global cluster joins clusters of one account only`);
+    expect(message).toContain(`deployment.encryption.customerManagedKey: is off, but when the secondary is in account ${OTHER} that account reads the application secret's replica`);
+    expect(message).toContain('deployment.secrets.applicationSecret: is given, but when the secondary is in account');
+    expect(message).toContain('deployment.domain.certificate: is required when the secondary is in account');
+  });
+});
+
+describe('a pair of two accounts whose zone is in a third, DNS account', () => {
+  const [OTHER, DNS_ACCOUNT] = ['222222222222', '333333333333'];
+  const { built: fido, templates, findings } = runNag((app) => {
+    const imports = importsStack(app, 'DnsImports');
+    const west = importsStack(app, 'WestImports', { account: OTHER, region: 'us-west-2' });
+    const built = addReviewedPair(app, {
+      secondary: {
+        env: { account: OTHER, region: 'us-west-2' },
+        mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+        certificate: acm.Certificate.fromCertificateArn(west, 'Certificate', `arn:aws:acm:us-west-2:${OTHER}:certificate/00000000-0000-0000-0000-000000000000`),
+        standbyTasks: 0,
+      },
+      healthCheckInterval: Duration.seconds(30),
+    }, {
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'DnsZone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
+        hostedZoneRole: iam.Role.fromRoleArn(imports, 'ZoneRole', `arn:aws:iam::${DNS_ACCOUNT}:role/fido-records`, { mutable: false }),
+        certificate: acm.Certificate.fromCertificateArn(imports, 'Certificate', CERTIFICATE_ARN),
+      },
+      loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+    });
+    [built.primary, built.secondary].forEach((stack) => Annotations.of(stack).acknowledgeWarning('arculus-fido:mongodb-password-not-rotated', 'Rotated at the provider'));
+    return built;
+  });
+  const [primary, secondary] = [fido.primary, fido.secondary].map((stack) => Template.fromJSON(templates[stack.templateFile]));
+  const written = propertiesOf(secondary, 'Custom::ZoneRecord').map((p) => JSON.stringify(p.Create))
+    .map((create) => [/"Type\\?":\\?"(A+)/.exec(create)?.[1], /"Failover\\?":\\?"(\w+)/.exec(create)?.[1], create.includes(`iam::${DNS_ACCOUNT}:role/fido-records`)]);
+
+  test('is clean by cdk-nag in every stack', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('writes both regions\' A and AAAA failover records from the secondary\'s account, through the DNS account\'s role, and nothing from the primary\'s', () => {
+    expect(written.sort()).toEqual([['A', 'PRIMARY', true], ['A', 'SECONDARY', true], ['AAAA', 'PRIMARY', true], ['AAAA', 'SECONDARY', true]]);
+    for (const type of ['Custom::ZoneRecord', RECORD, HEALTH_CHECK, 'AWS::CertificateManager::Certificate']) {
+      primary.resourceCountIs(type, 0);
+    }
+    secondary.resourceCountIs(RECORD, 0);
+    secondary.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+  });
+
+  test('checks both regions every 30 s from the secondary\'s account, where one log group takes the writing function\'s logs', () => {
+    const checks = propertiesOf(secondary, HEALTH_CHECK).filter((c) => c.HealthCheckConfig.Type === 'HTTPS');
+    expect(checks.map((c) => c.HealthCheckConfig.RequestInterval)).toEqual([30, 30, 30, 30]);
+    expect(Object.keys(secondary.findResources('AWS::Logs::LogGroup')).filter((id) => id.includes('ZoneRecordsLogGroup'))).toHaveLength(1);
+  });
+
+  test('names the pair\'s own props when its checks are not ones Route 53 offers', () => {
+    const message = thrownBy(() => addReviewedPair(testApp(), { healthCheckInterval: Duration.seconds(20), failureThreshold: 0 }));
+    expect(message).toContain('healthCheckInterval: must be 10 or 30 seconds');
+    expect(message).toContain('failureThreshold: must be a whole number from 1 to 10, got 0');
+    expect(message).not.toContain('domain.failover');
   });
 });

@@ -23,8 +23,8 @@ import { FailoverDatabaseOptions, FidoRunbooks } from '../operations/fido-runboo
 import { addFailoverRecord, deployedSizing } from '../private/failover';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
-import { resolveDeployment } from '../private/resolve';
-import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
+import { failoverEndpoints, resolveDeployment } from '../private/resolve';
+import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
 import { importReplica } from '../private/secret-replication';
 import { shareSecret } from '../private/shared-secret';
 import { autoscales } from '../private/sizing';
@@ -269,12 +269,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         domainName: resolved.domainName,
         loadBalancer: this.loadBalancer.loadBalancer,
         failover: resolved.failover,
-        // Tomcat answers 443 and 8080 alike: its check on 443 covers both.
-        endpoints: [resolved.tomcat, resolved.pyFido].map((settings) => ({
-          id: CONSTRUCT_IDS[settings.prop].service,
-          port: settings.prop === 'tomcat' ? HTTPS_PORT : settings.port,
-          path: settings.options.healthCheck?.path ?? '/',
-        })),
+        endpoints: failoverEndpoints({ tomcat: resolved.tomcat.options.healthCheck?.path, pyFido: resolved.pyFido.options.healthCheck?.path }),
         setIdentifier: `${resolved.names.cluster}-${resolved.failover.role.toLowerCase()}`,
         ipv6,
       });

@@ -1,6 +1,7 @@
 import { Duration, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -9,14 +10,21 @@ import { ArculusFidoStack } from './arculus-fido-stack';
 import { DeploymentEnvironment } from './deployment-environment';
 import { ArculusFidoDeploymentProps } from './options';
 import { MongoDbConnection } from '../data/mongodb-connection';
+import { DocumentDbOptions } from '../data/options';
 import { NetworkOptions } from '../network/options';
+import { handToSecondary, PrimaryInSecondary, primaryInSecondary, SecondaryLink, secondaryLink } from '../private/account-pair';
 import { allowReplicaPuts, checkGlobalOptions, NO_GLOBAL_CLUSTERS } from '../private/documentdb';
+import {
+  CheckedEndpoint, checkHealthCheckTiming, DEFAULT_FAILURE_THRESHOLD, DEFAULT_HEALTH_CHECK_INTERVAL, failoverRecords, ResolvedFailover,
+} from '../private/failover';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
-import { pairDashboard } from '../private/pair-dashboard';
+import { pairDashboard, PairDashboardRegion } from '../private/pair-dashboard';
 import { PRESETS } from '../private/presets';
 import { regionOf } from '../private/region';
+import { failoverEndpoints } from '../private/resolve';
 import { sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
+import { zoneRecordWriter } from '../private/zone-records';
 
 /** The feature flag of aws-cdk-lib that picks how stacks reference each other's values. */
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
@@ -27,7 +35,8 @@ const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 export interface PairRegionOptions {
   /**
    * Account and region of the region's stack. The region must be given, and known at synth:
-   * the two regions' records, checks and names depend on it. Both regions deploy to one account.
+   * the two regions' records, checks and names depend on it. The two regions' accounts may
+   * differ (see `ArculusFidoRegionPair` for what the pair then builds, and what it needs).
    */
   readonly env: Environment;
 
@@ -91,6 +100,9 @@ export interface ArculusFidoRegionPairProps {
    * The deployment both regions run: the primary's as given, the secondary's with the
    * `secondary` options in place of its own. `domain.hostedZone` is required (it holds the
    * failover records), and `domain.failover` and `sizing.standbyTasks` are the pair's to set.
+   * With the secondary in another account, `domain.certificate` (the primary's) is required too,
+   * and so are customer-managed keys (`encryption.customerManagedKey`, on in prod, or
+   * `secrets.encryptionKey`).
    */
   readonly deployment: ArculusFidoDeploymentProps;
 
@@ -132,9 +144,26 @@ export interface ArculusFidoRegionPairProps {
  *
  * Each region's stack holds everything of its region, the record and its checks included (with
  * `deployment.domain.hostedZoneRole`, a zone of another account, each region writes its record
- * there through that role, and each needs an imported certificate). The stacks share only the application secret's ARN and the replica's key, through aws-cdk-lib's
- * cross-region references, which each stack reads from its own region: one region deploys while
- * the other is down. Put the pair in an App or a Stage, not in a stack.
+ * there through that role, and each needs an imported certificate). The stacks share only the
+ * application secret's ARN and the replica's key, through aws-cdk-lib's cross-region references,
+ * which each stack reads from its own region: one region deploys while the other is down. Put the
+ * pair in an App or a Stage, not in a stack.
+ *
+ * The secondary may deploy to another account than the primary (its `env.account`), where
+ * aws-cdk-lib's references do not reach. Then every Route 53 object of the pair is the
+ * secondary's account's: both regions' health checks and failover records, written in the zone
+ * (of that account, or of a third through `deployment.domain.hostedZoneRole`, which must trust
+ * the secondary's account), so that its runbooks and dashboard act on checks of their own
+ * account. The primary's stack writes nothing in the zone, and needs `deployment.domain.certificate`.
+ * A stack `<secondary stack name>-link` in the secondary's account, deployed first, holds a role
+ * through which the primary's stack writes what the secondary reads into SSM parameters of the
+ * secondary's account and region: its load balancer's names, and the ARNs of the application
+ * secret's replica and its key. The replica stays in the primary's account, under a key there
+ * (`secondaryKey`), and the secondary's account may read it (`secrets.applicationSecretReaderAccounts`);
+ * the secret's changes are forwarded to that account's default event bus, which lets the
+ * primary's account put them. DocumentDB global clusters join clusters of one account only: give
+ * `secondary.mongoDb`. The pair's dashboard shows the primary's check there; its requests and
+ * tasks stay on its own account's dashboard.
  */
 export class ArculusFidoRegionPair extends Construct {
   /** The primary region's stack. */
@@ -149,7 +178,8 @@ export class ArculusFidoRegionPair extends Construct {
    * the deployment uses customer-managed keys (`encryption.customerManagedKey`,
    * on in prod, or a given `secrets.encryptionKey`). It lives in a stack of its own,
    * `<secondary stack name>-keys`, deployed before both regions' stacks: the primary replicates
-   * with it, the secondary reads with it.
+   * with it, the secondary reads with it. With the secondary in another account, the key is the
+   * primary's account's (the replica is), in the secondary's region, and encrypts the replica only.
    *
    * @default - none: the replica is encrypted with the secondary region's AWS managed key
    */
@@ -175,15 +205,17 @@ export class ArculusFidoRegionPair extends Construct {
     // not weak ones (Fn::GetStackOutput, read from the other region), which cdk init's flags pick.
     this.node.setContext(CROSS_STACK_REFERENCES_FLAG, 'strong');
     const { deployment, primary, secondary } = given;
+    const accounts = twoAccounts(given);
     // A DocumentDB cluster of the deployment's own becomes global, and the secondary's joins it.
     const documentDb = secondary.mongoDb ? undefined : deployment.mongoDb?._documentDbOptions();
-    const failover = { healthCheckInterval: given.healthCheckInterval, failureThreshold: given.failureThreshold };
     const secrets = deployment.secrets ?? {};
     const secondaryStackName = secondary.stackName ?? `${id}-secondary`;
     // An environment that is not one is the stacks' to report.
     const preset = PRESETS[deployment.deploymentEnvironment ?? DeploymentEnvironment.DEV] ?? PRESETS[DeploymentEnvironment.DEV];
     if (secrets.encryptionKey || (deployment.encryption?.customerManagedKey ?? preset.customerManagedKey)) {
-      const keyStack = new Stack(this, 'SecondaryKeys', { env: secondary.env, stackName: `${secondaryStackName}-keys`, crossRegionReferences: true });
+      // The replica is the primary's account's: its key too, in the secondary's region.
+      const env = accounts ? { account: accounts.primary, region: secondary.env.region } : secondary.env;
+      const keyStack = new Stack(this, 'SecondaryKeys', { env, stackName: `${secondaryStackName}-keys`, crossRegionReferences: true });
       this.secondaryKey = new kms.Key(keyStack, 'SecretEncryptionKey', {
         description: `Arculus FIDO ${deployment.deploymentEnvironment}: the secondary region's secrets, the application secret's replica among them${documentDb ? ', and its DocumentDB cluster' : ''}`,
         enableKeyRotation: true,
@@ -193,33 +225,28 @@ export class ArculusFidoRegionPair extends Construct {
     if (documentDb && this.secondaryKey && documentDb.rotatePassword !== false) {
       allowReplicaPuts(this.secondaryKey, primary.env.region!);
     }
-    this.primary = new ArculusFidoStack(this, 'Primary', {
-      ...deployment,
-      mongoDb: documentDb
-        ? MongoDbConnection.documentDb({ ...documentDb, secondaryRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }] })
-        : deployment.mongoDb,
-      env: primary.env,
-      stackName: primary.stackName ?? `${id}-primary`,
-      crossRegionReferences: true,
-      domain: { ...deployment.domain, failover: { role: route53.Failover.PRIMARY, ...failover } },
-      secrets: secrets.applicationSecret ? secrets : {
-        ...secrets,
-        applicationSecretReplicaRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }],
-      },
+    const link = accounts && secondaryLink(this, {
+      env: { account: accounts.secondary, region: secondary.env.region! }, secondaryStackName, primaryAccount: accounts.primary,
     });
+    this.primary = this.addPrimary(given, documentDb, accounts);
     // Dashboards are global to the account: the secondary's and the pair's are named apart.
     const prefix = deploymentNames(deployment.applicationName ?? DEFAULT_APPLICATION_NAME, deployment.deploymentEnvironment).cluster;
     const dashboardName = deployment.monitoring?.dashboardName ?? prefix;
+    // With the secondary in another account, the primary's check is the secondary's stack's, made
+    // there as its deployment reads it (its runbooks act on it).
+    const fromPrimary = link && once(() => primaryInSecondary(this.node.findChild('Secondary') as Stack, {
+      link, primaryRegion: primary.env.region!, failover: this.failover(given, route53.Failover.PRIMARY), endpoints: endpointsOf(deployment),
+    }));
     this.secondary = new ArculusFidoStack(this, 'Secondary', {
       ...deployment,
       env: secondary.env,
       stackName: secondaryStackName,
       crossRegionReferences: true,
-      // The primary's application secret, through its replica here: rotated there, read here.
-      secrets: {
-        encryptionKey: this.secondaryKey,
-        replicaOf: this.primary.deployment.dataLayer,
-      },
+      secrets: fromPrimary
+        // The primary's application secret, through its replica here, which this account may read.
+        ? { get applicationSecret() { return fromPrimary().applicationSecret; } }
+        // The primary's application secret, through its replica here: rotated there, read here.
+        : { encryptionKey: this.secondaryKey, replicaOf: this.primary.deployment.dataLayer },
       mongoDb: secondary.mongoDb ?? MongoDbConnection.documentDbSecondary({
         primary: this.primary.deployment.dataLayer,
         instanceType: documentDb?.instanceType,
@@ -231,20 +258,139 @@ export class ArculusFidoRegionPair extends Construct {
       domain: {
         ...deployment.domain,
         certificate: secondary.certificate,
-        failover: { role: route53.Failover.SECONDARY, ...failover, primaryHealthCheck: this.primary.deployment.failover?.healthCheck },
+        failover: fromPrimary
+          ? { ...this.failover(given, route53.Failover.SECONDARY), get primaryHealthCheck() { return fromPrimary().healthCheck; } }
+          : { ...this.failover(given, route53.Failover.SECONDARY), primaryHealthCheck: this.primary.deployment.failover?.healthCheck },
       },
       sizing: { ...deployment.sizing, standbyTasks: secondary.standbyTasks ?? 1 },
       monitoring: { ...deployment.monitoring, dashboardName: `${dashboardName}-${secondary.env.region}` },
     });
+    if (link && fromPrimary && accounts) {
+      this.linkAccounts(given, link, fromPrimary(), { ...accounts, prefix });
+    }
     if (deployment.monitoring?.dashboard !== false) {
-      // In the secondary's stack, which may read the primary's names (it deploys after it).
-      this.dashboard = pairDashboard(this.secondary, 'PairDashboard', {
-        dashboardName: `${dashboardName}-pair`,
-        regions: [{ role: 'primary', deployment: this.primary.deployment }, { role: 'secondary', deployment: this.secondary.deployment }],
-        runbookPrefix: this.secondary.deployment.runbooks ? prefix : undefined,
-      });
+      this.dashboard = this.addDashboard(given, dashboardName, prefix, accounts && fromPrimary?.().healthCheck);
     }
   }
+
+  /**
+   * The pair's dashboard, in the secondary's stack, which may read the primary's names (it deploys
+   * after it): with the secondary in another account, the primary's check (made there) only.
+   */
+  private addDashboard(
+    given: ArculusFidoRegionPairProps, dashboardName: string, prefix: string, primaryCheckElsewhere?: route53.IHealthCheck,
+  ): cloudwatch.Dashboard {
+    const [primary, secondary] = [this.primary.deployment, this.secondary.deployment];
+    const primaryRegion: PairDashboardRegion = primaryCheckElsewhere ? {
+      role: 'primary',
+      region: given.primary.env.region!,
+      healthCheck: primaryCheckElsewhere,
+      elsewhere: `The primary's requests, 5xx answers and tasks are on the dashboard \`${dashboardName}\` of account ${this.primary.account}, where its metrics are.`,
+    } : { role: 'primary', region: given.primary.env.region!, deployment: primary, healthCheck: primary.failover?.healthCheck };
+    return pairDashboard(this.secondary, 'PairDashboard', {
+      dashboardName: `${dashboardName}-pair`,
+      regions: [primaryRegion, { role: 'secondary', region: given.secondary.env.region!, deployment: secondary, healthCheck: secondary.failover?.healthCheck }],
+      runbookPrefix: secondary.runbooks ? prefix : undefined,
+    });
+  }
+
+  /**
+   * The primary region's stack: with the secondary in the same account, its failover record and
+   * checks; in another, none (the secondary's account makes them), and the application secret
+   * readable by that account.
+   */
+  private addPrimary(
+    given: ArculusFidoRegionPairProps, documentDb: DocumentDbOptions | undefined, accounts: TwoAccounts | undefined,
+  ): ArculusFidoStack {
+    const { deployment, primary, secondary } = given;
+    const secrets = deployment.secrets ?? {};
+    const readers = secrets.applicationSecretReaderAccounts ?? [];
+    return new ArculusFidoStack(this, 'Primary', {
+      ...deployment,
+      mongoDb: documentDb
+        ? MongoDbConnection.documentDb({ ...documentDb, secondaryRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }] })
+        : deployment.mongoDb,
+      env: primary.env,
+      stackName: primary.stackName ?? `${this.node.id}-primary`,
+      crossRegionReferences: true,
+      domain: accounts
+        ? { ...deployment.domain, hostedZone: undefined, hostedZoneRole: undefined }
+        : { ...deployment.domain, failover: this.failover(given, route53.Failover.PRIMARY) },
+      secrets: secrets.applicationSecret ? secrets : {
+        ...secrets,
+        applicationSecretReplicaRegions: [{ region: secondary.env.region!, encryptionKey: this.secondaryKey }],
+        applicationSecretReaderAccounts: accounts && !readers.includes(accounts.secondary)
+          ? [...readers, accounts.secondary]
+          : secrets.applicationSecretReaderAccounts,
+      },
+    });
+  }
+
+  /**
+   * With the secondary in another account: the primary's failover records, written from the
+   * secondary's stack; the values the primary hands over; the application secret's changes,
+   * forwarded from the primary's account, redeploying the secondary's services; and the order
+   * the stacks deploy in, which no reference between them gives.
+   */
+  private linkAccounts(
+    given: ArculusFidoRegionPairProps, link: SecondaryLink, fromPrimary: PrimaryInSecondary, names: TwoAccounts & { prefix: string },
+  ): void {
+    const { deployment } = given;
+    const domain = deployment.domain!;
+    const preset = PRESETS[this.primary.deployment.deploymentEnvironment];
+    const logging = (stack: ArculusFidoStack) => ({
+      retention: deployment.logging?.retention ?? preset.logRetention,
+      removalPolicy: deployment.logging?.removalPolicy ?? preset.removalPolicy,
+      encryptionKey: deployment.logging?.encryptionKey ?? stack.deployment.encryptionKey,
+    });
+    const zone = domain.hostedZone!;
+    failoverRecords(fromPrimary.scope, {
+      zone,
+      writeInZone: domain.hostedZoneRole && zoneRecordWriter(fromPrimary.scope, zone, domain.hostedZoneRole, logging(this.secondary)),
+      domainName: domain.domainName,
+      setIdentifier: `${names.prefix}-primary`,
+      ipv6: deployment.loadBalancer?.ipAddressType === elbv2.IpAddressType.DUAL_STACK,
+    }, fromPrimary.loadBalancer, route53.Failover.PRIMARY, fromPrimary.healthCheck);
+    this.secondary.deployment.runbooks?.redeployOnSecretChange('RedeployOnPrimaryApplicationSecretChange', fromPrimary.sourceSecret);
+    handToSecondary(this.primary.deployment, {
+      link, secondaryAccount: names.secondary, replicaKey: this.secondaryKey!, logging: logging(this.primary),
+    });
+    this.primary.addDependency(link.stack, 'the primary writes what the secondary reads through the link role');
+    this.secondary.addDependency(this.primary, 'the secondary reads what the primary wrote in its region');
+  }
+
+  /** The failover of one region of the pair, as its deployment (or the secondary's account, for the primary) makes it. */
+  private failover(given: ArculusFidoRegionPairProps, role: route53.Failover): ResolvedFailover {
+    return {
+      role,
+      healthCheckInterval: given.healthCheckInterval ?? DEFAULT_HEALTH_CHECK_INTERVAL,
+      failureThreshold: given.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
+    };
+  }
+}
+
+/** The accounts of a pair whose regions deploy to two different accounts, both known at synth. */
+interface TwoAccounts {
+  readonly primary: string;
+  readonly secondary: string;
+}
+
+/** The pair's two accounts when they differ; none when they are one, or either is not known at synth. */
+function twoAccounts(props: ArculusFidoRegionPairProps): TwoAccounts | undefined {
+  const [primary, secondary] = [props.primary?.env?.account, props.secondary?.env?.account];
+  const known = (account: string | undefined): account is string => account !== undefined && !Token.isUnresolved(account);
+  return known(primary) && known(secondary) && primary !== secondary ? { primary, secondary } : undefined;
+}
+
+/** The endpoints Route 53 checks in each region: the services' own health check paths. */
+function endpointsOf(deployment: ArculusFidoDeploymentProps): CheckedEndpoint[] {
+  return failoverEndpoints({ tomcat: deployment.services?.tomcat?.healthCheck?.path, pyFido: deployment.services?.pyFido?.healthCheck?.path });
+}
+
+/** `make`'s value, made the first time it is asked for. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => value ??= make();
 }
 
 /**
@@ -267,11 +413,6 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
   if (regions[0] && regions[0] === regions[1]) {
     problems.add('secondary.env.region', `is the primary's region too (${regions[0]}); a pair survives a regional outage only across two regions`);
   }
-  const [primaryAccount, secondaryAccount] = [props.primary?.env?.account, props.secondary?.env?.account];
-  const known = (account: string | undefined): account is string => account !== undefined && !Token.isUnresolved(account);
-  if (known(primaryAccount) && known(secondaryAccount) && primaryAccount !== secondaryAccount) {
-    problems.add('secondary.env.account', `is ${secondaryAccount}, but the primary's is ${primaryAccount}: the secondary reads the application secret's replica, and its runbooks invert the primary's health check, within one account; give both regions the same account (the zone may be of another: deployment.domain.hostedZoneRole)`);
-  }
   const deployment = props.deployment ?? {};
   const zone = deployment.domain?.hostedZone;
   if (deployment.domain && !zone) {
@@ -282,6 +423,11 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
   if (deployment.domain?.hostedZoneRole && !props.secondary?.certificate) {
     problems.add('secondary.certificate', 'is required with deployment.domain.hostedZoneRole: the zone is of another account, where CloudFormation cannot write the record that validates a new certificate; import the secondary region\'s certificate here (docs/failover.md, A zone of another account)');
   }
+  checkHealthCheckTiming(problems, '', props.healthCheckInterval, props.failureThreshold);
+  const accounts = twoAccounts(props);
+  if (accounts) {
+    checkTwoAccounts(problems, deployment, accounts);
+  }
   if (deployment.domain?.failover) {
     problems.add('deployment.domain.failover', 'is set by the pair (PRIMARY and SECONDARY); give healthCheckInterval and failureThreshold on the pair instead');
   }
@@ -290,7 +436,7 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
       problems.add(`deployment.secrets.${prop}`, 'is set by the pair: the primary\'s application secret replicates to the secondary region, whose services read the replica; leave it out');
     }
   }
-  checkDatabase(problems, deployment, props.primary, props.secondary);
+  checkDatabase(problems, deployment, props.primary, props.secondary, accounts);
   if (deployment.sizing?.standbyTasks !== undefined) {
     problems.add('deployment.sizing.standbyTasks', 'is set by the pair for the secondary region; give secondary.standbyTasks instead');
   }
@@ -311,12 +457,31 @@ function checkPair(problems: ProblemList, pair: Construct, props: ArculusFidoReg
 }
 
 /**
+ * Checks what a pair of two accounts needs: the primary's certificate, which its stack cannot
+ * validate in a zone it writes nothing in, and a customer-managed key and a secret of the pair's
+ * own, which the secondary's account may read.
+ */
+function checkTwoAccounts(problems: ProblemList, deployment: ArculusFidoDeploymentProps, accounts: TwoAccounts): void {
+  const other = `the secondary is in account ${accounts.secondary}`;
+  if (deployment.domain && !deployment.domain.certificate) {
+    problems.add('deployment.domain.certificate', `is required when ${other}: the pair's records and checks are all that account's, and the primary's stack writes nothing in the zone, so it cannot validate a new certificate there; import the primary region's certificate here (docs/failover.md, A secondary in another account)`);
+  }
+  if (deployment.secrets?.applicationSecret) {
+    problems.add('deployment.secrets.applicationSecret', `is given, but when ${other} the pair shares the application secret it creates, through a replica that account may read; leave it out`);
+  }
+  const preset = PRESETS[deployment.deploymentEnvironment ?? DeploymentEnvironment.DEV];
+  if (preset && !deployment.secrets?.encryptionKey && !(deployment.encryption?.customerManagedKey ?? preset.customerManagedKey)) {
+    problems.add('deployment.encryption.customerManagedKey', `is off, but when ${other} that account reads the application secret's replica, which needs keys of the primary's account that let it (no account may use another's AWS managed key); turn it on (it is on in prod), or give secrets.encryptionKey`);
+  }
+}
+
+/**
  * Checks the pair's databases: the secondary's given, or a global cluster made of the
  * deployment's DocumentDB cluster, whose options it must take.
  */
 function checkDatabase(
   problems: ProblemList, deployment: ArculusFidoDeploymentProps,
-  primary: PairRegionOptions | undefined, secondary: SecondaryRegionOptions | undefined,
+  primary: PairRegionOptions | undefined, secondary: SecondaryRegionOptions | undefined, accounts: TwoAccounts | undefined,
 ): void {
   const documentDb = deployment.mongoDb?._documentDbOptions?.();
   const given = secondary?.mongoDb;
@@ -327,6 +492,10 @@ function checkDatabase(
     problems.add('secondary.mongoDb', 'is a new DocumentDB cluster, which would start empty and follow nothing; leave it out, and with deployment.mongoDb a documentDb() the secondary\'s cluster joins a global cluster made from the primary\'s');
   }
   if (!documentDb || given) {
+    return;
+  }
+  if (accounts) {
+    problems.add('secondary.mongoDb', `is required with the secondary in account ${accounts.secondary}: a DocumentDB global cluster joins clusters of one account only, so the pair cannot make the secondary's from deployment.mongoDb; give the secondary region's endpoint of a MongoDB both accounts reach (an Atlas cluster with nodes in both regions, or your own replica set)`);
     return;
   }
   if (documentDb.secondaryRegions !== undefined) {

@@ -459,23 +459,30 @@ export class FidoRunbooks extends Construct {
   }
 
   /**
-   * Forwards the changes of `secret`'s current value to the default event bus of `region` in this
-   * account, where a deployment reading the secret's replica (`secrets.replicaOf`) redeploys on
-   * them: Secrets Manager sends a secret's events to its own region only.
+   * Forwards the changes of `secret`'s current value to the default event bus of `region` in
+   * `account`, where a deployment reading the secret's replica (`secrets.replicaOf`, or a pair's
+   * secondary in another account) redeploys on them: Secrets Manager sends a secret's events to
+   * its own region only. The bus of another account must let this one put events on it.
+   *
+   * @param id the rule's construct ID
+   * @param secret the secret whose changes are forwarded
+   * @param region the region of the bus
+   * @param account the account of the bus; this stack's own when left out
    */
-  public forwardSecretChanges(id: string, secret: secretsmanager.ISecret, region: string): events.Rule {
+  public forwardSecretChanges(id: string, secret: secretsmanager.ISecret, region: string, account?: string): events.Rule {
     const stack = Stack.of(this);
+    const where = account ? `${region} of account ${account}` : region;
     const rule = new events.Rule(this, id, {
-      description: `Forwards the changes of the secret's current value to ${region}, where its replica's readers redeploy`,
+      description: `Forwards the changes of the secret's current value to ${where}, where its replica's readers redeploy`,
       eventPattern: secretChanges(secret),
     });
-    const bus = events.EventBus.fromEventBusArn(this, `${id}Bus`, stack.formatArn({ service: 'events', region, resource: 'event-bus', resourceName: 'default' }));
+    const bus = events.EventBus.fromEventBusArn(this, `${id}Bus`, stack.formatArn({ service: 'events', region, account, resource: 'event-bus', resourceName: 'default' }));
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: this.eventsPrincipal(),
-      description: `EventBridge forwards a secret's changes to ${region}`,
+      description: `EventBridge forwards a secret's changes to ${where}`,
     });
     rule.addTarget(new eventTargets.EventBus(bus, { role }));
-    acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (EventBridge puts events on ${region}'s default bus).` });
+    acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (EventBridge puts events on ${where}'s default bus).` });
     return rule;
   }
 

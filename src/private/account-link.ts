@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledge, INLINE_POLICY_REASON } from './nag';
+import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from './nag';
+import { acknowledgeSdkCalls, sdkCallLogGroup, ZoneRecordLogs } from './zone-records';
 
 /**
  * Values one account's stack hands to a stack of another account, which aws-cdk-lib's references
@@ -29,50 +30,61 @@ export function linkRole(scope: Construct, id: string, props: { readonly writerA
     assumedBy: new iam.AccountPrincipal(props.writerAccount),
     description: `Puts the values account ${props.writerAccount} hands to this account under ${props.path}`,
   });
-  role.addToPolicy(new iam.PolicyStatement({
-    actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+  const statement = new iam.PolicyStatement({
+    actions: ['ssm:DeleteParameter', 'ssm:PutParameter'],
     resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: props.path.replace(/^\//, '') + '/*' })],
-  }));
+  });
+  role.addToPolicy(statement);
+  acknowledgeWildcardResources(role, statement, `The values' names are the writer's to choose; the role reaches the parameters under ${props.path} only, in this account and region.`);
   acknowledge(role, { 'NIST.800.53.R5-IAMNoInlinePolicy': `${INLINE_POLICY_REASON} (the link role: the parameters under ${props.path}).` });
   return role;
 }
 
-/** A value to hand to the reader's account. */
-export interface LinkValue {
-  /** The reader's link role (`linkRole`). */
+/** Where the values go: the reader's link role (`linkRole`), its region, and the parameters' path. */
+export interface LinkTarget {
   readonly role: iam.IRole;
-  /** The reader's region. */
   readonly region: string;
   readonly path: string;
-  readonly name: string;
-  readonly value: string;
 }
 
+/** Writes one value, `<path>/<name>`, as the custom resource `id`; see `linkWriter`. */
+export type LinkWriter = (id: string, name: string, value: string) => cr.AwsCustomResource;
+
 /**
- * Writes `value` (known at deploy time in the writer's stack, `scope`'s) as the parameter
- * `<path>/<name>` of the reader's account and `region`, through `role` (a `linkRole`): put when
- * created or changed, deleted with the writer's resource.
+ * Writes values known at deploy time in `scope`'s stack as parameters `<path>/<name>` of the
+ * reader's account and region, through its link role: put when created or changed, deleted with
+ * the writer's resource. aws-cdk-lib's function behind them logs as `logging` says.
  */
-export function writeLinkValue(scope: Construct, id: string, props: LinkValue): cr.AwsCustomResource {
-  const parameterName = `${props.path}/${props.name}`;
-  const call = (action: string, parameters: object): cr.AwsSdkCall => ({
-    service: 'SSM',
-    action,
-    parameters,
-    region: props.region,
-    assumedRoleArn: props.role.roleArn,
-    physicalResourceId: cr.PhysicalResourceId.of(parameterName),
-  });
-  const put = call('putParameter', { Name: parameterName, Value: props.value, Type: 'String', Overwrite: true });
-  return new cr.AwsCustomResource(scope, id, {
-    resourceType: 'Custom::LinkValue',
-    onCreate: put,
-    onUpdate: put,
-    onDelete: { ...call('deleteParameter', { Name: parameterName }), ignoreErrorCodesMatching: 'ParameterNotFound' },
-    policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-    installLatestAwsSdk: false,
-  });
+export function linkWriter(scope: Construct, target: LinkTarget, logging: ZoneRecordLogs): LinkWriter {
+  return (id, name, value) => {
+    const parameterName = `${target.path}/${name}`;
+    const call = (action: string, parameters: object): cr.AwsSdkCall => ({
+      service: 'SSM',
+      action,
+      parameters,
+      region: target.region,
+      assumedRoleArn: target.role.roleArn,
+      physicalResourceId: cr.PhysicalResourceId.of(parameterName),
+    });
+    const put = call('putParameter', { Name: parameterName, Value: value, Type: 'String', Overwrite: true });
+    const resource = new cr.AwsCustomResource(scope, id, {
+      resourceType: 'Custom::LinkValue',
+      onCreate: put,
+      onUpdate: put,
+      onDelete: { ...call('deleteParameter', { Name: parameterName }), ignoreErrorCodesMatching: 'ParameterNotFound' },
+      // The function may only assume the link role, which may only write under the path.
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      // Lambda's own SDK has PutParameter: nothing to download at deploy time.
+      installLatestAwsSdk: false,
+      logGroup: sdkCallLogGroup(scope, 'LinkValuesLogGroup', logging),
+    });
+    acknowledge(resource, { 'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON });
+    acknowledgeSdkCalls(scope, POLICY_REASON);
+    return resource;
+  };
 }
+
+const POLICY_REASON = 'CDK generates this policy for the AwsCustomResource function alone: sts:AssumeRole on the link role of the other account, which decides what the function may write.';
 
 /** The value `<path>/<name>` that another account's stack wrote here, read when this stack deploys. */
 export function readLinkValue(scope: Construct, path: string, name: string): string {

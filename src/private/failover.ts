@@ -1,12 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import type { ResolvedSizing } from './presets';
 import { ProblemList, show } from './validation';
-import type { ZoneRecordWriter } from './zone-records';
+import type { AliasedLoadBalancer, ZoneRecordWriter } from './zone-records';
 import type { DomainOptions } from '../edge/options';
 import type { SizingOptions } from '../service/options';
 
@@ -42,11 +40,7 @@ export function resolveFailover(
     problems.add('domain.hostedZone', 'is a private zone, whose records Route 53 health checks cannot steer for clients on the internet; give the public zone of domainName');
   }
   const interval = failover.healthCheckInterval;
-  // A token goes into the health checks as it is: CloudFormation takes a parameter there.
-  if (interval !== undefined && !interval.isUnresolved() && ![10, 30].includes(interval.toMilliseconds() / 1000)) {
-    problems.add('domain.failover.healthCheckInterval', `must be 10 or 30 seconds (Route 53 checks at one of the two), got ${interval.toHumanString()}`);
-  }
-  problems.integerInRange('domain.failover.failureThreshold', failover.failureThreshold, 1, 10);
+  checkHealthCheckTiming(problems, 'domain.failover.', interval, failover.failureThreshold);
   if (failover.primaryHealthCheck && failover.role !== route53.Failover.SECONDARY) {
     problems.add('domain.failover.primaryHealthCheck', `is for the SECONDARY's failover runbooks, but role is ${show(failover.role)}; leave it out here`);
   }
@@ -60,6 +54,17 @@ export function resolveFailover(
     failureThreshold: failover.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
     primaryHealthCheck: failover.primaryHealthCheck,
   };
+}
+
+/** Checks how often Route 53 checks (`<prefix>healthCheckInterval`) and how many failures in a row call an endpoint down. */
+export function checkHealthCheckTiming(
+  problems: ProblemList, prefix: string, interval: Duration | undefined, failureThreshold: number | undefined,
+): void {
+  // A token goes into the health checks as it is: CloudFormation takes a parameter there.
+  if (interval !== undefined && !interval.isUnresolved() && ![10, 30].includes(interval.toMilliseconds() / 1000)) {
+    problems.add(`${prefix}healthCheckInterval`, `must be 10 or 30 seconds (Route 53 checks at one of the two), got ${interval.toHumanString()}`);
+  }
+  problems.integerInRange(`${prefix}failureThreshold`, failureThreshold, 1, 10);
 }
 
 /**
@@ -101,6 +106,17 @@ export function deployedSizing(sizing: ResolvedSizing, standby: number | undefin
   return standby === undefined ? sizing : { ...sizing, desiredCount: standby, minCapacity: standby };
 }
 
+/** The alias target of `loadBalancer`, as aws-cdk-lib's LoadBalancerTarget renders it: the name that answers both families. */
+export function loadBalancerAlias(loadBalancer: AliasedLoadBalancer, evaluateTargetHealth: boolean): route53.IAliasRecordTarget {
+  return {
+    bind: () => ({
+      hostedZoneId: loadBalancer.loadBalancerCanonicalHostedZoneId,
+      dnsName: `dualstack.${loadBalancer.loadBalancerDnsName}`,
+      evaluateTargetHealth,
+    }),
+  };
+}
+
 /** An endpoint of the load balancer that Route 53 requests over HTTPS. */
 export interface CheckedEndpoint {
   /** Names the health check construct, e.g. `Tomcat`. */
@@ -110,44 +126,72 @@ export interface CheckedEndpoint {
   readonly path: string;
 }
 
-/**
- * The failover alias record of `domainName` for this load balancer, answered while every endpoint
- * passes Route 53's HTTPS checks: one check per endpoint, and a calculated check that is healthy
- * only when all of them are. Route 53 requests the load balancer's own DNS name: a check of the
- * domain would follow the failover record to whichever region it answers with. The checks stay
- * in the deployment's account; with `writeInZone`, the records go into a zone of another account
- * through it, and refer to those checks there (Route 53 takes a check of another account).
- */
-export function addFailoverRecord(scope: Construct, props: {
+/** What the failover records of a region point at, and how Route 53 checks it. */
+export interface FailoverTarget {
+  readonly loadBalancer: AliasedLoadBalancer;
+  readonly failover: ResolvedFailover;
+  readonly endpoints: readonly CheckedEndpoint[];
+}
+
+/** Where a region's failover records go, and what they are named. */
+export interface FailoverRecordOptions {
   readonly zone: route53.IHostedZone;
   /** Writes the records in the zone, when it is of another account. */
   readonly writeInZone?: ZoneRecordWriter;
   readonly domainName: string;
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  readonly failover: ResolvedFailover;
-  readonly endpoints: readonly CheckedEndpoint[];
   readonly setIdentifier: string;
   /** Whether an AAAA failover record goes beside the A record (a dual-stack load balancer). */
   readonly ipv6: boolean;
-}): { record?: route53.ARecord; ipv6Record?: route53.AaaaRecord; healthCheck: route53.HealthCheck } {
-  const checks = props.endpoints.map((endpoint) => new route53.HealthCheck(scope, `${endpoint.id}HealthCheck`, {
+}
+
+/** A region's failover records, with the check that decides them. */
+export interface FailoverRecords {
+  readonly record?: route53.ARecord;
+  readonly ipv6Record?: route53.AaaaRecord;
+  readonly healthCheck: route53.IHealthCheck;
+}
+
+/**
+ * The failover alias record of `domainName` for this load balancer, answered while every endpoint
+ * passes Route 53's HTTPS checks (`regionHealthCheck`). The checks stay in the deployment's
+ * account; with `writeInZone`, the records go into a zone of another account through it, and
+ * refer to those checks there (Route 53 takes a check of another account).
+ */
+export function addFailoverRecord(scope: Construct, props: FailoverTarget & FailoverRecordOptions): FailoverRecords {
+  return failoverRecords(scope, props, props.loadBalancer, props.failover.role, regionHealthCheck(scope, props));
+}
+
+/**
+ * The check Route 53 answers a region's failover record by: one HTTPS check per endpoint, and a
+ * calculated check that is healthy only when all of them are. Route 53 requests the load
+ * balancer's own DNS name: a check of the domain would follow the failover record to whichever
+ * region it answers with.
+ */
+export function regionHealthCheck(scope: Construct, target: FailoverTarget): route53.HealthCheck {
+  const checks = target.endpoints.map((endpoint) => new route53.HealthCheck(scope, `${endpoint.id}HealthCheck`, {
     type: route53.HealthCheckType.HTTPS,
-    fqdn: props.loadBalancer.loadBalancerDnsName,
+    fqdn: target.loadBalancer.loadBalancerDnsName,
     port: endpoint.port,
     resourcePath: endpoint.path,
-    requestInterval: props.failover.healthCheckInterval,
-    failureThreshold: props.failover.failureThreshold,
+    requestInterval: target.failover.healthCheckInterval,
+    failureThreshold: target.failover.failureThreshold,
   }));
-  const healthCheck = new route53.HealthCheck(scope, 'RegionHealthCheck', {
+  return new route53.HealthCheck(scope, 'RegionHealthCheck', {
     type: route53.HealthCheckType.CALCULATED,
     childHealthChecks: checks,
     healthThreshold: checks.length,
   });
+}
+
+/** The failover records (`role`) of `domainName` at `loadBalancer`, answered by `healthCheck`. */
+export function failoverRecords(
+  scope: Construct, props: FailoverRecordOptions, loadBalancer: AliasedLoadBalancer, role: route53.Failover, healthCheck: route53.IHealthCheck,
+): FailoverRecords {
   // Fully qualified, so that the zone's name is never appended a second time.
   const recordName = `${props.domainName}.`;
   if (props.writeInZone) {
-    const failover = { role: props.failover.role, setIdentifier: props.setIdentifier, healthCheck };
-    const record = { name: recordName, loadBalancer: props.loadBalancer, evaluateTargetHealth: true, failover };
+    const failover = { role, setIdentifier: props.setIdentifier, healthCheck };
+    const record = { name: recordName, loadBalancer, evaluateTargetHealth: true, failover };
     props.writeInZone({ a: 'FailoverRecordInZoneAccount', aaaa: props.ipv6 ? 'FailoverAaaaRecordInZoneAccount' : undefined }, record);
     return { healthCheck };
   }
@@ -155,8 +199,8 @@ export function addFailoverRecord(scope: Construct, props: {
     zone: props.zone,
     recordName,
     // Route 53 requires it of failover alias records: a load balancer without a healthy target is down too.
-    target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(props.loadBalancer, { evaluateTargetHealth: true })),
-    failover: props.failover.role,
+    target: route53.RecordTarget.fromAlias(loadBalancerAlias(loadBalancer, true)),
+    failover: role,
     setIdentifier: props.setIdentifier,
     healthCheck,
   };

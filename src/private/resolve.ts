@@ -5,13 +5,13 @@ import { IConstruct } from 'constructs';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { shiftsTraffic } from './deployment-strategy';
-import { checkStandby, resolveFailover } from './failover';
+import { CheckedEndpoint, checkStandby, resolveFailover } from './failover';
 import type { AddressFamilies } from './load-balancer-rules';
 import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat';
 import { EnvironmentPreset, PRESETS } from './presets';
-import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
+import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { checkRequestsWithStrategy, officeHoursNames, officeHoursSchedules, OfficeHoursSchedules } from './scaling';
 import { sanitize, struct, withDefaults } from './schema';
 import { checkSecretReaders, resolveReplication } from './secret-replication';
@@ -206,6 +206,18 @@ const SERVICE_DEFAULTS = {
   // A Tomcat root usually answers with a 302 redirect to the portal's start page.
   tomcat: { name: TOMCAT, port: TOMCAT_PORT, healthCheck: { path: '/', healthyHttpCodes: '200-399' }, testPort: 9443 },
 };
+
+/**
+ * The endpoints Route 53 checks in a failover pair: each service's on the path its target group
+ * checks (`paths`, else the service's default). Tomcat answers 443 and 8080 alike: its check on
+ * 443 covers both.
+ */
+export function failoverEndpoints(paths: { readonly tomcat?: string; readonly pyFido?: string }): CheckedEndpoint[] {
+  return [
+    { id: 'Tomcat', port: HTTPS_PORT, path: paths.tomcat ?? SERVICE_DEFAULTS.tomcat.healthCheck.path },
+    { id: 'PyFido', port: PYFIDO_PORT, path: paths.pyFido ?? SERVICE_DEFAULTS.pyFido.healthCheck.path },
+  ];
+}
 
 function resolveService(
   problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, prop: 'pyFido' | 'tomcat', names: ServiceNames,

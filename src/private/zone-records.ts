@@ -1,5 +1,4 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,11 +7,20 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, LOG_KEY_REASON } from './nag';
 
+/**
+ * What a record and a check need of a load balancer: its names, which a stack of another account
+ * knows too (as values handed to it), where a load balancer's construct cannot be imported.
+ */
+export interface AliasedLoadBalancer {
+  readonly loadBalancerDnsName: string;
+  readonly loadBalancerCanonicalHostedZoneId: string;
+}
+
 /** An alias record of the domain, A and perhaps AAAA, as the deployment would have CloudFormation write it. */
 export interface ZoneRecord {
   /** Fully qualified, with the final dot. */
   readonly name: string;
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  readonly loadBalancer: AliasedLoadBalancer;
   /** Whether Route 53 answers only while the load balancer has healthy targets. */
   readonly evaluateTargetHealth: boolean;
   /** For a failover record: its role, set identifier and health check. */
@@ -47,10 +55,7 @@ export type ZoneRecordWriter = (ids: ZoneRecordIds, record: ZoneRecord) => void;
  * the first record.
  */
 export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, role: iam.IRole, logging: ZoneRecordLogs): ZoneRecordWriter {
-  let logGroup: logs.LogGroup | undefined;
   const write = (id: string, record: ZoneRecord, type: RecordType): void => {
-    const first = !logGroup;
-    logGroup ??= new logs.LogGroup(scope, 'ZoneRecordsLogGroup', logging);
     const resource = new cr.AwsCustomResource(scope, id, {
       resourceType: 'Custom::ZoneRecord',
       onCreate: changeCall(zone, role, record, type, 'CREATE'),
@@ -60,12 +65,10 @@ export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, ro
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
       // Lambda's own SDK has ChangeResourceRecordSets: nothing to download at deploy time.
       installLatestAwsSdk: false,
-      logGroup,
+      logGroup: sdkCallLogGroup(scope, 'ZoneRecordsLogGroup', logging),
     });
     acknowledge(resource, { 'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON });
-    if (first) {
-      acknowledgeFunction(resource, logGroup, logging.encryptionKey);
-    }
+    acknowledgeSdkCalls(scope, POLICY_REASON);
   };
   return (ids, record) => {
     write(ids.a, record, 'A');
@@ -73,6 +76,27 @@ export function zoneRecordWriter(scope: Construct, zone: route53.IHostedZone, ro
       write(ids.aaaa, record, 'AAAA');
     }
   };
+}
+
+/** The log group of each stack's AwsCustomResource function, made by the first call's scope. */
+const SDK_CALL_LOG_GROUPS = new WeakMap<Stack, logs.LogGroup>();
+
+/**
+ * The log group that aws-cdk-lib's one function behind every AwsCustomResource of `scope`'s stack
+ * logs to: made as `id` in `scope` with the first of them (the function takes the first one's),
+ * and the same for every later one, which would otherwise leave an empty log group behind.
+ */
+export function sdkCallLogGroup(scope: Construct, id: string, logging: ZoneRecordLogs): logs.LogGroup {
+  const stack = Stack.of(scope);
+  let logGroup = SDK_CALL_LOG_GROUPS.get(stack);
+  if (!logGroup) {
+    logGroup = new logs.LogGroup(scope, id, logging);
+    SDK_CALL_LOG_GROUPS.set(stack, logGroup);
+    if (!logging.encryptionKey) {
+      acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+    }
+  }
+  return logGroup;
 }
 
 type RecordType = 'A' | 'AAAA';
@@ -103,17 +127,20 @@ function changeCall(zone: route53.IHostedZone, role: iam.IRole, record: ZoneReco
   };
 }
 
+/** The stacks whose AwsCustomResource function's findings are acknowledged. */
+const ACKNOWLEDGED_PROVIDERS = new WeakSet<Stack>();
+
 /**
- * Records, once, why the findings on aws-cdk-lib's one function behind every AwsCustomResource of
- * the stack (named `AWS<its UUID>`) and on its log group are accepted.
+ * Records, once per stack, why the findings on aws-cdk-lib's one function behind every
+ * AwsCustomResource of `scope`'s stack (named `AWS<its UUID>`) are accepted: `policyReason` for
+ * the policy of the first of them, which it also carries.
  */
-function acknowledgeFunction(resource: cr.AwsCustomResource, logGroup: logs.LogGroup, encryptionKey?: kms.IKey): void {
-  const provider = Stack.of(resource).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-  if (provider) {
-    acknowledge(provider, PROVIDER_REASONS);
-  }
-  if (!encryptionKey) {
-    acknowledge(logGroup, { 'NIST.800.53.R5-CloudWatchLogGroupEncrypted': `${LOG_KEY_REASON}.` });
+export function acknowledgeSdkCalls(scope: Construct, policyReason: string): void {
+  const stack = Stack.of(scope);
+  const provider = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  if (provider && !ACKNOWLEDGED_PROVIDERS.has(stack)) {
+    ACKNOWLEDGED_PROVIDERS.add(stack);
+    acknowledge(provider, { ...PROVIDER_REASONS, 'NIST.800.53.R5-IAMNoInlinePolicy': policyReason });
   }
 }
 
@@ -122,8 +149,7 @@ const POLICY_REASON = "CDK generates this policy for the AwsCustomResource funct
 const PROVIDER_REASONS = {
   'AwsSolutions-L1': "aws-cdk-lib picks the runtime of its AwsCustomResource function, the newest its facts name for the stack's region, and moves it with its releases; the function runs aws-cdk-lib's own handler, only while the stack changes.",
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': "aws-cdk-lib's AwsCustomResource function writes its own logs with the AWS managed basic execution policy, and nothing else.",
-  'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON,
   'NIST.800.53.R5-LambdaConcurrency': 'CloudFormation invokes the function once per change of the stack; reserved concurrency would only take from the account\'s pool.',
   'NIST.800.53.R5-LambdaDLQ': 'CloudFormation invokes the function synchronously through its custom resource and fails the change on an error: there is no event to keep.',
-  'NIST.800.53.R5-LambdaInsideVPC': 'The function calls only AWS APIs (STS, and Route 53 as the zone\'s role) during a stack change; it reaches no resource of the VPC.',
+  'NIST.800.53.R5-LambdaInsideVPC': 'The function calls only AWS APIs (STS, and the service of each call as the role it assumes) during a stack change; it reaches no resource of the VPC.',
 };

@@ -171,6 +171,36 @@ for (const environment of [DeploymentEnvironment.DEV, DeploymentEnvironment.PROD
   console.log(`prod-pair: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
 }
 
+// Prod in two regions of two accounts (docs/failover.md, A secondary in another account): the
+// link stack in the secondary's account, the replica's key in the primary's, the primary writing
+// its values there through the link role, and the secondary writing both regions' failover
+// records, A and AAAA, in a third account's zone through its FidoHostedZoneRole.
+{
+  const app = appFor('prod-pair-two-accounts');
+  const secondaryEnv = { account: '222222222222', region: PAIR_SECONDARY_REGION };
+  const imports = importsStack(app, 'PrimaryImports');
+  const dns = new Stack(app, 'Dns', { env: { account: '333333333333', region: ENV.region } });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(dns, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const zoneRole = new FidoHostedZoneRole(dns, 'ZoneRole', { hostedZone, domainNames: ['auth.example.com'], trustedAccounts: [secondaryEnv.account] });
+  const certificate = (scope: Stack, region: string, account: string) => acm.Certificate.fromCertificateArn(scope, 'Certificate',
+    `arn:aws:acm:${region}:${account}:certificate/00000000-0000-0000-0000-000000000000`);
+  addReviewedPair(app, {
+    secondary: {
+      env: secondaryEnv,
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+      certificate: certificate(importsStack(app, 'SecondaryImports', secondaryEnv), secondaryEnv.region, secondaryEnv.account),
+    },
+  }, {
+    domain: { domainName: 'auth.example.com', hostedZone, hostedZoneRole: zoneRole.role, certificate: certificate(imports, ENV.region, ENV.account) },
+    loadBalancer: { ipAddressType: elbv2.IpAddressType.DUAL_STACK },
+  });
+  const assembly = app.synth();
+  for (const id of ['Imports', 'PrimaryImports', 'SecondaryImports']) {
+    fs.rmSync(path.join(assembly.directory, `${id}.template.json`), { force: true });
+  }
+  console.log(`prod-pair-two-accounts: ${fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).length} templates`);
+}
+
 // Prod in two regions on DocumentDB: the primary's cluster made a global cluster, the secondary's
 // joined to it, the master secret replicated, and the runbooks that move the writer.
 {

@@ -77,6 +77,8 @@ describe('a prod pair with a warm standby', () => {
   test('deploys each region in a stack of its own, named after its role, in its own region', () => {
     expect([fido.primary.stackName, fido.primary.region]).toEqual(['Fido-primary', 'us-east-1']);
     expect([fido.secondary.stackName, fido.secondary.region]).toEqual(['Fido-secondary', 'us-west-2']);
+    // One account: no link between accounts.
+    expect(fido.secondaryLink).toBeUndefined();
   });
 
   test('shares values only through each region\'s own SSM parameters, so one region deploys while the other is down', () => {
@@ -224,6 +226,7 @@ describe('a prod pair with a warm standby', () => {
     expect(calls('Switchover')).toEqual([...start, ...start, 'UpdateHealthCheck', 'aws:executeScript']);
     expect(calls('Failback')).toEqual(['UpdateHealthCheck', 'aws:sleep', 'aws:executeScript', 'aws:branch', ...start, ...start, 'aws:executeScript']);
     const inverts = (name: string) => documents[`arculus-auth-prod-${name}`].mainSteps.find((step: any) => step.inputs.Api === 'UpdateHealthCheck').inputs;
+    expect(fido.primaryHealthCheck).toBe(fido.primary.deployment.failover!.healthCheck);
     expect(inverts('Switchover')).toEqual({ Service: 'route53', Api: 'UpdateHealthCheck', HealthCheckId: primaryCheck, Inverted: true });
     expect(inverts('Failback')).toMatchObject({ HealthCheckId: primaryCheck, Inverted: false });
     // Failover and Switchover raise the services to their sizing; Failback returns them to one task each.
@@ -1150,7 +1153,7 @@ describe('a prod pair whose secondary is in another account', () => {
   });
   const template = (stack: Stack) => Template.fromJSON(templates[stack.templateFile]);
   const [primary, secondary] = [fido.primary, fido.secondary].map(template);
-  const linkStack = fido.node.findChild('SecondaryLink') as Stack;
+  const linkStack = fido.secondaryLink!;
   const link = template(linkStack);
   const keys = template(Stack.of(fido.secondaryKey!));
   const parameter = (name: string) => Object.entries(secondary.toJSON().Parameters)
@@ -1251,6 +1254,7 @@ describe('a prod pair whose secondary is in another account', () => {
   });
 
   test('gives the secondary the runbooks that invert the primary\'s check, now of its own stack', () => {
+    expect(Stack.of(fido.primaryHealthCheck)).toBe(fido.secondary);
     const documents = Object.fromEntries(propertiesOf(secondary, 'AWS::SSM::Document').map((d) => [d.Name, d.Content]));
     const inverts = documents['arculus-auth-prod-Switchover'].mainSteps.find((step: any) => step.inputs.Api === 'UpdateHealthCheck').inputs;
     const primaryRecord = propertiesOf(secondary, RECORD).find((r) => r.Failover === 'PRIMARY');

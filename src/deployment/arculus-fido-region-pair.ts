@@ -193,6 +193,24 @@ export class ArculusFidoRegionPair extends Construct {
    */
   public readonly dashboard?: cloudwatch.Dashboard;
 
+  /**
+   * The primary region's health check, which its failover record is answered by and the
+   * secondary's runbooks invert: the calculated check of Tomcat's and PyFIDO's. It is in the
+   * primary's stack (`primary.deployment.failover.healthCheck`), or in the secondary's when that
+   * is of another account, where every Route 53 object of the pair is.
+   */
+  public readonly primaryHealthCheck: route53.IHealthCheck;
+
+  /**
+   * With the secondary in another account: the stack `<secondary stack name>-link` of that account
+   * and the secondary's region, deployed before the others, holding the role through which the
+   * primary's stack writes what the secondary reads, and the default event bus's permission for
+   * the primary's account to forward the application secret's changes.
+   *
+   * @default - none: both regions deploy to one account
+   */
+  public readonly secondaryLink?: Stack;
+
   constructor(scope: Construct, id: string, props: ArculusFidoRegionPairProps) {
     super(scope, id);
     const problems = new ProblemList();
@@ -265,11 +283,13 @@ export class ArculusFidoRegionPair extends Construct {
       sizing: { ...deployment.sizing, standbyTasks: secondary.standbyTasks ?? 1 },
       monitoring: { ...deployment.monitoring, dashboardName: `${dashboardName}-${secondary.env.region}` },
     });
+    this.secondaryLink = link?.stack;
     if (link && fromPrimary && accounts) {
       this.linkAccounts(given, link, fromPrimary(), { ...accounts, prefix });
     }
+    this.primaryHealthCheck = fromPrimary?.().healthCheck ?? this.primary.deployment.failover!.healthCheck;
     if (deployment.monitoring?.dashboard !== false) {
-      this.dashboard = this.addDashboard(given, dashboardName, prefix, accounts && fromPrimary?.().healthCheck);
+      this.dashboard = this.addDashboard(given, dashboardName, prefix, fromPrimary && this.primaryHealthCheck);
     }
   }
 

@@ -1,13 +1,15 @@
 /**
  * The TypeScript side of the consumer suites: synthesizes each scenario the Python, Java and Go
  * consumer apps also build, and writes its templates to `<dir>/<name>.json`: `readme`, the
- * README's TypeScript example; `custom`, below (its `Platform` stack); and `pair`, below, as four templates
- * (`pair-primary`, `pair-secondary`, `pair-keys` and `pair-images`). Each consumer suite compares its own
- * templates with these, resource by resource, so a binding that drops or misreads an option fails.
+ * README's TypeScript example; `custom`, below (its `Platform` stack); `pair`, below, as four templates
+ * (`pair-primary`, `pair-secondary`, `pair-keys` and `pair-images`); and `pair-accounts`, below, as four
+ * (`pair-accounts-primary`, `pair-accounts-secondary`, `pair-accounts-link` and `pair-accounts-keys`).
+ * Each consumer suite compares its own templates with these, resource by resource, so a binding that
+ * drops or misreads an option fails.
  *
  *   ts-node --project tools/consumers/tsconfig.json tools/consumers/reference.ts <dir>
  *
- * Keep `custom` and `pair` in step with their copies: tools/consumers/python/test_consumer.py,
+ * Keep `custom`, `pair` and `pair-accounts` in step with their copies: tools/consumers/python/test_consumer.py,
  * tools/consumers/java/src/test/java/com/arculus/fido/consumer/ConsumerTest.java and
  * tools/consumers/go/consumer_test.go. The README examples of the four languages must agree with each
  * other: each consumer suite runs its own.
@@ -179,6 +181,45 @@ function pair(): { primary: Stack; secondary: Stack; keys: Stack; images: Stack 
   return { primary: fido.primary, secondary: fido.secondary, keys: Stack.of(fido.secondaryKey), images };
 }
 
+/**
+ * The pair with its secondary in another account (docs/failover.md), as a team writes it in its
+ * App: the primary in 111111111111, the secondary in 222222222222, each region on its own MongoDB
+ * Atlas endpoint (a DocumentDB global cluster joins clusters of one account only), prod's keys, and
+ * the primary's certificate imported from a stack of its account and region (the primary writes
+ * nothing in the zone, so cannot validate one). Then every Route 53 object is the secondary's
+ * account's, and the pair makes a fourth stack, `link` (`secondaryLink`), in the secondary's
+ * account: the role through which the primary's stack hands its values over, and the bus policy
+ * that lets it forward the secret's changes. The replica's key, `keys`, stays in the primary's
+ * account, in the secondary's region.
+ */
+function pairAccounts(): { primary: Stack; secondary: Stack; link: Stack; keys: Stack } {
+  const app = new App();
+  const imports = new Stack(app, 'Imports', { env: { account: '111111111111', region: 'us-east-1' } });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(app, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const fido = new ArculusFidoRegionPair(app, 'Fido', {
+    deployment: {
+      deploymentEnvironment: DeploymentEnvironment.PROD,
+      domain: {
+        domainName: 'auth.example.com',
+        hostedZone: zone,
+        certificate: acm.Certificate.fromCertificateArn(imports, 'Certificate',
+          'arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111'),
+      },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'east.abcde.mongodb.net', username: 'fido' }),
+      images: { tag: '1.0.0' },
+    },
+    primary: { env: { account: '111111111111', region: 'us-east-1' } },
+    secondary: {
+      env: { account: '222222222222', region: 'us-west-2' },
+      mongoDb: MongoDbConnection.fromEndpoint({ host: 'west.abcde.mongodb.net', username: 'fido' }),
+    },
+  });
+  if (!fido.secondaryKey) {
+    throw new Error('the prod pair has no secondaryKey: its key stack is missing');
+  }
+  return { primary: fido.primary, secondary: fido.secondary, link: fido.secondaryLink!, keys: Stack.of(fido.secondaryKey) };
+}
+
 /** The template of a stack, from one synth of its app. */
 function templateOf(stack: Stack): unknown {
   return (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template;
@@ -199,4 +240,9 @@ if (require.main === module) {
   write('pair-secondary', templateOf(secondary));
   write('pair-keys', templateOf(keys));
   write('pair-images', templateOf(images));
+  const accounts = pairAccounts();
+  write('pair-accounts-primary', templateOf(accounts.primary));
+  write('pair-accounts-secondary', templateOf(accounts.secondary));
+  write('pair-accounts-link', templateOf(accounts.link));
+  write('pair-accounts-keys', templateOf(accounts.keys));
 }

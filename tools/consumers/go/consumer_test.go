@@ -1,6 +1,6 @@
 // A Go CDK app using the module jsii-pacmak generated into dist/go, as a Go user writes it. It
-// runs the README's Go example as written and builds the `custom` and `pair` scenarios of
-// tools/consumers/reference.ts in Go; each template must equal the TypeScript synth of the same props
+// runs the README's Go example as written and builds the `custom`, `pair` and `pair-accounts`
+// scenarios of tools/consumers/reference.ts in Go; each template must equal the TypeScript synth of the same props
 // (in $ARCULUS_REFERENCE_DIR), and carries what the options asked for.
 package consumer
 
@@ -206,6 +206,45 @@ func pairStacks(t *testing.T) (fido.ArculusFidoRegionPair, map[string]awscdk.Sta
 	}
 	return pair, map[string]awscdk.Stack{
 		"primary": pair.Primary(), "secondary": pair.Secondary(), "keys": awscdk.Stack_Of(pair.SecondaryKey()), "images": imagesStack,
+	}
+}
+
+// pairAccountsStacks is tools/consumers/reference.ts `pair-accounts` in Go: the stacks of the pair
+// whose secondary is in another account: the primary's, the secondary's, the link's
+// (SecondaryLink()) and the replica's key's (reached through SecondaryKey()).
+func pairAccountsStacks(t *testing.T) map[string]awscdk.Stack {
+	t.Helper()
+	app := awscdk.NewApp(nil)
+	imports := awscdk.NewStack(app, jsii.String("Imports"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")},
+	})
+	zone := awsroute53.HostedZone_FromHostedZoneAttributes(app, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+		HostedZoneId: jsii.String("Z0123456789ABCDEFGHIJ"), ZoneName: jsii.String("example.com"),
+	})
+	pair := fido.NewArculusFidoRegionPair(app, jsii.String("Fido"), &fido.ArculusFidoRegionPairProps{
+		Deployment: &fido.ArculusFidoDeploymentProps{
+			DeploymentEnvironment: fido.DeploymentEnvironment_PROD,
+			Domain: &fido.DomainOptions{
+				DomainName: jsii.String("auth.example.com"),
+				HostedZone: zone,
+				Certificate: awscertificatemanager.Certificate_FromCertificateArn(imports, jsii.String("Certificate"),
+					jsii.String("arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111")),
+			},
+			MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{Host: jsii.String("east.abcde.mongodb.net"), Username: jsii.String("fido")}),
+			Images:  &fido.ImageOptions{Tag: jsii.String("1.0.0")},
+		},
+		Primary: &fido.PairRegionOptions{Env: &awscdk.Environment{Account: jsii.String("111111111111"), Region: jsii.String("us-east-1")}},
+		Secondary: &fido.SecondaryRegionOptions{
+			Env:     &awscdk.Environment{Account: jsii.String("222222222222"), Region: jsii.String("us-west-2")},
+			MongoDb: fido.MongoDbConnection_FromEndpoint(&fido.MongoDbEndpointOptions{Host: jsii.String("west.abcde.mongodb.net"), Username: jsii.String("fido")}),
+		},
+	})
+	if pair.SecondaryKey() == nil {
+		t.Fatal("the prod pair has no SecondaryKey: its key stack is missing")
+	}
+	return map[string]awscdk.Stack{
+		"primary": pair.Primary(), "secondary": pair.Secondary(),
+		"link": pair.SecondaryLink(), "keys": awscdk.Stack_Of(pair.SecondaryKey()),
 	}
 }
 
@@ -537,5 +576,56 @@ func TestPairScenario(t *testing.T) {
 				"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::333333333333:root"},
 			}}},
 		})}},
+	})
+}
+
+func TestPairAccountsScenario(t *testing.T) {
+	stacks := pairAccountsStacks(t)
+	templates := map[string]assertions.Template{}
+	for role, stack := range stacks {
+		templates[role] = assertions.Template_FromStack(stack, nil)
+		assertSameAsTypeScript(t, "pair-accounts-"+role, templates[role])
+	}
+
+	// The link (SecondaryLink()) is the secondary's account's; the replica's key
+	// stays in the primary's account, in the secondary's region.
+	want := map[string][3]string{
+		"primary":   {"Fido-primary", "111111111111", "us-east-1"},
+		"secondary": {"Fido-secondary", "222222222222", "us-west-2"},
+		"link":      {"Fido-secondary-link", "222222222222", "us-west-2"},
+		"keys":      {"Fido-secondary-keys", "111111111111", "us-west-2"},
+	}
+	for role, stack := range stacks {
+		if where := [3]string{*stack.StackName(), *stack.Account(), *stack.Region()}; where != want[role] {
+			t.Errorf("the %s stack is %v, want %v", role, where, want[role])
+		}
+	}
+
+	// The primary's account writes nothing in the zone: the secondary's account checks both regions
+	// and holds both failover records, so that its runbooks act on checks of their own account.
+	templates["primary"].ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(0))
+	templates["primary"].ResourceCountIs(jsii.String("AWS::Route53::HealthCheck"), jsii.Number(0))
+	templates["secondary"].ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(2))
+	for _, role := range []string{"PRIMARY", "SECONDARY"} {
+		templates["secondary"].HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), map[string]interface{}{
+			"Name": "auth.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABCDEFGHIJ", "Failover": role,
+		})
+	}
+
+	primaryAccount := map[string]interface{}{"Fn::Join": []interface{}{
+		"", []interface{}{"arn:", map[string]interface{}{"Ref": "AWS::Partition"}, ":iam::111111111111:root"},
+	}}
+	// The role the primary's stack assumes to put its values in the secondary's parameters ...
+	templates["link"].HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]interface{}{
+		"AssumeRolePolicyDocument": map[string]interface{}{"Statement": []interface{}{assertions.Match_ObjectLike(&map[string]interface{}{
+			"Action": "sts:AssumeRole", "Principal": map[string]interface{}{"AWS": primaryAccount},
+		})}},
+	})
+	// ... and the default bus's policy letting it forward the application secret's changes.
+	templates["link"].HasResourceProperties(jsii.String("AWS::Events::EventBusPolicy"), map[string]interface{}{
+		"EventBusName": "default",
+		"Statement": assertions.Match_ObjectLike(&map[string]interface{}{
+			"Action": "events:PutEvents", "Principal": map[string]interface{}{"AWS": primaryAccount},
+		}),
 	})
 }

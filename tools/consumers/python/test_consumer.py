@@ -1,7 +1,7 @@
 """A Python CDK app using the built wheel, as a Python user writes it.
 
-It runs the README's Python example as written, and builds the `custom` and `pair` scenarios of
-tools/consumers/reference.ts in Python. Each template must equal the TypeScript synth of the same props
+It runs the README's Python example as written, and builds the `custom`, `pair` and `pair-accounts`
+scenarios of tools/consumers/reference.ts in Python. Each template must equal the TypeScript synth of the same props
 (written by reference.ts to $ARCULUS_REFERENCE_DIR), and carries what the options asked for.
 """
 import json
@@ -199,6 +199,37 @@ def pair_stacks() -> dict:
             "images": images}
 
 
+def pair_accounts_stacks() -> dict:
+    """tools/consumers/reference.ts `pair-accounts`, in Python: the pair whose secondary is in another
+    account, and its stacks: the primary's, the secondary's, the link's (`secondary_link`)
+    and the replica's key's (reached through `secondary_key`)."""
+    app = App()
+    imports = Stack(app, "Imports", env=Environment(account="111111111111", region="us-east-1"))
+    zone = route53.HostedZone.from_hosted_zone_attributes(app, "Zone",
+        hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com")
+    fido = ArculusFidoRegionPair(app, "Fido",
+        deployment=ArculusFidoDeploymentProps(
+            deployment_environment=DeploymentEnvironment.PROD,
+            domain=DomainOptions(
+                domain_name="auth.example.com",
+                hosted_zone=zone,
+                certificate=acm.Certificate.from_certificate_arn(imports, "Certificate",
+                    "arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"),
+            ),
+            mongo_db=MongoDbConnection.from_endpoint(host="east.abcde.mongodb.net", username="fido"),
+            images=ImageOptions(tag="1.0.0"),
+        ),
+        primary=PairRegionOptions(env=Environment(account="111111111111", region="us-east-1")),
+        secondary=SecondaryRegionOptions(
+            env=Environment(account="222222222222", region="us-west-2"),
+            mongo_db=MongoDbConnection.from_endpoint(host="west.abcde.mongodb.net", username="fido"),
+        ),
+    )
+    assert fido.secondary_key is not None, "the prod pair has no secondary_key: its key stack is missing"
+    return {"primary": fido.primary, "secondary": fido.secondary, "link": fido.secondary_link,
+            "keys": Stack.of(fido.secondary_key)}
+
+
 @pytest.fixture(scope="module")
 def readme() -> Template:
     return Template.from_stack(readme_stack())
@@ -239,6 +270,36 @@ def pair_images(pair) -> Template:
     return pair["images"]
 
 
+@pytest.fixture(scope="module")
+def pair_accounts_construct() -> dict:
+    return pair_accounts_stacks()
+
+
+@pytest.fixture(scope="module")
+def pair_accounts(pair_accounts_construct) -> dict:
+    return {role: Template.from_stack(stack) for role, stack in pair_accounts_construct.items()}
+
+
+@pytest.fixture(scope="module")
+def pair_accounts_primary(pair_accounts) -> Template:
+    return pair_accounts["primary"]
+
+
+@pytest.fixture(scope="module")
+def pair_accounts_secondary(pair_accounts) -> Template:
+    return pair_accounts["secondary"]
+
+
+@pytest.fixture(scope="module")
+def pair_accounts_link(pair_accounts) -> Template:
+    return pair_accounts["link"]
+
+
+@pytest.fixture(scope="module")
+def pair_accounts_keys(pair_accounts) -> Template:
+    return pair_accounts["keys"]
+
+
 def reference(name: str) -> dict:
     return json.loads((REFERENCE / f"{name}.json").read_text())
 
@@ -262,7 +323,8 @@ def flat(value) -> str:
     return separator.join(text(part) for part in parts)
 
 
-@pytest.mark.parametrize("name", ["readme", "custom", "pair-primary", "pair-secondary", "pair-keys", "pair-images"])
+@pytest.mark.parametrize("name", ["readme", "custom", "pair-primary", "pair-secondary", "pair-keys", "pair-images",
+                                  "pair-accounts-primary", "pair-accounts-secondary", "pair-accounts-link", "pair-accounts-keys"])
 def test_same_resources_as_typescript(name, request):
     actual = request.getfixturevalue(name.replace("-", "_")).to_json()
     expected = reference(name)
@@ -429,4 +491,42 @@ def test_pair_images_replicate_to_the_secondary_region(pair_images: Template):
     pair_images.has_resource_properties("AWS::ECR::RegistryPolicy", {
         "PolicyText": {"Statement": [Match.object_like({"Action": "ecr:ReplicateImage", "Principal": {"AWS": {"Fn::Join": [
             "", ["arn:", {"Ref": "AWS::Partition"}, ":iam::333333333333:root"]]}}})]},
+    })
+
+
+def test_pair_accounts_places_its_stacks_in_both_accounts(pair_accounts_construct: dict):
+    # The link (secondary_link) is the secondary's account's; the replica's
+    # key stays in the primary's account, in the secondary's region.
+    where = {role: (stack.stack_name, stack.account, stack.region) for role, stack in pair_accounts_construct.items()}
+    assert where == {
+        "primary": ("Fido-primary", "111111111111", "us-east-1"),
+        "secondary": ("Fido-secondary", "222222222222", "us-west-2"),
+        "link": ("Fido-secondary-link", "222222222222", "us-west-2"),
+        "keys": ("Fido-secondary-keys", "111111111111", "us-west-2"),
+    }
+
+
+def test_pair_accounts_keeps_both_failover_records_in_the_secondary_account(
+        pair_accounts_primary: Template, pair_accounts_secondary: Template):
+    # The primary's account writes nothing in the zone: the secondary's account checks both regions
+    # and holds both failover records, so that its runbooks act on checks of their own account.
+    pair_accounts_primary.resource_count_is("AWS::Route53::RecordSet", 0)
+    pair_accounts_primary.resource_count_is("AWS::Route53::HealthCheck", 0)
+    pair_accounts_secondary.resource_count_is("AWS::Route53::RecordSet", 2)
+    for role in ("PRIMARY", "SECONDARY"):
+        pair_accounts_secondary.has_resource_properties("AWS::Route53::RecordSet", {
+            "Name": "auth.example.com.", "Type": "A", "HostedZoneId": "Z0123456789ABCDEFGHIJ", "Failover": role,
+        })
+
+
+def test_pair_accounts_link_lets_the_primary_account_hand_values_and_events_over(pair_accounts_link: Template):
+    primary_account = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::111111111111:root"]]}
+    # The role the primary's stack assumes to put its values in the secondary's parameters ...
+    pair_accounts_link.has_resource_properties("AWS::IAM::Role", {
+        "AssumeRolePolicyDocument": {"Statement": [Match.object_like({"Action": "sts:AssumeRole", "Principal": {"AWS": primary_account}})]},
+    })
+    # ... and the default bus's policy letting it forward the application secret's changes.
+    pair_accounts_link.has_resource_properties("AWS::Events::EventBusPolicy", {
+        "EventBusName": "default",
+        "Statement": Match.object_like({"Action": "events:PutEvents", "Principal": {"AWS": primary_account}}),
     })

@@ -87,7 +87,7 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
 
 /**
  * A Java CDK app using the built artifact, as a Java user writes it. It compiles and runs the
- * README's Java example as written, and builds the `custom` and `pair` scenarios of
+ * README's Java example as written, and builds the `custom`, `pair` and `pair-accounts` scenarios of
  * tools/consumers/reference.ts in Java. Each template must equal the TypeScript synth of the same props, and carries what the
  * options asked for.
  */
@@ -103,6 +103,8 @@ class ConsumerTest {
     private static Map<String, Object> pairKeys;
     private static Map<String, Object> pairImages;
     private static ArculusFidoRegionPair pair;
+    private static Map<String, Stack> pairAccountsStacks;
+    private static Map<String, Map<String, Object>> pairAccounts;
 
     @BeforeAll
     static void synthesize() throws Exception {
@@ -113,6 +115,9 @@ class ConsumerTest {
         pairSecondary = Template.fromStack(stacks.get("secondary")).toJSON();
         pairKeys = Template.fromStack(stacks.get("keys")).toJSON();
         pairImages = Template.fromStack(stacks.get("images")).toJSON();
+        pairAccountsStacks = pairAccountsStacks();
+        pairAccounts = new TreeMap<>();
+        pairAccountsStacks.forEach((role, stack) -> pairAccounts.put(role, Template.fromStack(stack).toJSON()));
     }
 
     /** Compiles the README's Java example with this test's classpath and runs its main. */
@@ -280,6 +285,45 @@ class ConsumerTest {
             "images", images);
     }
 
+    /**
+     * tools/consumers/reference.ts `pair-accounts`, in Java: the pair whose secondary is in another
+     * account, and its stacks: the primary's, the secondary's, the link's (getSecondaryLink())
+     * and the replica's key's (reached through getSecondaryKey()).
+     */
+    private static Map<String, Stack> pairAccountsStacks() {
+        App app = new App();
+        Stack imports = new Stack(app, "Imports", StackProps.builder()
+            .env(Environment.builder().account("111111111111").region("us-east-1").build())
+            .build());
+        IHostedZone zone = HostedZone.fromHostedZoneAttributes(app, "Zone", HostedZoneAttributes.builder()
+            .hostedZoneId("Z0123456789ABCDEFGHIJ").zoneName("example.com").build());
+        ArculusFidoRegionPair fido = ArculusFidoRegionPair.Builder.create(app, "Fido")
+            .deployment(ArculusFidoDeploymentProps.builder()
+                .deploymentEnvironment(DeploymentEnvironment.PROD)
+                .domain(DomainOptions.builder()
+                    .domainName("auth.example.com")
+                    .hostedZone(zone)
+                    .certificate(Certificate.fromCertificateArn(imports, "Certificate",
+                        "arn:aws:acm:us-east-1:111111111111:certificate/11111111-1111-1111-1111-111111111111"))
+                    .build())
+                .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
+                    .host("east.abcde.mongodb.net").username("fido").build()))
+                .images(ImageOptions.builder().tag("1.0.0").build())
+                .build())
+            .primary(PairRegionOptions.builder()
+                .env(Environment.builder().account("111111111111").region("us-east-1").build())
+                .build())
+            .secondary(SecondaryRegionOptions.builder()
+                .env(Environment.builder().account("222222222222").region("us-west-2").build())
+                .mongoDb(MongoDbConnection.fromEndpoint(MongoDbEndpointOptions.builder()
+                    .host("west.abcde.mongodb.net").username("fido").build()))
+                .build())
+            .build();
+        assertNotNull(fido.getSecondaryKey(), "the prod pair has no secondaryKey: its key stack is missing");
+        return Map.of("primary", fido.getPrimary(), "secondary", fido.getSecondary(),
+            "link", fido.getSecondaryLink(), "keys", Stack.of(fido.getSecondaryKey()));
+    }
+
     private static Map<String, Integer> resourceTypes(JsonNode template) {
         Map<String, Integer> counts = new TreeMap<>();
         template.get("Resources").forEach(resource -> counts.merge(resource.get("Type").asText(), 1, Integer::sum));
@@ -339,6 +383,13 @@ class ConsumerTest {
         assertSameAsTypeScript("pair-secondary", pairSecondary);
         assertSameAsTypeScript("pair-keys", pairKeys);
         assertSameAsTypeScript("pair-images", pairImages);
+    }
+
+    @Test
+    void pairAccountsEqualsTypeScript() throws Exception {
+        for (String role : List.of("primary", "secondary", "link", "keys")) {
+            assertSameAsTypeScript("pair-accounts-" + role, pairAccounts.get(role));
+        }
     }
 
     @Test
@@ -527,5 +578,47 @@ class ConsumerTest {
         template.hasResourceProperties("AWS::ECR::RegistryPolicy", Map.of(
             "PolicyText", Map.of("Statement", List.of(Match.objectLike(Map.of("Action", "ecr:ReplicateImage", "Principal", Map.of("AWS",
                 Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::333333333333:root"))))))))));
+    }
+
+    @Test
+    void pairAccountsPlacesItsStacksInBothAccounts() {
+        // The link (getSecondaryLink()) is the secondary's account's; the
+        // replica's key stays in the primary's account, in the secondary's region.
+        Map<String, List<String>> where = new TreeMap<>();
+        pairAccountsStacks.forEach((role, stack) -> where.put(role, List.of(stack.getStackName(), stack.getAccount(), stack.getRegion())));
+        assertEquals(Map.of(
+            "primary", List.of("Fido-primary", "111111111111", "us-east-1"),
+            "secondary", List.of("Fido-secondary", "222222222222", "us-west-2"),
+            "link", List.of("Fido-secondary-link", "222222222222", "us-west-2"),
+            "keys", List.of("Fido-secondary-keys", "111111111111", "us-west-2")), where);
+    }
+
+    @Test
+    void pairAccountsKeepsBothFailoverRecordsInTheSecondaryAccount() {
+        // The primary's account writes nothing in the zone: the secondary's account checks both
+        // regions and holds both failover records, so that its runbooks act on checks of their own account.
+        Template primary = Template.fromJSON(pairAccounts.get("primary"));
+        Template secondary = Template.fromJSON(pairAccounts.get("secondary"));
+        primary.resourceCountIs("AWS::Route53::RecordSet", 0);
+        primary.resourceCountIs("AWS::Route53::HealthCheck", 0);
+        secondary.resourceCountIs("AWS::Route53::RecordSet", 2);
+        for (String role : List.of("PRIMARY", "SECONDARY")) {
+            secondary.hasResourceProperties("AWS::Route53::RecordSet", Map.of(
+                "Name", "auth.example.com.", "Type", "A", "HostedZoneId", "Z0123456789ABCDEFGHIJ", "Failover", role));
+        }
+    }
+
+    @Test
+    void pairAccountsLinkLetsThePrimaryAccountHandValuesAndEventsOver() {
+        Template link = Template.fromJSON(pairAccounts.get("link"));
+        Map<String, Object> primaryAccount = Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::111111111111:root")));
+        // The role the primary's stack assumes to put its values in the secondary's parameters ...
+        link.hasResourceProperties("AWS::IAM::Role", Map.of(
+            "AssumeRolePolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+                "Action", "sts:AssumeRole", "Principal", Map.of("AWS", primaryAccount)))))));
+        // ... and the default bus's policy letting it forward the application secret's changes.
+        link.hasResourceProperties("AWS::Events::EventBusPolicy", Map.of(
+            "EventBusName", "default",
+            "Statement", Match.objectLike(Map.of("Action", "events:PutEvents", "Principal", Map.of("AWS", primaryAccount)))));
     }
 }

@@ -10,6 +10,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
 import { ArculusFidoStack, DomainOptions, FidoService } from '../src';
 
 /**
@@ -76,7 +77,7 @@ function runningTasks(integ: IntegTest, stack: ArculusFidoStack, service: FidoSe
 }
 
 /** What a service must show once the deployment is up: its running tasks, and every target healthy. */
-function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): IApiCall[] {
+export function assertServiceUp(integ: IntegTest, stack: ArculusFidoStack, service: FidoService, tasks: number): IApiCall[] {
   return [
     runningTasks(integ, stack, service, tasks),
     integ.assertions.awsApiCall('ELBv2', 'describeTargetHealth', {
@@ -155,6 +156,26 @@ export function assertDomainServes(integ: IntegTest, domainName: string, answer?
     // fetch follows a redirect; `ok` is a final answer from 200 to 299.
     integ.assertions.httpApiCall(`https://${domainName}/`).expect(ExpectedResult.objectLike({ ok: true, ...body })).waitForAssertions(wait),
   ];
+}
+
+/**
+ * Waits until Route 53's checkers reach each of the HTTPS checks in `scope` (a region's Tomcat on
+ * 443 and PyFIDO on 5001): a checker reports success on each. Route 53 gives no status of the
+ * calculated check that decides a record (GetHealthCheckStatus refuses calculated checks).
+ */
+export function assertChecksPass(integ: IntegTest, scope: Construct, expected: number): IApiCall[] {
+  const isHttps = (c: IConstruct): c is route53.HealthCheck => c instanceof route53.HealthCheck
+    && ((c.node.defaultChild as route53.CfnHealthCheck).healthCheckConfig as route53.CfnHealthCheck.HealthCheckConfigProperty).type === 'HTTPS';
+  const checks = scope.node.findAll().filter(isHttps);
+  if (checks.length !== expected) {
+    throw new Error(`${scope.node.path}: ${checks.length} HTTPS health checks, expected ${expected}`);
+  }
+  const wait = { totalTimeout: Duration.minutes(10), interval: Duration.seconds(30) };
+  return checks.map((check) => integ.assertions.awsApiCall('Route53', 'getHealthCheckStatus', { HealthCheckId: check.healthCheckId })
+    .expect(ExpectedResult.objectLike({
+      HealthCheckObservations: Match.arrayWith([Match.objectLike({ StatusReport: Match.objectLike({ Status: Match.stringLikeRegexp('^Success') }) })]),
+    }))
+    .waitForAssertions(wait));
 }
 
 /**

@@ -375,8 +375,10 @@ export class ArculusFidoRegionPair extends Construct {
     handToSecondary(this.primary.deployment, {
       link, secondaryAccount: names.secondary, replicaKey: this.secondaryKey!, logging: logging(this.primary),
     });
-    this.primary.addDependency(link.stack, 'the primary writes what the secondary reads through the link role');
-    this.secondary.addDependency(this.primary, 'the secondary reads what the primary wrote in its region');
+    // Dependencies of constructs, which aws-cdk-lib makes the stacks' (Stack.addDependency is
+    // deprecated in newer releases, and addStackDependency unknown to the floor's).
+    this.primary.node.addDependency(link.stack);
+    this.secondary.node.addDependency(this.primary);
   }
 
   /** The failover of one region of the pair, as its deployment (or the secondary's account, for the primary) makes it. */

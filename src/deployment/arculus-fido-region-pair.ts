@@ -250,8 +250,10 @@ export class ArculusFidoRegionPair extends Construct {
     // Dashboards are global to the account: the secondary's and the pair's are named apart.
     const prefix = deploymentNames(deployment.applicationName ?? DEFAULT_APPLICATION_NAME, deployment.deploymentEnvironment).cluster;
     const dashboardName = deployment.monitoring?.dashboardName ?? prefix;
-    // With the secondary in another account, the primary's check is the secondary's stack's, made
-    // there as its deployment reads it (its runbooks act on it).
+    // With the secondary in another account, what it knows of the primary (the secret's replica
+    // and key, read from the link's parameters, and the primary's check) must be constructs of the
+    // secondary's stack, which exists only once its constructor runs: the props below hand them
+    // over through getters, which the deployment reads there, and `once` makes them one time.
     const fromPrimary = link && once(() => primaryInSecondary(this.node.findChild('Secondary') as Stack, {
       link, primaryRegion: primary.env.region!, failover: this.failover(given, route53.Failover.PRIMARY), endpoints: endpointsOf(deployment),
     }));

@@ -1182,6 +1182,7 @@ describe('a prod pair whose secondary is in another account', () => {
     secondary.resourceCountIs('Custom::CrossRegionExportReader', 0);
     expect(Object.keys(linkValues).sort()).toEqual([
       'application-secret-replica-arn', 'application-secret-replica-key-arn', 'load-balancer-canonical-hosted-zone-id', 'load-balancer-dns-name',
+      'load-balancer-full-name', 'pyfido-service-name', 'tomcat-service-name',
     ]);
     for (const name of Object.keys(linkValues)) {
       expect(parameter(name)).toBeDefined();
@@ -1273,16 +1274,24 @@ describe('a prod pair whose secondary is in another account', () => {
     expect(JSON.stringify(redeploy.Targets[0].Arn)).toContain(`:ssm:us-west-2:${OTHER}:automation-definition/`);
   });
 
-  test('shows the primary\'s check beside the secondary\'s metrics, and says where the primary\'s own are', () => {
+  test('shows both regions on one dashboard, the primary\'s metrics by the names handed over, as its account\'s', () => {
     const [dashboard] = propertiesOf(secondary, 'AWS::CloudWatch::Dashboard').filter((d) => d.DashboardName === 'arculus-auth-prod-pair');
-    const widgets = JSON.parse(dashboard.DashboardBody['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : 'TOKEN')).join('')).widgets;
-    expect(widgets[0].properties.markdown).toContain(`on the dashboard \`arculus-auth-prod\` of account ${ACCOUNT}`);
-    const labels = widgets.slice(1).flatMap((w: any) => w.properties.metrics.map((m: any) => m.at(-1).label));
-    expect(labels.filter((l: string) => l.startsWith('primary'))).toEqual(['primary (us-east-1) check']);
-    expect(labels.filter((l: string) => l.startsWith('secondary'))).toEqual([
-      'secondary (us-west-2) check', 'secondary (us-west-2) requests', 'secondary (us-west-2) load balancer 5xx', 'secondary (us-west-2) targets 5xx',
-      'secondary (us-west-2) PyFIDO tasks', 'secondary (us-west-2) Tomcat tasks',
+    const parameterOf = (part: any) => Object.entries(secondary.toJSON().Parameters).find(([id]) => part?.Ref === id)?.[1] as any;
+    const body = dashboard.DashboardBody['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : `<${parameterOf(part)?.Default ?? 'TOKEN'}>`)).join('');
+    const widgets = JSON.parse(body).widgets;
+    expect(widgets[0].properties.markdown).toContain(`account ${ACCOUNT}'s: they show here once this account monitors it (CloudWatch cross-account observability)`);
+    const lines = (w: any) => w.properties.metrics.map((m: any) => [m.slice(0, -1).join(' '), m.at(-1).accountId ?? '-', m.at(-1).region, m.at(-1).label]);
+    const primaryLines = widgets.slice(1).flatMap(lines).filter((l: string[]) => l[3].startsWith('primary'));
+    const links = '/arculus-fido/links/Fido-secondary';
+    expect(primaryLines).toEqual([
+      ['AWS/Route53 HealthCheckStatus HealthCheckId <TOKEN>', '-', 'us-east-1', 'primary (us-east-1) check'],
+      [`AWS/ApplicationELB RequestCount LoadBalancer <${links}/load-balancer-full-name>`, ACCOUNT, 'us-east-1', 'primary (us-east-1) requests'],
+      [`AWS/ApplicationELB HTTPCode_ELB_5XX_Count LoadBalancer <${links}/load-balancer-full-name>`, ACCOUNT, 'us-east-1', 'primary (us-east-1) load balancer 5xx'],
+      [`AWS/ApplicationELB HTTPCode_Target_5XX_Count LoadBalancer <${links}/load-balancer-full-name>`, ACCOUNT, 'us-east-1', 'primary (us-east-1) targets 5xx'],
+      [`ECS/ContainerInsights RunningTaskCount ClusterName arculus-auth-prod ServiceName <${links}/pyfido-service-name>`, ACCOUNT, 'us-east-1', 'primary (us-east-1) PyFIDO tasks'],
+      [`ECS/ContainerInsights RunningTaskCount ClusterName arculus-auth-prod ServiceName <${links}/tomcat-service-name>`, ACCOUNT, 'us-east-1', 'primary (us-east-1) Tomcat tasks'],
     ]);
+    expect(widgets.slice(1).flatMap(lines).filter((l: string[]) => l[3].startsWith('secondary')).map((l: string[]) => l[1])).toEqual(['-', '-', '-', '-', '-', '-']);
   });
 
   test('refuses, in one error, what two accounts cannot share: a DocumentDB global cluster, the AWS managed key, a given secret, and a certificate to validate', () => {

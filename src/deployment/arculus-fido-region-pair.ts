@@ -18,7 +18,7 @@ import {
   CheckedEndpoint, checkHealthCheckTiming, DEFAULT_FAILURE_THRESHOLD, DEFAULT_HEALTH_CHECK_INTERVAL, failoverRecords, ResolvedFailover,
 } from '../private/failover';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
-import { pairDashboard, PairDashboardRegion } from '../private/pair-dashboard';
+import { metricNamesOf, pairDashboard, RegionMetricNames } from '../private/pair-dashboard';
 import { PRESETS } from '../private/presets';
 import { regionOf } from '../private/region';
 import { failoverEndpoints } from '../private/resolve';
@@ -162,8 +162,9 @@ export interface ArculusFidoRegionPairProps {
  * (`secondaryKey`), and the secondary's account may read it (`secrets.applicationSecretReaderAccounts`);
  * the secret's changes are forwarded to that account's default event bus, which lets the
  * primary's account put them. DocumentDB global clusters join clusters of one account only: give
- * `secondary.mongoDb`. The pair's dashboard shows the primary's check there; its requests and
- * tasks stay on its own account's dashboard.
+ * `secondary.mongoDb`. The pair's dashboard shows the primary's metrics as its account's, by
+ * names the primary hands over too: they show once the secondary's account monitors the
+ * primary's (CloudWatch cross-account observability).
  */
 export class ArculusFidoRegionPair extends Construct {
   /** The primary region's stack. */
@@ -187,7 +188,8 @@ export class ArculusFidoRegionPair extends Construct {
 
   /**
    * The dashboard of both regions, `<dashboard name>-pair`, in the secondary's stack: each
-   * region's Route 53 check, requests, 5xx answers and running tasks, side by side.
+   * region's Route 53 check, requests, 5xx answers and running tasks, side by side (a primary of
+   * another account's as that account's metrics).
    *
    * @default - none: `deployment.monitoring.dashboard` is false
    */
@@ -255,7 +257,11 @@ export class ArculusFidoRegionPair extends Construct {
     // secondary's stack, which exists only once its constructor runs: the props below hand them
     // over through getters, which the deployment reads there, and `once` makes them one time.
     const fromPrimary = link && once(() => primaryInSecondary(this.node.findChild('Secondary') as Stack, {
-      link, primaryRegion: primary.env.region!, failover: this.failover(given, route53.Failover.PRIMARY), endpoints: endpointsOf(deployment),
+      link,
+      primaryRegion: primary.env.region!,
+      failover: this.failover(given, route53.Failover.PRIMARY),
+      endpoints: endpointsOf(deployment),
+      clusterName: prefix,
     }));
     this.secondary = new ArculusFidoStack(this, 'Secondary', {
       ...deployment,
@@ -291,28 +297,31 @@ export class ArculusFidoRegionPair extends Construct {
     }
     this.primaryHealthCheck = fromPrimary?.().healthCheck ?? this.primary.deployment.failover!.healthCheck;
     if (deployment.monitoring?.dashboard !== false) {
-      this.dashboard = this.addDashboard(given, dashboardName, prefix, fromPrimary && this.primaryHealthCheck);
+      this.dashboard = this.addDashboard(given, `${dashboardName}-pair`, prefix, accounts && fromPrimary?.().metricNames);
     }
   }
 
   /**
-   * The pair's dashboard, in the secondary's stack, which may read the primary's names (it deploys
-   * after it): with the secondary in another account, the primary's check (made there) only.
+   * The pair's dashboard, in the secondary's stack, which may read the primary's names: it deploys
+   * after it, and with the secondary in another account (`primaryNames`, the primary's metric names
+   * handed over) reads them from the link and shows its metrics as that account's.
    */
   private addDashboard(
-    given: ArculusFidoRegionPairProps, dashboardName: string, prefix: string, primaryCheckElsewhere?: route53.IHealthCheck,
+    given: ArculusFidoRegionPairProps, dashboardName: string, prefix: string, primaryNames?: RegionMetricNames,
   ): cloudwatch.Dashboard {
-    const [primary, secondary] = [this.primary.deployment, this.secondary.deployment];
-    const primaryRegion: PairDashboardRegion = primaryCheckElsewhere ? {
-      role: 'primary',
-      region: given.primary.env.region!,
-      healthCheck: primaryCheckElsewhere,
-      elsewhere: `The primary's requests, 5xx answers and tasks are on the dashboard \`${dashboardName}\` of account ${this.primary.account}, where its metrics are.`,
-    } : { role: 'primary', region: given.primary.env.region!, deployment: primary, healthCheck: primary.failover?.healthCheck };
+    const region = (role: 'primary' | 'secondary') => ({ role, region: given[role].env.region! });
     return pairDashboard(this.secondary, 'PairDashboard', {
-      dashboardName: `${dashboardName}-pair`,
-      regions: [primaryRegion, { role: 'secondary', region: given.secondary.env.region!, deployment: secondary, healthCheck: secondary.failover?.healthCheck }],
-      runbookPrefix: secondary.runbooks ? prefix : undefined,
+      dashboardName,
+      regions: [
+        {
+          ...region('primary'),
+          healthCheck: this.primaryHealthCheck,
+          account: primaryNames && this.primary.account,
+          names: primaryNames ?? metricNamesOf(this.primary.deployment),
+        },
+        { ...region('secondary'), healthCheck: this.secondary.deployment.failover?.healthCheck, names: metricNamesOf(this.secondary.deployment) },
+      ],
+      runbookPrefix: this.secondary.deployment.runbooks ? prefix : undefined,
     });
   }
 

@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LinkTarget, linkPath, linkRole, linkWriter, readLinkValue } from './account-link';
 import { CheckedEndpoint, regionHealthCheck, ResolvedFailover } from './failover';
+import type { RegionMetricNames } from './pair-dashboard';
 import type { AliasedLoadBalancer, ZoneRecordLogs } from './zone-records';
 import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
 
@@ -15,14 +16,17 @@ import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deploymen
  * two accounts cannot refer to each other's values, so every Route 53 object of the pair lives in
  * the secondary's account (both regions' checks and failover records), and the primary hands the
  * secondary what it needs of its region through SSM parameters of the secondary's account and
- * region (`account-link`): its load balancer's names, and the ARNs of the application secret's
- * replica and of that replica's key.
+ * region (`account-link`): its load balancer's names, the ARNs of the application secret's
+ * replica and of that replica's key, and the names the pair's dashboard finds its metrics by.
  */
 
 /** The names of the values the primary hands to the secondary. */
 const VALUES = {
   dnsName: 'load-balancer-dns-name',
   zoneId: 'load-balancer-canonical-hosted-zone-id',
+  fullName: 'load-balancer-full-name',
+  pyFidoService: 'pyfido-service-name',
+  tomcatService: 'tomcat-service-name',
   secretArn: 'application-secret-replica-arn',
   keyArn: 'application-secret-replica-key-arn',
 } as const;
@@ -61,8 +65,9 @@ export function secondaryLink(pair: Construct, props: {
 }
 
 /**
- * Writes, from the primary's stack, what the secondary reads: the load balancer's names, and the
- * full ARNs of the application secret's replica in the secondary's region and of its key. Then
+ * Writes, from the primary's stack, what the secondary reads: the load balancer's names, the full
+ * ARNs of the application secret's replica in the secondary's region and of its key, and the
+ * services' names (with the load balancer's, what the dashboard finds their metrics by). Then
  * forwards the secret's changes to the secondary's bus, where they redeploy its services.
  */
 export function handToSecondary(primary: ArculusFidoDeployment, props: {
@@ -80,6 +85,9 @@ export function handToSecondary(primary: ArculusFidoDeployment, props: {
   write('LoadBalancerCanonicalHostedZoneId', VALUES.zoneId, loadBalancer.loadBalancerCanonicalHostedZoneId);
   write('ApplicationSecretReplicaArn', VALUES.secretArn, secretIn(secret.secretFullArn ?? secret.secretArn, region));
   write('ApplicationSecretReplicaKeyArn', VALUES.keyArn, props.replicaKey.keyArn);
+  write('LoadBalancerFullName', VALUES.fullName, loadBalancer.loadBalancerFullName);
+  write('PyFidoServiceName', VALUES.pyFidoService, primary.pyFido.service.serviceName);
+  write('TomcatServiceName', VALUES.tomcatService, primary.tomcat.service.serviceName);
   primary.runbooks?.forwardSecretChanges('ForwardApplicationSecretChangesToSecondaryAccount', secret, region, props.secondaryAccount);
 }
 
@@ -91,6 +99,8 @@ export interface PrimaryInSecondary {
   readonly sourceSecret: secretsmanager.ISecret;
   /** The primary's load balancer, as its records point at it. */
   readonly loadBalancer: AliasedLoadBalancer;
+  /** What the pair's dashboard finds the primary's metrics by. */
+  readonly metricNames: RegionMetricNames;
   /** The primary region's health check, in this account, which the failover runbooks act on. */
   readonly healthCheck: route53.HealthCheck;
   /** Where the primary region's Route 53 objects are, in the secondary's stack. */
@@ -106,6 +116,8 @@ export function primaryInSecondary(stack: Stack, props: {
   readonly primaryRegion: string;
   readonly failover: ResolvedFailover;
   readonly endpoints: readonly CheckedEndpoint[];
+  /** The primary's cluster's name, which the deployment's names decide (the same in each region). */
+  readonly clusterName: string;
 }): PrimaryInSecondary {
   const scope = new Construct(stack, 'PrimaryRegion');
   const read = (name: string) => readLinkValue(stack, props.link.target.path, name);
@@ -118,6 +130,12 @@ export function primaryInSecondary(stack: Stack, props: {
     }),
     sourceSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'ApplicationSecret', secretIn(replicaArn, props.primaryRegion)),
     loadBalancer,
+    metricNames: {
+      loadBalancerFullName: read(VALUES.fullName),
+      clusterName: props.clusterName,
+      pyFidoServiceName: read(VALUES.pyFidoService),
+      tomcatServiceName: read(VALUES.tomcatService),
+    },
     scope,
     healthCheck: regionHealthCheck(scope, { loadBalancer, failover: props.failover, endpoints: props.endpoints }),
   };

@@ -4,7 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcardResources, INLINE_POLICY_REASON } from './nag';
-import { acknowledgeSdkCalls, sdkCallLogGroup, ZoneRecordLogs } from './zone-records';
+import { roleCallResource, SdkCallLogs } from './sdk-calls';
 
 /**
  * Values one account's stack hands to a stack of another account, which aws-cdk-lib's references
@@ -53,9 +53,10 @@ export type LinkWriter = (id: string, name: string, value: string) => cr.AwsCust
 /**
  * Writes values known at deploy time in `scope`'s stack as parameters `<path>/<name>` of the
  * reader's account and region, through its link role: put when created or changed, deleted with
- * the writer's resource. aws-cdk-lib's function behind them logs as `logging` says.
+ * the writer's resource. aws-cdk-lib's function behind them logs as `logging` says
+ * (`roleCallResource`).
  */
-export function linkWriter(scope: Construct, target: LinkTarget, logging: ZoneRecordLogs): LinkWriter {
+export function linkWriter(scope: Construct, target: LinkTarget, logging: SdkCallLogs): LinkWriter {
   return (id, name, value) => {
     const parameterName = `${target.path}/${name}`;
     const call = (action: string, parameters: object): cr.AwsSdkCall => ({
@@ -67,20 +68,15 @@ export function linkWriter(scope: Construct, target: LinkTarget, logging: ZoneRe
       physicalResourceId: cr.PhysicalResourceId.of(parameterName),
     });
     const put = call('putParameter', { Name: parameterName, Value: value, Type: 'String', Overwrite: true });
-    const resource = new cr.AwsCustomResource(scope, id, {
+    return roleCallResource(scope, id, {
       resourceType: 'Custom::LinkValue',
       onCreate: put,
       onUpdate: put,
       onDelete: { ...call('deleteParameter', { Name: parameterName }), ignoreErrorCodesMatching: 'ParameterNotFound' },
-      // The function may only assume the link role, which may only write under the path.
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      // Lambda's own SDK has PutParameter: nothing to download at deploy time.
-      installLatestAwsSdk: false,
-      logGroup: sdkCallLogGroup(scope, 'LinkValuesLogGroup', logging),
+      logGroupId: 'LinkValuesLogGroup',
+      logging,
+      policyReason: POLICY_REASON,
     });
-    acknowledge(resource, { 'NIST.800.53.R5-IAMNoInlinePolicy': POLICY_REASON });
-    acknowledgeSdkCalls(scope, POLICY_REASON);
-    return resource;
   };
 }
 

@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { LinkTarget, linkPath, linkRole, linkWriter, readLinkValue } from './account-link';
 import { CheckedEndpoint, regionHealthCheck, ResolvedFailover } from './failover';
 import type { RegionMetricNames } from './pair-dashboard';
-import type { AliasedLoadBalancer, ZoneRecordLogs } from './zone-records';
+import type { SdkCallLogs } from './sdk-calls';
+import type { AliasedLoadBalancer } from './zone-records';
 import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
 
 /**
@@ -74,7 +75,7 @@ export function handToSecondary(primary: ArculusFidoDeployment, props: {
   readonly link: SecondaryLink;
   readonly secondaryAccount: string;
   readonly replicaKey: kms.IKey;
-  readonly logging: ZoneRecordLogs;
+  readonly logging: SdkCallLogs;
 }): void {
   const scope = new Construct(Stack.of(primary), 'SecondaryLink');
   const write = linkWriter(scope, props.link.target, props.logging);

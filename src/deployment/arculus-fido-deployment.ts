@@ -20,11 +20,12 @@ import { FidoLoadBalancer } from '../edge/fido-load-balancer';
 import { FidoNetwork } from '../network/fido-network';
 import { FidoMonitoring } from '../operations/fido-monitoring';
 import { FailoverDatabaseOptions, FidoRunbooks } from '../operations/fido-runbooks';
-import { addFailoverRecord, deployedSizing } from '../private/failover';
+import { addFailoverRecord, CheckedEndpoint, deployedSizing } from '../private/failover';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
 import { failoverEndpoints, resolveDeployment } from '../private/resolve';
 import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
+import { SdkCallLogs } from '../private/sdk-calls';
 import { importReplica } from '../private/secret-replication';
 import { shareSecret } from '../private/shared-secret';
 import { autoscales } from '../private/sizing';
@@ -145,6 +146,22 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
    */
   public readonly encryptionKey?: kms.IKey;
 
+  /**
+   * How the deployment's functions log, as resolved: for the custom resources made beside it in
+   * its stack (a region pair's).
+   *
+   * @internal
+   */
+  public readonly _logs: SdkCallLogs;
+
+  /**
+   * The endpoints of the load balancer Route 53 checks in a failover pair, on the paths the
+   * target groups check.
+   *
+   * @internal
+   */
+  public readonly _failoverEndpoints: CheckedEndpoint[];
+
   constructor(scope: Construct, id: string, props: ArculusFidoDeploymentProps) {
     super(scope, id);
     const resolved = resolveDeployment(this, props);
@@ -157,6 +174,8 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
     this.encryptionKey = resolved.createEncryptionKey ? this.createEncryptionKey(resolved.removalPolicy) : undefined;
     const otherStacks = new OtherStacks(this);
     const logEncryptionKey = otherStacks.key('LogEncryptionKey', resolved.logEncryptionKey) ?? this.encryptionKey;
+    this._logs = { retention: resolved.logRetention, encryptionKey: logEncryptionKey, removalPolicy: resolved.logRemovalPolicy };
+    this._failoverEndpoints = failoverEndpoints(resolved);
     const layer = (stackId: string): Construct => resolved.nestedStacks ? new NestedStack(this, stackId) : this;
 
     this.network = new FidoNetwork(layer('NetworkStack'), 'Network', {
@@ -230,7 +249,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
       // Their metrics name the target groups, which need the load balancer and routes first.
       .flatMap(([service, settings]) => service.addDeploymentAlarms(settings.names.alarmPrefix));
     this.monitoring = this.addMonitoring(services, resolved, deploymentAlarms);
-    this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone, logEncryptionKey) : undefined;
+    this.failover = resolved.hostedZone ? this.addRecords(services, resolved, resolved.hostedZone) : undefined;
     this.runbooks = resolved.runbooks ? this.addRunbooks(services, resolved, [mongoDbSecret, applicationSecret]) : undefined;
     this.warn(resolved);
   }
@@ -255,13 +274,9 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
    * another account, custom resources write them there as `domain.hostedZoneRole`, and their
    * function logs like the deployment's own.
    */
-  private addRecords(
-    scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone, logEncryptionKey?: kms.IKey,
-  ): DeploymentFailover | undefined {
+  private addRecords(scope: Construct, resolved: ResolvedDeployment, zone: route53.IHostedZone): DeploymentFailover | undefined {
     const ipv6 = resolved.ipAddressType === elbv2.IpAddressType.DUAL_STACK;
-    const writeInZone = resolved.hostedZoneRole && zoneRecordWriter(scope, zone, resolved.hostedZoneRole, {
-      retention: resolved.logRetention, encryptionKey: logEncryptionKey, removalPolicy: resolved.logRemovalPolicy,
-    });
+    const writeInZone = resolved.hostedZoneRole && zoneRecordWriter(scope, zone, resolved.hostedZoneRole, this._logs);
     if (resolved.failover) {
       return addFailoverRecord(scope, {
         zone,
@@ -269,7 +284,7 @@ export class ArculusFidoDeployment extends Construct implements ec2.IConnectable
         domainName: resolved.domainName,
         loadBalancer: this.loadBalancer.loadBalancer,
         failover: resolved.failover,
-        endpoints: failoverEndpoints({ tomcat: resolved.tomcat.options.healthCheck?.path, pyFido: resolved.pyFido.options.healthCheck?.path }),
+        endpoints: this._failoverEndpoints,
         setIdentifier: `${resolved.names.cluster}-${resolved.failover.role.toLowerCase()}`,
         ipv6,
       });

@@ -14,14 +14,11 @@ import { DocumentDbOptions } from '../data/options';
 import { NetworkOptions } from '../network/options';
 import { handToSecondary, PrimaryInSecondary, primaryInSecondary, SecondaryLink, secondaryLink } from '../private/account-pair';
 import { allowReplicaPuts, checkGlobalOptions, NO_GLOBAL_CLUSTERS } from '../private/documentdb';
-import {
-  CheckedEndpoint, checkHealthCheckTiming, DEFAULT_FAILURE_THRESHOLD, DEFAULT_HEALTH_CHECK_INTERVAL, failoverRecords, ResolvedFailover,
-} from '../private/failover';
+import { checkHealthCheckTiming, DEFAULT_FAILURE_THRESHOLD, DEFAULT_HEALTH_CHECK_INTERVAL, failoverRecords, ResolvedFailover } from '../private/failover';
 import { DEFAULT_APPLICATION_NAME, deploymentNames } from '../private/names';
 import { metricNamesOf, pairDashboard, RegionMetricNames } from '../private/pair-dashboard';
 import { PRESETS } from '../private/presets';
 import { regionOf } from '../private/region';
-import { failoverEndpoints } from '../private/resolve';
 import { sanitize, struct } from '../private/schema';
 import { ProblemList, show } from '../private/validation';
 import { zoneRecordWriter } from '../private/zone-records';
@@ -260,7 +257,7 @@ export class ArculusFidoRegionPair extends Construct {
       link,
       primaryRegion: primary.env.region!,
       failover: this.failover(given, route53.Failover.PRIMARY),
-      endpoints: endpointsOf(deployment),
+      endpoints: this.primary.deployment._failoverEndpoints,
       clusterName: prefix,
     }));
     this.secondary = new ArculusFidoStack(this, 'Secondary', {
@@ -366,26 +363,17 @@ export class ArculusFidoRegionPair extends Construct {
   private linkAccounts(
     given: ArculusFidoRegionPairProps, link: SecondaryLink, fromPrimary: PrimaryInSecondary, names: TwoAccounts & { prefix: string },
   ): void {
-    const { deployment } = given;
-    const domain = deployment.domain!;
-    const preset = PRESETS[this.primary.deployment.deploymentEnvironment];
-    const logging = (stack: ArculusFidoStack) => ({
-      retention: deployment.logging?.retention ?? preset.logRetention,
-      removalPolicy: deployment.logging?.removalPolicy ?? preset.removalPolicy,
-      encryptionKey: deployment.logging?.encryptionKey ?? stack.deployment.encryptionKey,
-    });
+    const domain = given.deployment.domain!;
     const zone = domain.hostedZone!;
     failoverRecords(fromPrimary.scope, {
       zone,
-      writeInZone: domain.hostedZoneRole && zoneRecordWriter(fromPrimary.scope, zone, domain.hostedZoneRole, logging(this.secondary)),
+      writeInZone: domain.hostedZoneRole && zoneRecordWriter(fromPrimary.scope, zone, domain.hostedZoneRole, this.secondary.deployment._logs),
       domainName: domain.domainName,
       setIdentifier: `${names.prefix}-primary`,
-      ipv6: deployment.loadBalancer?.ipAddressType === elbv2.IpAddressType.DUAL_STACK,
+      ipv6: this.primary.deployment.loadBalancer.loadBalancer.ipAddressType === elbv2.IpAddressType.DUAL_STACK,
     }, fromPrimary.loadBalancer, route53.Failover.PRIMARY, fromPrimary.healthCheck);
     this.secondary.deployment.runbooks?.redeployOnSecretChange('RedeployOnPrimaryApplicationSecretChange', fromPrimary.sourceSecret);
-    handToSecondary(this.primary.deployment, {
-      link, secondaryAccount: names.secondary, replicaKey: this.secondaryKey!, logging: logging(this.primary),
-    });
+    handToSecondary(this.primary.deployment, { link, secondaryAccount: names.secondary, replicaKey: this.secondaryKey! });
     // Dependencies of constructs, which aws-cdk-lib makes the stacks' (Stack.addDependency is
     // deprecated in newer releases, and addStackDependency unknown to the floor's).
     this.primary.node.addDependency(link.stack);
@@ -415,10 +403,6 @@ function twoAccounts(props: ArculusFidoRegionPairProps): TwoAccounts | undefined
   return known(primary) && known(secondary) && primary !== secondary ? { primary, secondary } : undefined;
 }
 
-/** The endpoints Route 53 checks in each region: the services' own health check paths. */
-function endpointsOf(deployment: ArculusFidoDeploymentProps): CheckedEndpoint[] {
-  return failoverEndpoints({ tomcat: deployment.services?.tomcat?.healthCheck?.path, pyFido: deployment.services?.pyFido?.healthCheck?.path });
-}
 
 /** `make`'s value, made the first time it is asked for. */
 function once<T>(make: () => T): () => T {

@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import { LinkTarget, linkPath, linkRole, linkWriter, readLinkValue } from './account-link';
 import { CheckedEndpoint, regionHealthCheck, ResolvedFailover } from './failover';
 import type { RegionMetricNames } from './pair-dashboard';
-import type { SdkCallLogs } from './sdk-calls';
 import type { AliasedLoadBalancer } from './zone-records';
 import type { ArculusFidoDeployment } from '../deployment/arculus-fido-deployment';
 
@@ -75,10 +74,10 @@ export function handToSecondary(primary: ArculusFidoDeployment, props: {
   readonly link: SecondaryLink;
   readonly secondaryAccount: string;
   readonly replicaKey: kms.IKey;
-  readonly logging: SdkCallLogs;
 }): void {
   const scope = new Construct(Stack.of(primary), 'SecondaryLink');
-  const write = linkWriter(scope, props.link.target, props.logging);
+  // aws-cdk-lib's function behind the writers logs as the deployment's own functions do.
+  const write = linkWriter(scope, props.link.target, primary._logs);
   const loadBalancer = primary.loadBalancer.loadBalancer;
   const secret = primary.dataLayer.applicationSecret;
   const region = props.link.target.region;

@@ -209,13 +209,12 @@ const SERVICE_DEFAULTS = {
 
 /**
  * The endpoints Route 53 checks in a failover pair: each service's on the path its target group
- * checks (`paths`, else the service's default). Tomcat answers 443 and 8080 alike: its check on
- * 443 covers both.
+ * checks. Tomcat answers 443 and 8080 alike: its check on 443 covers both.
  */
-export function failoverEndpoints(paths: { readonly tomcat?: string; readonly pyFido?: string }): CheckedEndpoint[] {
+export function failoverEndpoints(services: Pick<ResolvedDeployment, 'tomcat' | 'pyFido'>): CheckedEndpoint[] {
   return [
-    { id: 'Tomcat', port: HTTPS_PORT, path: paths.tomcat ?? SERVICE_DEFAULTS.tomcat.healthCheck.path },
-    { id: 'PyFido', port: PYFIDO_PORT, path: paths.pyFido ?? SERVICE_DEFAULTS.pyFido.healthCheck.path },
+    { id: 'Tomcat', port: HTTPS_PORT, path: services.tomcat.options.healthCheck?.path ?? SERVICE_DEFAULTS.tomcat.healthCheck.path },
+    { id: 'PyFido', port: PYFIDO_PORT, path: services.pyFido.options.healthCheck?.path ?? SERVICE_DEFAULTS.pyFido.healthCheck.path },
   ];
 }
 

@@ -23,8 +23,8 @@ import { FailoverDatabaseOptions, FidoRunbooks } from '../operations/fido-runboo
 import { addFailoverRecord, CheckedEndpoint, deployedSizing } from '../private/failover';
 import { acknowledge, INLINE_POLICY_REASON, LOG_KEY_REASON } from '../private/nag';
 import { OtherStacks } from '../private/other-stacks';
-import { failoverEndpoints, resolveDeployment } from '../private/resolve';
-import { PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
+import { resolveDeployment } from '../private/resolve';
+import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService } from '../private/resolved';
 import { SdkCallLogs } from '../private/sdk-calls';
 import { importReplica } from '../private/secret-replication';
 import { shareSecret } from '../private/shared-secret';
@@ -37,6 +37,18 @@ const CONSTRUCT_IDS = {
   pyFido: { service: 'PyFido', repository: 'PyFidoRepository' },
   tomcat: { service: 'Tomcat', repository: 'TomcatRepository' },
 } as const;
+
+/**
+ * The endpoints Route 53 checks in a failover pair: each service's on the path its target group
+ * checks. Tomcat answers 443 and 8080 alike: its check on 443 covers both.
+ */
+function failoverEndpoints(resolved: ResolvedDeployment): CheckedEndpoint[] {
+  return [resolved.tomcat, resolved.pyFido].map((settings) => ({
+    id: CONSTRUCT_IDS[settings.prop].service,
+    port: settings.prop === 'tomcat' ? HTTPS_PORT : settings.port,
+    path: settings.options.healthCheck?.path ?? '/',
+  }));
+}
 
 /** A deployment's failover record and the health check Route 53 answers it by. */
 export interface DeploymentFailover {

@@ -5,13 +5,13 @@ import { IConstruct } from 'constructs';
 import { checkDomain, checkEdge, checkNames, checkNetworkValues, checkRetention, checkServiceOptions, checkSizing, refuseTokens } from './check-props';
 import { checkEnvironmentFacts } from './cross-checks';
 import { shiftsTraffic } from './deployment-strategy';
-import { CheckedEndpoint, checkStandby, resolveFailover } from './failover';
+import { checkStandby, resolveFailover } from './failover';
 import type { AddressFamilies } from './load-balancer-rules';
 import { checkMonitoringProps } from './monitoring';
 import { DEFAULT_APPLICATION_NAME, DeploymentNames, deploymentNames, PYFIDO, ServiceNames, TOMCAT } from './names';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat';
 import { EnvironmentPreset, PRESETS } from './presets';
-import { HTTPS_PORT, PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
+import { PYFIDO_PORT, ResolvedDeployment, ResolvedService, TOMCAT_PORT } from './resolved';
 import { checkRequestsWithStrategy, officeHoursNames, officeHoursSchedules, OfficeHoursSchedules } from './scaling';
 import { sanitize, struct, withDefaults } from './schema';
 import { checkSecretReaders, resolveReplication } from './secret-replication';
@@ -206,17 +206,6 @@ const SERVICE_DEFAULTS = {
   // A Tomcat root usually answers with a 302 redirect to the portal's start page.
   tomcat: { name: TOMCAT, port: TOMCAT_PORT, healthCheck: { path: '/', healthyHttpCodes: '200-399' }, testPort: 9443 },
 };
-
-/**
- * The endpoints Route 53 checks in a failover pair: each service's on the path its target group
- * checks. Tomcat answers 443 and 8080 alike: its check on 443 covers both.
- */
-export function failoverEndpoints(services: Pick<ResolvedDeployment, 'tomcat' | 'pyFido'>): CheckedEndpoint[] {
-  return [
-    { id: 'Tomcat', port: HTTPS_PORT, path: services.tomcat.options.healthCheck?.path ?? SERVICE_DEFAULTS.tomcat.healthCheck.path },
-    { id: 'PyFido', port: PYFIDO_PORT, path: services.pyFido.options.healthCheck?.path ?? SERVICE_DEFAULTS.pyFido.healthCheck.path },
-  ];
-}
 
 function resolveService(
   problems: ProblemList, props: ArculusFidoDeploymentProps, preset: EnvironmentPreset, prop: 'pyFido' | 'tomcat', names: ServiceNames,
